@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { Usage } from './common.js';
+
+/** Transport kinds a backend can be. */
+export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo']);
+export type AgentBackendKind = z.infer<typeof AgentBackendKind>;
+
+export const TextPart = z.object({ type: z.literal('text'), text: z.string() });
+/** Image parts carry base64 data so every backend can forward them without a file system. */
+export const ImagePart = z.object({
+  type: z.literal('image'),
+  mime_type: z.string().regex(/^image\//, 'must be an image/* MIME type'),
+  data: z.string().min(1),
+});
+export const InputPart = z.discriminatedUnion('type', [TextPart, ImagePart]);
+export type InputPart = z.infer<typeof InputPart>;
+
+/** Earlier turns of the chat, for stateless backends (the native agent). */
+export const HistoryMessage = z.object({
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+});
+export type HistoryMessage = z.infer<typeof HistoryMessage>;
+
+export const PromptInput = z.object({
+  parts: z.array(InputPart).min(1),
+  history: z.array(HistoryMessage).default([]),
+});
+export type PromptInput = z.input<typeof PromptInput>;
+
+export const ToolStatus = z.enum(['running', 'completed', 'failed']);
+export type ToolStatus = z.infer<typeof ToolStatus>;
+
+export const PermissionOptionKind = z.enum(['allow_once', 'allow_always', 'reject_once', 'reject_always']);
+export type PermissionOptionKind = z.infer<typeof PermissionOptionKind>;
+
+export const PermissionOption = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: PermissionOptionKind,
+});
+export type PermissionOption = z.infer<typeof PermissionOption>;
+
+/** What a permission request asks; the answer travels back through `respond`. */
+export const PermissionRequestData = z.object({
+  id: z.string(),
+  tool_call_id: z.string().nullable().default(null),
+  title: z.string(),
+  /** 'edit' | 'execute' | 'read' | ... as the agent reports it; drives the per-session policy. */
+  kind: z.string().nullable().default(null),
+  input: z.unknown().optional(),
+  options: z.array(PermissionOption).min(1),
+});
+export type PermissionRequestData = z.infer<typeof PermissionRequestData>;
+
+export const PermissionOutcome = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('selected'), option_id: z.string(), kind: PermissionOptionKind }),
+  z.object({ outcome: z.literal('cancelled') }),
+]);
+export type PermissionOutcome = z.infer<typeof PermissionOutcome>;
+
+export const PlanEntry = z.object({
+  content: z.string(),
+  status: z.enum(['pending', 'in_progress', 'completed']),
+  priority: z.enum(['high', 'medium', 'low']).optional(),
+});
+export type PlanEntry = z.infer<typeof PlanEntry>;
+
+export const AgentCommand = z.object({
+  name: z.string(),
+  description: z.string().default(''),
+  input_hint: z.string().optional(),
+});
+export type AgentCommand = z.infer<typeof AgentCommand>;
+
+/** Schemas of the data-only events (everything but the permission callback). */
+export const AgentEventData = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('reasoning'), text: z.string() }),
+  z.object({
+    type: z.literal('tool_call'),
+    id: z.string(),
+    name: z.string(),
+    input: z.record(z.string(), z.unknown()),
+    started_at: z.string(),
+  }),
+  z.object({
+    type: z.literal('tool_update'),
+    id: z.string(),
+    status: ToolStatus,
+    output: z.string().optional(),
+    error: z.string().optional(),
+    /** Set when the agent learns the input only after the call started (ACP, opencode). */
+    input: z.record(z.string(), z.unknown()).optional(),
+    finished_at: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('usage'),
+    usage: Usage,
+    raw: z.unknown(),
+    model: z.string().optional(),
+    provider: z.string().optional(),
+    cost: z.number().optional(),
+  }),
+  z.object({ type: z.literal('plan'), entries: z.array(PlanEntry) }),
+  z.object({ type: z.literal('commands'), commands: z.array(AgentCommand) }),
+  z.object({ type: z.literal('mode_changed'), mode_id: z.string() }),
+]);
+export type AgentEventData = z.infer<typeof AgentEventData>;
+
+export type PermissionRequestEvent = {
+  type: 'permission_request';
+  request: PermissionRequestData;
+  /** Called exactly once by whoever decides (user, policy, or cancellation). */
+  respond: (outcome: PermissionOutcome) => void;
+};
+
+export type AgentEvent = AgentEventData | PermissionRequestEvent;
+
+export const StopReason = z.enum(['end_turn', 'max_steps', 'max_tokens', 'cancelled', 'refusal', 'error']);
+export type StopReason = z.infer<typeof StopReason>;
+
+export const TurnErrorCode = z.enum([
+  'rate_limited',
+  'provider_error',
+  'network',
+  'timeout',
+  'agent_crashed',
+  'agent_error',
+  'bad_request',
+]);
+export type TurnErrorCode = z.infer<typeof TurnErrorCode>;
+
+export const TurnResult = z.object({
+  ok: z.boolean(),
+  stop_reason: StopReason,
+  usage: Usage,
+  error: z.object({ code: TurnErrorCode, message: z.string() }).optional(),
+  /** The agent's own session id after the turn, when it changed (resume token). */
+  resume_token: z.string().nullable().optional(),
+});
+export type TurnResult = z.infer<typeof TurnResult>;
+
+export type BackendHealth = { status: 'up' | 'down'; detail?: string };
+
+/** Which (chat, agent) a backend session serves. */
+export interface SessionKey {
+  chatId: string;
+  agent: string;
+}
+
+export interface EnsureSessionOpts {
+  sessionId: string;
+  projectId: string;
+  /** Directory the agent works in (the session worktree); every path is confined to it. */
+  root: string;
+  model: string | null;
+  /** The agent's own session id from an earlier run, when known. */
+  resumeToken: string | null;
+  /** Backend-specific settings (provider, mode, env, ...). */
+  config?: Record<string, unknown>;
+}
+
+export interface AgentSessionHandle {
+  key: SessionKey;
+  backend: AgentBackendKind;
+  root: string;
+  model: string | null;
+  /** The agent's own session id (resume token); null until the agent assigns one. */
+  resumeToken: string | null;
+}
+
+export interface PromptCtx {
+  signal: AbortSignal;
+  onEvent: (event: AgentEvent) => void;
+  /** 1-based turn number within the chat, for logs and traces. */
+  turn?: number;
+}
+
+/** One agent protocol turned into AgentEvents. Backends never touch the database. */
+export interface AgentBackend {
+  readonly kind: AgentBackendKind;
+  ensureSession(key: SessionKey, opts: EnsureSessionOpts): Promise<AgentSessionHandle>;
+  prompt(handle: AgentSessionHandle, input: PromptInput, ctx: PromptCtx): Promise<TurnResult>;
+  cancel(handle: AgentSessionHandle): Promise<void>;
+  closeSession(handle: AgentSessionHandle): Promise<void>;
+  dispose(): Promise<void>;
+  health(): Promise<BackendHealth>;
+}

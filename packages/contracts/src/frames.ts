@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { Id, Timestamp, Usage } from './common.js';
+import { AgentCommand, PermissionOption, PlanEntry, ToolStatus } from './agent.js';
+import { Chat, MessageRole, MessageStatus, Project, Session, TaskStatus } from './rest.js';
+
+/**
+ * Frames on the per-session WebSocket. The server adds `seq` (monotonic per session)
+ * and `session_id`. New frame types are additive; new fields are optional.
+ */
+const chatRef = { chat_id: Id };
+const msgRef = { chat_id: Id, message_id: Id };
+
+export const InFlightTurn = z.object({
+  task_id: Id,
+  chat_id: Id,
+  message_id: Id,
+  turn: z.number().int(),
+  agent: z.string(),
+  model: z.string().nullable(),
+  started_at: Timestamp,
+  awaiting_permission: z.boolean().default(false),
+});
+export type InFlightTurn = z.infer<typeof InFlightTurn>;
+
+export const SessionFramePayload = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('message_started'),
+    ...msgRef,
+    role: MessageRole,
+    task_id: Id.nullable(),
+    turn: z.number().int().nullable(),
+    model: z.string().nullable(),
+    agent: z.string().nullable().optional(),
+    started_at: Timestamp,
+  }),
+  z.object({ type: z.literal('message_delta'), ...msgRef, text: z.string() }),
+  z.object({ type: z.literal('reasoning_delta'), ...msgRef, text: z.string() }),
+  z.object({
+    type: z.literal('message_complete'),
+    ...msgRef,
+    status: MessageStatus,
+    finished_at: Timestamp,
+    usage: Usage.optional(),
+    error: z.string().nullable().optional(),
+  }),
+  z.object({
+    type: z.literal('task_state'),
+    task_id: Id,
+    chat_id: Id.nullable(),
+    status: TaskStatus,
+    error: z.string().nullable().optional(),
+  }),
+  z.object({
+    type: z.literal('tool_trace_start'),
+    ...msgRef,
+    trace_id: Id,
+    tool_call_id: z.string(),
+    tool_name: z.string(),
+    tool_input: z.record(z.string(), z.unknown()),
+    turn: z.number().int(),
+    started_at: Timestamp,
+  }),
+  z.object({
+    type: z.literal('tool_trace_update'),
+    ...msgRef,
+    trace_id: Id,
+    status: ToolStatus,
+    tool_input: z.record(z.string(), z.unknown()).optional(),
+    tool_output: z.string().nullable().optional(),
+  }),
+  z.object({
+    type: z.literal('tool_trace_finish'),
+    ...msgRef,
+    trace_id: Id,
+    tool_call_id: z.string(),
+    tool_name: z.string(),
+    tool_output: z.string().nullable(),
+    latency_ms: z.number().nullable(),
+    error: z.string().nullable(),
+    outcome: z.enum(['success', 'error', 'cancelled']),
+    finished_at: Timestamp,
+  }),
+  z.object({
+    type: z.literal('usage'),
+    ...msgRef,
+    turn: z.number().int(),
+    usage: Usage,
+    model: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal('permission_request'),
+    ...msgRef,
+    permission_id: Id,
+    tool_call_id: z.string().nullable(),
+    title: z.string(),
+    kind: z.string().nullable(),
+    options: z.array(PermissionOption),
+  }),
+  z.object({
+    type: z.literal('permission_resolved'),
+    ...chatRef,
+    permission_id: Id,
+    outcome: z.string(),
+    decided_by: z.enum(['user', 'policy', 'cancelled']),
+  }),
+  z.object({ type: z.literal('plan'), ...msgRef, entries: z.array(PlanEntry) }),
+  z.object({ type: z.literal('commands'), ...chatRef, commands: z.array(AgentCommand) }),
+  z.object({ type: z.literal('mode_changed'), ...chatRef, mode_id: z.string() }),
+  z.object({ type: z.literal('agent_snapshot'), in_flight: z.array(InFlightTurn) }),
+  /** The client is too far behind for replay: it must refetch state from the API. */
+  z.object({ type: z.literal('snapshot'), reason: z.enum(['connect', 'too_far_behind']) }),
+  z.object({ type: z.literal('chat_created'), chat: Chat }),
+  z.object({ type: z.literal('chat_renamed'), ...chatRef, name: z.string() }),
+  z.object({ type: z.literal('session_updated'), session: Session }),
+  z.object({
+    type: z.literal('setup_output'),
+    stream: z.enum(['stdout', 'stderr']),
+    text: z.string(),
+  }),
+  z.object({
+    type: z.literal('diff_updated'),
+    change_id: Id,
+    files: z.number().int(),
+    additions: z.number().int(),
+    deletions: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('collision_warning'),
+    collisions: z.array(
+      z.object({
+        file: z.string(),
+        severity: z.enum(['same_line', 'adjacent_line', 'different_area']),
+        other_session_id: Id,
+        ranges: z.array(z.tuple([z.number().int(), z.number().int()])),
+        other_ranges: z.array(z.tuple([z.number().int(), z.number().int()])),
+      }),
+    ),
+  }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type SessionFramePayload = z.infer<typeof SessionFramePayload>;
+
+export const SessionFrame = z.intersection(
+  z.object({ seq: z.number().int().nonnegative(), session_id: Id, ts: Timestamp }),
+  SessionFramePayload,
+);
+export type SessionFrame = z.infer<typeof SessionFrame>;
+
+/** Frames on the user-level WebSocket `/api/events` (cross-session notifications). */
+export const UserFramePayload = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('project_added'), project: Project }),
+  z.object({ type: z.literal('project_removed'), project_id: Id }),
+  z.object({ type: z.literal('session_created'), session: Session }),
+  z.object({ type: z.literal('session_updated'), session: Session }),
+  z.object({
+    type: z.literal('session_activity'),
+    session_id: Id,
+    project_id: Id,
+    activity: z.enum(['idle', 'running', 'awaiting_permission', 'failed']),
+  }),
+  z.object({
+    type: z.literal('task_state'),
+    task_id: Id,
+    session_id: Id.nullable(),
+    chat_id: Id.nullable(),
+    status: TaskStatus,
+    error: z.string().nullable().optional(),
+  }),
+  z.object({ type: z.literal('snapshot'), reason: z.enum(['connect', 'too_far_behind']) }),
+]);
+export type UserFramePayload = z.infer<typeof UserFramePayload>;
+
+export const UserFrame = z.intersection(
+  z.object({ seq: z.number().int().nonnegative(), ts: Timestamp }),
+  UserFramePayload,
+);
+export type UserFrame = z.infer<typeof UserFrame>;
+
+/** WebSocket close codes the server uses; clients reconnect with `after_seq` on these. */
+export const WsCloseCode = {
+  /** The client did not read fast enough; reconnect and resume from the last seq. */
+  SlowConsumer: 4008,
+  /** Token missing or wrong. Do not retry without a new token. */
+  Unauthorized: 4401,
+  ServerShutdown: 1001,
+} as const;
+
+export const StreamQuery = z.object({
+  after_seq: z.coerce.number().int().nonnegative().optional(),
+  token: z.string().optional(),
+});

@@ -1,0 +1,4 @@
+export * from './common.js';
+export * from './agent.js';
+export * from './rest.js';
+export * from './frames.js';

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { Id, Timestamp, Usage } from './common.js';
+import { InputPart } from './agent.js';
+
+const name = z.string().trim().min(1, 'must not be empty').max(200);
+const limit = z.coerce.number().int().min(1).max(200).default(50);
+
+// ---- projects ----
+export const Project = z.object({
+  id: Id,
+  name: z.string(),
+  path: z.string(),
+  created_at: Timestamp,
+});
+export type Project = z.infer<typeof Project>;
+
+export const CreateProjectBody = z.object({
+  path: z.string().min(1, 'must not be empty'),
+  name: name.optional(),
+});
+export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
+
+// ---- sessions ----
+export const SessionStatus = z.enum(['open', 'archived']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+export const PermissionPolicy = z.enum(['ask', 'allow_edits', 'allow_all']);
+export type PermissionPolicy = z.infer<typeof PermissionPolicy>;
+
+export const Session = z.object({
+  id: Id,
+  project_id: Id,
+  name: z.string(),
+  agent: z.string(),
+  model: z.string().nullable(),
+  status: SessionStatus,
+  permission_policy: PermissionPolicy,
+  /** false: the agent works directly in the project directory. */
+  isolated: z.boolean(),
+  base_branch: z.string().nullable(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+export type Session = z.infer<typeof Session>;
+
+export const CreateSessionBody = z.object({
+  project_id: Id,
+  name: name.optional(),
+  agent: z.string().min(1).max(100).default('native'),
+  model: z.string().min(1).max(200).nullable().optional(),
+  permission_policy: PermissionPolicy.default('ask'),
+  isolated: z.boolean().default(true),
+  base_branch: z.string().min(1).max(250).nullable().optional(),
+});
+export type CreateSessionBody = z.input<typeof CreateSessionBody>;
+
+export const UpdateSessionBody = z
+  .object({
+    name: name.optional(),
+    model: z.string().min(1).max(200).nullable().optional(),
+    agent: z.string().min(1).max(100).optional(),
+    permission_policy: PermissionPolicy.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
+export type UpdateSessionBody = z.infer<typeof UpdateSessionBody>;
+
+export const ListSessionsQuery = z.object({
+  project_id: Id.optional(),
+  status: SessionStatus.optional(),
+});
+
+// ---- chats ----
+export const Chat = z.object({
+  id: Id,
+  session_id: Id,
+  name: z.string(),
+  created_at: Timestamp,
+});
+export type Chat = z.infer<typeof Chat>;
+
+export const CreateChatBody = z.object({ name: name.optional() });
+export const RenameBody = z.object({ name });
+
+// ---- messages ----
+export const MessageRole = z.enum(['user', 'assistant', 'system']);
+export const MessageStatus = z.enum(['streaming', 'complete', 'failed', 'cancelled']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const Message = z.object({
+  id: Id,
+  chat_id: Id,
+  session_id: Id,
+  task_id: Id.nullable(),
+  role: MessageRole,
+  content: z.string(),
+  reasoning: z.string(),
+  status: MessageStatus,
+  model: z.string().nullable(),
+  turn: z.number().int().nullable(),
+  usage: Usage,
+  started_at: Timestamp,
+  finished_at: Timestamp.nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  /** Keyset cursor of this row, for `before`/`after`. */
+  cursor: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const ListMessagesQuery = z
+  .object({
+    before: z.string().min(1).optional(),
+    after: z.string().min(1).optional(),
+    limit,
+  })
+  .refine((q) => !(q.before && q.after), { message: 'give either before or after, not both' });
+
+export const MessagePage = z.object({
+  items: z.array(Message),
+  /** Cursor to pass as `before` for older messages; null when none are left. */
+  prev_cursor: z.string().nullable(),
+  /** Cursor to pass as `after` for newer messages; null when none are left. */
+  next_cursor: z.string().nullable(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;
+
+export const PostMessageBody = z
+  .object({
+    content: z.string().max(1_000_000).default(''),
+    images: z.array(InputPart).max(16).default([]),
+    agent: z.string().min(1).max(100).optional(),
+    model: z.string().min(1).max(200).optional(),
+  })
+  .refine((b) => b.content.trim().length > 0 || b.images.length > 0, {
+    message: 'content must not be empty',
+    path: ['content'],
+  });
+export type PostMessageBody = z.input<typeof PostMessageBody>;
+
+// ---- tasks ----
+export const TaskStatus = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled', 'timed_out']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const Task = z.object({
+  id: Id,
+  project_id: Id,
+  session_id: Id.nullable(),
+  chat_id: Id.nullable(),
+  message_id: Id.nullable(),
+  agent: z.string(),
+  model: z.string().nullable(),
+  status: TaskStatus,
+  attempts: z.number().int(),
+  max_attempts: z.number().int(),
+  error: z.string().nullable(),
+  output_summary: z.string().nullable(),
+  usage: Usage,
+  created_at: Timestamp,
+  started_at: Timestamp.nullable(),
+  finished_at: Timestamp.nullable(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const PostMessageResponse = z.object({ message: Message, task: Task });
+export type PostMessageResponse = z.infer<typeof PostMessageResponse>;
+
+export const PageQuery = z.object({ cursor: z.string().min(1).optional(), limit });
