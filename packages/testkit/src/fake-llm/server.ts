@@ -1,0 +1,257 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { completionBody, errorBody, streamChunks } from './completion.js';
+import {
+  ChatCompletionRequest,
+  imagesOf,
+  lastUserText,
+  type RecordedRequest,
+} from './request.js';
+import { ScriptedTurn, type ParsedTurn, type TurnMatch } from './script.js';
+
+export interface FakeLlmOptions {
+  /** Turns answered in order (each by the first request its `match` accepts). */
+  script?: ScriptedTurn[];
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Loopback by default: the fake is for tests and must not be reachable from outside. */
+  host?: string;
+  /** Ids listed by `GET /v1/models`. */
+  models?: string[];
+  /** Answer used when the script is exhausted or no turn matches; without it such requests get a 500. */
+  fallback?: ScriptedTurn;
+}
+
+export interface FakeLlm {
+  /** Base URL ending in `/v1`, ready for an OpenAI-compatible client. */
+  url: string;
+  port: number;
+  /** Every request received, in arrival order. */
+  requests: RecordedRequest[];
+  /** Appends turns to the script. */
+  push(...turns: ScriptedTurn[]): void;
+  /** Number of scripted turns not yet consumed. */
+  remaining(): number;
+  /** Stops the server, dropping open (e.g. stalled) connections. */
+  close(): Promise<void>;
+}
+
+/** Largest request body accepted; images arrive base64-encoded, so leave room. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+interface QueuedTurn {
+  turn: ParsedTurn;
+  position: number;
+}
+
+function matches(m: TurnMatch | undefined, req: ChatCompletionRequest, userText: string): boolean {
+  if (!m) return true;
+  if (m.lastUserIncludes !== undefined && !userText.includes(m.lastUserIncludes)) return false;
+  if (m.hasTools !== undefined && (req.tools?.length ?? 0) > 0 !== m.hasTools) return false;
+  if (m.model !== undefined && req.model !== m.model) return false;
+  return true;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      parts.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> {
+  const queue: QueuedTurn[] = [];
+  let nextPosition = 0;
+  const push = (...turns: ScriptedTurn[]): void => {
+    // Validate eagerly so a bad script fails in the test that wrote it, not on some later request.
+    for (const t of turns) queue.push({ turn: ScriptedTurn.parse(t), position: nextPosition++ });
+  };
+  push(...(opts.script ?? []));
+  const fallback = opts.fallback === undefined ? undefined : ScriptedTurn.parse(opts.fallback);
+  const models = opts.models ?? ['fake-model'];
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let responseCounter = 0;
+
+  const pick = (req: ChatCompletionRequest, userText: string): { turn: ParsedTurn; servedBy: number | 'fallback' } | null => {
+    const i = queue.findIndex((q) => matches(q.turn.match, req, userText));
+    if (i >= 0) {
+      const [q] = queue.splice(i, 1);
+      if (q) return { turn: q.turn, servedBy: q.position };
+    }
+    return fallback ? { turn: fallback, servedBy: 'fallback' } : null;
+  };
+
+  async function handleCompletion(req: IncomingMessage, res: ServerResponse, arrived: number): Promise<void> {
+    const raw = await readBody(req);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      sendJson(res, 400, { error: { message: 'fake-llm: body is not JSON', type: 'invalid_request_error' } });
+      return;
+    }
+    const parsed = ChatCompletionRequest.safeParse(json);
+    if (!parsed.success) {
+      sendJson(res, 400, { error: { message: `fake-llm: ${parsed.error.message}`, type: 'invalid_request_error' } });
+      return;
+    }
+    const body = parsed.data;
+    const userText = lastUserText(body.messages);
+    const choice = pick(body, userText);
+    const record: RecordedRequest = {
+      index: requests.length,
+      path: req.url ?? '',
+      model: body.model,
+      stream: body.stream === true,
+      messages: body.messages,
+      tools: (body.tools ?? []).map((t) => ({
+        name: t.function.name,
+        description: t.function.description,
+        parameters: t.function.parameters,
+      })),
+      images: imagesOf(body.messages),
+      lastUserText: userText,
+      body: json,
+      servedBy: choice?.servedBy ?? null,
+      serverMs: null,
+      scriptedDelayMs: 0,
+    };
+    requests.push(record);
+    res.on('finish', () => {
+      record.serverMs = performance.now() - arrived;
+    });
+    if (!choice) {
+      sendJson(res, 500, {
+        error: { message: 'fake-llm: no scripted turn matches this request and no fallback is set', type: 'server_error' },
+      });
+      return;
+    }
+    const { turn } = choice;
+    if (turn.error) {
+      sendJson(res, turn.error.status, errorBody(turn), turn.error.headers);
+      return;
+    }
+    const ids = {
+      id: `chatcmpl-fake-${++responseCounter}`,
+      model: body.model,
+      requestIndex: record.index,
+      created: Math.floor(Date.now() / 1000),
+    };
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+    });
+    const wait = async (ms: number): Promise<void> => {
+      if (ms <= 0) return;
+      record.scriptedDelayMs += ms;
+      await new Promise((r) => setTimeout(r, ms));
+    };
+
+    if (!record.stream) {
+      await wait(turn.chunkDelayMs);
+      if (!closed) sendJson(res, 200, completionBody(turn, ids));
+      return;
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.flushHeaders();
+    // Waiting for each write to reach the socket keeps chunks separate on the wire and makes sure a
+    // scripted break happens after the client could actually see the chunks before it.
+    const send = (data: string): Promise<void> =>
+      new Promise((resolve) => {
+        res.once('close', resolve);
+        res.write(data, () => {
+          res.off('close', resolve);
+          resolve();
+        });
+      });
+    const chunks = streamChunks(turn, ids);
+    for (let i = 0; i < chunks.length; i++) {
+      if (turn.breakAfter === i) {
+        record.serverMs = performance.now() - arrived;
+        res.socket?.destroy();
+        return;
+      }
+      if (turn.stallAfter === i) {
+        // Keep the connection open and silent; it ends when the client gives up or close() runs.
+        record.serverMs = performance.now() - arrived;
+        return;
+      }
+      await wait(turn.chunkDelayMs);
+      if (closed) return;
+      await send(`data: ${JSON.stringify(chunks[i])}\n\n`);
+    }
+    if (turn.breakAfter === chunks.length) {
+      record.serverMs = performance.now() - arrived;
+      res.socket?.destroy();
+      return;
+    }
+    res.end('data: [DONE]\n\n');
+  }
+
+  const server = createServer((req, res) => {
+    const arrived = performance.now();
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/v1/models') {
+      sendJson(res, 200, {
+        object: 'list',
+        data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake-llm' })),
+      });
+      return;
+    }
+    if (req.method === 'POST' && path === '/v1/chat/completions') {
+      handleCompletion(req, res, arrived).catch((err: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: { message: `fake-llm: ${String(err)}` } });
+        else res.destroy();
+      });
+      return;
+    }
+    sendJson(res, 404, { error: { message: `fake-llm: no route ${req.method} ${path}` } });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${host}:${port}/v1`,
+    port,
+    requests,
+    push,
+    remaining: () => queue.length,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const s of sockets) s.destroy();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
