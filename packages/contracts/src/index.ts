@@ -2,3 +2,4 @@ export * from './common.js';
 export * from './agent.js';
 export * from './rest.js';
 export * from './frames.js';
+export * from './project-config.js';
