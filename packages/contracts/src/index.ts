@@ -3,3 +3,4 @@ export * from './agent.js';
 export * from './rest.js';
 export * from './frames.js';
 export * from './project-config.js';
+export * from './git.js';

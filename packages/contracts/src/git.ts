@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.js';
+
+// Wire shapes of the git domain (DESIGN §2.4): session diffs, pending changes, collisions and the
+// review actions (apply / reject / merge / commit / archive).
+
+/** A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories. */
+export const CommitSha = z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'expected a full commit id');
+export type CommitSha = z.infer<typeof CommitSha>;
+
+/**
+ * A branch name as `git check-ref-format --branch` would accept it (the server checks with git too).
+ * Refused up front: a leading `-` (would read as an option), whitespace, control characters and the
+ * characters git forbids, so a bad name is a 400 naming the field rather than a git error.
+ */
+export const BranchName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(250)
+  .refine((s) => !s.startsWith('-'), 'must not start with "-"')
+  .refine((s) => !/[\s\x00-\x1f\x7f~^:?*[\\]/.test(s), 'contains a character git does not allow in branch names')
+  .refine(
+    (s) => !s.includes('..') && !s.includes('@{') && !s.includes('//') && !/(^\/|\/$|\.lock$|\.$)/.test(s),
+    'is not a valid git branch name',
+  );
+export type BranchName = z.infer<typeof BranchName>;
+
+/**
+ * `status` is the kind of change. A binary file changed in place is `binary`; a binary file that was
+ * added, deleted or renamed keeps that kind and has `binary: true`. Binary files have no line counts.
+ */
+export const DiffFileStatus = z.enum(['added', 'modified', 'deleted', 'renamed', 'binary']);
+export type DiffFileStatus = z.infer<typeof DiffFileStatus>;
+
+export const DiffFile = z.object({
+  /** Path in the session's tree, relative to the repository root, `/`-separated. */
+  path: z.string().min(1),
+  /** Path in the base commit when the file was renamed. */
+  old_path: z.string().min(1).optional(),
+  status: DiffFileStatus,
+  additions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+  binary: z.boolean(),
+});
+export type DiffFile = z.infer<typeof DiffFile>;
+
+export const DiffStats = z.object({
+  files: z.number().int().nonnegative(),
+  additions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+});
+export type DiffStats = z.infer<typeof DiffStats>;
+
+/** The accumulated change of a session: its worktree (committed or not) against the base commit. */
+export const SessionDiff = z.object({
+  base_commit: CommitSha,
+  /** The worktree's HEAD when the diff was taken (differs from the base once commits were made). */
+  head: CommitSha.optional(),
+  files: z.array(DiffFile),
+  /** `git apply`-able unified diff (binary files as `GIT binary patch`), paths prefixed a/ and b/. */
+  patch: z.string(),
+  stats: DiffStats,
+});
+export type SessionDiff = z.infer<typeof SessionDiff>;
+
+export const PendingChangeStatus = z.enum(['pending', 'applied', 'rejected', 'merged']);
+export type PendingChangeStatus = z.infer<typeof PendingChangeStatus>;
+
+/** One accumulating change per session: each turn's diff supersedes the previous pending one. */
+export const PendingChange = z.object({
+  id: Id,
+  session_id: Id,
+  task_id: Id.nullable(),
+  /** The agent whose turn produced this diff. */
+  agent: z.string(),
+  status: PendingChangeStatus,
+  base_commit: CommitSha,
+  head: CommitSha.nullable(),
+  files: z.array(DiffFile),
+  stats: DiffStats,
+  patch: z.string(),
+  created_at: Timestamp,
+});
+export type PendingChange = z.infer<typeof PendingChange>;
+
+// ---- collisions ----
+
+/** Inclusive 1-based line range `[start, end]` in the base file's coordinates. */
+export const LineRange = z
+  .tuple([z.number().int().positive(), z.number().int().positive()])
+  .refine(([s, e]) => s <= e, 'start must not exceed end');
+export type LineRange = z.infer<typeof LineRange>;
+
+export const CollisionSeverity = z.enum(['same_line', 'adjacent_line', 'different_area']);
+export type CollisionSeverity = z.infer<typeof CollisionSeverity>;
+
+/** Two sessions of a project with pending changes to the same file (same field names as the frame). */
+export const Collision = z.object({
+  file: z.string().min(1),
+  severity: CollisionSeverity,
+  session_id: Id,
+  other_session_id: Id,
+  ranges: z.array(LineRange),
+  other_ranges: z.array(LineRange),
+});
+export type Collision = z.infer<typeof Collision>;
+
+export const ProjectCollisions = z.object({ collisions: z.array(Collision) });
+export type ProjectCollisions = z.infer<typeof ProjectCollisions>;
+
+// ---- review actions ----
+
+/** Apply a pending change onto the project's working tree (default: the session's pending change). */
+export const ApplyBody = z.object({ change_id: Id.optional() });
+export type ApplyBody = z.infer<typeof ApplyBody>;
+export const ApplyResult = z.object({ files: z.array(z.string()) });
+export type ApplyResult = z.infer<typeof ApplyResult>;
+
+/** Reject: the session's worktree is reset to its base commit (tracked and untracked files). */
+export const RejectBody = z.object({ change_id: Id.optional() });
+export type RejectBody = z.infer<typeof RejectBody>;
+export const RejectResult = z.object({ base_commit: CommitSha });
+export type RejectResult = z.infer<typeof RejectResult>;
+
+const commitMessage = z.string().trim().min(1, 'must not be empty').max(100_000);
+
+export const CommitBody = z.object({ message: commitMessage });
+export type CommitBody = z.infer<typeof CommitBody>;
+export const CommitResult = z.object({ commit: CommitSha, files: z.array(z.string()) });
+export type CommitResult = z.infer<typeof CommitResult>;
+
+export const MergeBody = z
+  .object({
+    target_branch: BranchName,
+    /** Commit the worktree's uncommitted changes first (with `message`); otherwise only commits merge. */
+    commit_pending: z.boolean().default(false),
+    message: commitMessage.optional(),
+  })
+  .refine((b) => !b.commit_pending || b.message !== undefined, {
+    message: 'required when commit_pending is true',
+    path: ['message'],
+  });
+export type MergeBody = z.input<typeof MergeBody>;
+
+export const MergeResult = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('merged'),
+    target_branch: z.string(),
+    commit: CommitSha,
+    fast_forward: z.boolean(),
+    /** Worktree files left uncommitted, hence not part of the merge. */
+    uncommitted_files: z.array(z.string()),
+  }),
+  z.object({ status: z.literal('up_to_date'), target_branch: z.string(), commit: CommitSha }),
+  /** Nothing was changed: the target branch and the project are exactly as before. */
+  z.object({ status: z.literal('conflict'), target_branch: z.string(), conflicts: z.array(z.string()) }),
+]);
+export type MergeResult = z.infer<typeof MergeResult>;
+
+export const ArchiveBody = z.object({ keep_branch: z.boolean().default(false) });
+export type ArchiveBody = z.input<typeof ArchiveBody>;
+
+// ---- set-up output and errors ----
+
+export const CommandOutputChunk = z.object({ stream: z.enum(['stdout', 'stderr']), text: z.string() });
+export type CommandOutputChunk = z.infer<typeof CommandOutputChunk>;
+
+/** Stable codes of git-domain refusals; routes map them to 4xx bodies `{error: code, message, details}`. */
+export const GitErrorCode = z.enum([
+  'not_a_git_repository',
+  'not_repository_root',
+  'no_commits',
+  'unknown_branch',
+  'branch_exists',
+  'invalid_branch_name',
+  'worktree_conflict',
+  'not_isolated',
+  'dirty_project',
+  'patch_does_not_apply',
+  'nothing_to_commit',
+  'target_checked_out_elsewhere',
+  'invalid_project_config',
+  'copy_outside_project',
+  'setup_failed',
+]);
+export type GitErrorCode = z.infer<typeof GitErrorCode>;
+
+export const GitErrorDetails = z.object({
+  /** Files concerned: dirty touched files, conflicting files. */
+  files: z.array(z.string()).optional(),
+  /** Captured output of a failing command (set-up) or git's own message. */
+  output: z.string().optional(),
+  /** The config key at fault, e.g. `setup[0]`. */
+  key: z.string().optional(),
+  exit_code: z.number().int().nullable().optional(),
+});
+export type GitErrorDetails = z.infer<typeof GitErrorDetails>;
