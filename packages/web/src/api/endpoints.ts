@@ -1,0 +1,85 @@
+import {
+  Chat,
+  MessagePage,
+  PostMessageResponse,
+  Project,
+  Session,
+  Task,
+  type CreateProjectBody,
+  type CreateSessionBody,
+  type PostMessageBody,
+  type UpdateSessionBody,
+} from '@boocode/contracts';
+import { request, type Schema } from './client';
+
+/** Typed calls to the routes of docs/api.md. */
+
+const listOf = <T>(item: Schema<T>): Schema<{ items: T[] }> => ({
+  safeParse(value) {
+    if (typeof value !== 'object' || value === null || !Array.isArray((value as { items?: unknown }).items)) {
+      return { success: false, error: { message: 'expected {items: [...]}' } };
+    }
+    const items: T[] = [];
+    for (const [i, raw] of (value as { items: unknown[] }).items.entries()) {
+      const r = item.safeParse(raw);
+      if (!r.success) return { success: false, error: { message: `items[${i}]: ${r.error.message}` } };
+      items.push(r.data);
+    }
+    return { success: true, data: { items } };
+  },
+});
+
+/** 204 responses have no body. */
+const NoContent: Schema<null> = {
+  safeParse: (value) =>
+    value === undefined ? { success: true, data: null } : { success: false, error: { message: 'expected no body' } },
+};
+
+const CancelledTasks: Schema<{ cancelled: string[] }> = {
+  safeParse(value) {
+    const c = (value as { cancelled?: unknown } | null)?.cancelled;
+    return Array.isArray(c) && c.every((x) => typeof x === 'string')
+      ? { success: true, data: { cancelled: c } }
+      : { success: false, error: { message: 'expected {cancelled: string[]}' } };
+  },
+};
+
+const enc = encodeURIComponent;
+
+export const api = {
+  projects: {
+    list: () => request(listOf(Project), 'GET', '/api/projects'),
+    create: (body: CreateProjectBody) => request(Project, 'POST', '/api/projects', body),
+    remove: (id: string) => request(NoContent, 'DELETE', `/api/projects/${enc(id)}`),
+  },
+  sessions: {
+    list: (projectId?: string) =>
+      request(listOf(Session), 'GET', projectId ? `/api/sessions?project_id=${enc(projectId)}` : '/api/sessions'),
+    get: (id: string) => request(Session, 'GET', `/api/sessions/${enc(id)}`),
+    create: (body: CreateSessionBody) => request(Session, 'POST', '/api/sessions', body),
+    update: (id: string, body: UpdateSessionBody) => request(Session, 'PATCH', `/api/sessions/${enc(id)}`, body),
+    archive: (id: string) => request(Session, 'POST', `/api/sessions/${enc(id)}/archive`),
+    cancel: (id: string) => request(CancelledTasks, 'POST', `/api/sessions/${enc(id)}/cancel`),
+  },
+  chats: {
+    list: (sessionId: string) => request(listOf(Chat), 'GET', `/api/sessions/${enc(sessionId)}/chats`),
+    create: (sessionId: string, name?: string) =>
+      request(Chat, 'POST', `/api/sessions/${enc(sessionId)}/chats`, name ? { name } : {}),
+    rename: (chatId: string, name: string) => request(Chat, 'PATCH', `/api/chats/${enc(chatId)}`, { name }),
+  },
+  messages: {
+    /** Newest page when no cursor is given; `before` pages back in time. */
+    page: (chatId: string, opts: { before?: string; limit?: number } = {}, signal?: AbortSignal) => {
+      const q = new URLSearchParams();
+      if (opts.before) q.set('before', opts.before);
+      q.set('limit', String(opts.limit ?? 100));
+      return request(MessagePage, 'GET', `/api/chats/${enc(chatId)}/messages?${q}`, undefined, signal);
+    },
+    post: (chatId: string, body: PostMessageBody) =>
+      request(PostMessageResponse, 'POST', `/api/chats/${enc(chatId)}/messages`, body),
+  },
+  tasks: {
+    get: (id: string) => request(Task, 'GET', `/api/tasks/${enc(id)}`),
+    cancel: (id: string) => request(Task, 'POST', `/api/tasks/${enc(id)}/cancel`),
+  },
+};

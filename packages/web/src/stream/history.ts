@@ -1,0 +1,121 @@
+import type { Message, MessagePage, SessionFrame } from '@boocode/contracts';
+import { emptyLog, toUiMessage, type ChatLog, type SessionState, type UiMessage } from './sessionState';
+
+/**
+ * Merging REST history with what the stream already delivered. REST is authoritative for
+ * finished messages; for a message still streaming, whichever side holds more text wins,
+ * because the database copy is a coalesced (slightly stale) prefix of the streamed one.
+ */
+export function mergeMessage(local: UiMessage | undefined, rest: Message): UiMessage {
+  if (!local) return toUiMessage(rest);
+  if (rest.status !== 'streaming') return toUiMessage(rest, local);
+  if (local.status !== 'streaming') return local;
+  return {
+    ...toUiMessage(rest, local),
+    content: local.content.length > rest.content.length ? local.content : rest.content,
+    reasoning: local.reasoning.length > rest.reasoning.length ? local.reasoning : rest.reasoning,
+  };
+}
+
+const time = (m: Message): number => {
+  const t = Date.parse(m.started_at);
+  return Number.isNaN(t) ? 0 : t;
+};
+
+/** Stable sort by start time: equal times keep their given order (REST order first). */
+function byStart(messages: UiMessage[]): UiMessage[] {
+  return messages
+    .map((m, i) => ({ m, i, t: time(m) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map((x) => x.m);
+}
+
+/**
+ * Merges the newest page of a chat. Older messages already loaded are kept when the page
+ * joins up with them (its first message is one we hold); otherwise the page starts over.
+ */
+export function mergeLatestPage(log: ChatLog | undefined, page: MessagePage): ChatLog {
+  const base = log ?? emptyLog();
+  const local = new Map(base.messages.map((m) => [m.id, m]));
+  const restIds = new Set(page.items.map((m) => m.id));
+  const merged = page.items.map((m) => mergeMessage(local.get(m.id), m));
+  const first = page.items[0];
+  const joins = first !== undefined && local.has(first.id);
+  const firstTime = first ? time(first) : Number.POSITIVE_INFINITY;
+  const kept = base.messages.filter((m) => {
+    if (restIds.has(m.id)) return false;
+    // Older history we paged in before: keep only if contiguous with this page.
+    if (time(m) < firstTime) return joins;
+    // Newer than the page: the stream delivered it after the page was read.
+    return true;
+  });
+  const keptOlder = joins && kept.some((m) => time(m) < firstTime);
+  return {
+    messages: byStart([...merged, ...kept]),
+    olderCursor: keptOlder ? base.olderCursor : page.prev_cursor,
+    loaded: true,
+  };
+}
+
+/** Prepends an older page fetched with `before`. */
+export function prependOlderPage(log: ChatLog | undefined, page: MessagePage): ChatLog {
+  const base = log ?? emptyLog();
+  const have = new Set(base.messages.map((m) => m.id));
+  const older = page.items.filter((m) => !have.has(m.id)).map((m) => toUiMessage(m));
+  return { messages: [...older, ...base.messages], olderCursor: page.prev_cursor, loaded: true };
+}
+
+/** Adds or refreshes one message (e.g. the user message returned by POST). */
+export function upsertMessage(state: SessionState, m: Message): SessionState {
+  const log = state.logs[m.chat_id] ?? { ...emptyLog(), loaded: true };
+  const i = log.messages.findIndex((x) => x.id === m.id);
+  const messages =
+    i >= 0
+      ? log.messages.map((x, j) => (j === i ? mergeMessage(x, m) : x))
+      : byStart([...log.messages, toUiMessage(m)]);
+  return { ...state, logs: { ...state.logs, [m.chat_id]: { ...log, messages } } };
+}
+
+/**
+ * How many of `deltas` (in order) the stored text already ends with. After a snapshot the
+ * refetched content may include the first deltas that follow the snapshot's seq; applying
+ * them again would duplicate text at the seam. The longest match wins.
+ */
+export function seamOverlap(stored: string, deltas: readonly string[]): number {
+  let best = 0;
+  let joined = '';
+  for (let j = 0; j < deltas.length; j++) {
+    joined += deltas[j]!;
+    if (joined.length > stored.length) break;
+    if (joined.length > 0 && stored.endsWith(joined)) best = j + 1;
+  }
+  return best;
+}
+
+type DeltaFrame = Extract<SessionFrame, { type: 'message_delta' | 'reasoning_delta' }>;
+const isDelta = (f: SessionFrame): f is DeltaFrame => f.type === 'message_delta' || f.type === 'reasoning_delta';
+
+/** Drops the deltas (held since a snapshot) that the refetched messages already contain. */
+export function dropSeamOverlap(state: SessionState, frames: readonly SessionFrame[]): SessionFrame[] {
+  const drop = new Set<SessionFrame>();
+  const groups = new Map<string, DeltaFrame[]>();
+  for (const f of frames) {
+    if (!isDelta(f)) continue;
+    const key = `${f.type}:${f.chat_id}:${f.message_id}`;
+    const g = groups.get(key);
+    if (g) g.push(f);
+    else groups.set(key, [f]);
+  }
+  for (const g of groups.values()) {
+    const f0 = g[0]!;
+    const m = state.logs[f0.chat_id]?.messages.find((x) => x.id === f0.message_id);
+    if (!m || m.status !== 'streaming') continue;
+    const stored = f0.type === 'message_delta' ? m.content : m.reasoning;
+    const n = seamOverlap(
+      stored,
+      g.map((f) => f.text),
+    );
+    for (const f of g.slice(0, n)) drop.add(f);
+  }
+  return frames.filter((f) => !drop.has(f));
+}

@@ -1,0 +1,34 @@
+import { emptyUsage, SessionFrame, type Message, type SessionFramePayload } from '@boocode/contracts';
+
+/** Test data built through the contracts' schemas, so fixtures cannot drift from the wire. */
+export const SESSION = '00000000-0000-4000-8000-000000000001';
+export const CHAT = '00000000-0000-4000-8000-000000000002';
+export const TASK = '00000000-0000-4000-8000-000000000003';
+export const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+let seq = 0;
+export function frame(payload: SessionFramePayload, at = seq + 1): SessionFrame {
+  seq = at;
+  return SessionFrame.parse({ ...payload, seq: at, session_id: SESSION, ts: new Date(1_700_000_000_000 + at).toISOString() });
+}
+
+export function message(n: number, over: Partial<Message> = {}): Message {
+  return {
+    id: uuid(n),
+    chat_id: CHAT,
+    session_id: SESSION,
+    task_id: null,
+    role: 'user',
+    content: `message ${n}`,
+    reasoning: '',
+    status: 'complete',
+    model: null,
+    turn: null,
+    usage: emptyUsage(),
+    started_at: new Date(1_700_000_000_000 + n * 1000).toISOString(),
+    finished_at: new Date(1_700_000_000_000 + n * 1000 + 500).toISOString(),
+    metadata: {},
+    cursor: String(n),
+    ...over,
+  };
+}

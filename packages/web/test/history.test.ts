@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { applyFrames } from '../src/stream/applyFrames';
+import { dropSeamOverlap, mergeLatestPage, mergeMessage, prependOlderPage, seamOverlap, upsertMessage } from '../src/stream/history';
+import { emptySessionState, toUiMessage, type SessionState } from '../src/stream/sessionState';
+import { CHAT, frame, message } from './fixtures';
+
+const page = (ns: number[], prev: string | null = null) => ({
+  items: ns.map((n) => message(n)),
+  prev_cursor: prev,
+  next_cursor: null,
+});
+
+describe('mergeMessage', () => {
+  it('lets a finished REST message win over streamed text but keeps streamed tool calls', () => {
+    const local = { ...toUiMessage(message(1, { status: 'streaming', content: 'partial' })), tools: [] as never[] };
+    const tool = { traceId: 't', toolCallId: 'c', name: 'x', input: {}, output: null, status: 'completed' as const, error: null, startedAt: '', finishedAt: null, latencyMs: 1, turn: 1 };
+    const merged = mergeMessage({ ...local, tools: [tool] }, message(1, { content: 'final text' }));
+    expect(merged.content).toBe('final text');
+    expect(merged.tools).toEqual([tool]);
+  });
+
+  it('keeps the longer text while both sides are streaming (the DB copy lags)', () => {
+    const local = toUiMessage(message(1, { status: 'streaming', content: 'Hello wor' }));
+    expect(mergeMessage(local, message(1, { status: 'streaming', content: 'Hello' })).content).toBe('Hello wor');
+    expect(mergeMessage(local, message(1, { status: 'streaming', content: 'Hello world!' })).content).toBe('Hello world!');
+  });
+
+  it('does not let a stale streaming row undo a completion the stream already applied', () => {
+    const local = toUiMessage(message(1, { status: 'complete', content: 'done' }));
+    expect(mergeMessage(local, message(1, { status: 'streaming', content: 'do' })).status).toBe('complete');
+  });
+});
+
+describe('mergeLatestPage / prependOlderPage', () => {
+  it('starts a log from the newest page and pages back in time', () => {
+    let log = mergeLatestPage(undefined, page([3, 4], '3'));
+    expect(log.messages.map((m) => m.cursor)).toEqual(['3', '4']);
+    expect(log.olderCursor).toBe('3');
+    log = prependOlderPage(log, page([1, 2], null));
+    expect(log.messages.map((m) => m.cursor)).toEqual(['1', '2', '3', '4']);
+    expect(log.olderCursor).toBeNull();
+  });
+
+  it('keeps older history when the refetched page joins up with it', () => {
+    const log = prependOlderPage(mergeLatestPage(undefined, page([3, 4], '3')), page([1, 2], null));
+    const again = mergeLatestPage(log, page([4, 5], '4'));
+    expect(again.messages.map((m) => m.cursor)).toEqual(['1', '2', '3', '4', '5']);
+    expect(again.olderCursor).toBeNull();
+  });
+
+  it('starts over when the page does not join up (a long disconnect)', () => {
+    const log = mergeLatestPage(undefined, page([1, 2], null));
+    const again = mergeLatestPage(log, page([8, 9], '8'));
+    expect(again.messages.map((m) => m.cursor)).toEqual(['8', '9']);
+    expect(again.olderCursor).toBe('8');
+  });
+
+  it('keeps messages the stream delivered after the page was read', () => {
+    let s = applyFrames(emptySessionState(), [frame({ type: 'message_created', message: message(9) })]);
+    s = { ...s, logs: { ...s.logs, [CHAT]: mergeLatestPage(s.logs[CHAT], page([7, 8], null)) } };
+    expect(s.logs[CHAT]!.messages.map((m) => m.cursor)).toEqual(['7', '8', '9']);
+  });
+
+  it('upsertMessage inserts by start time and refreshes an existing message', () => {
+    let s: SessionState = { ...emptySessionState(), logs: { [CHAT]: mergeLatestPage(undefined, page([1, 3])) } };
+    s = upsertMessage(s, message(2));
+    s = upsertMessage(s, message(3, { content: 'edited' }));
+    expect(s.logs[CHAT]!.messages.map((m) => m.content)).toEqual(['message 1', 'message 2', 'edited']);
+  });
+});
+
+describe('seam between refetched content and held deltas', () => {
+  it('finds how many leading deltas the stored text already ends with', () => {
+    expect(seamOverlap('Hello wor', ['wor', 'ld'])).toBe(1);
+    expect(seamOverlap('Hello world', ['wor', 'ld'])).toBe(2);
+    expect(seamOverlap('Hello', [' wor', 'ld'])).toBe(0);
+    expect(seamOverlap('', ['a'])).toBe(0);
+  });
+
+  it('drops only the overlapping deltas of streaming messages', () => {
+    const streaming = message(5, { role: 'assistant', status: 'streaming', content: 'The answer is 4' });
+    const s = { ...emptySessionState(), logs: { [CHAT]: mergeLatestPage(undefined, { items: [streaming], prev_cursor: null, next_cursor: null }) } };
+    const frames = [
+      frame({ type: 'message_delta', chat_id: CHAT, message_id: streaming.id, text: ' is' }),
+      frame({ type: 'message_delta', chat_id: CHAT, message_id: streaming.id, text: ' 4' }),
+      frame({ type: 'message_delta', chat_id: CHAT, message_id: streaming.id, text: '2.' }),
+    ];
+    const kept = dropSeamOverlap(s, frames);
+    expect(kept).toEqual([frames[2]]);
+    expect(applyFrames(s, kept).logs[CHAT]!.messages[0]!.content).toBe('The answer is 42.');
+  });
+});
