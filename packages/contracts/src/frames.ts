@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp, Usage } from './common.js';
 import { AgentCommand, PermissionOption, PlanEntry, ToolStatus } from './agent.js';
-import { Chat, MessageRole, MessageStatus, Project, Session, TaskStatus } from './rest.js';
+import { Chat, Message, MessageRole, MessageStatus, Project, Session, TaskStatus } from './rest.js';
 
 /**
  * Frames on the per-session WebSocket. The server adds `seq` (monotonic per session)
@@ -23,6 +23,8 @@ export const InFlightTurn = z.object({
 export type InFlightTurn = z.infer<typeof InFlightTurn>;
 
 export const SessionFramePayload = z.discriminatedUnion('type', [
+  /** A whole message stored at once (user messages). */
+  z.object({ type: z.literal('message_created'), message: Message }),
   z.object({
     type: z.literal('message_started'),
     ...msgRef,
@@ -107,7 +109,10 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
   z.object({ type: z.literal('commands'), ...chatRef, commands: z.array(AgentCommand) }),
   z.object({ type: z.literal('mode_changed'), ...chatRef, mode_id: z.string() }),
   z.object({ type: z.literal('agent_snapshot'), in_flight: z.array(InFlightTurn) }),
-  /** The client is too far behind for replay: it must refetch state from the API. */
+  /**
+   * `snapshot` and `agent_snapshot` open a connection and are outside the sequence: they carry
+   * the seq the stream is at. After `snapshot` the client refetches state from the REST API.
+   */
   z.object({ type: z.literal('snapshot'), reason: z.enum(['connect', 'too_far_behind']) }),
   z.object({ type: z.literal('chat_created'), chat: Chat }),
   z.object({ type: z.literal('chat_renamed'), ...chatRef, name: z.string() }),

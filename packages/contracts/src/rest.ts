@@ -4,6 +4,8 @@ import { InputPart } from './agent.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
 const limit = z.coerce.number().int().min(1).max(200).default(50);
+/** Keyset cursors are opaque to clients but always a decimal position. */
+const cursor = z.string().regex(/^\d{1,18}$/, 'must be a cursor returned by this API');
 
 // ---- projects ----
 export const Project = z.object({
@@ -108,8 +110,8 @@ export type Message = z.infer<typeof Message>;
 
 export const ListMessagesQuery = z
   .object({
-    before: z.string().min(1).optional(),
-    after: z.string().min(1).optional(),
+    before: cursor.optional(),
+    after: cursor.optional(),
     limit,
   })
   .refine((q) => !(q.before && q.after), { message: 'give either before or after, not both' });
@@ -163,4 +165,4 @@ export type Task = z.infer<typeof Task>;
 export const PostMessageResponse = z.object({ message: Message, task: Task });
 export type PostMessageResponse = z.infer<typeof PostMessageResponse>;
 
-export const PageQuery = z.object({ cursor: z.string().min(1).optional(), limit });
+export const PageQuery = z.object({ cursor: cursor.optional(), limit });

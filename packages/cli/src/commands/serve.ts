@@ -1,0 +1,54 @@
+import { writeFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { createLogger, isLoopback, startServer } from '@boocode/server';
+
+export const parsePort = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+};
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('start the BooCode server (embedded Postgres unless DATABASE_URL is set)')
+    .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, Number(process.env.BOOCODE_PORT ?? 7345))
+    .option('--host <host>', 'address to bind', process.env.BOOCODE_HOST ?? '127.0.0.1')
+    .option('--home <dir>', 'data directory (default $BOOCODE_HOME or ~/.boocode)')
+    .action(async (opts: { port: number; host: string; home?: string }) => {
+      const log = createLogger();
+      if (!isLoopback(opts.host)) {
+        log.warn({ host: opts.host }, 'binding a non-loopback address: anyone who can reach it and has the token controls your agents');
+      }
+      const server = await startServer({ host: opts.host, port: opts.port, ...(opts.home ? { home: opts.home } : {}), logger: log });
+      const serverFile = path.join(server.home, 'server.json');
+      await writeFile(serverFile, JSON.stringify({ url: server.url, pid: process.pid }) + '\n', { mode: 0o600 });
+      const lines = [
+        `BooCode ${server.url}`,
+        `  open (logs you in once): ${server.loginUrl()}`,
+        `  data directory:          ${server.home}`,
+        `  database:                ${server.database === 'embedded' ? `embedded PostgreSQL (${server.dataDir})` : 'external (DATABASE_URL)'}`,
+        `  API token:               in ${path.join(server.home, 'config.json')}`,
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'shutting down');
+        void server
+          .close()
+          .then(() => rm(serverFile, { force: true }))
+          .then(
+            () => process.exit(0),
+            (err: unknown) => {
+              log.error({ err }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+}

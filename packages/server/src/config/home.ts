@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile, chmod, rename } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Custom agents a user adds by hand (issue 6 reads them). */
+export const CustomAgentConfig = z.object({
+  name: z.string().min(1),
+  kind: z.enum(['acp', 'opencode', 'paseo']),
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+});
+
+export const HomeConfig = z.object({
+  /** Bearer token for the API and WebSockets. */
+  token: z.string().min(32),
+  /** Password of the embedded cluster's superuser; fixed at initdb time. */
+  pg_password: z.string().min(16),
+  agents: z.array(CustomAgentConfig).default([]),
+});
+export type HomeConfig = z.infer<typeof HomeConfig>;
+
+export function resolveHome(explicit?: string): string {
+  return path.resolve(explicit ?? process.env.BOOCODE_HOME ?? path.join(homedir(), '.boocode'));
+}
+
+const secret = () => randomBytes(32).toString('base64url');
+
+/**
+ * Loads BOOCODE_HOME/config.json, creating it (mode 0600) with a fresh token on first start.
+ * A config that exists but is malformed is an error naming the key, never silently replaced.
+ */
+export async function loadHomeConfig(home: string): Promise<HomeConfig> {
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const file = path.join(home, 'config.json');
+  let raw: string | null = null;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (raw === null) {
+    const fresh: HomeConfig = { token: secret(), pg_password: secret(), agents: [] };
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(fresh, null, 2) + '\n', { mode: 0o600 });
+    await rename(tmp, file);
+    return fresh;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = HomeConfig.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  // Keep the secret unreadable by others even if someone loosened it.
+  await chmod(file, 0o600);
+  return parsed.data;
+}

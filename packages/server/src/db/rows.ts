@@ -1,0 +1,141 @@
+import type { Chat, Message, Project, Session, Task, Usage } from '@boocode/contracts';
+
+/** Columns shared by messages and tasks that hold normalized usage. */
+export interface UsageColumns {
+  input_tokens: number;
+  no_cache_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+}
+
+export const iso = (d: Date): string => d.toISOString();
+export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function usageOf(r: UsageColumns): Usage {
+  return {
+    input_total: r.input_tokens,
+    no_cache: r.no_cache_tokens,
+    cache_read: r.cache_read_tokens,
+    cache_write: r.cache_write_tokens,
+    output: r.output_tokens,
+    reasoning: r.reasoning_tokens,
+  };
+}
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  path: string;
+  created_at: Date;
+}
+export const toProject = (r: ProjectRow): Project => ({ id: r.id, name: r.name, path: r.path, created_at: iso(r.created_at) });
+
+export interface SessionRow {
+  id: string;
+  project_id: string;
+  name: string;
+  agent: string;
+  model: string | null;
+  status: Session['status'];
+  permission_policy: Session['permission_policy'];
+  isolated: boolean;
+  base_branch: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+export const toSession = (r: SessionRow): Session => ({
+  id: r.id,
+  project_id: r.project_id,
+  name: r.name,
+  agent: r.agent,
+  model: r.model,
+  status: r.status,
+  permission_policy: r.permission_policy,
+  isolated: r.isolated,
+  base_branch: r.base_branch,
+  created_at: iso(r.created_at),
+  updated_at: iso(r.updated_at),
+});
+
+export interface ChatRow {
+  id: string;
+  session_id: string;
+  name: string;
+  created_at: Date;
+}
+export const toChat = (r: ChatRow): Chat => ({ id: r.id, session_id: r.session_id, name: r.name, created_at: iso(r.created_at) });
+
+export interface MessageRow extends UsageColumns {
+  id: string;
+  pos: string;
+  chat_id: string;
+  session_id: string;
+  task_id: string | null;
+  role: Message['role'];
+  content: string;
+  reasoning: string;
+  status: Message['status'];
+  model: string | null;
+  turn: number | null;
+  started_at: Date;
+  finished_at: Date | null;
+  metadata: Record<string, unknown>;
+}
+export const toMessage = (r: MessageRow): Message => ({
+  id: r.id,
+  chat_id: r.chat_id,
+  session_id: r.session_id,
+  task_id: r.task_id,
+  role: r.role,
+  content: r.content,
+  reasoning: r.reasoning,
+  status: r.status,
+  model: r.model,
+  turn: r.turn,
+  usage: usageOf(r),
+  started_at: iso(r.started_at),
+  finished_at: isoOrNull(r.finished_at),
+  metadata: r.metadata,
+  cursor: String(r.pos),
+});
+
+export interface TaskRow extends UsageColumns {
+  id: string;
+  project_id: string;
+  session_id: string | null;
+  chat_id: string | null;
+  message_id: string | null;
+  agent: string;
+  model: string | null;
+  input: unknown;
+  status: Task['status'];
+  attempts: number;
+  max_attempts: number;
+  error: string | null;
+  output_summary: string | null;
+  lease_owner: string | null;
+  cancel_requested: boolean;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+export const toTask = (r: TaskRow): Task => ({
+  id: r.id,
+  project_id: r.project_id,
+  session_id: r.session_id,
+  chat_id: r.chat_id,
+  message_id: r.message_id,
+  agent: r.agent,
+  model: r.model,
+  status: r.status,
+  attempts: r.attempts,
+  max_attempts: r.max_attempts,
+  error: r.error,
+  output_summary: r.output_summary,
+  usage: usageOf(r),
+  created_at: iso(r.created_at),
+  started_at: isoOrNull(r.started_at),
+  finished_at: isoOrNull(r.finished_at),
+});

@@ -1,0 +1,49 @@
+import type { Chat, PermissionPolicy, Session, SessionStatus } from '@boocode/contracts';
+import type { Sql } from './connection.js';
+import { toChat, toSession, type ChatRow, type SessionRow } from './rows.js';
+
+export interface NewSession {
+  project_id: string;
+  name: string;
+  agent: string;
+  model: string | null;
+  permission_policy: PermissionPolicy;
+  isolated: boolean;
+  base_branch: string | null;
+}
+
+/** A session always has a first chat, so a message can be posted right away. */
+export async function insertSession(sql: Sql, s: NewSession): Promise<{ session: Session; chat: Chat }> {
+  return sql.begin(async (tx) => {
+    const [row] = await tx<SessionRow[]>`
+      INSERT INTO sessions (project_id, name, agent, model, permission_policy, isolated, base_branch)
+      VALUES (${s.project_id}, ${s.name}, ${s.agent}, ${s.model}, ${s.permission_policy}, ${s.isolated}, ${s.base_branch})
+      RETURNING *`;
+    const [chat] = await tx<ChatRow[]>`INSERT INTO chats (session_id, name) VALUES (${row!.id}, 'Chat 1') RETURNING *`;
+    return { session: toSession(row!), chat: toChat(chat!) };
+  });
+}
+
+export async function listSessions(sql: Sql, f: { project_id?: string; status?: SessionStatus }): Promise<Session[]> {
+  const rows = await sql<SessionRow[]>`
+    SELECT * FROM sessions
+    WHERE (${f.project_id ?? null}::uuid IS NULL OR project_id = ${f.project_id ?? null}::uuid)
+      AND (${f.status ?? null}::text IS NULL OR status = ${f.status ?? null}::text)
+    ORDER BY created_at DESC, id`;
+  return rows.map(toSession);
+}
+
+export async function getSession(sql: Sql, id: string): Promise<Session | null> {
+  const rows = await sql<SessionRow[]>`SELECT * FROM sessions WHERE id = ${id}`;
+  return rows[0] ? toSession(rows[0]) : null;
+}
+
+export type SessionPatch = Partial<Pick<Session, 'name' | 'model' | 'agent' | 'permission_policy' | 'status'>>;
+
+export async function updateSession(sql: Sql, id: string, patch: SessionPatch): Promise<Session | null> {
+  const cols = Object.keys(patch).filter((k) => patch[k as keyof SessionPatch] !== undefined) as (keyof SessionPatch)[];
+  if (cols.length === 0) return getSession(sql, id);
+  const rows = await sql<SessionRow[]>`
+    UPDATE sessions SET ${sql(patch, cols)}, updated_at = now() WHERE id = ${id} RETURNING *`;
+  return rows[0] ? toSession(rows[0]) : null;
+}

@@ -1,0 +1,134 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { StreamQuery, WsCloseCode, type InFlightTurn } from '@boocode/contracts';
+import type { Broker } from '../stream/broker.js';
+import type { ReplayResult } from '../stream/replay-channel.js';
+import type { Logger } from '../logger.js';
+import type { Sql } from '../db/connection.js';
+import { getSession } from '../db/sessions.js';
+import { ApiError } from './errors.js';
+import { originAllowed } from './auth.js';
+
+export interface StreamOptions {
+  broker: Broker;
+  sql: Sql;
+  log: Logger;
+  /** A client whose unsent bytes exceed this is dropped (code 4008) and resumes by seq. */
+  maxBufferedBytes: number;
+  allowedOrigins: readonly string[];
+  /** Turns in flight for a session, sent as `agent_snapshot` on connect. */
+  inFlight: (sessionId: string) => Promise<InFlightTurn[]>;
+}
+
+const PING_MS = 30_000;
+
+/**
+ * Wires one socket to a channel. Live frames that arrive while the (async) opening frames are
+ * prepared are held back and sent after them, so the client sees one ordered stream.
+ */
+function attach(
+  socket: WebSocket,
+  opts: StreamOptions,
+  subscribe: (sub: { send(data: string): void }) => { replay: ReplayResult | null; lastSeq: number; unsubscribe: () => void },
+  opening: (replay: ReplayResult | null, lastSeq: number) => Promise<string[]>,
+  logCtx: Record<string, unknown>,
+): void {
+  let held: string[] | null = [];
+  let closed = false;
+  const drop = (code: number, reason: string) => {
+    if (closed) return;
+    closed = true;
+    sub.unsubscribe();
+    socket.close(code, reason);
+    // A reader that stopped reading may never take the close frame either.
+    setTimeout(() => socket.terminate(), 5_000).unref();
+  };
+  const send = (data: string) => {
+    if (closed) return;
+    if (socket.bufferedAmount > opts.maxBufferedBytes) {
+      opts.log.warn({ ...logCtx, buffered: socket.bufferedAmount }, 'dropping slow stream consumer');
+      drop(WsCloseCode.SlowConsumer, 'slow consumer: reconnect with after_seq');
+      return;
+    }
+    socket.send(data);
+  };
+  const sub = subscribe({ send: (data) => (held ? held.push(data) : send(data)) });
+  const ping = setInterval(() => socket.ping(), PING_MS);
+  ping.unref();
+  socket.on('close', () => {
+    clearInterval(ping);
+    closed = true;
+    sub.unsubscribe();
+  });
+  socket.on('error', (err) => opts.log.debug({ ...logCtx, err }, 'stream socket error'));
+  opening(sub.replay, sub.lastSeq)
+    .then((frames) => {
+      for (const f of frames) send(f);
+      const pending = held ?? [];
+      held = null;
+      for (const f of pending) send(f);
+    })
+    .catch((err: unknown) => {
+      opts.log.error({ ...logCtx, err }, 'stream open failed');
+      drop(1011, 'internal error');
+    });
+}
+
+function afterSeqOf(req: FastifyRequest): number | undefined {
+  const q = StreamQuery.safeParse(req.query ?? {});
+  if (!q.success) throw new ApiError(400, 'invalid_request', 'after_seq: must be a non-negative integer');
+  return q.data.after_seq;
+}
+
+export function registerStreams(app: FastifyInstance, opts: StreamOptions): void {
+  const checkOrigin = async (req: FastifyRequest) => {
+    if (!originAllowed(req, opts.allowedOrigins)) throw new ApiError(403, 'forbidden_origin', `origin ${req.headers.origin} is not allowed`);
+    afterSeqOf(req);
+  };
+
+  app.get<{ Params: { id: string } }>(
+    '/api/sessions/:id/stream',
+    {
+      websocket: true,
+      preValidation: async (req) => {
+        await checkOrigin(req);
+        const id = req.params.id;
+        const ok = /^[0-9a-f-]{36}$/i.test(id) && (await getSession(opts.sql, id));
+        if (!ok) throw new ApiError(404, 'not_found', `no session with id ${id}`);
+      },
+    },
+    (socket, req) => {
+      const sessionId = req.params.id;
+      const afterSeq = afterSeqOf(req);
+      const stamp = (lastSeq: number, payload: object) =>
+        JSON.stringify({ ...payload, seq: lastSeq, session_id: sessionId, ts: new Date().toISOString() });
+      attach(
+        socket,
+        opts,
+        (sub) => opts.broker.subscribe(sessionId, sub, afterSeq),
+        async (replay, lastSeq) => {
+          if (replay?.kind === 'frames') return replay.frames;
+          const reason = replay ? 'too_far_behind' : 'connect';
+          const inFlight = await opts.inFlight(sessionId);
+          return [stamp(lastSeq, { type: 'snapshot', reason }), stamp(lastSeq, { type: 'agent_snapshot', in_flight: inFlight })];
+        },
+        { session_id: sessionId },
+      );
+    },
+  );
+
+  app.get('/api/events', { websocket: true, preValidation: checkOrigin }, (socket, req) => {
+    const afterSeq = afterSeqOf(req);
+    attach(
+      socket,
+      opts,
+      (sub) => opts.broker.subscribeUser(sub, afterSeq),
+      async (replay, lastSeq) => {
+        if (replay?.kind === 'frames') return replay.frames;
+        const reason = replay ? 'too_far_behind' : 'connect';
+        return [JSON.stringify({ type: 'snapshot', reason, seq: lastSeq, ts: new Date().toISOString() })];
+      },
+      { channel: 'user' },
+    );
+  });
+}

@@ -1,0 +1,5 @@
+export { startServer, isLoopback, VERSION } from './server.js';
+export type { ServerOptions, RunningServer } from './server.js';
+export { resolveHome, loadHomeConfig } from './config/home.js';
+export { createLogger } from './logger.js';
+export type { Logger } from './logger.js';

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { loadHomeConfig, resolveHome } from './config/home.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
+import { connect, type Sql } from './db/connection.js';
+import { migrate } from './db/migrate.js';
+import { createLogger, type Logger } from './logger.js';
+import { Broker } from './stream/broker.js';
+import { Auth } from './http/auth.js';
+import { RouteRegistry } from './http/route.js';
+import { buildApp } from './http/app.js';
+import type { AppContext } from './http/context.js';
+import { createTaskControl } from './tasks/control.js';
+import { acquireHomeLock, type HomeLock } from './config/home-lock.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
+).version;
+
+export interface ServerOptions {
+  home?: string;
+  host?: string;
+  port?: number;
+  databaseUrl?: string;
+  logger?: Logger;
+  /** Frames kept per session for replay (BOOCODE_REPLAY_FRAMES). */
+  replayFrames?: number;
+  /** Unsent bytes after which a stream client is dropped (BOOCODE_WS_MAX_BUFFER). */
+  maxBufferedBytes?: number;
+  allowedOrigins?: string[];
+  webDir?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  home: string;
+  host: string;
+  port: number;
+  database: 'embedded' | 'external';
+  dataDir: string | null;
+  token: string;
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** A fresh one-time login URL. */
+  loginUrl(): string;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const home = resolveHome(opts.home);
+  const log = opts.logger ?? createLogger();
+  const host = opts.host ?? '127.0.0.1';
+  const config = await loadHomeConfig(home);
+  const lock: HomeLock = await acquireHomeLock(home);
+  let pg: EmbeddedPostgres | null = null;
+  let sql: Sql | null = null;
+  try {
+    const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL;
+    if (!databaseUrl) pg = await startEmbeddedPostgres({ home, password: config.pg_password, log });
+    sql = connect(databaseUrl ?? pg!.url);
+    await migrate(sql, log);
+
+    const broker = new Broker({ replayFrames: opts.replayFrames ?? 1000 });
+    const auth = new Auth(config.token);
+    const ctx: AppContext = {
+      sql,
+      broker,
+      log,
+      auth,
+      routes: new RouteRegistry(),
+      version: VERSION,
+      database: pg ? 'embedded' : 'external',
+      tasks: createTaskControl(sql, (task) => {
+        broker.publishUser({ type: 'task_state', task_id: task.id, session_id: task.session_id, chat_id: task.chat_id, status: task.status });
+        if (task.session_id) broker.publish(task.session_id, { type: 'task_state', task_id: task.id, chat_id: task.chat_id, status: task.status, error: task.error });
+      }),
+    };
+    const app = await buildApp(ctx, {
+      ...(opts.webDir ? { webDir: opts.webDir } : {}),
+      stream: { maxBufferedBytes: opts.maxBufferedBytes ?? 8 * 1024 * 1024, allowedOrigins: opts.allowedOrigins ?? [] },
+    });
+    await app.listen({ host, port: opts.port ?? 0 });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+    const url = `http://${urlHost}:${port}`;
+    const openSql = sql;
+    const openPg = pg;
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      home,
+      host,
+      port,
+      database: ctx.database,
+      dataDir: pg?.dataDir ?? null,
+      token: config.token,
+      app,
+      ctx,
+      loginUrl: () => `${url}/api/auth/login?code=${auth.issueCode()}`,
+      close() {
+        // Order matters: stop taking requests, let in-flight writes finish, then the database.
+        closing ??= (async () => {
+          await app.close();
+          broker.close();
+          await openSql.end({ timeout: 5 });
+          await openPg?.stop();
+          await lock.release();
+          log.info('server stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await sql?.end({ timeout: 1 }).catch(() => {});
+    await pg?.stop().catch(() => {});
+    await lock.release();
+    throw err;
+  }
+}
