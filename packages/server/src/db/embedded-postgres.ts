@@ -151,6 +151,7 @@ function startPostmaster(
   port: number,
   runAs: RunAs | null,
   log: Logger,
+  stopping: () => boolean,
 ): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -177,7 +178,7 @@ function startPostmaster(
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (!ready) reject(new Error(`postgres exited during start (code ${code}, signal ${signal}):\n${tail.join('\n')}`));
-      else log.warn({ code, signal }, 'embedded postgres exited');
+      else if (!stopping()) log.error({ code, signal }, 'embedded postgres exited unexpectedly');
     });
   });
 }
@@ -195,10 +196,11 @@ export async function startEmbeddedPostgres(opts: { home: string; password: stri
   }
   let child: ChildProcess | null = null;
   let port = 0;
+  let stopping = false;
   for (let attempt = 0; !child; attempt++) {
     port = await freePort();
     try {
-      child = await startPostmaster(bins.postgres, dataDir, port, runAs, log);
+      child = await startPostmaster(bins.postgres, dataDir, port, runAs, log, () => stopping);
     } catch (err) {
       // Another program may take the free port between our probe and the bind.
       if (attempt >= 2) throw err;
@@ -222,6 +224,7 @@ export async function startEmbeddedPostgres(opts: { home: string; password: stri
     pid,
     async stop() {
       if (running.exitCode !== null || running.signalCode !== null) return;
+      stopping = true;
       running.kill('SIGINT');
       if (!(await waitForExit(pid, 30_000))) {
         running.kill('SIGQUIT');

@@ -1,0 +1,28 @@
+import { execFile as execFileCb } from 'node:child_process';
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFile = promisify(execFileCb);
+
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+/** A real git repository with one commit holding `files` (path -> content). */
+export async function makeGitRepo(files: Record<string, string> = { 'README.md': '# test\n' }, name = 'repo'): Promise<string> {
+  const dir = path.join(await mkdtemp(path.join(tmpdir(), 'boocode-git-')), name);
+  await mkdir(dir, { recursive: true });
+  await git(dir, 'init', '-q', '-b', 'main');
+  await git(dir, 'config', 'user.email', 'test@boocode.local');
+  await git(dir, 'config', 'user.name', 'BooCode Test');
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), content);
+  }
+  await git(dir, 'add', '-A');
+  await git(dir, 'commit', '-q', '-m', 'initial');
+  return dir;
+}

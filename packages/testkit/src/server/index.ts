@@ -1,0 +1,3 @@
+export * from './pg.js';
+export * from './test-server.js';
+export * from './git-repo.js';

@@ -1,0 +1,35 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { createLogger } from '@boocode/server';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@boocode/server/embedded-postgres';
+
+/** Set by the vitest global setup: one real cluster for the whole run, a database per test file. */
+export const ADMIN_URL_ENV = 'BOOCODE_TEST_PG_ADMIN_URL';
+
+/** Starts a throwaway embedded cluster (its data in a temp dir). */
+export async function startThrowawayCluster(): Promise<EmbeddedPostgres> {
+  const home = await mkdtemp(path.join(tmpdir(), 'boocode-pg-'));
+  return startEmbeddedPostgres({ home, password: randomBytes(16).toString('hex'), log: createLogger({ level: 'warn' }) });
+}
+
+/**
+ * A fresh, empty database on the shared test cluster (or on `DATABASE_URL`'s server when the
+ * tests run against an external Postgres). Returns its URL.
+ */
+export async function createTestDatabase(): Promise<string> {
+  const admin = process.env[ADMIN_URL_ENV] ?? process.env.DATABASE_URL;
+  if (!admin) throw new Error(`${ADMIN_URL_ENV} is not set: run the tests through vitest (its global setup starts Postgres)`);
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await sql.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
