@@ -1,0 +1,96 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { SessionDiff } from '@boocode/contracts';
+import { git, runGit, splitNul } from './exec.js';
+import { copiedFiles } from './layout.js';
+import { diffStats, parsePatch, toDiffFiles } from './patch.js';
+import { tryResolveCommit } from './repo.js';
+
+/**
+ * Options that make the patch independent of the user's git configuration: fixed a/ b/ prefixes and
+ * context, no external diff or textconv, blank context lines kept as " ", renames detected, and binary
+ * content included so the patch applies anywhere (`git apply` needs it; display uses `binary`).
+ */
+const PATCH_ARGS = [
+  '-c',
+  'diff.suppressBlankEmpty=false',
+  'diff',
+  '--binary',
+  '-M',
+  '-U3',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-relative',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+];
+
+export interface DiffWorktreeOptions {
+  /** The worktree (or, for a non-isolated session, the project root). */
+  path: string;
+  baseCommit: string;
+  /**
+   * Repository-relative paths to leave out. Default: the files `ensureSessionWorktree` copied in from
+   * the project (they are configuration, not the agent's work).
+   */
+  exclude?: readonly string[];
+  signal?: AbortSignal;
+}
+
+/**
+ * The unified diff of a working tree against `baseCommit`: committed and uncommitted edits, new
+ * (untracked, not ignored) files, deletions and binary files, with per-file stats.
+ *
+ * New files only show in a diff once they are in an index, and the working tree's own index must stay
+ * untouched (it is the user's, for a non-isolated session). So the diff runs on a throwaway copy of the
+ * index in which untracked files are added as intent-to-add (`git add -N`: no blobs written). Copying
+ * the real index keeps its stat cache, so unchanged files are not re-read.
+ */
+export async function diffWorktree(opts: DiffWorktreeOptions): Promise<SessionDiff> {
+  const cwd = opts.path;
+  const exclude = new Set(opts.exclude ?? (await copiedFiles(cwd)));
+  const indexPath = (await git(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd })).trim();
+  const tmp = await mkdtemp(path.join(tmpdir(), 'boocode-diff-'));
+  try {
+    const tmpIndex = path.join(tmp, 'index');
+    try {
+      await copyFile(indexPath, tmpIndex);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // No index yet (nothing ever checked out/added): start from the base tree.
+      await git(['read-tree', opts.baseCommit], { cwd, env: { GIT_INDEX_FILE: tmpIndex } });
+    }
+    const env = { GIT_INDEX_FILE: tmpIndex };
+    const untracked = splitNul(
+      await git(['ls-files', '-z', '--others', '--exclude-standard'], { cwd, env, signal: opts.signal }),
+    ).filter((p) => !exclude.has(p) && !p.endsWith('/')); // a trailing `/` is a nested repository
+    if (untracked.length > 0) {
+      // Paths go through stdin (no argv limit) and literally (a file named `*.ts` is not a glob).
+      await runGit(['--literal-pathspecs', 'add', '-N', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+        cwd,
+        env,
+        input: untracked.join('\0') + '\0',
+        signal: opts.signal,
+      });
+    }
+    const pathspec = ['--', ...[...exclude].map((p) => `:(exclude,literal)${p}`)];
+    // An exclude-only pathspec would match nothing; "." restores "everything but these".
+    if (exclude.size > 0) pathspec.splice(1, 0, '.');
+    const patch = (await runGit([...PATCH_ARGS, opts.baseCommit, ...pathspec], { cwd, env, signal: opts.signal })).stdout.toString(
+      'utf8',
+    );
+    const files = toDiffFiles(parsePatch(patch));
+    const head = await tryResolveCommit(cwd, 'HEAD');
+    return {
+      base_commit: opts.baseCommit,
+      ...(head ? { head } : {}),
+      files,
+      patch,
+      stats: diffStats(files),
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
