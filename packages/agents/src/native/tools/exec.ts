@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { scrubbedEnv } from './env.js';
+
+/** Shared by run_command and the check-after-write loop: one way to run a program safely. */
+
+export interface ExecOptions {
+  cwd: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Characters of stdout and of stderr kept in memory each; the rest is drained and counted. */
+  keepChars?: number;
+}
+
+export interface ExecResult {
+  /** Null when the process was killed by a signal (timeout, cancellation) or never started. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** True when more output arrived than `keepChars`. */
+  overflow: boolean;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** The program could not be started: an errno code such as ENOENT or EACCES. */
+  spawnError: string | null;
+  durationMs: number;
+}
+
+const DEFAULT_KEEP_CHARS = 1024 * 1024;
+
+/**
+ * Runs a program with an argument array and no shell (execFile semantics: no injection, pipes or
+ * expansion). Built on spawn rather than execFile for two reasons: execFile drops the `detached`
+ * option, and we need the child in its own process group so a timeout can kill grandchildren
+ * (npm -> sh -> node) that would otherwise keep the pipes open and hang the call; and execFile kills
+ * a command whose output exceeds maxBuffer, while here the command finishes and its output is cut.
+ */
+export function execNoShell(command: string, args: string[], opts: ExecOptions): Promise<ExecResult> {
+  const started = performance.now();
+  const keep = opts.keepChars ?? DEFAULT_KEEP_CHARS;
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let overflow = false;
+    let timedOut = false;
+    let cancelled = false;
+    let spawnError: string | null = null;
+
+    const child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: scrubbedEnv(),
+      shell: false,
+      detached: true,
+      windowsHide: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    // Output past `keep` is read and dropped so the command never blocks on a full pipe.
+    const append = (cur: string, d: string): string => {
+      if (cur.length + d.length > keep) overflow = true;
+      return cur.length >= keep ? cur : cur + d.slice(0, keep - cur.length);
+    };
+    child.stdout.on('data', (d: string) => {
+      stdout = append(stdout, d);
+    });
+    child.stderr.on('data', (d: string) => {
+      stderr = append(stderr, d);
+    });
+
+    const killGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, opts.timeoutMs);
+    const onAbort = (): void => {
+      cancelled = true;
+      killGroup();
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      spawnError = err.code ?? err.message;
+    });
+    // 'close' (not 'exit'): fires after the pipes are drained, and also after a spawn error.
+    child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve({
+        exitCode: spawnError ? null : code,
+        signal: sig,
+        stdout,
+        stderr,
+        overflow,
+        timedOut,
+        cancelled,
+        spawnError,
+        durationMs: Math.round(performance.now() - started),
+      });
+    });
+  });
+}

@@ -1,0 +1,87 @@
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Confines tool paths to the session root. Both the lexical path and the real path (after
+ * symlinks) must stay inside, so `../x`, `/etc/passwd` and a symlink to `/` are all refused.
+ */
+
+export type Resolved = { ok: true; abs: string; rel: string } | { ok: false; error: string };
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function relOf(root: string, p: string): string {
+  return path.relative(root, p) || '.';
+}
+
+function outside(input: string): Resolved {
+  return {
+    ok: false,
+    error: `Path "${input}" is outside the project root. Use a path relative to the project root (for example "src/index.ts"); "..", absolute paths elsewhere and symlinks leading out are not allowed.`,
+  };
+}
+
+function isErrno(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+export interface ResolveOpts {
+  /**
+   * When false, a symlink as the last component is not followed (delete_file removes the link, not
+   * its target); its target must still lie inside the root.
+   */
+  followLast?: boolean;
+}
+
+/**
+ * Resolves `input` against `root` (which must itself be a realpath). The target may not exist yet
+ * (write_file creates it): then the nearest existing ancestor is resolved and must be inside.
+ */
+export async function resolveInRoot(root: string, input: string, opts: ResolveOpts = {}): Promise<Resolved> {
+  if (input.includes('\0')) return { ok: false, error: 'Path contains a NUL byte.' };
+  const lexical = path.resolve(root, input === '' ? '.' : input);
+  if (!isInside(root, lexical)) return outside(input);
+
+  if (opts.followLast === false && lexical !== root) {
+    const parent = await resolveInRoot(root, path.dirname(lexical));
+    if (!parent.ok) return outside(input);
+    const abs = path.join(parent.abs, path.basename(lexical));
+    const target = await resolveInRoot(root, abs);
+    if (!target.ok) return outside(input);
+    return { ok: true, abs, rel: relOf(root, abs) };
+  }
+
+  // Walk up to the nearest component that exists (lstat: a dangling symlink counts as existing).
+  let existing = lexical;
+  const missing: string[] = [];
+  for (;;) {
+    try {
+      await lstat(existing);
+      break;
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
+      missing.unshift(path.basename(existing));
+      existing = path.dirname(existing);
+    }
+  }
+  let real: string;
+  try {
+    real = await realpath(existing);
+  } catch (err) {
+    // A dangling symlink: where it would lead cannot be checked, so it is refused.
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ELOOP')) return outside(input);
+    throw err;
+  }
+  const abs = path.join(real, ...missing);
+  if (!isInside(root, abs)) return outside(input);
+  return { ok: true, abs, rel: relOf(root, abs) };
+}
+
+/** Writing tools must not touch git's own data: it would corrupt the session's worktree. */
+export function isGitInternal(rel: string): boolean {
+  const first = rel.split(path.sep)[0];
+  return first === '.git';
+}

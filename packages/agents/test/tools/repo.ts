@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** A real temporary git repository with a few committed files, plus a sibling dir outside it. */
+export interface TempRepo {
+  /** realpath of the repository root. */
+  root: string;
+  /** A directory next to the root (outside it) holding `secret.txt`. */
+  outside: string;
+  cleanup(): Promise<void>;
+}
+
+export async function makeRepo(files: Record<string, string> = {}): Promise<TempRepo> {
+  const base = await realpath(await mkdtemp(path.join(tmpdir(), 'boocode-tools-')));
+  const root = path.join(base, 'repo');
+  const outside = path.join(base, 'outside');
+  await mkdir(root);
+  await mkdir(outside);
+  await writeFile(path.join(outside, 'secret.txt'), 'TOP SECRET\n');
+  const all: Record<string, string> = {
+    'README.md': '# demo\n',
+    'src/a.ts': 'export const a = 1;\nexport const b = 2;\n',
+    ...files,
+  };
+  for (const [rel, content] of Object.entries(all)) {
+    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await writeFile(path.join(root, rel), content);
+  }
+  const git = (...args: string[]): void => {
+    execFileSync('git', args, { cwd: root, stdio: 'ignore' });
+  };
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'init');
+  return { root, outside, cleanup: () => rm(base, { recursive: true, force: true }) };
+}
