@@ -2,3 +2,4 @@ export * from './pg.js';
 export * from './test-server.js';
 export * from './git-repo.js';
 export * from './stream-client.js';
+export * from './serve-process.js';
