@@ -1,0 +1,26 @@
+import { tool, type ToolSet } from 'ai';
+import { NATIVE_TOOLS, runTool, type ToolContext, type ToolOutcome } from './tools/index.js';
+
+/**
+ * Exposes the native tools to the AI SDK. A tool returns a ToolOutcome; the model receives its
+ * text, marked as an error when the tool refused or failed, and the turn reads `ok` for the UI.
+ */
+export function toAiTools(ctx: ToolContext): ToolSet {
+  const set: ToolSet = {};
+  for (const t of NATIVE_TOOLS) {
+    set[t.name] = tool<unknown, ToolOutcome>({
+      description: t.description,
+      inputSchema: t.inputSchema,
+      execute: (input, { abortSignal }) => runTool(t, input, { ...ctx, signal: abortSignal ?? ctx.signal }),
+      toModelOutput: ({ output }) =>
+        output.ok ? { type: 'text', value: output.output } : { type: 'error-text', value: output.error },
+    });
+  }
+  return set;
+}
+
+export function isToolOutcome(v: unknown): v is ToolOutcome {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as { ok?: unknown; output?: unknown; error?: unknown };
+  return (o.ok === true && typeof o.output === 'string') || (o.ok === false && typeof o.error === 'string');
+}

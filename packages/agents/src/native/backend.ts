@@ -1,0 +1,171 @@
+import { realpath } from 'node:fs/promises';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { z } from 'zod';
+import {
+  emptyUsage,
+  type AgentBackend,
+  type AgentSessionHandle,
+  type BackendHealth,
+  type EnsureSessionOpts,
+  type PromptCtx,
+  type PromptInput,
+  type SessionKey,
+  type TurnResult,
+} from '@boocode/contracts';
+import type { CheckPlan } from './check-after-write.js';
+import { NativeAgentConfig, type NativeAgentConfigInput } from './config.js';
+import { idleTimeoutFetch } from './idle-fetch.js';
+import { silentLogger, type Logger } from './logger.js';
+import { toModelMessages } from './messages.js';
+import { loadProjectConfig, resolveCheckCommand } from './project-check.js';
+import { systemPrompt } from './system-prompt.js';
+import type { ToolLimits } from './tools/index.js';
+import { runNativeTurn } from './turn.js';
+
+export interface NativeBackendOptions {
+  /** Settings every session starts from; `EnsureSessionOpts.config` overrides them key by key. */
+  defaults?: Partial<NativeAgentConfigInput>;
+  logger?: Logger;
+  /** Tool limit overrides (tests use short grep time bounds). */
+  toolLimits?: Partial<ToolLimits>;
+  /** Where `apiKeyEnv` is looked up; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+interface NativeSession {
+  root: string;
+  config: NativeAgentConfig;
+  /** Aborts the running turn, if any. */
+  active: AbortController | null;
+}
+
+const keyOf = (k: SessionKey): string => `${k.chatId}\u0000${k.agent}`;
+
+const failed = (code: 'bad_request' | 'agent_error', message: string): TurnResult => ({
+  ok: false,
+  stop_reason: 'error',
+  usage: emptyUsage(),
+  error: { code, message },
+});
+
+/**
+ * BooCode's own agent: an OpenAI-compatible model driving the native tools. Stateless with respect
+ * to storage: a "session" is only its root and settings; the conversation comes in `input.history`.
+ */
+export class NativeBackend implements AgentBackend {
+  readonly kind = 'native' as const;
+  private readonly sessions = new Map<string, NativeSession>();
+  private readonly log: Logger;
+
+  constructor(private readonly opts: NativeBackendOptions = {}) {
+    this.log = opts.logger ?? silentLogger;
+  }
+
+  async ensureSession(key: SessionKey, opts: EnsureSessionOpts): Promise<AgentSessionHandle> {
+    const parsed = NativeAgentConfig.safeParse({ ...this.opts.defaults, ...opts.config });
+    if (!parsed.success) throw new Error(`Invalid native agent config: ${z.prettifyError(parsed.error)}`);
+    // Resolve once: tools compare every path against the real root, so it must not contain symlinks.
+    const root = await realpath(opts.root);
+    const existing = this.sessions.get(keyOf(key));
+    this.sessions.set(keyOf(key), { root, config: parsed.data, active: existing?.active ?? null });
+    return {
+      key,
+      backend: 'native',
+      root,
+      model: opts.model ?? parsed.data.model ?? null,
+      // The native agent has no session of its own to resume; pass through whatever the caller knows.
+      resumeToken: opts.resumeToken,
+    };
+  }
+
+  async prompt(handle: AgentSessionHandle, input: PromptInput, ctx: PromptCtx): Promise<TurnResult> {
+    const session = this.sessions.get(keyOf(handle.key));
+    if (!session) return failed('bad_request', 'No native session for this chat; call ensureSession first.');
+    if (session.active) return failed('bad_request', 'A turn is already running in this chat.');
+    const { config } = session;
+    const modelId = handle.model ?? config.model;
+    if (!modelId) return failed('bad_request', 'No model configured for the native agent.');
+    const env = this.opts.env ?? process.env;
+    const apiKey = config.apiKey ?? (config.apiKeyEnv ? env[config.apiKeyEnv] : undefined);
+    if (config.apiKeyEnv && !config.apiKey && !apiKey) {
+      return failed('bad_request', `Environment variable ${config.apiKeyEnv} (the API key) is not set.`);
+    }
+    let messages;
+    try {
+      messages = toModelMessages(input);
+    } catch (err) {
+      return failed('bad_request', `Invalid prompt input: ${err instanceof Error ? err.message : String(err)}`);
+    }
+
+    const ac = new AbortController();
+    const onOuterAbort = (): void => ac.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) ac.abort(ctx.signal.reason);
+    else ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
+    session.active = ac;
+    const log = this.log;
+    try {
+      const provider = createOpenAICompatible({
+        name: config.providerName,
+        baseURL: config.baseURL,
+        apiKey,
+        headers: config.headers,
+        // Without it OpenAI-style servers send no usage on streamed answers.
+        includeUsage: true,
+        fetch: idleTimeoutFetch(config.idleTimeoutMs),
+      });
+      const check = await this.checkPlan(session);
+      log.debug({ chat: handle.key.chatId, turn: ctx.turn, model: modelId, check: check?.command }, 'native agent: turn start');
+      return await runNativeTurn({
+        model: provider.chatModel(modelId),
+        modelId,
+        providerName: config.providerName,
+        system: systemPrompt(session.root, config.systemPrompt),
+        messages,
+        root: session.root,
+        maxSteps: config.maxSteps,
+        maxRetries: config.maxRetries,
+        temperature: config.temperature,
+        maxOutputTokens: config.maxOutputTokens,
+        check,
+        toolLimits: this.opts.toolLimits,
+        signal: ac.signal,
+        onEvent: ctx.onEvent,
+        log,
+      });
+    } catch (err) {
+      return failed('agent_error', err instanceof Error ? err.message : String(err));
+    } finally {
+      ctx.signal.removeEventListener('abort', onOuterAbort);
+      if (session.active === ac) session.active = null;
+    }
+  }
+
+  /** Read per turn: the project may add or change its config between turns. */
+  private async checkPlan(session: NativeSession): Promise<CheckPlan | null> {
+    const { config: project, error } = await loadProjectConfig(session.root);
+    if (error) this.log.warn({ root: session.root, error }, 'native agent: ignoring invalid project config');
+    const enabled = session.config.checkAfterWrite ?? project.check_after_write ?? true;
+    if (!enabled) return null;
+    const command = await resolveCheckCommand(session.root, project);
+    return command ? { command, timeoutMs: session.config.checkTimeoutMs } : null;
+  }
+
+  async cancel(handle: AgentSessionHandle): Promise<void> {
+    this.sessions.get(keyOf(handle.key))?.active?.abort(new Error('cancelled'));
+  }
+
+  async closeSession(handle: AgentSessionHandle): Promise<void> {
+    await this.cancel(handle);
+    this.sessions.delete(keyOf(handle.key));
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of this.sessions.values()) s.active?.abort(new Error('disposed'));
+    this.sessions.clear();
+  }
+
+  /** In-process and stateless: up whenever the process is. Provider reachability shows per turn. */
+  async health(): Promise<BackendHealth> {
+    return { status: 'up' };
+  }
+}

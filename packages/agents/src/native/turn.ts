@@ -1,0 +1,219 @@
+import { stepCountIs, streamText, type FinishReason, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
+import {
+  addUsage,
+  emptyUsage,
+  type AgentEvent,
+  type StopReason,
+  type TurnResult,
+  type Usage,
+} from '@boocode/contracts';
+import { isToolOutcome, toAiTools } from './ai-tools.js';
+import { checkNote, runCheck, type CheckPlan } from './check-after-write.js';
+import { classifyError, type TurnError } from './errors.js';
+import type { Logger } from './logger.js';
+import { WRITING_TOOL_NAMES, type ToolLimits } from './tools/index.js';
+import { normalizeUsage } from './usage.js';
+
+/** Everything one native turn needs; the backend assembles it per prompt. */
+export interface NativeTurnParams {
+  model: LanguageModel;
+  modelId: string;
+  providerName: string;
+  system: string;
+  messages: ModelMessage[];
+  /** realpath of the session root. */
+  root: string;
+  maxSteps: number;
+  maxRetries: number;
+  temperature?: number;
+  maxOutputTokens?: number;
+  /** Null when check-after-write is off or the project declares no check. */
+  check: CheckPlan | null;
+  toolLimits?: Partial<ToolLimits>;
+  signal: AbortSignal;
+  onEvent: (event: AgentEvent) => void;
+  log: Logger;
+}
+
+/** A note inserted into the conversation before the message at index `at` of the step input. */
+interface Note {
+  at: number;
+  text: string;
+}
+
+function stopReasonOf(finish: FinishReason | undefined, steps: number, maxSteps: number): StopReason {
+  switch (finish) {
+    case 'length':
+      return 'max_tokens';
+    case 'content-filter':
+      return 'refusal';
+    case 'error':
+      return 'error';
+    case 'tool-calls':
+      // The SDK only ends on tool calls when the step cap stopped the loop.
+      return steps >= maxSteps ? 'max_steps' : 'end_turn';
+    default:
+      return 'end_turn';
+  }
+}
+
+function asRecord(input: unknown): Record<string, unknown> {
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) return input as Record<string, unknown>;
+  return { value: input };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function withNotes(messages: ModelMessage[], notes: Note[]): ModelMessage[] {
+  if (notes.length === 0) return messages;
+  const out = [...messages];
+  // Insert from the back so earlier indices stay valid.
+  for (const n of [...notes].sort((a, b) => b.at - a.at)) out.splice(n.at, 0, { role: 'user', content: n.text });
+  return out;
+}
+
+/**
+ * Runs one turn: the model/tool loop of the AI SDK with events translated for BooCode. Resolves
+ * (never rejects) with the TurnResult; after it resolves no further events are emitted, even if
+ * the SDK is still unwinding a cancelled request.
+ */
+export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
+  let live = true;
+  const emit = (e: AgentEvent): void => {
+    if (!live) return;
+    try {
+      p.onEvent(e);
+    } catch (err) {
+      // A consumer bug must not abort the model loop halfway through a tool call.
+      p.log.error({ err: errorText(err), event: e.type }, 'native agent: onEvent threw');
+    }
+  };
+
+  let usage: Usage = emptyUsage();
+  let steps = 0;
+  let lastFinish: FinishReason | undefined;
+  let failure: TurnError | null = null;
+  const notes: Note[] = [];
+  let wroteInStep = false;
+  let checkPending = false;
+
+  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits });
+
+  const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
+    if (checkPending && p.check && !p.signal.aborted) {
+      checkPending = false;
+      const id = `check-${stepNumber}`;
+      emit({ type: 'tool_call', id, name: 'check', input: { command: p.check.command }, started_at: new Date().toISOString() });
+      const outcome = await runCheck(p.check, p.root, p.signal);
+      emit({
+        type: 'tool_update',
+        id,
+        status: outcome.passed ? 'completed' : 'failed',
+        output: outcome.output,
+        ...(outcome.passed ? {} : { error: outcome.summary }),
+        finished_at: new Date().toISOString(),
+      });
+      p.log.info({ step: stepNumber, passed: outcome.passed, summary: outcome.summary }, 'native agent: check after write');
+      if (!outcome.passed) notes.push({ at: messages.length, text: checkNote(p.check, outcome) });
+    }
+    return notes.length ? { messages: withNotes(messages, notes) } : {};
+  };
+
+  const consume = async (): Promise<void> => {
+    const result = streamText({
+      model: p.model,
+      system: p.system,
+      messages: p.messages,
+      tools,
+      stopWhen: stepCountIs(p.maxSteps),
+      maxRetries: p.maxRetries,
+      abortSignal: p.signal,
+      temperature: p.temperature,
+      maxOutputTokens: p.maxOutputTokens,
+      prepareStep,
+      // Errors arrive as stream parts and are handled below; the default handler would console.error.
+      onError: () => {},
+    });
+    for await (const part of result.fullStream) {
+      switch (part.type) {
+        case 'text-delta':
+          if (part.text) emit({ type: 'text', text: part.text });
+          break;
+        case 'reasoning-delta':
+          if (part.text) emit({ type: 'reasoning', text: part.text });
+          break;
+        case 'tool-call':
+          emit({
+            type: 'tool_call',
+            id: part.toolCallId,
+            name: part.toolName,
+            input: asRecord(part.input),
+            started_at: new Date().toISOString(),
+          });
+          if (!part.invalid && WRITING_TOOL_NAMES.has(part.toolName)) wroteInStep = true;
+          break;
+        case 'tool-result': {
+          const out: unknown = part.output;
+          const finished_at = new Date().toISOString();
+          if (isToolOutcome(out) && !out.ok) {
+            emit({ type: 'tool_update', id: part.toolCallId, status: 'failed', error: out.error, finished_at });
+          } else {
+            const output = isToolOutcome(out) && out.ok ? out.output : JSON.stringify(out);
+            emit({ type: 'tool_update', id: part.toolCallId, status: 'completed', output, finished_at });
+          }
+          break;
+        }
+        case 'tool-error':
+          emit({
+            type: 'tool_update',
+            id: part.toolCallId,
+            status: 'failed',
+            error: errorText(part.error),
+            finished_at: new Date().toISOString(),
+          });
+          break;
+        case 'finish-step': {
+          steps++;
+          lastFinish = part.finishReason;
+          const stepUsage = normalizeUsage(part.usage.raw, part.usage);
+          usage = addUsage(usage, stepUsage);
+          emit({ type: 'usage', usage: stepUsage, raw: part.usage.raw ?? null, model: p.modelId, provider: p.providerName });
+          if (wroteInStep && p.check) checkPending = true;
+          wroteInStep = false;
+          break;
+        }
+        case 'error':
+          failure ??= classifyError(part.error);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+
+  // The SDK normally ends the stream promptly on abort; racing the signal guarantees it even when
+  // a provider or tool ignores cancellation.
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    if (p.signal.aborted) resolve();
+    else p.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const consumed = consume().catch((err: unknown) => {
+    if (!p.signal.aborted) failure ??= classifyError(err);
+  });
+  await Promise.race([consumed, aborted]);
+  live = false;
+  if (onAbort) p.signal.removeEventListener('abort', onAbort);
+
+  if (p.signal.aborted) return { ok: false, stop_reason: 'cancelled', usage };
+  if (failure) {
+    const f: TurnError = failure;
+    p.log.warn({ code: f.code, message: f.message, steps }, 'native agent: turn failed');
+    return { ok: false, stop_reason: 'error', usage, error: f };
+  }
+  const stop_reason = stopReasonOf(lastFinish, steps, p.maxSteps);
+  return { ok: stop_reason !== 'error', stop_reason, usage };
+}

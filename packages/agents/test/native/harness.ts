@@ -1,0 +1,50 @@
+import { NativeBackend, type NativeAgentConfigInput, type NativeBackendOptions } from '@boocode/agents';
+import type { AgentEvent, AgentSessionHandle, PromptInput, TurnResult } from '@boocode/contracts';
+import type { FakeLlm } from '@boocode/testkit';
+
+/** Drives one native turn against the fake LLM and collects its events. */
+
+export interface TurnRun {
+  result: TurnResult;
+  events: AgentEvent[];
+  backend: NativeBackend;
+  handle: AgentSessionHandle;
+}
+
+export const text = (events: AgentEvent[]): string =>
+  events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
+export const reasoning = (events: AgentEvent[]): string =>
+  events.flatMap((e) => (e.type === 'reasoning' ? [e.text] : [])).join('');
+export const ofType = <T extends AgentEvent['type']>(events: AgentEvent[], type: T) =>
+  events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
+
+export async function openSession(
+  llm: FakeLlm,
+  root: string,
+  config: Partial<NativeAgentConfigInput> = {},
+  backendOpts: NativeBackendOptions = {},
+): Promise<{ backend: NativeBackend; handle: AgentSessionHandle }> {
+  const backend = new NativeBackend({
+    defaults: { baseURL: llm.url, apiKey: 'test-key', model: 'fake-model', maxRetries: 0 },
+    ...backendOpts,
+  });
+  const handle = await backend.ensureSession(
+    { chatId: 'chat-1', agent: 'native' },
+    { sessionId: 's1', projectId: 'p1', root, model: null, resumeToken: null, config },
+  );
+  return { backend, handle };
+}
+
+export async function runTurn(
+  llm: FakeLlm,
+  root: string,
+  input: PromptInput | string = 'hello',
+  config: Partial<NativeAgentConfigInput> = {},
+  signal: AbortSignal = new AbortController().signal,
+): Promise<TurnRun> {
+  const { backend, handle } = await openSession(llm, root, config);
+  const events: AgentEvent[] = [];
+  const prompt: PromptInput = typeof input === 'string' ? { parts: [{ type: 'text', text: input }] } : input;
+  const result = await backend.prompt(handle, prompt, { signal, onEvent: (e) => events.push(e) });
+  return { result, events, backend, handle };
+}
