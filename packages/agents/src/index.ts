@@ -1,1 +1,2 @@
 export * from './native/index.js';
+export * from './opencode/index.js';

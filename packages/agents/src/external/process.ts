@@ -1,0 +1,45 @@
+import type { ChildProcess } from 'node:child_process';
+
+/**
+ * Stops a child and everything it started. Children are spawned `detached` (their own process
+ * group) so the group can be signalled as a whole: agents start language servers, shells and MCP
+ * servers that would otherwise outlive them. SIGTERM first, SIGKILL after `graceMs`.
+ */
+export async function killProcessTree(child: ChildProcess, graceMs = 3_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const pid = child.pid;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  signalGroup(pid, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+    // The leader may exit before its children; make sure none of the group survives.
+    signalGroup(pid, 'SIGKILL');
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Keeps the last `max` characters of a stream, for error messages ("stderr tail"). */
+export class TailBuffer {
+  private text = '';
+  constructor(private readonly max = 4_000) {}
+  push(chunk: Buffer | string): void {
+    this.text = (this.text + chunk.toString()).slice(-this.max);
+  }
+  toString(): string {
+    return this.text.trim();
+  }
+}

@@ -1,0 +1,68 @@
+/** opencode's config document (opencode.json), as passed through OPENCODE_CONFIG_CONTENT. */
+export type OpenCodeConfig = Record<string, unknown>;
+
+/**
+ * Permissions opencode must ask BooCode about rather than decide itself, so BooCode's
+ * per-session policy (ask / allow edits / allow all) is the one place that answers.
+ */
+export const DEFAULT_PERMISSIONS = {
+  edit: 'ask',
+  bash: 'ask',
+  webfetch: 'ask',
+  external_directory: 'ask',
+} as const;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge of plain objects; `over` wins, arrays and scalars are replaced. */
+export function mergeConfig(base: OpenCodeConfig, over: OpenCodeConfig): OpenCodeConfig {
+  const out: OpenCodeConfig = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const prev = out[k];
+    out[k] = isRecord(prev) && isRecord(v) ? mergeConfig(prev, v) : v;
+  }
+  return out;
+}
+
+export interface ServerEnvOptions {
+  /** Base environment; defaults to this process's. */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Added on top (HOME and XDG_* dirs for isolation, provider API keys, ...). */
+  env?: Record<string, string | undefined>;
+  config?: OpenCodeConfig;
+  /** Do not fetch the models.dev catalog (use the snapshot bundled in the binary). */
+  offline?: boolean;
+}
+
+export function serverEnv(opts: ServerEnvOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...(opts.baseEnv ?? process.env), ...opts.env };
+  // A server driven by BooCode must not replace its own binary mid-session.
+  env.OPENCODE_DISABLE_AUTOUPDATE = '1';
+  if (opts.offline) env.OPENCODE_DISABLE_MODELS_FETCH = '1';
+  const config = mergeConfig({ permission: { ...DEFAULT_PERMISSIONS } }, opts.config ?? {});
+  env.OPENCODE_CONFIG_CONTENT = JSON.stringify(config);
+  return env;
+}
+
+export interface ModelRef {
+  providerID: string;
+  modelID: string;
+}
+
+/**
+ * `provider/model` as opencode wants it. A bare model id gets `defaultProvider`. Only the first
+ * slash separates the provider, so `openrouter/anthropic/claude-x` keeps its nested model id.
+ * No model means opencode's own default (null); a bare id with no default provider is an error.
+ */
+export function parseModel(model: string | null, defaultProvider: string | null): ModelRef | null {
+  const m = model?.trim();
+  if (!m) return null;
+  const slash = m.indexOf('/');
+  if (slash > 0 && slash < m.length - 1) return { providerID: m.slice(0, slash), modelID: m.slice(slash + 1) };
+  if (!defaultProvider) {
+    throw new Error(`model "${m}" has no provider prefix and no default provider is configured`);
+  }
+  return { providerID: defaultProvider, modelID: m.replace(/^\//, '') };
+}
