@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useMemo, useRef, type RefObject } from 'react';
+import type { PostMessageResponse, Session } from '@boocode/contracts';
+import { api } from '../api/endpoints';
+import { usePinnedMessage } from '../shell/usePinnedMessage';
+import { upsertMessage } from '../stream/history';
+import type { SessionStore, SessionView } from '../stream/SessionStore';
+import type { PermissionView, UiMessage } from '../stream/sessionState';
+import { Composer } from './Composer';
+import { MessageList, type MessageListHandle } from './MessageList';
+import { PinnedBanner } from './PinnedBanner';
+import { QueueStrip } from './QueueStrip';
+import { TurnStatus } from './TurnStatus';
+
+const EMPTY: UiMessage[] = [];
+/** How many older pages a `#pin=` link may walk back to find its message. */
+const PIN_SEARCH_PAGES = 20;
+
+/** One chat: its messages, the running turn, queued messages and the input box. */
+export function ChatPane({
+  store,
+  view,
+  session,
+  chatId,
+  listRef,
+  onFirstVisible,
+  onAnswerPermission,
+}: {
+  store: SessionStore;
+  view: SessionView;
+  session: Session;
+  chatId: string;
+  listRef: RefObject<MessageListHandle | null>;
+  onFirstVisible: (index: number) => void;
+  onAnswerPermission: (permissionId: string, optionId: string) => Promise<void>;
+}) {
+  useEffect(() => store.watchChat(chatId), [store, chatId]);
+  const { state } = view;
+  const log = state.logs[chatId];
+  const messages = log?.messages ?? EMPTY;
+  const tasks = state.tasks;
+
+  const permissionsByMessage = useMemo(() => {
+    const m = new Map<string, PermissionView[]>();
+    for (const p of state.permissions) if (p.chatId === chatId) m.set(p.messageId, [...(m.get(p.messageId) ?? []), p]);
+    return m;
+  }, [state.permissions, chatId]);
+
+  const inFlight = state.inFlight.find((t) => t.chat_id === chatId);
+  const runningTask = Object.entries(tasks).find(([, t]) => t.chatId === chatId && t.status === 'running')?.[0];
+  const running = inFlight !== undefined || runningTask !== undefined;
+  const queued = useMemo(
+    () => messages.filter((m) => m.role === 'user' && m.task_id && tasks[m.task_id]?.status === 'pending'),
+    [messages, tasks],
+  );
+
+  const loadOlder = useCallback(() => void store.loadOlder(chatId), [store, chatId]);
+
+  const onPosted = useCallback(
+    (r: PostMessageResponse) =>
+      store.update((s) => {
+        const next = upsertMessage(s, r.message);
+        // A frame may already have moved the task past `pending`.
+        if (next.tasks[r.task.id]) return next;
+        return { ...next, tasks: { ...next.tasks, [r.task.id]: { status: r.task.status, chatId, error: r.task.error } } };
+      }),
+    [store, chatId],
+  );
+
+  const cancelTask = useCallback(
+    async (taskId: string) => {
+      const t = await api.tasks.cancel(taskId);
+      store.update((s) => ({ ...s, tasks: { ...s.tasks, [t.id]: { status: t.status, chatId: t.chat_id, error: t.error } } }));
+    },
+    [store],
+  );
+
+  const stop = useCallback(async () => {
+    const taskId = inFlight?.task_id ?? runningTask;
+    if (taskId) await cancelTask(taskId);
+    else await api.sessions.cancel(session.id);
+  }, [inFlight, runningTask, cancelTask, session.id]);
+
+  // #pin=<id>: page back until the message is loaded, then scroll to it once.
+  const [pin, setPin] = usePinnedMessage();
+  const pinFound = pin !== null && messages.some((m) => m.id === pin);
+  const pinPages = useRef(0);
+  const pinShown = useRef<string | null>(null);
+  useEffect(() => {
+    if (!pin || !log?.loaded) return;
+    if (pinFound) {
+      if (pinShown.current !== pin) {
+        pinShown.current = pin;
+        // Wait a frame so the list has laid out the loaded rows.
+        requestAnimationFrame(() => listRef.current?.scrollToMessage(pin));
+      }
+      return;
+    }
+    if (log.olderCursor && !view.loadingOlder.has(chatId) && pinPages.current < PIN_SEARCH_PAGES) {
+      pinPages.current++;
+      void store.loadOlder(chatId);
+    }
+  }, [pin, pinFound, log, view.loadingOlder, chatId, store, listRef]);
+
+  const onCancelTask = useCallback((id: string) => void cancelTask(id), [cancelTask]);
+
+  return (
+    <div className="chat-pane" role="tabpanel" id="chat-panel" aria-labelledby={`tab-${chatId}`}>
+      {pin ? (
+        <PinnedBanner
+          found={pinFound}
+          onJump={() => listRef.current?.scrollToMessage(pin)}
+          onClear={() => setPin(null)}
+        />
+      ) : null}
+      <MessageList
+        ref={listRef}
+        messages={messages}
+        loaded={log?.loaded ?? false}
+        hasOlder={Boolean(log?.olderCursor)}
+        loadingOlder={view.loadingOlder.has(chatId)}
+        onLoadOlder={loadOlder}
+        permissionsByMessage={permissionsByMessage}
+        tasks={tasks}
+        pinnedId={pin}
+        onPin={setPin}
+        onCancelTask={onCancelTask}
+        onAnswerPermission={onAnswerPermission}
+        onFirstVisible={onFirstVisible}
+      />
+      <TurnStatus turn={inFlight} />
+      <QueueStrip queued={queued} onCancel={onCancelTask} />
+      <Composer session={session} chatId={chatId} running={running} onPosted={onPosted} onStop={stop} />
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { PermissionView, TaskView, UiMessage } from '../stream/sessionState';
+import { EmptyState } from '../ui/EmptyState';
+import { Spinner } from '../ui/Spinner';
+import { MessageRow } from './MessageRow';
+
+export interface MessageListHandle {
+  /** Scrolls the message into view and flashes it; false if it is not loaded. */
+  scrollToMessage(id: string): boolean;
+}
+
+export interface MessageListProps {
+  messages: UiMessage[];
+  loaded: boolean;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder: () => void;
+  permissionsByMessage: ReadonlyMap<string, PermissionView[]>;
+  tasks: Record<string, TaskView>;
+  pinnedId: string | null;
+  onPin: (id: string) => void;
+  onCancelTask: (taskId: string) => void;
+  onAnswerPermission: (permissionId: string, optionId: string) => Promise<void>;
+  /** Index of the first message in view, for the timeline's "current turn". */
+  onFirstVisible: (index: number) => void;
+}
+
+/** Height of the "older messages" row above the first message. */
+const HEAD = 44;
+/** Within this many pixels of the end counts as "at the bottom": new content keeps it there. */
+const STICKY_PX = 64;
+const LOAD_OLDER_PX = 400;
+const NO_PERMISSIONS: PermissionView[] = [];
+
+/**
+ * The chat, virtualized: only rows near the viewport are in the DOM, so a session with
+ * thousands of messages scrolls as smoothly as a short one. It follows new output while the
+ * reader is at the bottom and keeps the reader's place when older pages are prepended.
+ */
+export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList(props, ref) {
+  const { messages, loaded, hasOlder, loadingOlder, onLoadOlder, onFirstVisible } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(props.pinnedId === null);
+  const [showJump, setShowJump] = useState(false);
+  const [flashId, setFlashId] = useState<string | null>(null);
+
+  const v = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 140,
+    overscan: 6,
+    paddingStart: HEAD,
+    paddingEnd: 16,
+    getItemKey: (i) => messages[i]!.id,
+  });
+  const total = v.getTotalSize();
+
+  const scrollToMessage = useCallback(
+    (id: string) => {
+      const i = messages.findIndex((m) => m.id === id);
+      if (i < 0) return false;
+      atBottom.current = false;
+      v.scrollToIndex(i, { align: 'start' });
+      setFlashId(id);
+      return true;
+    },
+    [messages, v],
+  );
+  useImperativeHandle(ref, () => ({ scrollToMessage }), [scrollToMessage]);
+
+  useEffect(() => {
+    if (!flashId) return;
+    const t = setTimeout(() => setFlashId(null), 1600);
+    return () => clearTimeout(t);
+  }, [flashId]);
+
+  // Follow the output while the reader is at the bottom.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [total, messages.length]);
+
+  // Older messages were prepended: move down by the height they added, so nothing jumps.
+  const prev = useRef<{ firstId: string | undefined; total: number }>({ firstId: undefined, total: 0 });
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const before = prev.current;
+    const firstId = messages[0]?.id;
+    if (el && before.firstId && firstId !== before.firstId && messages.some((m) => m.id === before.firstId)) {
+      el.scrollTop += total - before.total;
+    }
+    prev.current = { firstId, total };
+  }, [messages, total]);
+
+  const onScroll = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+    atBottom.current = distance < STICKY_PX;
+    setShowJump(distance > 600);
+    if (el.scrollTop < LOAD_OLDER_PX && hasOlder && !loadingOlder) onLoadOlder();
+    const top = el.scrollTop;
+    const first = v.getVirtualItems().find((item) => item.end > top + HEAD);
+    if (first) onFirstVisible(first.index);
+  }, [hasOlder, loadingOlder, onLoadOlder, onFirstVisible, v]);
+
+  // A first page shorter than the viewport cannot be scrolled up: fetch older ones directly.
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (el && loaded && hasOlder && !loadingOlder && el.scrollHeight <= el.clientHeight + LOAD_OLDER_PX) onLoadOlder();
+  }, [loaded, hasOlder, loadingOlder, onLoadOlder, total]);
+
+  const jumpToLatest = () => {
+    const el = scrollRef.current;
+    if (!el) return;
+    atBottom.current = true;
+    el.scrollTop = el.scrollHeight;
+  };
+
+  if (!loaded) {
+    return (
+      <div className="message-list message-list--loading">
+        <Spinner label="Loading messages" />
+      </div>
+    );
+  }
+  if (messages.length === 0) {
+    return (
+      <div className="message-list message-list--empty">
+        <EmptyState title="No messages yet">Describe a task below; the agent works in this session&apos;s worktree.</EmptyState>
+      </div>
+    );
+  }
+  return (
+    <div className="message-list-wrap">
+      <div
+        ref={scrollRef}
+        className="message-list"
+        onScroll={onScroll}
+        role="region"
+        aria-label="Messages"
+        tabIndex={0}
+        data-testid="message-list"
+      >
+        <div className="message-list__inner" style={{ height: total }}>
+          <div className="message-list__older" style={{ height: HEAD }}>
+            {loadingOlder ? (
+              <Spinner label="Loading older messages" />
+            ) : hasOlder ? (
+              <button type="button" className="link-button" onClick={onLoadOlder}>
+                Load older messages
+              </button>
+            ) : (
+              <span className="message-list__start">Start of chat</span>
+            )}
+          </div>
+          {v.getVirtualItems().map((item) => {
+            const m = messages[item.index]!;
+            return (
+              <div
+                key={item.key}
+                ref={v.measureElement}
+                data-index={item.index}
+                id={`msg-${m.id}`}
+                className={`message-list__row${flashId === m.id ? ' message-list__row--flash' : ''}`}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <MessageRow
+                  message={m}
+                  permissions={props.permissionsByMessage.get(m.id) ?? NO_PERMISSIONS}
+                  task={m.task_id ? props.tasks[m.task_id] : undefined}
+                  pinned={props.pinnedId === m.id}
+                  onPin={props.onPin}
+                  onCancelTask={props.onCancelTask}
+                  onAnswerPermission={props.onAnswerPermission}
+                />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {showJump ? (
+        <button type="button" className="button jump-latest" onClick={jumpToLatest}>
+          Jump to latest
+        </button>
+      ) : null}
+    </div>
+  );
+});

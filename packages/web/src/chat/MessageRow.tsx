@@ -1,0 +1,100 @@
+import { memo } from 'react';
+import type { TaskView, PermissionView, UiMessage } from '../stream/sessionState';
+import { Markdown } from '../markdown/Markdown';
+import { PermissionCard } from '../permissions/PermissionCard';
+import { cacheHitPct, formatDuration, formatTokens } from '../traces/latency';
+import { formatTime } from '../ui/format';
+import { IconButton } from '../ui/IconButton';
+import { PlanList } from './PlanList';
+import { ReasoningBlock } from './ReasoningBlock';
+import { ToolCallCard } from './ToolCallCard';
+
+const ROLE: Record<UiMessage['role'], string> = { user: 'You', assistant: 'Agent', system: 'System' };
+
+export interface MessageRowProps {
+  message: UiMessage;
+  permissions: PermissionView[];
+  /** The task of a user message, when it has not produced a reply yet (queued, failed...). */
+  task: TaskView | undefined;
+  pinned: boolean;
+  onPin: (id: string) => void;
+  onCancelTask: (taskId: string) => void;
+  onAnswerPermission: (permissionId: string, optionId: string) => Promise<void>;
+}
+
+/** One message: header, reasoning, plan, tool calls, permissions, text, and a stats footer. */
+export const MessageRow = memo(function MessageRow({
+  message: m,
+  permissions,
+  task,
+  pinned,
+  onPin,
+  onCancelTask,
+  onAnswerPermission,
+}: MessageRowProps) {
+  const streaming = m.status === 'streaming';
+  const queued = m.role === 'user' && task?.status === 'pending';
+  const duration = m.finished_at ? Date.parse(m.finished_at) - Date.parse(m.started_at) : null;
+  const hit = cacheHitPct(m.usage);
+  return (
+    <article
+      className={`message message--${m.role}${pinned ? ' message--pinned' : ''}${m.status === 'failed' ? ' message--failed' : ''}`}
+      aria-label={`${ROLE[m.role]}${m.turn ? `, turn ${m.turn}` : ''}`}
+      aria-busy={streaming}
+    >
+      <header className="message__head">
+        <span className="message__role">{ROLE[m.role]}</span>
+        {m.model ? <span className="message__model">{m.model}</span> : null}
+        <time className="message__time" dateTime={m.started_at}>
+          {formatTime(m.started_at)}
+        </time>
+        {queued ? <span className="badge badge--queued">queued</span> : null}
+        {queued && m.task_id ? (
+          <button type="button" className="link-button" onClick={() => onCancelTask(m.task_id!)}>
+            Cancel
+          </button>
+        ) : null}
+        <IconButton icon="link" label="Link to this message" className="message__pin" onClick={() => onPin(m.id)} />
+      </header>
+      {m.reasoning ? <ReasoningBlock text={m.reasoning} streaming={streaming && m.content === ''} /> : null}
+      {m.plan && m.plan.length > 0 ? <PlanList entries={m.plan} /> : null}
+      {m.tools.length > 0 ? (
+        <div className="message__tools">
+          {m.tools.map((t) => (
+            <ToolCallCard key={t.traceId} call={t} />
+          ))}
+        </div>
+      ) : null}
+      {permissions.map((p) => (
+        <PermissionCard key={p.permissionId} permission={p} onAnswer={onAnswerPermission} />
+      ))}
+      <div className="message__body">
+        {m.content ? <Markdown source={m.content} /> : null}
+        {streaming ? <span className="caret" aria-hidden="true" /> : null}
+      </div>
+      {m.error || (m.role === 'user' && task?.error) ? (
+        <div className="message__error" role="alert">
+          {m.error ?? task?.error}
+        </div>
+      ) : null}
+      {m.role === 'assistant' ? (
+        <footer className="message__foot">
+          {streaming ? (
+            <span>streaming…</span>
+          ) : (
+            <>
+              <span>{m.status === 'complete' ? formatDuration(duration) : m.status}</span>
+              {m.usage.input_total + m.usage.output > 0 ? (
+                <span>
+                  {formatTokens(m.usage.input_total)} in · {formatTokens(m.usage.output)} out
+                  {hit !== null ? ` · ${hit}% cached` : ''}
+                </span>
+              ) : null}
+              {m.tools.length > 0 ? <span>{m.tools.length} tool calls</span> : null}
+            </>
+          )}
+        </footer>
+      ) : null}
+    </article>
+  );
+});

@@ -1,0 +1,26 @@
+import { useEffect, useState } from 'react';
+import type { InFlightTurn } from '@boocode/contracts';
+import { formatDuration } from '../traces/latency';
+
+/** "Working · 12 s" while a turn runs in this chat; fixed height so nothing below moves. */
+export function TurnStatus({ turn }: { turn: InFlightTurn | undefined }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!turn) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [turn]);
+  return (
+    <div className="turn-status" role="status" aria-live="polite">
+      {turn ? (
+        <>
+          <span className={`turn-status__dot${turn.awaiting_permission ? ' turn-status__dot--waiting' : ''}`} aria-hidden="true" />
+          <span>
+            {turn.awaiting_permission ? 'Waiting for your permission' : `${turn.agent || 'Agent'} is working`}
+          </span>
+          <span className="turn-status__time">{formatDuration(Math.max(0, now - Date.parse(turn.started_at)))}</span>
+        </>
+      ) : null}
+    </div>
+  );
+}

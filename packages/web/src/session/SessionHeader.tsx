@@ -1,0 +1,52 @@
+import type { Session } from '@boocode/contracts';
+import { ConnectionBadge } from '../shell/ConnectionBadge';
+import type { SessionView } from '../stream/SessionStore';
+import { IconButton } from '../ui/IconButton';
+import { PANEL_TITLE, type PanelKind } from './SidePanel';
+
+const ICON = { timeline: 'timeline', traces: 'traces' } as const;
+
+export function SessionHeader({
+  session,
+  view,
+  panel,
+  onPanel,
+  onReconnect,
+}: {
+  session: Session;
+  view: SessionView;
+  panel: PanelKind | null;
+  onPanel: (k: PanelKind | null) => void;
+  onReconnect: () => void;
+}) {
+  return (
+    <div className="session-header">
+      <div className="session-header__title">
+        <h1>{session.name}</h1>
+        <span className="session-header__meta">
+          {session.agent}
+          {session.model ? ` · ${session.model}` : ''}
+          {session.isolated ? ' · worktree' : ' · project directory'}
+        </span>
+      </div>
+      <div className="session-header__tools">
+        {view.syncing ? <span className="session-header__sync">Syncing…</span> : null}
+        {view.invalidFrames > 0 ? (
+          <span className="session-header__warn" title="frames the contracts refused were dropped">
+            {view.invalidFrames} bad frame{view.invalidFrames === 1 ? '' : 's'}
+          </span>
+        ) : null}
+        <ConnectionBadge status={view.status} onReconnect={onReconnect} />
+        {(Object.keys(PANEL_TITLE) as PanelKind[]).map((k) => (
+          <IconButton
+            key={k}
+            icon={ICON[k]}
+            label={`${panel === k ? 'Hide' : 'Show'} ${PANEL_TITLE[k].toLowerCase()}`}
+            pressed={panel === k}
+            onClick={() => onPanel(panel === k ? null : k)}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

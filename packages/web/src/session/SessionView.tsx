@@ -1,0 +1,108 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Chat } from '@boocode/contracts';
+import { ApiError } from '../api/client';
+import type { MessageListHandle } from '../chat/MessageList';
+import { ChatPane } from '../chat/ChatPane';
+import { ChatTabs } from '../chat/ChatTabs';
+import { useSessionStore } from '../stream/useSessionStore';
+import { SessionTimeline } from '../timeline/SessionTimeline';
+import { turnInView } from '../timeline/turns';
+import { TraceViewer } from '../traces/TraceViewer';
+import { EmptyState } from '../ui/EmptyState';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { Spinner } from '../ui/Spinner';
+import { SessionHeader } from './SessionHeader';
+import { SidePanel } from './SidePanel';
+import { usePanel } from './usePanel';
+
+const answerPermission = async (): Promise<void> => {
+  throw new ApiError(0, 'not_available', 'this server does not accept permission answers yet');
+};
+
+/** An open session: header, chat tabs, the current chat, and the timeline or trace panel. */
+export function SessionView({
+  sessionId,
+  chatId,
+  onSelectChat,
+}: {
+  sessionId: string;
+  chatId: string | null;
+  onSelectChat: (chatId: string, opts?: { replace?: boolean }) => void;
+}) {
+  const live = useSessionStore(sessionId);
+  const [panel, setPanel] = usePanel();
+  const listRef = useRef<MessageListHandle>(null);
+  const [firstVisible, setFirstVisible] = useState(0);
+
+  const state = live?.view.state;
+  const chats = state?.chats ?? [];
+  const current: Chat | undefined = chats.find((c) => c.id === chatId) ?? chats[0];
+  const messages = (current && state?.logs[current.id]?.messages) || [];
+
+  // Show the chat in the address bar once it is known, so a reload comes back to it.
+  useEffect(() => {
+    if (current && current.id !== chatId) onSelectChat(current.id, { replace: true });
+  }, [current, chatId, onSelectChat]);
+
+  const runningChatIds = useMemo(() => new Set(state?.inFlight.map((t) => t.chat_id) ?? []), [state?.inFlight]);
+  const currentTurn = useMemo(() => turnInView(messages, firstVisible), [messages, firstVisible]);
+  const scrollTo = useCallback((id: string) => listRef.current?.scrollToMessage(id), []);
+
+  if (!live) return <Spinner label="Opening session" />;
+  const { store, view } = live;
+  const session = view.state.session;
+  if (!session) {
+    return view.loadError ? (
+      <div className="session-view__error">
+        <ErrorNotice error={new Error(view.loadError)} onRetry={() => store.reconnectNow()} />
+      </div>
+    ) : (
+      <Spinner label="Loading session" />
+    );
+  }
+
+  return (
+    <div className={`session-view${panel ? ' session-view--with-panel' : ''}`}>
+      <SessionHeader session={session} view={view} panel={panel} onPanel={setPanel} onReconnect={() => store.reconnectNow()} />
+      {view.loadError ? <ErrorNotice error={new Error(view.loadError)} compact /> : null}
+      <div className="session-view__body">
+        <section className="session-view__chat" aria-label="Chat">
+          <ChatTabs
+            sessionId={session.id}
+            chats={chats}
+            currentId={current?.id ?? null}
+            runningChatIds={runningChatIds}
+            onSelect={onSelectChat}
+            onCreated={(c) => {
+              store.update((s) => (s.chats.some((x) => x.id === c.id) ? s : { ...s, chats: [...s.chats, c] }));
+              onSelectChat(c.id);
+            }}
+          />
+          {current ? (
+            <ChatPane
+              key={current.id}
+              store={store}
+              view={view}
+              session={session}
+              chatId={current.id}
+              listRef={listRef}
+              onFirstVisible={setFirstVisible}
+              onAnswerPermission={answerPermission}
+            />
+          ) : (
+            <EmptyState title="This session has no chats" />
+          )}
+        </section>
+        {panel ? (
+          <SidePanel kind={panel} onClose={() => setPanel(null)}>
+            {panel === 'timeline' ? (
+              <SessionTimeline messages={messages} currentMessageId={currentTurn} onSelect={scrollTo} />
+            ) : (
+              <TraceViewer messages={messages} />
+            )}
+          </SidePanel>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import type { ReactNode } from 'react';
+import { IconButton } from '../ui/IconButton';
+
+export type PanelKind = 'timeline' | 'traces';
+
+export const PANEL_TITLE: Record<PanelKind, string> = { timeline: 'Timeline', traces: 'Tool traces' };
+
+/** The right-hand panel (an overlay on narrow screens); Escape closes it. */
+export function SidePanel({ kind, onClose, children }: { kind: PanelKind; onClose: () => void; children: ReactNode }) {
+  return (
+    <aside
+      className="side-panel"
+      aria-label={PANEL_TITLE[kind]}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
+      <div className="side-panel__head">
+        <h2>{PANEL_TITLE[kind]}</h2>
+        <IconButton icon="close" label={`Close ${PANEL_TITLE[kind].toLowerCase()}`} onClick={onClose} />
+      </div>
+      <div className="side-panel__body">{children}</div>
+    </aside>
+  );
+}

@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useState } from 'react';
+import { onUnauthorized } from '../api/client';
+import { api } from '../api/endpoints';
+import { SessionView } from '../session/SessionView';
+import { Sidebar } from '../sidebar/Sidebar';
+import { WorkspaceContext, useWorkspace } from '../stream/useWorkspace';
+import { WorkspaceStore } from '../stream/WorkspaceStore';
+import { useTheme } from '../theme/useTheme';
+import { EmptyState } from '../ui/EmptyState';
+import { SignInScreen } from './SignInScreen';
+import { TopBar } from './TopBar';
+import { useRoute } from './useRoute';
+
+const NARROW = '(max-width: 900px)';
+
+export function App() {
+  const [signedOut, setSignedOut] = useState(false);
+  const [store, setStore] = useState<WorkspaceStore | null>(null);
+  useEffect(() => onUnauthorized(() => setSignedOut(true)), []);
+  useEffect(() => {
+    const s = new WorkspaceStore({ listProjects: api.projects.list, listSessions: () => api.sessions.list() });
+    s.start();
+    setStore(s);
+    return () => s.stop();
+  }, []);
+  if (signedOut) return <SignInScreen />;
+  if (!store) return null;
+  return (
+    <WorkspaceContext.Provider value={store}>
+      <Workspace />
+    </WorkspaceContext.Provider>
+  );
+}
+
+function Workspace() {
+  const { view } = useWorkspace();
+  const [theme, toggleTheme] = useTheme();
+  const [route, navigate] = useRoute();
+  const [sidebarOpen, setSidebarOpen] = useState(() => !matchMedia(NARROW).matches);
+
+  const openSession = useCallback(
+    (id: string) => {
+      navigate({ sessionId: id, chatId: null });
+      // On a narrow screen the sidebar covers the chat: get it out of the way.
+      if (matchMedia(NARROW).matches) setSidebarOpen(false);
+    },
+    [navigate],
+  );
+  const selectChat = useCallback(
+    (chatId: string, opts?: { replace?: boolean }) => navigate({ sessionId: route.sessionId, chatId }, opts),
+    [navigate, route.sessionId],
+  );
+
+  return (
+    <div className={`app${sidebarOpen ? ' app--sidebar-open' : ''}`}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <TopBar
+        theme={theme}
+        onToggleTheme={toggleTheme}
+        sidebarOpen={sidebarOpen}
+        onToggleSidebar={() => setSidebarOpen((v) => !v)}
+        eventsStatus={view.status}
+      />
+      <div className="app__sidebar" id="sidebar" hidden={!sidebarOpen}>
+        <Sidebar currentSessionId={route.sessionId} onOpenSession={openSession} />
+      </div>
+      <main className="app__main" id="main" tabIndex={-1}>
+        {route.sessionId ? (
+          <SessionView key={route.sessionId} sessionId={route.sessionId} chatId={route.chatId} onSelectChat={selectChat} />
+        ) : (
+          <EmptyState title="No session open">Pick a session in the sidebar, or start one with the + next to a project.</EmptyState>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client';
+import { ErrorNotice } from '../ui/ErrorNotice';
+
+/**
+ * Shown when the API answers 401. The usual way in is the one-time link `boocode serve`
+ * prints; pasting that link or the API token here works too.
+ */
+export function SignInScreen() {
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const v = value.trim();
+    const link = /\/api\/auth\/login\?code=([^\s&#]+)/.exec(v);
+    if (link) {
+      // Same origin only: the cookie must be set for this server.
+      location.assign(`/api/auth/login?code=${encodeURIComponent(decodeURIComponent(link[1]!))}`);
+      return;
+    }
+    setBusy(true);
+    try {
+      const res = await fetch('/api/auth/login', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: v }),
+      });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => null)) as { error?: string; message?: string } | null;
+        throw new ApiError(res.status, body?.error ?? `http_${res.status}`, body?.message ?? res.statusText);
+      }
+      location.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="sign-in">
+      <div className="sign-in__card">
+        <h1>BooCode</h1>
+        <p>
+          Open the login link that <code>boocode serve</code> printed. Each link works once; run{' '}
+          <code>boocode login-url</code> for a new one.
+        </p>
+        <form onSubmit={submit} className="sign-in__form">
+          <label htmlFor="sign-in-value">Login link or API token</label>
+          <input
+            id="sign-in-value"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="http://127.0.0.1:7345/api/auth/login?code=…"
+          />
+          <button type="submit" className="button button--primary" disabled={busy || value.trim() === ''}>
+            Sign in
+          </button>
+        </form>
+        {error ? <ErrorNotice error={error} /> : null}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,38 @@
+import { ThemeToggle } from '../theme/ThemeToggle';
+import type { Theme } from '../theme/useTheme';
+import { IconButton } from '../ui/IconButton';
+import { ConnectionBadge } from './ConnectionBadge';
+import type { SocketStatus } from '../stream/FrameSocket';
+
+export function TopBar({
+  theme,
+  onToggleTheme,
+  sidebarOpen,
+  onToggleSidebar,
+  eventsStatus,
+}: {
+  theme: Theme;
+  onToggleTheme: () => void;
+  sidebarOpen: boolean;
+  onToggleSidebar: () => void;
+  eventsStatus: SocketStatus;
+}) {
+  return (
+    <header className="top-bar">
+      <IconButton
+        icon="menu"
+        label={sidebarOpen ? 'Hide projects' : 'Show projects'}
+        pressed={sidebarOpen}
+        className="top-bar__menu"
+        onClick={onToggleSidebar}
+        aria-controls="sidebar"
+      />
+      <a className="top-bar__brand" href="/">
+        BooCode
+      </a>
+      <div className="top-bar__spacer" />
+      {eventsStatus !== 'live' ? <ConnectionBadge status={eventsStatus} /> : null}
+      <ThemeToggle theme={theme} onToggle={onToggleTheme} />
+    </header>
+  );
+}

@@ -1,0 +1,73 @@
+import { useState } from 'react';
+import type { Project, Session } from '@boocode/contracts';
+import { api } from '../api/endpoints';
+import type { SessionActivity } from '../stream/WorkspaceStore';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { Icon } from '../ui/Icon';
+import { IconButton } from '../ui/IconButton';
+import { SessionLink } from './SessionLink';
+
+/** One project with its open sessions and a button to start a new one. */
+export function ProjectGroup({
+  project,
+  sessions,
+  activity,
+  currentSessionId,
+  onOpenSession,
+  onSessionCreated,
+}: {
+  project: Project;
+  sessions: Session[];
+  activity: Record<string, SessionActivity>;
+  currentSessionId: string | null;
+  onOpenSession: (id: string) => void;
+  onSessionCreated: (s: Session) => void;
+}) {
+  const [open, setOpen] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const listId = `project-${project.id}-sessions`;
+
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onSessionCreated(await api.sessions.create({ project_id: project.id }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const visible = sessions.filter((s) => s.status === 'open');
+  return (
+    <li className="project">
+      <div className="project__head">
+        <button
+          type="button"
+          className="project__toggle"
+          aria-expanded={open}
+          aria-controls={listId}
+          onClick={() => setOpen((v) => !v)}
+          title={project.path}
+        >
+          <Icon name={open ? 'chevronDown' : 'chevronRight'} size={12} />
+          <span className="project__name">{project.name}</span>
+        </button>
+        <IconButton icon="plus" label={`New session in ${project.name}`} onClick={create} disabled={busy} />
+      </div>
+      {open ? (
+        <ul className="project__sessions" id={listId}>
+          {visible.length === 0 ? <li className="project__empty">No sessions yet</li> : null}
+          {visible.map((s) => (
+            <li key={s.id}>
+              <SessionLink session={s} activity={activity[s.id]} current={s.id === currentSessionId} onOpen={onOpenSession} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? <ErrorNotice error={error} compact /> : null}
+    </li>
+  );
+}

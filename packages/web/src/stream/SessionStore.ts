@@ -1,0 +1,292 @@
+import { SessionFrame, type Chat, type MessagePage, type Session, type Task } from '@boocode/contracts';
+import { errorText } from '../api/client';
+import { applyFrames } from './applyFrames';
+import { backoffDelay } from './backoff';
+import { FrameSocket, wsUrl, type SocketStatus, type Timers, type WebSocketLike } from './FrameSocket';
+import { dropSeamOverlap, mergeLatestPage, prependOlderPage } from './history';
+import { emptySessionState, type SessionState } from './sessionState';
+
+/** The REST calls the store needs (the real `api` in the app, fakes in tests). */
+export interface SessionApi {
+  getSession(id: string): Promise<Session>;
+  listChats(sessionId: string): Promise<{ items: Chat[] }>;
+  messagesPage(chatId: string, opts: { before?: string; limit?: number }): Promise<MessagePage>;
+  getTask(id: string): Promise<Task>;
+}
+
+export interface SessionStoreDeps {
+  api: SessionApi;
+  openSocket?: (url: string) => WebSocketLike;
+  timers?: Timers;
+  /** Runs `fn` soon, coalescing bursts of frames into one render (requestAnimationFrame). */
+  scheduleFlush?: (fn: () => void) => void;
+  url?: (sessionId: string, afterSeq: number | null) => string;
+  /** Load over REST if the stream has not opened by then (server without WebSockets, proxy trouble). */
+  restFallbackMs?: number;
+}
+
+export interface SessionView {
+  state: SessionState;
+  status: SocketStatus;
+  /** A REST refetch after a snapshot is in progress. */
+  syncing: boolean;
+  loadError: string | null;
+  /** Frames the contracts refused (dropped). */
+  invalidFrames: number;
+  /** Chats whose older history is being fetched. */
+  loadingOlder: ReadonlySet<string>;
+}
+
+const PAGE = 100;
+/** Frames held during a long refetch are capped; the refetched state covers what is dropped. */
+const MAX_HELD = 50_000;
+
+function rafFlush(fn: () => void): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  requestAnimationFrame(run);
+  // Background tabs get no animation frames; do not let frames pile up there.
+  setTimeout(run, 100);
+}
+
+/**
+ * Live state of one session: REST history plus the session WebSocket. Frames are applied in
+ * seq order, in batches per animation frame. A `snapshot` frame (on connect, or when the
+ * server can no longer replay) triggers a REST refetch; frames arriving meanwhile are held
+ * and applied on top of the refetched state.
+ */
+export class SessionStore {
+  private view: SessionView;
+  private listeners = new Set<() => void>();
+  private socket: FrameSocket<SessionFrame>;
+  private queue: SessionFrame[] = [];
+  private flushScheduled = false;
+  private held: SessionFrame[] | null = null;
+  private generation = 0;
+  private resyncAttempt = 0;
+  private watched = new Set<string>();
+  private loadingChats = new Set<string>();
+  private healTimers = new Map<string, unknown>();
+  private timers: Timers;
+  private stopped = false;
+  private fallbackTimer: unknown = null;
+  private resyncTimer: unknown = null;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly deps: SessionStoreDeps,
+  ) {
+    this.timers = deps.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as number) };
+    this.view = {
+      state: emptySessionState(),
+      status: 'connecting',
+      syncing: false,
+      loadError: null,
+      invalidFrames: 0,
+      loadingOlder: new Set(),
+    };
+    const url = deps.url ?? ((id, after) => wsUrl(`/api/sessions/${encodeURIComponent(id)}/stream`, { after_seq: after }));
+    this.socket = new FrameSocket<SessionFrame>({
+      url: (after) => url(sessionId, after),
+      parse: (raw) => SessionFrame.safeParse(raw),
+      place: (f) => (f.type === 'snapshot' ? 'reset' : f.type === 'agent_snapshot' ? 'aside' : 'ordered'),
+      onFrames: (frames) => this.receive(frames),
+      onStatus: (status) => this.set({ status }),
+      onInvalid: () => this.set({ invalidFrames: this.view.invalidFrames + 1 }),
+      ...(deps.openSocket ? { open: deps.openSocket } : {}),
+      timers: this.timers,
+    });
+  }
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getSnapshot = (): SessionView => this.view;
+
+  start(): void {
+    this.socket.start();
+    this.fallbackTimer = this.timers.set(() => {
+      this.fallbackTimer = null;
+      if (this.held === null && !this.view.state.session) void this.resync();
+    }, this.deps.restFallbackMs ?? 2500);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.socket.stop();
+    for (const h of [this.fallbackTimer, this.resyncTimer, ...this.healTimers.values()]) {
+      if (h !== null) this.timers.clear(h);
+    }
+    this.listeners.clear();
+  }
+
+  reconnectNow(): void {
+    this.socket.reconnectNow();
+  }
+
+  /** The UI shows this chat: make sure its newest history is loaded. */
+  watchChat(chatId: string): void {
+    this.watched.add(chatId);
+    // Before the first snapshot the coming refetch includes this chat.
+    if (this.generation === 0 || this.held !== null) return;
+    if (this.view.state.logs[chatId]?.loaded || this.loadingChats.has(chatId)) return;
+    void this.loadChat(chatId);
+  }
+
+  /** Fetches the page before the oldest loaded message. Resolves false when none is left. */
+  async loadOlder(chatId: string): Promise<boolean> {
+    const log = this.view.state.logs[chatId];
+    if (!log?.olderCursor || this.view.loadingOlder.has(chatId)) return false;
+    this.set({ loadingOlder: new Set([...this.view.loadingOlder, chatId]) });
+    try {
+      const page = await this.deps.api.messagesPage(chatId, { before: log.olderCursor, limit: PAGE });
+      const current = this.view.state;
+      this.set({ state: { ...current, logs: { ...current.logs, [chatId]: prependOlderPage(current.logs[chatId], page) } } });
+      return page.prev_cursor !== null;
+    } catch (err) {
+      this.set({ loadError: errorText(err) });
+      return false;
+    } finally {
+      const rest = new Set(this.view.loadingOlder);
+      rest.delete(chatId);
+      this.set({ loadingOlder: rest });
+    }
+  }
+
+  /** Local changes the server confirmed over REST (a posted message, a cancelled task). */
+  update(fn: (s: SessionState) => SessionState): void {
+    this.set({ state: fn(this.view.state) });
+  }
+
+  private receive(frames: SessionFrame[]): void {
+    for (const f of frames) {
+      if (f.type === 'snapshot') {
+        // Everything queued so far predates the snapshot: apply it, then refetch on top.
+        this.flush();
+        this.held = [];
+        void this.resync();
+        continue;
+      }
+      if (this.held) {
+        if (this.held.length < MAX_HELD) this.held.push(f);
+      } else {
+        this.queue.push(f);
+      }
+    }
+    if (this.queue.length && !this.flushScheduled) {
+      this.flushScheduled = true;
+      (this.deps.scheduleFlush ?? rafFlush)(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0 || this.stopped) return;
+    const frames = this.queue;
+    this.queue = [];
+    this.set({ state: applyFrames(this.view.state, frames) });
+    for (const f of frames) if (f.type === 'message_complete') this.scheduleHeal(f.chat_id);
+  }
+
+  /** Refetches session, chats and the watched chats' newest pages, then applies held frames. */
+  private async resync(): Promise<void> {
+    const gen = ++this.generation;
+    if (this.resyncTimer !== null) this.timers.clear(this.resyncTimer);
+    this.resyncTimer = null;
+    this.set({ syncing: true });
+    const { api } = this.deps;
+    try {
+      const [session, chats] = await Promise.all([api.getSession(this.sessionId), api.listChats(this.sessionId)]);
+      const known = new Set(chats.items.map((c) => c.id));
+      const ids = [...this.watched].filter((id) => known.has(id));
+      const pages = await Promise.all(ids.map((id) => api.messagesPage(id, { limit: PAGE })));
+      if (gen !== this.generation || this.stopped) return;
+      const base = this.view.state;
+      const logs: SessionState['logs'] = {};
+      // Chats not refetched may have missed frames: reload them when shown again.
+      for (const [id, log] of Object.entries(base.logs)) logs[id] = { ...log, loaded: false };
+      ids.forEach((id, i) => (logs[id] = mergeLatestPage(base.logs[id], pages[i]!)));
+      const refetched: SessionState = { ...base, session, chats: chats.items, logs };
+      const held = this.held ?? [];
+      this.held = null;
+      this.resyncAttempt = 0;
+      this.set({ state: applyFrames(refetched, dropSeamOverlap(refetched, held)), syncing: false, loadError: null });
+      for (const id of ids) void this.lookUpQueuedTasks(id);
+      // Chats shown while this refetch was under way.
+      for (const id of this.watched) if (known.has(id) && !ids.includes(id)) void this.loadChat(id);
+    } catch (err) {
+      if (gen !== this.generation || this.stopped) return;
+      this.set({ loadError: errorText(err) });
+      this.resyncTimer = this.timers.set(() => {
+        this.resyncTimer = null;
+        void this.resync();
+      }, backoffDelay(this.resyncAttempt++));
+    }
+  }
+
+  private async loadChat(chatId: string): Promise<void> {
+    this.loadingChats.add(chatId);
+    try {
+      const page = await this.deps.api.messagesPage(chatId, { limit: PAGE });
+      if (this.stopped) return;
+      const s = this.view.state;
+      this.set({ state: { ...s, logs: { ...s.logs, [chatId]: mergeLatestPage(s.logs[chatId], page) } }, loadError: null });
+      void this.lookUpQueuedTasks(chatId);
+    } catch (err) {
+      this.set({ loadError: errorText(err) });
+    } finally {
+      this.loadingChats.delete(chatId);
+    }
+  }
+
+  /**
+   * The database holds a message's final text once it completes; refetch the newest page
+   * shortly after so the chat shows exactly what was stored.
+   */
+  private scheduleHeal(chatId: string): void {
+    if (this.healTimers.has(chatId)) return;
+    this.healTimers.set(
+      chatId,
+      this.timers.set(() => {
+        this.healTimers.delete(chatId);
+        if (this.held || this.stopped) return;
+        void this.loadChat(chatId);
+      }, 300),
+    );
+  }
+
+  /**
+   * After a reload the stream tells nothing about turns still waiting in the queue: ask for
+   * the task of each recent user message that has no reply yet.
+   */
+  private async lookUpQueuedTasks(chatId: string): Promise<void> {
+    const messages = this.view.state.logs[chatId]?.messages ?? [];
+    const answered = new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.task_id));
+    const tasks = this.view.state.tasks;
+    const ids = messages
+      .slice(-20)
+      .filter((m) => m.role === 'user' && m.task_id && !answered.has(m.task_id) && !tasks[m.task_id])
+      .map((m) => m.task_id!)
+      .slice(-10);
+    if (ids.length === 0) return;
+    const found = await Promise.all(ids.map((id) => this.deps.api.getTask(id).catch(() => null)));
+    if (this.stopped) return;
+    const next = { ...this.view.state.tasks };
+    for (const t of found) {
+      // Frames may have reported a newer state while we asked.
+      if (t && !next[t.id]) next[t.id] = { status: t.status, chatId: t.chat_id, error: t.error };
+    }
+    this.set({ state: { ...this.view.state, tasks: next } });
+  }
+
+  private set(patch: Partial<SessionView>): void {
+    this.view = { ...this.view, ...patch };
+    for (const fn of this.listeners) fn();
+  }
+}

@@ -1,0 +1,174 @@
+import { UserFrame, type Project, type Session, type TaskStatus } from '@boocode/contracts';
+import { errorText } from '../api/client';
+import { backoffDelay } from './backoff';
+import { FrameSocket, wsUrl, type SocketStatus, type Timers, type WebSocketLike } from './FrameSocket';
+
+export type SessionActivity = Extract<UserFrame, { type: 'session_activity' }>['activity'];
+
+export interface WorkspaceApi {
+  listProjects(): Promise<{ items: Project[] }>;
+  listSessions(): Promise<{ items: Session[] }>;
+}
+
+export interface WorkspaceView {
+  projects: Project[];
+  sessions: Session[];
+  /** Known activity per session id; absent until the server reports it. */
+  activity: Record<string, SessionActivity>;
+  status: SocketStatus;
+  loaded: boolean;
+  loadError: string | null;
+}
+
+/**
+ * Projects and sessions for the sidebar, kept live by the user-level WebSocket `/api/events`.
+ * Like the session store: a `snapshot` frame triggers a REST refetch, and frames arriving
+ * meanwhile are applied on top of it so none is lost to a stale list.
+ */
+export class WorkspaceStore {
+  private view: WorkspaceView = { projects: [], sessions: [], activity: {}, status: 'connecting', loaded: false, loadError: null };
+  private listeners = new Set<() => void>();
+  private socket: FrameSocket<UserFrame>;
+  private held: UserFrame[] | null = null;
+  private generation = 0;
+  private attempt = 0;
+  private retry: unknown = null;
+  private timers: Timers;
+
+  constructor(
+    private readonly api: WorkspaceApi,
+    opts: { openSocket?: (url: string) => WebSocketLike; timers?: Timers } = {},
+  ) {
+    this.timers = opts.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as number) };
+    this.socket = new FrameSocket<UserFrame>({
+      url: (after) => wsUrl('/api/events', { after_seq: after }),
+      parse: (raw) => UserFrame.safeParse(raw),
+      place: (f) => (f.type === 'snapshot' ? 'reset' : 'ordered'),
+      onFrames: (frames) => this.receive(frames),
+      onStatus: (status) => this.set({ status }),
+      ...(opts.openSocket ? { open: opts.openSocket } : {}),
+      timers: this.timers,
+    });
+  }
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getSnapshot = (): WorkspaceView => this.view;
+
+  start(): void {
+    this.socket.start();
+    // The sidebar must not wait for the socket: load at once; a snapshot refetches again.
+    void this.refetch();
+  }
+
+  stop(): void {
+    this.socket.stop();
+    if (this.retry !== null) this.timers.clear(this.retry);
+    this.listeners.clear();
+  }
+
+  /** REST results the UI got directly (a project it added, a session it created). */
+  upsertProject(p: Project): void {
+    this.set({ projects: upsert(this.view.projects, p) });
+  }
+
+  upsertSession(s: Session): void {
+    this.set({ sessions: upsert(this.view.sessions, s) });
+  }
+
+  removeProject(id: string): void {
+    this.set({
+      projects: this.view.projects.filter((p) => p.id !== id),
+      sessions: this.view.sessions.filter((s) => s.project_id !== id),
+    });
+  }
+
+  private receive(frames: UserFrame[]): void {
+    for (const f of frames) {
+      if (f.type === 'snapshot') {
+        this.held = [];
+        void this.refetch();
+      } else if (this.held) {
+        this.held.push(f);
+      } else {
+        this.apply(f);
+      }
+    }
+  }
+
+  async refetch(): Promise<void> {
+    const gen = ++this.generation;
+    this.held ??= [];
+    try {
+      const [projects, sessions] = await Promise.all([this.api.listProjects(), this.api.listSessions()]);
+      if (gen !== this.generation) return;
+      this.attempt = 0;
+      this.set({ projects: projects.items, sessions: sessions.items, loaded: true, loadError: null });
+      const held = this.held ?? [];
+      this.held = null;
+      for (const f of held) this.apply(f);
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.set({ loadError: errorText(err), loaded: true });
+      this.retry = this.timers.set(() => void this.refetch(), backoffDelay(this.attempt++));
+    }
+  }
+
+  private apply(f: UserFrame): void {
+    switch (f.type) {
+      case 'project_added':
+        this.upsertProject(f.project);
+        return;
+      case 'project_removed':
+        this.removeProject(f.project_id);
+        return;
+      case 'session_created':
+      case 'session_updated':
+        this.upsertSession(f.session);
+        return;
+      case 'session_activity':
+        this.set({ activity: { ...this.view.activity, [f.session_id]: f.activity } });
+        return;
+      case 'task_state': {
+        const activity = activityOfTask(f.status);
+        if (f.session_id && activity) this.set({ activity: { ...this.view.activity, [f.session_id]: activity } });
+        return;
+      }
+      case 'snapshot':
+        return;
+      default: {
+        const unhandled: never = f;
+        return unhandled;
+      }
+    }
+  }
+
+  private set(patch: Partial<WorkspaceView>): void {
+    this.view = { ...this.view, ...patch };
+    for (const fn of this.listeners) fn();
+  }
+}
+
+/** A task's state says what its session is doing; `pending` says nothing new. */
+function activityOfTask(status: TaskStatus): SessionActivity | null {
+  switch (status) {
+    case 'running':
+      return 'running';
+    case 'completed':
+    case 'cancelled':
+      return 'idle';
+    case 'failed':
+    case 'timed_out':
+      return 'failed';
+    default:
+      return null;
+  }
+}
+
+function upsert<T extends { id: string }>(list: T[], item: T): T[] {
+  const i = list.findIndex((x) => x.id === item.id);
+  return i >= 0 ? list.map((x, j) => (j === i ? item : x)) : [...list, item];
+}

@@ -1,0 +1,10 @@
+import type { ReactNode } from 'react';
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty-state" role="status">
+      <p className="empty-state__title">{title}</p>
+      {children ? <div className="empty-state__body">{children}</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+/** Inline SVG icons (stroke style, 16px grid); decorative, so hidden from screen readers. */
+const PATHS = {
+  menu: 'M2 4h12M2 8h12M2 12h12',
+  plus: 'M8 3v10M3 8h10',
+  close: 'M4 4l8 8M12 4l-8 8',
+  chevronRight: 'M6 3l5 5-5 5',
+  chevronDown: 'M3 6l5 5 5-5',
+  sun: 'M8 5.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5zM8 1v1.5M8 13.5V15M1 8h1.5M13.5 8H15M3 3l1 1M12 12l1 1M3 13l1-1M12 4l1-1',
+  moon: 'M13 9.5A5.5 5.5 0 0 1 6.5 3a5.5 5.5 0 1 0 6.5 6.5z',
+  stop: 'M4 4h8v8H4z',
+  send: 'M2 8l12-5-5 12-2-5-5-2z',
+  link: 'M7 9a3 3 0 0 0 4 0l2-2a3 3 0 0 0-4-4l-1 1M9 7a3 3 0 0 0-4 0L3 9a3 3 0 0 0 4 4l1-1',
+  copy: 'M5 5h8v8H5zM3 11V3h8',
+  timeline: 'M4 2v12M4 4h8M4 8h6M4 12h9',
+  traces: 'M2 4h6M4 8h8M6 12h8',
+  diff: 'M5 2v7M2 5.5h6M10 10h5M3 13h5',
+  check: 'M3 8.5l3 3 7-7',
+  alert: 'M8 2l6.5 11.5h-13zM8 6.5v3M8 11.5v.5',
+  tool: 'M10 2a3 3 0 0 0-2.8 4L2.5 10.7a1.4 1.4 0 0 0 2 2L9 8a3 3 0 0 0 4-2.8L11 7 9.5 6.5 9 5l2-2',
+  brain: 'M6 3a2 2 0 0 0-2 2 2 2 0 0 0-1 3.5A2 2 0 0 0 5 12h1V3zM10 3a2 2 0 0 1 2 2 2 2 0 0 1 1 3.5A2 2 0 0 1 11 12h-1V3z',
+  refresh: 'M13 3v3h-3M3 13v-3h3M12.5 6A5 5 0 0 0 3.6 5M3.5 10a5 5 0 0 0 8.9 1',
+  folder: 'M2 4h4l1 1.5h7V13H2z',
+  pin: 'M6 2h4l-1 4 3 2v1H4V8l3-2zM8 9v5',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function Icon({ name, size = 16 }: { name: IconName; size?: number }) {
+  return (
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={PATHS[name]} />
+    </svg>
+  );
+}
