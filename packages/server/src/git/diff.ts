@@ -5,7 +5,7 @@ import type { SessionDiff } from '@boocode/contracts';
 import { git, runGit, splitNul } from './exec.js';
 import { copiedFiles } from './layout.js';
 import { diffStats, parsePatch, toDiffFiles } from './patch.js';
-import { tryResolveCommit } from './repo.js';
+import { parseSha } from './repo.js';
 
 /**
  * Options that make the patch independent of the user's git configuration: fixed a/ b/ prefixes and
@@ -51,7 +51,11 @@ export interface DiffWorktreeOptions {
 export async function diffWorktree(opts: DiffWorktreeOptions): Promise<SessionDiff> {
   const cwd = opts.path;
   const exclude = new Set(opts.exclude ?? (await copiedFiles(cwd)));
-  const indexPath = (await git(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd })).trim();
+  // One call for both: every spawn counts when the diff runs after each turn.
+  const [indexPath = '', headLine = ''] = (
+    await git(['rev-parse', '--path-format=absolute', '--git-path', 'index', 'HEAD'], { cwd })
+  ).split('\n');
+  const head = parseSha(headLine, 'HEAD');
   const tmp = await mkdtemp(path.join(tmpdir(), 'boocode-diff-'));
   try {
     const tmpIndex = path.join(tmp, 'index');
@@ -82,10 +86,9 @@ export async function diffWorktree(opts: DiffWorktreeOptions): Promise<SessionDi
       'utf8',
     );
     const files = toDiffFiles(parsePatch(patch));
-    const head = await tryResolveCommit(cwd, 'HEAD');
     return {
       base_commit: opts.baseCommit,
-      ...(head ? { head } : {}),
+      head,
       files,
       patch,
       stats: diffStats(files),
