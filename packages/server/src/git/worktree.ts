@@ -84,6 +84,15 @@ async function resolveBase(repo: RepositoryInfo, baseBranch: string | null | und
   return repo.head;
 }
 
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A worktree git knows about whose directory is intact (not half-created, not deleted by hand). */
 async function isHealthy(projectRoot: string, worktreePath: string): Promise<boolean> {
   try {
@@ -139,6 +148,7 @@ export async function ensureSessionWorktree(opts: EnsureWorktreeOptions): Promis
     if (hasBranch && !meta) {
       throw new GitDomainError('branch_exists', `branch ${branch} already exists; choose another session slug`);
     }
+    const interrupted = meta !== null;
     meta ??= {
       version: 1,
       session_id: opts.sessionId,
@@ -154,7 +164,9 @@ export async function ensureSessionWorktree(opts: EnsureWorktreeOptions): Promis
     // Written first: after a crash at any later point, the retry knows the branch and base (or the
     // reaper knows what to clean up).
     await writeMeta(meta);
-    await removeWorktree(repo.root, wtPath); // leftovers of an interrupted attempt, if any
+    // Leftovers of an interrupted attempt (a directory, or git's record of a missing one) would make
+    // `worktree add` refuse the path.
+    if (interrupted || (await exists(wtPath))) await removeWorktree(repo.root, wtPath);
     const add = hasBranch
       ? ['worktree', 'add', '--quiet', wtPath, branch]
       : ['worktree', 'add', '--quiet', '--no-track', '-b', branch, wtPath, meta.base_commit];

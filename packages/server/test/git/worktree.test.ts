@@ -172,3 +172,31 @@ describe('branchForSlug', () => {
     expect(branchForSlug('a/b c')).toBe('boocode/a-b-c');
   });
 });
+
+describe('concurrency and environment', () => {
+  it('creates worktrees of many sessions of one project in parallel', async () => {
+    fx = makeProject();
+    const ids = Array.from({ length: 6 }, (_, i) => `${i}aaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa`);
+    const all = await Promise.all(ids.map((id, i) => ensureSessionWorktree(base({ sessionId: id, sessionSlug: `par ${i}` }))));
+    expect(new Set(all.map((w) => w.path)).size).toBe(6);
+    expect(all.every((w) => w.created)).toBe(true);
+    const list = sh(fx.project, ['worktree', 'list', '--porcelain']);
+    for (const w of all) expect(list).toContain(`worktree ${w.path}\n`);
+  });
+
+  it('ignores GIT_DIR and GIT_INDEX_FILE inherited from the environment (e.g. a server started from a hook)', async () => {
+    fx = makeProject();
+    const saved = { dir: process.env.GIT_DIR, index: process.env.GIT_INDEX_FILE };
+    process.env.GIT_DIR = path.join(fx.home, 'not-a-repo');
+    process.env.GIT_INDEX_FILE = path.join(fx.home, 'bogus-index');
+    try {
+      const wt = await ensureSessionWorktree(base());
+      expect(wt.created).toBe(true);
+    } finally {
+      for (const [k, v] of [['GIT_DIR', saved.dir], ['GIT_INDEX_FILE', saved.index]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+});
