@@ -143,7 +143,11 @@ export class NativeBackend implements AgentBackend {
   /** Read per turn: the project may add or change its config between turns. */
   private async checkPlan(session: NativeSession): Promise<CheckPlan | null> {
     const { config: project, error } = await loadProjectConfig(session.root);
-    if (error) this.log.warn({ root: session.root, error }, 'native agent: ignoring invalid project config');
+    if (error) {
+      // Guessing around a config the user got wrong could run a command they meant to switch off.
+      this.log.warn({ root: session.root, error }, 'native agent: invalid project config; check-after-write skipped');
+      return null;
+    }
     const enabled = session.config.checkAfterWrite ?? project.check_after_write ?? true;
     if (!enabled) return null;
     const command = await resolveCheckCommand(session.root, project);

@@ -78,6 +78,9 @@ describe('grep', () => {
     await writeFile(path.join(repo.root, 'evil/input.txt'), `${'a'.repeat(40)}!\n`);
     const out = await runTool(grepTool, { pattern: '(a+)+$', path: 'evil' }, { ...ctx, limits: { grepTimeoutMs: 300 } });
     expect(errorOf(out)).toContain('timed out after 300 ms');
+    // The killed worker is replaced: the next searches work, also several at once.
+    const again = await Promise.all([1, 2, 3].map(() => runTool(grepTool, { pattern: 'Hello', path: 'src' }, ctx)));
+    expect(again.map(outputOf)).toEqual(Array(3).fill('src/b.ts:1: function Hello() {}'));
   });
 
   it('stops when the turn is cancelled', async () => {

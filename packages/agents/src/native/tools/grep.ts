@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
-import { GREP_WORKER_SOURCE } from './grep-worker-source.js';
+import { runGrepJob, type GrepRun } from './grep-workers.js';
 import { globPatternError, IGNORED_DIRS } from './glob-pattern.js';
 import { resolveInRoot } from './paths.js';
 import { defineTool, failure, limitsOf, success, type ToolOutcome } from './types.js';
@@ -26,40 +25,12 @@ export const GrepInput = z.object({
   max_matches: z.number().int().min(1).max(2000).default(DEFAULT_MAX_MATCHES),
 });
 
-interface WorkerResult {
-  matches: { file: string; line: number; text: string }[];
-  truncated: boolean;
-  skipped: number;
-}
-
-type RunResult = { ok: true; result: WorkerResult } | { ok: false; error: string };
-
-function runWorker(data: Record<string, unknown>, timeoutMs: number, signal: AbortSignal | undefined): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const worker = new Worker(GREP_WORKER_SOURCE, { eval: true, workerData: data });
-    let settled = false;
-    const finish = (r: RunResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      resolve(r);
-    };
-    const timer = setTimeout(
-      () =>
-        finish({
-          ok: false,
-          error: `grep timed out after ${timeoutMs} ms and was stopped. The pattern may backtrack catastrophically (nested quantifiers like "(a+)+"); simplify it or narrow the path/include.`,
-        }),
-      timeoutMs,
-    );
-    const onAbort = (): void => finish({ ok: false, error: 'grep was cancelled.' });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (m: WorkerResult) => finish({ ok: true, result: m }));
-    worker.once('error', (err) => finish({ ok: false, error: `grep failed: ${err.message}` }));
-    worker.once('exit', () => finish({ ok: false, error: 'grep worker exited without a result.' }));
-  });
+function runError(run: Extract<GrepRun, { ok: false }>, timeoutMs: number): string {
+  if (run.reason === 'timeout') {
+    return `grep timed out after ${timeoutMs} ms and was stopped. The pattern may backtrack catastrophically (nested quantifiers like "(a+)+"); simplify it or narrow the path/include.`;
+  }
+  if (run.reason === 'cancelled') return 'grep was cancelled.';
+  return `grep failed: ${run.error ?? 'worker crashed'}`;
 }
 
 export const grepTool = defineTool({
@@ -104,7 +75,7 @@ export const grepTool = defineTool({
     } catch {
       return failure(`Path not found: ${input.path}`);
     }
-    const run = await runWorker(
+    const run = await runGrepJob(
       {
         files,
         source: input.pattern,
@@ -116,7 +87,7 @@ export const grepTool = defineTool({
       limitsOf(ctx).grepTimeoutMs,
       ctx.signal,
     );
-    if (!run.ok) return failure(run.error);
+    if (!run.ok) return failure(runError(run, limitsOf(ctx).grepTimeoutMs));
     const { matches, truncated } = run.result;
     if (matches.length === 0) return success(`No matches for /${input.pattern}/${flags} in ${r.rel}.`);
     const lines = matches.map((m) => `${path.relative(ctx.root, m.file)}:${m.line}: ${m.text}`);

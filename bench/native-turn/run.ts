@@ -1,0 +1,136 @@
+/**
+ * Native-turn benchmark: how much time one native agent turn spends in BooCode's own code (AI SDK
+ * loop, SSE parsing, event translation, tool execution, message building) as opposed to waiting for
+ * the model. Drives a 10-step tool loop against the fake LLM over real HTTP and subtracts the fake
+ * server's own time per request (which includes its scripted per-chunk delays).
+ *
+ *   node --conditions=source --import tsx bench/native-turn/run.ts [--iterations 30] [--steps 10] [--delay 2]
+ *
+ * Prints figures only; no assertions.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { NativeBackend } from '@boocode/agents';
+import type { AgentEvent } from '@boocode/contracts';
+import { startFakeLlm } from '@boocode/testkit';
+import { tenStepScript } from './script.js';
+import { summary, table } from './stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '10' },
+    delay: { type: 'string', default: '2' },
+  },
+});
+const ITERATIONS = Number(args.iterations);
+const WARMUP = Number(args.warmup);
+const STEPS = Number(args.steps);
+const CHUNK_DELAY_MS = Number(args.delay);
+
+async function makeRepo(): Promise<{ root: string; cleanup: () => Promise<void> }> {
+  const base = await realpath(await mkdtemp(path.join(tmpdir(), 'boocode-bench-native-')));
+  await mkdir(path.join(base, 'src'));
+  for (let i = 0; i < 40; i++) {
+    const body = Array.from({ length: 50 }, (_, j) => `export const v${i}_${j} = ${j};`).join('\n');
+    await writeFile(path.join(base, 'src', `mod${i}.ts`), `${body}\n`);
+  }
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: base, stdio: 'ignore' });
+  git('init', '-q');
+  git('-c', 'user.email=b@example.com', '-c', 'user.name=b', 'add', '-A');
+  git('-c', 'user.email=b@example.com', '-c', 'user.name=b', 'commit', '-q', '-m', 'init');
+  return { root: base, cleanup: () => rm(base, { recursive: true, force: true }) };
+}
+
+interface Sample {
+  /** Tool name -> ms spent in calls of it during this turn. */
+  perTool: Map<string, number>;
+  totalMs: number;
+  llmServerMs: number;
+  scriptedDelayMs: number;
+  toolMs: number;
+  requests: number;
+}
+
+async function main(): Promise<void> {
+  const repo = await makeRepo();
+  const llm = await startFakeLlm();
+  const backend = new NativeBackend({
+    defaults: { baseURL: llm.url, apiKey: 'bench', model: 'fake-model', maxRetries: 0, maxSteps: STEPS },
+  });
+  const handle = await backend.ensureSession(
+    { chatId: 'bench', agent: 'native' },
+    { sessionId: 'bench', projectId: 'bench', root: repo.root, model: null, resumeToken: null },
+  );
+
+  const samples: Sample[] = [];
+  for (let it = 0; it < WARMUP + ITERATIONS; it++) {
+    llm.push(...tenStepScript(STEPS, CHUNK_DELAY_MS));
+    const firstReq = llm.requests.length;
+    const toolStarts = new Map<string, { at: number; name: string }>();
+    const perTool = new Map<string, number>();
+    let toolMs = 0;
+    const onEvent = (e: AgentEvent): void => {
+      if (e.type === 'tool_call') toolStarts.set(e.id, { at: performance.now(), name: e.name });
+      if (e.type === 'tool_update' && e.status !== 'running') {
+        const start = toolStarts.get(e.id);
+        if (!start) return;
+        const ms = performance.now() - start.at;
+        toolMs += ms;
+        perTool.set(start.name, (perTool.get(start.name) ?? 0) + ms);
+      }
+    };
+    const t0 = performance.now();
+    const result = await backend.prompt(handle, { parts: [{ type: 'text', text: 'explore the project' }] }, { signal: new AbortController().signal, onEvent });
+    const totalMs = performance.now() - t0;
+    if (!result.ok || result.stop_reason !== 'end_turn') throw new Error(`turn failed: ${JSON.stringify(result)}`);
+    const reqs = llm.requests.slice(firstReq);
+    if (reqs.length !== STEPS) throw new Error(`expected ${STEPS} model calls, saw ${reqs.length}`);
+    if (it < WARMUP) continue;
+    samples.push({
+      perTool,
+      totalMs,
+      llmServerMs: reqs.reduce((a, r) => a + (r.serverMs ?? 0), 0),
+      scriptedDelayMs: reqs.reduce((a, r) => a + r.scriptedDelayMs, 0),
+      toolMs,
+      requests: reqs.length,
+    });
+  }
+  await backend.dispose();
+  await llm.close();
+  await repo.cleanup();
+
+  const fmt = (n: number) => n.toFixed(2);
+  const row = (name: string, values: number[]) => {
+    const s = summary(values);
+    return { metric: name, p50: fmt(s.p50), p90: fmt(s.p90), min: fmt(s.min), max: fmt(s.max), mean: fmt(s.mean) };
+  };
+  const overhead = samples.map((s) => s.totalMs - s.llmServerMs);
+  console.log(
+    `native turn: ${STEPS}-step tool loop (${STEPS - 1} tool steps + final answer), ${ITERATIONS} iterations after ${WARMUP} warm-up, ` +
+      `fake LLM chunk delay ${CHUNK_DELAY_MS} ms, node ${process.version}`,
+  );
+  console.log('all figures in ms per turn\n');
+  console.log(
+    table([
+      row('turn total (wall clock)', samples.map((s) => s.totalMs)),
+      row('fake LLM raw time (server side, all requests)', samples.map((s) => s.llmServerMs)),
+      row('  of which scripted delays', samples.map((s) => s.scriptedDelayMs)),
+      row('  of which fake LLM processing', samples.map((s) => s.llmServerMs - s.scriptedDelayMs)),
+      row('BooCode orchestration overhead (total - LLM)', overhead),
+      row('  per model step', overhead.map((o) => o / STEPS)),
+      row('  of which tool execution (summed over calls)', samples.map((s) => s.toolMs)),
+      row('  of which the rest (SDK loop, HTTP client, events)', samples.map((s, i) => overhead[i]! - s.toolMs)),
+    ]),
+  );
+  const names = [...new Set(samples.flatMap((s) => [...s.perTool.keys()]))].sort();
+  console.log('\ntool execution by tool (ms per turn, tool_call to tool_update, summed; parallel calls overlap)\n');
+  console.log(table(names.map((n) => row(n, samples.map((s) => s.perTool.get(n) ?? 0)))));
+}
+
+await main();
