@@ -111,6 +111,16 @@ describe('fake LLM server', () => {
     await expect(res.text()).rejects.toThrow();
   });
 
+  it('breaks or stalls a non-streamed answer when told to at chunk 0', async () => {
+    llm = await startFakeLlm({ script: [{ text: 'x', breakAfter: 0 }, { text: 'y', stallAfter: 0 }] });
+    await expect(post(llm, {})).rejects.toThrow();
+    const ac = new AbortController();
+    const pending = post(llm, {}, ac.signal);
+    setTimeout(() => ac.abort(), 150);
+    await expect(pending).rejects.toThrow();
+    expect(llm.requests.map((r) => r.servedBy)).toEqual([0, 1]);
+  });
+
   it('stalls after N chunks while keeping the connection open', async () => {
     llm = await startFakeLlm({ script: [{ text: ['a', 'b', 'c'], stallAfter: 2 }] });
     const ac = new AbortController();

@@ -62,9 +62,9 @@ export const ScriptedTurn = z
       .optional(),
     /** Wait this long before each streamed chunk (and before a non-streamed answer). */
     chunkDelayMs: z.number().nonnegative().default(0),
-    /** Send this many chunks, then go silent but keep the connection open. */
+    /** Send this many chunks, then go silent but keep the connection open (non-streamed: only 0 applies). */
     stallAfter: z.number().int().nonnegative().optional(),
-    /** Send this many chunks, then destroy the socket. */
+    /** Send this many chunks, then destroy the socket (non-streamed: only 0 applies). */
     breakAfter: z.number().int().nonnegative().optional(),
   })
   .refine((t) => !(t.usage && t.rawUsage), { message: 'give either usage or rawUsage, not both' });

@@ -167,6 +167,16 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     };
 
     if (!record.stream) {
+      // A non-streamed answer is one chunk: breaking or stalling "after 0" hits it before it is sent.
+      if (turn.breakAfter === 0) {
+        record.serverMs = performance.now() - arrived;
+        res.socket?.destroy();
+        return;
+      }
+      if (turn.stallAfter === 0) {
+        record.serverMs = performance.now() - arrived;
+        return;
+      }
       await wait(turn.chunkDelayMs);
       if (!closed) sendJson(res, 200, completionBody(turn, ids));
       return;
