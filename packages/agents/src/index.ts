@@ -1,2 +1,3 @@
 export * from './native/index.js';
 export * from './opencode/index.js';
+export * from './acp/index.js';

@@ -73,6 +73,19 @@ export const AgentCommand = z.object({
 });
 export type AgentCommand = z.infer<typeof AgentCommand>;
 
+/** One agent setting as the agent describes it (ACP `SessionConfigOption`, flattened). */
+export const AgentConfigOption = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** 'model' | 'mode' | 'thought_level' | ... as the agent reports it. */
+  category: z.string().nullable(),
+  type: z.enum(['select', 'boolean']),
+  current_value: z.union([z.string(), z.boolean()]),
+  /** Choices of a select (empty for booleans). */
+  values: z.array(z.object({ value: z.string(), name: z.string() })),
+});
+export type AgentConfigOption = z.infer<typeof AgentConfigOption>;
+
 /** Schemas of the data-only events (everything but the permission callback). */
 export const AgentEventData = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }),
@@ -105,6 +118,25 @@ export const AgentEventData = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plan'), entries: z.array(PlanEntry) }),
   z.object({ type: z.literal('commands'), commands: z.array(AgentCommand) }),
   z.object({ type: z.literal('mode_changed'), mode_id: z.string() }),
+  /** The agent's settings (model, mode, thought level, ...) and their current values (ACP config options). */
+  z.object({ type: z.literal('config_options'), options: z.array(AgentConfigOption) }),
+  /** How full the agent's context window is, and what the session has cost so far (ACP usage_update). */
+  z.object({
+    type: z.literal('context_usage'),
+    used: z.number().nonnegative(),
+    size: z.number().nonnegative(),
+    cost: z.number().optional(),
+    currency: z.string().optional(),
+  }),
+  /** Something the agent wants the user to know that is not part of the answer (ACP notice, compaction). */
+  z.object({
+    type: z.literal('notice'),
+    severity: z.string(),
+    title: z.string(),
+    description: z.string().optional(),
+  }),
+  /** The agent renamed its session (ACP session_info_update). */
+  z.object({ type: z.literal('session_info'), title: z.string().nullable() }),
 ]);
 export type AgentEventData = z.infer<typeof AgentEventData>;
 

@@ -1,1 +1,2 @@
 export * from './fake-llm/index.js';
+export * from './fake-acp/index.js';

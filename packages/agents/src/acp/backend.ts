@@ -1,0 +1,421 @@
+import { randomUUID } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
+import type * as acp from '@agentclientprotocol/sdk/unstable';
+import {
+  emptyUsage,
+  PromptInput as PromptInputSchema,
+  type AgentBackend,
+  type AgentEvent,
+  type AgentSessionHandle,
+  type BackendHealth,
+  type EnsureSessionOpts,
+  type PermissionOutcome,
+  type PromptCtx,
+  type PromptInput,
+  type SessionKey,
+  type StopReason,
+  type TurnErrorCode,
+  type TurnResult,
+  type Usage,
+} from '@boocode/contracts';
+import { z } from 'zod';
+import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
+import { AcpAgentProcess, AgentCrashedError, type AcpCommand } from './process.js';
+import { AcpTranslator, configOptions } from './translate.js';
+
+export interface AcpBackendOptions {
+  /** The agent's name, for logs (e.g. `opencode-acp`, `gemini`). */
+  name?: string;
+  command: AcpCommand;
+  logger?: AgentLogger;
+  /** How long `initialize` may take (agents started through npx can be slow). Default 60 s. */
+  initTimeoutMs?: number;
+  /** After `session/cancel`, how long the agent gets to end the turn before it is killed. Default 10 s. */
+  cancelGraceMs?: number;
+}
+
+/** What `EnsureSessionOpts.config` may carry for this backend. */
+const SessionConfig = z.looseObject({
+  /** Session mode (ACP `set_mode`, or the config option of category `mode`). */
+  mode: z.string().min(1).optional(),
+});
+
+interface ActiveTurn {
+  translator: AcpTranslator;
+  emit(event: AgentEvent): void;
+  /** Answers every permission request still waiting, with `cancelled`. */
+  pending: Set<() => void>;
+  cancelled: boolean;
+}
+
+interface ChatState {
+  key: SessionKey;
+  root: string;
+  model: string | null;
+  mode: string | null;
+  proc: AcpAgentProcess | null;
+  sessionId: string | null;
+  options: acp.SessionConfigOption[];
+  modes: acp.SessionModeState | null;
+  turn: ActiveTurn | null;
+  /** Informational updates that arrived between turns, replayed (latest per type) at the next turn. */
+  between: Map<AgentEvent['type'], AgentEvent>;
+  /** Why the process died, until a later turn restarts it. */
+  crashed: string | null;
+  connecting: Promise<void> | null;
+}
+
+const keyOf = (k: SessionKey): string => `${k.chatId}\u0000${k.agent}`;
+
+const STOP: Record<acp.StopReason, StopReason> = {
+  end_turn: 'end_turn',
+  max_tokens: 'max_tokens',
+  max_turn_requests: 'max_steps',
+  refusal: 'refusal',
+  cancelled: 'cancelled',
+};
+
+/**
+ * BooCode's ACP backend: one warm agent process per (chat, agent), spoken to over stdio with
+ * `@agentclientprotocol/sdk` 2.x. The agent's session id is the resume token: after a crash or
+ * a BooCode restart the next turn starts the process again and resumes (or loads) that session.
+ */
+export class AcpBackend implements AgentBackend {
+  readonly kind = 'acp' as const;
+  private readonly logger: AgentLogger;
+  private readonly chats = new Map<string, ChatState>();
+  private disposed = false;
+
+  constructor(private readonly opts: AcpBackendOptions) {
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  /** The agent process of a chat, for diagnostics and benchmarks. */
+  processInfo(key: SessionKey): { pid: number | undefined; sessionId: string | null } | null {
+    const st = this.chats.get(keyOf(key));
+    return st?.proc?.alive ? { pid: st.proc.pid, sessionId: st.sessionId } : null;
+  }
+
+  async ensureSession(key: SessionKey, opts: EnsureSessionOpts): Promise<AgentSessionHandle> {
+    if (this.disposed) throw new Error('the ACP backend was shut down');
+    const cfg = SessionConfig.parse(opts.config ?? {});
+    const root = await realpath(opts.root);
+    let st = this.chats.get(keyOf(key));
+    if (!st) {
+      st = {
+        key,
+        root,
+        model: opts.model,
+        mode: cfg.mode ?? null,
+        proc: null,
+        sessionId: null,
+        options: [],
+        modes: null,
+        turn: null,
+        between: new Map(),
+        crashed: null,
+        connecting: null,
+      };
+      this.chats.set(keyOf(key), st);
+    }
+    if (st.root !== root && st.proc) {
+      // A different worktree means a different ACP session (cwd is fixed at session creation).
+      st.sessionId = null;
+    }
+    st.root = root;
+    st.model = opts.model;
+    st.mode = cfg.mode ?? st.mode;
+    await this.connect(st, opts.resumeToken);
+    return { key, backend: this.kind, root, model: st.model, resumeToken: st.sessionId };
+  }
+
+  async prompt(handle: AgentSessionHandle, input: PromptInput, ctx: PromptCtx): Promise<TurnResult> {
+    const parsed = PromptInputSchema.safeParse(input);
+    if (!parsed.success) return errorResult('bad_request', `invalid prompt input: ${parsed.error.message}`);
+    if (ctx.signal.aborted) return { ok: false, stop_reason: 'cancelled', usage: emptyUsage() };
+    const st = this.chats.get(keyOf(handle.key));
+    if (!st) return errorResult('bad_request', 'unknown session handle: call ensureSession first');
+    if (st.turn) return errorResult('bad_request', 'a turn is already running in this session');
+
+    st.model = handle.model;
+    try {
+      await this.connect(st, handle.resumeToken);
+    } catch (err) {
+      return errorResult(err instanceof AgentCrashedError ? 'agent_crashed' : 'agent_error', errorMessage(err));
+    }
+    const proc = st.proc!;
+    const sessionId = st.sessionId!;
+    handle.resumeToken = sessionId;
+
+    const blocks: acp.ContentBlock[] = [];
+    for (const p of parsed.data.parts) {
+      if (p.type === 'text') blocks.push({ type: 'text', text: p.text });
+      else if (!proc.acceptsImages) return errorResult('bad_request', `${this.name} does not accept images`);
+      else blocks.push({ type: 'image', mimeType: p.mime_type, data: p.data });
+    }
+
+    const turn: ActiveTurn = {
+      translator: new AcpTranslator((e) => ctx.onEvent(e)),
+      emit: (e) => ctx.onEvent(e),
+      pending: new Set(),
+      cancelled: false,
+    };
+    st.turn = turn;
+    for (const e of st.between.values()) ctx.onEvent(e);
+    st.between.clear();
+    const onAbort = (): void => void this.cancel(handle);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+
+    let result: TurnResult;
+    try {
+      const res = await proc.prompt(sessionId, blocks);
+      // Updates sent just before the response may still be in the SDK's dispatch chain.
+      await new Promise((r) => setImmediate(r));
+      const usage = res.usage ? usageFrom(res.usage) : emptyUsage();
+      if (res.usage) ctx.onEvent({ type: 'usage', usage, raw: res.usage, ...(st.model ? { model: st.model } : {}) });
+      const stop = turn.cancelled ? 'cancelled' : STOP[res.stopReason];
+      result = { ok: stop === 'end_turn', stop_reason: stop, usage, resume_token: sessionId };
+    } catch (err) {
+      if (turn.cancelled) {
+        result = { ok: false, stop_reason: 'cancelled', usage: emptyUsage(), resume_token: sessionId };
+      } else if (err instanceof AgentCrashedError) {
+        result = { ...errorResult('agent_crashed', `${this.name}: ${err.message}`), resume_token: sessionId };
+      } else {
+        result = { ...errorResult('agent_error', `${this.name}: ${errorMessage(err)}`), resume_token: sessionId };
+      }
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      for (const settle of turn.pending) settle();
+      st.turn = null;
+    }
+    return result;
+  }
+
+  async cancel(handle: AgentSessionHandle): Promise<void> {
+    const st = this.chats.get(keyOf(handle.key));
+    const turn = st?.turn;
+    if (!st || !turn || turn.cancelled || !st.proc || !st.sessionId) return;
+    turn.cancelled = true;
+    const proc = st.proc;
+    await proc.cancel(st.sessionId);
+    // ACP: once cancelled, the client answers every pending permission request with `cancelled`.
+    for (const settle of turn.pending) settle();
+    const grace = this.opts.cancelGraceMs ?? 10_000;
+    const timer = setTimeout(() => {
+      if (st.turn !== turn) return;
+      this.logger.warn({ agent: this.name, grace }, 'acp: agent ignored session/cancel; killing it');
+      void proc.kill();
+    }, grace);
+    timer.unref();
+  }
+
+  async closeSession(handle: AgentSessionHandle): Promise<void> {
+    const key = keyOf(handle.key);
+    const st = this.chats.get(key);
+    if (!st) return;
+    await this.cancel(handle);
+    this.chats.delete(key);
+    // The agent keeps the session (if it persists sessions at all); the process is ours to stop.
+    await st.proc?.kill();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const all = [...this.chats.values()];
+    this.chats.clear();
+    await Promise.all(all.map((st) => st.proc?.kill()));
+  }
+
+  async health(): Promise<BackendHealth> {
+    if (this.disposed) return { status: 'down', detail: 'disposed' };
+    for (const st of this.chats.values()) {
+      if (st.crashed) return { status: 'down', detail: st.crashed };
+    }
+    return { status: 'up' };
+  }
+
+  private get name(): string {
+    return this.opts.name ?? this.opts.command.command;
+  }
+
+  /** Starts the process and opens, resumes or loads the session, then applies model and mode. */
+  private connect(st: ChatState, resumeToken: string | null): Promise<void> {
+    st.connecting ??= this.doConnect(st, resumeToken).finally(() => {
+      st.connecting = null;
+    });
+    return st.connecting;
+  }
+
+  private async doConnect(st: ChatState, resumeToken: string | null): Promise<void> {
+    if (!st.proc?.alive) {
+      st.proc = null;
+      st.sessionId = null;
+      const proc = await AcpAgentProcess.start(this.opts.command, this.hooks(st), {
+        cwd: st.root,
+        logger: this.logger,
+        initTimeoutMs: this.opts.initTimeoutMs,
+      });
+      st.proc = proc;
+      st.crashed = null;
+      void proc.exited.then((exit) => {
+        if (st.proc !== proc) return;
+        st.proc = null;
+        if (this.disposed || !this.chats.has(keyOf(st.key))) return;
+        st.crashed = `${this.name} exited (${exit.signal ?? `code ${exit.code}`})`;
+        this.logger.warn({ agent: this.name, code: exit.code, signal: exit.signal, stderr: exit.stderr }, 'acp: agent exited');
+      });
+    }
+    const proc = st.proc;
+    if (!st.sessionId) {
+      const token = resumeToken;
+      let restored = false;
+      if (token && (proc.canResume || proc.canLoad)) {
+        try {
+          const res = proc.canResume ? await proc.resumeSession(token, st.root) : await proc.loadSession(token, st.root);
+          st.sessionId = token;
+          st.modes = res.modes ?? null;
+          st.options = res.configOptions ?? st.options;
+          restored = true;
+          this.logger.info({ agent: this.name, sessionId: token, how: proc.canResume ? 'resume' : 'load' }, 'acp: session restored');
+        } catch (err) {
+          if (err instanceof AgentCrashedError) throw err;
+          this.logger.warn({ agent: this.name, sessionId: token, err: errorMessage(err) }, 'acp: cannot restore session; starting a new one');
+        }
+      }
+      if (!restored) {
+        const res = await proc.newSession(st.root);
+        st.sessionId = res.sessionId;
+        st.modes = res.modes ?? null;
+        st.options = res.configOptions ?? [];
+        this.logger.info({ agent: this.name, sessionId: res.sessionId }, 'acp: session created');
+      }
+      st.between.set('config_options', { type: 'config_options', options: configOptions(st.options) });
+    }
+    await this.applyModel(st, proc);
+    await this.applyMode(st, proc);
+  }
+
+  private async applyModel(st: ChatState, proc: AcpAgentProcess): Promise<void> {
+    if (!st.model) return;
+    const opt = st.options.find((o) => o.category === 'model' || o.id === 'model');
+    if (!opt || opt.type !== 'select') {
+      this.logger.warn({ agent: this.name, model: st.model }, 'acp: agent offers no model choice; using its default');
+      return;
+    }
+    const values = opt.options.flatMap((x) => ('group' in x ? x.options : [x]));
+    const want = st.model;
+    const match =
+      values.find((v) => v.value === want) ??
+      values.find((v) => v.value.endsWith(`/${want}`)) ??
+      values.find((v) => v.name === want);
+    if (!match) {
+      throw new Error(
+        `${this.name} does not offer model "${want}"; it offers: ${values.map((v) => v.value).join(', ') || '(none)'}`,
+      );
+    }
+    if (opt.currentValue === match.value) return;
+    const res = await proc.setConfigOption(st.sessionId!, opt.id, match.value);
+    st.options = res.configOptions;
+    st.between.set('config_options', { type: 'config_options', options: configOptions(st.options) });
+  }
+
+  private async applyMode(st: ChatState, proc: AcpAgentProcess): Promise<void> {
+    const want = st.mode;
+    if (!want) return;
+    if (st.modes && st.modes.availableModes.some((m) => m.id === want)) {
+      if (st.modes.currentModeId === want) return;
+      await proc.setMode(st.sessionId!, want);
+      st.modes = { ...st.modes, currentModeId: want };
+      return;
+    }
+    const opt = st.options.find((o) => o.category === 'mode');
+    if (opt?.type === 'select') {
+      const values = opt.options.flatMap((x) => ('group' in x ? x.options : [x]));
+      if (values.some((v) => v.value === want)) {
+        if (opt.currentValue === want) return;
+        st.options = (await proc.setConfigOption(st.sessionId!, opt.id, want)).configOptions;
+        return;
+      }
+    }
+    throw new Error(`${this.name} has no mode "${want}"`);
+  }
+
+  private hooks(st: ChatState): Parameters<typeof AcpAgentProcess.start>[1] {
+    return {
+      onUpdate: (sessionId, update) => {
+        if (sessionId !== st.sessionId) return;
+        if (st.turn) {
+          st.turn.translator.update(update);
+          return;
+        }
+        // Between turns only settings matter; chunks here are a session/load replaying history.
+        new AcpTranslator((e) => {
+          if (e.type === 'commands' || e.type === 'config_options' || e.type === 'mode_changed' || e.type === 'session_info') {
+            st.between.set(e.type, e);
+          }
+        }).update(update);
+      },
+      onPermission: (params, signal) => this.permission(st, params, signal),
+      rootFor: (sessionId) => (sessionId === st.sessionId ? st.root : null),
+    };
+  }
+
+  private permission(
+    st: ChatState,
+    params: acp.RequestPermissionRequest,
+    signal: AbortSignal,
+  ): Promise<acp.RequestPermissionResponse> {
+    const turn = st.turn;
+    if (!turn || turn.cancelled || params.sessionId !== st.sessionId) {
+      return Promise.resolve({ outcome: { outcome: 'cancelled' } });
+    }
+    turn.translator.announce(params.toolCall);
+    return new Promise((resolve) => {
+      const finish = (outcome: acp.RequestPermissionOutcome): void => {
+        if (!turn.pending.delete(cancel)) return;
+        resolve({ outcome });
+      };
+      const cancel = (): void => finish({ outcome: 'cancelled' });
+      turn.pending.add(cancel);
+      signal.addEventListener('abort', cancel, { once: true });
+      const options = params.options;
+      turn.emit({
+        type: 'permission_request',
+        request: {
+          id: randomUUID(),
+          tool_call_id: params.toolCall.toolCallId,
+          title: params.toolCall.title ?? params.toolCall.name ?? 'permission',
+          kind: params.toolCall.kind ?? null,
+          input: params.toolCall.rawInput,
+          options: options.map((o) => ({ id: o.optionId, name: o.name, kind: o.kind })),
+        },
+        respond: (outcome: PermissionOutcome) => {
+          if (outcome.outcome === 'cancelled') return cancel();
+          const chosen = options.find((o) => o.optionId === outcome.option_id) ?? options.find((o) => o.kind === outcome.kind);
+          finish(chosen ? { outcome: 'selected', optionId: chosen.optionId } : { outcome: 'cancelled' });
+        },
+      });
+    });
+  }
+}
+
+function usageFrom(u: acp.Usage): Usage {
+  const cacheRead = u.cachedReadTokens ?? 0;
+  const cacheWrite = u.cachedWriteTokens ?? 0;
+  // ACP does not say whether inputTokens includes cached tokens. Read it as the whole prompt
+  // (OpenAI style) unless the cache counts exceed it, which only the Anthropic style allows.
+  const anthropicStyle = cacheRead + cacheWrite > u.inputTokens;
+  const inputTotal = anthropicStyle ? u.inputTokens + cacheRead + cacheWrite : u.inputTokens;
+  return {
+    input_total: inputTotal,
+    no_cache: inputTotal - cacheRead - cacheWrite,
+    cache_read: cacheRead,
+    cache_write: cacheWrite,
+    output: u.outputTokens,
+    reasoning: u.thoughtTokens ?? 0,
+  };
+}
+
+function errorResult(code: TurnErrorCode, message: string): TurnResult {
+  return { ok: false, stop_reason: 'error', usage: emptyUsage(), error: { code, message } };
+}

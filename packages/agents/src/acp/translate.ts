@@ -1,0 +1,211 @@
+import type * as acp from '@agentclientprotocol/sdk/unstable';
+import type { AgentConfigOption, AgentEvent, PlanEntry } from '@boocode/contracts';
+
+type ToolStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
+
+interface ToolState {
+  status: ToolStatus;
+  /** Whether the announced input was the real one (agents often send rawInput later). */
+  hasInput: boolean;
+}
+
+const nowIso = (): string => new Date().toISOString();
+
+function asInput(raw: unknown): Record<string, unknown> | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === 'object' && !Array.isArray(raw)) return raw as Record<string, unknown>;
+  return { value: raw };
+}
+
+function blockText(block: acp.ContentBlock): string | null {
+  switch (block.type) {
+    case 'text':
+      return block.text;
+    case 'resource_link':
+      return `[${block.title ?? block.name}](${block.uri})`;
+    case 'resource':
+      return 'text' in block.resource ? block.resource.text : null;
+    default:
+      return null;
+  }
+}
+
+/** A tool's content as readable text: text blocks, diffs by path, terminals by id. */
+function toolContentText(content: acp.ToolCallContent[] | null | undefined): string | null {
+  if (!content || content.length === 0) return null;
+  const out: string[] = [];
+  for (const c of content) {
+    if (c.type === 'content') {
+      const t = blockText(c.content);
+      if (t !== null) out.push(t);
+    } else if (c.type === 'diff') {
+      out.push(`diff ${c.path}`);
+    } else if (c.type === 'terminal') {
+      out.push(`terminal ${c.terminalId}`);
+    }
+  }
+  return out.length > 0 ? out.join('\n') : null;
+}
+
+function outputText(u: { content?: acp.ToolCallContent[] | null; rawOutput?: unknown }): string | undefined {
+  const fromContent = toolContentText(u.content);
+  if (fromContent !== null) return fromContent;
+  if (u.rawOutput === undefined || u.rawOutput === null) return undefined;
+  return typeof u.rawOutput === 'string' ? u.rawOutput : JSON.stringify(u.rawOutput);
+}
+
+export function configOptions(options: acp.SessionConfigOption[]): AgentConfigOption[] {
+  return options.map((o) => ({
+    id: o.id,
+    name: o.name,
+    category: o.category ?? null,
+    type: o.type === 'boolean' ? 'boolean' : 'select',
+    current_value: o.currentValue,
+    values:
+      o.type === 'select'
+        ? o.options.flatMap((x) => ('group' in x ? x.options : [x])).map((x) => ({ value: x.value, name: x.name }))
+        : [],
+  }));
+}
+
+/**
+ * Turns one ACP session's `session/update` notifications into AgentEvents, keeping the tool-call
+ * bookkeeping a turn needs: every tool gets exactly one `tool_call` (synthesized if an update or a
+ * permission request names a call never announced), then `tool_update`s as its status changes.
+ *
+ * Runs synchronously on purpose: the SDK starts notification handlers in arrival order but does
+ * not wait for them, so an `await` in here would let updates overtake each other.
+ */
+export class AcpTranslator {
+  private readonly tools = new Map<string, ToolState>();
+
+  constructor(private readonly emit: (event: AgentEvent) => void) {}
+
+  /** Makes sure the call is announced (used before a permission request refers to it). */
+  announce(call: acp.ToolCallUpdate): void {
+    if (this.tools.has(call.toolCallId)) return;
+    const input = asInput(call.rawInput);
+    this.tools.set(call.toolCallId, { status: 'pending', hasInput: input !== null });
+    this.emit({
+      type: 'tool_call',
+      id: call.toolCallId,
+      name: call.name ?? call.title ?? call.kind ?? 'tool',
+      input: input ?? {},
+      started_at: nowIso(),
+    });
+  }
+
+  update(u: acp.SessionUpdate): void {
+    switch (u.sessionUpdate) {
+      case 'agent_message_chunk': {
+        const text = blockText(u.content);
+        if (text) this.emit({ type: 'text', text });
+        return;
+      }
+      case 'agent_thought_chunk': {
+        const text = blockText(u.content);
+        if (text) this.emit({ type: 'reasoning', text });
+        return;
+      }
+      case 'user_message_chunk':
+        // The agent echoing the user's prompt (or replaying history on session/load).
+        return;
+      case 'tool_call': {
+        this.announce(u);
+        this.progress(u.toolCallId, u.status ?? 'pending', u);
+        return;
+      }
+      case 'tool_call_update': {
+        this.announce(u);
+        this.progress(u.toolCallId, u.status ?? null, u);
+        return;
+      }
+      case 'plan': {
+        const entries: PlanEntry[] = u.entries.map((e) => ({ content: e.content, status: e.status, priority: e.priority }));
+        this.emit({ type: 'plan', entries });
+        return;
+      }
+      case 'available_commands_update':
+        this.emit({
+          type: 'commands',
+          commands: u.availableCommands.map((c) => ({
+            name: c.name,
+            description: c.description,
+            ...(c.input?.hint ? { input_hint: c.input.hint } : {}),
+          })),
+        });
+        return;
+      case 'current_mode_update':
+        this.emit({ type: 'mode_changed', mode_id: u.currentModeId });
+        return;
+      case 'config_option_update':
+        this.emit({ type: 'config_options', options: configOptions(u.configOptions) });
+        return;
+      case 'session_info_update':
+        if (u.title !== undefined) this.emit({ type: 'session_info', title: u.title ?? null });
+        return;
+      case 'usage_update':
+        this.emit({
+          type: 'context_usage',
+          used: u.used,
+          size: u.size,
+          ...(u.cost ? { cost: u.cost.amount, currency: u.cost.currency } : {}),
+        });
+        return;
+      case 'notice':
+        this.emit({
+          type: 'notice',
+          severity: u.severity,
+          title: u.title,
+          ...(u.description ? { description: u.description } : {}),
+        });
+        return;
+      case 'compaction_update':
+        this.emit({
+          type: 'notice',
+          severity: u.status === 'failed' ? 'warning' : 'info',
+          title: `context compaction ${u.status}`,
+          ...(u.error ? { description: u.error } : {}),
+        });
+        return;
+      default:
+        // Variants newer than this SDK (and compaction summary text) carry nothing a turn records.
+        return;
+    }
+  }
+
+  private progress(id: string, status: ToolStatus | null, u: acp.ToolCallUpdate): void {
+    const tool = this.tools.get(id);
+    if (!tool) return;
+    const input = asInput(u.rawInput);
+    const newInput = input !== null && !tool.hasInput;
+    if (newInput) tool.hasInput = true;
+    if (status === null || status === tool.status) {
+      if (newInput) this.emit({ type: 'tool_update', id, status: 'running', input: input ?? undefined });
+      return;
+    }
+    tool.status = status;
+    if (status === 'pending' || status === 'in_progress') {
+      this.emit({ type: 'tool_update', id, status: 'running', ...(newInput && input ? { input } : {}) });
+    } else if (status === 'completed') {
+      const output = outputText(u);
+      this.emit({
+        type: 'tool_update',
+        id,
+        status: 'completed',
+        ...(output !== undefined ? { output } : {}),
+        ...(newInput && input ? { input } : {}),
+        finished_at: nowIso(),
+      });
+    } else {
+      this.emit({
+        type: 'tool_update',
+        id,
+        status: 'failed',
+        error: outputText(u) ?? 'tool failed',
+        ...(newInput && input ? { input } : {}),
+        finished_at: nowIso(),
+      });
+    }
+  }
+}
