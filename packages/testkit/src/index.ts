@@ -1,2 +1,3 @@
 export * from './fake-llm/index.js';
 export * from './fake-acp/index.js';
+export * from './fake-paseo/index.js';

@@ -1,0 +1,2 @@
+export { PaseoBackend, type PaseoBackendOptions } from './backend.js';
+export { PaseoCli, PaseoCliError, type PaseoAgentDetail, type PaseoCliOptions, type PaseoListItem } from './cli.js';
