@@ -2,3 +2,4 @@ export * from './native/index.js';
 export * from './opencode/index.js';
 export * from './acp/index.js';
 export * from './paseo/index.js';
+export * from './discovery/index.js';

@@ -4,3 +4,4 @@ export * from './rest.js';
 export * from './frames.js';
 export * from './project-config.js';
 export * from './git.js';
+export * from './agents.js';

@@ -1,0 +1,126 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentInfo, type AgentInfo as AgentInfoT } from '@boocode/contracts';
+import { fakeAcpBin, fakePaseoBin } from '@boocode/testkit';
+import { discoverAgents } from '../../src/discovery/index.js';
+import { openCodeTestHome, type OpenCodeTestHome } from '../opencode/env.js';
+
+/** Discovery against real executables: opencode-ai (installed), the fake paseo, the fake ACP agent. */
+
+let dir: string;
+let bin: string;
+let home: OpenCodeTestHome;
+
+beforeAll(() => {
+  dir = realpathSync(mkdtempSync(join(tmpdir(), 'boocode-discovery-')));
+  bin = join(dir, 'bin');
+  mkdirSync(bin);
+  // The only things on this PATH: paseo (fake) and node (to run the fake ACP agent).
+  symlinkSync(fakePaseoBin, join(bin, 'paseo'));
+  symlinkSync(process.execPath, join(bin, 'node'));
+  writeFileSync(join(dir, 'acp.json'), JSON.stringify({ name: 'my-agent', version: '2.3.4', models: ['m/one', 'm/two'] }));
+  home = openCodeTestHome('http://127.0.0.1:9/v1');
+});
+
+afterAll(() => {
+  home?.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function paseoEnv(script: object): Record<string, string> {
+  const file = join(dir, `paseo-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(script));
+  return { FAKE_PASEO_STATE: join(dir, 'paseo-state.json'), FAKE_PASEO_SCRIPT: file };
+}
+
+const byName = (list: AgentInfoT[], name: string): AgentInfoT => {
+  const a = list.find((x) => x.name === name);
+  if (!a) throw new Error(`${name} missing from ${list.map((x) => x.name).join(', ')}`);
+  return a;
+};
+
+describe('discoverAgents', () => {
+  it('finds opencode, opencode acp, paseo and custom ACP agents, with versions and models', async () => {
+    const list = await discoverAgents({
+      cwd: dir,
+      path: bin,
+      probeModels: true,
+      env: { ...home.env, OPENCODE_CONFIG_CONTENT: JSON.stringify(home.config), ...paseoEnv({}) },
+      custom: {
+        mine: { command: 'node', args: [fakeAcpBin, '--script', join(dir, 'acp.json')], env: {}, kind: 'acp', label: 'My agent' },
+      },
+    });
+    for (const a of list) expect(AgentInfo.safeParse(a).success).toBe(true);
+
+    const oc = byName(list, 'opencode');
+    expect(oc).toMatchObject({ kind: 'opencode_server', available: true, version: '1.18.33', error: null, custom: false });
+    expect(oc.install_path).toMatch(/opencode/);
+    expect(oc.models.map((m) => m.id)).toContain('fake/fake-model');
+
+    const ocAcp = byName(list, 'opencode-acp');
+    expect(ocAcp).toMatchObject({ kind: 'acp', available: true, version: '1.18.33' });
+    expect(ocAcp.command.slice(1)).toEqual(['acp']);
+    expect(ocAcp.models.map((m) => m.id)).toContain('fake/fake-model');
+
+    expect(byName(list, 'paseo')).toMatchObject({ kind: 'paseo', available: true, version: '0.9.0-fake', error: null });
+
+    const mine = byName(list, 'mine');
+    expect(mine).toMatchObject({
+      label: 'My agent',
+      kind: 'acp',
+      available: true,
+      custom: true,
+      version: '2.3.4',
+      install_path: realpathSync(process.execPath),
+      models: [{ id: 'm/one', name: 'm/one' }, { id: 'm/two', name: 'm/two' }],
+    });
+
+    for (const name of ['qwen', 'gemini', 'claude', 'codex']) {
+      const a = byName(list, name);
+      expect(a.available).toBe(false);
+      expect(a.error).toContain('not found');
+    }
+  });
+
+  it('reports paseo unavailable when its daemon does not answer', async () => {
+    const list = await discoverAgents({
+      cwd: dir,
+      path: bin,
+      agents: [{ name: 'paseo', label: 'Paseo', kind: 'paseo', command: 'paseo', args: [] }],
+      env: paseoEnv({ daemonDown: true }),
+    });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ available: false, version: '0.9.0-fake' });
+    expect(list[0]?.error).toContain('Cannot connect to daemon');
+  });
+
+  it('reports custom agents that are missing or do not speak ACP', async () => {
+    const list = await discoverAgents({
+      cwd: dir,
+      path: bin,
+      agents: [],
+      timeoutMs: 2_000,
+      custom: {
+        ghost: { command: 'no-such-agent', args: [], env: {}, kind: 'acp' },
+        mute: { command: 'node', args: ['-e', 'setTimeout(() => {}, 60000)'], env: {}, kind: 'acp' },
+      },
+    });
+    expect(byName(list, 'ghost')).toMatchObject({ available: false, install_path: null });
+    expect(byName(list, 'ghost').error).toContain('no-such-agent not found');
+    expect(byName(list, 'mute')).toMatchObject({ available: false });
+    expect(byName(list, 'mute').error).toContain('did not answer');
+  });
+
+  it('lets a custom agent replace a built-in one of the same name', async () => {
+    const list = await discoverAgents({
+      cwd: dir,
+      path: bin,
+      agents: [{ name: 'gemini', label: 'Gemini CLI', kind: 'acp', command: 'gemini', args: ['--acp'] }],
+      custom: { gemini: { command: 'node', args: [fakeAcpBin, '--script', join(dir, 'acp.json')], env: {}, kind: 'acp' } },
+    });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ name: 'gemini', custom: true, available: true, version: '2.3.4', models: [] });
+  });
+});
