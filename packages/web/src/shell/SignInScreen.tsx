@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
+import { ThemeToggle } from '../theme/ThemeToggle';
+import { useTheme } from '../theme/useTheme';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
 /**
@@ -10,6 +12,7 @@ export function SignInScreen() {
   const [value, setValue] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [theme, toggleTheme] = useTheme();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -44,7 +47,10 @@ export function SignInScreen() {
   return (
     <main className="sign-in">
       <div className="sign-in__card">
-        <h1>BooCode</h1>
+        <div className="sign-in__head">
+          <h1>BooCode</h1>
+          <ThemeToggle theme={theme} onToggle={toggleTheme} />
+        </div>
         <p>
           Open the login link that <code>boocode serve</code> printed. Each link works once; run{' '}
           <code>boocode login-url</code> for a new one.

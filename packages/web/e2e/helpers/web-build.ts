@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The server serves packages/web/dist. `npm test` builds it first; when a test file runs on
+ * its own, rebuild here if the sources are newer than the build, so the browser never tests
+ * stale code.
+ */
+export function ensureWebBuilt(): void {
+  let built = 0;
+  try {
+    built = statSync(path.join(WEB_DIR, 'dist/index.html')).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  const sources = Math.max(newestMtime(path.join(WEB_DIR, 'src')), statSync(path.join(WEB_DIR, 'index.html')).mtimeMs);
+  if (built >= sources) return;
+  execFileSync(process.execPath, [path.join(WEB_DIR, '../../node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: WEB_DIR,
+    stdio: 'inherit',
+  });
+}
