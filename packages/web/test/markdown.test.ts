@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMarkdown } from '../src/markdown/parseMarkdown';
+import { parseMarkdown, splitChunks } from '../src/markdown/parseMarkdown';
 import { parseInline } from '../src/markdown/parseInline';
 import { safeUrl } from '../src/markdown/safeUrl';
 
@@ -115,5 +115,22 @@ describe('parseMarkdown', () => {
 
   it('keeps a pipe in a sentence as text when no delimiter row follows', () => {
     expect(parseMarkdown('a | b')).toEqual([{ t: 'p', c: [{ t: 'text', v: 'a | b' }] }]);
+  });
+});
+
+describe('splitChunks', () => {
+  it('splits at blank lines and parses to the same blocks as the whole text', () => {
+    const src = '# T\n\npara one\nline\n\n- a\n- b\n\n```\ncode\n\nstill code\n```\n\nend';
+    const chunks = splitChunks(src);
+    expect(chunks).toEqual(['# T', 'para one\nline', '- a\n- b', '```\ncode\n\nstill code\n```', 'end']);
+    expect(chunks.flatMap(parseMarkdown)).toEqual(parseMarkdown(src));
+  });
+
+  it('keeps indented continuations of a list item in its chunk', () => {
+    expect(splitChunks('- item\n\n  more of it\n\nafter')).toEqual(['- item\n\n  more of it', 'after']);
+  });
+
+  it('keeps an unclosed fence (still streaming) in one chunk', () => {
+    expect(splitChunks('text\n\n```py\na\n\nb')).toEqual(['text', '```py\na\n\nb']);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  AgentsResponse,
   Chat,
   MessagePage,
   PostMessageResponse,
@@ -77,6 +78,9 @@ export const api = {
     },
     post: (chatId: string, body: PostMessageBody) =>
       request(PostMessageResponse, 'POST', `/api/chats/${enc(chatId)}/messages`, body),
+  },
+  agents: {
+    list: () => request(AgentsResponse, 'GET', '/api/agents'),
   },
   tasks: {
     get: (id: string) => request(Task, 'GET', `/api/tasks/${enc(id)}`),

@@ -1,15 +1,38 @@
-import { useEffect, useState } from 'react';
-import type { Session } from '@boocode/contracts';
+import { useEffect, useId, useState } from 'react';
+import type { AgentInfo, Session } from '@boocode/contracts';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
+import { useAgents } from './useAgents';
+
+/** BooCode's own agent is built in; discovery lists the external ones. */
+const BUILT_IN = 'native';
+
+interface Choice {
+  name: string;
+  label: string;
+  available: boolean;
+  models: string[];
+}
+
+function choicesOf(agents: AgentInfo[] | null, current: string): Choice[] {
+  const list: Choice[] = [{ name: BUILT_IN, label: 'BooCode (native)', available: true, models: [] }];
+  for (const a of agents ?? []) {
+    if (a.name === BUILT_IN) continue;
+    list.push({ name: a.name, label: a.label, available: a.available, models: a.models.map((m) => m.id) });
+  }
+  if (!list.some((c) => c.name === current)) list.push({ name: current, label: current, available: true, models: [] });
+  return list;
+}
 
 /**
  * Agent and model of the session. Changes are saved on the session (PATCH), so they survive
  * a reload and every tab sees them through `session_updated`.
  */
-export function AgentPicker({ session, agents }: { session: Session; agents?: string[] }) {
+export function AgentPicker({ session }: { session: Session }) {
+  const agents = useAgents();
   const [model, setModel] = useState(session.model ?? '');
   const [error, setError] = useState<string | null>(null);
+  const listId = useId();
   useEffect(() => setModel(session.model ?? ''), [session.model]);
 
   const save = async (patch: { agent?: string; model?: string | null }) => {
@@ -26,42 +49,41 @@ export function AgentPicker({ session, agents }: { session: Session; agents?: st
     if (next !== session.model) void save({ model: next });
   };
 
-  const options = agents && agents.length > 0 ? agents : [session.agent];
+  const choices = choicesOf(agents, session.agent);
+  const models = choices.find((c) => c.name === session.agent)?.models ?? [];
   return (
     <div className="agent-picker">
-      <label>
-        <span className="visually-hidden">Agent</span>
-        <select
-          value={session.agent}
-          onChange={(e) => void save({ agent: e.target.value })}
-          aria-label="Agent"
-          disabled={options.length < 2}
-        >
-          {options.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
+      <select value={session.agent} onChange={(e) => void save({ agent: e.target.value, model: null })} aria-label="Agent">
+        {choices.map((c) => (
+          <option key={c.name} value={c.name} disabled={!c.available}>
+            {c.label}
+            {c.available ? '' : ' (unavailable)'}
+          </option>
+        ))}
+      </select>
+      <input
+        className="agent-picker__model"
+        value={model}
+        onChange={(e) => setModel(e.target.value)}
+        onBlur={commitModel}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            commitModel();
+          }
+        }}
+        list={models.length > 0 ? listId : undefined}
+        placeholder="default model"
+        aria-label="Model"
+        spellCheck={false}
+      />
+      {models.length > 0 ? (
+        <datalist id={listId}>
+          {models.map((m) => (
+            <option key={m} value={m} />
           ))}
-        </select>
-      </label>
-      <label>
-        <span className="visually-hidden">Model</span>
-        <input
-          className="agent-picker__model"
-          value={model}
-          onChange={(e) => setModel(e.target.value)}
-          onBlur={commitModel}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              commitModel();
-            }
-          }}
-          placeholder="default model"
-          aria-label="Model"
-          spellCheck={false}
-        />
-      </label>
+        </datalist>
+      ) : null}
       {error ? (
         <span className="agent-picker__error" role="alert">
           {error}

@@ -1,12 +1,27 @@
 import { memo, useMemo, type ReactNode } from 'react';
 import type { Block, Inline } from './ast';
-import { parseMarkdown } from './parseMarkdown';
+import { parseMarkdown, splitChunks } from './parseMarkdown';
 import { CodeBlock } from './CodeBlock';
 
-/** Renders markdown as React elements (never as an HTML string), so message text cannot inject markup. */
+/**
+ * Renders markdown as React elements (never as an HTML string), so message text cannot inject
+ * markup. The text is cut into chunks that render separately: while a message streams, only
+ * its last chunk changes, so only that one is parsed and rendered again.
+ */
 export const Markdown = memo(function Markdown({ source }: { source: string }) {
+  const chunks = useMemo(() => splitChunks(source), [source]);
+  return (
+    <div className="markdown">
+      {chunks.map((chunk, i) => (
+        <MarkdownChunk key={i} source={chunk} />
+      ))}
+    </div>
+  );
+});
+
+const MarkdownChunk = memo(function MarkdownChunk({ source }: { source: string }) {
   const blocks = useMemo(() => parseMarkdown(source), [source]);
-  return <div className="markdown">{blocks.map(renderBlock)}</div>;
+  return <>{blocks.map(renderBlock)}</>;
 });
 
 function renderBlock(b: Block, key: number): ReactNode {

@@ -38,6 +38,8 @@ export interface SessionView {
 }
 
 const PAGE = 100;
+/** Older pages are fetched while scrolling up: fewer, larger requests. */
+const OLDER_PAGE = 200;
 /** Frames held during a long refetch are capped; the refetched state covers what is dropped. */
 const MAX_HELD = 50_000;
 
@@ -145,7 +147,7 @@ export class SessionStore {
     if (!log?.olderCursor || this.view.loadingOlder.has(chatId)) return false;
     this.set({ loadingOlder: new Set([...this.view.loadingOlder, chatId]) });
     try {
-      const page = await this.deps.api.messagesPage(chatId, { before: log.olderCursor, limit: PAGE });
+      const page = await this.deps.api.messagesPage(chatId, { before: log.olderCursor, limit: OLDER_PAGE });
       const current = this.view.state;
       this.set({ state: { ...current, logs: { ...current.logs, [chatId]: prependOlderPage(current.logs[chatId], page) } } });
       return page.prev_cursor !== null;
