@@ -1,7 +1,7 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GitCommandError } from './errors.js';
-import { runGit } from './exec.js';
+import { worktreeCommand } from './worktree-cmd.js';
 
 /**
  * The repository (its common git dir) a linked worktree belongs to, read from the worktree's `.git`
@@ -38,11 +38,11 @@ async function isDir(p: string): Promise<boolean> {
 export async function removeWorktree(repoDir: string | null, worktreePath: string): Promise<void> {
   if (repoDir && (await isDir(repoDir))) {
     try {
-      await runGit(['worktree', 'remove', '--force', '--force', worktreePath], { cwd: repoDir });
+      await worktreeCommand(repoDir, ['remove', '--force', '--force', worktreePath]);
     } catch (err) {
       if (!(err instanceof GitCommandError)) throw err;
     }
   }
   await rm(worktreePath, { recursive: true, force: true });
-  if (repoDir && (await isDir(repoDir))) await runGit(['worktree', 'prune'], { cwd: repoDir });
+  if (repoDir && (await isDir(repoDir))) await worktreeCommand(repoDir, ['prune']);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CommitSha } from '@boocode/contracts';
 import { GitCommandError, GitDomainError } from './errors.js';
 import { git, runGit, splitNul } from './exec.js';
+import { worktreeCommand } from './worktree-cmd.js';
 
 export interface RepositoryInfo {
   /** Real path of the repository's top level (the project root). */
@@ -111,7 +112,7 @@ export interface WorktreeEntry {
 
 /** `git worktree list --porcelain -z`: the main working tree first, then linked ones. */
 export async function listWorktrees(cwd: string): Promise<WorktreeEntry[]> {
-  const out = await git(['worktree', 'list', '--porcelain', '-z'], { cwd });
+  const out = (await worktreeCommand(cwd, ['list', '--porcelain', '-z'])).stdout.toString('utf8');
   const entries: WorktreeEntry[] = [];
   let cur: WorktreeEntry | null = null;
   for (const field of out.split('\0')) {

@@ -4,10 +4,10 @@ import type { ProjectConfig } from '@boocode/contracts';
 import { runCommands, type CommandResult, type OutputListener } from './commands.js';
 import { copyProjectFiles } from './copy.js';
 import { GitDomainError } from './errors.js';
-import { runGit } from './exec.js';
 import { readMeta, worktreePathFor, writeMeta, type WorktreeMeta } from './layout.js';
 import { loadProjectConfig } from './project-config.js';
 import { removeWorktree } from './remove.js';
+import { worktreeCommand } from './worktree-cmd.js';
 import {
   assertBranchName,
   branchExists,
@@ -167,10 +167,17 @@ export async function ensureSessionWorktree(opts: EnsureWorktreeOptions): Promis
     // Leftovers of an interrupted attempt (a directory, or git's record of a missing one) would make
     // `worktree add` refuse the path.
     if (interrupted || (await exists(wtPath))) await removeWorktree(repo.root, wtPath);
-    const add = hasBranch
-      ? ['worktree', 'add', '--quiet', wtPath, branch]
-      : ['worktree', 'add', '--quiet', '--no-track', '-b', branch, wtPath, meta.base_commit];
-    await runGit(add, { cwd: repo.root, signal: opts.signal });
+    const attach = ['add', '--quiet', wtPath, branch];
+    try {
+      await worktreeCommand(repo.root, hasBranch ? attach : ['add', '--quiet', '--no-track', '-b', branch, wtPath, meta.base_commit], {
+        signal: opts.signal,
+      });
+    } catch (err) {
+      // `add -b` creates the branch before it validates the worktree: a failed attempt (another
+      // process racing on the same repository) can leave the branch behind, at our base commit.
+      if (hasBranch || !(await branchExists(repo.root, branch))) throw err;
+      await worktreeCommand(repo.root, attach, { signal: opts.signal });
+    }
     created = true;
   }
 

@@ -184,6 +184,45 @@ describe('concurrency and environment', () => {
     for (const w of all) expect(list).toContain(`worktree ${w.path}\n`);
   });
 
+  it('rides out another process half-way through creating a worktree of the same repository', async () => {
+    fx = makeProject();
+    // What a concurrent `git worktree add` looks like from outside for a moment: an entry whose
+    // `commondir` is still empty. git dies on it ("failed to read .../commondir") until it is written.
+    const entry = path.join(fx.project, '.git', 'worktrees', 'other-process');
+    mkdirSync(entry, { recursive: true });
+    writeFileSync(path.join(entry, 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(path.join(entry, 'gitdir'), path.join(fx.home, 'elsewhere', '.git') + '\n');
+    writeFileSync(path.join(entry, 'commondir'), '');
+    expect(() => sh(fx.project, ['worktree', 'list'])).toThrow(/failed to read/);
+    // The other process finishes right after our first `worktree add -b` has failed on it; that
+    // failed attempt has already created the branch (git creates it before validating).
+    const ref = path.join(fx.project, '.git', 'refs', 'heads', 'boocode', 'fix-the-login-bug');
+    const healer = setInterval(() => {
+      if (!existsSync(ref)) return;
+      writeFileSync(path.join(entry, 'commondir'), '../..\n');
+      clearInterval(healer);
+    }, 1);
+    const wt = await ensureSessionWorktree(base()).finally(() => clearInterval(healer));
+    expect(wt.created).toBe(true);
+    expect(sh(fx.project, ['worktree', 'list', '--porcelain'])).toContain(`worktree ${wt.path}\n`);
+  });
+
+  it('gives up on worktree metadata that stays broken, then recovers the branch the failed attempt left', async () => {
+    fx = makeProject();
+    const entry = path.join(fx.project, '.git', 'worktrees', 'broken');
+    mkdirSync(entry, { recursive: true });
+    writeFileSync(path.join(entry, 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(path.join(entry, 'gitdir'), path.join(fx.home, 'elsewhere', '.git') + '\n');
+    writeFileSync(path.join(entry, 'commondir'), '');
+    await expect(ensureSessionWorktree(base())).rejects.toThrow(/failed to read .*broken\/commondir/);
+    expect(sh(fx.project, ['rev-parse', '--verify', '--quiet', 'refs/heads/boocode/fix-the-login-bug'])).not.toBe('');
+
+    rmSync(entry, { recursive: true });
+    const wt = await ensureSessionWorktree(base());
+    expect(wt).toMatchObject({ created: true, branch: 'boocode/fix-the-login-bug' });
+    expect(wt.base_commit).toBe(sh(fx.project, ['rev-parse', 'main']).trim());
+  });
+
   it('ignores GIT_DIR and GIT_INDEX_FILE inherited from the environment (e.g. a server started from a hook)', async () => {
     fx = makeProject();
     const saved = { dir: process.env.GIT_DIR, index: process.env.GIT_INDEX_FILE };
