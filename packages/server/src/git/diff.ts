@@ -1,4 +1,5 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SessionDiff } from '@boocode/contracts';
@@ -26,6 +27,32 @@ const PATCH_ARGS = [
   '--src-prefix=a/',
   '--dst-prefix=b/',
 ];
+
+/** Paths (both sides) of the files whose section of a patch is not valid UTF-8. */
+function nonUtf8Files(patch: Buffer): string[] {
+  const paths = new Set<string>();
+  const marker = Buffer.from('\ndiff --git ');
+  let start = 0;
+  while (start < patch.length) {
+    const next = patch.indexOf(marker, start);
+    const end = next < 0 ? patch.length : next + 1;
+    const section = patch.subarray(start, end);
+    if (!isUtf8(section)) {
+      for (const f of parsePatch(section.toString('utf8'))) {
+        paths.add(f.path);
+        if (f.old_path) paths.add(f.old_path);
+      }
+    }
+    start = end;
+  }
+  return [...paths];
+}
+
+/** A literal, root-anchored gitattributes pattern: glob characters escaped, then C-quoted. */
+function attributePattern(p: string): string {
+  const glob = '/' + p.replace(/[\\*?[]/g, '\\$&');
+  return `"${glob.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
+}
 
 export interface DiffWorktreeOptions {
   /** The worktree (or, for a non-isolated session, the project root). */
@@ -82,9 +109,18 @@ export async function diffWorktree(opts: DiffWorktreeOptions): Promise<SessionDi
     const pathspec = ['--', ...[...exclude].map((p) => `:(exclude,literal)${p}`)];
     // An exclude-only pathspec would match nothing; "." restores "everything but these".
     if (exclude.size > 0) pathspec.splice(1, 0, '.');
-    const patch = (await runGit([...PATCH_ARGS, opts.baseCommit, ...pathspec], { cwd, env, signal: opts.signal })).stdout.toString(
-      'utf8',
-    );
+    const run = async (extra: string[]) =>
+      (await runGit([...extra, ...PATCH_ARGS, opts.baseCommit, ...pathspec], { cwd, env, signal: opts.signal })).stdout;
+    let out = await run([]);
+    const notUtf8 = isUtf8(out) ? [] : nonUtf8Files(out);
+    if (notUtf8.length > 0) {
+      // Text that is not UTF-8 (Latin-1 sources...) would be mangled by decoding and the patch would no
+      // longer apply. Those files are diffed as binary instead: exact bytes, shown as binary.
+      const attributes = path.join(tmp, 'attributes');
+      await writeFile(attributes, notUtf8.map((p) => `${attributePattern(p)} binary\n`).join(''));
+      out = await run(['-c', `core.attributesFile=${attributes}`]);
+    }
+    const patch = out.toString('utf8');
     const files = toDiffFiles(parsePatch(patch));
     return {
       base_commit: opts.baseCommit,

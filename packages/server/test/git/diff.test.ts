@@ -2,7 +2,7 @@ import { readFileSync, rmSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionDiff } from '@boocode/contracts';
-import { diffWorktree, ensureSessionWorktree } from '../../src/git/index.js';
+import { applyPatch, diffWorktree, ensureSessionWorktree } from '../../src/git/index.js';
 import { commitAll, editLine, lines, makeProject, sh, write, type Fixture } from './helpers.js';
 
 const PROJECT_ID = '33333333-3333-4333-8333-333333333333';
@@ -127,6 +127,25 @@ describe('diffWorktree', () => {
     const diff = await diffWorktree({ path: wt.path, baseCommit: wt.base_commit });
     expect(diff.files.map((f) => f.path).sort()).toEqual([...names].sort());
     expect(diff.files.every((f) => f.status === 'added' && f.additions === 1)).toBe(true);
+  });
+
+  it('diffs text that is not UTF-8 as binary, so the patch keeps its exact bytes and applies', async () => {
+    const latin1 = (t: string) => Buffer.from(t, 'latin1');
+    fx = makeProject({ 'legacy/café menu*.txt': latin1('café\ncrème\n'), 'utf8.txt': 'ok ✓\n' });
+    const wt = await worktree();
+    write(wt.path, 'legacy/café menu*.txt', latin1('café\ncrème brûlée\n'));
+    write(wt.path, 'legacy/new ñ.txt', latin1('año\n'));
+    write(wt.path, 'utf8.txt', 'still ok ✓\n');
+    const diff = await diffWorktree({ path: wt.path, baseCommit: wt.base_commit });
+    expect(diff.files.map((f) => [f.path, f.status, f.binary]).sort()).toEqual([
+      ['legacy/café menu*.txt', 'binary', true],
+      ['legacy/new ñ.txt', 'added', true],
+      ['utf8.txt', 'modified', false],
+    ]);
+    expect(diff.patch).not.toContain('\uFFFD');
+    await applyPatch({ projectPath: fx.project, patch: diff.patch });
+    expect(readFileSync(path.join(fx.project, 'legacy/café menu*.txt')).equals(latin1('café\ncrème brûlée\n'))).toBe(true);
+    expect(readFileSync(path.join(fx.project, 'legacy/new ñ.txt')).equals(latin1('año\n'))).toBe(true);
   });
 
   it('diffs a non-isolated session in the project without touching the project index', async () => {
