@@ -116,6 +116,8 @@ export function ChatPane({
         ref={listRef}
         messages={messages}
         loaded={log?.loaded ?? false}
+        loadError={view.loadError}
+        onRetry={() => store.retry()}
         hasOlder={Boolean(log?.olderCursor)}
         loadingOlder={view.loadingOlder.has(chatId)}
         onLoadOlder={loadOlder}

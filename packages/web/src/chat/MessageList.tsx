@@ -2,6 +2,7 @@ import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffec
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { PermissionView, TaskView, UiMessage } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
+import { ErrorNotice } from '../ui/ErrorNotice';
 import { Spinner } from '../ui/Spinner';
 import { MessageRow } from './MessageRow';
 
@@ -13,6 +14,9 @@ export interface MessageListHandle {
 export interface MessageListProps {
   messages: UiMessage[];
   loaded: boolean;
+  /** Why the history could not be loaded (shown instead of a spinner), with a retry. */
+  loadError: string | null;
+  onRetry: () => void;
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder: () => void;
@@ -118,6 +122,13 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     el.scrollTop = el.scrollHeight;
   };
 
+  if (!loaded && props.loadError) {
+    return (
+      <div className="message-list message-list--empty">
+        <ErrorNotice error={new Error(props.loadError)} onRetry={props.onRetry} />
+      </div>
+    );
+  }
   if (!loaded) {
     return (
       <div className="message-list message-list--loading">

@@ -68,7 +68,7 @@ export const MessageRow = memo(function MessageRow({
       {permissions.map((p) => (
         <PermissionCard key={p.permissionId} permission={p} onAnswer={onAnswerPermission} />
       ))}
-      <div className="message__body">
+      <div className={`message__body${streaming ? ' message__body--streaming' : ''}`}>
         {m.content ? <Markdown source={m.content} /> : null}
         {streaming ? <span className="caret" aria-hidden="true" /> : null}
       </div>

@@ -10,7 +10,7 @@ export function ReasoningBlock({ text, streaming }: { text: string; streaming: b
     <div className="reasoning">
       <button type="button" className="reasoning__toggle" aria-expanded={open} aria-controls={id} onClick={() => setOpen((v) => !v)}>
         <Icon name={open ? 'chevronDown' : 'chevronRight'} size={12} />
-        <Icon name="brain" size={12} />
+        <Icon name="bulb" size={12} />
         <span>{streaming ? 'Thinking…' : 'Reasoning'}</span>
         <span className="reasoning__count">{words} words</span>
       </button>

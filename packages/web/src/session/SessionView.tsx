@@ -54,7 +54,7 @@ export function SessionView({
   if (!session) {
     return view.loadError ? (
       <div className="session-view__error">
-        <ErrorNotice error={new Error(view.loadError)} onRetry={() => store.reconnectNow()} />
+        <ErrorNotice error={new Error(view.loadError)} onRetry={() => store.retry()} />
       </div>
     ) : (
       <Spinner label="Loading session" />
@@ -64,7 +64,7 @@ export function SessionView({
   return (
     <div className={`session-view${panel ? ' session-view--with-panel' : ''}`}>
       <SessionHeader session={session} view={view} panel={panel} onPanel={setPanel} onReconnect={() => store.reconnectNow()} />
-      {view.loadError ? <ErrorNotice error={new Error(view.loadError)} compact /> : null}
+      {view.loadError && messages.length > 0 ? <ErrorNotice error={new Error(view.loadError)} onRetry={() => store.retry()} compact /> : null}
       <div className="session-view__body">
         <section className="session-view__chat" aria-label="Chat">
           <ChatTabs

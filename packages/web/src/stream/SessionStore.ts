@@ -132,6 +132,11 @@ export class SessionStore {
     this.socket.reconnectNow();
   }
 
+  /** Refetches everything now (the Retry button of a failed load). */
+  retry(): void {
+    void this.resync();
+  }
+
   /** The UI shows this chat: make sure its newest history is loaded. */
   watchChat(chatId: string): void {
     this.watched.add(chatId);

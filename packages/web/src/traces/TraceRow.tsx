@@ -16,7 +16,7 @@ export function TraceRow({ trace, turnStartMs, turnDurationMs }: { trace: TraceV
         <Icon name={open ? 'chevronDown' : 'chevronRight'} size={10} />
         <span className="trace__name">{trace.toolName}</span>
         <span className="trace__target">{toolTarget(trace.input, 40) ?? ''}</span>
-        {failed ? <Icon name="alert" size={12} /> : null}
+        <span className="trace__flag">{failed ? <Icon name="alert" size={12} /> : null}</span>
         <LatencyBar
           startMs={Date.parse(trace.startedAt)}
           latencyMs={trace.latencyMs}

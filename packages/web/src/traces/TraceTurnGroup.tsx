@@ -23,7 +23,7 @@ export function TraceTurnGroup({ turn, usage }: { turn: TraceTurn; usage: Usage 
         <span>{turn.running > 0 ? 'running' : formatDuration(turn.durationMs)}</span>
         {turn.errors > 0 ? <span className="badge badge--failed">{turn.errors} failed</span> : null}
       </button>
-      {usage ? (
+      {usage && usage.input_total + usage.output > 0 ? (
         <div className="trace-turn__usage">
           <span>{formatTokens(usage.input_total)} in</span>
           <span>{formatTokens(usage.output)} out</span>
