@@ -42,14 +42,17 @@ export interface OpenCodeBackendOptions extends ServerEnvOptions {
 const SessionConfig = z.looseObject({
   /** opencode agent (`build`, `plan`, or a custom one). */
   agent: z.string().min(1).optional(),
-  /** Title of a new opencode session; giving one also spares the LLM call opencode makes to invent one. */
+  /**
+   * Title of a new opencode session. opencode asks the model to invent a title for untitled
+   * sessions (an extra, paid LLM call per chat), so a default one is always given.
+   */
   title: z.string().min(1).optional(),
 });
 
 interface SessionRecord {
   handle: AgentSessionHandle;
   agent: string | undefined;
-  title: string | undefined;
+  title: string;
   /** Server generation the session was last verified against; a restart means re-checking it. */
   generation: number;
   turn: OpenCodeTurn | null;
@@ -103,14 +106,15 @@ export class OpenCodeBackend implements AgentBackend {
       this.logger.warn({ sessionId: id, directory }, 'opencode: stored session is gone; starting a new one');
       id = null;
     }
-    id ??= await this.createSession(endpoint, directory, cfg.title);
+    const title = cfg.title ?? `BooCode chat ${key.chatId}`;
+    id ??= await this.createSession(endpoint, directory, title);
     const handle: AgentSessionHandle = { key, backend: this.kind, root: directory, model: opts.model, resumeToken: id };
     const prev = this.sessions.get(keyOf(key));
     if (prev && prev.handle.root !== directory) this.releaseStream(prev.handle.root, keyOf(key));
     this.sessions.set(keyOf(key), {
       handle,
       agent: cfg.agent,
-      title: cfg.title,
+      title,
       generation: endpoint.generation,
       turn: prev?.turn ?? null,
       reconciling: false,
@@ -157,6 +161,10 @@ export class OpenCodeBackend implements AgentBackend {
       requestReconcile: () => void this.reconcile(rec, turn, endpoint),
       onPermissionError: (err) =>
         this.logger.warn({ err: errorMessage(err), sessionId }, 'opencode: permission reply failed'),
+      rejectQuestion: (id) =>
+        void ocCall(endpoint, directory, 'POST', `/question/${encodeURIComponent(id)}/reject`).catch((err: unknown) =>
+          this.logger.warn({ err: errorMessage(err), sessionId }, 'opencode: question reject failed'),
+        ),
     });
     rec.turn = turn;
 
@@ -327,10 +335,8 @@ export class OpenCodeBackend implements AgentBackend {
     }
   }
 
-  private async createSession(endpoint: OpenCodeEndpoint, directory: string, title: string | undefined): Promise<string> {
-    const session = await ocCallParsed(SessionInfo, endpoint, directory, 'POST', '/session', {
-      body: title ? { title } : {},
-    });
+  private async createSession(endpoint: OpenCodeEndpoint, directory: string, title: string): Promise<string> {
+    const session = await ocCallParsed(SessionInfo, endpoint, directory, 'POST', '/session', { body: { title } });
     this.logger.info({ sessionId: session.id, directory }, 'opencode: session created');
     return session.id;
   }

@@ -41,7 +41,9 @@ export function serverEnv(opts: ServerEnvOptions): NodeJS.ProcessEnv {
   // A server driven by BooCode must not replace its own binary mid-session.
   env.OPENCODE_DISABLE_AUTOUPDATE = '1';
   if (opts.offline) env.OPENCODE_DISABLE_MODELS_FETCH = '1';
-  const config = mergeConfig({ permission: { ...DEFAULT_PERMISSIONS } }, opts.config ?? {});
+  // opencode's `question` tool waits for an answer only its own UIs can give; BooCode talks to
+  // the user through permissions and turns, so the tool is off unless the config turns it on.
+  const config = mergeConfig({ permission: { ...DEFAULT_PERMISSIONS }, tools: { question: false } }, opts.config ?? {});
   env.OPENCODE_CONFIG_CONTENT = JSON.stringify(config);
   return env;
 }

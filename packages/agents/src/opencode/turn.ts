@@ -30,6 +30,8 @@ export interface TurnHooks {
   /** The stream went idle but the turn's state is not settled yet: fetch messages and reconcile. */
   requestReconcile(): void;
   onPermissionError(err: unknown): void;
+  /** opencode asked the user a question (its `question` tool); BooCode has no way to answer. */
+  rejectQuestion(id: string): void;
 }
 
 interface TrackedMessage {
@@ -154,6 +156,22 @@ export class OpenCodeTurn {
         break;
       case 'session.error':
         if (event.error) this.recordError(mapOpenCodeError(event.error));
+        break;
+      case 'todo.updated':
+        this.hooks.emit({
+          type: 'plan',
+          entries: event.todos.map((t) => ({
+            content: t.content,
+            // opencode also has `cancelled`: no longer pending, so it counts as done.
+            status: t.status === 'in_progress' || t.status === 'pending' ? t.status : 'completed',
+            ...(t.priority === 'high' || t.priority === 'medium' || t.priority === 'low' ? { priority: t.priority } : {}),
+          })),
+        });
+        break;
+      case 'question.asked':
+        // The question tool is disabled by default; if a config enables it, do not hang the turn.
+        this.hooks.emit({ type: 'notice', severity: 'warning', title: 'opencode asked a question BooCode cannot answer; it was dismissed' });
+        this.hooks.rejectQuestion(event.id);
         break;
     }
   }

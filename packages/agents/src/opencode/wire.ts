@@ -154,9 +154,18 @@ export type SessionEvent =
   | { type: 'permission.asked'; sessionID: string; request: PermissionAsked }
   | { type: 'session.status'; sessionID: string; status: z.infer<typeof SessionStatus> }
   | { type: 'session.idle'; sessionID: string }
-  | { type: 'session.error'; sessionID: string; error: MessageError | null };
+  | { type: 'session.error'; sessionID: string; error: MessageError | null }
+  | { type: 'todo.updated'; sessionID: string; todos: z.infer<typeof Todo>[] }
+  | { type: 'question.asked'; sessionID: string; id: string };
 
 const WithSession = z.looseObject({ sessionID: z.string() });
+export const Todo = z.looseObject({
+  content: z.string(),
+  status: z.string(),
+  priority: z.string().optional(),
+});
+const TodoUpdated = z.looseObject({ sessionID: z.string(), todos: z.array(Todo) });
+const QuestionAsked = z.looseObject({ id: z.string(), sessionID: z.string() });
 const MessageUpdated = z.looseObject({ info: MessageInfo });
 const PartUpdated = z.looseObject({ part: z.unknown() });
 const PartDelta = z.looseObject({
@@ -206,6 +215,14 @@ export function parseSessionEvent(type: string, properties: unknown): SessionEve
       return p.success && p.data.sessionID
         ? { type, sessionID: p.data.sessionID, error: p.data.error ?? null }
         : null;
+    }
+    case 'todo.updated': {
+      const p = TodoUpdated.safeParse(properties);
+      return p.success ? { type, sessionID: p.data.sessionID, todos: p.data.todos } : null;
+    }
+    case 'question.asked': {
+      const p = QuestionAsked.safeParse(properties);
+      return p.success ? { type, sessionID: p.data.sessionID, id: p.data.id } : null;
     }
     default:
       return null;

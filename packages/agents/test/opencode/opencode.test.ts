@@ -135,6 +135,23 @@ describe('OpenCodeBackend against real opencode', () => {
     expect(JSON.stringify(last.messages)).toContain('The file says hi.');
     // The title given at creation spares opencode's title request: every request had tools.
     expect(llm.requests.every((r) => r.tools.length > 0)).toBe(true);
+    // opencode's question tool is off: BooCode could not answer it.
+    expect(llm.requests[0]!.tools.map((t) => t.name)).not.toContain('question');
+  });
+
+  it('reports opencode todo lists as plans', async () => {
+    const todos = [
+      { content: 'look around', status: 'completed', priority: 'high' },
+      { content: 'fix it', status: 'in_progress', priority: 'medium' },
+    ];
+    llm.push(
+      { match: { lastUserIncludes: 'plan it' }, toolCalls: [{ name: 'todowrite', arguments: { todos } }] },
+      { match: { lastUserIncludes: 'plan it' }, text: 'Planned.' },
+    );
+    const handle = await session(backend);
+    const t = await run(backend, handle, 'plan it');
+    expect(t.result.ok).toBe(true);
+    expect(t.events.find((e) => e.type === 'plan')).toEqual({ type: 'plan', entries: todos });
   });
 
   it('resumes a session from its resume token and starts a new one for an unknown token', async () => {

@@ -27,10 +27,17 @@ const delta = (messageID: string, partID: string, d: string): SessionEvent =>
   ev('message.part.delta', { sessionID: S, messageID, partID, field: 'text', delta: d });
 const idle = (): SessionEvent => ev('session.idle', { sessionID: S });
 
-function turn(): { t: OpenCodeTurn; events: AgentEvent[]; replies: [string, PermissionReply][]; reconciles: number[] } {
+function turn(): {
+  t: OpenCodeTurn;
+  events: AgentEvent[];
+  replies: [string, PermissionReply][];
+  reconciles: number[];
+  rejected: string[];
+} {
   const events: AgentEvent[] = [];
   const replies: [string, PermissionReply][] = [];
   const reconciles: number[] = [];
+  const rejected: string[] = [];
   const t = new OpenCodeTurn(S, T0, {
     emit: (e) => events.push(e),
     replyPermission: async (id, r) => {
@@ -38,8 +45,9 @@ function turn(): { t: OpenCodeTurn; events: AgentEvent[]; replies: [string, Perm
     },
     requestReconcile: () => reconciles.push(1),
     onPermissionError: () => {},
+    rejectQuestion: (id) => rejected.push(id),
   });
-  return { t, events, replies, reconciles };
+  return { t, events, replies, reconciles, rejected };
 }
 
 const text = (events: AgentEvent[], type: 'text' | 'reasoning' = 'text'): string =>
@@ -171,6 +179,31 @@ describe('OpenCodeTurn', () => {
     b.t.handle(done('msg_a', T0 + 2, { finish: 'length' }));
     b.t.handle(idle());
     expect(await b.t.done).toMatchObject({ ok: false, stop_reason: 'max_tokens' });
+  });
+
+  it('turns todo updates into plans and dismisses questions it cannot answer', () => {
+    const { t, events, rejected } = turn();
+    t.handle(
+      ev('todo.updated', {
+        sessionID: S,
+        todos: [
+          { content: 'a', status: 'completed', priority: 'high' },
+          { content: 'b', status: 'in_progress', priority: 'medium' },
+          { content: 'c', status: 'cancelled', priority: 'low' },
+        ],
+      }),
+    );
+    t.handle(ev('question.asked', { id: 'que_1', sessionID: S, questions: [] }));
+    expect(events[0]).toEqual({
+      type: 'plan',
+      entries: [
+        { content: 'a', status: 'completed', priority: 'high' },
+        { content: 'b', status: 'in_progress', priority: 'medium' },
+        { content: 'c', status: 'completed', priority: 'low' },
+      ],
+    });
+    expect(events[1]).toMatchObject({ type: 'notice', severity: 'warning' });
+    expect(rejected).toEqual(['que_1']);
   });
 
   it('does not end on idle before any message of its own exists', () => {
