@@ -7,6 +7,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/chat.css';
 import './styles/panels.css';
+import './styles/diff.css';
 
 // Before the first render, so a dark-theme user never sees a light flash.
 applyTheme(initialTheme());

@@ -97,6 +97,12 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     prev.current = { firstId, total };
   }, [messages, total]);
 
+  const reportFirstVisible = useCallback(() => {
+    const top = scrollRef.current?.scrollTop ?? 0;
+    const first = v.getVirtualItems().find((item) => item.end > top + HEAD);
+    if (first) onFirstVisible(first.index);
+  }, [onFirstVisible, v]);
+
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
     if (!el) return;
@@ -104,10 +110,11 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     atBottom.current = distance < STICKY_PX;
     setShowJump(distance > 600);
     if (el.scrollTop < LOAD_OLDER_PX && hasOlder && !loadingOlder) onLoadOlder();
-    const top = el.scrollTop;
-    const first = v.getVirtualItems().find((item) => item.end > top + HEAD);
-    if (first) onFirstVisible(first.index);
-  }, [hasOlder, loadingOlder, onLoadOlder, onFirstVisible, v]);
+    reportFirstVisible();
+  }, [hasOlder, loadingOlder, onLoadOlder, reportFirstVisible]);
+
+  // The view also moves without a scroll event (following output, a prepended page).
+  useEffect(reportFirstVisible, [reportFirstVisible, total, messages.length]);
 
   // A first page shorter than the viewport cannot be scrolled up: fetch older ones directly.
   useEffect(() => {
