@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentInfo, type AgentInfo as AgentInfoT } from '@boocode/contracts';
 import { fakeAcpBin, fakePaseoBin } from '@boocode/testkit';
-import { discoverAgents } from '../../src/discovery/index.js';
+import { backendFor, discoverAgents } from '../../src/discovery/index.js';
 import { openCodeTestHome, type OpenCodeTestHome } from '../opencode/env.js';
 
 /** Discovery against real executables: opencode-ai (installed), the fake paseo, the fake ACP agent. */
@@ -122,5 +122,33 @@ describe('discoverAgents', () => {
     });
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ name: 'gemini', custom: true, available: true, version: '2.3.4', models: [] });
+  });
+
+  it('builds a working backend for a discovered agent', async () => {
+    const custom = {
+      mine: { command: 'node', args: [fakeAcpBin, '--script', join(dir, 'acp-env.json')], env: { FAKE_FLAG: 'on' }, kind: 'acp' as const },
+    };
+    writeFileSync(join(dir, 'acp-env.json'), JSON.stringify({ fallback: { steps: [{ text: 'from factory' }] } }));
+    const [info] = await discoverAgents({ cwd: dir, path: bin, agents: [], custom });
+    const backend = backendFor(info!, { custom });
+    try {
+      expect(backend.kind).toBe('acp');
+      const root = join(dir, 'factory-root');
+      mkdirSync(root, { recursive: true });
+      const h = await backend.ensureSession({ chatId: 'c', agent: 'mine' }, { sessionId: 's', projectId: 'p', root, model: null, resumeToken: null });
+      let text = '';
+      const r = await backend.prompt(h, { parts: [{ type: 'text', text: 'hi' }] }, {
+        signal: new AbortController().signal,
+        onEvent: (e) => {
+          if (e.type === 'text') text += e.text;
+        },
+      });
+      expect(r.ok).toBe(true);
+      expect(text).toBe('from factory');
+    } finally {
+      await backend.dispose();
+    }
+    const paseo = backendFor({ ...info!, name: 'paseo', kind: 'paseo', command: [join(bin, 'paseo')] });
+    expect(paseo.kind).toBe('paseo');
   });
 });
