@@ -68,7 +68,7 @@ describe('workspace in Chromium', () => {
     const message = page.getByRole('article', { name: 'You' });
     await message.waitFor();
     expect(await message.locator('strong').textContent()).toBe('README.md');
-    expect(await box.inputValue()).toBe('');
+    await expect.poll(() => box.inputValue()).toBe('');
 
     await page.reload();
     await page.getByRole('article', { name: 'You' }).waitFor();

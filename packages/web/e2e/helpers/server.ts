@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, spawnServe, type ServeProcess } from '@boocode/testkit/server';
@@ -11,7 +12,18 @@ export interface RunningBoocode {
   loginUrl: string;
   home: string;
   process: ServeProcess;
+  /** Stops the server and starts it again on the same port, home and database. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago: the restarted server must come back where the page looks. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as { port: number };
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
 }
 
 /**
@@ -22,18 +34,23 @@ export async function startBoocode(env: Record<string, string> = {}): Promise<Ru
   ensureWebBuilt();
   const home = await mkdtemp(path.join(tmpdir(), 'boocode-e2e-'));
   const databaseUrl = await createTestDatabase();
-  const proc = await spawnServe(['--port', '0', '--home', home], { DATABASE_URL: databaseUrl, ...env });
-  return {
-    url: proc.url,
-    loginUrl: proc.loginUrl,
+  const args = ['--port', String(await freePort()), '--home', home];
+  const childEnv = { DATABASE_URL: databaseUrl, ...env };
+  const running: RunningBoocode = {
+    ...(await spawnServe(args, childEnv).then((p) => ({ url: p.url, loginUrl: p.loginUrl, process: p }))),
     home,
-    process: proc,
+    restart: async () => {
+      running.process.child.kill('SIGTERM');
+      await running.process.exited;
+      running.process = await spawnServe(args, childEnv);
+    },
     stop: async () => {
-      proc.child.kill('SIGTERM');
-      await proc.exited;
+      running.process.child.kill('SIGTERM');
+      await running.process.exited;
       await rm(home, { recursive: true, force: true });
     },
   };
+  return running;
 }
 
 /** Opens the login link in the page: the server sets the cookie and redirects to the app. */

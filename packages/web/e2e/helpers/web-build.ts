@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,16 +20,34 @@ function newestMtime(dir: string): number {
  * stale code.
  */
 export function ensureWebBuilt(): void {
+  if (isFresh()) return;
+  // Test files run in parallel workers: one builds, the others wait for it.
+  const lock = path.join(WEB_DIR, '.e2e-build.lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (isFresh()) return;
+    execFileSync(process.execPath, [path.join(WEB_DIR, '../../node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+      cwd: WEB_DIR,
+      stdio: 'inherit',
+    });
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+function isFresh(): boolean {
   let built = 0;
   try {
     built = statSync(path.join(WEB_DIR, 'dist/index.html')).mtimeMs;
   } catch {
-    built = 0;
+    return false;
   }
-  const sources = Math.max(newestMtime(path.join(WEB_DIR, 'src')), statSync(path.join(WEB_DIR, 'index.html')).mtimeMs);
-  if (built >= sources) return;
-  execFileSync(process.execPath, [path.join(WEB_DIR, '../../node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: WEB_DIR,
-    stdio: 'inherit',
-  });
+  return built >= Math.max(newestMtime(path.join(WEB_DIR, 'src')), statSync(path.join(WEB_DIR, 'index.html')).mtimeMs);
 }
