@@ -28,6 +28,12 @@ export function ensureWebBuilt(): void {
       mkdirSync(lock);
       break;
     } catch {
+      // A lock left by a killed run would block forever; a build takes seconds, not minutes.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmdirSync(lock);
+      } catch {
+        // Removed meanwhile by its owner: try again.
+      }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }
