@@ -131,7 +131,11 @@ export function ChatPane({
       />
       <TurnStatus turn={inFlight} />
       <QueueStrip queued={queued} onCancel={onCancelTask} />
-      <Composer session={session} chatId={chatId} running={running} onPosted={onPosted} onStop={stop} />
+      {session.status === 'archived' ? (
+        <p className="chat-pane__archived">This session is archived: its history stays readable, new messages are not accepted.</p>
+      ) : (
+        <Composer session={session} chatId={chatId} running={running} onPosted={onPosted} onStop={stop} />
+      )}
     </div>
   );
 }

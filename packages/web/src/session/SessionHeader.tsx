@@ -1,6 +1,7 @@
 import type { Session } from '@boocode/contracts';
 import { ConnectionBadge } from '../shell/ConnectionBadge';
 import type { SessionView } from '../stream/SessionStore';
+import { ConfirmButton } from '../ui/ConfirmButton';
 import { IconButton } from '../ui/IconButton';
 import { PANEL_TITLE, type PanelKind } from './SidePanel';
 
@@ -12,12 +13,14 @@ export function SessionHeader({
   panel,
   onPanel,
   onReconnect,
+  onArchive,
 }: {
   session: Session;
   view: SessionView;
   panel: PanelKind | null;
   onPanel: (k: PanelKind | null) => void;
   onReconnect: () => void;
+  onArchive: () => void;
 }) {
   return (
     <div className="session-header">
@@ -46,6 +49,11 @@ export function SessionHeader({
             onClick={() => onPanel(panel === k ? null : k)}
           />
         ))}
+        {session.status === 'open' ? (
+          <ConfirmButton icon="archive" label="Archive session" question="Archive this session?" confirmLabel="Archive" onConfirm={onArchive} />
+        ) : (
+          <span className="badge">archived</span>
+        )}
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Chat } from '@boocode/contracts';
 import { ApiError } from '../api/client';
+import { api } from '../api/endpoints';
 import type { MessageListHandle } from '../chat/MessageList';
 import { ChatPane } from '../chat/ChatPane';
 import { ChatTabs } from '../chat/ChatTabs';
@@ -33,6 +34,7 @@ export function SessionView({
   const [panel, setPanel] = usePanel();
   const listRef = useRef<MessageListHandle>(null);
   const [firstVisible, setFirstVisible] = useState(0);
+  const [actionError, setActionError] = useState<unknown>(null);
 
   const state = live?.view.state;
   const chats = state?.chats ?? [];
@@ -63,7 +65,20 @@ export function SessionView({
 
   return (
     <div className={`session-view${panel ? ' session-view--with-panel' : ''}`}>
-      <SessionHeader session={session} view={view} panel={panel} onPanel={setPanel} onReconnect={() => store.reconnectNow()} />
+      <SessionHeader
+        session={session}
+        view={view}
+        panel={panel}
+        onPanel={setPanel}
+        onReconnect={() => store.reconnectNow()}
+        onArchive={() =>
+          void api.sessions.archive(session.id).then(
+            (s) => store.update((st) => ({ ...st, session: s })),
+            (err: unknown) => setActionError(err),
+          )
+        }
+      />
+      {actionError ? <ErrorNotice error={actionError} compact /> : null}
       {view.loadError && messages.length > 0 ? <ErrorNotice error={new Error(view.loadError)} onRetry={() => store.retry()} compact /> : null}
       <div className="session-view__body">
         <section className="session-view__chat" aria-label="Chat">

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Project, Session } from '@boocode/contracts';
 import { api } from '../api/endpoints';
 import type { SessionActivity } from '../stream/WorkspaceStore';
+import { ConfirmButton } from '../ui/ConfirmButton';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { Icon } from '../ui/Icon';
 import { IconButton } from '../ui/IconButton';
@@ -15,6 +16,7 @@ export function ProjectGroup({
   currentSessionId,
   onOpenSession,
   onSessionCreated,
+  onRemoved,
 }: {
   project: Project;
   sessions: Session[];
@@ -22,6 +24,7 @@ export function ProjectGroup({
   currentSessionId: string | null;
   onOpenSession: (id: string) => void;
   onSessionCreated: (s: Session) => void;
+  onRemoved: (projectId: string) => void;
 }) {
   const [open, setOpen] = useState(true);
   const [error, setError] = useState<unknown>(null);
@@ -37,6 +40,16 @@ export function ProjectGroup({
       setError(err);
     } finally {
       setBusy(false);
+    }
+  };
+
+  const remove = async () => {
+    setError(null);
+    try {
+      await api.projects.remove(project.id);
+      onRemoved(project.id);
+    } catch (err) {
+      setError(err);
     }
   };
 
@@ -56,6 +69,13 @@ export function ProjectGroup({
           <span className="project__name">{project.name}</span>
         </button>
         <IconButton icon="plus" label={`New session in ${project.name}`} onClick={create} disabled={busy} />
+        <ConfirmButton
+          icon="trash"
+          label={`Remove project ${project.name}`}
+          question="Remove from BooCode?"
+          confirmLabel="Remove"
+          onConfirm={() => void remove()}
+        />
       </div>
       {open ? (
         <ul className="project__sessions" id={listId}>

@@ -56,6 +56,7 @@ export function Sidebar({
               activity={view.activity}
               currentSessionId={currentSessionId}
               onOpenSession={onOpenSession}
+              onRemoved={(id) => store.removeProject(id)}
               onSessionCreated={(s) => {
                 store.upsertSession(s);
                 onOpenSession(s.id);

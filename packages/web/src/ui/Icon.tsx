@@ -20,6 +20,8 @@ const PATHS = {
   bulb: 'M8 1.5a4.5 4.5 0 0 0-2.5 8.2V11.5h5V9.7A4.5 4.5 0 0 0 8 1.5zM6 14h4',
   refresh: 'M13 3v3h-3M3 13v-3h3M12.5 6A5 5 0 0 0 3.6 5M3.5 10a5 5 0 0 0 8.9 1',
   folder: 'M2 4h4l1 1.5h7V13H2z',
+  archive: 'M2 3h12v3H2zM3 6v7h10V6M6.5 9h3',
+  trash: 'M3 4h10M6 4V2.5h4V4M4.5 4l.7 9.5h5.6l.7-9.5',
   pin: 'M6 2h4l-1 4 3 2v1H4V8l3-2zM8 9v5',
 } as const;
 
