@@ -88,4 +88,18 @@ describe('workspace in Chromium', () => {
     await screenshotBothThemes(page, 'narrow-sidebar');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
+
+  it('archives the session (read-only afterwards) and removes the project', async () => {
+    const { page } = browser;
+    const sessionId = new URL(page.url()).searchParams.get('session')!;
+    await page.getByRole('button', { name: 'Archive session' }).click();
+    await page.getByRole('group', { name: 'Archive session' }).getByRole('button', { name: 'Archive' }).click();
+    await page.getByText('This session is archived').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+    await expect.poll(() => page.locator(`a.session-link[href*="${sessionId}"]`).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Remove project demo' }).click();
+    await page.getByRole('group', { name: 'Remove project demo' }).getByRole('button', { name: 'Remove' }).click();
+    await page.getByText('No projects yet').waitFor();
+  });
 });
