@@ -129,7 +129,7 @@ export function ChatPane({
         onAnswerPermission={onAnswerPermission}
         onFirstVisible={onFirstVisible}
       />
-      <TurnStatus turn={inFlight} />
+      <TurnStatus turn={inFlight} starting={runningTask !== undefined} />
       <QueueStrip queued={queued} onCancel={onCancelTask} />
       {session.status === 'archived' ? (
         <p className="chat-pane__archived">This session is archived: its history stays readable, new messages are not accepted.</p>

@@ -2,8 +2,11 @@ import { useEffect, useState } from 'react';
 import type { InFlightTurn } from '@boocode/contracts';
 import { formatDuration } from '../traces/latency';
 
-/** "Working · 12 s" while a turn runs in this chat; fixed height so nothing below moves. */
-export function TurnStatus({ turn }: { turn: InFlightTurn | undefined }) {
+/**
+ * "Working · 12 s" while a turn runs in this chat; "Starting…" while its task runs but no
+ * reply has begun (worktree set-up, agent start). Fixed height so nothing below moves.
+ */
+export function TurnStatus({ turn, starting }: { turn: InFlightTurn | undefined; starting: boolean }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!turn) return;
@@ -19,6 +22,11 @@ export function TurnStatus({ turn }: { turn: InFlightTurn | undefined }) {
             {turn.awaiting_permission ? 'Waiting for your permission' : `${turn.agent || 'Agent'} is working`}
           </span>
           <span className="turn-status__time">{formatDuration(Math.max(0, now - Date.parse(turn.started_at)))}</span>
+        </>
+      ) : starting ? (
+        <>
+          <span className="turn-status__dot" aria-hidden="true" />
+          <span>Starting…</span>
         </>
       ) : null}
     </div>

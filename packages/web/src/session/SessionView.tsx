@@ -13,6 +13,7 @@ import { EmptyState } from '../ui/EmptyState';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { Spinner } from '../ui/Spinner';
 import { SessionHeader } from './SessionHeader';
+import { SetupOutput } from './SetupOutput';
 import { SidePanel } from './SidePanel';
 import { usePanel } from './usePanel';
 
@@ -79,6 +80,10 @@ export function SessionView({
         }
       />
       {actionError ? <ErrorNotice error={actionError} compact /> : null}
+      {view.state.lastError ? (
+        <ErrorNotice error={new ApiError(500, view.state.lastError.code, view.state.lastError.message)} compact />
+      ) : null}
+      {view.state.setupOutput ? <SetupOutput text={view.state.setupOutput} /> : null}
       {view.loadError && messages.length > 0 ? <ErrorNotice error={new Error(view.loadError)} onRetry={() => store.retry()} compact /> : null}
       <div className="session-view__body">
         <section className="session-view__chat" aria-label="Chat">
