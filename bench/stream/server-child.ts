@@ -1,0 +1,78 @@
+/**
+ * One side of the stream benchmark, in its own process so its RSS is its own:
+ * `boocode` runs the real server (broker + WebSocket route), `bare` a plain `ws` relay.
+ * The driver sends {cmd:'publish'} over IPC; frames carry their publish time.
+ */
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createLogger, startServer } from '@boocode/server';
+import { startThrowawayCluster } from '@boocode/testkit/server';
+import { nowMs } from '../lib/stats.js';
+
+/** `rate` > 0 paces publishing (frames/s) so latency is measured below saturation. */
+type Cmd = { cmd: 'publish'; n: number; size: number; rate: number; sessionId?: string } | { cmd: 'rss' } | { cmd: 'stop' };
+
+const mode = process.argv[2];
+const chat_id = '00000000-0000-4000-8000-0000000000c1';
+const message_id = '00000000-0000-4000-8000-0000000000d1';
+const send = (m: unknown) => process.send!(m);
+
+/**
+ * Publishes in slices so the event loop keeps flushing sockets, as a streaming turn does;
+ * paced to `rate` frames/s when given.
+ */
+async function publishAll(n: number, rate: number, publishOne: (i: number) => void): Promise<void> {
+  const slice = rate > 0 ? Math.max(1, Math.round(rate / 1000)) : 50;
+  const start = nowMs();
+  for (let i = 0; i < n; ) {
+    const end = Math.min(n, i + slice);
+    for (; i < end; i++) publishOne(i);
+    if (rate > 0) {
+      const due = start + (i / rate) * 1000;
+      const wait = due - nowMs();
+      await new Promise((r) => (wait > 1 ? setTimeout(r, wait) : setImmediate(r)));
+    } else await new Promise((r) => setImmediate(r));
+  }
+}
+
+if (mode === 'bare') {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const clients = new Set<WebSocket>();
+  wss.on('connection', (ws) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+  });
+  await new Promise((r) => wss.once('listening', r));
+  let seq = 0;
+  process.on('message', async (m: Cmd) => {
+    if (m.cmd === 'publish') {
+      const pad = 'x'.repeat(m.size);
+      await publishAll(m.n, m.rate, () => {
+        // The same work per frame as the broker minus validation and replay: stamp, stringify once, fan out.
+        const data = JSON.stringify({ type: 'message_delta', chat_id, message_id, text: `${nowMs()}|${pad}`, seq: ++seq, session_id: 's', ts: new Date().toISOString() });
+        for (const c of clients) c.send(data);
+      });
+      send({ done: true });
+    } else if (m.cmd === 'rss') send({ rss: process.memoryUsage().rss });
+    else process.exit(0);
+  });
+  const addr = wss.address();
+  send({ url: `ws://127.0.0.1:${typeof addr === 'object' ? addr.port : 0}` });
+} else {
+  const cluster = await startThrowawayCluster();
+  const server = await startServer({ databaseUrl: cluster.url, port: 0, logger: createLogger({ level: 'silent' }), replayFrames: 1000, maxBufferedBytes: 64 * 1024 * 1024, home: process.env.BENCH_HOME! });
+  process.on('message', async (m: Cmd) => {
+    if (m.cmd === 'publish') {
+      const pad = 'x'.repeat(m.size);
+      await publishAll(m.n, m.rate, () => {
+        server.ctx.broker.publish(m.sessionId!, { type: 'message_delta', chat_id, message_id, text: `${nowMs()}|${pad}` });
+      });
+      send({ done: true });
+    } else if (m.cmd === 'rss') send({ rss: process.memoryUsage().rss });
+    else {
+      await server.close();
+      await cluster.stop();
+      process.exit(0);
+    }
+  });
+  send({ url: server.url, token: server.token });
+}
