@@ -62,7 +62,12 @@ interface ChatState {
   between: Map<AgentEvent['type'], AgentEvent>;
   /** Why the process died, until a later turn restarts it. */
   crashed: string | null;
-  connecting: Promise<void> | null;
+  connecting: Promise<Connected> | null;
+}
+
+interface Connected {
+  proc: AcpAgentProcess;
+  sessionId: string;
 }
 
 const keyOf = (k: SessionKey): string => `${k.chatId}\u0000${k.agent}`;
@@ -138,13 +143,13 @@ export class AcpBackend implements AgentBackend {
     if (st.turn) return errorResult('bad_request', 'a turn is already running in this session');
 
     st.model = handle.model;
+    let proc: AcpAgentProcess;
+    let sessionId: string;
     try {
-      await this.connect(st, handle.resumeToken);
+      ({ proc, sessionId } = await this.connect(st, handle.resumeToken));
     } catch (err) {
       return errorResult(err instanceof AgentCrashedError ? 'agent_crashed' : 'agent_error', errorMessage(err));
     }
-    const proc = st.proc!;
-    const sessionId = st.sessionId!;
     handle.resumeToken = sessionId;
 
     const blocks: acp.ContentBlock[] = [];
@@ -239,14 +244,14 @@ export class AcpBackend implements AgentBackend {
   }
 
   /** Starts the process and opens, resumes or loads the session, then applies model and mode. */
-  private connect(st: ChatState, resumeToken: string | null): Promise<void> {
+  private connect(st: ChatState, resumeToken: string | null): Promise<Connected> {
     st.connecting ??= this.doConnect(st, resumeToken).finally(() => {
       st.connecting = null;
     });
     return st.connecting;
   }
 
-  private async doConnect(st: ChatState, resumeToken: string | null): Promise<void> {
+  private async doConnect(st: ChatState, resumeToken: string | null): Promise<Connected> {
     if (!st.proc?.alive) {
       st.proc = null;
       st.sessionId = null;
@@ -266,36 +271,40 @@ export class AcpBackend implements AgentBackend {
       });
     }
     const proc = st.proc;
-    if (!st.sessionId) {
+    let sessionId = st.sessionId;
+    if (!sessionId) {
       const token = resumeToken;
-      let restored = false;
       if (token && (proc.canResume || proc.canLoad)) {
+        // Known before the answer: load replays history, and settings sent with it must be kept.
+        st.sessionId = token;
         try {
           const res = proc.canResume ? await proc.resumeSession(token, st.root) : await proc.loadSession(token, st.root);
-          st.sessionId = token;
+          sessionId = token;
           st.modes = res.modes ?? null;
           st.options = res.configOptions ?? st.options;
-          restored = true;
           this.logger.info({ agent: this.name, sessionId: token, how: proc.canResume ? 'resume' : 'load' }, 'acp: session restored');
         } catch (err) {
+          st.sessionId = null;
           if (err instanceof AgentCrashedError) throw err;
           this.logger.warn({ agent: this.name, sessionId: token, err: errorMessage(err) }, 'acp: cannot restore session; starting a new one');
         }
       }
-      if (!restored) {
+      if (!sessionId) {
         const res = await proc.newSession(st.root);
-        st.sessionId = res.sessionId;
+        sessionId = res.sessionId;
         st.modes = res.modes ?? null;
         st.options = res.configOptions ?? [];
         this.logger.info({ agent: this.name, sessionId: res.sessionId }, 'acp: session created');
       }
+      st.sessionId = sessionId;
       st.between.set('config_options', { type: 'config_options', options: configOptions(st.options) });
     }
-    await this.applyModel(st, proc);
-    await this.applyMode(st, proc);
+    await this.applyModel(st, proc, sessionId);
+    await this.applyMode(st, proc, sessionId);
+    return { proc, sessionId };
   }
 
-  private async applyModel(st: ChatState, proc: AcpAgentProcess): Promise<void> {
+  private async applyModel(st: ChatState, proc: AcpAgentProcess, sessionId: string): Promise<void> {
     if (!st.model) return;
     const opt = st.options.find((o) => o.category === 'model' || o.id === 'model');
     if (!opt || opt.type !== 'select') {
@@ -314,17 +323,17 @@ export class AcpBackend implements AgentBackend {
       );
     }
     if (opt.currentValue === match.value) return;
-    const res = await proc.setConfigOption(st.sessionId!, opt.id, match.value);
+    const res = await proc.setConfigOption(sessionId, opt.id, match.value);
     st.options = res.configOptions;
     st.between.set('config_options', { type: 'config_options', options: configOptions(st.options) });
   }
 
-  private async applyMode(st: ChatState, proc: AcpAgentProcess): Promise<void> {
+  private async applyMode(st: ChatState, proc: AcpAgentProcess, sessionId: string): Promise<void> {
     const want = st.mode;
     if (!want) return;
     if (st.modes && st.modes.availableModes.some((m) => m.id === want)) {
       if (st.modes.currentModeId === want) return;
-      await proc.setMode(st.sessionId!, want);
+      await proc.setMode(sessionId, want);
       st.modes = { ...st.modes, currentModeId: want };
       return;
     }
@@ -333,7 +342,7 @@ export class AcpBackend implements AgentBackend {
       const values = opt.options.flatMap((x) => ('group' in x ? x.options : [x]));
       if (values.some((v) => v.value === want)) {
         if (opt.currentValue === want) return;
-        st.options = (await proc.setConfigOption(st.sessionId!, opt.id, want)).configOptions;
+        st.options = (await proc.setConfigOption(sessionId, opt.id, want)).configOptions;
         return;
       }
     }

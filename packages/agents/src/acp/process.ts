@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk/unstable';
 import { errorMessage, type AgentLogger } from '../external/logger.js';
-import { killProcessTree, TailBuffer } from '../external/process.js';
+import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
 import { OutsideRootError, readConfined, writeConfined } from './fs.js';
 
 /** How to start an ACP agent: `opencode acp`, `qwen --acp`, `claude-agent-acp`, ... */
@@ -72,6 +72,7 @@ export class AcpAgentProcess {
       // Own process group, so the agent's own children (tools, MCP servers) die with it.
       detached: true,
     });
+    trackChild(child);
     const stderr = new TailBuffer();
     child.stderr!.on('data', (c: Buffer) => stderr.push(c));
     const exited = new Promise<ProcessExit>((resolve) => {

@@ -1,5 +1,23 @@
 import type { ChildProcess } from 'node:child_process';
 
+const tracked = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/**
+ * Makes sure a detached child (own process group) does not outlive this process: on exit, even an
+ * unplanned one, every tracked group still running gets SIGKILL. Without this an `opencode serve`
+ * or an ACP agent would keep running after BooCode itself is gone.
+ */
+export function trackChild(child: ChildProcess): void {
+  tracked.add(child);
+  child.once('exit', () => tracked.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of tracked) if (c.pid !== undefined) signalGroup(c.pid, 'SIGKILL');
+  });
+}
+
 /**
  * Stops a child and everything it started. Children are spawned `detached` (their own process
  * group) so the group can be signalled as a whole: agents start language servers, shells and MCP

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
-import { killProcessTree, TailBuffer } from '../external/process.js';
+import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
 
 export interface OpenCodeServerOptions {
   /** The `opencode` executable. */
@@ -87,6 +87,7 @@ export class OpenCodeServer {
       detached: true,
     });
     this.child = child;
+    trackChild(child);
     const stderr = new TailBuffer();
     child.stderr?.on('data', (c: Buffer) => stderr.push(c));
     this.logger.info({ pid: child.pid, binary: this.opts.binary }, 'opencode: starting server');

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
-import { killProcessTree, TailBuffer } from '../external/process.js';
+import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
 
 /** `paseo ls --json` rows. */
 export const PaseoListItem = z.looseObject({
@@ -158,6 +158,7 @@ export class PaseoCli {
     args.push('--', id, prompt);
     return new Promise((resolve, reject) => {
       const child = spawn(this.bin, args, { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      trackChild(child);
       const stderr = new TailBuffer();
       child.stderr.on('data', (c: Buffer) => stderr.push(c));
       createInterface({ input: child.stdout }).on('line', opts.onLine);
