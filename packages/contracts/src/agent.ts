@@ -215,7 +215,14 @@ export interface AgentBackend {
   ensureSession(key: SessionKey, opts: EnsureSessionOpts): Promise<AgentSessionHandle>;
   prompt(handle: AgentSessionHandle, input: PromptInput, ctx: PromptCtx): Promise<TurnResult>;
   cancel(handle: AgentSessionHandle): Promise<void>;
+  /** The chat is finished (archived, deleted): end the agent's session for good where that means something (Paseo archives its agent). */
   closeSession(handle: AgentSessionHandle): Promise<void>;
+  /**
+   * Frees what keeps the session warm (a process, a stream) and keeps the agent's own session
+   * resumable with the same token. Pools call this on idle eviction, config changes and shutdown;
+   * when a backend lacks it, they fall back to closeSession.
+   */
+  releaseSession?(handle: AgentSessionHandle): Promise<void>;
   dispose(): Promise<void>;
   health(): Promise<BackendHealth>;
 }

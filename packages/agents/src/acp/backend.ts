@@ -214,6 +214,11 @@ export class AcpBackend implements AgentBackend {
     timer.unref();
   }
 
+  /** Same as closeSession: stopping the process is all there is; the agent keeps the session. */
+  releaseSession(handle: AgentSessionHandle): Promise<void> {
+    return this.closeSession(handle);
+  }
+
   async closeSession(handle: AgentSessionHandle): Promise<void> {
     const key = keyOf(handle.key);
     const st = this.chats.get(key);

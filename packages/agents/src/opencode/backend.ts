@@ -235,6 +235,11 @@ export class OpenCodeBackend implements AgentBackend {
     void turn.done.finally(() => clearTimeout(timer));
   }
 
+  /** Same as closeSession: the opencode session always stays on disk, resumable. */
+  releaseSession(handle: AgentSessionHandle): Promise<void> {
+    return this.closeSession(handle);
+  }
+
   async closeSession(handle: AgentSessionHandle): Promise<void> {
     const key = keyOf(handle.key);
     const rec = this.sessions.get(key);

@@ -143,6 +143,11 @@ export class PaseoBackend implements AgentBackend {
     await turn.stopping;
   }
 
+  /** Nothing is warm on our side; the Paseo agent stays (not archived) so the chat can resume it. */
+  async releaseSession(handle: AgentSessionHandle): Promise<void> {
+    await this.cancel(handle);
+  }
+
   async closeSession(handle: AgentSessionHandle): Promise<void> {
     await this.cancel(handle);
     if (!handle.resumeToken) return;

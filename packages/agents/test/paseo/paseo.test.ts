@@ -160,6 +160,16 @@ describe('PaseoBackend with the fake paseo CLI', () => {
     expect(calls().at(-1)).toEqual(['archive', '--json', '--', h.resumeToken]);
   });
 
+  it('keeps the agent (not archived) when the session is only released', async () => {
+    const b = backend({ replies: [{ lines: ['again'] }] });
+    const h = await ensure(b);
+    await b.releaseSession(h);
+    expect(state().agents[0]?.archivedAt).toBeNull();
+    const again = await ensure(b, h.resumeToken);
+    expect(again.resumeToken).toBe(h.resumeToken);
+    expect((await run(b, again, [{ type: 'text', text: 'hi' }])).result.ok).toBe(true);
+  });
+
   it('cancels a running turn with paseo stop', async () => {
     const b = backend({ replies: [{ lines: Array.from({ length: 50 }, (_, i) => `line ${i}`), delayMs: 100 }] });
     const h = await ensure(b);
