@@ -5,3 +5,4 @@ export * from './frames.js';
 export * from './project-config.js';
 export * from './git.js';
 export * from './agents.js';
+export * from './runner.js';

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { loadHomeConfig, resolveHome } from './config/home.js';
+import { loadHomeConfig, resolveHome, type NativeProviderConfig } from './config/home.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { connect, type Sql } from './db/connection.js';
 import { migrate } from './db/migrate.js';
@@ -15,6 +15,11 @@ import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { createTaskControl } from './tasks/control.js';
 import { acquireHomeLock, type HomeLock } from './config/home-lock.js';
+import { PermissionCenter } from './permissions/center.js';
+import { AgentRegistry, type AgentRegistryOptions } from './agents/registry.js';
+import { BackendPool } from './agents/backend-pool.js';
+import { Workspace } from './workspace/workspace.js';
+import { Worker, type WorkerOptions } from './tasks/worker.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
@@ -32,6 +37,16 @@ export interface ServerOptions {
   maxBufferedBytes?: number;
   allowedOrigins?: string[];
   webDir?: string;
+  /** The turn worker of this process; `false` runs the API only. */
+  worker?: Partial<WorkerOptions> | false;
+  /** Agents: backends to use under a name (tests), and options for the external ones. */
+  agents?: Pick<AgentRegistryOptions, 'overrides' | 'factory' | 'discovery'>;
+  /** The native agent's provider, over config.json's `native` (env vars still win). */
+  native?: NativeProviderConfig;
+  /** Idle warm agent sessions are closed after this long (BOOCODE_AGENT_IDLE_MS). */
+  agentIdleMs?: number;
+  /** Coalescing interval of streamed message writes to the database. */
+  writeIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -44,6 +59,8 @@ export interface RunningServer {
   token: string;
   app: FastifyInstance;
   ctx: AppContext;
+  worker: Worker | null;
+  pool: BackendPool;
   /** A fresh one-time login URL. */
   loginUrl(): string;
   close(): Promise<void>;
@@ -69,7 +86,22 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
 
     const broker = new Broker({ replayFrames: opts.replayFrames ?? 1000 });
     const auth = new Auth(config.token);
+    const permissions = new PermissionCenter(sql, broker, log.child({ component: 'permissions' }));
+    await permissions.listen();
+    const registry = new AgentRegistry({
+      ...opts.agents,
+      native: { ...config.native, ...opts.native },
+      custom: config.agents,
+      version: VERSION,
+      log: log.child({ component: 'agents' }),
+    });
+    const pool = new BackendPool(opts.agentIdleMs ?? Number(process.env.BOOCODE_AGENT_IDLE_MS ?? 15 * 60_000), log);
+    const workspace = new Workspace(sql, broker, home, log.child({ component: 'workspace' }));
     const ctx: AppContext = {
+      permissions,
+      registry,
+      workspace,
+      home,
       sql,
       broker,
       log,
@@ -86,7 +118,21 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       ...(opts.webDir ? { webDir: opts.webDir } : {}),
       stream: { maxBufferedBytes: opts.maxBufferedBytes ?? 8 * 1024 * 1024, allowedOrigins: opts.allowedOrigins ?? [] },
     });
+    const worker =
+      opts.worker === false
+        ? null
+        : new Worker(
+            sql,
+            { sql, broker, log, pool, registry, permissions, workspace, writeIntervalMs: opts.writeIntervalMs ?? 100 },
+            {
+              concurrency: Number(process.env.BOOCODE_CONCURRENCY ?? 8),
+              leaseMs: Number(process.env.BOOCODE_LEASE_MS ?? 30_000),
+              pollMs: 2_000,
+              ...opts.worker,
+            },
+          );
     await app.listen({ host, port: opts.port ?? 0 });
+    await worker?.start();
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -104,11 +150,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       token: config.token,
       app,
       ctx,
+      worker,
+      pool,
       loginUrl: () => `${url}/api/auth/login?code=${auth.issueCode()}`,
       close() {
         // Order matters: stop taking requests, let in-flight writes finish, then the database.
         closing ??= (async () => {
           await app.close();
+          await worker?.stop();
+          await pool.closeAll();
+          await registry.disposeAll();
           broker.close();
           await openSql.end({ timeout: 5 });
           await openPg?.stop();

@@ -3,22 +3,27 @@ import { mkdir, readFile, writeFile, chmod, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { CustomAgentsConfig } from '@boocode/contracts';
 
-/** Custom agents a user adds by hand (issue 6 reads them). */
-export const CustomAgentConfig = z.object({
-  name: z.string().min(1),
-  kind: z.enum(['acp', 'opencode', 'paseo']),
-  command: z.string().min(1),
-  args: z.array(z.string()).default([]),
-  env: z.record(z.string(), z.string()).default({}),
+/** The native agent's provider: any OpenAI-compatible endpoint. Env vars override it. */
+export const NativeProviderConfig = z.object({
+  baseURL: z.url().optional(),
+  /** Name of the environment variable holding the API key (keeps the key out of this file). */
+  apiKeyEnv: z.string().min(1).optional(),
+  apiKey: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  maxSteps: z.number().int().min(1).max(500).optional(),
 });
+export type NativeProviderConfig = z.infer<typeof NativeProviderConfig>;
 
 export const HomeConfig = z.object({
   /** Bearer token for the API and WebSockets. */
   token: z.string().min(32),
   /** Password of the embedded cluster's superuser; fixed at initdb time. */
   pg_password: z.string().min(16),
-  agents: z.array(CustomAgentConfig).default([]),
+  /** User-defined agents: `{"<name>": {command, args, env, kind}}`. */
+  agents: CustomAgentsConfig.default({}),
+  native: NativeProviderConfig.default({}),
 });
 export type HomeConfig = z.infer<typeof HomeConfig>;
 
@@ -42,7 +47,7 @@ export async function loadHomeConfig(home: string): Promise<HomeConfig> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   if (raw === null) {
-    const fresh: HomeConfig = { token: secret(), pg_password: secret(), agents: [] };
+    const fresh: HomeConfig = { token: secret(), pg_password: secret(), agents: {}, native: {} };
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(fresh, null, 2) + '\n', { mode: 0o600 });
     await rename(tmp, file);

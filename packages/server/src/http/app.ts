@@ -12,6 +12,10 @@ import { registerProjectRoutes } from './routes/projects.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerMessageRoutes } from './routes/messages.js';
 import { registerStreams, type StreamOptions } from './ws.js';
+import { registerTraceRoutes } from './routes/traces.js';
+import { registerPermissionRoutes } from './routes/permissions.js';
+import { registerAgentRoutes } from './routes/agents.js';
+import { registerWorkspaceRoutes } from './routes/workspace.js';
 
 const PUBLIC_API = new Set(['/api/health', '/api/auth/login']);
 
@@ -57,6 +61,10 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   registerProjectRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerMessageRoutes(app, ctx);
+  registerTraceRoutes(app, ctx);
+  registerPermissionRoutes(app, ctx);
+  registerAgentRoutes(app, ctx);
+  registerWorkspaceRoutes(app, ctx);
   for (const plugin of opts.plugins ?? []) plugin(app, ctx);
   registerStreams(app, { ...opts.stream, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id) });
 

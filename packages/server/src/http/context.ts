@@ -4,6 +4,9 @@ import type { Logger } from '../logger.js';
 import type { Auth } from './auth.js';
 import type { RouteRegistry } from './route.js';
 import type { TaskControl } from '../tasks/control.js';
+import type { PermissionCenter } from '../permissions/center.js';
+import type { AgentRegistry } from '../agents/registry.js';
+import type { Workspace } from '../workspace/workspace.js';
 
 /** What every route module needs; built once by the server. */
 export interface AppContext {
@@ -13,6 +16,10 @@ export interface AppContext {
   auth: Auth;
   routes: RouteRegistry;
   tasks: TaskControl;
+  permissions: PermissionCenter;
+  registry: AgentRegistry;
+  workspace: Workspace;
+  home: string;
   version: string;
   database: 'embedded' | 'external';
 }

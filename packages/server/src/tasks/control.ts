@@ -44,10 +44,11 @@ export function createTaskControl(sql: Sql, onCancelled: (task: Task) => void): 
     },
     async inFlight(sessionId) {
       const rows = await sql<
-        { task_id: string; chat_id: string; message_id: string; turn: number; agent: string; model: string | null; started_at: Date }[]
+        { task_id: string; chat_id: string; message_id: string; turn: number; agent: string; model: string | null; started_at: Date; awaiting: boolean }[]
       >`
         SELECT t.id AS task_id, m.chat_id, m.id AS message_id, COALESCE(m.turn, 0) AS turn, t.agent, m.model,
-               m.started_at
+               m.started_at,
+               EXISTS (SELECT 1 FROM permissions p WHERE p.task_id = t.id AND p.status = 'pending') AS awaiting
         FROM tasks t JOIN messages m ON m.task_id = t.id AND m.role = 'assistant' AND m.status = 'streaming'
         WHERE t.session_id = ${sessionId} AND t.status = 'running'
         ORDER BY t.started_at`;
@@ -59,7 +60,7 @@ export function createTaskControl(sql: Sql, onCancelled: (task: Task) => void): 
         agent: r.agent,
         model: r.model,
         started_at: r.started_at.toISOString(),
-        awaiting_permission: false,
+        awaiting_permission: r.awaiting,
       }));
     },
   };

@@ -1,0 +1,101 @@
+import type { AgentBackend, AgentSessionHandle, EnsureSessionOpts, SessionKey } from '@boocode/contracts';
+import type { Logger } from '../logger.js';
+
+interface Entry {
+  backend: AgentBackend;
+  handle: AgentSessionHandle;
+  fingerprint: string;
+  busy: boolean;
+  lastUsed: number;
+}
+
+export interface Lease {
+  backend: AgentBackend;
+  handle: AgentSessionHandle;
+  fingerprint: string;
+  /** true when the handle was created for this turn (a cold start). */
+  fresh: boolean;
+  release(): void;
+}
+
+const keyOf = (k: SessionKey) => `${k.chatId}\u0000${k.agent}`;
+
+/** What makes a warm session unusable for a turn: another root, model or config. */
+export const fingerprintOf = (opts: EnsureSessionOpts) =>
+  JSON.stringify([opts.root, opts.model, opts.config ?? null]);
+
+/**
+ * Warm agent sessions keyed by (chat, agent). A busy one is never evicted; an idle one is closed
+ * after `idleMs`, and re-created (resuming the agent's own session) on the next turn.
+ */
+export class BackendPool {
+  private readonly entries = new Map<string, Entry>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly idleMs: number,
+    private readonly log: Logger,
+  ) {
+    this.sweeper = setInterval(() => void this.evictIdle(), Math.max(1_000, Math.min(idleMs, 60_000)));
+    this.sweeper.unref();
+  }
+
+  async acquire(backend: AgentBackend, key: SessionKey, opts: EnsureSessionOpts): Promise<Lease> {
+    const k = keyOf(key);
+    const fingerprint = fingerprintOf(opts);
+    let entry = this.entries.get(k);
+    if (entry?.busy) throw new Error(`chat ${key.chatId} already has a turn running on ${key.agent}`);
+    let fresh = false;
+    if (!entry || entry.backend !== backend || entry.fingerprint !== fingerprint || (await backend.health()).status === 'down') {
+      if (entry) await this.close(k, entry);
+      const handle = await backend.ensureSession(key, opts);
+      entry = { backend, handle, fingerprint, busy: false, lastUsed: Date.now() };
+      this.entries.set(k, entry);
+      fresh = true;
+    }
+    const held = entry;
+    held.busy = true;
+    return {
+      backend,
+      handle: held.handle,
+      fingerprint,
+      fresh,
+      release: () => {
+        held.busy = false;
+        held.lastUsed = Date.now();
+      },
+    };
+  }
+
+  /** Forgets a session whose agent crashed, so the next turn starts it again. */
+  async drop(key: SessionKey): Promise<void> {
+    const k = keyOf(key);
+    const entry = this.entries.get(k);
+    if (entry) await this.close(k, entry);
+  }
+
+  private async close(k: string, entry: Entry): Promise<void> {
+    this.entries.delete(k);
+    await entry.backend.closeSession(entry.handle).catch((err: unknown) => this.log.warn({ err }, 'closing an agent session failed'));
+  }
+
+  async evictIdle(now = Date.now()): Promise<number> {
+    let evicted = 0;
+    for (const [k, e] of this.entries) {
+      if (!e.busy && now - e.lastUsed >= this.idleMs) {
+        await this.close(k, e);
+        evicted++;
+      }
+    }
+    return evicted;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async closeAll(): Promise<void> {
+    clearInterval(this.sweeper);
+    for (const [k, e] of [...this.entries]) await this.close(k, e);
+  }
+}

@@ -1,0 +1,98 @@
+import type { Usage } from '@boocode/contracts';
+import type { Sql } from '../db/connection.js';
+
+export interface FinalMessage {
+  status: 'complete' | 'failed' | 'cancelled';
+  usage: Usage;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Streams an assistant message into its row. Clients get every delta at once through the
+ * broker; the database gets at most one append per `intervalMs` (coalesced), and the complete
+ * text once more at the end, so a crash loses at most one interval and a refetch mid-turn
+ * shows what was streamed so far.
+ */
+export class MessageWriter {
+  content = '';
+  reasoning = '';
+  /** Database round trips made, for tests and benchmarks. */
+  writes = 0;
+  private pendingText = '';
+  private pendingReasoning = '';
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+
+  constructor(
+    private readonly sql: Sql,
+    readonly messageId: string,
+    private readonly intervalMs = 100,
+  ) {}
+
+  appendText(text: string): void {
+    this.content += text;
+    this.pendingText += text;
+    this.schedule();
+  }
+
+  appendReasoning(text: string): void {
+    this.reasoning += text;
+    this.pendingReasoning += text;
+    this.schedule();
+  }
+
+  get hasOutput(): boolean {
+    return this.content.length > 0 || this.reasoning.length > 0;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.enqueueFlush();
+    }, this.intervalMs);
+  }
+
+  private enqueueFlush(): Promise<void> {
+    const text = this.pendingText;
+    const reasoning = this.pendingReasoning;
+    if (!text && !reasoning) return this.chain;
+    this.pendingText = '';
+    this.pendingReasoning = '';
+    this.chain = this.chain.then(async () => {
+      this.writes++;
+      await this.sql`
+        UPDATE messages SET content = content || ${text}, reasoning = reasoning || ${reasoning}
+        WHERE id = ${this.messageId}`.catch((err: unknown) => {
+        this.failure ??= err;
+      });
+    });
+    return this.chain;
+  }
+
+  /** Writes whatever is pending now (used before recording state other workers may read). */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.enqueueFlush();
+  }
+
+  /** The authoritative final write: full text, status, usage. */
+  async finish(final: FinalMessage): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pendingText = '';
+    this.pendingReasoning = '';
+    await this.chain;
+    this.writes++;
+    const u = final.usage;
+    await this.sql`
+      UPDATE messages SET content = ${this.content}, reasoning = ${this.reasoning}, status = ${final.status},
+        input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
+        cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
+        finished_at = now(), metadata = metadata || ${this.sql.json((final.metadata ?? {}) as never)}
+      WHERE id = ${this.messageId}`;
+    if (this.failure) this.failure = null; // the final write supersedes any failed append
+  }
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { addUsage, emptyUsage, type AgentEvent, type PermissionPolicy, type Usage } from '@boocode/contracts';
+import type { Sql } from '../db/connection.js';
+import type { Broker } from '../stream/broker.js';
+import type { MessageWriter } from '../stream/message-writer.js';
+import type { PermissionCenter } from '../permissions/center.js';
+import type { Logger } from '../logger.js';
+
+/** Tool output kept per trace row; the full text still reached the agent and the live stream. */
+const MAX_TRACE_OUTPUT = 64 * 1024;
+
+interface OpenTrace {
+  id: string;
+  name: string;
+  startedAt: number;
+}
+
+export interface TurnIdentity {
+  sessionId: string;
+  chatId: string;
+  messageId: string;
+  taskId: string;
+  turn: number;
+  agent: string;
+  policy: PermissionPolicy;
+}
+
+const cap = (s: string | undefined) => (s === undefined ? null : s.length > MAX_TRACE_OUTPUT ? s.slice(0, MAX_TRACE_OUTPUT) + '\n[truncated]' : s);
+
+/**
+ * The one place where AgentEvents from any backend become frames (at once) and rows (in order,
+ * off the hot path). Every backend gets traces, usage and permissions through it.
+ */
+export class TurnEvents {
+  readonly startedAt = Date.now();
+  firstOutputAt: number | null = null;
+  usage: Usage = emptyUsage();
+  readonly raw: unknown[] = [];
+  steps = 0;
+  toolCalls = 0;
+  cost: number | null = null;
+  model: string | null = null;
+  provider: string | null = null;
+  private readonly traces = new Map<string, OpenTrace>();
+  /** Traces started since the last usage event: that step's usage is theirs. */
+  private stepTraceIds: string[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly broker: Broker,
+    private readonly writer: MessageWriter,
+    private readonly permissions: PermissionCenter,
+    private readonly id: TurnIdentity,
+    private readonly log: Logger,
+  ) {}
+
+  get hasOutput(): boolean {
+    return this.writer.hasOutput || this.toolCalls > 0;
+  }
+
+  /** Database work in event order; a failure is kept and reported when the turn settles. */
+  private persist(work: () => Promise<unknown>): void {
+    this.chain = this.chain.then(work).then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure ??= err;
+        this.log.error({ err, task_id: this.id.taskId }, 'persisting a turn event failed');
+      },
+    );
+  }
+
+  async settled(): Promise<unknown> {
+    await this.chain;
+    return this.failure;
+  }
+
+  readonly onEvent = (e: AgentEvent): void => {
+    const { sessionId, chatId, messageId } = this.id;
+    const ref = { chat_id: chatId, message_id: messageId };
+    if (this.firstOutputAt === null && e.type !== 'usage' && e.type !== 'commands') this.firstOutputAt = Date.now();
+    switch (e.type) {
+      case 'text':
+        this.writer.appendText(e.text);
+        this.broker.publish(sessionId, { type: 'message_delta', ...ref, text: e.text });
+        return;
+      case 'reasoning':
+        this.writer.appendReasoning(e.text);
+        this.broker.publish(sessionId, { type: 'reasoning_delta', ...ref, text: e.text });
+        return;
+      case 'tool_call': {
+        const existing = this.traces.get(e.id);
+        if (existing) return; // some agents repeat the start; one trace per call
+        const trace: OpenTrace = { id: randomUUID(), name: e.name, startedAt: Date.parse(e.started_at) || Date.now() };
+        this.traces.set(e.id, trace);
+        this.stepTraceIds.push(trace.id);
+        this.toolCalls++;
+        this.broker.publish(sessionId, {
+          type: 'tool_trace_start',
+          ...ref,
+          trace_id: trace.id,
+          tool_call_id: e.id,
+          tool_name: e.name,
+          tool_input: e.input,
+          turn: this.id.turn,
+          started_at: new Date(trace.startedAt).toISOString(),
+        });
+        this.persist(() => this.sql`
+          INSERT INTO tool_traces (id, session_id, chat_id, message_id, task_id, turn_number, tool_call_id, tool_name, tool_input, started_at, outcome)
+          VALUES (${trace.id}, ${sessionId}, ${chatId}, ${messageId}, ${this.id.taskId}, ${this.id.turn}, ${e.id}, ${e.name},
+                  ${this.sql.json(e.input as never)}, ${new Date(trace.startedAt)}, 'running')`);
+        return;
+      }
+      case 'tool_update': {
+        const trace = this.traces.get(e.id);
+        if (!trace) {
+          this.log.debug({ task_id: this.id.taskId, tool_call_id: e.id }, 'tool update for an unknown call');
+          return;
+        }
+        if (e.status === 'running') {
+          this.broker.publish(sessionId, {
+            type: 'tool_trace_update',
+            ...ref,
+            trace_id: trace.id,
+            status: 'running',
+            ...(e.input ? { tool_input: e.input } : {}),
+            ...(e.output !== undefined ? { tool_output: e.output } : {}),
+          });
+          if (e.input) this.persist(() => this.sql`UPDATE tool_traces SET tool_input = ${this.sql.json(e.input as never)} WHERE id = ${trace.id}`);
+          return;
+        }
+        const finishedAt = e.finished_at ? Date.parse(e.finished_at) || Date.now() : Date.now();
+        const latency = Math.max(0, finishedAt - trace.startedAt);
+        const outcome = e.status === 'completed' ? 'success' : 'error';
+        const output = cap(e.output);
+        const error = e.status === 'failed' ? (e.error ?? 'tool failed') : null;
+        this.traces.delete(e.id);
+        this.broker.publish(sessionId, {
+          type: 'tool_trace_finish',
+          ...ref,
+          trace_id: trace.id,
+          tool_call_id: e.id,
+          tool_name: trace.name,
+          tool_output: output,
+          latency_ms: latency,
+          error,
+          outcome,
+          finished_at: new Date(finishedAt).toISOString(),
+        });
+        this.persist(() => this.sql`
+          UPDATE tool_traces SET tool_output = ${output}, finished_at = ${new Date(finishedAt)}, latency_ms = ${latency},
+            error = ${error}, outcome = ${outcome}
+            ${e.input ? this.sql`, tool_input = ${this.sql.json(e.input as never)}` : this.sql``}
+          WHERE id = ${trace.id}`);
+        return;
+      }
+      case 'usage': {
+        this.steps++;
+        this.usage = addUsage(this.usage, e.usage);
+        this.raw.push(e.raw ?? null);
+        if (e.model) this.model = e.model;
+        if (e.provider) this.provider = e.provider;
+        if (e.cost !== undefined) this.cost = (this.cost ?? 0) + e.cost;
+        this.broker.publish(sessionId, { type: 'usage', ...ref, turn: this.id.turn, usage: this.usage, model: this.model });
+        const ids = this.stepTraceIds;
+        this.stepTraceIds = [];
+        if (ids.length) {
+          this.persist(() => this.sql`
+            UPDATE tool_traces SET tokens_used = ${e.usage.output}, cache_tokens = ${e.usage.cache_read}, reasoning_tokens = ${e.usage.reasoning}
+            WHERE id = ANY(${ids}::uuid[])`);
+        }
+        return;
+      }
+      case 'plan':
+        this.broker.publish(sessionId, { type: 'plan', ...ref, entries: e.entries });
+        return;
+      case 'commands':
+        this.broker.publish(sessionId, { type: 'commands', chat_id: chatId, commands: e.commands });
+        return;
+      case 'mode_changed':
+        this.broker.publish(sessionId, { type: 'mode_changed', chat_id: chatId, mode_id: e.mode_id });
+        return;
+      case 'permission_request':
+        this.persist(() =>
+          this.permissions.request(
+            { sessionId, chatId, messageId, taskId: this.id.taskId, policy: this.id.policy },
+            e.request,
+            e.respond,
+          ),
+        );
+        return;
+    }
+  };
+
+  /** Calls still open when the turn ended (cancelled or crashed agent) are closed as such. */
+  closeOpenTraces(outcome: 'cancelled' | 'error', reason: string): void {
+    for (const [callId, trace] of this.traces) {
+      this.onEvent({ type: 'tool_update', id: callId, status: 'failed', error: reason });
+      if (outcome === 'cancelled') this.persist(() => this.sql`UPDATE tool_traces SET outcome = 'cancelled' WHERE id = ${trace.id}`);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Sql } from '../db/connection.js';
+import type { TaskRow } from '../db/rows.js';
+import { claimTask, recoverExpired, renewLease, TASKS_CHANNEL } from './queue.js';
+import { CANCEL_CHANNEL } from './control.js';
+import { runTurn, type AbortReason, type RunnerDeps } from './turn-runner.js';
+
+export interface WorkerOptions {
+  /** Turns this process runs at once (different sessions; one per session always). */
+  concurrency: number;
+  /** Lease length; renewed every third of it while the turn runs. */
+  leaseMs: number;
+  /** Safety-net poll and recovery sweep interval (NOTIFY is the fast path). */
+  pollMs: number;
+}
+
+/**
+ * Claims tasks and runs them as turns. Woken by NOTIFY on insert; a slow poll covers missed
+ * notifications (postgres.js re-subscribes LISTEN after a reconnect, and we poll on re-subscribe).
+ */
+export class Worker {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private claiming = false;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private unlisten: (() => Promise<void>)[] = [];
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly deps: Omit<RunnerDeps, 'workerId'>,
+    private readonly opts: WorkerOptions,
+  ) {}
+
+  get active(): number {
+    return this.running.size;
+  }
+
+  async start(): Promise<void> {
+    const onTask = await this.sql.listen(TASKS_CHANNEL, () => this.kick(), () => this.kick());
+    const onCancel = await this.sql.listen(CANCEL_CHANNEL, (id) => this.cancelLocal(id, 'cancel'));
+    this.unlisten.push(() => onTask.unlisten(), () => onCancel.unlisten());
+    this.timer = setInterval(() => void this.sweep(), this.opts.pollMs);
+    this.timer.unref();
+    await this.sweep();
+  }
+
+  /** Recovers tasks of dead workers, then looks for work. */
+  private async sweep(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      for (const r of await recoverExpired(this.sql)) {
+        this.deps.log.warn({ task_id: r.id, session_id: r.session_id, status: r.status }, 'recovered a task from a lost worker');
+        if (r.session_id) this.deps.broker.publish(r.session_id, { type: 'task_state', task_id: r.id, chat_id: r.chat_id, status: r.status, error: r.status === 'failed' ? 'interrupted' : null });
+        this.deps.broker.publishUser({ type: 'task_state', task_id: r.id, session_id: r.session_id, chat_id: r.chat_id, status: r.status });
+      }
+    } catch (err) {
+      this.deps.log.error({ err }, 'recovery sweep failed');
+    }
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    this.claiming = true;
+    void this.claimLoop().finally(() => {
+      this.claiming = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async claimLoop(): Promise<void> {
+    while (!this.stopped && this.running.size < this.opts.concurrency) {
+      let task: TaskRow | null;
+      try {
+        task = await claimTask(this.sql, this.id, this.opts.leaseMs);
+      } catch (err) {
+        this.deps.log.error({ err }, 'claiming a task failed');
+        return;
+      }
+      if (!task) return;
+      this.run(task);
+    }
+  }
+
+  private run(task: TaskRow): void {
+    const controller = new AbortController();
+    const heartbeat = setInterval(() => {
+      renewLease(this.sql, task.id, this.id, this.opts.leaseMs).then(
+        ({ held, cancel }) => {
+          if (!held) this.cancelLocal(task.id, 'lease_lost');
+          else if (cancel) this.cancelLocal(task.id, 'cancel');
+        },
+        (err: unknown) => this.deps.log.warn({ err, task_id: task.id }, 'lease renewal failed'),
+      );
+    }, Math.max(50, Math.floor(this.opts.leaseMs / 3)));
+    const done = runTurn({ ...this.deps, workerId: this.id }, task, controller.signal)
+      .catch((err: unknown) => this.deps.log.error({ err, task_id: task.id }, 'turn runner failed'))
+      .finally(() => {
+        clearInterval(heartbeat);
+        this.running.delete(task.id);
+        this.kick();
+      });
+    this.running.set(task.id, { controller, done });
+  }
+
+  cancelLocal(taskId: string, reason: AbortReason): boolean {
+    const r = this.running.get(taskId);
+    if (!r || r.controller.signal.aborted) return false;
+    r.controller.abort(reason);
+    return true;
+  }
+
+  /** Stops claiming; running turns are aborted as `shutdown` and written down before returning. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const id of this.running.keys()) this.cancelLocal(id, 'shutdown');
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    for (const u of this.unlisten) await u().catch(() => {});
+  }
+}

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Chat, MessagePage, PostMessageResponse, Project, Session, Task, TracePage, UsageSummary } from '@boocode/contracts';
+import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
+
+let llm: FakeLlm;
+let server: TestServer;
+let project: Project;
+
+beforeAll(async () => {
+  llm = await startFakeLlm({ fallback: { text: 'ok' } });
+  server = await startTestServer({ native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' }, writeIntervalMs: 50 });
+  project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'alpha\n' }) })).body;
+});
+afterAll(async () => {
+  await server?.close();
+  await llm?.close();
+});
+
+async function newSession(body: Record<string, unknown> = {}): Promise<{ session: Session; chat: Chat }> {
+  const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id, ...body })).body;
+  const chat = (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
+  return { session, chat };
+}
+
+async function waitTask(id: string, done = (t: Task) => ['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status), timeoutMs = 30_000): Promise<Task> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
+    if (done(t)) return t;
+    if (Date.now() > deadline) throw new Error(`task ${id} still ${t.status}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const post = (chatId: string, content: string) => server.api<PostMessageResponse>('POST', `/api/chats/${chatId}/messages`, { content });
+
+describe('turn runner with the native agent', () => {
+  it('streams and persists an answer with its tool trace and usage', async () => {
+    const { session, chat } = await newSession();
+    llm.push(
+      { match: { lastUserIncludes: 'read a.txt' }, toolCalls: [{ id: 'call_1', name: 'read_file', arguments: { path: 'a.txt' } }], usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 60 } },
+      { text: ['The file ', 'says alpha.'], reasoning: 'Looked at it.', usage: { prompt_tokens: 150, completion_tokens: 20, cached_tokens: 100, style: 'deepseek' } },
+    );
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    await stream.waitFor((f) => f.type === 'agent_snapshot');
+    const r = await post(chat.id, 'please read a.txt');
+    const task = await waitTask(r.body.task.id);
+    expect(task.status).toBe('completed');
+    expect(task.output_summary).toBe('The file says alpha.');
+    expect(task.usage).toMatchObject({ input_total: 250, cache_read: 160, output: 30 });
+
+    await stream.waitFor((f) => f.type === 'message_complete' && f.status === 'complete');
+    const types = stream.frames.map((f) => f.type);
+    for (const t of ['message_created', 'task_state', 'message_started', 'tool_trace_start', 'tool_trace_finish', 'reasoning_delta', 'message_delta', 'usage', 'message_complete']) {
+      expect(types, t).toContain(t);
+    }
+    expect(types.indexOf('tool_trace_start')).toBeLessThan(types.indexOf('tool_trace_finish'));
+    expect(stream.frames.filter((f) => f.type === 'message_delta').map((f) => f.text).join('')).toBe('The file says alpha.');
+    stream.close();
+
+    const page = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body;
+    const answer = page.items.find((m) => m.role === 'assistant')!;
+    expect(answer).toMatchObject({ content: 'The file says alpha.', reasoning: 'Looked at it.', status: 'complete', turn: 1 });
+    expect(answer.usage.output).toBe(30);
+
+    const traces = (await server.api<TracePage>('GET', `/api/chats/${chat.id}/traces`)).body;
+    expect(traces.items).toHaveLength(1);
+    expect(traces.items[0]).toMatchObject({ tool_name: 'read_file', tool_call_id: 'call_1', outcome: 'success', turn_number: 1, tokens_used: 10, cache_tokens: 60 });
+    expect(traces.items[0]!.tool_output).toContain('alpha');
+    expect(traces.items[0]!.latency_ms).toBeGreaterThanOrEqual(0);
+
+    const usage = (await server.api<UsageSummary>('GET', `/api/chats/${chat.id}/usage`)).body;
+    expect(usage.turns).toHaveLength(1);
+    expect(usage.turns[0]).toMatchObject({ steps: 2, tool_calls: 1, model: 'fake-model' });
+    expect(usage.cache_hit_ratio).toBeCloseTo(160 / 250);
+    // The agent read the file in the session's own worktree, not the project directory.
+    expect(llm.requests.at(-1)!.messages.some((m) => JSON.stringify(m).includes('alpha'))).toBe(true);
+  });
+
+  it('runs two messages to one session strictly one after the other', async () => {
+    const { chat } = await newSession();
+    llm.push(
+      { match: { lastUserIncludes: 'first' }, text: ['1', '2', '3', '4'], chunkDelayMs: 60 },
+      { match: { lastUserIncludes: 'second' }, text: ['a', 'b'], chunkDelayMs: 20 },
+    );
+    const a = await post(chat.id, 'first');
+    const b = await post(chat.id, 'second');
+    const [ta, tb] = await Promise.all([waitTask(a.body.task.id), waitTask(b.body.task.id)]);
+    expect(ta.status).toBe('completed');
+    expect(tb.status).toBe('completed');
+    expect(Date.parse(tb.started_at!)).toBeGreaterThanOrEqual(Date.parse(ta.finished_at!));
+    // The second turn saw the first turn's answer as history.
+    const req = llm.requests.find((q) => q.lastUserText?.includes('second'))!;
+    expect(JSON.stringify(req.messages)).toContain('1234');
+  });
+
+  it('runs messages to 10 sessions concurrently', async () => {
+    const sessions = await Promise.all(Array.from({ length: 10 }, () => newSession({ isolated: false })));
+    for (let i = 0; i < 10; i++) llm.push({ match: { lastUserIncludes: `parallel ${i}` }, text: ['x', 'y', 'z'], chunkDelayMs: 150 });
+    const posted = await Promise.all(sessions.map(({ chat }, i) => post(chat.id, `parallel ${i}`)));
+    const tasks = await Promise.all(posted.map((p) => waitTask(p.body.task.id)));
+    expect(tasks.every((t) => t.status === 'completed')).toBe(true);
+    const firstFinish = Math.min(...tasks.map((t) => Date.parse(t.finished_at!)));
+    const startedBefore = tasks.filter((t) => Date.parse(t.started_at!) < firstFinish).length;
+    expect(startedBefore).toBeGreaterThanOrEqual(8);
+  });
+
+  it('cancels mid-stream: task cancelled within a second, message keeps what was streamed', async () => {
+    const { session, chat } = await newSession();
+    llm.push({ match: { lastUserIncludes: 'long story' }, text: Array.from({ length: 100 }, (_, i) => `w${i} `), chunkDelayMs: 100 });
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const r = await post(chat.id, 'tell a long story');
+    await stream.waitFor((f) => f.type === 'message_delta' && String(f.text).startsWith('w2'));
+    const t0 = Date.now();
+    const c = await server.api<Task>('POST', `/api/tasks/${r.body.task.id}/cancel`);
+    expect(c.status).toBe(200);
+    const task = await waitTask(r.body.task.id);
+    expect(task.status).toBe('cancelled');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const msg = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m) => m.role === 'assistant')!;
+    expect(msg.status).toBe('cancelled');
+    expect(msg.content).toMatch(/^w0 w1 w2 /);
+    expect(msg.content.length).toBeLessThan(100 * 4);
+    await stream.waitFor((f) => f.type === 'task_state' && f.status === 'cancelled');
+    stream.close();
+    // The session takes the next message normally.
+    const next = await post(chat.id, 'anything else');
+    expect((await waitTask(next.body.task.id)).status).toBe('completed');
+  });
+
+  it('tells a fresh connection which turn is in flight (agent_snapshot)', async () => {
+    const { session, chat } = await newSession();
+    llm.push({ match: { lastUserIncludes: 'slow one' }, text: ['s', 'l', 'o', 'w'], chunkDelayMs: 250 });
+    const r = await post(chat.id, 'slow one');
+    await waitTask(r.body.task.id, (t) => t.status === 'running');
+    const late = await openStream(server.url, session.id, { token: server.token });
+    const snap = await late.waitFor((f) => f.type === 'agent_snapshot');
+    const inFlight = snap.in_flight as { task_id: string; chat_id: string }[];
+    expect(inFlight.map((t) => t.task_id)).toEqual([r.body.task.id]);
+    await late.waitFor((f) => f.type === 'message_complete');
+    late.close();
+  });
+
+  it('fails a turn with a readable error when the provider refuses (429)', async () => {
+    const { chat } = await newSession();
+    llm.push({ match: { lastUserIncludes: 'rate me' }, error: { status: 429, body: { error: { message: 'slow down' } } } }, { match: { lastUserIncludes: 'rate me' }, error: { status: 429 } }, { match: { lastUserIncludes: 'rate me' }, error: { status: 429 } });
+    const r = await post(chat.id, 'rate me');
+    const task = await waitTask(r.body.task.id);
+    expect(task.status).toBe('failed');
+    expect(task.error).toMatch(/rate_limited/);
+    const msg = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m) => m.role === 'assistant')!;
+    expect(msg.status).toBe('failed');
+  });
+
+  it('records the pending change of an isolated session after a turn that writes', async () => {
+    const { session, chat } = await newSession();
+    llm.push(
+      { match: { lastUserIncludes: 'write b' }, toolCalls: [{ name: 'write_file', arguments: { path: 'b.txt', content: 'bravo\n' } }] },
+      { match: { lastUserIncludes: 'write b' }, text: 'written' },
+    );
+    const r = await post(chat.id, 'write b');
+    expect((await waitTask(r.body.task.id)).status).toBe('completed');
+    const changes = (await server.api<{ pending: { files: { path: string; status: string }[] } | null }>('GET', `/api/sessions/${session.id}/changes`)).body;
+    expect(changes.pending?.files).toEqual([expect.objectContaining({ path: 'b.txt', status: 'added' })]);
+    // The project itself is untouched.
+    await expect(writeFile(path.join(project.path, '.probe'), '')).resolves.toBeUndefined();
+  });
+});
