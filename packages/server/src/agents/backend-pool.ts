@@ -74,9 +74,12 @@ export class BackendPool {
     if (entry) await this.close(k, entry);
   }
 
+  /** Frees the warm resources but keeps the agent's own session resumable where the backend can. */
   private async close(k: string, entry: Entry): Promise<void> {
     this.entries.delete(k);
-    await entry.backend.closeSession(entry.handle).catch((err: unknown) => this.log.warn({ err }, 'closing an agent session failed'));
+    const { backend, handle } = entry;
+    const release = backend.releaseSession ? backend.releaseSession(handle) : backend.closeSession(handle);
+    await release.catch((err: unknown) => this.log.warn({ err, chat_id: handle.key.chatId, agent: handle.key.agent }, 'releasing an agent session failed'));
   }
 
   async evictIdle(now = Date.now()): Promise<number> {

@@ -14,15 +14,15 @@ export interface TestServer extends RunningServer {
   api<T = unknown>(method: string, urlPath: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
 }
 
-/** A real server on a fresh database and a temp BOOCODE_HOME. */
-export async function startTestServer(opts: Omit<ServerOptions, 'databaseUrl'> = {}): Promise<TestServer> {
+/** A real server on a fresh database (or `opts.databaseUrl`, to share one) and a temp BOOCODE_HOME. */
+export async function startTestServer(opts: ServerOptions = {}): Promise<TestServer> {
   const home = opts.home ?? (await mkdtemp(path.join(tmpdir(), 'boocode-home-')));
   const server = await startServer({
     logger: createLogger({ level: process.env.BOOCODE_TEST_LOG ?? 'silent' }),
     ...opts,
     home,
     port: opts.port ?? 0,
-    databaseUrl: await createTestDatabase(),
+    databaseUrl: opts.databaseUrl ?? (await createTestDatabase()),
   });
   return Object.assign(server, {
     async api<T>(method: string, urlPath: string, body?: unknown, o: { token?: string | null; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
+import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { createTestDatabase, makeGitRepo, spawnServe, startTestServer, type ServeProcess, type TestServer } from '@boocode/testkit/server';
+
+let llm: FakeLlm;
+const children: ServeProcess[] = [];
+beforeAll(async () => {
+  llm = await startFakeLlm({ fallback: { text: ['fallback ', 'answer'], chunkDelayMs: 5 } });
+});
+afterAll(async () => {
+  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  await llm?.close();
+});
+
+type Api = <T>(method: string, url: string, body?: unknown) => Promise<{ status: number; body: T }>;
+const apiFor = (base: string, token: string): Api => async (method, url, body) => {
+  const res = await fetch(base + url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
+};
+
+async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function setup(api: Api) {
+  const project = (await api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
+  const session = (await api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
+  const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
+  return { project, session, chat };
+}
+
+const childEnv = () => ({ BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake', BOOCODE_LEASE_MS: '1500' });
+
+describe('crash recovery of a running turn', () => {
+  it('kill -9 mid-turn: the task ends failed/interrupted with its partial message; the session keeps working', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'boocode-crash-turn-'));
+    const first = await spawnServe(['--port', '0', '--home', home], childEnv());
+    children.push(first);
+    const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
+    let api = apiFor(first.url, token);
+    const { chat } = await setup(api);
+    llm.push({ match: { lastUserIncludes: 'crash me' }, text: Array.from({ length: 200 }, (_, i) => `t${i} `), chunkDelayMs: 50 });
+    const posted = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'crash me' })).body;
+    // Wait until streamed text has reached the database (coalesced writes), then crash.
+    await until(async () => {
+      const page = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body;
+      return page.items.find((m) => m.role === 'assistant' && m.content.length > 10);
+    }, 20_000, 'partial content');
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await spawnServe(['--port', '0', '--home', home], childEnv());
+    children.push(second);
+    api = apiFor(second.url, token);
+    const task = await until(async () => {
+      const t = (await api<Task>('GET', `/api/tasks/${posted.task.id}`)).body;
+      return t.status !== 'running' && t;
+    }, 15_000, 'recovered task');
+    expect(task.status).toBe('failed');
+    expect(task.error).toBe('interrupted');
+    const partial = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m: Message) => m.role === 'assistant')!;
+    expect(partial.status).toBe('failed');
+    expect(partial.metadata.interrupted).toBe(true);
+    expect(partial.content).toMatch(/^t0 t1 /);
+
+    const next = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'are you back?' })).body;
+    const done = await until(async () => {
+      const t = (await api<Task>('GET', `/api/tasks/${next.task.id}`)).body;
+      return t.status === 'completed' && t;
+    }, 15_000, 'next turn');
+    expect(done.output_summary).toBe('fallback answer');
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+  });
+
+  it('kill -9 before the agent said anything: the task is queued again and runs after restart', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'boocode-crash-early-'));
+    const first = await spawnServe(['--port', '0', '--home', home], childEnv());
+    children.push(first);
+    const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
+    let api = apiFor(first.url, token);
+    const { chat } = await setup(api);
+    // First attempt: the model is silent for a long time; the retry gets a normal answer.
+    llm.push({ match: { lastUserIncludes: 'early crash' }, text: 'too late', chunkDelayMs: 60_000 }, { match: { lastUserIncludes: 'early crash' }, text: 'second attempt' });
+    const posted = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'early crash' })).body;
+    await until(async () => (await api<Task>('GET', `/api/tasks/${posted.task.id}`)).body.status === 'running', 10_000, 'running');
+    await until(async () => llm.requests.some((r) => r.lastUserText?.includes('early crash')), 10_000, 'llm request');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await spawnServe(['--port', '0', '--home', home], childEnv());
+    children.push(second);
+    api = apiFor(second.url, token);
+    const task = await until(async () => {
+      const t = (await api<Task>('GET', `/api/tasks/${posted.task.id}`)).body;
+      return ['completed', 'failed'].includes(t.status) && t;
+    }, 20_000, 'retried task');
+    expect(task.status).toBe('completed');
+    expect(task.attempts).toBe(2);
+    const assistants = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.filter((m: Message) => m.role === 'assistant');
+    expect(assistants.map((m) => m.content)).toEqual(['second attempt']);
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+});
+
+describe('two worker processes on one database', () => {
+  let server: TestServer;
+  let dbUrl: string;
+  beforeAll(async () => {
+    dbUrl = await createTestDatabase();
+    server = await startTestServer({ databaseUrl: dbUrl, native: { baseURL: llm.url, model: 'fake' }, worker: { concurrency: 3 } });
+  });
+  afterAll(() => server?.close());
+
+  it('never runs a task twice or two turns of one session at once, and both workers take work', async () => {
+    const other = await spawnServe(['--port', '0', '--home', await mkdtemp(path.join(tmpdir(), 'boocode-w2-'))], {
+      ...childEnv(),
+      DATABASE_URL: dbUrl,
+      BOOCODE_CONCURRENCY: '3',
+    });
+    children.push(other);
+    const api: Api = (m, u, b) => server.api(m, u, b);
+    const project = (await api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
+    const chats: Chat[] = [];
+    for (let i = 0; i < 6; i++) {
+      const s = (await api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
+      chats.push((await api<{ items: Chat[] }>('GET', `/api/sessions/${s.id}/chats`)).body.items[0]!);
+    }
+    for (let i = 0; i < 24; i++) llm.push({ match: { lastUserIncludes: `job ${i}:` }, text: ['a', 'b', 'c'], chunkDelayMs: 30 });
+    const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+    let overlaps = 0;
+    let polling = true;
+    const watcher = (async () => {
+      while (polling) {
+        const rows = await sql`SELECT session_id FROM tasks WHERE status = 'running' GROUP BY session_id HAVING count(*) > 1`;
+        overlaps += rows.length;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const tasks: string[] = [];
+    for (let i = 0; i < 24; i++) tasks.push((await api<PostMessageResponse>('POST', `/api/chats/${chats[i % 6]!.id}/messages`, { content: `job ${i}: go` })).body.task.id);
+    await until(async () => {
+      const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM tasks WHERE id = ANY(${tasks}::uuid[]) AND status = 'completed'`;
+      return row!.n === 24;
+    }, 60_000, 'all tasks');
+    polling = false;
+    await watcher;
+    const perTask = await sql<{ task_id: string; n: number; workers: string[] }[]>`
+      SELECT task_id, count(*)::int AS n, array_agg(DISTINCT metadata->>'worker') AS workers
+      FROM messages WHERE role = 'assistant' AND task_id = ANY(${tasks}::uuid[]) GROUP BY task_id`;
+    expect(perTask).toHaveLength(24);
+    expect(perTask.every((r) => r.n === 1)).toBe(true);
+    const workers = new Set(perTask.flatMap((r) => r.workers));
+    expect(workers.size).toBe(2);
+    expect(overlaps).toBe(0);
+    const attempts = await sql<{ attempts: number }[]>`SELECT attempts FROM tasks WHERE id = ANY(${tasks}::uuid[])`;
+    expect(attempts.every((a) => a.attempts === 1)).toBe(true);
+    // Per session, turns ran in the order they were asked for.
+    const order = await sql<{ session_id: string; ok: boolean }[]>`
+      SELECT session_id, array_agg(id ORDER BY created_at) = array_agg(id ORDER BY started_at) AS ok
+      FROM tasks WHERE id = ANY(${tasks}::uuid[]) GROUP BY session_id`;
+    expect(order.every((o) => o.ok)).toBe(true);
+    await sql.end();
+    other.child.kill('SIGTERM');
+    await other.exited;
+  });
+});
