@@ -21,6 +21,7 @@ import {
 import { z } from 'zod';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { AcpAgentProcess, AgentCrashedError, type AcpCommand } from './process.js';
+import { matchModel, modelOption, selectValues } from './settings.js';
 import { AcpTranslator, configOptions } from './translate.js';
 
 export interface AcpBackendOptions {
@@ -311,21 +312,16 @@ export class AcpBackend implements AgentBackend {
 
   private async applyModel(st: ChatState, proc: AcpAgentProcess, sessionId: string): Promise<void> {
     if (!st.model) return;
-    const opt = st.options.find((o) => o.category === 'model' || o.id === 'model');
+    const opt = modelOption(st.options);
     if (!opt || opt.type !== 'select') {
       this.logger.warn({ agent: this.name, model: st.model }, 'acp: agent offers no model choice; using its default');
       return;
     }
-    const values = opt.options.flatMap((x) => ('group' in x ? x.options : [x]));
     const want = st.model;
-    const match =
-      values.find((v) => v.value === want) ??
-      values.find((v) => v.value.endsWith(`/${want}`)) ??
-      values.find((v) => v.name === want);
+    const match = matchModel(opt, want);
     if (!match) {
-      throw new Error(
-        `${this.name} does not offer model "${want}"; it offers: ${values.map((v) => v.value).join(', ') || '(none)'}`,
-      );
+      const offered = selectValues(opt).map((v) => v.value);
+      throw new Error(`${this.name} does not offer model "${want}"; it offers: ${offered.join(', ') || '(none)'}`);
     }
     if (opt.currentValue === match.value) return;
     const res = await proc.setConfigOption(sessionId, opt.id, match.value);
@@ -344,8 +340,7 @@ export class AcpBackend implements AgentBackend {
     }
     const opt = st.options.find((o) => o.category === 'mode');
     if (opt?.type === 'select') {
-      const values = opt.options.flatMap((x) => ('group' in x ? x.options : [x]));
-      if (values.some((v) => v.value === want)) {
+      if (selectValues(opt).some((v) => v.value === want)) {
         if (opt.currentValue === want) return;
         st.options = (await proc.setConfigOption(sessionId, opt.id, want)).configOptions;
         return;

@@ -1,5 +1,6 @@
 import type * as acp from '@agentclientprotocol/sdk/unstable';
 import type { AgentConfigOption, AgentEvent, PlanEntry } from '@boocode/contracts';
+import { selectValues } from './settings.js';
 
 type ToolStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
 
@@ -61,10 +62,7 @@ export function configOptions(options: acp.SessionConfigOption[]): AgentConfigOp
     category: o.category ?? null,
     type: o.type === 'boolean' ? 'boolean' : 'select',
     current_value: o.currentValue,
-    values:
-      o.type === 'select'
-        ? o.options.flatMap((x) => ('group' in x ? x.options : [x])).map((x) => ({ value: x.value, name: x.name }))
-        : [],
+    values: selectValues(o).map((x) => ({ value: x.value, name: x.name })),
   }));
 }
 

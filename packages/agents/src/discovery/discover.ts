@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentInfo, AgentModel, CustomAgentsConfig } from '@boocode/contracts';
 import { AcpAgentProcess } from '../acp/process.js';
+import { modelOption, selectValues } from '../acp/settings.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { PaseoCli } from '../paseo/cli.js';
 import { DEFAULT_AGENTS, type KnownAgent } from './catalog.js';
@@ -81,12 +82,8 @@ async function probeAcp(
     if (opts.probeModels) {
       try {
         const res = await withTimeout(proc.newSession(scratch), opts.timeoutMs);
-        const opt = res.configOptions?.find((o) => o.category === 'model' || o.id === 'model');
-        if (opt?.type === 'select') {
-          models = opt.options
-            .flatMap((x) => ('group' in x ? x.options : [x]))
-            .map((x) => ({ id: x.value, name: x.name }));
-        }
+        const opt = modelOption(res.configOptions ?? []);
+        if (opt) models = selectValues(opt).map((x) => ({ id: x.value, name: x.name }));
       } catch (err) {
         // Typically "authentication required": the agent is installed but not logged in.
         error = `models unavailable: ${errorMessage(err)}`;
