@@ -158,6 +158,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  rmSync(root, { recursive: true, force: true });
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
