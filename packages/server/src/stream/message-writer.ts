@@ -21,14 +21,18 @@ export class MessageWriter {
   private pendingText = '';
   private pendingReasoning = '';
   private timer: NodeJS.Timeout | null = null;
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void>;
   private failure: unknown = null;
 
+  /** `after`: the row's INSERT, when it is still in flight; every write waits for it. */
   constructor(
     private readonly sql: Sql,
     readonly messageId: string,
     private readonly intervalMs = 100,
-  ) {}
+    after: Promise<unknown> = Promise.resolve(),
+  ) {
+    this.chain = after.then(() => undefined);
+  }
 
   appendText(text: string): void {
     this.content += text;

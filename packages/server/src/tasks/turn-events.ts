@@ -44,7 +44,7 @@ export class TurnEvents {
   private readonly traces = new Map<string, OpenTrace>();
   /** Traces started since the last usage event: that step's usage is theirs. */
   private stepTraceIds: string[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void>;
   private failure: unknown = null;
 
   constructor(
@@ -54,7 +54,11 @@ export class TurnEvents {
     private readonly permissions: PermissionCenter,
     private readonly id: TurnIdentity,
     private readonly log: Logger,
-  ) {}
+    /** Rows written here reference the message, so they wait for its INSERT. */
+    after: Promise<unknown> = Promise.resolve(),
+  ) {
+    this.chain = after.then(() => undefined);
+  }
 
   get hasOutput(): boolean {
     return this.writer.hasOutput || this.toolCalls > 0;

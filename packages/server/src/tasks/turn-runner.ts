@@ -6,6 +6,7 @@ import {
   type Session,
   type TurnResult,
 } from '@boocode/contracts';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Sql } from '../db/connection.js';
 import type { TaskRow } from '../db/rows.js';
@@ -111,29 +112,41 @@ function raceAbort(p: Promise<TurnResult>, signal: AbortSignal): Promise<TurnRes
  */
 export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSignal): Promise<void> {
   const log = deps.log.child({ task_id: task.id, session_id: task.session_id, agent: task.agent });
-  const session = task.session_id ? await getSession(deps.sql, task.session_id) : null;
-  const project = session ? await getProject(deps.sql, session.project_id) : null;
+  // Everything the turn needs before prompt() in one round trip: dispatch latency is mostly
+  // round trips (bench/dispatch).
+  const input = TaskInput.safeParse(task.input);
+  const turn = input.success ? (input.data.turn ?? 1) : 1;
+  const [session, project, known, prior, past] = await Promise.all([
+    task.session_id ? getSession(deps.sql, task.session_id) : null,
+    getProject(deps.sql, task.project_id),
+    task.session_id ? deps.workspace.get(task.session_id) : null,
+    task.chat_id
+      ? deps.sql<{ resume_token: string | null }[]>`SELECT resume_token FROM agent_sessions WHERE chat_id = ${task.chat_id} AND agent = ${task.agent}`.then((r) => r[0] ?? null)
+      : null,
+    task.chat_id ? history(deps.sql, task.chat_id, turn) : ([] as HistoryMessage[]),
+  ]);
   if (!session || !project) {
     await settleTask(deps, task, { status: 'failed', error: 'session or project no longer exists' }, null, null);
     return;
   }
   const chatId = task.chat_id ?? (await insertChat(deps.sql, session.id, undefined)).id;
   if (!task.chat_id) await deps.sql`UPDATE tasks SET chat_id = ${chatId} WHERE id = ${task.id}`;
-  const input = TaskInput.safeParse(task.input);
   if (!input.success) {
     await settleTask(deps, task, { status: 'failed', error: `task input is invalid: ${input.error.message}` }, null, null);
     announceTask(deps, task, chatId, 'failed', 'task input is invalid');
     return;
   }
-  const turn = input.data.turn ?? 1;
   announceTask(deps, task, chatId, 'running');
   activity(deps, session, 'running');
 
-  const [msg] = await deps.sql<{ id: string; started_at: Date }[]>`
-    INSERT INTO messages (chat_id, session_id, task_id, role, status, model, turn, metadata)
-    VALUES (${chatId}, ${session.id}, ${task.id}, 'assistant', 'streaming', ${task.model}, ${turn}, ${deps.sql.json({ agent: task.agent, worker: deps.workerId })})
-    RETURNING id, started_at`;
-  const messageId = msg!.id;
+  // The assistant message's INSERT is not awaited here: the agent starts at once, and every
+  // write that references the message is chained after the INSERT.
+  const messageId = randomUUID();
+  const startedAt = new Date();
+  const inserted = deps.sql`
+    INSERT INTO messages (id, chat_id, session_id, task_id, role, status, model, turn, started_at, metadata)
+    VALUES (${messageId}, ${chatId}, ${session.id}, ${task.id}, 'assistant', 'streaming', ${task.model}, ${turn}, ${startedAt},
+            ${deps.sql.json({ agent: task.agent, worker: deps.workerId })})`;
   deps.broker.publish(session.id, {
     type: 'message_started',
     chat_id: chatId,
@@ -143,9 +156,9 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     turn,
     model: task.model,
     agent: task.agent,
-    started_at: msg!.started_at.toISOString(),
+    started_at: startedAt.toISOString(),
   });
-  const writer = new MessageWriter(deps.sql, messageId, deps.writeIntervalMs);
+  const writer = new MessageWriter(deps.sql, messageId, deps.writeIntervalMs, inserted);
   const events = new TurnEvents(deps.sql, deps.broker, writer, deps.permissions, {
     sessionId: session.id,
     chatId,
@@ -154,7 +167,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     turn,
     agent: task.agent,
     policy: session.permission_policy,
-  }, log);
+  }, log, inserted);
 
   const finish = async (final: Final, result: TurnResult | null, extra: Record<string, unknown> = {}) => {
     await deps.permissions.cancelForTask(task.id);
@@ -207,6 +220,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   let root: string;
   try {
     root = await deps.workspace.prepare(session, project, {
+      known,
       signal,
       onOutput: (chunk) => deps.broker.publish(session.id, { type: 'setup_output', stream: chunk.stream, text: chunk.text }),
     });
@@ -225,8 +239,6 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   const key = { chatId, agent: task.agent };
   try {
     backend = await deps.registry.backendFor(task.agent);
-    const [prior] = await deps.sql<{ resume_token: string | null }[]>`
-      SELECT resume_token FROM agent_sessions WHERE chat_id = ${chatId} AND agent = ${task.agent}`;
     lease = await deps.pool.acquire(backend, key, {
       sessionId: session.id,
       projectId: project.id,
@@ -246,7 +258,8 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     }
     return;
   }
-  await deps.sql`
+  // Written while the agent already works; awaited before the turn's own updates to the row.
+  const sessionRow = deps.sql`
     INSERT INTO agent_sessions (chat_id, agent, backend, resume_token, config_fingerprint, status, root, last_active_at)
     VALUES (${chatId}, ${task.agent}, ${backend.kind}, ${lease.handle.resumeToken}, ${lease.fingerprint}, 'busy', ${root}, now())
     ON CONFLICT (chat_id, agent) DO UPDATE SET backend = EXCLUDED.backend, resume_token = EXCLUDED.resume_token,
@@ -256,7 +269,6 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   signal.addEventListener('abort', onAbort, { once: true });
   let result: TurnResult;
   try {
-    const past = await history(deps.sql, chatId, turn);
     result = await raceAbort(backend.prompt(lease.handle, { parts: input.data.parts, history: past }, { signal, onEvent: events.onEvent, turn }), signal);
   } catch (err) {
     result = { ok: false, stop_reason: 'error', usage: events.usage, error: { code: 'agent_error', message: (err as Error).message } };
@@ -265,6 +277,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     lease.release();
   }
   await writer.flush();
+  await sessionRow.catch((err: unknown) => log.warn({ err }, 'recording the agent session failed'));
 
   const reason = signal.aborted ? (signal.reason as AbortReason) : null;
   const crashed = result.error?.code === 'agent_crashed';
