@@ -224,5 +224,11 @@ export interface AgentBackend {
    */
   releaseSession?(handle: AgentSessionHandle): Promise<void>;
   dispose(): Promise<void>;
+  /** The whole backend (for ACP: `down` while any chat's process is down). */
   health(): Promise<BackendHealth>;
+  /**
+   * One chat's session only. Pools use it when present, so one chat's crashed process does not
+   * make them restart the warm sessions of every other chat.
+   */
+  sessionHealth?(handle: AgentSessionHandle): Promise<BackendHealth>;
 }

@@ -100,6 +100,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const ctx: AppContext = {
       permissions,
       registry,
+      pool,
       workspace,
       home,
       sql,

@@ -245,6 +245,15 @@ export class AcpBackend implements AgentBackend {
     return { status: 'up' };
   }
 
+  async sessionHealth(handle: AgentSessionHandle): Promise<BackendHealth> {
+    if (this.disposed) return { status: 'down', detail: 'disposed' };
+    const st = this.chats.get(keyOf(handle.key));
+    if (!st) return { status: 'down', detail: 'session closed' };
+    if (st.crashed) return { status: 'down', detail: st.crashed };
+    if (!st.proc?.alive && !st.connecting) return { status: 'down', detail: `${this.name} is not running` };
+    return { status: 'up' };
+  }
+
   private get name(): string {
     return this.opts.name ?? this.opts.command.command;
   }

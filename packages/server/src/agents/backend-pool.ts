@@ -46,7 +46,7 @@ export class BackendPool {
     let entry = this.entries.get(k);
     if (entry?.busy) throw new Error(`chat ${key.chatId} already has a turn running on ${key.agent}`);
     let fresh = false;
-    if (!entry || entry.backend !== backend || entry.fingerprint !== fingerprint || (await backend.health()).status === 'down') {
+    if (!entry || entry.backend !== backend || entry.fingerprint !== fingerprint || !(await this.healthy(entry))) {
       if (entry) await this.close(k, entry);
       const handle = await backend.ensureSession(key, opts);
       entry = { backend, handle, fingerprint, busy: false, lastUsed: Date.now() };
@@ -65,6 +65,36 @@ export class BackendPool {
         held.lastUsed = Date.now();
       },
     };
+  }
+
+  /** This chat's session when the backend can tell, else the whole backend. A failing check counts as down. */
+  private async healthy(entry: Entry): Promise<boolean> {
+    const { backend, handle } = entry;
+    try {
+      const h = backend.sessionHealth ? await backend.sessionHealth(handle) : await backend.health();
+      return h.status === 'up';
+    } catch (err) {
+      this.log.warn({ err, chat_id: handle.key.chatId, agent: handle.key.agent }, 'agent health check failed');
+      return false;
+    }
+  }
+
+  /**
+   * The chats are finished (their session was archived): ends their warm agent sessions for good
+   * (`closeSession`: ACP stops the process, Paseo archives its agent). Returns the handles closed.
+   */
+  async closeChatSessions(chatIds: readonly string[]): Promise<AgentSessionHandle[]> {
+    const ids = new Set(chatIds);
+    const closed: AgentSessionHandle[] = [];
+    for (const [k, e] of [...this.entries]) {
+      if (!ids.has(e.handle.key.chatId)) continue;
+      this.entries.delete(k);
+      await e.backend
+        .closeSession(e.handle)
+        .catch((err: unknown) => this.log.warn({ err, chat_id: e.handle.key.chatId, agent: e.handle.key.agent }, 'closing an agent session failed'));
+      closed.push(e.handle);
+    }
+    return closed;
   }
 
   /** Forgets a session whose agent crashed, so the next turn starts it again. */

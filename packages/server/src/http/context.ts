@@ -6,6 +6,7 @@ import type { RouteRegistry } from './route.js';
 import type { TaskControl } from '../tasks/control.js';
 import type { PermissionCenter } from '../permissions/center.js';
 import type { AgentRegistry } from '../agents/registry.js';
+import type { BackendPool } from '../agents/backend-pool.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 /** What every route module needs; built once by the server. */
@@ -18,6 +19,8 @@ export interface AppContext {
   tasks: TaskControl;
   permissions: PermissionCenter;
   registry: AgentRegistry;
+  /** Warm agent sessions of this process's worker. */
+  pool: BackendPool;
   workspace: Workspace;
   home: string;
   version: string;

@@ -2,6 +2,7 @@ import { Chat, CreateChatBody, CreateSessionBody, IdParams, ListSessionsQuery, R
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { closeSessionAgents } from '../../agents/close-sessions.js';
 import { notFound } from '../errors.js';
 import { getProject } from '../../db/projects.js';
 import { getSession, insertSession, listSessions, updateSession } from '../../db/sessions.js';
@@ -86,6 +87,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: AppContext): vo
       const session = await updateSession(sql, params.id, { status: 'archived' });
       if (!session) throw notFound('session', params.id);
       await ctx.tasks.cancelSession(session.id);
+      await closeSessionAgents(ctx, session.id);
       announce(session);
       ctx.log.info({ session_id: session.id }, 'session archived');
       return session;
