@@ -1,4 +1,4 @@
-export { startServer, isLoopback, VERSION } from './server.js';
+export { startServer, isLoopback, positiveEnv, VERSION } from './server.js';
 export type { ServerOptions, RunningServer } from './server.js';
 export { resolveHome, loadHomeConfig } from './config/home.js';
 export { createLogger } from './logger.js';

@@ -19,6 +19,7 @@ import { PermissionCenter } from './permissions/center.js';
 import { AgentRegistry, type AgentRegistryOptions } from './agents/registry.js';
 import { BackendPool } from './agents/backend-pool.js';
 import { Workspace } from './workspace/workspace.js';
+import { WorktreeReaper } from './workspace/reaper.js';
 import { Worker, type WorkerOptions } from './tasks/worker.js';
 
 export const VERSION: string = (
@@ -47,6 +48,8 @@ export interface ServerOptions {
   agentIdleMs?: number;
   /** Coalescing interval of streamed message writes to the database. */
   writeIntervalMs?: number;
+  /** Period of the worktree sweep (BOOCODE_REAP_INTERVAL_MS, default 5 min); `false`: no periodic sweep. */
+  reapIntervalMs?: number | false;
 }
 
 export interface RunningServer {
@@ -61,9 +64,20 @@ export interface RunningServer {
   ctx: AppContext;
   worker: Worker | null;
   pool: BackendPool;
+  /** The worktree sweep (runs at start and periodically). */
+  reaper: WorktreeReaper;
   /** A fresh one-time login URL. */
   loginUrl(): string;
   close(): Promise<void>;
+}
+
+/** A positive integer setting from the environment; a bad value stops the start with its name. */
+export function positiveEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
 }
 
 export function isLoopback(host: string): boolean {
@@ -95,7 +109,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       version: VERSION,
       log: log.child({ component: 'agents' }),
     });
-    const pool = new BackendPool(opts.agentIdleMs ?? Number(process.env.BOOCODE_AGENT_IDLE_MS ?? 15 * 60_000), log);
+    const pool = new BackendPool(opts.agentIdleMs ?? positiveEnv('BOOCODE_AGENT_IDLE_MS', 15 * 60_000), log);
     const workspace = new Workspace(sql, broker, home, log.child({ component: 'workspace' }));
     const ctx: AppContext = {
       permissions,
@@ -126,14 +140,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
             sql,
             { sql, broker, log, pool, registry, permissions, workspace, writeIntervalMs: opts.writeIntervalMs ?? 100 },
             {
-              concurrency: Number(process.env.BOOCODE_CONCURRENCY ?? 8),
-              leaseMs: Number(process.env.BOOCODE_LEASE_MS ?? 30_000),
+              concurrency: positiveEnv('BOOCODE_CONCURRENCY', 8),
+              leaseMs: positiveEnv('BOOCODE_LEASE_MS', 30_000),
               pollMs: 2_000,
               ...opts.worker,
             },
           );
+    const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }));
     await app.listen({ host, port: opts.port ?? 0 });
     await worker?.start();
+    const reapIntervalMs = opts.reapIntervalMs ?? Number(process.env.BOOCODE_REAP_INTERVAL_MS ?? 5 * 60_000);
+    if (reapIntervalMs !== false) reaper.start(reapIntervalMs);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -153,12 +170,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       ctx,
       worker,
       pool,
+      reaper,
       loginUrl: () => `${url}/api/auth/login?code=${auth.issueCode()}`,
       close() {
         // Order matters: stop taking requests, let in-flight writes finish, then the database.
         closing ??= (async () => {
           await app.close();
           await worker?.stop();
+          await reaper.stop();
           await pool.closeAll();
           await registry.disposeAll();
           broker.close();

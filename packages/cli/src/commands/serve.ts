@@ -1,7 +1,7 @@
 import { writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { createLogger, isLoopback, startServer } from '@boocode/server';
+import { createLogger, isLoopback, positiveEnv, startServer } from '@boocode/server';
 
 export const parsePort = (v: string): number => {
   const n = Number(v);
@@ -21,7 +21,14 @@ export function registerServe(program: Command): void {
       if (!isLoopback(opts.host)) {
         log.warn({ host: opts.host }, 'binding a non-loopback address: anyone who can reach it and has the token controls your agents');
       }
-      const server = await startServer({ host: opts.host, port: opts.port, ...(opts.home ? { home: opts.home } : {}), logger: log });
+      const server = await startServer({
+        host: opts.host,
+        port: opts.port,
+        ...(opts.home ? { home: opts.home } : {}),
+        logger: log,
+        replayFrames: positiveEnv('BOOCODE_REPLAY_FRAMES', 1000),
+        maxBufferedBytes: positiveEnv('BOOCODE_WS_MAX_BUFFER', 8 * 1024 * 1024),
+      });
       const serverFile = path.join(server.home, 'server.json');
       await writeFile(serverFile, JSON.stringify({ url: server.url, pid: process.pid }) + '\n', { mode: 0o600 });
       const lines = [
