@@ -15,6 +15,7 @@ export const PERMISSION_CHANNEL = 'boocode_permission';
 
 interface Waiting {
   sessionId: string;
+  projectId: string;
   chatId: string;
   taskId: string;
   options: PermissionOption[];
@@ -98,7 +99,7 @@ export class PermissionCenter {
   }
 
   async request(
-    ctx: { sessionId: string; chatId: string; messageId: string; taskId: string; policy: PermissionPolicy },
+    ctx: { sessionId: string; projectId: string; chatId: string; messageId: string; taskId: string; policy: PermissionPolicy },
     req: PermissionRequestData,
     respond: (o: PermissionOutcome) => void,
   ): Promise<void> {
@@ -108,7 +109,7 @@ export class PermissionCenter {
               ${req.kind}, ${this.sql.json((req.input ?? null) as never)}, ${this.sql.json(req.options as never)})
       RETURNING *`;
     const id = row!.id;
-    this.waiting.set(id, { sessionId: ctx.sessionId, chatId: ctx.chatId, taskId: ctx.taskId, options: req.options, respond });
+    this.waiting.set(id, { sessionId: ctx.sessionId, projectId: ctx.projectId, chatId: ctx.chatId, taskId: ctx.taskId, options: req.options, respond });
     this.broker.publish(ctx.sessionId, {
       type: 'permission_request',
       chat_id: ctx.chatId,
@@ -121,7 +122,10 @@ export class PermissionCenter {
     });
     const auto = policyDecision(ctx.policy, req.kind);
     if (auto) await this.answer(id, auto, 'policy');
-    else this.log.info({ session_id: ctx.sessionId, task_id: ctx.taskId, permission_id: id }, 'waiting for a permission answer');
+    else {
+      this.log.info({ session_id: ctx.sessionId, task_id: ctx.taskId, permission_id: id }, 'waiting for a permission answer');
+      this.broker.publishUser({ type: 'session_activity', session_id: ctx.sessionId, project_id: ctx.projectId, activity: 'awaiting_permission' });
+    }
   }
 
   /** Records the decision once; the worker holding the turn delivers it. Null when not pending. */
@@ -150,6 +154,9 @@ export class PermissionCenter {
       outcome: row.decision ?? 'cancelled',
       decided_by: row.decided_by ?? 'cancelled',
     });
+    if (row.decided_by === 'user' && ![...this.waiting.values()].some((o) => o.sessionId === w.sessionId)) {
+      this.broker.publishUser({ type: 'session_activity', session_id: w.sessionId, project_id: w.projectId, activity: 'running' });
+    }
   }
 
   /** Cancels every request still waiting for a task (its turn ended or was cancelled). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { addUsage, emptyUsage, type AgentEvent, type PermissionPolicy, type Usage } from '@boocode/contracts';
+import { addUsage, emptyUsage, type AgentEvent, type AgentSessionState, type PermissionPolicy, type Usage } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
 import type { Broker } from '../stream/broker.js';
 import type { MessageWriter } from '../stream/message-writer.js';
@@ -17,6 +17,7 @@ interface OpenTrace {
 
 export interface TurnIdentity {
   sessionId: string;
+  projectId: string;
   chatId: string;
   messageId: string;
   taskId: string;
@@ -24,6 +25,9 @@ export interface TurnIdentity {
   agent: string;
   policy: PermissionPolicy;
 }
+
+/** Events that describe the agent's state rather than answer: they do not count as first output. */
+const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed']);
 
 const cap = (s: string | undefined) => (s === undefined ? null : s.length > MAX_TRACE_OUTPUT ? s.slice(0, MAX_TRACE_OUTPUT) + '\n[truncated]' : s);
 
@@ -41,6 +45,10 @@ export class TurnEvents {
   cost: number | null = null;
   model: string | null = null;
   provider: string | null = null;
+  /** The agent's latest settings, commands, title and context; stored on its agent session when the turn ends. */
+  readonly agentState: AgentSessionState = {};
+  /** Notices of this turn, kept in the message's metadata. */
+  private readonly notices: { severity: string; title: string; description?: string }[] = [];
   private readonly traces = new Map<string, OpenTrace>();
   /** Traces started since the last usage event: that step's usage is theirs. */
   private stepTraceIds: string[] = [];
@@ -83,7 +91,7 @@ export class TurnEvents {
   readonly onEvent = (e: AgentEvent): void => {
     const { sessionId, chatId, messageId } = this.id;
     const ref = { chat_id: chatId, message_id: messageId };
-    if (this.firstOutputAt === null && e.type !== 'usage' && e.type !== 'commands') this.firstOutputAt = Date.now();
+    if (this.firstOutputAt === null && !NOT_OUTPUT.has(e.type)) this.firstOutputAt = Date.now();
     switch (e.type) {
       case 'text':
         this.writer.appendText(e.text);
@@ -178,17 +186,42 @@ export class TurnEvents {
       }
       case 'plan':
         this.broker.publish(sessionId, { type: 'plan', ...ref, entries: e.entries });
+        this.mergeMetadata({ plan: e.entries });
         return;
       case 'commands':
+        this.agentState.commands = e.commands;
         this.broker.publish(sessionId, { type: 'commands', chat_id: chatId, commands: e.commands });
         return;
       case 'mode_changed':
+        this.agentState.mode_id = e.mode_id;
         this.broker.publish(sessionId, { type: 'mode_changed', chat_id: chatId, mode_id: e.mode_id });
+        return;
+      case 'config_options':
+        this.agentState.config_options = e.options;
+        this.broker.publish(sessionId, { type: 'config_options', chat_id: chatId, agent: this.id.agent, options: e.options });
+        return;
+      case 'context_usage': {
+        const { type: _, ...context } = e;
+        this.agentState.context_usage = context;
+        this.broker.publish(sessionId, { type: 'context_usage', ...ref, ...context });
+        this.mergeMetadata({ context_usage: context });
+        return;
+      }
+      case 'notice': {
+        const { type: _, ...notice } = e;
+        this.notices.push(notice);
+        this.broker.publish(sessionId, { type: 'notice', ...ref, ...notice });
+        this.mergeMetadata({ notices: [...this.notices] });
+        return;
+      }
+      case 'session_info':
+        this.agentState.title = e.title;
+        this.broker.publish(sessionId, { type: 'agent_title', chat_id: chatId, agent: this.id.agent, title: e.title });
         return;
       case 'permission_request':
         this.persist(() =>
           this.permissions.request(
-            { sessionId, chatId, messageId, taskId: this.id.taskId, policy: this.id.policy },
+            { sessionId, projectId: this.id.projectId, chatId, messageId, taskId: this.id.taskId, policy: this.id.policy },
             e.request,
             e.respond,
           ),
@@ -196,6 +229,11 @@ export class TurnEvents {
         return;
     }
   };
+
+  /** Keys merged into the assistant message's metadata (what a reload shows besides the text). */
+  private mergeMetadata(patch: Record<string, unknown>): void {
+    this.persist(() => this.sql`UPDATE messages SET metadata = metadata || ${this.sql.json(patch as never)} WHERE id = ${this.id.messageId}`);
+  }
 
   /** Calls still open when the turn ended (cancelled or crashed agent) are closed as such. */
   closeOpenTraces(outcome: 'cancelled' | 'error', reason: string): void {

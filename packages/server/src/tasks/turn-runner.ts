@@ -161,6 +161,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   const writer = new MessageWriter(deps.sql, messageId, deps.writeIntervalMs, inserted);
   const events = new TurnEvents(deps.sql, deps.broker, writer, deps.permissions, {
     sessionId: session.id,
+    projectId: project.id,
     chatId,
     messageId,
     taskId: task.id,
@@ -284,7 +285,8 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   if (crashed) await deps.pool.drop(key);
   await deps.sql`
     UPDATE agent_sessions SET status = ${crashed ? 'crashed' : 'idle'}, last_active_at = now(),
-      resume_token = COALESCE(${result.resume_token ?? lease.handle.resumeToken}, resume_token)
+      resume_token = COALESCE(${result.resume_token ?? lease.handle.resumeToken}, resume_token),
+      state = state || ${deps.sql.json(events.agentState as never)}
     WHERE chat_id = ${chatId} AND agent = ${task.agent}`;
 
   // Recorded before the task reads as done, so whoever sees it finished also sees its diff.
