@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SessionDiff } from '@boocode/contracts';
@@ -73,7 +73,8 @@ export interface DiffWorktreeOptions {
  * New files only show in a diff once they are in an index, and the working tree's own index must stay
  * untouched (it is the user's, for a non-isolated session). So the diff runs on a throwaway copy of the
  * index in which untracked files are added as intent-to-add (`git add -N`: no blobs written). Copying
- * the real index keeps its stat cache, so unchanged files are not re-read.
+ * the real index (and its modification time, which git's racy-entry check relies on) keeps its stat
+ * cache, so unchanged files are not re-read.
  */
 export async function diffWorktree(opts: DiffWorktreeOptions): Promise<SessionDiff> {
   const cwd = opts.path;
@@ -88,6 +89,12 @@ export async function diffWorktree(opts: DiffWorktreeOptions): Promise<SessionDi
     const tmpIndex = path.join(tmp, 'index');
     try {
       await copyFile(indexPath, tmpIndex);
+      // The copy must keep the index's own time: git re-reads ("racily clean") entries whose file time
+      // is not older than the index, and a fresh copy would make a same-size edit made in the second
+      // the index was written look unchanged. Rounded down to the second: at worst more re-reads.
+      const { mtimeMs } = await stat(indexPath);
+      const written = new Date(Math.floor(mtimeMs / 1000) * 1000);
+      await utimes(tmpIndex, written, written);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       // No index yet (nothing ever checked out/added): start from the base tree.

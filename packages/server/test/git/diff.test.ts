@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, renameSync } from 'node:fs';
+import { readFileSync, rmSync, renameSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionDiff } from '@boocode/contracts';
@@ -85,6 +85,24 @@ describe('diffWorktree', () => {
       }
     }
     expect(new Map(diff.files.map((f) => [f.path, [f.additions, f.deletions]]))).toEqual(expected);
+  });
+
+  it('sees a same-size edit made in the second the index was written, however much later it runs (racy git)', async () => {
+    fx = makeProject({ 'a.txt': 'alpha\n' });
+    const wt = await worktree();
+    // The index recorded a.txt at second T and was itself written at T; the file then changed within
+    // T without changing size. Only git's racy-entry rule (entry time >= index time: compare content)
+    // tells them apart, and a copy of the index written later must not lose that.
+    const t = new Date((Math.floor(Date.now() / 1000) - 100) * 1000);
+    utimesSync(path.join(wt.path, 'a.txt'), t, t);
+    sh(wt.path, ['update-index', '--refresh']);
+    const index = sh(wt.path, ['rev-parse', '--path-format=absolute', '--git-path', 'index']).trim();
+    write(wt.path, 'a.txt', 'ALPHA\n');
+    utimesSync(path.join(wt.path, 'a.txt'), t, t);
+    utimesSync(index, t, t);
+    expect(sh(wt.path, ['--no-optional-locks', 'status', '--porcelain'])).toBe(' M a.txt\n');
+    const diff = await diffWorktree({ path: wt.path, baseCommit: wt.base_commit });
+    expect(diff.files.map((f) => [f.path, f.status])).toEqual([['a.txt', 'modified']]);
   });
 
   it('leaves the worktree index untouched and writes no objects for new files', async () => {
