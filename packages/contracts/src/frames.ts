@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, Timestamp, Usage } from './common.js';
 import { AgentCommand, PermissionOption, PlanEntry, ToolStatus } from './agent.js';
 import { Chat, Message, MessageRole, MessageStatus, Project, Session, TaskStatus } from './rest.js';
+import { PendingChangeStatus } from './git.js';
 
 /**
  * Frames on the per-session WebSocket. The server adds `seq` (monotonic per session)
@@ -128,6 +129,12 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
     files: z.number().int(),
     additions: z.number().int(),
     deletions: z.number().int(),
+    /**
+     * Where the change stands. `pending` (or absent, from older servers): the session's new pending
+     * change. `applied` / `rejected` / `merged`: that change left review and the session has no
+     * pending change until its next turn; the counts are the settled change's.
+     */
+    status: PendingChangeStatus.optional(),
   }),
   z.object({
     type: z.literal('collision_warning'),

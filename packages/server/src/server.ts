@@ -149,7 +149,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }));
     await app.listen({ host, port: opts.port ?? 0 });
     await worker?.start();
-    const reapIntervalMs = opts.reapIntervalMs ?? Number(process.env.BOOCODE_REAP_INTERVAL_MS ?? 5 * 60_000);
+    const reapIntervalMs = opts.reapIntervalMs ?? positiveEnv('BOOCODE_REAP_INTERVAL_MS', 5 * 60_000);
     if (reapIntervalMs !== false) reaper.start(reapIntervalMs);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
-import type { Collision, PendingChange, Project, Session } from '@boocode/contracts';
+import type { Collision, PendingChange, PendingChangeStatus, Project, Session } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
 import type { Broker } from '../stream/broker.js';
 import type { Logger } from '../logger.js';
 import { iso } from '../db/rows.js';
 import {
+  archiveSessionWorktree,
   collisionsForSession,
   diffWorktree,
   ensureSessionWorktree,
@@ -12,6 +13,10 @@ import {
   touchesFromPatch,
   type FileTouch,
 } from '../git/index.js';
+import { SweepGate } from './locks.js';
+
+/** How long archiving waits for a cancelled turn to stop before leaving the worktree to the sweep. */
+const ARCHIVE_WAIT_MS = 10_000;
 
 export interface WorktreeRow {
   session_id: string;
@@ -50,12 +55,15 @@ export const toPendingChange = (r: PendingRow): PendingChange => ({
   created_at: iso(r.created_at),
 });
 
-/** A slug git accepts in a branch name, unique per session through the id suffix. */
+/**
+ * A slug git accepts in a branch name, unique per session through the id suffix. Letters of any
+ * script are kept (`Fix für Ümlaut` → `fix-für-ümlaut-…`, not `fix-fu-r-u-mlaut-…`).
+ */
 export function sessionSlug(session: Pick<Session, 'id' | 'name'>): string {
   const base = session.name
+    .normalize('NFC')
     .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40);
   return `${base || 'session'}-${session.id.slice(0, 8)}`;
@@ -67,10 +75,13 @@ export function sessionSlug(session: Pick<Session, 'id' | 'name'>): string {
  * with other open sessions of the project are published.
  */
 export class Workspace {
+  /** Worktree creation and archiving versus the sweep (see SweepGate). */
+  readonly gate = new SweepGate();
+
   constructor(
     private readonly sql: Sql,
     private readonly broker: Broker,
-    private readonly home: string,
+    readonly home: string,
     private readonly log: Logger,
   ) {}
 
@@ -83,26 +94,35 @@ export class Workspace {
   async prepare(
     session: Session,
     project: Project,
-    opts: { signal?: AbortSignal; onOutput?: (chunk: { stream: 'stdout' | 'stderr'; text: string }) => void } = {},
+    opts: {
+      signal?: AbortSignal;
+      onOutput?: (chunk: { stream: 'stdout' | 'stderr'; text: string }) => void;
+      /** The session's row when the caller already read it (undefined: read it here). */
+      known?: WorktreeRow | null;
+    } = {},
   ): Promise<string> {
-    const known = await this.get(session.id);
+    const known = opts.known === undefined ? await this.get(session.id) : opts.known;
     if (known && (!known.isolated || (await stat(known.path).then((s) => s.isDirectory(), () => false)))) return known.path;
-    const wt = await ensureSessionWorktree({
-      home: this.home,
-      projectId: project.id,
-      projectPath: project.path,
-      sessionId: session.id,
-      sessionSlug: sessionSlug(session),
-      ...(session.base_branch ? { baseBranch: session.base_branch } : {}),
-      isolated: session.isolated,
-      ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
+    // Creation waits out a running sweep (which could otherwise take the new worktree for an orphan).
+    const wt = await this.gate.enter(async () => {
+      const created = await ensureSessionWorktree({
+        home: this.home,
+        projectId: project.id,
+        projectPath: project.path,
+        sessionId: session.id,
+        sessionSlug: sessionSlug(session),
+        ...(session.base_branch ? { baseBranch: session.base_branch } : {}),
+        isolated: session.isolated,
+        ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      await this.sql`
+        INSERT INTO session_worktrees (session_id, project_id, path, branch, base_commit, isolated)
+        VALUES (${session.id}, ${project.id}, ${created.path}, ${created.branch}, ${created.base_commit}, ${created.isolated})
+        ON CONFLICT (session_id) DO UPDATE SET path = EXCLUDED.path, branch = EXCLUDED.branch,
+          base_commit = EXCLUDED.base_commit, isolated = EXCLUDED.isolated`;
+      return created;
     });
-    await this.sql`
-      INSERT INTO session_worktrees (session_id, project_id, path, branch, base_commit, isolated)
-      VALUES (${session.id}, ${project.id}, ${wt.path}, ${wt.branch}, ${wt.base_commit}, ${wt.isolated})
-      ON CONFLICT (session_id) DO UPDATE SET path = EXCLUDED.path, branch = EXCLUDED.branch,
-        base_commit = EXCLUDED.base_commit, isolated = EXCLUDED.isolated`;
     this.log.info({ session_id: session.id, path: wt.path, created: wt.created }, 'session workspace ready');
     return wt.path;
   }
@@ -138,19 +158,126 @@ export class Workspace {
     return findCollisions(rows);
   }
 
-  /** After a turn: supersede the pending change, publish it, and warn about collisions. */
+  /** After a turn: supersede the pending change, publish it, and warn every session involved in a collision. */
   async afterTurn(session: Session, _project: Project, taskId: string | null = null): Promise<void> {
+    // Sessions this one collided with before the turn also hear when the collision is gone.
+    const before = collisionsForSession(await this.collisions(session.project_id), session.id);
     const change = await this.supersede(session, taskId);
-    const stats = change?.stats ?? { files: 0, additions: 0, deletions: 0 };
-    if (change) {
-      this.broker.publish(session.id, { type: 'diff_updated', change_id: change.id, files: stats.files, additions: stats.additions, deletions: stats.deletions });
+    if (change) this.publishChange(change);
+    const all = await this.collisions(session.project_id);
+    const mine = collisionsForSession(all, session.id);
+    const others = new Set([...before, ...mine].map((c) => c.other_session_id));
+    if (mine.length || before.length) this.publishCollisions(session.id, all);
+    for (const id of others) this.publishCollisions(id, all);
+  }
+
+  /** `diff_updated` for a change: a new pending one, or one that left review (`status`). */
+  publishChange(change: Pick<PendingChange, 'id' | 'session_id' | 'stats' | 'status'>): void {
+    this.broker.publish(change.session_id, {
+      type: 'diff_updated',
+      change_id: change.id,
+      files: change.stats.files,
+      additions: change.stats.additions,
+      deletions: change.stats.deletions,
+      status: change.status,
+    });
+  }
+
+  /** A session's current collision warnings (an empty list clears them). */
+  publishCollisions(sessionId: string, all: Collision[]): void {
+    this.broker.publish(sessionId, {
+      type: 'collision_warning',
+      collisions: collisionsForSession(all, sessionId).map((c) => ({
+        file: c.file,
+        severity: c.severity,
+        other_session_id: c.other_session_id,
+        ranges: c.ranges,
+        other_ranges: c.other_ranges,
+      })),
+    });
+  }
+
+  /**
+   * After a session's pending change left review (applied, rejected, merged) or the session was
+   * archived: the sessions it collided with get their updated warnings.
+   */
+  async collisionsCleared(session: Pick<Session, 'id' | 'project_id'>, previously: Collision[]): Promise<void> {
+    const all = await this.collisions(session.project_id);
+    const ids = new Set([session.id, ...collisionsForSession(previously, session.id).map((c) => c.other_session_id)]);
+    for (const id of ids) this.publishCollisions(id, all);
+  }
+
+  /** The session's change with this id, or its pending one when no id is given. */
+  async change(sessionId: string, changeId: string | undefined): Promise<PendingChange | null> {
+    if (!changeId) return this.pending(sessionId);
+    const rows = await this.sql<PendingRow[]>`
+      SELECT * FROM pending_changes WHERE id = ${changeId} AND session_id = ${sessionId}`;
+    return rows[0] ? toPendingChange(rows[0]) : null;
+  }
+
+  /** Moves a pending change out of review; null when it was no longer pending. */
+  async settle(changeId: string, status: Exclude<PendingChangeStatus, 'pending'>): Promise<PendingChange | null> {
+    const rows = await this.sql<PendingRow[]>`
+      UPDATE pending_changes SET status = ${status} WHERE id = ${changeId} AND status = 'pending' RETURNING *`;
+    return rows[0] ? toPendingChange(rows[0]) : null;
+  }
+
+  /**
+   * Archiving: waits for the session's (cancelled) turn to stop, runs teardown, removes the worktree
+   * and, unless kept, its branch. Never fails the archive: what cannot be removed now is left to the
+   * sweep, and the reason is published as an `error` frame.
+   */
+  async archive(session: Session, opts: { keepBranch: boolean }): Promise<void> {
+    const wt = await this.get(session.id);
+    if (!wt) return;
+    if (!wt.isolated) {
+      await this.sql`DELETE FROM session_worktrees WHERE session_id = ${session.id}`;
+      return;
     }
-    const mine = collisionsForSession(await this.collisions(session.project_id), session.id);
-    if (mine.length) {
-      this.broker.publish(session.id, {
-        type: 'collision_warning',
-        collisions: mine.map((c) => ({ file: c.file, severity: c.severity, other_session_id: c.other_session_id, ranges: c.ranges, other_ranges: c.other_ranges })),
-      });
+    if (!(await this.waitIdle(session.id, ARCHIVE_WAIT_MS))) {
+      this.log.warn({ session_id: session.id }, 'archived session still has a running turn; its worktree is left to the sweep');
+      return;
     }
+    const [project] = await this.sql<{ path: string }[]>`SELECT path FROM projects WHERE id = ${wt.project_id}`;
+    if (!project) return; // deleted with its sessions; the sweep removes the worktree
+    const log = this.log.child({ session_id: session.id, path: wt.path });
+    await this.gate.enter(async () => {
+      try {
+        const outcome = await archiveSessionWorktree({
+          projectPath: project.path,
+          worktreePath: wt.path,
+          branch: wt.branch,
+          keepBranch: opts.keepBranch,
+          onOutput: (chunk) => this.broker.publish(session.id, { type: 'setup_output', stream: chunk.stream, text: chunk.text }),
+        });
+        await this.sql`DELETE FROM session_worktrees WHERE session_id = ${session.id}`;
+        log.info({ branch: outcome.branch, branch_deleted: outcome.branch_deleted, teardown: outcome.teardown.length }, 'session worktree archived');
+        if (outcome.teardown_error) {
+          this.broker.publish(session.id, { type: 'error', code: 'teardown_failed', message: outcome.teardown_error });
+        }
+        if (outcome.branch_error) {
+          this.broker.publish(session.id, { type: 'error', code: 'branch_not_deleted', message: `branch ${outcome.branch} was kept: ${outcome.branch_error}` });
+        }
+      } catch (err) {
+        log.warn({ err }, 'could not remove the session worktree; the sweep will retry');
+        this.broker.publish(session.id, { type: 'error', code: 'worktree_not_removed', message: `the worktree could not be removed: ${(err as Error).message}` });
+      }
+    });
+  }
+
+  /** Whether a turn of the session is running (the agent may be writing to its worktree). */
+  async runningTask(sessionId: string): Promise<string | null> {
+    const rows = await this.sql<{ id: string }[]>`
+      SELECT id FROM tasks WHERE session_id = ${sessionId} AND status = 'running' LIMIT 1`;
+    return rows[0]?.id ?? null;
+  }
+
+  private async waitIdle(sessionId: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (await this.runningTask(sessionId)) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
   }
 }

@@ -1,4 +1,4 @@
-import { Chat, CreateChatBody, CreateSessionBody, IdParams, ListSessionsQuery, RenameBody, Session, UpdateSessionBody } from '@boocode/contracts';
+import { ArchiveBody, Chat, CreateChatBody, CreateSessionBody, IdParams, ListSessionsQuery, RenameBody, Session, UpdateSessionBody } from '@boocode/contracts';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
@@ -79,15 +79,23 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: AppContext): vo
   ctx.routes.add(app, {
     method: 'POST',
     url: '/api/sessions/:id/archive',
-    summary: 'Archive a session: its unfinished tasks are cancelled',
+    summary:
+      'Archive a session: its unfinished tasks are cancelled, then teardown runs and its worktree and (unless keep_branch) its branch are removed',
     tag: 'sessions',
     params: IdParams,
+    body: ArchiveBody,
     response: Session,
-    handler: async ({ params }) => {
+    handler: async ({ params, body }) => {
+      const open = await getSession(sql, params.id);
+      if (!open) throw notFound('session', params.id);
+      // Taken while the session still counts: the sessions it collided with are told once it no longer does.
+      const previously = await ctx.workspace.collisions(open.project_id);
       const session = await updateSession(sql, params.id, { status: 'archived' });
       if (!session) throw notFound('session', params.id);
       await ctx.tasks.cancelSession(session.id);
       await closeSessionAgents(ctx, session.id);
+      await ctx.workspace.archive(session, { keepBranch: body.keep_branch });
+      await ctx.workspace.collisionsCleared(session, previously);
       announce(session);
       ctx.log.info({ session_id: session.id }, 'session archived');
       return session;

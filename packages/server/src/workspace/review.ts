@@ -1,0 +1,177 @@
+import type {
+  ApplyBody,
+  ApplyResult,
+  Collision,
+  CommitBody,
+  CommitResult,
+  MergeBody,
+  MergeResult,
+  PendingChange,
+  Project,
+  RejectBody,
+  RejectResult,
+  Session,
+} from '@boocode/contracts';
+import type { Sql } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+import { getSession } from '../db/sessions.js';
+import { getProject } from '../db/projects.js';
+import { ApiError, notFound } from '../http/errors.js';
+import { applyPatch, commitWorktree, mergeSessionBranch, rejectWorktree } from '../git/index.js';
+import { mapGitErrors } from './errors.js';
+import { KeyedMutex } from './locks.js';
+import type { Workspace, WorktreeRow } from './workspace.js';
+
+interface Target {
+  session: Session;
+  project: Project;
+  wt: WorktreeRow | null;
+}
+
+const conflict = (code: string, message: string, details?: unknown) => new ApiError(409, code, message, details);
+
+/**
+ * The review actions on a session's change (DESIGN §2.4): apply to the project, reject, commit in the
+ * worktree, merge the branch. Refusals are 4xx `ApiError`s. Actions of one project run one at a time in
+ * this process (apply and merge both write the project), and none runs while a turn of the session
+ * does: the agent would be writing to the worktree under them.
+ */
+export class Review {
+  private readonly lock = new KeyedMutex();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly workspace: Workspace,
+    private readonly log: Logger,
+  ) {}
+
+  apply(sessionId: string, body: ApplyBody): Promise<ApplyResult> {
+    return this.act(sessionId, async ({ session, project, wt }) => {
+      if (wt && !wt.isolated) {
+        throw conflict('not_isolated', 'the session works in the project directory itself: its changes are already there');
+      }
+      const change = await this.reviewable(session.id, body.change_id);
+      const previously = await this.workspace.collisions(session.project_id);
+      const result = await mapGitErrors(() => applyPatch({ projectPath: project.path, patch: change.patch }));
+      await this.finish(session, change, 'applied', previously);
+      this.log.info({ session_id: session.id, change_id: change.id, files: result.files.length }, 'change applied to the project');
+      return result;
+    });
+  }
+
+  reject(sessionId: string, body: RejectBody): Promise<RejectResult> {
+    return this.act(sessionId, async ({ session, wt }) => {
+      if (!wt) throw conflict('no_worktree', 'the session has no worktree yet: nothing to reject');
+      // An explicit id must still be the one under review; without one, a clean worktree resets too.
+      const change = body.change_id ? await this.reviewable(session.id, body.change_id) : await this.workspace.pending(session.id);
+      const previously = await this.workspace.collisions(session.project_id);
+      const result = await mapGitErrors(() => rejectWorktree({ worktreePath: wt.path, baseCommit: wt.base_commit }));
+      if (change) await this.finish(session, change, 'rejected', previously);
+      this.log.info({ session_id: session.id, change_id: change?.id ?? null }, 'session change rejected');
+      return result;
+    });
+  }
+
+  commit(sessionId: string, body: CommitBody): Promise<CommitResult> {
+    return this.act(sessionId, async ({ session, wt }) => {
+      if (!wt) throw conflict('no_worktree', 'the session has no worktree yet: nothing to commit');
+      const before = await this.workspace.pending(session.id);
+      const result = await mapGitErrors(() => commitWorktree({ worktreePath: wt.path, message: body.message }));
+      await this.refresh(session, before);
+      this.log.info({ session_id: session.id, commit: result.commit, files: result.files.length }, 'session worktree committed');
+      return result;
+    });
+  }
+
+  merge(sessionId: string, body: MergeBody): Promise<MergeResult> {
+    return this.act(sessionId, async ({ session, project, wt }) => {
+      if (!wt) throw conflict('no_worktree', 'the session has no worktree yet: nothing to merge');
+      if (!wt.isolated || !wt.branch) {
+        throw conflict('not_isolated', 'the session works in the project directory itself: it has no branch of its own to merge');
+      }
+      const before = await this.workspace.pending(session.id);
+      const previously = await this.workspace.collisions(session.project_id);
+      let result: MergeResult;
+      try {
+        result = await mapGitErrors(() =>
+          mergeSessionBranch({
+            projectPath: project.path,
+            branch: wt.branch!,
+            targetBranch: body.target_branch,
+            worktreePath: wt.path,
+            commitPending: body.commit_pending ?? false,
+            ...(body.message !== undefined ? { message: body.message } : {}),
+          }),
+        );
+      } finally {
+        // With commit_pending the worktree's HEAD moved even when the merge itself was refused.
+        if (body.commit_pending) await this.refresh(session, before);
+      }
+      this.log.info({ session_id: session.id, target: body.target_branch, status: result.status }, 'session branch merge');
+      if (result.status === 'conflict') {
+        throw conflict(
+          'merge_conflict',
+          `merging ${wt.branch} into ${result.target_branch} conflicts in ${result.conflicts.length} file(s): ${result.conflicts.join(', ')}; nothing was changed`,
+          { files: result.conflicts, target_branch: result.target_branch },
+        );
+      }
+      // Only when nothing is left behind in the worktree has the whole change been merged.
+      if (result.status === 'merged' && result.uncommitted_files.length === 0) {
+        const change = await this.workspace.pending(session.id);
+        if (change) await this.finish(session, change, 'merged', previously);
+      }
+      return result;
+    });
+  }
+
+  private async act<T>(sessionId: string, fn: (target: Target) => Promise<T>): Promise<T> {
+    const session = await getSession(this.sql, sessionId);
+    if (!session) throw notFound('session', sessionId);
+    return this.lock.run(session.project_id, async () => {
+      if (session.status === 'archived') throw conflict('session_archived', `session ${session.id} is archived`);
+      const running = await this.workspace.runningTask(session.id);
+      if (running) {
+        throw conflict('turn_running', `a turn of this session is running (task ${running}); wait for it to finish or cancel it`, {
+          task_id: running,
+        });
+      }
+      const project = await getProject(this.sql, session.project_id);
+      if (!project) throw notFound('project', session.project_id);
+      return fn({ session, project, wt: await this.workspace.get(session.id) });
+    });
+  }
+
+  /** The change to act on: the given one (must still be pending) or the session's pending change. */
+  private async reviewable(sessionId: string, changeId: string | undefined): Promise<PendingChange> {
+    const change = await this.workspace.change(sessionId, changeId);
+    if (!change) {
+      if (changeId) throw notFound('change of this session', changeId);
+      throw conflict('no_pending_change', 'the session has no pending change');
+    }
+    if (change.status !== 'pending') {
+      throw conflict('change_not_pending', `change ${change.id} is already ${change.status}`, { status: change.status });
+    }
+    return change;
+  }
+
+  private async finish(
+    session: Session,
+    change: PendingChange,
+    status: 'applied' | 'rejected' | 'merged',
+    previously: Collision[],
+  ): Promise<void> {
+    const settled = await this.workspace.settle(change.id, status);
+    if (settled) this.workspace.publishChange(settled);
+    await this.workspace.collisionsCleared(session, previously);
+  }
+
+  /**
+   * Re-takes the pending change after the worktree's HEAD moved (same files, new `head`). Only a change
+   * still under review is re-taken: an applied one stays settled until the next turn.
+   */
+  private async refresh(session: Session, before: PendingChange | null): Promise<void> {
+    if (!before) return;
+    const change = await this.workspace.supersede(session, before?.task_id ?? null);
+    if (change) this.workspace.publishChange(change);
+  }
+}
