@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Timestamp } from './common.js';
-import { AgentBackendKind } from './agent.js';
+import { Id, Timestamp } from './common.js';
+import { AgentBackendKind, AgentCommand, AgentConfigOption } from './agent.js';
 
 /** Agent names are used in URLs, config keys and pool keys. */
 export const AgentName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-"');
@@ -46,3 +46,37 @@ export type AgentInfo = z.infer<typeof AgentInfo>;
 
 export const AgentsResponse = z.object({ items: z.array(AgentInfo) });
 export type AgentsResponse = z.infer<typeof AgentsResponse>;
+
+/** How full an agent's context window is (ACP `usage_update`); `cost` is the agent session's so far. */
+export const ContextUsage = z.object({
+  used: z.number().nonnegative(),
+  size: z.number().nonnegative(),
+  cost: z.number().optional(),
+  currency: z.string().optional(),
+});
+export type ContextUsage = z.infer<typeof ContextUsage>;
+
+/** What an agent last told BooCode about its session, kept between turns (latest value of each). */
+export const AgentSessionState = z.object({
+  title: z.string().nullable().optional(),
+  config_options: z.array(AgentConfigOption).optional(),
+  commands: z.array(AgentCommand).optional(),
+  mode_id: z.string().optional(),
+  context_usage: ContextUsage.optional(),
+});
+export type AgentSessionState = z.infer<typeof AgentSessionState>;
+
+/** One agent's session behind a chat (`GET /api/chats/:id/agent-sessions`). */
+export const ChatAgentSession = AgentSessionState.extend({
+  chat_id: Id,
+  agent: z.string(),
+  backend: AgentBackendKind,
+  status: z.enum(['idle', 'busy', 'closed', 'crashed']),
+  /** The agent's own session id (opencode `ses_...`, ACP session id, Paseo agent id). */
+  resume_token: z.string().nullable(),
+  last_active_at: Timestamp,
+});
+export type ChatAgentSession = z.infer<typeof ChatAgentSession>;
+
+export const ChatAgentSessionsResponse = z.object({ items: z.array(ChatAgentSession) });
+export type ChatAgentSessionsResponse = z.infer<typeof ChatAgentSessionsResponse>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Id, Timestamp, Usage } from './common.js';
-import { AgentCommand, PermissionOption, PlanEntry, ToolStatus } from './agent.js';
+import { AgentCommand, AgentConfigOption, PermissionOption, PlanEntry, ToolStatus } from './agent.js';
 import { Chat, Message, MessageRole, MessageStatus, Project, Session, TaskStatus } from './rest.js';
 import { PendingChangeStatus } from './git.js';
+import { ContextUsage } from './agents.js';
 
 /**
  * Frames on the per-session WebSocket. The server adds `seq` (monotonic per session)
@@ -109,6 +110,20 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
   z.object({ type: z.literal('plan'), ...msgRef, entries: z.array(PlanEntry) }),
   z.object({ type: z.literal('commands'), ...chatRef, commands: z.array(AgentCommand) }),
   z.object({ type: z.literal('mode_changed'), ...chatRef, mode_id: z.string() }),
+  /** The agent's settings (model, mode, ...) with their choices and current values; the whole list each time. */
+  z.object({ type: z.literal('config_options'), ...chatRef, agent: z.string(), options: z.array(AgentConfigOption) }),
+  /** How full the agent's context window is; `cost` is what the agent session has cost so far (not this turn). */
+  z.object({ type: z.literal('context_usage'), ...msgRef, ...ContextUsage.shape }),
+  /** Something the agent wants the user to know that is not part of the answer (compaction, warnings). */
+  z.object({
+    type: z.literal('notice'),
+    ...msgRef,
+    severity: z.string(),
+    title: z.string(),
+    description: z.string().optional(),
+  }),
+  /** The agent named (or un-named: null) its own session; BooCode's chat name is unchanged. */
+  z.object({ type: z.literal('agent_title'), ...chatRef, agent: z.string(), title: z.string().nullable() }),
   z.object({ type: z.literal('agent_snapshot'), in_flight: z.array(InFlightTurn) }),
   /**
    * `snapshot` and `agent_snapshot` open a connection and are outside the sequence: they carry

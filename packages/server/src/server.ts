@@ -106,6 +106,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       ...opts.agents,
       native: { ...config.native, ...opts.native },
       custom: config.agents,
+      opencode: config.opencode,
+      paseo: config.paseo,
       version: VERSION,
       log: log.child({ component: 'agents' }),
     });

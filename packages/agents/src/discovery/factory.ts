@@ -21,16 +21,18 @@ export interface BackendFactoryOptions {
 export function backendFor(agent: AgentInfo, opts: BackendFactoryOptions = {}): AgentBackend {
   const [command, ...args] = agent.command;
   if (!command) throw new Error(`agent ${agent.name} has no command`);
+  // A custom agent's `env` applies to whatever runs it, whichever its kind.
+  const customEnv = opts.custom?.[agent.name]?.env;
   switch (agent.kind) {
     case 'opencode_server':
-      return new OpenCodeBackend({ ...opts.opencode, binary: command, logger: opts.logger });
+      return new OpenCodeBackend({ ...opts.opencode, env: { ...opts.opencode?.env, ...customEnv }, binary: command, logger: opts.logger });
     case 'paseo':
-      return new PaseoBackend({ ...opts.paseo, bin: command, logger: opts.logger });
+      return new PaseoBackend({ ...opts.paseo, env: { ...opts.paseo?.env, ...customEnv }, bin: command, logger: opts.logger });
     case 'acp':
       return new AcpBackend({
         ...opts.acp,
         name: agent.name,
-        command: { command, args, env: opts.custom?.[agent.name]?.env },
+        command: { command, args, env: customEnv },
         logger: opts.logger,
       });
     case 'native':

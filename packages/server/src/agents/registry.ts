@@ -7,12 +7,16 @@ import {
   type NativeAgentConfigInput,
 } from '@boocode/agents';
 import type { AgentBackend, AgentInfo, CustomAgentsConfig } from '@boocode/contracts';
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { NativeProviderConfig } from '../config/home.js';
+import type { NativeProviderConfig, OpenCodeSettings, PaseoSettings } from '../config/home.js';
 
 export interface AgentRegistryOptions {
   native: NativeProviderConfig;
   custom: CustomAgentsConfig;
+  /** config.json's `opencode` and `paseo` sections (env vars still win; `factory` wins over both). */
+  opencode?: OpenCodeSettings;
+  paseo?: PaseoSettings;
   /** Backends supplied by the embedding program (tests, benchmarks) under an agent name. */
   overrides?: Record<string, AgentBackend>;
   factory?: Omit<BackendFactoryOptions, 'logger' | 'custom'>;
@@ -35,6 +39,46 @@ export function nativeDefaults(cfg: NativeProviderConfig, env: NodeJS.ProcessEnv
   return out;
 }
 
+const OpenCodeConfigEnv = z.record(z.string(), z.unknown());
+
+/**
+ * Settings of the external backends from config.json, with env vars over them:
+ * BOOCODE_OPENCODE_CONFIG (opencode.json content as JSON, replaces `opencode.config`),
+ * BOOCODE_OPENCODE_DEFAULT_PROVIDER, BOOCODE_OPENCODE_OFFLINE=1, BOOCODE_PASEO_PROVIDER, BOOCODE_PASEO_HOST.
+ */
+export function externalDefaults(
+  cfg: { opencode?: OpenCodeSettings; paseo?: PaseoSettings },
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<BackendFactoryOptions, 'opencode' | 'paseo'> {
+  const oc = cfg.opencode ?? {};
+  let config = oc.config;
+  if (env.BOOCODE_OPENCODE_CONFIG) {
+    let json: unknown;
+    try {
+      json = JSON.parse(env.BOOCODE_OPENCODE_CONFIG);
+    } catch (err) {
+      throw new Error(`BOOCODE_OPENCODE_CONFIG is not valid JSON: ${(err as Error).message}`);
+    }
+    const parsed = OpenCodeConfigEnv.safeParse(json);
+    if (!parsed.success) throw new Error('BOOCODE_OPENCODE_CONFIG must be a JSON object (opencode.json content)');
+    config = parsed.data;
+  }
+  const defaultProvider = env.BOOCODE_OPENCODE_DEFAULT_PROVIDER ?? oc.defaultProvider;
+  const offline = env.BOOCODE_OPENCODE_OFFLINE ? env.BOOCODE_OPENCODE_OFFLINE === '1' : oc.offline;
+  const provider = env.BOOCODE_PASEO_PROVIDER ?? cfg.paseo?.provider;
+  const host = env.BOOCODE_PASEO_HOST ?? cfg.paseo?.host;
+  return {
+    opencode: {
+      ...(config ? { config } : {}),
+      ...(defaultProvider ? { defaultProvider } : {}),
+      ...(oc.env ? { env: oc.env } : {}),
+      ...(offline !== undefined ? { offline } : {}),
+      ...(oc.inactivityTimeoutMs ? { inactivityTimeoutMs: oc.inactivityTimeoutMs } : {}),
+    },
+    paseo: { ...(provider ? { provider } : {}), ...(host ? { host } : {}) },
+  };
+}
+
 /**
  * Which backend serves an agent name: the native agent, an override, or an external agent found
  * by discovery (one backend instance per agent, shared by all its chats).
@@ -43,9 +87,16 @@ export class AgentRegistry {
   private readonly backends = new Map<string, AgentBackend>();
   private discovered: Promise<AgentInfo[]> | null = null;
   private readonly nativeDefaults: Partial<NativeAgentConfigInput>;
+  private readonly factory: Omit<BackendFactoryOptions, 'logger' | 'custom'>;
 
   constructor(private readonly opts: AgentRegistryOptions) {
     this.nativeDefaults = nativeDefaults(opts.native);
+    const ext = externalDefaults(opts);
+    this.factory = {
+      ...opts.factory,
+      opencode: { ...ext.opencode, ...opts.factory?.opencode },
+      paseo: { ...ext.paseo, ...opts.factory?.paseo },
+    };
     this.backends.set('native', new NativeBackend({ defaults: this.nativeDefaults, logger: opts.log.child({ agent: 'native' }) }));
     for (const [name, b] of Object.entries(opts.overrides ?? {})) this.backends.set(name, b);
   }
@@ -85,7 +136,7 @@ export class AgentRegistry {
     const info = (await this.list()).find((a) => a.name === agent);
     if (!info) throw new Error(`unknown agent "${agent}": see GET /api/agents`);
     if (!info.available) throw new Error(`agent "${agent}" is not usable here: ${info.error ?? 'unavailable'}`);
-    const backend = backendFor(info, { ...this.opts.factory, custom: this.opts.custom, logger: this.opts.log.child({ agent }) });
+    const backend = backendFor(info, { ...this.factory, custom: this.opts.custom, logger: this.opts.log.child({ agent }) });
     this.backends.set(agent, backend);
     return backend;
   }

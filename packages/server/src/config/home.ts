@@ -16,6 +16,30 @@ export const NativeProviderConfig = z.object({
 });
 export type NativeProviderConfig = z.infer<typeof NativeProviderConfig>;
 
+/** The OpenCode backend (agent `opencode`): how BooCode runs `opencode serve`. Env vars override parts of it. */
+export const OpenCodeSettings = z.strictObject({
+  /** opencode.json content, passed as OPENCODE_CONFIG_CONTENT: providers (e.g. your own OpenAI-compatible endpoint), models, permissions. */
+  config: z.record(z.string(), z.unknown()).optional(),
+  /** Provider for model ids given without a `provider/` prefix. */
+  defaultProvider: z.string().min(1).optional(),
+  /** Added to the environment of `opencode serve` (provider API keys, HOME, ...). */
+  env: z.record(z.string(), z.string()).optional(),
+  /** Use the model catalogue bundled in opencode instead of fetching models.dev (no network). */
+  offline: z.boolean().optional(),
+  /** A turn with no event from opencode for this long fails (default 180000). */
+  inactivityTimeoutMs: z.number().int().min(1000).optional(),
+});
+export type OpenCodeSettings = z.infer<typeof OpenCodeSettings>;
+
+/** The Paseo backend (agent `paseo`). */
+export const PaseoSettings = z.strictObject({
+  /** Provider Paseo runs imported agents with (`paseo import --provider`); default `opencode`. */
+  provider: z.string().min(1).optional(),
+  /** Daemon address for every call (`--host`); default: the CLI's own. */
+  host: z.string().min(1).optional(),
+});
+export type PaseoSettings = z.infer<typeof PaseoSettings>;
+
 export const HomeConfig = z.object({
   /** Bearer token for the API and WebSockets. */
   token: z.string().min(32),
@@ -24,6 +48,8 @@ export const HomeConfig = z.object({
   /** User-defined agents: `{"<name>": {command, args, env, kind}}`. */
   agents: CustomAgentsConfig.default({}),
   native: NativeProviderConfig.default({}),
+  opencode: OpenCodeSettings.default({}),
+  paseo: PaseoSettings.default({}),
 });
 export type HomeConfig = z.infer<typeof HomeConfig>;
 
@@ -47,7 +73,7 @@ export async function loadHomeConfig(home: string): Promise<HomeConfig> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   if (raw === null) {
-    const fresh: HomeConfig = { token: secret(), pg_password: secret(), agents: {}, native: {} };
+    const fresh: HomeConfig = { token: secret(), pg_password: secret(), agents: {}, native: {}, opencode: {}, paseo: {} };
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(fresh, null, 2) + '\n', { mode: 0o600 });
     await rename(tmp, file);
