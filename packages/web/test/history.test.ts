@@ -90,3 +90,26 @@ describe('seam between refetched content and held deltas', () => {
     expect(applyFrames(s, kept).logs[CHAT]!.messages[0]!.content).toBe('The answer is 42.');
   });
 });
+
+describe('message metadata', () => {
+  it('restores plan, notices and error of a reloaded message', () => {
+    const m = toUiMessage(
+      message(1, {
+        role: 'assistant',
+        metadata: {
+          plan: [{ content: 'read', status: 'completed' }],
+          notices: [{ severity: 'warning', title: 'Context compacted' }, { bogus: true }],
+          error: 'rate limited',
+        },
+      }),
+    );
+    expect(m.plan).toEqual([{ content: 'read', status: 'completed' }]);
+    expect(m.notices).toEqual([{ severity: 'warning', title: 'Context compacted', description: null }]);
+    expect(m.error).toBe('rate limited');
+  });
+
+  it('ignores metadata of the wrong shape', () => {
+    const m = toUiMessage(message(1, { metadata: { plan: 'nope', notices: 'x', error: 3 } }));
+    expect([m.plan, m.notices, m.error]).toEqual([null, [], null]);
+  });
+});

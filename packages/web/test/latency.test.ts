@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barGeometry, cacheHitPct, formatDuration, formatTokens, latencyTone } from '../src/traces/latency';
+import { barGeometry, cacheHitPct, formatDuration, formatElapsed, formatTokens, latencyTone } from '../src/traces/latency';
 
 describe('latency colour', () => {
   it.each([
@@ -34,6 +34,11 @@ describe('formatting', () => {
     expect(formatDuration(125_000)).toBe('2 m 05 s');
     expect(formatDuration(null)).toBe('—');
     expect(formatDuration(-1)).toBe('—');
+  });
+  it('formats a running clock in whole seconds', () => {
+    expect(formatElapsed(999)).toBe('0 s');
+    expect(formatElapsed(61_500)).toBe('1 m 01 s');
+    expect(formatElapsed(-5)).toBe('0 s');
   });
   it('formats tokens and cache hit rate', () => {
     expect(formatTokens(950)).toBe('950');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Chat, MessagePage, Session, Task } from '@boocode/contracts';
+import { emptyUsage, type Chat, type MessagePage, type Session, type Task } from '@boocode/contracts';
 import { SessionStore, type SessionApi } from '../src/stream/SessionStore';
 import { deferred, FakeSocket, ManualTimers, tick } from './fakeSocket';
 import { CHAT, message, SESSION, TASK, uuid } from './fixtures';
@@ -39,6 +39,15 @@ function setup(pages: Array<MessagePage | Promise<MessagePage>>) {
       calls.push(`task ${id}`);
       throw new Error('not found');
     },
+    listPermissions: async () => ({ items: [] }),
+    answerPermission: async () => {
+      throw new Error('not scripted');
+    },
+    chatUsage: async () => ({ turns: [], total: emptyUsage(), cost: null, cache_hit_ratio: null }),
+    turnTraces: async () => ({ items: [], next_cursor: null }),
+    pendingChange: async () => ({ pending: null }),
+    projectCollisions: async () => ({ collisions: [] }),
+    chatAgentSessions: async () => ({ items: [] }),
   };
   const store = new SessionStore(SESSION, {
     api,

@@ -16,7 +16,7 @@ const assistant = (n: number, over = {}) =>
 
 describe('turnsOf', () => {
   it('makes one row per assistant message with tokens, cache hit and duration', () => {
-    const rows = turnsOf([toUiMessage(message(1)), assistant(2), toUiMessage(message(3)), assistant(4, { turn: 7 })]);
+    const rows = turnsOf([toUiMessage(message(1)), assistant(2, { turn: 1 }), toUiMessage(message(3)), assistant(4, { turn: 7 })]);
     expect(rows.map((r) => [r.turn, r.tokens, r.cacheHitPct, r.durationMs, r.model])).toEqual([
       [1, 120, 60, 500, 'm1'],
       [7, 120, 60, 500, 'm1'],
@@ -24,10 +24,39 @@ describe('turnsOf', () => {
   });
 
   it('has no duration while the turn runs', () => {
-    const [row] = turnsOf([assistant(1, { status: 'streaming', finished_at: null })]);
+    const [row] = turnsOf([assistant(1, { status: 'streaming', finished_at: null, turn: 1 })]);
     expect(row!.durationMs).toBeNull();
     expect(row!.status).toBe('streaming');
   });
+});
+
+it('takes finished turns from the usage summary, with their tool counts, when not loaded', () => {
+  const rows = turnsOf(
+    [assistant(9, { turn: 5 })],
+    [
+      {
+        turn_number: 2,
+        message_id: uuid(3),
+        task_id: null,
+        agent: 'native',
+        model: 'm0',
+        provider: null,
+        usage: { input_total: 10, no_cache: 10, cache_read: 0, cache_write: 0, output: 5, reasoning: 0 },
+        cost: null,
+        steps: 1,
+        tool_calls: 4,
+        latency_ms: 1000,
+        ttft_ms: null,
+        cache_hit_ratio: 0,
+        started_at: new Date(0).toISOString(),
+        finished_at: new Date(1000).toISOString(),
+      },
+    ],
+  );
+  expect(rows.map((r) => [r.turn, r.messageId, r.toolCount, r.tokens, r.cacheHitPct, r.durationMs])).toEqual([
+    [2, uuid(3), 4, 15, 0, 1000],
+    [5, uuid(9), 0, 120, 60, 500],
+  ]);
 });
 
 describe('turnInView', () => {

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,13 +27,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+export interface BoocodeOptions {
+  env?: Record<string, string>;
+  /** Custom agents for BOOCODE_HOME/config.json: `{name: {command, args, env, kind}}`. */
+  agents?: Record<string, { command: string; args: string[]; env?: Record<string, string>; kind?: 'acp' }>;
+}
+
 /**
  * A real `boocode serve` child process on a temporary BOOCODE_HOME and a throwaway database,
  * serving the built web UI.
  */
-export async function startBoocode(env: Record<string, string> = {}): Promise<RunningBoocode> {
+export async function startBoocode({ env = {}, agents }: BoocodeOptions = {}): Promise<RunningBoocode> {
   ensureWebBuilt();
   const home = await mkdtemp(path.join(tmpdir(), 'boocode-e2e-'));
+  if (agents) {
+    // The server creates config.json on first start; written here first, it carries the agents.
+    const config = { token: randomBytes(32).toString('base64url'), pg_password: randomBytes(24).toString('base64url'), agents, native: {} };
+    await writeFile(path.join(home, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+  }
   const databaseUrl = await createTestDatabase();
   const args = ['--port', String(await freePort()), '--home', home];
   const childEnv = { DATABASE_URL: databaseUrl, ...env };

@@ -1,13 +1,24 @@
 import {
   AgentsResponse,
+  ApplyResult,
   Chat,
+  ChatAgentSessionsResponse,
+  MergeResult,
+  RejectResult,
   MessagePage,
+  PendingChange,
+  Permission,
   PostMessageResponse,
   Project,
+  ProjectCollisions,
   Session,
   Task,
+  TracePage,
+  UsageSummary,
+  type PermissionDecision,
   type CreateProjectBody,
   type CreateSessionBody,
+  type MergeBody,
   type PostMessageBody,
   type UpdateSessionBody,
 } from '@boocode/contracts';
@@ -42,6 +53,15 @@ const CancelledTasks: Schema<{ cancelled: string[] }> = {
     return Array.isArray(c) && c.every((x) => typeof x === 'string')
       ? { success: true, data: { cancelled: c } }
       : { success: false, error: { message: 'expected {cancelled: string[]}' } };
+  },
+};
+
+const PendingChangeResponse: Schema<{ pending: PendingChange | null }> = {
+  safeParse(value) {
+    const p = (value as { pending?: unknown } | null)?.pending;
+    if (p === null) return { success: true, data: { pending: null } };
+    const r = PendingChange.safeParse(p);
+    return r.success ? { success: true, data: { pending: r.data } } : { success: false, error: { message: `pending: ${r.error.message}` } };
   },
 };
 
@@ -81,6 +101,30 @@ export const api = {
   },
   agents: {
     list: () => request(AgentsResponse, 'GET', '/api/agents'),
+    /** What each agent last reported about its session behind a chat (title, settings, context). */
+    ofChat: (chatId: string) => request(ChatAgentSessionsResponse, 'GET', `/api/chats/${enc(chatId)}/agent-sessions`),
+  },
+  traces: {
+    /** One turn's tool calls (ordered by start), paged forward. */
+    ofTurn: (chatId: string, turn: number, cursor?: string) => {
+      const q = new URLSearchParams({ turn: String(turn), limit: '200' });
+      if (cursor) q.set('cursor', cursor);
+      return request(TracePage, 'GET', `/api/chats/${enc(chatId)}/traces?${q}`);
+    },
+    usage: (chatId: string) => request(UsageSummary, 'GET', `/api/chats/${enc(chatId)}/usage`),
+  },
+  permissions: {
+    list: (sessionId: string) => request(listOf(Permission), 'GET', `/api/sessions/${enc(sessionId)}/permissions`),
+    answer: (id: string, decision: PermissionDecision) => request(Permission, 'POST', `/api/permissions/${enc(id)}`, { decision }),
+  },
+  review: {
+    pending: (sessionId: string) => request(PendingChangeResponse, 'GET', `/api/sessions/${enc(sessionId)}/changes`),
+    collisions: (projectId: string) => request(ProjectCollisions, 'GET', `/api/projects/${enc(projectId)}/collisions`),
+    apply: (sessionId: string, changeId: string) =>
+      request(ApplyResult, 'POST', `/api/sessions/${enc(sessionId)}/changes/apply`, { change_id: changeId }),
+    reject: (sessionId: string, changeId: string) =>
+      request(RejectResult, 'POST', `/api/sessions/${enc(sessionId)}/changes/reject`, { change_id: changeId }),
+    merge: (sessionId: string, body: MergeBody) => request(MergeResult, 'POST', `/api/sessions/${enc(sessionId)}/merge`, body),
   },
   tasks: {
     get: (id: string) => request(Task, 'GET', `/api/tasks/${enc(id)}`),

@@ -4,7 +4,7 @@ import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
 import { useAgents } from './useAgents';
 
-/** BooCode's own agent is built in; discovery lists the external ones. */
+/** BooCode's own agent, offered even by a server that does not list agents. */
 const BUILT_IN = 'native';
 
 interface Choice {
@@ -15,11 +15,8 @@ interface Choice {
 }
 
 function choicesOf(agents: AgentInfo[] | null, current: string): Choice[] {
-  const list: Choice[] = [{ name: BUILT_IN, label: 'BooCode (native)', available: true, models: [] }];
-  for (const a of agents ?? []) {
-    if (a.name === BUILT_IN) continue;
-    list.push({ name: a.name, label: a.label, available: a.available, models: a.models.map((m) => m.id) });
-  }
+  const list: Choice[] = (agents ?? []).map((a) => ({ name: a.name, label: a.label, available: a.available, models: a.models.map((m) => m.id) }));
+  if (!list.some((c) => c.name === BUILT_IN)) list.unshift({ name: BUILT_IN, label: 'BooCode native agent', available: true, models: [] });
   if (!list.some((c) => c.name === current)) list.push({ name: current, label: current, available: true, models: [] });
   return list;
 }
@@ -55,7 +52,7 @@ export function AgentPicker({ session }: { session: Session }) {
     <div className="agent-picker">
       <select value={session.agent} onChange={(e) => void save({ agent: e.target.value, model: null })} aria-label="Agent">
         {choices.map((c) => (
-          <option key={c.name} value={c.name} disabled={!c.available}>
+          <option key={c.name} value={c.name} disabled={!c.available && c.name !== session.agent}>
             {c.label}
             {c.available ? '' : ' (unavailable)'}
           </option>

@@ -1,15 +1,18 @@
 import { useCallback, useEffect, useMemo, useRef, type RefObject } from 'react';
-import type { PostMessageResponse, Session } from '@boocode/contracts';
+import type { PermissionOption, PostMessageResponse, Session } from '@boocode/contracts';
 import { api } from '../api/endpoints';
 import { usePinnedMessage } from '../shell/usePinnedMessage';
+import { decisionFor } from '../stream/fromApi';
 import { upsertMessage } from '../stream/history';
 import type { SessionStore, SessionView } from '../stream/SessionStore';
 import type { PermissionView, UiMessage } from '../stream/sessionState';
 import { Composer } from './Composer';
 import { MessageList, type MessageListHandle } from './MessageList';
+import { PendingPermissions } from './PendingPermissions';
 import { PinnedBanner } from './PinnedBanner';
 import { QueueStrip } from './QueueStrip';
 import { TurnStatus } from './TurnStatus';
+import { useMessagesWithTraces } from './useMessagesWithTraces';
 
 const EMPTY: UiMessage[] = [];
 /** How many older pages a `#pin=` link may walk back to find its message. */
@@ -23,7 +26,6 @@ export function ChatPane({
   chatId,
   listRef,
   onFirstVisible,
-  onAnswerPermission,
 }: {
   store: SessionStore;
   view: SessionView;
@@ -31,19 +33,32 @@ export function ChatPane({
   chatId: string;
   listRef: RefObject<MessageListHandle | null>;
   onFirstVisible: (index: number) => void;
-  onAnswerPermission: (permissionId: string, optionId: string) => Promise<void>;
 }) {
   useEffect(() => store.watchChat(chatId), [store, chatId]);
   const { state } = view;
   const log = state.logs[chatId];
-  const messages = log?.messages ?? EMPTY;
+  const inFlightIds = useMemo(() => new Set(state.inFlight.map((t) => t.message_id)), [state.inFlight]);
+  const { messages, needTraces } = useMessagesWithTraces(chatId, log?.messages ?? EMPTY, state.traces, state.usage[chatId], inFlightIds);
   const tasks = state.tasks;
 
-  const permissionsByMessage = useMemo(() => {
-    const m = new Map<string, PermissionView[]>();
-    for (const p of state.permissions) if (p.chatId === chatId) m.set(p.messageId, [...(m.get(p.messageId) ?? []), p]);
-    return m;
-  }, [state.permissions, chatId]);
+  // Requests show in their message when it is loaded, else above the input box.
+  const { permissionsByMessage, unplaced } = useMemo(() => {
+    const loaded = new Set(messages.map((m) => m.id));
+    const byMessage = new Map<string, PermissionView[]>();
+    const rest: PermissionView[] = [];
+    for (const p of state.permissions) {
+      if (p.chatId !== chatId) continue;
+      if (p.messageId && loaded.has(p.messageId)) byMessage.set(p.messageId, [...(byMessage.get(p.messageId) ?? []), p]);
+      else if (!p.resolved) rest.push(p);
+    }
+    return { permissionsByMessage: byMessage, unplaced: rest };
+  }, [state.permissions, chatId, messages]);
+
+  const answerPermission = useCallback(
+    (permissionId: string, option: PermissionOption) => store.answerPermission(permissionId, decisionFor(option.kind)),
+    [store],
+  );
+  const needTurnTraces = useCallback((turn: number) => store.ensureTurnTraces(chatId, turn), [store, chatId]);
 
   const inFlight = state.inFlight.find((t) => t.chat_id === chatId);
   const runningTask = Object.entries(tasks).find(([, t]) => t.chatId === chatId && t.status === 'running')?.[0];
@@ -126,15 +141,25 @@ export function ChatPane({
         pinnedId={pin}
         onPin={setPin}
         onCancelTask={onCancelTask}
-        onAnswerPermission={onAnswerPermission}
+        needTraces={needTraces}
+        onNeedTraces={needTurnTraces}
+        onAnswerPermission={answerPermission}
         onFirstVisible={onFirstVisible}
       />
+      <PendingPermissions permissions={unplaced} onAnswer={answerPermission} />
       <TurnStatus turn={inFlight} starting={runningTask !== undefined} />
       <QueueStrip queued={queued} onCancel={onCancelTask} />
       {session.status === 'archived' ? (
         <p className="chat-pane__archived">This session is archived: its history stays readable, new messages are not accepted.</p>
       ) : (
-        <Composer session={session} chatId={chatId} running={running} onPosted={onPosted} onStop={stop} />
+        <Composer
+          session={session}
+          chatId={chatId}
+          running={running}
+          agentView={state.chatAgents[chatId]}
+          onPosted={onPosted}
+          onStop={stop}
+        />
       )}
     </div>
   );

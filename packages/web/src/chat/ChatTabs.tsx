@@ -13,6 +13,7 @@ export function ChatTabs({
   chats,
   currentId,
   runningChatIds,
+  agentTitles,
   onSelect,
   onCreated,
 }: {
@@ -20,6 +21,8 @@ export function ChatTabs({
   chats: Chat[];
   currentId: string | null;
   runningChatIds: ReadonlySet<string>;
+  /** The agent's own name for its session, shown as a tooltip. */
+  agentTitles: Record<string, string | null>;
   onSelect: (id: string) => void;
   onCreated: (c: Chat) => void;
 }) {
@@ -93,6 +96,7 @@ export function ChatTabs({
               aria-controls="chat-panel"
               tabIndex={c.id === currentId ? 0 : -1}
               className="chat-tabs__tab"
+              title={agentTitles[c.id] ?? undefined}
               onClick={() => onSelect(c.id)}
               onDoubleClick={() => setRenaming(c.id)}
               onKeyDown={(e) => move(e, i)}

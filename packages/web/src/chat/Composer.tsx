@@ -1,9 +1,11 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { PostMessageResponse, Session } from '@boocode/contracts';
+import type { ChatAgentView } from '../stream/sessionState';
 import { api } from '../api/endpoints';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { Icon } from '../ui/Icon';
 import { AgentPicker } from './AgentPicker';
+import { AgentStatus } from './AgentStatus';
 
 /**
  * The input box. While a turn runs a new message is still accepted: the server queues it
@@ -13,12 +15,14 @@ export function Composer({
   session,
   chatId,
   running,
+  agentView,
   onPosted,
   onStop,
 }: {
   session: Session;
   chatId: string;
   running: boolean;
+  agentView: ChatAgentView | undefined;
   onPosted: (r: PostMessageResponse) => void;
   onStop: () => Promise<void>;
 }) {
@@ -78,6 +82,7 @@ export function Composer({
       />
       <div className="composer__bar">
         <AgentPicker session={session} />
+        <AgentStatus view={agentView} />
         <div className="composer__actions">
           {running ? (
             <button type="button" className="button button--danger" onClick={() => void stop()} disabled={stopping}>

@@ -1,5 +1,6 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import type { PermissionOption } from '@boocode/contracts';
 import type { PermissionView, TaskView, UiMessage } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -25,7 +26,10 @@ export interface MessageListProps {
   pinnedId: string | null;
   onPin: (id: string) => void;
   onCancelTask: (taskId: string) => void;
-  onAnswerPermission: (permissionId: string, optionId: string) => Promise<void>;
+  /** Messages whose turn's tool calls are still to be fetched. */
+  needTraces: ReadonlySet<string>;
+  onNeedTraces: (turn: number) => void;
+  onAnswerPermission: (permissionId: string, option: PermissionOption) => Promise<void>;
   /** Index of the first message in view, for the timeline's "current turn". */
   onFirstVisible: (index: number) => void;
 }
@@ -191,6 +195,8 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
                   pinned={props.pinnedId === m.id}
                   onPin={props.onPin}
                   onCancelTask={props.onCancelTask}
+                  needsTraces={props.needTraces.has(m.id)}
+                  onNeedTraces={props.onNeedTraces}
                   onAnswerPermission={props.onAnswerPermission}
                 />
               </div>

@@ -1,10 +1,12 @@
-import { memo } from 'react';
+import { memo, useEffect } from 'react';
+import type { PermissionOption } from '@boocode/contracts';
 import type { TaskView, PermissionView, UiMessage } from '../stream/sessionState';
 import { Markdown } from '../markdown/Markdown';
 import { PermissionCard } from '../permissions/PermissionCard';
 import { cacheHitPct, formatDuration, formatTokens } from '../traces/latency';
 import { formatTime } from '../ui/format';
 import { IconButton } from '../ui/IconButton';
+import { NoticeList } from './NoticeList';
 import { PlanList } from './PlanList';
 import { ReasoningBlock } from './ReasoningBlock';
 import { ToolCallCard } from './ToolCallCard';
@@ -19,7 +21,10 @@ export interface MessageRowProps {
   pinned: boolean;
   onPin: (id: string) => void;
   onCancelTask: (taskId: string) => void;
-  onAnswerPermission: (permissionId: string, optionId: string) => Promise<void>;
+  /** True when this turn's tool calls must be fetched (a reload, or calls before we connected). */
+  needsTraces: boolean;
+  onNeedTraces: (turn: number) => void;
+  onAnswerPermission: (permissionId: string, option: PermissionOption) => Promise<void>;
 }
 
 /** One message: header, reasoning, plan, tool calls, permissions, text, and a stats footer. */
@@ -30,8 +35,14 @@ export const MessageRow = memo(function MessageRow({
   pinned,
   onPin,
   onCancelTask,
+  needsTraces,
+  onNeedTraces,
   onAnswerPermission,
 }: MessageRowProps) {
+  // Rows mount only near the viewport, so calls are fetched for turns someone looks at.
+  useEffect(() => {
+    if (needsTraces && m.turn !== null) onNeedTraces(m.turn);
+  }, [needsTraces, m.turn, onNeedTraces]);
   const streaming = m.status === 'streaming';
   const queued = m.role === 'user' && task?.status === 'pending';
   const duration = m.finished_at ? Date.parse(m.finished_at) - Date.parse(m.started_at) : null;
@@ -58,6 +69,7 @@ export const MessageRow = memo(function MessageRow({
       </header>
       {m.reasoning ? <ReasoningBlock text={m.reasoning} streaming={streaming && m.content === ''} /> : null}
       {m.plan && m.plan.length > 0 ? <PlanList entries={m.plan} /> : null}
+      {m.notices.length > 0 ? <NoticeList notices={m.notices} /> : null}
       {m.tools.length > 0 ? (
         <div className="message__tools">
           {m.tools.map((t) => (
@@ -90,7 +102,11 @@ export const MessageRow = memo(function MessageRow({
                   {hit !== null ? ` · ${hit}% cached` : ''}
                 </span>
               ) : null}
-              {m.tools.length > 0 ? <span>{m.tools.length} tool calls</span> : null}
+              {m.tools.length > 0 ? (
+                <span>
+                  {m.tools.length} tool call{m.tools.length === 1 ? '' : 's'}
+                </span>
+              ) : null}
             </>
           )}
         </footer>

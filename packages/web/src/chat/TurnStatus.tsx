@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { InFlightTurn } from '@boocode/contracts';
-import { formatDuration } from '../traces/latency';
+import { formatElapsed } from '../traces/latency';
 
 /**
  * "Working · 12 s" while a turn runs in this chat; "Starting…" while its task runs but no
@@ -21,7 +21,7 @@ export function TurnStatus({ turn, starting }: { turn: InFlightTurn | undefined;
           <span>
             {turn.awaiting_permission ? 'Waiting for your permission' : `${turn.agent || 'Agent'} is working`}
           </span>
-          <span className="turn-status__time">{formatDuration(Math.max(0, now - Date.parse(turn.started_at)))}</span>
+          <span className="turn-status__time">{formatElapsed(now - Date.parse(turn.started_at))}</span>
         </>
       ) : starting ? (
         <>

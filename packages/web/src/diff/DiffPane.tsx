@@ -47,7 +47,8 @@ export function DiffPane({
   change: PendingChange;
   collisions: Collision[];
   defaultBranch: string;
-  actions: ReviewActions;
+  /** null: this server cannot apply, reject or merge (the change can still be read). */
+  actions: ReviewActions | null;
 }) {
   const parsed = useMemo(() => new Map(parseUnifiedDiff(change.patch).map((f) => [f.path, f])), [change.patch]);
   const [selected, setSelected] = useState<string | null>(change.files[0]?.path ?? null);
@@ -56,7 +57,7 @@ export function DiffPane({
   const [merging, setMerging] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const open = change.status === 'pending';
+  const open = change.status === 'pending' && actions !== null;
 
   const run = async (kind: 'apply' | 'reject' | 'merge', fn: () => Promise<Outcome>) => {
     setBusy(kind);
@@ -90,7 +91,7 @@ export function DiffPane({
             disabled={busy !== null}
             onClick={() =>
               void run('apply', async () => {
-                const r = await actions.apply(change.id);
+                const r = await actions!.apply(change.id);
                 return { kind: 'ok', text: `Applied ${r.files.length} file${r.files.length === 1 ? '' : 's'} to the project.` };
               })
             }
@@ -109,7 +110,7 @@ export function DiffPane({
                 disabled={busy !== null}
                 onClick={() =>
                   void run('reject', async () => {
-                    await actions.reject(change.id);
+                    await actions!.reject(change.id);
                     setConfirmReject(false);
                     return { kind: 'ok', text: 'Rejected: the worktree is back at its base commit.' };
                   })
@@ -135,7 +136,7 @@ export function DiffPane({
           onCancel={() => setMerging(false)}
           onSubmit={(body) =>
             void run('merge', async () => {
-              const r = describeMerge(await actions.merge(body));
+              const r = describeMerge(await actions!.merge(body));
               if (r.kind === 'ok') setMerging(false);
               return r;
             })

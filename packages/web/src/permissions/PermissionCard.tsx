@@ -1,8 +1,16 @@
 import { useState } from 'react';
-import type { PermissionOptionKind } from '@boocode/contracts';
+import type { PermissionOption, PermissionOptionKind } from '@boocode/contracts';
 import type { PermissionView } from '../stream/sessionState';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { Icon } from '../ui/Icon';
+
+/** Server decisions (`permission_resolved.outcome`) in words. */
+const OUTCOME: Record<string, string> = {
+  allow_once: 'Allowed once',
+  allow_always: 'Allowed always',
+  reject: 'Rejected',
+  cancelled: 'Cancelled',
+};
 
 const DECIDED_BY: Record<NonNullable<PermissionView['resolved']>['decidedBy'], string> = {
   user: 'answered',
@@ -21,24 +29,23 @@ export function PermissionCard({
   onAnswer,
 }: {
   permission: PermissionView;
-  onAnswer: (permissionId: string, optionId: string) => Promise<void>;
+  onAnswer: (permissionId: string, option: PermissionOption) => Promise<void>;
 }) {
   const [sending, setSending] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const { resolved } = permission;
 
-  const answer = async (optionId: string) => {
-    setSending(optionId);
+  const answer = async (option: PermissionOption) => {
+    setSending(option.id);
     setError(null);
     try {
-      await onAnswer(permission.permissionId, optionId);
+      await onAnswer(permission.permissionId, option);
     } catch (err) {
       setError(err);
       setSending(null);
     }
   };
 
-  const chosen = resolved ? permission.options.find((o) => o.id === resolved.outcome) : undefined;
   return (
     <section
       className={`permission${resolved ? ' permission--resolved' : ''}`}
@@ -52,7 +59,7 @@ export function PermissionCard({
       </div>
       {resolved ? (
         <p className="permission__outcome">
-          {chosen?.name ?? resolved.outcome} — {DECIDED_BY[resolved.decidedBy]}
+          {OUTCOME[resolved.outcome] ?? resolved.outcome} — {DECIDED_BY[resolved.decidedBy]}
         </p>
       ) : (
         <div className="permission__options">
@@ -62,7 +69,7 @@ export function PermissionCard({
               type="button"
               className={`button ${tone(o.kind)}`}
               disabled={sending !== null}
-              onClick={() => void answer(o.id)}
+              onClick={() => void answer(o)}
             >
               {sending === o.id ? 'Sending…' : o.name}
             </button>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Chat } from '@boocode/contracts';
+import type { Chat, TurnUsage } from '@boocode/contracts';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { MessageListHandle } from '../chat/MessageList';
@@ -8,6 +8,8 @@ import { ChatTabs } from '../chat/ChatTabs';
 import { useSessionStore } from '../stream/useSessionStore';
 import { SessionTimeline } from '../timeline/SessionTimeline';
 import { turnInView } from '../timeline/turns';
+import { ChangesPanel } from '../diff/ChangesPanel';
+import type { ReviewActions } from '../diff/DiffPane';
 import { TraceViewer } from '../traces/TraceViewer';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -17,9 +19,7 @@ import { SetupOutput } from './SetupOutput';
 import { SidePanel } from './SidePanel';
 import { usePanel } from './usePanel';
 
-const answerPermission = async (): Promise<void> => {
-  throw new ApiError(0, 'not_available', 'this server does not accept permission answers yet');
-};
+const NO_USAGE: TurnUsage[] = [];
 
 /** An open session: header, chat tabs, the current chat, and the timeline or trace panel. */
 export function SessionView({
@@ -47,9 +47,44 @@ export function SessionView({
     if (current && current.id !== chatId) onSelectChat(current.id, { replace: true });
   }, [current, chatId, onSelectChat]);
 
+  const agentTitles = useMemo(
+    () => Object.fromEntries(Object.entries(state?.chatAgents ?? {}).map(([id, a]) => [id, a.title])),
+    [state?.chatAgents],
+  );
   const runningChatIds = useMemo(() => new Set(state?.inFlight.map((t) => t.chat_id) ?? []), [state?.inFlight]);
   const currentTurn = useMemo(() => turnInView(messages, firstVisible), [messages, firstVisible]);
-  const scrollTo = useCallback((id: string) => listRef.current?.scrollToMessage(id), []);
+  const liveStore = live?.store;
+  const currentChatId = current?.id;
+  // A turn whose message is not loaded yet: page back until it is, then scroll to it.
+  const scrollTo = useCallback(
+    async (id: string) => {
+      for (let page = 0; page < 50; page++) {
+        if (listRef.current?.scrollToMessage(id)) return;
+        if (!liveStore || !currentChatId || !(await liveStore.loadOlder(currentChatId))) break;
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      listRef.current?.scrollToMessage(id);
+    },
+    [liveStore, currentChatId],
+  );
+  const openTurn = useCallback(
+    (turn: number) => currentChatId && liveStore?.ensureTurnTraces(currentChatId, turn),
+    [liveStore, currentChatId],
+  );
+  const moreTurn = useCallback(
+    (turn: number) => currentChatId && liveStore?.loadMoreTurnTraces(currentChatId, turn),
+    [liveStore, currentChatId],
+  );
+  const loadChange = useCallback(() => void liveStore?.loadChange(), [liveStore]);
+  // After an action the change's new state arrives as `diff_updated`; reload at once anyway.
+  const reviewActions = useMemo<ReviewActions>(
+    () => ({
+      apply: (changeId) => api.review.apply(sessionId, changeId).finally(loadChange),
+      reject: (changeId) => api.review.reject(sessionId, changeId).finally(loadChange),
+      merge: (body) => api.review.merge(sessionId, body).finally(loadChange),
+    }),
+    [sessionId, loadChange],
+  );
 
   if (!live) return <Spinner label="Opening session" />;
   const { store, view } = live;
@@ -92,6 +127,7 @@ export function SessionView({
             chats={chats}
             currentId={current?.id ?? null}
             runningChatIds={runningChatIds}
+            agentTitles={agentTitles}
             onSelect={onSelectChat}
             onCreated={(c) => {
               store.update((s) => (s.chats.some((x) => x.id === c.id) ? s : { ...s, chats: [...s.chats, c] }));
@@ -107,7 +143,6 @@ export function SessionView({
               chatId={current.id}
               listRef={listRef}
               onFirstVisible={setFirstVisible}
-              onAnswerPermission={answerPermission}
             />
           ) : (
             <EmptyState title="This session has no chats" />
@@ -116,9 +151,32 @@ export function SessionView({
         {panel ? (
           <SidePanel kind={panel} onClose={() => setPanel(null)}>
             {panel === 'timeline' ? (
-              <SessionTimeline messages={messages} currentMessageId={currentTurn} onSelect={scrollTo} />
+              <SessionTimeline
+                messages={messages}
+                usage={current ? view.state.usage[current.id] ?? NO_USAGE : NO_USAGE}
+                currentMessageId={currentTurn}
+                onSelect={(id) => void scrollTo(id)}
+              />
+            ) : panel === 'traces' ? (
+              current ? (
+                <TraceViewer
+                  chatId={current.id}
+                  messages={messages}
+                  usage={view.state.usage[current.id] ?? NO_USAGE}
+                  traces={view.state.traces}
+                  onOpenTurn={openTurn}
+                  onLoadMore={moreTurn}
+                />
+              ) : null
             ) : (
-              <TraceViewer messages={messages} />
+              <ChangesPanel
+                change={view.state.change}
+                summary={view.state.diff}
+                collisions={view.state.collisions}
+                defaultBranch={session.base_branch ?? 'main'}
+                actions={reviewActions}
+                onLoad={loadChange}
+              />
             )}
           </SidePanel>
         ) : null}

@@ -1,10 +1,24 @@
-import { SessionFrame, type Chat, type MessagePage, type Session, type Task } from '@boocode/contracts';
+import {
+  SessionFrame,
+  type Chat,
+  type ChatAgentSessionsResponse,
+  type MessagePage,
+  type PendingChange,
+  type Permission,
+  type PermissionDecision,
+  type ProjectCollisions,
+  type Session,
+  type Task,
+  type TracePage,
+  type UsageSummary,
+} from '@boocode/contracts';
 import { errorText } from '../api/client';
 import { applyFrames } from './applyFrames';
 import { backoffDelay } from './backoff';
 import { FrameSocket, wsUrl, type SocketStatus, type Timers, type WebSocketLike } from './FrameSocket';
+import { collisionsOf, permissionFromApi, toolCallFromTrace } from './fromApi';
 import { dropSeamOverlap, mergeLatestPage, prependOlderPage } from './history';
-import { emptySessionState, type SessionState } from './sessionState';
+import { emptySessionState, traceKey, type SessionState, type TurnTraces } from './sessionState';
 
 /** The REST calls the store needs (the real `api` in the app, fakes in tests). */
 export interface SessionApi {
@@ -12,6 +26,13 @@ export interface SessionApi {
   listChats(sessionId: string): Promise<{ items: Chat[] }>;
   messagesPage(chatId: string, opts: { before?: string; limit?: number }): Promise<MessagePage>;
   getTask(id: string): Promise<Task>;
+  listPermissions(sessionId: string): Promise<{ items: Permission[] }>;
+  answerPermission(id: string, decision: PermissionDecision): Promise<Permission>;
+  chatUsage(chatId: string): Promise<UsageSummary>;
+  turnTraces(chatId: string, turn: number, cursor?: string): Promise<TracePage>;
+  pendingChange(sessionId: string): Promise<{ pending: PendingChange | null }>;
+  projectCollisions(projectId: string): Promise<ProjectCollisions>;
+  chatAgentSessions(chatId: string): Promise<ChatAgentSessionsResponse>;
 }
 
 export interface SessionStoreDeps {
@@ -43,6 +64,21 @@ const OLDER_PAGE = 200;
 /** Frames held during a long refetch are capped; the refetched state covers what is dropped. */
 const MAX_HELD = 50_000;
 
+/**
+ * The chat's agent status after a reload, from what the server stored (the session's current
+ * agent's entry, else the most recently active one). Frames keep it live afterwards.
+ */
+function withAgentSessions(
+  current: SessionState['chatAgents'],
+  chatId: string,
+  res: ChatAgentSessionsResponse | null,
+  agent: string | null,
+): SessionState['chatAgents'] {
+  if (!res || res.items.length === 0) return current;
+  const a = res.items.find((x) => x.agent === agent) ?? [...res.items].sort((x, y) => y.last_active_at.localeCompare(x.last_active_at))[0]!;
+  return { ...current, [chatId]: { agent: a.agent, title: a.title ?? null, options: a.config_options ?? [], context: a.context_usage ?? null } };
+}
+
 function rafFlush(fn: () => void): void {
   let done = false;
   const run = () => {
@@ -73,6 +109,7 @@ export class SessionStore {
   private watched = new Set<string>();
   private loadingChats = new Set<string>();
   private healTimers = new Map<string, unknown>();
+  private changeTimer: unknown = null;
   private timers: Timers;
   private stopped = false;
   private fallbackTimer: unknown = null;
@@ -122,7 +159,7 @@ export class SessionStore {
   stop(): void {
     this.stopped = true;
     this.socket.stop();
-    for (const h of [this.fallbackTimer, this.resyncTimer, ...this.healTimers.values()]) {
+    for (const h of [this.fallbackTimer, this.resyncTimer, this.changeTimer, ...this.healTimers.values()]) {
       if (h !== null) this.timers.clear(h);
     }
     this.listeners.clear();
@@ -198,7 +235,10 @@ export class SessionStore {
     const frames = this.queue;
     this.queue = [];
     this.set({ state: applyFrames(this.view.state, frames) });
-    for (const f of frames) if (f.type === 'message_complete') this.scheduleHeal(f.chat_id);
+    for (const f of frames) {
+      if (f.type === 'message_complete') this.scheduleHeal(f.chat_id);
+      if (f.type === 'diff_updated') this.scheduleChangeReload();
+    }
   }
 
   /** Refetches session, chats and the watched chats' newest pages, then applies held frames. */
@@ -209,17 +249,43 @@ export class SessionStore {
     this.set({ syncing: true });
     const { api } = this.deps;
     try {
-      const [session, chats] = await Promise.all([api.getSession(this.sessionId), api.listChats(this.sessionId)]);
+      // Permissions and usage are optional extras: an older server without them still syncs.
+      const [session, chats, permissions] = await Promise.all([
+        api.getSession(this.sessionId),
+        api.listChats(this.sessionId),
+        api.listPermissions(this.sessionId).catch(() => null),
+      ]);
       const known = new Set(chats.items.map((c) => c.id));
       const ids = [...this.watched].filter((id) => known.has(id));
-      const pages = await Promise.all(ids.map((id) => api.messagesPage(id, { limit: PAGE })));
+      const [pages, usages, agents] = await Promise.all([
+        Promise.all(ids.map((id) => api.messagesPage(id, { limit: PAGE }))),
+        Promise.all(ids.map((id) => api.chatUsage(id).catch(() => null))),
+        Promise.all(ids.map((id) => api.chatAgentSessions(id).catch(() => null))),
+      ]);
       if (gen !== this.generation || this.stopped) return;
       const base = this.view.state;
       const logs: SessionState['logs'] = {};
       // Chats not refetched may have missed frames: reload them when shown again.
       for (const [id, log] of Object.entries(base.logs)) logs[id] = { ...log, loaded: false };
       ids.forEach((id, i) => (logs[id] = mergeLatestPage(base.logs[id], pages[i]!)));
-      const refetched: SessionState = { ...base, session, chats: chats.items, logs };
+      const usage = { ...base.usage };
+      ids.forEach((id, i) => {
+        const u = usages[i];
+        if (u) usage[id] = u.turns;
+      });
+      let chatAgents = base.chatAgents;
+      ids.forEach((id, i) => (chatAgents = withAgentSessions(chatAgents, id, agents[i] ?? null, session.agent)));
+      const refetched: SessionState = {
+        ...base,
+        session,
+        chats: chats.items,
+        logs,
+        usage,
+        chatAgents,
+        permissions: permissions ? permissions.items.map(permissionFromApi) : base.permissions,
+        // Turns that ran while we were away may have new calls: fetch again when shown.
+        traces: {},
+      };
       const held = this.held ?? [];
       this.held = null;
       this.resyncAttempt = 0;
@@ -227,6 +293,7 @@ export class SessionStore {
       for (const id of ids) void this.lookUpQueuedTasks(id);
       // Chats shown while this refetch was under way.
       for (const id of this.watched) if (known.has(id) && !ids.includes(id)) void this.loadChat(id);
+      void this.loadChange();
     } catch (err) {
       if (gen !== this.generation || this.stopped) return;
       this.set({ loadError: errorText(err) });
@@ -240,10 +307,22 @@ export class SessionStore {
   private async loadChat(chatId: string): Promise<void> {
     this.loadingChats.add(chatId);
     try {
-      const page = await this.deps.api.messagesPage(chatId, { limit: PAGE });
+      const [page, usage, agents] = await Promise.all([
+        this.deps.api.messagesPage(chatId, { limit: PAGE }),
+        this.deps.api.chatUsage(chatId).catch(() => null),
+        this.deps.api.chatAgentSessions(chatId).catch(() => null),
+      ]);
       if (this.stopped) return;
       const s = this.view.state;
-      this.set({ state: { ...s, logs: { ...s.logs, [chatId]: mergeLatestPage(s.logs[chatId], page) } }, loadError: null });
+      this.set({
+        state: {
+          ...s,
+          logs: { ...s.logs, [chatId]: mergeLatestPage(s.logs[chatId], page) },
+          usage: usage ? { ...s.usage, [chatId]: usage.turns } : s.usage,
+          chatAgents: withAgentSessions(s.chatAgents, chatId, agents, s.session?.agent ?? null),
+        },
+        loadError: null,
+      });
       void this.lookUpQueuedTasks(chatId);
     } catch (err) {
       this.set({ loadError: errorText(err) });
@@ -264,6 +343,10 @@ export class SessionStore {
         this.healTimers.delete(chatId);
         if (this.held || this.stopped) return;
         void this.loadChat(chatId);
+        // Fetched calls of a turn that just ended may be stale: fetch those again.
+        for (const [key, t] of Object.entries(this.view.state.traces)) {
+          if (key.startsWith(`${chatId}:`) && !t.loading) void this.fetchTurnTraces(chatId, Number(key.slice(chatId.length + 1)), null);
+        }
       }, 300),
     );
   }
@@ -290,6 +373,73 @@ export class SessionStore {
       if (t && !next[t.id]) next[t.id] = { status: t.status, chatId: t.chat_id, error: t.error };
     }
     this.set({ state: { ...this.view.state, tasks: next } });
+  }
+
+  /** The UI shows turn `turn`: fetch its tool calls once (they are not part of the messages). */
+  ensureTurnTraces(chatId: string, turn: number): void {
+    const t = this.view.state.traces[traceKey(chatId, turn)];
+    // Fetched or on its way; a failed fetch is tried again when asked again (Retry).
+    if (t && !t.error) return;
+    if (t?.loading) return;
+    void this.fetchTurnTraces(chatId, turn, null);
+  }
+
+  /** The next page of a turn with more calls than one page holds. */
+  loadMoreTurnTraces(chatId: string, turn: number): void {
+    const t = this.view.state.traces[traceKey(chatId, turn)];
+    if (t?.nextCursor && !t.loading) void this.fetchTurnTraces(chatId, turn, t.nextCursor);
+  }
+
+  private async fetchTurnTraces(chatId: string, turn: number, cursor: string | null): Promise<void> {
+    const key = traceKey(chatId, turn);
+    const patch = (fn: (t: TurnTraces) => TurnTraces) => {
+      const s = this.view.state;
+      const prev = s.traces[key] ?? { items: [], nextCursor: null, loading: false, error: null };
+      this.set({ state: { ...s, traces: { ...s.traces, [key]: fn(prev) } } });
+    };
+    patch((t) => ({ ...t, loading: true, error: null }));
+    try {
+      const page = await this.deps.api.turnTraces(chatId, turn, cursor ?? undefined);
+      if (this.stopped) return;
+      const items = page.items.map(toolCallFromTrace);
+      patch((t) => ({ items: cursor ? [...t.items, ...items] : items, nextCursor: page.next_cursor, loading: false, error: null }));
+    } catch (err) {
+      patch((t) => ({ ...t, loading: false, error: errorText(err) }));
+    }
+  }
+
+  /** Answers a permission request; the `permission_resolved` frame updates every tab. */
+  async answerPermission(permissionId: string, decision: PermissionDecision): Promise<void> {
+    const p = permissionFromApi(await this.deps.api.answerPermission(permissionId, decision));
+    const s = this.view.state;
+    this.set({ state: { ...s, permissions: s.permissions.map((x) => (x.permissionId === p.permissionId ? { ...x, resolved: p.resolved } : x)) } });
+  }
+
+  /** Reloads the pending change and the collision warnings (both change after every turn). */
+  async loadChange(): Promise<void> {
+    const session = this.view.state.session;
+    if (!session) return;
+    const [change, collisions] = await Promise.all([
+      this.deps.api.pendingChange(this.sessionId).catch(() => undefined),
+      this.deps.api.projectCollisions(session.project_id).catch(() => undefined),
+    ]);
+    if (this.stopped) return;
+    const s = this.view.state;
+    this.set({
+      state: {
+        ...s,
+        change: change === undefined ? s.change : change.pending,
+        collisions: collisions ? collisionsOf(collisions.collisions, this.sessionId) : s.collisions,
+      },
+    });
+  }
+
+  private scheduleChangeReload(): void {
+    if (this.changeTimer !== null) return;
+    this.changeTimer = this.timers.set(() => {
+      this.changeTimer = null;
+      void this.loadChange();
+    }, 300);
   }
 
   private set(patch: Partial<SessionView>): void {

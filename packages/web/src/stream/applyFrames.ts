@@ -3,6 +3,7 @@ import {
   emptyLog,
   isTerminalTask,
   SETUP_OUTPUT_LIMIT,
+  type ChatAgentView,
   type ChatLog,
   type SessionState,
   type ToolCallView,
@@ -52,6 +53,12 @@ class Draft {
     }
   }
 
+  remove(chatId: string, messageId: string): void {
+    const log = this.log(chatId);
+    const i = findLastIndex(log.messages, messageId);
+    if (i >= 0) log.messages.splice(i, 1);
+  }
+
   finish(): SessionState {
     return this.next;
   }
@@ -84,7 +91,12 @@ function placeholder(f: { session_id: string; chat_id: string; message_id: strin
     metadata: {},
     cursor: '',
   };
-  return { ...m, tools: [], plan: null, error: null };
+  return { ...m, tools: [], plan: null, notices: [], error: null };
+}
+
+function setChatAgent(s: SessionState, chatId: string, patch: Partial<ChatAgentView>): void {
+  const prev = s.chatAgents[chatId] ?? { agent: null, title: null, options: [], context: null };
+  s.chatAgents = { ...s.chatAgents, [chatId]: { ...prev, ...patch } };
 }
 
 function upsertTool(m: UiMessage, traceId: string, fn: (t: ToolCallView | undefined) => ToolCallView): UiMessage {
@@ -137,6 +149,12 @@ function applyOne(d: Draft, f: SessionFrame): void {
       d.update(f.chat_id, f.message_id, (m) => ({ ...m, reasoning: m.reasoning + f.text }), () => placeholder(f));
       return;
     case 'message_complete':
+      // The runner deletes the message of an attempt it will retry and says so this way.
+      if (f.status === 'cancelled' && f.error === 'retrying') {
+        d.remove(f.chat_id, f.message_id);
+        s.inFlight = s.inFlight.filter((t) => t.message_id !== f.message_id);
+        return;
+      }
       d.update(f.chat_id, f.message_id, (m) => ({
         ...m,
         status: f.status,
@@ -250,6 +268,23 @@ function applyOne(d: Draft, f: SessionFrame): void {
     case 'mode_changed':
       s.modes = { ...s.modes, [f.chat_id]: f.mode_id };
       return;
+    case 'config_options':
+      setChatAgent(s, f.chat_id, { agent: f.agent, options: f.options });
+      return;
+    case 'context_usage':
+      setChatAgent(s, f.chat_id, {
+        context: { used: f.used, size: f.size, ...(f.cost !== undefined ? { cost: f.cost } : {}), ...(f.currency !== undefined ? { currency: f.currency } : {}) },
+      });
+      return;
+    case 'agent_title':
+      setChatAgent(s, f.chat_id, { agent: f.agent, title: f.title });
+      return;
+    case 'notice':
+      d.update(f.chat_id, f.message_id, (m) => ({
+        ...m,
+        notices: [...m.notices, { severity: f.severity, title: f.title, description: f.description ?? null }],
+      }));
+      return;
     case 'agent_snapshot':
       s.inFlight = f.in_flight;
       return;
@@ -269,7 +304,7 @@ function applyOne(d: Draft, f: SessionFrame): void {
       s.setupOutput = (s.setupOutput + f.text).slice(-SETUP_OUTPUT_LIMIT);
       return;
     case 'diff_updated':
-      s.diff = { changeId: f.change_id, files: f.files, additions: f.additions, deletions: f.deletions };
+      s.diff = { changeId: f.change_id, files: f.files, additions: f.additions, deletions: f.deletions, status: f.status ?? 'pending' };
       return;
     case 'collision_warning':
       s.collisions = f.collisions;

@@ -1,13 +1,18 @@
+import { PlanEntry as PlanEntrySchema } from '@boocode/contracts';
 import type {
   AgentCommand,
+  AgentConfigOption,
   Chat,
+  ContextUsage,
   InFlightTurn,
   Message,
+  PendingChange,
   PermissionOption,
   PlanEntry,
   Session,
   SessionFrame,
   TaskStatus,
+  TurnUsage,
 } from '@boocode/contracts';
 
 /** What the chat shows of one tool call; fed by `tool_trace_*` frames. */
@@ -28,7 +33,8 @@ export interface ToolCallView {
 export interface PermissionView {
   permissionId: string;
   chatId: string;
-  messageId: string;
+  /** The turn's message; null when the request came before one existed. */
+  messageId: string | null;
   toolCallId: string | null;
   title: string;
   kind: string | null;
@@ -37,10 +43,25 @@ export interface PermissionView {
   resolved: { outcome: string; decidedBy: 'user' | 'policy' | 'cancelled' } | null;
 }
 
+export interface NoticeView {
+  severity: string;
+  title: string;
+  description: string | null;
+}
+
+/** What the agent behind a chat last reported about its own session. */
+export interface ChatAgentView {
+  agent: string | null;
+  title: string | null;
+  options: AgentConfigOption[];
+  context: ContextUsage | null;
+}
+
 /** A message plus what the stream adds to it. */
 export interface UiMessage extends Message {
   tools: ToolCallView[];
   plan: PlanEntry[] | null;
+  notices: NoticeView[];
   /** Why the turn failed, from `message_complete.error`. */
   error: string | null;
 }
@@ -65,6 +86,16 @@ export interface DiffSummary {
   files: number;
   additions: number;
   deletions: number;
+  status: PendingChange['status'];
+}
+
+/** Tool calls of one turn fetched from `GET /api/chats/:id/traces?turn=N`. */
+export interface TurnTraces {
+  items: ToolCallView[];
+  /** More calls of this turn to fetch; null when all are here. */
+  nextCursor: string | null;
+  loading: boolean;
+  error: string | null;
 }
 
 export type Collision = Extract<SessionFrame, { type: 'collision_warning' }>['collisions'][number];
@@ -78,8 +109,15 @@ export interface SessionState {
   permissions: PermissionView[];
   commands: Record<string, AgentCommand[]>;
   modes: Record<string, string>;
+  chatAgents: Record<string, ChatAgentView>;
   diff: DiffSummary | null;
+  /** The session's pending change (`GET /api/sessions/:id/changes`); undefined until fetched. */
+  change: PendingChange | null | undefined;
   collisions: Collision[];
+  /** Per-turn usage of each loaded chat (`GET /api/chats/:id/usage`). */
+  usage: Record<string, TurnUsage[]>;
+  /** Fetched tool calls, keyed by `traceKey(chatId, turn)`. */
+  traces: Record<string, TurnTraces>;
   /** Tail of the worktree setup output, bounded. */
   setupOutput: string;
   lastError: { code: string; message: string } | null;
@@ -96,21 +134,46 @@ export const emptySessionState = (): SessionState => ({
   permissions: [],
   commands: {},
   modes: {},
+  chatAgents: {},
   diff: null,
+  change: undefined,
   collisions: [],
+  usage: {},
+  traces: {},
   setupOutput: '',
   lastError: null,
 });
 
 export const emptyLog = (): ChatLog => ({ messages: [], olderCursor: null, loaded: false });
 
-export const toUiMessage = (m: Message, previous?: UiMessage): UiMessage => ({
-  ...m,
-  // REST messages carry no tool calls or plan; keep what the stream already told us.
-  tools: previous?.tools ?? [],
-  plan: previous?.plan ?? null,
-  error: previous?.error ?? null,
-});
+const PlanList = PlanEntrySchema.array();
+
+/** What the runner keeps in an assistant message's metadata: its plan, notices and error. */
+export function fromMetadata(meta: Record<string, unknown>): { plan: PlanEntry[] | null; notices: NoticeView[]; error: string | null } {
+  const plan = PlanList.safeParse(meta.plan);
+  const notices = Array.isArray(meta.notices)
+    ? meta.notices.flatMap((n: unknown): NoticeView[] => {
+        const o = n as { severity?: unknown; title?: unknown; description?: unknown } | null;
+        if (typeof o?.title !== 'string') return [];
+        return [{ severity: typeof o.severity === 'string' ? o.severity : 'info', title: o.title, description: typeof o.description === 'string' ? o.description : null }];
+      })
+    : [];
+  return { plan: plan.success ? plan.data : null, notices, error: typeof meta.error === 'string' ? meta.error : null };
+}
+
+export const toUiMessage = (m: Message, previous?: UiMessage): UiMessage => {
+  const meta = fromMetadata(m.metadata);
+  return {
+    ...m,
+    // REST messages carry no tool calls; keep what the stream already told us.
+    tools: previous?.tools ?? [],
+    plan: previous?.plan ?? meta.plan,
+    notices: previous?.notices.length ? previous.notices : meta.notices,
+    error: previous?.error ?? meta.error,
+  };
+};
 
 export const isTerminalTask = (s: TaskStatus): boolean =>
   s === 'completed' || s === 'failed' || s === 'cancelled' || s === 'timed_out';
+
+export const traceKey = (chatId: string, turn: number): string => `${chatId}:${turn}`;

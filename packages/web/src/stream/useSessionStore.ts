@@ -7,6 +7,13 @@ const restApi: SessionApi = {
   listChats: api.chats.list,
   messagesPage: (chatId, opts) => api.messages.page(chatId, opts),
   getTask: api.tasks.get,
+  listPermissions: api.permissions.list,
+  answerPermission: api.permissions.answer,
+  chatUsage: api.traces.usage,
+  turnTraces: api.traces.ofTurn,
+  pendingChange: api.review.pending,
+  projectCollisions: api.review.collisions,
+  chatAgentSessions: api.agents.ofChat,
 };
 
 const noSubscribe = () => () => {};

@@ -11,7 +11,8 @@ export function TimelineTurn({ row, inView, onSelect }: { row: TurnRow; inView: 
       <button
         type="button"
         className="timeline__card"
-        onClick={() => onSelect(row.messageId)}
+        onClick={() => row.messageId && onSelect(row.messageId)}
+        disabled={!row.messageId}
         aria-current={inView ? 'true' : undefined}
         aria-label={`Turn ${row.turn}, ${running ? 'running' : row.status}. Scroll the chat to it`}
       >

@@ -1,10 +1,12 @@
+import type { TurnUsage } from '@boocode/contracts';
 import type { UiMessage } from '../stream/sessionState';
 import { cacheHitPct } from '../traces/latency';
+import { turnEntries } from '../traces/turnEntries';
 
 /** One row of the session timeline: an assistant turn. */
 export interface TurnRow {
-  messageId: string;
-  /** 1-based turn number (the server's, else the position among assistant messages). */
+  /** The turn's message (to scroll to); null if the server did not link one. */
+  messageId: string | null;
   turn: number;
   startedAt: string;
   model: string | null;
@@ -17,25 +19,23 @@ export interface TurnRow {
   status: UiMessage['status'];
 }
 
-export function turnsOf(messages: readonly UiMessage[]): TurnRow[] {
-  const rows: TurnRow[] = [];
-  for (const m of messages) {
-    if (m.role !== 'assistant') continue;
-    const start = Date.parse(m.started_at);
-    const end = m.finished_at ? Date.parse(m.finished_at) : NaN;
-    rows.push({
-      messageId: m.id,
-      turn: m.turn ?? rows.length + 1,
-      startedAt: m.started_at,
-      model: m.model,
-      tokens: m.usage.input_total + m.usage.output,
-      cacheHitPct: cacheHitPct(m.usage),
-      toolCount: m.tools.length,
+/** Timeline rows from the usage summary (every finished turn) and the messages in memory. */
+export function turnsOf(messages: readonly UiMessage[], usage: readonly TurnUsage[] = []): TurnRow[] {
+  return turnEntries(messages, usage).map((e) => {
+    const start = Date.parse(e.startedAt);
+    const end = e.finishedAt ? Date.parse(e.finishedAt) : NaN;
+    return {
+      messageId: e.messageId,
+      turn: e.turn,
+      startedAt: e.startedAt,
+      model: e.model,
+      tokens: e.usage ? e.usage.input_total + e.usage.output : 0,
+      cacheHitPct: e.usage ? cacheHitPct(e.usage) : null,
+      toolCount: e.toolCount,
       durationMs: Number.isNaN(start) || Number.isNaN(end) || end < start ? null : end - start,
-      status: m.status,
-    });
-  }
-  return rows;
+      status: e.status,
+    };
+  });
 }
 
 /**

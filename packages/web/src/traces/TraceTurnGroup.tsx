@@ -1,45 +1,106 @@
-import { useId, useState } from 'react';
-import type { Usage } from '@boocode/contracts';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { mergeToolCalls } from '../stream/fromApi';
+import type { TurnTraces } from '../stream/sessionState';
 import { Icon } from '../ui/Icon';
+import { Spinner } from '../ui/Spinner';
 import { formatTime } from '../ui/format';
-import type { TraceTurn } from './groupByTurn';
+import { toTraceView } from './fromToolCalls';
+import { groupByTurn } from './groupByTurn';
 import { cacheHitPct, formatDuration, formatTokens } from './latency';
 import { TraceRow } from './TraceRow';
+import type { TurnEntry } from './turnEntries';
 
-/** One turn of the trace tree: a header with its totals, and its calls on a shared time axis. */
-export function TraceTurnGroup({ turn, usage }: { turn: TraceTurn; usage: Usage | undefined }) {
-  const [open, setOpen] = useState(true);
+/**
+ * One turn of the trace tree. Its calls are fetched when it is first opened (and again if a
+ * page did not hold them all), so a long session costs one request per turn looked at.
+ */
+export function TraceTurnGroup({
+  entry,
+  fetched,
+  defaultOpen,
+  now,
+  onOpen,
+  onLoadMore,
+}: {
+  entry: TurnEntry;
+  fetched: TurnTraces | undefined;
+  defaultOpen: boolean;
+  now: number;
+  onOpen: () => void;
+  onLoadMore: () => void;
+}) {
+  const [open, setOpen] = useState(defaultOpen);
   const id = useId();
-  const hit = usage ? cacheHitPct(usage) : null;
+  const needsFetch = entry.toolCount > entry.liveTools.length || entry.running;
+  // Fetch on opening only: a failed fetch is retried by the Retry button, not by re-renders.
+  const openRef = useRef(onOpen);
+  openRef.current = onOpen;
+  useEffect(() => {
+    if (open && needsFetch) openRef.current();
+  }, [open, needsFetch]);
+
+  const calls = useMemo(() => mergeToolCalls(entry.liveTools, fetched?.items ?? []), [entry.liveTools, fetched]);
+  const messageId = entry.messageId ?? `turn-${entry.turn}`;
+  const traces = useMemo(() => calls.map((c) => toTraceView(c, messageId, entry.turn)), [calls, messageId, entry.turn]);
+  const geometry = useMemo(
+    () => groupByTurn(traces, new Map([[messageId, { startedAt: entry.startedAt, finishedAt: entry.finishedAt }]]), now)[0],
+    [traces, messageId, entry.startedAt, entry.finishedAt, now],
+  );
+  const startMs = geometry?.startMs ?? Date.parse(entry.startedAt);
+  const durationMs = geometry?.durationMs ?? (entry.finishedAt ? Date.parse(entry.finishedAt) - startMs : now - startMs);
+  const errors = traces.filter((t) => t.outcome === 'error').length;
+  const count = Math.max(entry.toolCount, traces.length);
+  const hit = entry.usage ? cacheHitPct(entry.usage) : null;
+
   return (
     <li className="trace-turn">
       <button type="button" className="trace-turn__head" aria-expanded={open} aria-controls={id} onClick={() => setOpen((v) => !v)}>
         <Icon name={open ? 'chevronDown' : 'chevronRight'} size={12} />
-        <span className="trace-turn__title">Turn {turn.turn}</span>
-        <time dateTime={new Date(turn.startMs).toISOString()}>{formatTime(new Date(turn.startMs).toISOString())}</time>
+        <span className="trace-turn__title">Turn {entry.turn}</span>
+        <time dateTime={entry.startedAt}>{formatTime(entry.startedAt)}</time>
         <span>
-          {turn.traces.length} call{turn.traces.length === 1 ? '' : 's'}
+          {count} call{count === 1 ? '' : 's'}
         </span>
-        <span>{turn.running > 0 ? 'running' : formatDuration(turn.durationMs)}</span>
-        {turn.errors > 0 ? <span className="badge badge--failed">{turn.errors} failed</span> : null}
+        <span>{entry.running ? 'running' : formatDuration(durationMs)}</span>
+        {errors > 0 ? <span className="badge badge--failed">{errors} failed</span> : null}
       </button>
-      {usage && usage.input_total + usage.output > 0 ? (
+      {entry.usage ? (
         <div className="trace-turn__usage">
-          <span>{formatTokens(usage.input_total)} in</span>
-          <span>{formatTokens(usage.output)} out</span>
-          {usage.reasoning > 0 ? <span>{formatTokens(usage.reasoning)} reasoning</span> : null}
+          <span>{formatTokens(entry.usage.input_total)} in</span>
+          <span>{formatTokens(entry.usage.output)} out</span>
+          {entry.usage.reasoning > 0 ? <span>{formatTokens(entry.usage.reasoning)} reasoning</span> : null}
           <span>
-            {formatTokens(usage.cache_read)} cache read{hit !== null ? ` (${hit}%)` : ''}
+            {formatTokens(entry.usage.cache_read)} cache read{hit !== null ? ` (${hit}%)` : ''}
           </span>
-          {usage.cache_write > 0 ? <span>{formatTokens(usage.cache_write)} cache write</span> : null}
+          {entry.usage.cache_write > 0 ? <span>{formatTokens(entry.usage.cache_write)} cache write</span> : null}
         </div>
       ) : null}
       {open ? (
-        <ul className="trace-turn__calls" id={id}>
-          {turn.traces.map((t) => (
-            <TraceRow key={t.id} trace={t} turnStartMs={turn.startMs} turnDurationMs={turn.durationMs} />
-          ))}
-        </ul>
+        <div id={id}>
+          {traces.length > 0 ? (
+            <ul className="trace-turn__calls">
+              {traces.map((t) => (
+                <TraceRow key={t.id} trace={t} turnStartMs={startMs} turnDurationMs={durationMs} />
+              ))}
+            </ul>
+          ) : fetched?.loading ? null : (
+            <p className="trace-turn__empty">No tool calls in this turn.</p>
+          )}
+          {fetched?.loading ? <Spinner label={`Loading the calls of turn ${entry.turn}`} /> : null}
+          {fetched?.error ? (
+            <p className="trace-turn__error" role="alert">
+              {fetched.error}{' '}
+              <button type="button" className="link-button" onClick={onOpen}>
+                Retry
+              </button>
+            </p>
+          ) : null}
+          {fetched?.nextCursor && !fetched.loading ? (
+            <button type="button" className="button button--small trace-turn__more" onClick={onLoadMore}>
+              Load more calls
+            </button>
+          ) : null}
+        </div>
       ) : null}
     </li>
   );

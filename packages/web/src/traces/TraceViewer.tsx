@@ -1,14 +1,32 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { UiMessage } from '../stream/sessionState';
+import type { TurnUsage } from '@boocode/contracts';
+import { traceKey, type SessionState, type UiMessage } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
-import { groupByTurn } from './groupByTurn';
-import { tracesFromMessages } from './fromToolCalls';
 import { TraceTurnGroup } from './TraceTurnGroup';
+import { turnEntries } from './turnEntries';
 
-/** Every tool call of the chat, grouped by turn, with latency bars relative to the turn. */
-export function TraceViewer({ messages }: { messages: readonly UiMessage[] }) {
-  const { traces, bounds } = useMemo(() => tracesFromMessages(messages), [messages]);
-  const running = traces.some((t) => t.outcome === null);
+/**
+ * The chat's tool calls as a tree of turns, with latency bars relative to each turn. Turns
+ * come from the usage summary and the live stream; each turn's calls load when it is opened.
+ * The newest turn and any running one start open.
+ */
+export function TraceViewer({
+  chatId,
+  messages,
+  usage,
+  traces,
+  onOpenTurn,
+  onLoadMore,
+}: {
+  chatId: string;
+  messages: readonly UiMessage[];
+  usage: readonly TurnUsage[];
+  traces: SessionState['traces'];
+  onOpenTurn: (turn: number) => void;
+  onLoadMore: (turn: number) => void;
+}) {
+  const entries = useMemo(() => turnEntries(messages, usage), [messages, usage]);
+  const running = entries.some((e) => e.running);
   const [now, setNow] = useState(() => Date.now());
   // Running calls grow with the clock.
   useEffect(() => {
@@ -16,10 +34,9 @@ export function TraceViewer({ messages }: { messages: readonly UiMessage[] }) {
     const t = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(t);
   }, [running]);
-  const turns = useMemo(() => groupByTurn(traces, bounds, now), [traces, bounds, now]);
-  const usage = useMemo(() => new Map(messages.map((m) => [m.id, m.usage])), [messages]);
 
-  if (turns.length === 0) return <EmptyState title="No tool calls yet">Tool calls appear here with their timing as the agent works.</EmptyState>;
+  if (entries.length === 0) return <EmptyState title="No turns yet">Tool calls appear here with their timing as the agent works.</EmptyState>;
+  const last = entries[entries.length - 1]!.turn;
   return (
     <div className="trace-viewer">
       <p className="trace-viewer__legend">
@@ -28,8 +45,16 @@ export function TraceViewer({ messages }: { messages: readonly UiMessage[] }) {
         <span className="legend legend--slow">≥ 5 s</span>
       </p>
       <ol className="trace-viewer__turns" aria-label="Tool calls by turn">
-        {turns.map((t) => (
-          <TraceTurnGroup key={`${t.messageId}:${t.turn}`} turn={t} usage={usage.get(t.messageId)} />
+        {entries.map((e) => (
+          <TraceTurnGroup
+            key={e.turn}
+            entry={e}
+            fetched={traces[traceKey(chatId, e.turn)]}
+            defaultOpen={e.turn === last || e.running}
+            now={now}
+            onOpen={() => onOpenTurn(e.turn)}
+            onLoadMore={() => onLoadMore(e.turn)}
+          />
         ))}
       </ol>
     </div>

@@ -50,3 +50,9 @@ export function cacheHitPct(u: { input_total: number; cache_read: number }): num
   if (u.input_total <= 0) return null;
   return Math.round((u.cache_read / u.input_total) * 100);
 }
+
+/** A running clock: whole seconds, so the label does not flicker through milliseconds. */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
+}

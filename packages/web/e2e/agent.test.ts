@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { makeGitRepo } from '@boocode/testkit/server';
+import { openBrowser, type Browser } from './helpers/browser';
+import { screenshotBothThemes } from './helpers/screenshots';
+import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { addProject, lastReply, newSession, send } from './helpers/ui';
+
+/**
+ * Turns of the native agent against the fake OpenAI-compatible LLM, watched in Chromium:
+ * streaming with a tool call card, the timeline and trace viewer, a reload in the middle of a
+ * turn, and the change the agent made in the Changes panel.
+ */
+describe('agent turns in Chromium', () => {
+  let llm: FakeLlm;
+  let server: RunningBoocode;
+  let browser: Browser;
+  let repo: string;
+
+  beforeAll(async () => {
+    llm = await startFakeLlm();
+    [server, browser, repo] = await Promise.all([
+      startBoocode({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model' } }),
+      openBrowser(),
+      makeGitRepo({ 'README.md': '# Demo\n\nA demo project.\n' }, 'demo'),
+    ]);
+    await logIn(browser.page, server);
+    await addProject(browser.page, repo);
+    await newSession(browser.page, 'demo');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await llm?.close();
+  });
+
+  it('streams a reply with a tool call card, then shows its figures', async () => {
+    const { page } = browser;
+    llm.push(
+      {
+        match: { lastUserIncludes: 'read the readme' },
+        reasoning: ['The user wants ', 'the README.'],
+        text: 'Let me look.',
+        toolCalls: [{ name: 'read_file', arguments: { path: 'README.md' } }],
+        usage: { prompt_tokens: 1200, completion_tokens: 40, cached_tokens: 900 },
+      },
+      {
+        match: { lastUserIncludes: 'read the readme' },
+        text: [' The README ', 'describes a ', '**demo project**', '.\n\n```ts\nconst demo = true;\n```'],
+        chunkDelayMs: 150,
+        usage: { prompt_tokens: 1400, completion_tokens: 60, cached_tokens: 1200 },
+      },
+    );
+    await send(page, 'Please read the readme');
+    const reply = lastReply(page);
+    await reply.waitFor();
+    // In progress: the reply is marked busy while text streams in.
+    await expect.poll(() => reply.getAttribute('aria-busy')).toBe('true');
+    const card = reply.locator('.tool-card').filter({ hasText: 'read_file' });
+    await card.waitFor();
+    expect(await card.locator('.tool-card__target').textContent()).toBe('README.md');
+    await reply.locator('strong', { hasText: 'demo project' }).waitFor();
+    await expect.poll(() => reply.getAttribute('aria-busy'), { timeout: 20_000 }).toBe('false');
+    expect(await reply.locator('.syn-keyword').first().textContent()).toBe('const');
+    // Reasoning is collapsed by default.
+    expect(await reply.getByRole('button', { name: /Reasoning/ }).getAttribute('aria-expanded')).toBe('false');
+
+    await card.getByRole('button').click();
+    expect(await card.locator('.tool-card__body').textContent()).toContain('A demo project.');
+    await expect.poll(async () => (await reply.locator('.message__foot').textContent()) ?? '').toMatch(/in · .* out/);
+    await screenshotBothThemes(page, 'chat-tool-call');
+  });
+
+  it('shows the turn in the timeline and its call in the trace viewer', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Show timeline' }).click();
+    const turn = page.getByRole('button', { name: /^Turn 1, complete/ });
+    await turn.waitFor();
+    const text = (await turn.textContent()) ?? '';
+    expect(text).toContain('fake-model');
+    expect(text).toContain('1 tool');
+    expect(text).toMatch(/\d+% cache/);
+    await turn.click();
+    await screenshotBothThemes(page, 'timeline');
+
+    await page.getByRole('button', { name: 'Show tool traces' }).click();
+    const row = page.locator('.trace').filter({ hasText: 'read_file' });
+    await row.waitFor();
+    expect(await row.locator('.latency__bar--fast').count()).toBe(1);
+    await row.getByRole('button').click();
+    expect(await row.locator('.trace__body').textContent()).toContain('README.md');
+    await screenshotBothThemes(page, 'traces');
+  });
+
+  it('after a reload mid-turn shows the partial reply and keeps streaming it', async () => {
+    const { page } = browser;
+    const words = Array.from({ length: 40 }, (_, i) => `w${i} `);
+    llm.push({ match: { lastUserIncludes: 'count slowly' }, text: words, chunkDelayMs: 120 });
+    await send(page, 'count slowly');
+    await lastReply(page).locator('.markdown', { hasText: 'w5 ' }).waitFor();
+    await page.reload();
+    const reply = lastReply(page);
+    // History from the API: the words stored before the reload are there at once...
+    await reply.locator('.markdown', { hasText: 'w3 ' }).waitFor();
+    expect(await reply.getAttribute('aria-busy')).toBe('true');
+    // ...and the stream continues the same message to the end, without repeating any word.
+    await reply.locator('.markdown', { hasText: 'w39' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => reply.getAttribute('aria-busy'), { timeout: 20_000 }).toBe('false');
+    // Once complete, the text is exactly what the agent wrote (the stored copy, refetched).
+    await expect.poll(async () => ((await reply.locator('.markdown').textContent()) ?? '').trim()).toBe(words.join('').trim());
+  });
+
+  it('shows what the agent changed in the Changes panel', async () => {
+    const { page } = browser;
+    llm.push(
+      {
+        match: { lastUserIncludes: 'add a notes file' },
+        toolCalls: [{ name: 'write_file', arguments: { path: 'NOTES.md', content: '# Notes\n\n- first\n' } }],
+      },
+      { match: { lastUserIncludes: 'add a notes file' }, text: 'Added NOTES.md.' },
+    );
+    await send(page, 'Please add a notes file');
+    await lastReply(page).getByText('Added NOTES.md.').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Show changes' }).click();
+    const files = page.getByRole('list', { name: 'Changed files' });
+    await files.getByText('NOTES.md').waitFor();
+    expect(await files.textContent()).toContain('+3');
+    const diff = page.getByRole('region', { name: 'Diff of NOTES.md' });
+    await diff.waitFor();
+    expect(await diff.locator('.diff-view__line--add').count()).toBe(3);
+    await screenshotBothThemes(page, 'changes');
+  });
+});
