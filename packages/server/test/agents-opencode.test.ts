@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_AGENTS, OpenCodeBackend } from '@boocode/agents';
+import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Task, TracePage, UsageSummary } from '@boocode/contracts';
+import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { homeWithConfig, joined, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
+
+/**
+ * The real opencode (`opencode serve`, opencode-ai devDependency) driven through BooCode's HTTP API
+ * and session WebSocket, offline, on the fake LLM. Its provider comes from config.json's `opencode`
+ * section, as a user would configure their own models.
+ */
+
+let llm: FakeLlm;
+let oc: OpenCodeHome;
+let server: TestServer;
+let project: Project;
+
+beforeAll(async () => {
+  llm = await startFakeLlm();
+  oc = openCodeHome(llm.url);
+  const home = homeWithConfig({ opencode: { config: oc.config, defaultProvider: 'fake', offline: true, env: oc.env } });
+  server = await startTestServer({
+    home,
+    writeIntervalMs: 50,
+    agents: { discovery: { agents: DEFAULT_AGENTS.filter((a) => a.name === 'opencode'), env: oc.env } },
+  });
+  project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'hello.txt': 'hi there\n' }) })).body;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await llm?.close();
+  oc?.cleanup();
+});
+
+const agentSessions = async (chatId: string) =>
+  (await server.api<ChatAgentSessionsResponse>('GET', `/api/chats/${chatId}/agent-sessions`)).body.items;
+
+const backend = async () => {
+  const b = await server.ctx.registry.backendFor('opencode');
+  if (!(b instanceof OpenCodeBackend)) throw new Error('opencode is not served by the OpenCode backend');
+  return b;
+};
+
+describe('OpenCode through the server', () => {
+  it('two turns in one session: streamed tokens, reasoning once, traced tool, same opencode session and server, usage', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'opencode' });
+    llm.push(
+      {
+        match: { hasTools: true, lastUserIncludes: 'read hello' },
+        reasoning: ['Let me ', 'think.'],
+        text: ['I will ', 'read it.'],
+        toolCalls: [{ name: 'read', arguments: { filePath: 'hello.txt' } }],
+        usage: { prompt_tokens: 100, completion_tokens: 20, cached_tokens: 10, reasoning_tokens: 5 },
+      },
+      { match: { hasTools: true, lastUserIncludes: 'read hello' }, text: ['The file ', 'says hi.'], usage: { prompt_tokens: 150, completion_tokens: 8 } },
+      { match: { hasTools: true, lastUserIncludes: 'again' }, text: ['Second ', 'answer.'], usage: { prompt_tokens: 200, completion_tokens: 4 } },
+    );
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    await stream.waitFor((f) => f.type === 'agent_snapshot');
+
+    const t1 = await waitTask(server, (await post(server, chat.id, 'read hello.txt')).id);
+    expect(t1.error).toBeNull();
+    expect(t1.status).toBe('completed');
+    const m1 = (await stream.waitFor((f) => f.type === 'message_complete' && f.status === 'complete')).message_id as string;
+    const deltas = stream.frames.filter((f) => f.type === 'message_delta' && f.message_id === m1);
+    // Real streaming: several deltas, not one final blob.
+    expect(deltas.length).toBeGreaterThanOrEqual(4);
+    expect(joined(stream.frames, 'message_delta', m1)).toBe('I will read it.The file says hi.');
+    expect(joined(stream.frames, 'reasoning_delta', m1)).toBe('Let me think.');
+    const start = stream.frames.find((f) => f.type === 'tool_trace_start' && f.message_id === m1);
+    expect(start).toMatchObject({ tool_name: 'read' });
+    const finish = stream.frames.find((f) => f.type === 'tool_trace_finish' && f.trace_id === start?.trace_id);
+    expect(finish).toMatchObject({ outcome: 'success', tool_name: 'read' });
+
+    const stored = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m) => m.id === m1)!;
+    expect(stored).toMatchObject({ content: 'I will read it.The file says hi.', reasoning: 'Let me think.', status: 'complete' });
+
+    const traces = (await server.api<TracePage>('GET', `/api/chats/${chat.id}/traces`)).body.items;
+    expect(traces).toHaveLength(1);
+    expect(traces[0]).toMatchObject({ tool_name: 'read', outcome: 'success', turn_number: 1, error: null });
+    expect(traces[0]!.tool_output).toContain('hi there');
+    expect(traces[0]!.latency_ms).toEqual(expect.any(Number));
+    expect(traces[0]!.finished_at).not.toBeNull();
+
+    const [first] = await agentSessions(chat.id);
+    expect(first).toMatchObject({ agent: 'opencode', backend: 'opencode_server', status: 'idle' });
+    expect(first!.resume_token).toMatch(/^ses_/);
+    const pid = (await backend()).serverInfo()?.pid;
+    expect(pid).toEqual(expect.any(Number));
+
+    const t2 = await waitTask(server, (await post(server, chat.id, 'say it again')).id);
+    expect(t2.status).toBe('completed');
+    expect(t2.output_summary).toBe('Second answer.');
+    const [second] = await agentSessions(chat.id);
+    expect(second!.resume_token).toBe(first!.resume_token);
+    expect((await backend()).serverInfo()?.pid).toBe(pid);
+    // The same opencode session: the second request carries the first turn's answer.
+    expect(JSON.stringify(llm.requests.at(-1)!.messages)).toContain('The file says hi.');
+    stream.close();
+
+    const usage = (await server.api<UsageSummary>('GET', `/api/chats/${chat.id}/usage`)).body;
+    expect(usage.turns.map((t) => t.turn_number)).toEqual([1, 2]);
+    expect(usage.turns[0]).toMatchObject({
+      agent: 'opencode',
+      model: 'fake-model',
+      provider: 'fake',
+      steps: 2,
+      tool_calls: 1,
+      usage: { input_total: 250, no_cache: 240, cache_read: 10, cache_write: 0, output: 28, reasoning: 5 },
+    });
+    expect(usage.turns[1]!.usage).toMatchObject({ input_total: 200, output: 4 });
+    expect(usage.total.input_total).toBe(450);
+  });
+
+  it('asks the user for a permission and runs the tool once it is allowed through the API', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'opencode', permission_policy: 'ask' });
+    llm.push(
+      { match: { lastUserIncludes: 'write perm' }, toolCalls: [{ name: 'bash', arguments: { command: 'echo perm-ok > perm.txt', description: 'write' } }] },
+      { match: { lastUserIncludes: 'write perm' }, text: 'Written.' },
+    );
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const task = await post(server, chat.id, 'write perm file');
+    const asked = await stream.waitFor((f) => f.type === 'permission_request', 30_000);
+    expect(asked).toMatchObject({ chat_id: chat.id, kind: 'execute' });
+    expect(String(asked.title)).toContain('echo perm-ok');
+    // Still waiting: the turn does not go on by itself.
+    expect((await server.api<Task>('GET', `/api/tasks/${task.id}`)).body.status).toBe('running');
+    const answer = await server.api<Permission>('POST', `/api/permissions/${String(asked.permission_id)}`, { decision: 'allow_once' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'answered', decision: 'allow_once', decided_by: 'user' });
+    expect((await waitTask(server, task.id)).status).toBe('completed');
+    expect(await stream.waitFor((f) => f.type === 'permission_resolved')).toMatchObject({ outcome: 'allow_once', decided_by: 'user' });
+    // Answering twice is refused.
+    expect((await server.api('POST', `/api/permissions/${String(asked.permission_id)}`, { decision: 'reject' })).status).toBe(409);
+    stream.close();
+    const changes = (await server.api<{ pending: { files: { path: string }[] } | null }>('GET', `/api/sessions/${session.id}/changes`)).body;
+    expect(changes.pending?.files.map((f) => f.path)).toContain('perm.txt');
+  });
+
+  it('answers permissions by itself under the allow_all policy', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'opencode', permission_policy: 'allow_all' });
+    llm.push(
+      { match: { lastUserIncludes: 'auto perm' }, toolCalls: [{ name: 'bash', arguments: { command: 'echo auto-ok > auto.txt', description: 'write' } }] },
+      { match: { lastUserIncludes: 'auto perm' }, text: 'Done by policy.' },
+    );
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const task = await waitTask(server, (await post(server, chat.id, 'auto perm please')).id);
+    expect(task.status).toBe('completed');
+    expect(task.output_summary).toBe('Done by policy.');
+    expect(await stream.waitFor((f) => f.type === 'permission_resolved')).toMatchObject({ outcome: 'allow_once', decided_by: 'policy' });
+    stream.close();
+    const perms = (await server.api<{ items: Permission[] }>('GET', `/api/sessions/${session.id}/permissions`)).body.items;
+    expect(perms).toEqual([expect.objectContaining({ status: 'answered', decided_by: 'policy', kind: 'execute' })]);
+    const traces = (await server.api<TracePage>('GET', `/api/chats/${chat.id}/traces`)).body.items;
+    expect(traces).toEqual([expect.objectContaining({ tool_name: 'bash', outcome: 'success' })]);
+  });
+
+  it('aborts a running turn through POST /api/tasks/:id/cancel', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'opencode' });
+    llm.push(
+      { match: { lastUserIncludes: 'slow story' }, text: Array.from({ length: 60 }, (_, i) => `s${i} `), chunkDelayMs: 100 },
+      { match: { lastUserIncludes: 'after abort' }, text: 'Still here.' },
+    );
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const task = await post(server, chat.id, 'tell a slow story');
+    await stream.waitFor((f) => f.type === 'message_delta' && String(f.text).includes('s1'), 30_000);
+    expect((await server.api<Task>('POST', `/api/tasks/${task.id}/cancel`)).status).toBe(200);
+    expect((await waitTask(server, task.id)).status).toBe('cancelled');
+    const msg = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m) => m.role === 'assistant')!;
+    expect(msg.status).toBe('cancelled');
+    expect(msg.content).toMatch(/^s0 s1 /);
+    expect(msg.content).not.toContain('s59');
+    stream.close();
+    // opencode stopped the turn: the session takes the next message in the same opencode session.
+    const next = await waitTask(server, (await post(server, chat.id, 'after abort')).id);
+    expect(next.status).toBe('completed');
+    expect(next.output_summary).toBe('Still here.');
+  });
+});
