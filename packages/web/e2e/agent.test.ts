@@ -1,3 +1,5 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo } from '@boocode/testkit/server';
@@ -99,6 +101,8 @@ describe('agent turns in Chromium', () => {
     await send(page, 'count slowly');
     await lastReply(page).locator('.markdown', { hasText: 'w5 ' }).waitFor();
     await page.reload();
+    // Tool calls are not part of the messages: after the reload they come from the traces API.
+    await page.locator('.tool-card', { hasText: 'read_file' }).first().waitFor();
     const reply = lastReply(page);
     // History from the API: the words stored before the reload are there at once...
     await reply.locator('.markdown', { hasText: 'w3 ' }).waitFor();
@@ -129,5 +133,23 @@ describe('agent turns in Chromium', () => {
     await diff.waitFor();
     expect(await diff.locator('.diff-view__line--add').count()).toBe(3);
     await screenshotBothThemes(page, 'changes');
+  });
+
+  it('renders the server refusal of Apply as sent, then applies the change to the project', async () => {
+    const { page } = browser;
+    // An untracked file in the way: the server refuses to apply and names it.
+    await writeFile(path.join(repo, 'NOTES.md'), 'mine\n');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const alert = page.locator('.diff-pane').getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.locator('code').first().textContent()).toBe('dirty_project');
+    expect(await alert.textContent()).toContain('NOTES.md');
+    await screenshotBothThemes(page, 'changes-refused');
+
+    await rm(path.join(repo, 'NOTES.md'));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('The last change was applied to the project.').waitFor();
+    expect(await readFile(path.join(repo, 'NOTES.md'), 'utf8')).toBe('# Notes\n\n- first\n');
+    await screenshotBothThemes(page, 'changes-applied');
   });
 });
