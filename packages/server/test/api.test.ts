@@ -10,7 +10,8 @@ let repo: string;
 const missing = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // The API alone: no worker, so posted messages stay pending tasks as the assertions expect.
+  server = await startTestServer({ worker: false });
   repo = await makeGitRepo({ 'a.txt': 'a\n' }, 'my repo ü');
 });
 afterAll(() => server?.close());
