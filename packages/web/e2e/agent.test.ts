@@ -152,4 +152,25 @@ describe('agent turns in Chromium', () => {
     expect(await readFile(path.join(repo, 'NOTES.md'), 'utf8')).toBe('# Notes\n\n- first\n');
     await screenshotBothThemes(page, 'changes-applied');
   });
+
+  it('queues a follow-up while a turn runs, and Stop cancels the running turn', async () => {
+    const { page } = browser;
+    llm.push(
+      { match: { lastUserIncludes: 'long job' }, text: Array.from({ length: 100 }, (_, i) => `s${i} `), chunkDelayMs: 100 },
+      { match: { lastUserIncludes: 'follow-up' }, text: 'Follow-up done.' },
+    );
+    await send(page, 'start the long job');
+    await lastReply(page).locator('.markdown', { hasText: 's2 ' }).waitFor();
+    await page.getByRole('button', { name: 'Queue' }).waitFor();
+    await send(page, 'the follow-up');
+    const queue = page.getByLabel('Queued messages');
+    await queue.getByText('the follow-up').waitFor();
+    await screenshotBothThemes(page, 'queued');
+
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('article', { name: /^Agent/ }).filter({ hasText: 's2 ' }).locator('.message__foot', { hasText: 'cancelled' }).waitFor();
+    // The queued message runs next, and the queue empties.
+    await lastReply(page).getByText('Follow-up done.').waitFor({ timeout: 20_000 });
+    await queue.waitFor({ state: 'detached' });
+  });
 });

@@ -71,14 +71,16 @@ export function ChatPane({
   const loadOlder = useCallback(() => void store.loadOlder(chatId), [store, chatId]);
 
   const onPosted = useCallback(
-    (r: PostMessageResponse) =>
+    (r: PostMessageResponse) => {
+      listRef.current?.scrollToBottom();
       store.update((s) => {
         const next = upsertMessage(s, r.message);
         // A frame may already have moved the task past `pending`.
         if (next.tasks[r.task.id]) return next;
         return { ...next, tasks: { ...next.tasks, [r.task.id]: { status: r.task.status, chatId, error: r.task.error } } };
-      }),
-    [store, chatId],
+      });
+    },
+    [store, chatId, listRef],
   );
 
   const cancelTask = useCallback(

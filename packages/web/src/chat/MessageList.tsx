@@ -10,6 +10,8 @@ import { MessageRow } from './MessageRow';
 export interface MessageListHandle {
   /** Scrolls the message into view and flashes it; false if it is not loaded. */
   scrollToMessage(id: string): boolean;
+  /** Jumps to the newest message and follows new output again (after the reader sends). */
+  scrollToBottom(): void;
 }
 
 export interface MessageListProps {
@@ -75,7 +77,23 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     },
     [messages, v],
   );
-  useImperativeHandle(ref, () => ({ scrollToMessage }), [scrollToMessage]);
+  const scrollToBottom = useCallback(() => {
+    const el = scrollRef.current;
+    atBottom.current = true;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, []);
+  useImperativeHandle(ref, () => ({ scrollToMessage, scrollToBottom }), [scrollToMessage, scrollToBottom]);
+
+  // The list also shrinks without new content (a queue or status line appears below it).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [loaded, messages.length === 0]);
 
   useEffect(() => {
     if (!flashId) return;
@@ -125,13 +143,6 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     const el = scrollRef.current;
     if (el && loaded && hasOlder && !loadingOlder && el.scrollHeight <= el.clientHeight + LOAD_OLDER_PX) onLoadOlder();
   }, [loaded, hasOlder, loadingOlder, onLoadOlder, total]);
-
-  const jumpToLatest = () => {
-    const el = scrollRef.current;
-    if (!el) return;
-    atBottom.current = true;
-    el.scrollTop = el.scrollHeight;
-  };
 
   if (!loaded && props.loadError) {
     return (
@@ -205,7 +216,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
         </div>
       </div>
       {showJump ? (
-        <button type="button" className="button jump-latest" onClick={jumpToLatest}>
+        <button type="button" className="button jump-latest" onClick={scrollToBottom}>
           Jump to latest
         </button>
       ) : null}
