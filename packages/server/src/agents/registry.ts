@@ -64,7 +64,9 @@ export function externalDefaults(
     config = parsed.data;
   }
   const defaultProvider = env.BOOCODE_OPENCODE_DEFAULT_PROVIDER ?? oc.defaultProvider;
-  const offline = env.BOOCODE_OPENCODE_OFFLINE ? env.BOOCODE_OPENCODE_OFFLINE === '1' : oc.offline;
+  const offlineEnv = env.BOOCODE_OPENCODE_OFFLINE;
+  if (offlineEnv && offlineEnv !== '0' && offlineEnv !== '1') throw new Error(`BOOCODE_OPENCODE_OFFLINE must be 0 or 1, got "${offlineEnv}"`);
+  const offline = offlineEnv ? offlineEnv === '1' : oc.offline;
   const provider = env.BOOCODE_PASEO_PROVIDER ?? cfg.paseo?.provider;
   const host = env.BOOCODE_PASEO_HOST ?? cfg.paseo?.host;
   return {

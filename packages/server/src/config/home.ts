@@ -88,7 +88,9 @@ export async function loadHomeConfig(home: string): Promise<HomeConfig> {
   const parsed = HomeConfig.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    // A bad record key (an agent name) says only "Invalid key in record"; the reason is nested.
+    const reason = issue?.code === 'invalid_key' ? issue.issues[0]?.message : issue?.message;
+    throw new Error(`${file}: ${issue?.path.join('.') || '(root)'}: ${reason ?? 'invalid'}`);
   }
   // Keep the secret unreadable by others even if someone loosened it.
   await chmod(file, 0o600);

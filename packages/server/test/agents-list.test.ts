@@ -1,0 +1,127 @@
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_AGENTS } from '@boocode/agents';
+import type { AgentInfo, AgentsResponse, Project } from '@boocode/contracts';
+import { FAKE_PASEO_VERSION, fakeAcpBin, fakePaseoBin } from '@boocode/testkit';
+import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { externalDefaults } from '../src/agents/registry.js';
+import { homeWithConfig, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
+
+/**
+ * GET /api/agents: the native agent, agents discovery finds (BooCode's own opencode dependency),
+ * and custom agents from BOOCODE_HOME/config.json; bad agent settings stop the start naming the key.
+ */
+
+let dir: string;
+let oc: OpenCodeHome;
+let server: TestServer;
+
+beforeAll(async () => {
+  dir = realpathSync(mkdtempSync(join(tmpdir(), 'boocode-srv-agents-')));
+  oc = openCodeHome('http://127.0.0.1:9/v1');
+  writeFileSync(join(dir, 'acp.json'), JSON.stringify({ name: 'fake-acp', version: '1.2.3' }));
+  writeFileSync(join(dir, 'down.json'), JSON.stringify({ daemonDown: true }));
+  const home = homeWithConfig({
+    native: { baseURL: 'http://127.0.0.1:9/v1', model: 'local-model' },
+    agents: {
+      'my-acp': { command: fakeAcpBin, args: ['--script', join(dir, 'acp.json')], kind: 'acp', label: 'My ACP agent' },
+      paseo: { command: fakePaseoBin, kind: 'paseo', env: { FAKE_PASEO_STATE: join(dir, 'state.json') } },
+      'paseo-down': { command: fakePaseoBin, kind: 'paseo', env: { FAKE_PASEO_STATE: join(dir, 'state2.json'), FAKE_PASEO_SCRIPT: join(dir, 'down.json') } },
+      missing: { command: 'no-such-agent-binary', kind: 'acp' },
+    },
+  });
+  server = await startTestServer({
+    home,
+    agents: { discovery: { agents: DEFAULT_AGENTS.filter((a) => a.name === 'opencode'), env: oc.env } },
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  oc?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const byName = (items: AgentInfo[]) => Object.fromEntries(items.map((a) => [a.name, a]));
+
+describe('GET /api/agents', () => {
+  it('lists the native agent, the discovered opencode and the custom agents with what was found', async () => {
+    const r = await server.api<AgentsResponse>('GET', '/api/agents');
+    expect(r.status).toBe(200);
+    const agents = byName(r.body.items);
+    expect(Object.keys(agents).sort()).toEqual(['missing', 'my-acp', 'native', 'opencode', 'paseo', 'paseo-down']);
+    expect(agents.native).toMatchObject({ kind: 'native', available: true, custom: false, models: [{ id: 'local-model' }], error: null });
+    expect(agents.opencode).toMatchObject({ kind: 'opencode_server', available: true, custom: false, error: null });
+    expect(agents.opencode!.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(agents.opencode!.install_path).toContain('opencode');
+    expect(agents['my-acp']).toMatchObject({ kind: 'acp', label: 'My ACP agent', available: true, custom: true, version: '1.2.3', error: null });
+    expect(agents['my-acp']!.command.slice(1)).toEqual(['--script', join(dir, 'acp.json')]);
+    expect(agents.paseo).toMatchObject({ kind: 'paseo', available: true, custom: true, version: FAKE_PASEO_VERSION, error: null });
+    expect(agents['paseo-down']).toMatchObject({ available: false, version: FAKE_PASEO_VERSION });
+    expect(agents['paseo-down']!.error).toMatch(/daemon not reachable: .*paseo daemon start/);
+    expect(agents.missing).toMatchObject({ available: false, install_path: null });
+    expect(agents.missing!.error).toContain('no-such-agent-binary not found');
+    // The custom agents' env (it may hold keys) is not part of the answer.
+    expect(JSON.stringify(r.body)).not.toContain('FAKE_PASEO_STATE');
+  });
+
+  it('probes again on refresh=true', async () => {
+    const before = byName((await server.api<AgentsResponse>('GET', '/api/agents')).body.items);
+    const after = byName((await server.api<AgentsResponse>('GET', '/api/agents?refresh=true')).body.items);
+    expect(Date.parse(after['my-acp']!.checked_at)).toBeGreaterThan(Date.parse(before['my-acp']!.checked_at));
+    expect((await server.api('GET', '/api/agents?refresh=maybe')).status).toBe(400);
+  });
+
+  it('fails a turn on an agent that is not usable here with a message saying why', async () => {
+    const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
+    for (const [agent, why] of [
+      ['paseo-down', /agent "paseo-down" is not usable here: daemon not reachable/],
+      ['nobody', /unknown agent "nobody"/],
+    ] as const) {
+      const { chat } = await newSession(server, project, { agent, isolated: false });
+      const task = await waitTask(server, (await post(server, chat.id, 'hi')).id);
+      expect(task.status).toBe('failed');
+      expect(task.error).toMatch(why);
+    }
+  });
+});
+
+describe('agent settings in config.json and the environment', () => {
+  const start = (extra: Record<string, unknown>) => startTestServer({ home: homeWithConfig(extra) });
+
+  it('rejects a bad custom agent, naming the key', async () => {
+    await expect(start({ agents: { broken: { args: ['--acp'] } } })).rejects.toThrow(/config\.json: agents\.broken\.command: /);
+    await expect(start({ agents: { ok: { command: 'x', kind: 'telepathy' } } })).rejects.toThrow(/agents\.ok\.kind: /);
+    await expect(start({ agents: { 'Bad Name': { command: 'x' } } })).rejects.toThrow(/config\.json: agents\.Bad Name: lowercase letters/);
+  });
+
+  it('rejects bad opencode and paseo settings, naming the key', async () => {
+    await expect(start({ opencode: { offline: 'yes' } })).rejects.toThrow(/config\.json: opencode\.offline: /);
+    await expect(start({ opencode: { defaultProvidr: 'x' } })).rejects.toThrow(/config\.json: opencode: .*defaultProvidr/);
+    await expect(start({ paseo: { provider: '' } })).rejects.toThrow(/config\.json: paseo\.provider: /);
+  });
+
+  it('turns config.json settings into backend options, env vars over them', () => {
+    const cfg = { opencode: { config: { model: 'mine/m1' }, defaultProvider: 'mine', offline: true, env: { KEY: 'k' }, inactivityTimeoutMs: 60_000 }, paseo: { provider: 'claude' } };
+    expect(externalDefaults(cfg, {})).toEqual({
+      opencode: { config: { model: 'mine/m1' }, defaultProvider: 'mine', offline: true, env: { KEY: 'k' }, inactivityTimeoutMs: 60_000 },
+      paseo: { provider: 'claude' },
+    });
+    const env = {
+      BOOCODE_OPENCODE_CONFIG: '{"model":"env/m2"}',
+      BOOCODE_OPENCODE_DEFAULT_PROVIDER: 'env',
+      BOOCODE_OPENCODE_OFFLINE: '0',
+      BOOCODE_PASEO_PROVIDER: 'codex',
+      BOOCODE_PASEO_HOST: 'localhost:7000',
+    };
+    expect(externalDefaults(cfg, env)).toMatchObject({
+      opencode: { config: { model: 'env/m2' }, defaultProvider: 'env', offline: false },
+      paseo: { provider: 'codex', host: 'localhost:7000' },
+    });
+    expect(() => externalDefaults({}, { BOOCODE_OPENCODE_CONFIG: '{nope' })).toThrow(/BOOCODE_OPENCODE_CONFIG is not valid JSON/);
+    expect(() => externalDefaults({}, { BOOCODE_OPENCODE_CONFIG: '[1]' })).toThrow(/BOOCODE_OPENCODE_CONFIG must be a JSON object/);
+    expect(() => externalDefaults({}, { BOOCODE_OPENCODE_OFFLINE: 'true' })).toThrow(/BOOCODE_OPENCODE_OFFLINE must be 0 or 1/);
+  });
+});
