@@ -194,6 +194,19 @@ describe('apply', () => {
     });
   });
 
+  it('after an apply, the next turn\'s pending change holds only the new work and applies on top', async () => {
+    const fx = await newProject({ 'a.txt': 'alpha\n', 'b.txt': 'bravo\n' });
+    const { session, chat } = await newSession(fx);
+    await turn(chat, [edit('a.txt', 'alpha', 'ALPHA')]);
+    expect((await post(`/api/sessions/${session.id}/changes/apply`)).status).toBe(200);
+    await turn(chat, [edit('b.txt', 'bravo', 'BRAVO')]);
+    const next = (await pendingOf(session.id))!;
+    expect(next.files.map((f) => f.path)).toEqual(['b.txt']);
+    expect((await post(`/api/sessions/${session.id}/changes/apply`)).status).toBe(200);
+    expect(read(fx.dir, 'a.txt')).toBe('ALPHA\n');
+    expect(read(fx.dir, 'b.txt')).toBe('BRAVO\n');
+  });
+
   it('refuses when a touched file has uncommitted changes in the project, naming it, and leaves everything as it was', async () => {
     const fx = await newProject({ 'a.txt': 'alpha\n', 'b.txt': 'bravo\n', 'c.txt': 'charlie\n' });
     const { session, chat } = await newSession(fx);
@@ -320,6 +333,15 @@ describe('reject, commit, merge', () => {
     expect(rows[0]!.status).toBe('merged');
     expect(rows[0]!.id).not.toBe(change.id); // re-taken after the commit, then settled
     expect(await pendingOf(session.id)).toBeNull();
+  });
+
+  it('after a merge, later turns are diffed from the merged branch head', async () => {
+    const fx = await newProject({ 'a.txt': 'alpha\n', 'b.txt': 'bravo\n' });
+    const { session, chat } = await newSession(fx);
+    await turn(chat, [edit('a.txt', 'alpha', 'ALPHA')]);
+    expect((await post(`/api/sessions/${session.id}/merge`, { target_branch: 'main', commit_pending: true, message: 'first' })).status).toBe(200);
+    await turn(chat, [edit('b.txt', 'bravo', 'BRAVO')]);
+    expect((await pendingOf(session.id))!.files.map((f) => f.path)).toEqual(['b.txt']);
   });
 
   it('refuses a conflicting merge with the conflicting files and changes nothing', async () => {

@@ -18,6 +18,7 @@ import { getSession } from '../db/sessions.js';
 import { getProject } from '../db/projects.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { applyPatch, commitWorktree, mergeSessionBranch, rejectWorktree } from '../git/index.js';
+import { git } from '../git/exec.js';
 import { mapGitErrors } from './errors.js';
 import { KeyedMutex } from './locks.js';
 import type { Workspace, WorktreeRow } from './workspace.js';
@@ -54,6 +55,12 @@ export class Review {
       const previously = await this.workspace.collisions(session.project_id);
       const result = await mapGitErrors(() => applyPatch({ projectPath: project.path, patch: change.patch }));
       await this.finish(session, change, 'applied', previously);
+      if (wt) {
+        // Record what was applied on the session branch and diff later turns from there, so the
+        // next pending change holds only new work and applies on top of this one.
+        const applied = await mapGitErrors(() => commitWorktree({ worktreePath: wt.path, message: `boocode: change ${change.id} applied to the project` }));
+        await this.workspace.moveBase(session.id, applied.commit);
+      }
       this.log.info({ session_id: session.id, change_id: change.id, files: result.files.length }, 'change applied to the project');
       return result;
     });
@@ -115,10 +122,13 @@ export class Review {
           { files: result.conflicts, target_branch: result.target_branch },
         );
       }
-      // Only when nothing is left behind in the worktree has the whole change been merged.
-      if (result.status === 'merged' && result.uncommitted_files.length === 0) {
+      if (result.status === 'merged') {
+        // The branch's commits are in the target now: later diffs start from the branch head.
+        await this.workspace.moveBase(session.id, (await git(['rev-parse', 'HEAD'], { cwd: wt.path })).trim());
+        // Only when nothing is left behind in the worktree has the whole change been merged.
         const change = await this.workspace.pending(session.id);
-        if (change) await this.finish(session, change, 'merged', previously);
+        if (change && result.uncommitted_files.length === 0) await this.finish(session, change, 'merged', previously);
+        else await this.refresh(session, change);
       }
       return result;
     });

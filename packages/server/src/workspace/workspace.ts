@@ -266,6 +266,14 @@ export class Workspace {
   }
 
   /** Whether a turn of the session is running (the agent may be writing to its worktree). */
+  /**
+   * Moves the session's base commit: after its change reached the project (applied or merged),
+   * later diffs show only what came after, and the next pending change applies on top.
+   */
+  async moveBase(sessionId: string, commit: string): Promise<void> {
+    await this.sql`UPDATE session_worktrees SET base_commit = ${commit} WHERE session_id = ${sessionId}`;
+  }
+
   async runningTask(sessionId: string): Promise<string | null> {
     const rows = await this.sql<{ id: string }[]>`
       SELECT id FROM tasks WHERE session_id = ${sessionId} AND status = 'running' LIMIT 1`;
