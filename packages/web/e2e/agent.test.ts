@@ -173,4 +173,20 @@ describe('agent turns in Chromium', () => {
     await lastReply(page).getByText('Follow-up done.').waitFor({ timeout: 20_000 });
     await queue.waitFor({ state: 'detached' });
   });
+
+  it('opens a #pin=<id> link at the pinned message', async () => {
+    const { page } = browser;
+    const first = page.getByRole('article', { name: /^Agent, turn 1/ });
+    const id = (await page.locator('.message-list__row').filter({ has: first }).getAttribute('id'))?.replace('msg-', '');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await page.goto(`${page.url().split('#')[0]}#pin=${id}`);
+    await page.reload();
+    await page.getByText('Pinned message').waitFor();
+    const pinned = page.locator('.message--pinned');
+    await pinned.waitFor();
+    expect(await pinned.getAttribute('aria-label')).toBe('Agent, turn 1');
+    await expect.poll(() => pinned.isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    expect(new URL(page.url()).hash).toBe('');
+  });
 });

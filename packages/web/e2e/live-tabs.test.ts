@@ -47,7 +47,11 @@ describe('live across tabs and restarts', () => {
     await page.getByRole('button', { name: 'New chat' }).click();
     await second.getByRole('tab', { name: 'Chat 2' }).waitFor();
 
-    await page.getByRole('tab', { name: 'Chat 1' }).click();
+    // Tabs follow the WAI-ARIA pattern: arrow keys move between chats.
+    await page.getByRole('tab', { name: 'Chat 2' }).click();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.getByRole('tab', { name: 'Chat 1' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Chat 1');
     await second.getByRole('tab', { name: 'Chat 1' }).click();
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('hello from the first tab');
