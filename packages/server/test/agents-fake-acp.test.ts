@@ -59,6 +59,8 @@ const script: FakeAcpScript = {
       steps: [{ tool: { id: 'exec-2', title: 'Run tests', kind: 'execute', permission: true } }, { text: 'Allowed at last.' }],
     },
     { match: 'meanwhile', steps: [{ text: 'Not blocked.' }] },
+    { match: 'one more', steps: [{ text: 'more' }] },
+    { match: 'before archive', steps: [{ text: 'ok' }] },
   ],
 };
 
@@ -136,7 +138,6 @@ describe('ACP through the server (fake agent)', () => {
     const settings = stream.frames.find((f) => f.type === 'config_options');
     expect(settings).toMatchObject({ chat_id: chat.id, agent: AGENT });
     expect((settings!.options as { category: string }[]).map((o) => o.category)).toEqual(['model', 'mode']);
-    expect(stream.frames.find((f) => f.type === 'commands')).toMatchObject({ commands: [{ name: 'review', description: 'Review the change' }] });
 
     // After a reload: the message keeps its plan, notices and context use ...
     const msg = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m) => m.id === messageId)!;
@@ -148,8 +149,11 @@ describe('ACP through the server (fake agent)', () => {
     });
     // ... and the chat's agent session keeps what the agent said about itself.
     const state = await agentSession(chat.id);
-    expect(state).toMatchObject({ agent: AGENT, backend: 'acp', status: 'idle', title: 'Plan the fix', commands: [{ name: 'review' }], context_usage: { used: 1200 } });
+    expect(state).toMatchObject({ agent: AGENT, backend: 'acp', status: 'idle', title: 'Plan the fix', context_usage: { used: 1200 } });
     expect(state.config_options?.find((o) => o.category === 'model')).toMatchObject({ current_value: 'fake/alpha' });
+    // The agent announces its commands on its own time after the session starts; by the next turn they are known.
+    expect((await waitTask(server, (await post(server, chat.id, 'one more')).id)).status).toBe('completed');
+    expect(await agentSession(chat.id)).toMatchObject({ title: 'Plan the fix', commands: [{ name: 'review', description: 'Review the change' }] });
 
     const usage = (await server.api<UsageSummary>('GET', `/api/chats/${chat.id}/usage`)).body;
     expect(usage.turns[0]!.usage).toEqual({ input_total: 300, no_cache: 200, cache_read: 100, cache_write: 0, output: 40, reasoning: 5 });
@@ -256,6 +260,24 @@ describe('ACP through the server (fake agent)', () => {
     expect(msg).toMatchObject({ status: 'cancelled', content: 'Asking. ' });
     const traces = (await server.api<TracePage>('GET', `/api/chats/${chat.id}/traces`)).body.items;
     expect(traces).toEqual([expect.objectContaining({ tool_call_id: 'exec-1', outcome: 'cancelled' })]);
+  });
+
+  it("archiving the session stops its chats' agent processes and closes their agent sessions", async () => {
+    const { session, chat } = await newSession(server, project, { agent: AGENT, isolated: false });
+    expect((await waitTask(server, (await post(server, chat.id, 'before archive')).id)).status).toBe('completed');
+    const pid = (await pidOf(chat.id))!;
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    expect((await server.api('POST', `/api/sessions/${session.id}/archive`, {})).status).toBe(200);
+    expect(await pidOf(chat.id)).toBeNull();
+    await until(async () => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 'the agent process to exit');
+    expect(await agentSession(chat.id)).toMatchObject({ status: 'closed' });
   });
 
   it('an unanswered permission in one session does not hold up a turn in another', async () => {
