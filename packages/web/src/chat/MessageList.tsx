@@ -119,10 +119,16 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
     prev.current = { firstId, total };
   }, [messages, total]);
 
+  // Reported only when it changes: a parent state update per streamed frame would re-render
+  // the whole session view (this halved the frame rate under 2,000 deltas/s in bench/ui).
+  const reported = useRef(-1);
   const reportFirstVisible = useCallback(() => {
     const top = scrollRef.current?.scrollTop ?? 0;
     const first = v.getVirtualItems().find((item) => item.end > top + HEAD);
-    if (first) onFirstVisible(first.index);
+    if (first && first.index !== reported.current) {
+      reported.current = first.index;
+      onFirstVisible(first.index);
+    }
   }, [onFirstVisible, v]);
 
   const onScroll = useCallback(() => {
