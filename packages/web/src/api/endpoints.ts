@@ -74,8 +74,7 @@ export const api = {
     remove: (id: string) => request(NoContent, 'DELETE', `/api/projects/${enc(id)}`),
   },
   sessions: {
-    list: (projectId?: string) =>
-      request(listOf(Session), 'GET', projectId ? `/api/sessions?project_id=${enc(projectId)}` : '/api/sessions'),
+    list: () => request(listOf(Session), 'GET', '/api/sessions'),
     get: (id: string) => request(Session, 'GET', `/api/sessions/${enc(id)}`),
     create: (body: CreateSessionBody) => request(Session, 'POST', '/api/sessions', body),
     update: (id: string, body: UpdateSessionBody) => request(Session, 'PATCH', `/api/sessions/${enc(id)}`, body),

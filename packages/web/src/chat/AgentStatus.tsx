@@ -21,6 +21,7 @@ export function AgentStatus({ view }: { view: ChatAgentView | undefined }) {
           {context.cost !== undefined ? ` · ${context.cost.toFixed(2)} ${context.currency ?? ''}`.trimEnd() : ''}
         </span>
       ) : null}
+      {view.mode && !view.options.some((o) => o.category === 'mode') ? <span className="badge">mode: {view.mode}</span> : null}
       {view.options
         .filter((o) => o.type === 'select')
         .map((o) => {

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { Icon } from '../ui/Icon';
 import { AgentPicker } from './AgentPicker';
 import { AgentStatus } from './AgentStatus';
+import { CommandHints } from './CommandHints';
 
 /**
  * The input box. While a turn runs a new message is still accepted: the server queues it
@@ -70,6 +71,14 @@ export function Composer({
   return (
     <form className="composer" onSubmit={send} aria-label="Send a message">
       {error ? <ErrorNotice error={error} compact /> : null}
+      <CommandHints
+        text={text}
+        commands={agentView?.commands ?? []}
+        onPick={(name) => {
+          setText(`/${name} `);
+          input.current?.focus();
+        }}
+      />
       <textarea
         ref={input}
         className="composer__input"

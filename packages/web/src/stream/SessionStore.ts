@@ -76,7 +76,17 @@ function withAgentSessions(
 ): SessionState['chatAgents'] {
   if (!res || res.items.length === 0) return current;
   const a = res.items.find((x) => x.agent === agent) ?? [...res.items].sort((x, y) => y.last_active_at.localeCompare(x.last_active_at))[0]!;
-  return { ...current, [chatId]: { agent: a.agent, title: a.title ?? null, options: a.config_options ?? [], context: a.context_usage ?? null } };
+  return {
+    ...current,
+    [chatId]: {
+      agent: a.agent,
+      title: a.title ?? null,
+      options: a.config_options ?? [],
+      context: a.context_usage ?? null,
+      commands: a.commands ?? [],
+      mode: a.mode_id ?? null,
+    },
+  };
 }
 
 function rafFlush(fn: () => void): void {

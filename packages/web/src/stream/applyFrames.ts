@@ -95,7 +95,7 @@ function placeholder(f: { session_id: string; chat_id: string; message_id: strin
 }
 
 function setChatAgent(s: SessionState, chatId: string, patch: Partial<ChatAgentView>): void {
-  const prev = s.chatAgents[chatId] ?? { agent: null, title: null, options: [], context: null };
+  const prev = s.chatAgents[chatId] ?? { agent: null, title: null, options: [], context: null, commands: [], mode: null };
   s.chatAgents = { ...s.chatAgents, [chatId]: { ...prev, ...patch } };
 }
 
@@ -263,10 +263,10 @@ function applyOne(d: Draft, f: SessionFrame): void {
       d.update(f.chat_id, f.message_id, (m) => ({ ...m, plan: f.entries }));
       return;
     case 'commands':
-      s.commands = { ...s.commands, [f.chat_id]: f.commands };
+      setChatAgent(s, f.chat_id, { commands: f.commands });
       return;
     case 'mode_changed':
-      s.modes = { ...s.modes, [f.chat_id]: f.mode_id };
+      setChatAgent(s, f.chat_id, { mode: f.mode_id });
       return;
     case 'config_options':
       setChatAgent(s, f.chat_id, { agent: f.agent, options: f.options });

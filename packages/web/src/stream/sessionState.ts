@@ -55,6 +55,9 @@ export interface ChatAgentView {
   title: string | null;
   options: AgentConfigOption[];
   context: ContextUsage | null;
+  /** Slash commands the agent offers. */
+  commands: AgentCommand[];
+  mode: string | null;
 }
 
 /** A message plus what the stream adds to it. */
@@ -107,8 +110,6 @@ export interface SessionState {
   inFlight: InFlightTurn[];
   tasks: Record<string, TaskView>;
   permissions: PermissionView[];
-  commands: Record<string, AgentCommand[]>;
-  modes: Record<string, string>;
   chatAgents: Record<string, ChatAgentView>;
   diff: DiffSummary | null;
   /** The session's pending change (`GET /api/sessions/:id/changes`); undefined until fetched. */
@@ -132,8 +133,6 @@ export const emptySessionState = (): SessionState => ({
   inFlight: [],
   tasks: {},
   permissions: [],
-  commands: {},
-  modes: {},
   chatAgents: {},
   diff: null,
   change: undefined,
