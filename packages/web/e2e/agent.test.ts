@@ -189,4 +189,17 @@ describe('agent turns in Chromium', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     expect(new URL(page.url()).hash).toBe('');
   });
+
+  it('on a narrow screen the side panel covers the chat and Escape closes it', async () => {
+    const { page } = browser;
+    await page.setViewportSize({ width: 390, height: 780 });
+    await page.getByRole('button', { name: 'Show timeline' }).click();
+    const panel = page.getByRole('complementary', { name: 'Timeline' });
+    await panel.waitFor();
+    await screenshotBothThemes(page, 'narrow-timeline');
+    await panel.getByRole('button').first().focus();
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });

@@ -37,6 +37,17 @@ function Workspace() {
   const [theme, toggleTheme] = useTheme();
   const [route, navigate] = useRoute();
   const [sidebarOpen, setSidebarOpen] = useState(() => !matchMedia(NARROW).matches);
+  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
+  // Crossing the breakpoint resets the sidebar: a column on wide screens, a closed drawer on narrow.
+  useEffect(() => {
+    const mq = matchMedia(NARROW);
+    const onChange = () => {
+      setNarrow(mq.matches);
+      setSidebarOpen(!mq.matches);
+    };
+    mq.addEventListener('change', onChange);
+    return () => mq.removeEventListener('change', onChange);
+  }, []);
 
   const openSession = useCallback(
     (id: string) => {
@@ -63,7 +74,17 @@ function Workspace() {
         onToggleSidebar={() => setSidebarOpen((v) => !v)}
         eventsStatus={view.status}
       />
-      <div className="app__sidebar" id="sidebar" hidden={!sidebarOpen}>
+      {narrow && sidebarOpen ? (
+        <button type="button" className="app__scrim" aria-label="Hide projects" tabIndex={-1} onClick={() => setSidebarOpen(false)} />
+      ) : null}
+      <div
+        className="app__sidebar"
+        id="sidebar"
+        hidden={!sidebarOpen}
+        onKeyDown={(e) => {
+          if (narrow && e.key === 'Escape') setSidebarOpen(false);
+        }}
+      >
         <Sidebar currentSessionId={route.sessionId} onOpenSession={openSession} />
       </div>
       <main className="app__main" id="main" tabIndex={-1}>
