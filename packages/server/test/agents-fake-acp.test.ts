@@ -60,6 +60,7 @@ const script: FakeAcpScript = {
     },
     { match: 'meanwhile', steps: [{ text: 'Not blocked.' }] },
     { match: 'one more', steps: [{ text: 'more' }] },
+    { match: 'archive me while busy', steps: [{ text: 'Working. ' }, { waitForCancel: true }] },
     { match: 'before archive', steps: [{ text: 'ok' }] },
   ],
 };
@@ -243,6 +244,8 @@ describe('ACP through the server (fake agent)', () => {
     const stream = await openStream(server.url, session.id, { token: server.token });
     const task = await post(server, chat.id, 'ask and wait');
     const asked = await stream.waitFor((f) => f.type === 'permission_request');
+    // The chat's agent session is on record while its first turn runs.
+    await until(async () => (await agentSession(chat.id))?.status === 'busy', 'the agent session to read busy');
     const c = await server.api<Task>('POST', `/api/tasks/${task.id}/cancel`);
     expect(c.status).toBe(200);
     expect((await waitTask(server, task.id)).status).toBe('cancelled');
@@ -277,6 +280,20 @@ describe('ACP through the server (fake agent)', () => {
         return true;
       }
     }, 'the agent process to exit');
+    expect(await agentSession(chat.id)).toMatchObject({ status: 'closed' });
+  });
+
+  it('archiving a session mid-turn cancels the turn and still ends the agent session', async () => {
+    const { session, chat } = await newSession(server, project, { agent: AGENT, isolated: false });
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const task = await post(server, chat.id, 'archive me while busy');
+    await stream.waitFor((f) => f.type === 'message_delta');
+    const pid = (await pidOf(chat.id))!;
+    expect((await server.api('POST', `/api/sessions/${session.id}/archive`, {})).status).toBe(200);
+    expect((await waitTask(server, task.id)).status).toBe('cancelled');
+    stream.close();
+    expect(await pidOf(chat.id)).toBeNull();
+    expect(() => process.kill(pid, 0)).toThrow();
     expect(await agentSession(chat.id)).toMatchObject({ status: 'closed' });
   });
 

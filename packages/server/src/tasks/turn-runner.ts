@@ -260,11 +260,13 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     return;
   }
   // Written while the agent already works; awaited before the turn's own updates to the row.
+  // postgres.js sends a query only once something subscribes to it, hence the catch right here.
   const sessionRow = deps.sql`
     INSERT INTO agent_sessions (chat_id, agent, backend, resume_token, config_fingerprint, status, root, last_active_at)
     VALUES (${chatId}, ${task.agent}, ${backend.kind}, ${lease.handle.resumeToken}, ${lease.fingerprint}, 'busy', ${root}, now())
     ON CONFLICT (chat_id, agent) DO UPDATE SET backend = EXCLUDED.backend, resume_token = EXCLUDED.resume_token,
-      config_fingerprint = EXCLUDED.config_fingerprint, status = 'busy', root = EXCLUDED.root, last_active_at = now()`;
+      config_fingerprint = EXCLUDED.config_fingerprint, status = 'busy', root = EXCLUDED.root, last_active_at = now()`
+    .catch((err: unknown) => log.warn({ err }, 'recording the agent session failed'));
 
   const onAbort = () => void backend.cancel(lease.handle).catch((err: unknown) => log.warn({ err }, 'backend cancel failed'));
   signal.addEventListener('abort', onAbort, { once: true });
@@ -278,13 +280,15 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     lease.release();
   }
   await writer.flush();
-  await sessionRow.catch((err: unknown) => log.warn({ err }, 'recording the agent session failed'));
+  await sessionRow;
 
   const reason = signal.aborted ? (signal.reason as AbortReason) : null;
   const crashed = result.error?.code === 'agent_crashed';
   if (crashed) await deps.pool.drop(key);
   await deps.sql`
-    UPDATE agent_sessions SET status = ${crashed ? 'crashed' : 'idle'}, last_active_at = now(),
+    UPDATE agent_sessions SET last_active_at = now(),
+      -- Archived while the turn ran: the agent session stays closed.
+      status = CASE WHEN status = 'closed' THEN 'closed' ELSE ${crashed ? 'crashed' : 'idle'} END,
       resume_token = COALESCE(${result.resume_token ?? lease.handle.resumeToken}, resume_token),
       state = state || ${deps.sql.json(events.agentState as never)}
     WHERE chat_id = ${chatId} AND agent = ${task.agent}`;
