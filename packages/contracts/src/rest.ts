@@ -103,6 +103,11 @@ export const Message = z.object({
   started_at: Timestamp,
   finished_at: Timestamp.nullable(),
   metadata: z.record(z.string(), z.unknown()),
+  /**
+   * Seq of the last stream delta included in `content`/`reasoning` (streamed messages). A client
+   * refetching a streaming message skips live deltas with a seq up to this one.
+   */
+  content_seq: z.number().int().nullable().optional(),
   /** Keyset cursor of this row, for `before`/`after`. */
   cursor: z.string(),
 });

@@ -9,6 +9,7 @@ import { connect, type Sql } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import { Broker } from './stream/broker.js';
+import { StreamingMessages } from './stream/streaming-messages.js';
 import { Auth } from './http/auth.js';
 import { RouteRegistry } from './http/route.js';
 import { buildApp } from './http/app.js';
@@ -113,7 +114,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     });
     const pool = new BackendPool(opts.agentIdleMs ?? positiveEnv('BOOCODE_AGENT_IDLE_MS', 15 * 60_000), log);
     const workspace = new Workspace(sql, broker, home, log.child({ component: 'workspace' }));
+    const streaming = new StreamingMessages();
     const ctx: AppContext = {
+      streaming,
       permissions,
       registry,
       pool,
@@ -140,7 +143,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         ? null
         : new Worker(
             sql,
-            { sql, broker, log, pool, registry, permissions, workspace, writeIntervalMs: opts.writeIntervalMs ?? 100 },
+            { sql, broker, log, pool, registry, permissions, workspace, streaming, writeIntervalMs: opts.writeIntervalMs ?? 100 },
             {
               concurrency: positiveEnv('BOOCODE_CONCURRENCY', 8),
               leaseMs: positiveEnv('BOOCODE_LEASE_MS', 30_000),

@@ -144,6 +144,29 @@ describe('turn runner with the native agent', () => {
     late.close();
   });
 
+  it('a client opening mid-turn rebuilds the exact text from the refetch (content_seq) plus the live deltas', async () => {
+    const { session, chat } = await newSession();
+    const words = Array.from({ length: 60 }, (_, i) => `w${i} `);
+    llm.push({ match: { lastUserIncludes: 'seam test' }, text: words, chunkDelayMs: 15 });
+    const r = await post(chat.id, 'seam test');
+    await waitTask(r.body.task.id, (t) => t.status === 'running');
+    // Five clients open at different moments of the turn, each as a refreshed browser would.
+    const rebuilt = await Promise.all(
+      [30, 150, 300, 450, 600].map(async (delay) => {
+        await new Promise((res) => setTimeout(res, delay));
+        const c = await openStream(server.url, session.id, { token: server.token });
+        await c.waitFor((f) => f.type === 'snapshot');
+        const page = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body;
+        const m = page.items.find((x) => x.role === 'assistant')!;
+        await c.waitFor((f) => f.type === 'message_complete', 15_000);
+        c.close();
+        const live = c.frames.filter((f) => f.type === 'message_delta' && Number(f.seq) > (m.content_seq ?? 0)).map((f) => String(f.text));
+        return m.content + live.join('');
+      }),
+    );
+    for (const text of rebuilt) expect(text).toBe(words.join(''));
+  });
+
   it('fails a turn with a readable error when the provider refuses (429)', async () => {
     const { chat } = await newSession();
     llm.push({ match: { lastUserIncludes: 'rate me' }, error: { status: 429, body: { error: { message: 'slow down' } } } }, { match: { lastUserIncludes: 'rate me' }, error: { status: 429 } }, { match: { lastUserIncludes: 'rate me' }, error: { status: 429 } });

@@ -91,6 +91,20 @@ describe('seam between refetched content and held deltas', () => {
   });
 });
 
+describe('seam by content_seq', () => {
+  it('drops exactly the deltas the stored text holds, even when the text repeats', () => {
+    const streaming = message(5, { role: 'assistant', status: 'streaming', content: 'ab ab', content_seq: 11 });
+    const s = { ...emptySessionState(), logs: { [CHAT]: mergeLatestPage(undefined, { items: [streaming], prev_cursor: null, next_cursor: null }) } };
+    const frames = [
+      frame({ type: 'message_delta', chat_id: CHAT, message_id: streaming.id, text: ' ab' }, 11),
+      frame({ type: 'message_delta', chat_id: CHAT, message_id: streaming.id, text: ' ab' }, 12),
+    ];
+    const kept = dropSeamOverlap(s, frames);
+    expect(kept).toEqual([frames[1]]);
+    expect(applyFrames(s, kept).logs[CHAT]!.messages[0]!.content).toBe('ab ab ab');
+  });
+});
+
 describe('message metadata', () => {
   it('restores plan, notices and error of a reloaded message', () => {
     const m = toUiMessage(

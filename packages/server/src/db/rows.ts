@@ -82,6 +82,7 @@ export interface MessageRow extends UsageColumns {
   started_at: Date;
   finished_at: Date | null;
   metadata: Record<string, unknown>;
+  content_seq: string | null;
 }
 export const toMessage = (r: MessageRow): Message => ({
   id: r.id,
@@ -98,6 +99,7 @@ export const toMessage = (r: MessageRow): Message => ({
   started_at: iso(r.started_at),
   finished_at: isoOrNull(r.finished_at),
   metadata: r.metadata,
+  content_seq: r.content_seq === null ? null : Number(r.content_seq),
   cursor: String(r.pos),
 });
 

@@ -8,6 +8,7 @@ import type { PermissionCenter } from '../permissions/center.js';
 import type { AgentRegistry } from '../agents/registry.js';
 import type { BackendPool } from '../agents/backend-pool.js';
 import type { Workspace } from '../workspace/workspace.js';
+import type { StreamingMessages } from '../stream/streaming-messages.js';
 
 /** What every route module needs; built once by the server. */
 export interface AppContext {
@@ -22,6 +23,7 @@ export interface AppContext {
   /** Warm agent sessions of this process's worker. */
   pool: BackendPool;
   workspace: Workspace;
+  streaming: StreamingMessages;
   home: string;
   version: string;
   database: 'embedded' | 'external';

@@ -18,6 +18,8 @@ export interface StreamOptions {
   allowedOrigins: readonly string[];
   /** Turns in flight for a session, sent as `agent_snapshot` on connect. */
   inFlight: (sessionId: string) => Promise<InFlightTurn[]>;
+  /** Writes the session's streamed text through, so a refetch after `snapshot` misses nothing. */
+  flush: (sessionId: string) => Promise<void>;
 }
 
 const PING_MS = 30_000;
@@ -109,6 +111,7 @@ export function registerStreams(app: FastifyInstance, opts: StreamOptions): void
         async (replay, lastSeq) => {
           if (replay?.kind === 'frames') return replay.frames;
           const reason = replay ? 'too_far_behind' : 'connect';
+          await opts.flush(sessionId);
           const inFlight = await opts.inFlight(sessionId);
           return [stamp(lastSeq, { type: 'snapshot', reason }), stamp(lastSeq, { type: 'agent_snapshot', in_flight: inFlight })];
         },

@@ -20,6 +20,8 @@ export class MessageWriter {
   writes = 0;
   private pendingText = '';
   private pendingReasoning = '';
+  /** Stream seq of the newest delta appended (written as `content_seq`). */
+  private lastSeq: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void>;
   private failure: unknown = null;
@@ -34,15 +36,17 @@ export class MessageWriter {
     this.chain = after.then(() => undefined);
   }
 
-  appendText(text: string): void {
+  appendText(text: string, seq: number | null = null): void {
     this.content += text;
     this.pendingText += text;
+    if (seq !== null) this.lastSeq = seq;
     this.schedule();
   }
 
-  appendReasoning(text: string): void {
+  appendReasoning(text: string, seq: number | null = null): void {
     this.reasoning += text;
     this.pendingReasoning += text;
+    if (seq !== null) this.lastSeq = seq;
     this.schedule();
   }
 
@@ -64,10 +68,11 @@ export class MessageWriter {
     if (!text && !reasoning) return this.chain;
     this.pendingText = '';
     this.pendingReasoning = '';
+    const seq = this.lastSeq;
     this.chain = this.chain.then(async () => {
       this.writes++;
       await this.sql`
-        UPDATE messages SET content = content || ${text}, reasoning = reasoning || ${reasoning}
+        UPDATE messages SET content = content || ${text}, reasoning = reasoning || ${reasoning}, content_seq = ${seq}
         WHERE id = ${this.messageId}`.catch((err: unknown) => {
         this.failure ??= err;
       });
@@ -92,7 +97,7 @@ export class MessageWriter {
     this.writes++;
     const u = final.usage;
     await this.sql`
-      UPDATE messages SET content = ${this.content}, reasoning = ${this.reasoning}, status = ${final.status},
+      UPDATE messages SET content = ${this.content}, reasoning = ${this.reasoning}, status = ${final.status}, content_seq = ${this.lastSeq},
         input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
         cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
         finished_at = now(), metadata = metadata || ${this.sql.json((final.metadata ?? {}) as never)}

@@ -13,6 +13,7 @@ import type { TaskRow } from '../db/rows.js';
 import type { Broker } from '../stream/broker.js';
 import type { Logger } from '../logger.js';
 import { MessageWriter } from '../stream/message-writer.js';
+import type { StreamingMessages } from '../stream/streaming-messages.js';
 import { TurnEvents } from './turn-events.js';
 import type { BackendPool } from '../agents/backend-pool.js';
 import type { AgentRegistry } from '../agents/registry.js';
@@ -33,6 +34,7 @@ export interface RunnerDeps {
   workerId: string;
   /** Coalescing interval of streamed message writes. */
   writeIntervalMs: number;
+  streaming: StreamingMessages;
 }
 
 /** Why a run was aborted from outside: the user, or this process shutting down. */
@@ -159,6 +161,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     started_at: startedAt.toISOString(),
   });
   const writer = new MessageWriter(deps.sql, messageId, deps.writeIntervalMs, inserted);
+  deps.streaming.add(session.id, writer);
   const events = new TurnEvents(deps.sql, deps.broker, writer, deps.permissions, {
     sessionId: session.id,
     projectId: project.id,
@@ -171,6 +174,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   }, log, inserted);
 
   const finish = async (final: Final, result: TurnResult | null, extra: Record<string, unknown> = {}) => {
+    deps.streaming.remove(session.id, writer);
     await deps.permissions.cancelForTask(task.id);
     if (final.status !== 'completed') events.closeOpenTraces(final.status === 'cancelled' ? 'cancelled' : 'error', final.error ?? final.status);
     const persistFailure = await events.settled();

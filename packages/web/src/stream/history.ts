@@ -95,7 +95,11 @@ export function seamOverlap(stored: string, deltas: readonly string[]): number {
 type DeltaFrame = Extract<SessionFrame, { type: 'message_delta' | 'reasoning_delta' }>;
 const isDelta = (f: SessionFrame): f is DeltaFrame => f.type === 'message_delta' || f.type === 'reasoning_delta';
 
-/** Drops the deltas (held since a snapshot) that the refetched messages already contain. */
+/**
+ * Drops the deltas (held since a snapshot) that the refetched messages already contain: exactly,
+ * by seq, when the server says which delta the stored text ends with (`content_seq`); by
+ * matching the text at the seam otherwise (older servers).
+ */
 export function dropSeamOverlap(state: SessionState, frames: readonly SessionFrame[]): SessionFrame[] {
   const drop = new Set<SessionFrame>();
   const groups = new Map<string, DeltaFrame[]>();
@@ -110,6 +114,11 @@ export function dropSeamOverlap(state: SessionState, frames: readonly SessionFra
     const f0 = g[0]!;
     const m = state.logs[f0.chat_id]?.messages.find((x) => x.id === f0.message_id);
     if (!m || m.status !== 'streaming') continue;
+    const storedUpTo = m.content_seq;
+    if (typeof storedUpTo === 'number') {
+      for (const f of g) if (f.seq <= storedUpTo) drop.add(f);
+      continue;
+    }
     const stored = f0.type === 'message_delta' ? m.content : m.reasoning;
     const n = seamOverlap(
       stored,
