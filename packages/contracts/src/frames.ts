@@ -38,6 +38,8 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
     started_at: Timestamp,
   }),
   z.object({ type: z.literal('message_delta'), ...msgRef, text: z.string() }),
+  /** A message removed: the empty answer of an attempt that will be retried. */
+  z.object({ type: z.literal('message_deleted'), ...msgRef }),
   z.object({ type: z.literal('reasoning_delta'), ...msgRef, text: z.string() }),
   z.object({
     type: z.literal('message_complete'),

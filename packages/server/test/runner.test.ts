@@ -140,6 +140,11 @@ describe('turn runner with the native agent', () => {
     const snap = await late.waitFor((f) => f.type === 'agent_snapshot');
     const inFlight = snap.in_flight as { task_id: string; chat_id: string }[];
     expect(inFlight.map((t) => t.task_id)).toEqual([r.body.task.id]);
+    // The sidebar's stream says which sessions are busy right after its snapshot.
+    const events = await openStream(server.url, null, { token: server.token });
+    const busy = await events.waitFor((f) => f.type === 'session_activity' && f.session_id === session.id);
+    expect(busy).toMatchObject({ activity: 'running', project_id: project.id, seq: events.frames[0]!.seq });
+    events.close();
     await late.waitFor((f) => f.type === 'message_complete');
     late.close();
   });

@@ -24,7 +24,7 @@ export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.me
 
 export interface AppOptions {
   webDir?: string;
-  stream: Omit<StreamOptions, 'broker' | 'sql' | 'log' | 'inFlight' | 'flush'>;
+  stream: Omit<StreamOptions, 'broker' | 'sql' | 'log' | 'inFlight' | 'flush' | 'activities'>;
   /** Extra route modules (later domains plug in here). */
   plugins?: ((app: FastifyInstance, ctx: AppContext) => void)[];
 }
@@ -66,7 +66,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   registerAgentRoutes(app, ctx);
   registerWorkspaceRoutes(app, ctx);
   for (const plugin of opts.plugins ?? []) plugin(app, ctx);
-  registerStreams(app, { ...opts.stream, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id) });
+  registerStreams(app, { ...opts.stream, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });
 
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(path.join(webDir, 'index.html'));

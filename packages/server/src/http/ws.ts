@@ -6,6 +6,7 @@ import type { ReplayResult } from '../stream/replay-channel.js';
 import type { Logger } from '../logger.js';
 import type { Sql } from '../db/connection.js';
 import { getSession } from '../db/sessions.js';
+import type { TaskControl } from '../tasks/control.js';
 import { ApiError } from './errors.js';
 import { originAllowed } from './auth.js';
 
@@ -18,6 +19,8 @@ export interface StreamOptions {
   allowedOrigins: readonly string[];
   /** Turns in flight for a session, sent as `agent_snapshot` on connect. */
   inFlight: (sessionId: string) => Promise<InFlightTurn[]>;
+  /** Sessions busy right now, sent on the user stream after its snapshot (sidebar badges). */
+  activities: TaskControl['activities'];
   /** Writes the session's streamed text through, so a refetch after `snapshot` misses nothing. */
   flush: (sessionId: string) => Promise<void>;
 }
@@ -129,7 +132,12 @@ export function registerStreams(app: FastifyInstance, opts: StreamOptions): void
       async (replay, lastSeq) => {
         if (replay?.kind === 'frames') return replay.frames;
         const reason = replay ? 'too_far_behind' : 'connect';
-        return [JSON.stringify({ type: 'snapshot', reason, seq: lastSeq, ts: new Date().toISOString() })];
+        const ts = new Date().toISOString();
+        const busy = await opts.activities();
+        return [
+          JSON.stringify({ type: 'snapshot', reason, seq: lastSeq, ts }),
+          ...busy.map((a) => JSON.stringify({ type: 'session_activity', ...a, seq: lastSeq, ts })),
+        ];
       },
       { channel: 'user' },
     );

@@ -10,6 +10,8 @@ export interface TaskControl {
   /** Cancels every unfinished task of a session; returns their ids. */
   cancelSession(sessionId: string): Promise<string[]>;
   inFlight(sessionId: string): Promise<InFlightTurn[]>;
+  /** Sessions with a turn running now (and whether it waits for a permission answer). */
+  activities(): Promise<{ session_id: string; project_id: string; activity: 'running' | 'awaiting_permission' }[]>;
 }
 
 /**
@@ -41,6 +43,13 @@ export function createTaskControl(sql: Sql, onCancelled: (task: Task) => void): 
         SELECT id FROM tasks WHERE session_id = ${sessionId} AND status IN ('pending', 'running') ORDER BY created_at`;
       for (const r of rows) await cancelRow(r.id);
       return rows.map((r) => r.id);
+    },
+    async activities() {
+      const rows = await sql<{ session_id: string; project_id: string; awaiting: boolean }[]>`
+        SELECT DISTINCT t.session_id, t.project_id,
+               EXISTS (SELECT 1 FROM permissions p WHERE p.task_id = t.id AND p.status = 'pending') AS awaiting
+        FROM tasks t WHERE t.status = 'running' AND t.session_id IS NOT NULL`;
+      return rows.map((r) => ({ session_id: r.session_id, project_id: r.project_id, activity: r.awaiting ? 'awaiting_permission' : 'running' }));
     },
     async inFlight(sessionId) {
       const rows = await sql<

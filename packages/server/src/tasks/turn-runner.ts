@@ -182,7 +182,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
       // Nothing reached the user: the next attempt starts from a clean slate.
       await deps.sql`DELETE FROM messages WHERE id = ${messageId}`;
       await settleTask(deps, task, final, events, null, Number(extra.retryInMs ?? 0));
-      deps.broker.publish(session.id, { type: 'message_complete', chat_id: chatId, message_id: messageId, status: 'cancelled', finished_at: new Date().toISOString(), error: 'retrying' });
+      deps.broker.publish(session.id, { type: 'message_deleted', chat_id: chatId, message_id: messageId });
       announceTask(deps, task, chatId, 'pending', final.error);
       return;
     }

@@ -34,6 +34,7 @@ export class WorkspaceStore {
   private attempt = 0;
   private retry: unknown = null;
   private timers: Timers;
+  private snapshotSeq = -1;
 
   constructor(
     private readonly api: WorkspaceApi,
@@ -43,7 +44,14 @@ export class WorkspaceStore {
     this.socket = new FrameSocket<UserFrame>({
       url: (after) => wsUrl('/api/events', { after_seq: after }),
       parse: (raw) => UserFrame.safeParse(raw),
-      place: (f) => (f.type === 'snapshot' ? 'reset' : 'ordered'),
+      // The activities sent right after a snapshot carry its seq: they are outside the sequence.
+      place: (f) => {
+        if (f.type === 'snapshot') {
+          this.snapshotSeq = f.seq;
+          return 'reset';
+        }
+        return f.type === 'session_activity' && f.seq === this.snapshotSeq ? 'aside' : 'ordered';
+      },
       onFrames: (frames) => this.receive(frames),
       onStatus: (status) => this.set({ status }),
       ...(opts.openSocket ? { open: opts.openSocket } : {}),
@@ -89,7 +97,9 @@ export class WorkspaceStore {
   private receive(frames: UserFrame[]): void {
     for (const f of frames) {
       if (f.type === 'snapshot') {
+        // Activities are re-sent right after the snapshot; older ones may be stale.
         this.held = [];
+        this.set({ activity: {} });
         void this.refetch();
       } else if (this.held) {
         this.held.push(f);

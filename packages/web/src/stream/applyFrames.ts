@@ -148,13 +148,12 @@ function applyOne(d: Draft, f: SessionFrame): void {
     case 'reasoning_delta':
       d.update(f.chat_id, f.message_id, (m) => ({ ...m, reasoning: m.reasoning + f.text }), () => placeholder(f));
       return;
+    case 'message_deleted':
+      // The runner deletes the empty message of an attempt it will retry.
+      d.remove(f.chat_id, f.message_id);
+      s.inFlight = s.inFlight.filter((t) => t.message_id !== f.message_id);
+      return;
     case 'message_complete':
-      // The runner deletes the message of an attempt it will retry and says so this way.
-      if (f.status === 'cancelled' && f.error === 'retrying') {
-        d.remove(f.chat_id, f.message_id);
-        s.inFlight = s.inFlight.filter((t) => t.message_id !== f.message_id);
-        return;
-      }
       d.update(f.chat_id, f.message_id, (m) => ({
         ...m,
         status: f.status,
