@@ -17,21 +17,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AcpBackend, OpenCodeBackend, resolveOpenCodeBinary } from '@boocode/agents';
 import type { AgentBackend, AgentEvent, AgentSessionHandle } from '@boocode/contracts';
-import { fakeAcpBin, startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { fakeAcpBin, fakeOpenCodeConfig, openCodeTestHome, startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { nowMs, summarize, table } from './stats.js';
 
 const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '5' } } });
 const ITERATIONS = Number(args.iterations);
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'boocode-bench-warm-')));
-const dirs = {
-  HOME: join(root, 'home'),
-  XDG_CONFIG_HOME: join(root, 'xdg', 'config'),
-  XDG_DATA_HOME: join(root, 'xdg', 'data'),
-  XDG_CACHE_HOME: join(root, 'xdg', 'cache'),
-  XDG_STATE_HOME: join(root, 'xdg', 'state'),
-};
-for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
 const repo = join(root, 'repo');
 mkdirSync(repo);
 writeFileSync(join(repo, 'README.md'), '# bench\n');
@@ -42,21 +34,10 @@ git('init', '-q');
 git('-c', 'user.email=b@b', '-c', 'user.name=b', 'add', '-A');
 git('-c', 'user.email=b@b', '-c', 'user.name=b', 'commit', '-qm', 'init');
 
-function opencodeConfig(llm: FakeLlm): Record<string, unknown> {
-  return {
-    model: 'fake/fake-model',
-    provider: {
-      fake: {
-        npm: '@ai-sdk/openai-compatible',
-        name: 'Fake',
-        options: { baseURL: llm.url, apiKey: 'bench' },
-        models: { 'fake-model': { name: 'Fake Model' } },
-      },
-    },
-  };
-}
-
-const env = { ...dirs, OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1' };
+// An isolated opencode home; its provider is replaced per fake LLM below.
+const ocHome = openCodeTestHome('http://127.0.0.1:9/v1', 'boocode-bench-oc-');
+const env = ocHome.env;
+const opencodeConfig = (l: FakeLlm) => fakeOpenCodeConfig(l.url);
 
 interface Case {
   name: string;
@@ -154,11 +135,13 @@ async function main(): Promise<void> {
   }
   await llm.close();
   rmSync(root, { recursive: true, force: true });
+  ocHome.cleanup();
   process.stdout.write(`warm-turn: ${ITERATIONS} iterations per backend (first = spawn + init + session + turn)\n\n${table(rows)}\n`);
 }
 
 main().catch((err: unknown) => {
   rmSync(root, { recursive: true, force: true });
+  ocHome.cleanup();
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

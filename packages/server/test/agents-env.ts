@@ -1,60 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import type { TestServer } from '@boocode/testkit/server';
+import { openCodeTestHome, type OpenCodeTestHome } from '@boocode/testkit';
 
 /** Shared by the server-level external agent tests (agents-*.test.ts). */
 
-/**
- * An isolated, offline home for a real opencode: its own HOME and XDG dirs (nothing from the
- * developer's opencode setup leaks in or out), an unreachable npm registry (a run-time install
- * attempt fails loudly), and a provider pointing at the fake LLM.
- */
-export interface OpenCodeHome {
-  root: string;
-  env: Record<string, string>;
-  /** opencode.json content: the fake provider, `fake/fake-model` by default. */
-  config: Record<string, unknown>;
-  cleanup(): void;
-}
-
-export function openCodeHome(llmUrl: string): OpenCodeHome {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'boocode-srv-oc-')));
-  const dirs = {
-    HOME: join(root, 'home'),
-    XDG_CONFIG_HOME: join(root, 'xdg', 'config'),
-    XDG_DATA_HOME: join(root, 'xdg', 'data'),
-    XDG_CACHE_HOME: join(root, 'xdg', 'cache'),
-    XDG_STATE_HOME: join(root, 'xdg', 'state'),
-  };
-  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-  const deadRegistry = 'http://127.0.0.1:9/';
-  return {
-    root,
-    env: {
-      ...dirs,
-      OPENCODE_DISABLE_MODELS_FETCH: '1',
-      OPENCODE_DISABLE_AUTOUPDATE: '1',
-      npm_config_registry: deadRegistry,
-      NPM_CONFIG_REGISTRY: deadRegistry,
-      BUN_CONFIG_REGISTRY: deadRegistry,
-    },
-    config: {
-      model: 'fake/fake-model',
-      provider: {
-        fake: {
-          npm: '@ai-sdk/openai-compatible',
-          name: 'Fake',
-          options: { baseURL: llmUrl, apiKey: 'test-key' },
-          models: { 'fake-model': { name: 'Fake Model' } },
-        },
-      },
-    },
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
-  };
-}
+/** An isolated, offline opencode home (see the testkit). */
+export type OpenCodeHome = OpenCodeTestHome;
+export const openCodeHome = (llmUrl: string): OpenCodeHome => openCodeTestHome(llmUrl, 'boocode-srv-oc-');
 
 /** A BOOCODE_HOME whose config.json already holds `extra` (agents, opencode, ...). */
 export function homeWithConfig(extra: Record<string, unknown>): string {

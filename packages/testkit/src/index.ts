@@ -1,3 +1,4 @@
 export * from './fake-llm/index.js';
 export * from './fake-acp/index.js';
 export * from './fake-paseo/index.js';
+export * from './opencode-home.js';
