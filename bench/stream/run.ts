@@ -99,7 +99,7 @@ await measure('warm-up', boo.child, booUrl, headers, session.id, N / 10, 0);
 const rows = [];
 rows.push(await both('bare ws relay', bare.child, bare.info.url, {}));
 rows.push(await both('BooCode stream', boo.child, booUrl, headers, session.id));
-const [b, o] = rows as [Record<string, number | string>, Record<string, number | string>];
+const [b, o] = rows as unknown as [Record<string, number | string>, Record<string, number | string>];
 console.log(table(rows));
 console.log(
   `ratio BooCode/bare: throughput ${(Number(o['frames/s']) / Number(b['frames/s'])).toFixed(2)}x, ` +

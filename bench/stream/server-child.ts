@@ -56,7 +56,7 @@ if (mode === 'bare') {
     else process.exit(0);
   });
   const addr = wss.address();
-  send({ url: `ws://127.0.0.1:${typeof addr === 'object' ? addr.port : 0}` });
+  send({ url: `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` });
 } else {
   const cluster = await startThrowawayCluster();
   const server = await startServer({ databaseUrl: cluster.url, port: 0, logger: createLogger({ level: 'silent' }), replayFrames: 1000, maxBufferedBytes: 64 * 1024 * 1024, home: process.env.BENCH_HOME! });

@@ -38,9 +38,9 @@ await sql`
 await sql`ANALYZE tool_traces`;
 const loadSecs = (performance.now() - t0) / 1000;
 
-const [{ min, max }] = (await sql<{ min: string; max: string }[]>`SELECT min(pos)::text AS min, max(pos)::text AS max FROM tool_traces`) as [{ min: string; max: string }];
-const lo = Number(min);
-const hi = Number(max);
+const [range] = await sql<{ min: string; max: string }[]>`SELECT min(pos)::text AS min, max(pos)::text AS max FROM tool_traces`;
+const lo = Number(range!.min);
+const hi = Number(range!.max);
 
 async function time(url: string): Promise<number> {
   const s = performance.now();
