@@ -136,6 +136,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     };
     const app = await buildApp(ctx, {
       ...(opts.webDir ? { webDir: opts.webDir } : {}),
+      loopbackOnly: isLoopback(host),
       stream: { maxBufferedBytes: opts.maxBufferedBytes ?? 8 * 1024 * 1024, allowedOrigins: opts.allowedOrigins ?? [] },
     });
     const worker =

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
 import { mkdtemp, stat, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,35 @@ describe('auth', () => {
     expectError(await server.api('GET', '/api/projects', undefined, { token: null }), 401, 'unauthorized');
     expectError(await server.api('GET', '/api/projects', undefined, { token: 'wrong' }), 401, 'unauthorized');
     expect((await server.api('GET', '/api/projects')).status).toBe(200);
+  });
+
+  it('cannot be bypassed with percent-encoded paths', async () => {
+    for (const p of ['/%61pi/projects', '/api/%70rojects', '/%2Fapi/projects', '/api/auth/%63odes']) {
+      const r = await server.api('GET', p, undefined, { token: null });
+      // Either refused, or not an API route at all (the web app's page): never the data.
+      expect(JSON.stringify(r.body), p).not.toContain('"items"');
+      if (r.status === 200) expect(String(r.body), p).toMatch(/<!doctype html>|not built/i);
+    }
+    expect((await server.api('POST', '/%61pi/auth/codes', undefined, { token: null })).status).toBe(401);
+    expect((await server.api('GET', '/%61pi/projects')).status).toBe(200);
+  });
+
+  it('refuses other host names while bound to loopback (DNS rebinding)', async () => {
+    // fetch() will not send a Host of our choosing; node:http will.
+    const get = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port: server.port, path: '/api/projects', headers: { host, authorization: `Bearer ${server.token}` } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+      });
+    const evil = await get('evil.example');
+    expect(evil.status).toBe(403);
+    expect(JSON.parse(evil.body).error).toBe('forbidden_host');
+    expect((await get(`localhost:${server.port}`)).status).toBe(200);
+    expect((await get(`127.0.0.1:${server.port}`)).status).toBe(200);
   });
 
   it('writes the token to config.json with mode 0600', async () => {

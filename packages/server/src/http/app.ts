@@ -19,11 +19,29 @@ import { registerWorkspaceRoutes } from './routes/workspace.js';
 
 const PUBLIC_API = new Set(['/api/health', '/api/auth/login']);
 
+/** The path as the router sees it, or null when it does not decode (then: treat as protected). */
+function decodedPath(url: string): string | null {
+  try {
+    return decodeURIComponent(url.split('?')[0] ?? '');
+  } catch {
+    return null;
+  }
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+function loopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return LOOPBACK_NAMES.has(name.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
 /** The built web UI, when present (packages/web/dist next to this package). */
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
 export interface AppOptions {
   webDir?: string;
+  /** Bound to a loopback address: refuse requests for other host names. */
+  loopbackOnly?: boolean;
   stream: Omit<StreamOptions, 'broker' | 'sql' | 'log' | 'inFlight' | 'flush' | 'activities'>;
   /** Extra route modules (later domains plug in here). */
   plugins?: ((app: FastifyInstance, ctx: AppContext) => void)[];
@@ -40,8 +58,14 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
 
   app.addHook('onRequest', async (req) => {
-    const url = req.url.split('?')[0] ?? '';
-    if (!url.startsWith('/api/') || PUBLIC_API.has(url)) return;
+    // A page on another site that resolves its own name to 127.0.0.1 (DNS rebinding) would be
+    // same-origin to the browser: a loopback server answers only to loopback host names.
+    if (opts.loopbackOnly && !loopbackHost(req.headers.host)) {
+      throw new ApiError(403, 'forbidden_host', `host ${req.headers.host ?? '(none)'} is not this server; use 127.0.0.1 or localhost`);
+    }
+    // Decide on the route the router matched (it decodes %xx), never on the raw URL text.
+    const path = req.routeOptions.url ?? decodedPath(req.url);
+    if (path !== null && (!path.startsWith('/api/') || PUBLIC_API.has(path))) return;
     if (!ctx.auth.isAuthorized(req)) throw new ApiError(401, 'unauthorized', 'missing or wrong token: send Authorization: Bearer <token>');
   });
 
