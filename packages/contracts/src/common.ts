@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const Id = z.uuid();
 export type Id = z.infer<typeof Id>;
 
+/** Text a client sends for storage: PostgreSQL cannot store NUL characters, so they are refused. */
+export const noNul = (s: string) => !s.includes('\u0000');
+export const NO_NUL_MESSAGE = 'must not contain NUL characters';
+
 /** Timestamps travel as ISO-8601 strings. */
 export const Timestamp = z.string();
 

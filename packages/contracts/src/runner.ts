@@ -33,7 +33,7 @@ export type ToolTrace = z.infer<typeof ToolTrace>;
 export const TracesQuery = z.object({
   cursor: z.string().regex(/^\d{1,18}$/, 'must be a cursor returned by this API').optional(),
   limit,
-  turn: z.coerce.number().int().min(1).optional(),
+  turn: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
 });
 
 export const TracePage = z.object({ items: z.array(ToolTrace), next_cursor: z.string().nullable() });

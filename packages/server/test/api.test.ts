@@ -206,6 +206,19 @@ describe('projects', () => {
       expectError(await server.api('POST', `/api/chats/${missing}/messages`, { content: 'x' }), 404, 'not_found', 'chat');
     });
 
+    it('numbers the turns of messages posted at the same time one after the other', async () => {
+      const c = (await server.api<Chat>('POST', `/api/sessions/${session.id}/chats`, { name: 'burst' })).body;
+      const posted = await Promise.all(Array.from({ length: 6 }, (_, i) => server.api<PostMessageResponse>('POST', `/api/chats/${c.id}/messages`, { content: `b${i}` })));
+      expect(posted.map((p) => p.body.message.turn).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    });
+
+    it('refuses NUL characters and out-of-range numbers with a 400, not a 500', async () => {
+      expectError(await server.api('POST', `/api/chats/${chat.id}/messages`, { content: 'a\u0000b' }), 400, 'invalid_request', 'content');
+      expectError(await server.api('PATCH', `/api/chats/${chat.id}`, { name: 'x\u0000' }), 400, 'invalid_request', 'name');
+      expectError(await server.api('POST', '/api/sessions', { project_id: project.id, model: 'm\u0000' }), 400, 'invalid_request', 'model');
+      expectError(await server.api('GET', `/api/chats/${chat.id}/traces?turn=99999999999`), 400, 'invalid_request', 'turn');
+    });
+
     it('pages messages by keyset in both directions', async () => {
       const c = (await server.api<Chat>('POST', `/api/sessions/${session.id}/chats`, { name: 'paging' })).body;
       for (let i = 0; i < 7; i++) await server.api('POST', `/api/chats/${c.id}/messages`, { content: `m${i}` });

@@ -52,9 +52,16 @@ export interface NewUserMessage {
   model: string | null;
 }
 
-/** The user's message and the pending task that answers it, stored together or not at all. */
-export async function insertUserMessageWithTask(sql: Sql, m: NewUserMessage): Promise<{ message: Message; task: Task }> {
+/**
+ * The user's message and the pending task that answers it, stored together or not at all; null
+ * when the session is no longer open. The chat row is locked so concurrent posts number their
+ * turns one after the other, and the session row so an archive cannot slip in between.
+ */
+export async function insertUserMessageWithTask(sql: Sql, m: NewUserMessage): Promise<{ message: Message; task: Task } | null> {
   return sql.begin(async (tx) => {
+    const [open] = await tx<{ status: string }[]>`SELECT status FROM sessions WHERE id = ${m.sessionId} FOR SHARE`;
+    if (open?.status !== 'open') return null;
+    await tx`SELECT 1 FROM chats WHERE id = ${m.chatId} FOR UPDATE`;
     const [counted] = await tx<{ turn: number }[]>`
       SELECT count(*)::int + 1 AS turn FROM messages WHERE chat_id = ${m.chatId} AND role = 'user'`;
     const turn = counted!.turn;

@@ -91,7 +91,9 @@ export class PermissionCenter {
   ) {}
 
   async listen(): Promise<void> {
-    await this.sql.listen(PERMISSION_CHANNEL, (id) => void this.deliver(id));
+    await this.sql.listen(PERMISSION_CHANNEL, (id) => {
+      this.deliver(id).catch((err: unknown) => this.log.error({ err, permission_id: id }, 'delivering a permission answer failed'));
+    });
   }
 
   get pendingCount(): number {

@@ -33,10 +33,19 @@ export class MessageWriter {
     private readonly intervalMs = 100,
     after: Promise<unknown> = Promise.resolve(),
   ) {
-    this.chain = after.then(() => undefined);
+    this.chain = after.then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure ??= err;
+      },
+    );
   }
 
+  /** Set by finish(): an agent that keeps talking after its turn was closed changes nothing. */
+  private finished = false;
+
   appendText(text: string, seq: number | null = null): void {
+    if (this.finished) return;
     this.content += text;
     this.pendingText += text;
     if (seq !== null) this.lastSeq = seq;
@@ -44,6 +53,7 @@ export class MessageWriter {
   }
 
   appendReasoning(text: string, seq: number | null = null): void {
+    if (this.finished) return;
     this.reasoning += text;
     this.pendingReasoning += text;
     if (seq !== null) this.lastSeq = seq;
@@ -89,6 +99,7 @@ export class MessageWriter {
 
   /** The authoritative final write: full text, status, usage. */
   async finish(final: FinalMessage): Promise<void> {
+    this.finished = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.pendingText = '';

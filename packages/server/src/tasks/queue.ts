@@ -25,7 +25,8 @@ export async function claimTask(sql: Sql, workerId: string, leaseMs: number): Pr
           AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.session_id = t.session_id AND r.status = 'running')
           AND NOT EXISTS (
             SELECT 1 FROM tasks e
-            WHERE e.session_id = t.session_id AND e.status = 'pending' AND (e.created_at, e.id) < (t.created_at, t.id))
+            WHERE e.session_id = t.session_id AND e.status = 'pending' AND NOT e.cancel_requested
+              AND (e.created_at, e.id) < (t.created_at, t.id))
         ORDER BY t.created_at, t.id
         FOR UPDATE SKIP LOCKED
         LIMIT 1)
@@ -51,7 +52,7 @@ export interface Recovered {
   id: string;
   session_id: string | null;
   chat_id: string | null;
-  status: 'pending' | 'failed';
+  status: 'pending' | 'failed' | 'cancelled';
   message_id: string | null;
 }
 
@@ -62,8 +63,8 @@ export interface Recovered {
  */
 export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
   return sql.begin(async (tx) => {
-    const expired = await tx<{ id: string; session_id: string | null; chat_id: string | null; attempts: number; max_attempts: number }[]>`
-      SELECT id, session_id, chat_id, attempts, max_attempts FROM tasks
+    const expired = await tx<{ id: string; session_id: string | null; chat_id: string | null; attempts: number; max_attempts: number; cancel_requested: boolean }[]>`
+      SELECT id, session_id, chat_id, attempts, max_attempts, cancel_requested FROM tasks
       WHERE status = 'running' AND lease_expires_at < now()
       FOR UPDATE SKIP LOCKED`;
     const out: Recovered[] = [];
@@ -71,6 +72,19 @@ export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
       const [msg] = await tx<{ id: string; has_output: boolean }[]>`
         SELECT m.id, (m.content <> '' OR m.reasoning <> '' OR EXISTS (SELECT 1 FROM tool_traces tt WHERE tt.task_id = ${t.id})) AS has_output
         FROM messages m WHERE m.task_id = ${t.id} AND m.role = 'assistant' ORDER BY m.pos DESC LIMIT 1`;
+      // A lost turn cannot still be waiting for an answer.
+      await tx`
+        UPDATE permissions SET status = 'cancelled', decided_by = 'cancelled', answered_at = now()
+        WHERE task_id = ${t.id} AND status = 'pending'`;
+      if (t.cancel_requested) {
+        // The user had cancelled it: it ends cancelled, whatever it had produced.
+        await tx`
+          UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
+          WHERE id = ${t.id}`;
+        if (msg) await tx`UPDATE messages SET status = 'cancelled', finished_at = now() WHERE id = ${msg.id}`;
+        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'cancelled', message_id: msg?.id ?? null });
+        continue;
+      }
       if (!msg?.has_output && t.attempts < t.max_attempts) {
         if (msg) await tx`DELETE FROM messages WHERE id = ${msg.id}`;
         await tx`

@@ -29,12 +29,38 @@ export interface TurnIdentity {
 /** Events that describe the agent's state rather than answer: they do not count as first output. */
 const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed']);
 
+/** PostgreSQL text and jsonb cannot hold NUL; agents' output may contain it (binary files, tools). */
+const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s);
+const cleanJson = <T>(v: T): T => {
+  const text = JSON.stringify(v);
+  return text !== undefined && text.includes('\\u0000') ? (JSON.parse(text.replaceAll('\\u0000', '\\uFFFD')) as T) : v;
+};
+
 const cap = (s: string | undefined) => (s === undefined ? null : s.length > MAX_TRACE_OUTPUT ? s.slice(0, MAX_TRACE_OUTPUT) + '\n[truncated]' : s);
 
 /**
  * The one place where AgentEvents from any backend become frames (at once) and rows (in order,
  * off the hot path). Every backend gets traces, usage and permissions through it.
  */
+function sanitize(e: AgentEvent): AgentEvent {
+  switch (e.type) {
+    case 'text':
+    case 'reasoning':
+      return { ...e, text: clean(e.text) };
+    case 'tool_call':
+      return { ...e, name: clean(e.name), input: cleanJson(e.input) };
+    case 'tool_update':
+      return {
+        ...e,
+        ...(e.output !== undefined ? { output: clean(e.output) } : {}),
+        ...(e.error !== undefined ? { error: clean(e.error) } : {}),
+        ...(e.input !== undefined ? { input: cleanJson(e.input) } : {}),
+      };
+    default:
+      return e;
+  }
+}
+
 export class TurnEvents {
   readonly startedAt = Date.now();
   firstOutputAt: number | null = null;
@@ -65,7 +91,19 @@ export class TurnEvents {
     /** Rows written here reference the message, so they wait for its INSERT. */
     after: Promise<unknown> = Promise.resolve(),
   ) {
-    this.chain = after.then(() => undefined);
+    this.chain = after.then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure ??= err;
+      },
+    );
+  }
+
+  private sealed = false;
+
+  /** After the turn is written down, late events from an agent that ignored cancel are dropped. */
+  seal(): void {
+    this.sealed = true;
   }
 
   get hasOutput(): boolean {
@@ -88,7 +126,13 @@ export class TurnEvents {
     return this.failure;
   }
 
-  readonly onEvent = (e: AgentEvent): void => {
+  readonly onEvent = (event: AgentEvent): void => {
+    let e = event;
+    if (this.sealed) {
+      if (e.type === 'permission_request') e.respond({ outcome: 'cancelled' });
+      return;
+    }
+    e = sanitize(e);
     const { sessionId, chatId, messageId } = this.id;
     const ref = { chat_id: chatId, message_id: messageId };
     if (this.firstOutputAt === null && !NOT_OUTPUT.has(e.type)) this.firstOutputAt = Date.now();

@@ -76,8 +76,11 @@ async function history(sql: Sql, chatId: string, turn: number): Promise<HistoryM
 async function settleTask(deps: RunnerDeps, task: TaskRow, final: Final, events: TurnEvents | null, summary: string | null, retryInMs = 0) {
   const u = events?.usage ?? emptyUsage();
   if (final.status === 'pending') {
+    // A cancel that arrived meanwhile wins over the retry.
     await deps.sql`
-      UPDATE tasks SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, started_at = NULL, error = ${final.error},
+      UPDATE tasks SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'pending' END,
+        finished_at = CASE WHEN cancel_requested THEN now() ELSE NULL END,
+        lease_owner = NULL, lease_expires_at = NULL, started_at = NULL, error = ${final.error},
         run_after = now() + ${retryInMs} * interval '1 millisecond', updated_at = now()
       WHERE id = ${task.id} AND lease_owner = ${deps.workerId} AND status = 'running'`;
     return;
@@ -92,16 +95,19 @@ async function settleTask(deps: RunnerDeps, task: TaskRow, final: Final, events:
 
 const summarize = (text: string) => (text.length > 500 ? text.slice(0, 497) + '...' : text) || null;
 
-/** Waits for the turn, but no longer than the grace period once the abort has fired. */
-function raceAbort(p: Promise<TurnResult>, signal: AbortSignal): Promise<TurnResult> {
+/**
+ * Waits for the turn, but no longer than the grace period once the abort has fired. `abandoned`:
+ * the agent did not stop in time; its session is then dropped rather than reused.
+ */
+function raceAbort(p: Promise<TurnResult>, signal: AbortSignal): Promise<{ result: TurnResult; abandoned: boolean }> {
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | null = null;
     const onAbort = () => {
-      timer = setTimeout(() => resolve({ ok: false, stop_reason: 'cancelled', usage: emptyUsage() }), CANCEL_GRACE_MS);
+      timer = setTimeout(() => resolve({ result: { ok: false, stop_reason: 'cancelled', usage: emptyUsage() }, abandoned: true }), CANCEL_GRACE_MS);
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => {
+    p.then((result) => resolve({ result, abandoned: false }), reject).finally(() => {
       if (timer) clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     });
@@ -129,6 +135,11 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   ]);
   if (!session || !project) {
     await settleTask(deps, task, { status: 'failed', error: 'session or project no longer exists' }, null, null);
+    return;
+  }
+  if (session.status === 'archived') {
+    await settleTask(deps, task, { status: 'cancelled', error: 'the session was archived' }, null, null);
+    announceTask(deps, task, task.chat_id, 'cancelled', 'the session was archived');
     return;
   }
   const chatId = task.chat_id ?? (await insertChat(deps.sql, session.id, undefined)).id;
@@ -175,9 +186,12 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
 
   const finish = async (final: Final, result: TurnResult | null, extra: Record<string, unknown> = {}) => {
     deps.streaming.remove(session.id, writer);
+    // Requests still being stored must exist before the sweep that cancels the turn's requests.
+    await events.settled();
     await deps.permissions.cancelForTask(task.id);
     if (final.status !== 'completed') events.closeOpenTraces(final.status === 'cancelled' ? 'cancelled' : 'error', final.error ?? final.status);
     const persistFailure = await events.settled();
+    events.seal();
     if (final.status === 'pending') {
       // Nothing reached the user: the next attempt starts from a clean slate.
       await deps.sql`DELETE FROM messages WHERE id = ${messageId}`;
@@ -275,14 +289,22 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   const onAbort = () => void backend.cancel(lease.handle).catch((err: unknown) => log.warn({ err }, 'backend cancel failed'));
   signal.addEventListener('abort', onAbort, { once: true });
   let result: TurnResult;
+  let abandoned = false;
   try {
-    result = await raceAbort(backend.prompt(lease.handle, { parts: input.data.parts, history: past }, { signal, onEvent: events.onEvent, turn }), signal);
+    ({ result, abandoned } = await raceAbort(
+      backend.prompt(lease.handle, { parts: input.data.parts, history: past }, { signal, onEvent: events.onEvent, turn }),
+      signal,
+    ));
   } catch (err) {
     result = { ok: false, stop_reason: 'error', usage: events.usage, error: { code: 'agent_error', message: (err as Error).message } };
   } finally {
     signal.removeEventListener('abort', onAbort);
-    lease.release();
   }
+  // An agent still busy after the grace period must not serve the next turn of this chat.
+  if (abandoned) {
+    log.warn({ chat_id: chatId }, 'agent did not stop after cancel; dropping its session');
+    await deps.pool.drop(key).catch((err: unknown) => log.warn({ err }, 'dropping the agent session failed'));
+  } else lease.release();
   await writer.flush();
   await sessionRow;
 

@@ -49,6 +49,7 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: AppContext): vo
         agent: body.agent ?? session.agent,
         model: body.model ?? session.model,
       });
+      if (!result) throw new ApiError(409, 'session_archived', `session ${session.id} is archived`);
       broker.publish(session.id, { type: 'message_created', message: result.message });
       broker.publish(session.id, { type: 'task_state', task_id: result.task.id, chat_id: chat.id, status: 'pending' });
       broker.publishUser({ type: 'task_state', task_id: result.task.id, session_id: session.id, chat_id: chat.id, status: 'pending' });
