@@ -172,6 +172,18 @@ describe('turn runner with the native agent', () => {
     for (const text of rebuilt) expect(text).toBe(words.join(''));
   });
 
+  it('does not start a turn while a review action holds the session (advisory lock)', async () => {
+    const { session, chat } = await newSession({ isolated: false });
+    const conn = await server.ctx.sql.reserve();
+    await conn`SELECT pg_advisory_lock(727002, hashtext(${session.id}))`;
+    const r = await post(chat.id, 'while reviewing');
+    await new Promise((res) => setTimeout(res, 1000));
+    expect((await server.api<Task>('GET', `/api/tasks/${r.body.task.id}`)).body.status).toBe('pending');
+    await conn`SELECT pg_advisory_unlock(727002, hashtext(${session.id}))`;
+    conn.release();
+    expect((await waitTask(r.body.task.id)).status).toBe('completed');
+  });
+
   it('fails a turn with a readable error when the provider refuses (429)', async () => {
     const { chat } = await newSession();
     llm.push({ match: { lastUserIncludes: 'rate me' }, error: { status: 429, body: { error: { message: 'slow down' } } } }, { match: { lastUserIncludes: 'rate me' }, error: { status: 429 } }, { match: { lastUserIncludes: 'rate me' }, error: { status: 429 } });

@@ -3,6 +3,9 @@ import type { TaskRow } from '../db/rows.js';
 
 export const TASKS_CHANNEL = 'boocode_tasks';
 
+/** Advisory lock space of "this session's worktree is being reviewed" (see workspace/review.ts). */
+export const REVIEW_LOCK = 727_002;
+
 /**
  * Claims the oldest runnable task: pending, due, the oldest pending of its session, and its
  * session not already running one. SKIP LOCKED lets many workers claim at once without
@@ -23,6 +26,8 @@ export async function claimTask(sql: Sql, workerId: string, leaseMs: number): Pr
         SELECT t.id FROM tasks t
         WHERE t.status = 'pending' AND t.run_after <= now() AND NOT t.cancel_requested
           AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.session_id = t.session_id AND r.status = 'running')
+          -- A review action (apply, reject, merge, commit) holds this lock while it works on the worktree.
+          AND (t.session_id IS NULL OR pg_try_advisory_xact_lock(${REVIEW_LOCK}, hashtext(t.session_id::text)))
           AND NOT EXISTS (
             SELECT 1 FROM tasks e
             WHERE e.session_id = t.session_id AND e.status = 'pending' AND NOT e.cancel_requested

@@ -19,6 +19,7 @@ import { getProject } from '../db/projects.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { applyPatch, commitWorktree, mergeSessionBranch, rejectWorktree } from '../git/index.js';
 import { git } from '../git/exec.js';
+import { REVIEW_LOCK } from '../tasks/queue.js';
 import { mapGitErrors } from './errors.js';
 import { KeyedMutex } from './locks.js';
 import type { Workspace, WorktreeRow } from './workspace.js';
@@ -139,15 +140,24 @@ export class Review {
     if (!session) throw notFound('session', sessionId);
     return this.lock.run(session.project_id, async () => {
       if (session.status === 'archived') throw conflict('session_archived', `session ${session.id} is archived`);
-      const running = await this.workspace.runningTask(session.id);
-      if (running) {
-        throw conflict('turn_running', `a turn of this session is running (task ${running}); wait for it to finish or cancel it`, {
-          task_id: running,
-        });
+      // While this lock is held no worker claims a turn of the session (see claimTask), so the
+      // check below stays true for the whole action, on every server sharing the database.
+      const conn = await this.sql.reserve();
+      try {
+        await conn`SELECT pg_advisory_lock(${REVIEW_LOCK}, hashtext(${session.id}))`;
+        const running = await this.workspace.runningTask(session.id);
+        if (running) {
+          throw conflict('turn_running', `a turn of this session is running (task ${running}); wait for it to finish or cancel it`, {
+            task_id: running,
+          });
+        }
+        const project = await getProject(this.sql, session.project_id);
+        if (!project) throw notFound('project', session.project_id);
+        return await fn({ session, project, wt: await this.workspace.get(session.id) });
+      } finally {
+        await conn`SELECT pg_advisory_unlock(${REVIEW_LOCK}, hashtext(${session.id}))`.catch(() => {});
+        conn.release();
       }
-      const project = await getProject(this.sql, session.project_id);
-      if (!project) throw notFound('project', session.project_id);
-      return fn({ session, project, wt: await this.workspace.get(session.id) });
     });
   }
 
