@@ -82,6 +82,19 @@ describe('auth', () => {
     expect(forged.status).toBe(401);
   });
 
+  it('lets a browser cookie expire, and refuses one signed for another time', async () => {
+    const { Auth, SESSION_TTL_S } = await import('../src/http/auth.js');
+    const auth = new Auth('t'.repeat(40));
+    const now = Date.now();
+    const fresh = auth.sessionCookie(now);
+    expect(auth.checkCookie(fresh, now)).toBe(true);
+    expect(auth.checkCookie(fresh, now + (SESSION_TTL_S + 1) * 1000)).toBe(false);
+    const [, sig] = fresh.split('.');
+    expect(auth.checkCookie(`${Math.floor(now / 1000) + 1000}.${sig}`, now)).toBe(false);
+    expect(new Auth('u'.repeat(40)).checkCookie(fresh, now)).toBe(false);
+    expect(auth.checkCookie('garbage', now)).toBe(false);
+  });
+
   it('logs in with the token by POST and refuses a wrong one', async () => {
     expectError(await server.api('POST', '/api/auth/login', { token: 'nope' }, { token: null }), 401, 'unauthorized');
     expect((await server.api('POST', '/api/auth/login', { token: server.token }, { token: null })).status).toBe(204);

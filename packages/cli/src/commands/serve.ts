@@ -55,6 +55,8 @@ export function registerServe(program: Command): void {
             },
           );
       };
+      // A bug in one turn must not take every session down with the process.
+      process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
     });

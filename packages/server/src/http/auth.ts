@@ -1,29 +1,32 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 
 export const SESSION_COOKIE = 'boocode_session';
 const CODE_TTL_MS = 15 * 60_000;
+/** A browser login lasts this long; the cookie carries its issue time, signed with the token. */
+export const SESSION_TTL_S = 30 * 24 * 3600;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
- * Token checks for HTTP and WebSockets. The cookie holds a value derived from the token, so it
- * survives restarts and rotating the token in config.json logs every browser out.
+ * Token checks for HTTP and WebSockets. A browser cookie is `<issued-at>.<HMAC(token, issued-at)>`:
+ * it expires on its own, survives restarts, and rotating the token in config.json logs every
+ * browser out. Login codes are single-use and short-lived.
  */
 export class Auth {
   private readonly tokenDigest: Buffer;
-  private readonly cookieValue: string;
   private readonly codes = new Map<string, number>();
 
-  constructor(token: string) {
+  constructor(private readonly token: string) {
     this.tokenDigest = digest(token);
-    this.cookieValue = createHash('sha256').update(`${token}:browser-session`).digest('base64url');
   }
 
   /** A login code that works once, within 15 minutes. */
   issueCode(): string {
+    const now = Date.now();
+    for (const [c, expires] of this.codes) if (expires <= now) this.codes.delete(c);
     const code = randomBytes(24).toString('base64url');
-    this.codes.set(code, Date.now() + CODE_TTL_MS);
+    this.codes.set(code, now + CODE_TTL_MS);
     return code;
   }
 
@@ -37,15 +40,29 @@ export class Auth {
     return timingSafeEqual(digest(candidate), this.tokenDigest);
   }
 
-  sessionCookie(): string {
-    return this.cookieValue;
+  private sign(issuedAt: number): string {
+    return createHmac('sha256', this.token).update(`browser-session:${issuedAt}`).digest('base64url');
+  }
+
+  sessionCookie(now = Date.now()): string {
+    const issuedAt = Math.floor(now / 1000);
+    return `${issuedAt}.${this.sign(issuedAt)}`;
+  }
+
+  checkCookie(value: string, now = Date.now()): boolean {
+    const dot = value.indexOf('.');
+    const issuedAt = Number(value.slice(0, dot));
+    if (dot <= 0 || !Number.isInteger(issuedAt)) return false;
+    const age = Math.floor(now / 1000) - issuedAt;
+    if (age < -60 || age > SESSION_TTL_S) return false;
+    return timingSafeEqual(digest(value.slice(dot + 1)), digest(this.sign(issuedAt)));
   }
 
   isAuthorized(req: FastifyRequest): boolean {
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) return this.checkToken(header.slice(7).trim());
     const cookie = req.cookies?.[SESSION_COOKIE];
-    return typeof cookie === 'string' && timingSafeEqual(digest(cookie), digest(this.cookieValue));
+    return typeof cookie === 'string' && this.checkCookie(cookie);
   }
 }
 

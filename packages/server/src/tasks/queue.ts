@@ -44,6 +44,15 @@ export async function claimTask(sql: Sql, workerId: string, leaseMs: number): Pr
   }
 }
 
+/** Returns a task this worker claimed but will not run (it is shutting down), attempt not counted. */
+export async function unclaimTask(sql: Sql, taskId: string, workerId: string): Promise<void> {
+  await sql`
+    UPDATE tasks SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, started_at = NULL,
+      attempts = attempts - 1, updated_at = now()
+    WHERE id = ${taskId} AND lease_owner = ${workerId} AND status = 'running'`;
+  await sql`SELECT pg_notify(${TASKS_CHANNEL}, ${taskId})`;
+}
+
 /** Renews the lease; false means the task is no longer ours (recovered elsewhere or finished). */
 export async function renewLease(sql: Sql, taskId: string, workerId: string, leaseMs: number): Promise<{ held: boolean; cancel: boolean }> {
   const rows = await sql<{ cancel_requested: boolean }[]>`

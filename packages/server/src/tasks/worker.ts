@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Sql } from '../db/connection.js';
 import type { TaskRow } from '../db/rows.js';
-import { claimTask, recoverExpired, renewLease, TASKS_CHANNEL } from './queue.js';
+import { claimTask, recoverExpired, renewLease, TASKS_CHANNEL, unclaimTask } from './queue.js';
 import { CANCEL_CHANNEL } from './control.js';
 import { runTurn, type AbortReason, type RunnerDeps } from './turn-runner.js';
 
@@ -62,6 +62,8 @@ export class Worker {
     this.kick();
   }
 
+  private claimDone: Promise<void> = Promise.resolve();
+
   kick(): void {
     if (this.stopped) return;
     if (this.claiming) {
@@ -69,7 +71,7 @@ export class Worker {
       return;
     }
     this.claiming = true;
-    void this.claimLoop().finally(() => {
+    this.claimDone = this.claimLoop().finally(() => {
       this.claiming = false;
       if (this.again) {
         this.again = false;
@@ -88,6 +90,11 @@ export class Worker {
         return;
       }
       if (!task) return;
+      if (this.stopped) {
+        // Claimed while shutting down: give it back untouched for the next worker.
+        await unclaimTask(this.sql, task.id, this.id).catch((err: unknown) => this.deps.log.warn({ err, task_id: task.id }, 'giving back a claimed task failed'));
+        return;
+      }
       this.run(task);
     }
   }
@@ -124,6 +131,7 @@ export class Worker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.claimDone;
     for (const id of this.running.keys()) this.cancelLocal(id, 'shutdown');
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
     for (const u of this.unlisten) await u().catch(() => {});

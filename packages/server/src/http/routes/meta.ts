@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { openApiDocument } from '../route.js';
-import { SESSION_COOKIE } from '../auth.js';
+import { SESSION_COOKIE, SESSION_TTL_S } from '../auth.js';
 import type { FastifyInstance } from 'fastify';
 
 const LoginQuery = z.object({ code: z.string().min(1) });
@@ -11,7 +11,7 @@ const LoginBody = z.object({ token: z.string().min(1) });
 const LoginCode = z.object({ code: z.string(), url_path: z.string() });
 
 export function registerMetaRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const cookie = { path: '/', httpOnly: true, sameSite: 'strict' as const, maxAge: 60 * 60 * 24 * 30 };
+  const cookie = { path: '/', httpOnly: true, sameSite: 'strict' as const, maxAge: SESSION_TTL_S };
 
   ctx.routes.add(app, {
     method: 'GET',
@@ -45,6 +45,16 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: AppContext): void 
     handler: async ({ body }, _req, reply) => {
       if (!ctx.auth.checkToken(body.token)) throw new ApiError(401, 'unauthorized', 'token: wrong token');
       reply.setCookie(SESSION_COOKIE, ctx.auth.sessionCookie(), cookie).code(204).send();
+    },
+  });
+
+  ctx.routes.add(app, {
+    method: 'POST',
+    url: '/api/auth/logout',
+    summary: "Forget this browser's login (clears the session cookie)",
+    tag: 'auth',
+    handler: async (_i, _req, reply) => {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send();
     },
   });
 
