@@ -1,9 +1,11 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Confines tool paths to the session root. Both the lexical path and the real path (after
- * symlinks) must stay inside, so `../x`, `/etc/passwd` and a symlink to `/` are all refused.
+ * Confines agent file access to the session root; shared by the native tools and the ACP client's
+ * `fs/*` methods. Both the lexical path and the real path (after symlinks) must stay inside, so
+ * `../x`, `/etc/passwd`, a symlink to `/` and a dangling symlink are all refused.
  */
 
 export type Resolved = { ok: true; abs: string; rel: string } | { ok: false; error: string };
@@ -84,4 +86,28 @@ export async function resolveInRoot(root: string, input: string, opts: ResolveOp
 export function isGitInternal(rel: string): boolean {
   const first = rel.split(path.sep)[0];
   return first === '.git';
+}
+
+/**
+ * Writes `abs` (a path resolveInRoot returned) without following a symlink in its last component:
+ * one planted there after the check (the agent runs commands in the worktree) fails with ELOOP
+ * instead of redirecting the write.
+ */
+export async function writeNoFollow(abs: string, content: string): Promise<void> {
+  const fh = await open(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o666);
+  try {
+    await fh.writeFile(content, 'utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads `abs` (a path resolveInRoot returned) without following a symlink in its last component. */
+export async function readNoFollow(abs: string): Promise<string> {
+  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await fh.readFile('utf8');
+  } finally {
+    await fh.close();
+  }
 }

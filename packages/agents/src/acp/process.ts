@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk/unstable';
 import { errorMessage, type AgentLogger } from '../external/logger.js';
 import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
-import { OutsideRootError, readConfined, writeConfined } from './fs.js';
+import { readConfined, RefusedPathError, writeConfined } from './fs.js';
 
 /** How to start an ACP agent: `opencode acp`, `qwen --acp`, `claude-agent-acp`, ... */
 export interface AcpCommand {
@@ -194,12 +194,12 @@ function rootOrThrow(hooks: AcpProcessHooks, sessionId: string): string {
   return root;
 }
 
-/** File errors as JSON-RPC errors the agent can show: outside the root, missing, or other. */
+/** File errors as JSON-RPC errors the agent can show: refused (outside the root, .git), missing, or other. */
 async function fsCall<T>(op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (err) {
-    if (err instanceof OutsideRootError) throw acp.RequestError.invalidParams({ path: err.path }, err.message);
+    if (err instanceof RefusedPathError) throw acp.RequestError.invalidParams({ path: err.path }, err.message);
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw acp.RequestError.resourceNotFound(errorMessage(err));
     throw acp.RequestError.internalError(undefined, errorMessage(err));
   }

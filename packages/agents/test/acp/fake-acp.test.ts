@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -189,6 +189,32 @@ describe('AcpBackend with the fake ACP agent', () => {
     expect(failed.map((e) => e.type === 'tool_update' && e.id)).toEqual(['r1', 'r2', 'r3']);
     for (const f of failed) expect(f.type === 'tool_update' && f.error).toContain('outside the session worktree');
     expect(() => readFileSync(join(dir, 'planted.txt'))).toThrow();
+  });
+
+  it('refuses writes through a dangling symlink leading out, and writes into .git', async () => {
+    // The link's target does not exist yet: following it would create a file outside the worktree.
+    symlinkSync(join(dir, 'planted-via-link.txt'), join(root, 'dangling.txt'));
+    mkdirSync(join(root, '.git'), { recursive: true });
+    const hook = join(root, '.git', 'hooks', 'pre-commit');
+    const s = await setup({
+      turns: [
+        {
+          steps: [
+            { tool: { id: 'w1', title: 'write via dangling link', kind: 'edit', writeFile: { path: join(root, 'dangling.txt'), content: 'x' } } },
+            { tool: { id: 'w2', title: 'plant a git hook', kind: 'edit', writeFile: { path: hook, content: '#!/bin/sh\n' } } },
+            { tool: { id: 'w3', title: 'write beside .git', kind: 'edit', writeFile: { path: join(root, '.gitignore'), content: 'x\n' } } },
+          ],
+        },
+      ],
+    });
+    const { events } = await run(s, 'escape by link');
+    const failed = events.flatMap((e) => (e.type === 'tool_update' && e.status === 'failed' ? [e] : []));
+    expect(failed.map((e) => e.id)).toEqual(['w1', 'w2']);
+    expect(failed[0]?.error).toContain('outside the session worktree');
+    expect(failed[1]?.error).toContain('.git');
+    expect(existsSync(join(dir, 'planted-via-link.txt'))).toBe(false);
+    expect(existsSync(hook)).toBe(false);
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('x\n');
   });
 
   it('cancels mid-turn and answers the pending permission request with cancelled', async () => {

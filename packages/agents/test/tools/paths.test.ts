@@ -1,7 +1,8 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveInRoot } from '@boocode/agents';
+import { writeNoFollow } from '../../src/paths.js';
 import { makeRepo, type TempRepo } from './repo.js';
 
 let repo: TempRepo;
@@ -43,5 +44,17 @@ describe('resolveInRoot', () => {
     // Not following the last link: the link itself is addressed, but only if its target is inside.
     expect(await resolveInRoot(repo.root, 'alias', { followLast: false })).toMatchObject({ ok: true, rel: 'alias' });
     expect((await resolveInRoot(repo.root, 'leak.txt', { followLast: false })).ok).toBe(false);
+  });
+});
+
+describe('writeNoFollow', () => {
+  it('creates and overwrites regular files but never writes through a symlink', async () => {
+    await writeNoFollow(path.join(repo.root, 'new.txt'), 'one');
+    await writeNoFollow(path.join(repo.root, 'new.txt'), 'two');
+    expect(await readFile(path.join(repo.root, 'new.txt'), 'utf8')).toBe('two');
+    // A link planted after resolveInRoot checked the path (here: a dangling one leading out).
+    await symlink(path.join(repo.outside, 'planted.txt'), path.join(repo.root, 'late-link'));
+    await expect(writeNoFollow(path.join(repo.root, 'late-link'), 'x')).rejects.toMatchObject({ code: 'ELOOP' });
+    await expect(readFile(path.join(repo.outside, 'planted.txt'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,6 +1,6 @@
 import { lstat, unlink } from 'node:fs/promises';
 import { z } from 'zod';
-import { isGitInternal, resolveInRoot } from './paths.js';
+import { isGitInternal, resolveInRoot } from '../../paths.js';
 import { defineTool, failure, success } from './types.js';
 
 export const DeleteFileInput = z.object({

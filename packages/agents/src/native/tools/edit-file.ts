@@ -1,6 +1,6 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { isGitInternal, resolveInRoot } from './paths.js';
+import { isGitInternal, resolveInRoot, writeNoFollow } from '../../paths.js';
 import { defineTool, failure, success } from './types.js';
 
 export const EditFileInput = z.object({
@@ -51,7 +51,7 @@ export const editFileTool = defineTool({
     const updated = input.replace_all
       ? text.split(input.old_string).join(input.new_string)
       : text.replace(input.old_string, () => input.new_string);
-    await writeFile(r.abs, updated, 'utf8');
+    await writeNoFollow(r.abs, updated);
     return success(`Edited ${r.rel}: replaced ${count} occurrence${count === 1 ? '' : 's'}.`);
   },
 });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import { globPatternError, IGNORED_DIRS } from './glob-pattern.js';
-import { resolveInRoot } from './paths.js';
+import { resolveInRoot } from '../../paths.js';
 import { defineTool, failure, success } from './types.js';
 
 const MAX_RESULTS = 1000;

@@ -4,7 +4,7 @@ import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import { runGrepJob, type GrepRun } from './grep-workers.js';
 import { globPatternError, IGNORED_DIRS } from './glob-pattern.js';
-import { resolveInRoot } from './paths.js';
+import { resolveInRoot } from '../../paths.js';
 import { defineTool, failure, limitsOf, success, type ToolOutcome } from './types.js';
 
 /** Long patterns are where pathological backtracking hides; real searches are short. */

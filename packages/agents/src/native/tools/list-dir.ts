@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { z } from 'zod';
-import { resolveInRoot } from './paths.js';
+import { resolveInRoot } from '../../paths.js';
 import { defineTool, failure, success } from './types.js';
 
 const MAX_ENTRIES = 1000;

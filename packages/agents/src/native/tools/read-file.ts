@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { resolveInRoot } from './paths.js';
+import { resolveInRoot } from '../../paths.js';
 import { defineTool, failure, success } from './types.js';
 
 /** Files above this size are refused; grep or a line range from a smaller file are better. */

@@ -1,7 +1,7 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { isGitInternal, resolveInRoot } from './paths.js';
+import { isGitInternal, resolveInRoot, writeNoFollow } from '../../paths.js';
 import { defineTool, failure, success } from './types.js';
 
 export const WriteFileInput = z.object({
@@ -32,7 +32,7 @@ export const writeFileTool = defineTool({
     // Safe to create: resolveInRoot proved the nearest existing ancestor is inside the root, and the
     // missing components are created fresh, so none of them can be a symlink.
     await mkdir(path.dirname(r.abs), { recursive: true });
-    await writeFile(r.abs, input.content, 'utf8');
+    await writeNoFollow(r.abs, input.content);
     const bytes = Buffer.byteLength(input.content);
     return success(`${existed ? 'Overwrote' : 'Created'} ${r.rel} (${bytes} bytes).`);
   },
