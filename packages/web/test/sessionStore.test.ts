@@ -163,6 +163,21 @@ describe('SessionStore', () => {
     expect(store.getSnapshot().state.logs[CHAT]!.messages[1]!.content).toBe('Hello, final.');
   });
 
+  it('ignores a snapshot that arrives after stop(): no REST call for a closed store', async () => {
+    const { store, sockets, calls } = setup([pageOf('x')]);
+    store.watchChat(CHAT);
+    store.start();
+    const ws = sockets[0]!;
+    ws.open();
+    store.stop();
+    // A frame the browser had already received when the socket was closed.
+    ws.send(wire(1, { type: 'snapshot', reason: 'connect' }));
+    await tick();
+    await tick();
+    expect(calls).toEqual([]);
+    expect(store.getSnapshot().syncing).toBe(false);
+  });
+
   it('gives up on a gap that is not filled and resumes from the last applied seq', async () => {
     const { store, sockets, timers } = setup([pageOf('A')]);
     stores.push(store);

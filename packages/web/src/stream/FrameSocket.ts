@@ -78,6 +78,10 @@ export class FrameSocket<F extends { seq: number }> {
     const ws = this.ws;
     this.ws = null;
     if (ws) {
+      // Frames the browser already received are still dispatched after close(): detach them all.
+      ws.onopen = null;
+      ws.onmessage = null;
+      ws.onerror = null;
       ws.onclose = null;
       ws.close(1000, 'client closed');
     }

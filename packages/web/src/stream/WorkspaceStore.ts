@@ -35,6 +35,7 @@ export class WorkspaceStore {
   private retry: unknown = null;
   private timers: Timers;
   private snapshotSeq = -1;
+  private stopped = false;
 
   constructor(
     private readonly api: WorkspaceApi,
@@ -73,8 +74,10 @@ export class WorkspaceStore {
   }
 
   stop(): void {
+    this.stopped = true;
     this.socket.stop();
     if (this.retry !== null) this.timers.clear(this.retry);
+    this.retry = null;
     this.listeners.clear();
   }
 
@@ -114,16 +117,19 @@ export class WorkspaceStore {
     this.held ??= [];
     try {
       const [projects, sessions] = await Promise.all([this.api.listProjects(), this.api.listSessions()]);
-      if (gen !== this.generation) return;
+      if (gen !== this.generation || this.stopped) return;
       this.attempt = 0;
       this.set({ projects: projects.items, sessions: sessions.items, loaded: true, loadError: null });
       const held = this.held ?? [];
       this.held = null;
       for (const f of held) this.apply(f);
     } catch (err) {
-      if (gen !== this.generation) return;
+      if (gen !== this.generation || this.stopped) return;
       this.set({ loadError: errorText(err), loaded: true });
-      this.retry = this.timers.set(() => void this.refetch(), backoffDelay(this.attempt++));
+      this.retry = this.timers.set(() => {
+        this.retry = null;
+        void this.refetch();
+      }, backoffDelay(this.attempt++));
     }
   }
 

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Project, Session } from '@boocode/contracts';
+import { WorkspaceStore } from '../src/stream/WorkspaceStore';
+import { deferred, FakeSocket, ManualTimers, tick } from './fakeSocket';
+
+describe('WorkspaceStore', () => {
+  it('does not retry a failing refetch after stop()', async () => {
+    const timers = new ManualTimers();
+    const first = deferred<{ items: Project[] }>();
+    let calls = 0;
+    const store = new WorkspaceStore(
+      {
+        listProjects: () => {
+          calls++;
+          return calls === 1 ? first.promise : Promise.reject(new Error('server down'));
+        },
+        listSessions: async (): Promise<{ items: Session[] }> => ({ items: [] }),
+      },
+      { timers, openSocket: (url) => new FakeSocket(url) },
+    );
+    store.start();
+    store.stop();
+    // The request sent before stop() fails afterwards.
+    first.reject(new Error('server down'));
+    await tick();
+    timers.runAll();
+    await tick();
+    expect(calls).toBe(1);
+    expect(timers.pending.size).toBe(0);
+  });
+
+  it('retries a failing refetch while running', async () => {
+    const timers = new ManualTimers();
+    let calls = 0;
+    const store = new WorkspaceStore(
+      {
+        listProjects: async () => {
+          calls++;
+          if (calls === 1) throw new Error('server down');
+          return { items: [] };
+        },
+        listSessions: async () => ({ items: [] }),
+      },
+      { timers, openSocket: (url) => new FakeSocket(url) },
+    );
+    store.start();
+    await tick();
+    expect(store.getSnapshot().loadError).toBe('server down');
+    timers.runAll(20_000);
+    await tick();
+    expect(calls).toBe(2);
+    expect(store.getSnapshot().loadError).toBeNull();
+    store.stop();
+  });
+});
