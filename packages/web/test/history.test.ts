@@ -105,6 +105,40 @@ describe('seam by content_seq', () => {
   });
 });
 
+describe('notices at the seam', () => {
+  const compacted = { severity: 'warning', title: 'Context compacted' };
+  const retried = { severity: 'info', title: 'Retrying', description: 'rate limited' };
+  const streamingWith = (notices: unknown[]) => {
+    const m = message(5, { role: 'assistant', status: 'streaming', content: 'x', metadata: { notices } });
+    return { ...emptySessionState(), logs: { [CHAT]: mergeLatestPage(undefined, { items: [m], prev_cursor: null, next_cursor: null }) } };
+  };
+  const notice = (n: { severity: string; title: string; description?: string }) =>
+    frame({ type: 'notice', chat_id: CHAT, message_id: message(5).id, ...n });
+
+  it('drops held notices the refetched metadata already lists and keeps later ones', () => {
+    const s = streamingWith([compacted, retried]);
+    const frames = [notice(retried), notice(compacted)];
+    const kept = dropSeamOverlap(s, frames);
+    expect(kept).toEqual([frames[1]]);
+    expect(applyFrames(s, kept).logs[CHAT]!.messages[0]!.notices.map((n) => n.title)).toEqual(['Context compacted', 'Retrying', 'Context compacted']);
+  });
+
+  it('keeps held notices the metadata does not list yet', () => {
+    const s = streamingWith([compacted]);
+    const frames = [notice(retried)];
+    expect(dropSeamOverlap(s, frames)).toEqual(frames);
+  });
+
+  it('takes the REST notices when they are at least as many as the streamed ones', () => {
+    const local = { ...toUiMessage(message(1, { status: 'streaming' })), notices: [{ severity: 'warning', title: 'Context compacted', description: null }] };
+    const rest = message(1, { status: 'streaming', metadata: { notices: [compacted, retried] } });
+    expect(toUiMessage(rest, local).notices.map((n) => n.title)).toEqual(['Context compacted', 'Retrying']);
+    // The stored copy lags the stream: keep what the stream showed.
+    const ahead = { ...local, notices: [...local.notices, { severity: 'info', title: 'Retrying', description: null }] };
+    expect(toUiMessage(message(1, { status: 'streaming', metadata: { notices: [compacted] } }), ahead).notices).toHaveLength(2);
+  });
+});
+
 describe('message metadata', () => {
   it('restores plan, notices and error of a reloaded message', () => {
     const m = toUiMessage(

@@ -101,6 +101,25 @@ describe('SessionStore', () => {
     expect(view.status).toBe('live');
   });
 
+  it('does not repeat a notice held during a refetch that the stored metadata already has', async () => {
+    const page = deferred<MessagePage>();
+    const { store, sockets } = setup([page.promise]);
+    stores.push(store);
+    store.watchChat(CHAT);
+    store.start();
+    const ws = sockets[0]!;
+    ws.open();
+    ws.send(wire(5, { type: 'snapshot', reason: 'connect' }));
+    ws.send(wire(6, { type: 'notice', chat_id: CHAT, message_id: MSG, severity: 'warning', title: 'Context compacted' }));
+    // The metadata was written between the notice frame and the read.
+    const p = pageOf('Hello');
+    p.items[1]!.metadata = { notices: [{ severity: 'info', title: 'Started' }, { severity: 'warning', title: 'Context compacted' }] };
+    page.resolve(p);
+    await tick();
+    await tick();
+    expect(store.getSnapshot().state.logs[CHAT]!.messages[1]!.notices.map((n) => n.title)).toEqual(['Started', 'Context compacted']);
+  });
+
   it('reconnects with after_seq after a drop and applies only the missed frames', async () => {
     const { store, sockets, timers } = setup([pageOf('Hi')]);
     stores.push(store);

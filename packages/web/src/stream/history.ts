@@ -1,5 +1,5 @@
 import type { Message, MessagePage, SessionFrame } from '@boocode/contracts';
-import { emptyLog, toUiMessage, type ChatLog, type SessionState, type UiMessage } from './sessionState';
+import { emptyLog, fromMetadata, toUiMessage, type ChatLog, type NoticeView, type SessionState, type UiMessage } from './sessionState';
 
 /**
  * Merging REST history with what the stream already delivered. REST is authoritative for
@@ -93,26 +93,44 @@ export function seamOverlap(stored: string, deltas: readonly string[]): number {
 }
 
 type DeltaFrame = Extract<SessionFrame, { type: 'message_delta' | 'reasoning_delta' }>;
+type NoticeFrame = Extract<SessionFrame, { type: 'notice' }>;
 const isDelta = (f: SessionFrame): f is DeltaFrame => f.type === 'message_delta' || f.type === 'reasoning_delta';
 
+/** How many of `held` (in order) the end of `stored` already lists. The longest match wins. */
+function listOverlap(stored: readonly NoticeView[], held: readonly NoticeFrame[]): number {
+  const same = (n: NoticeView, f: NoticeFrame) => n.severity === f.severity && n.title === f.title && n.description === (f.description ?? null);
+  for (let k = Math.min(stored.length, held.length); k > 0; k--) {
+    const start = stored.length - k;
+    if (held.slice(0, k).every((f, i) => same(stored[start + i]!, f))) return k;
+  }
+  return 0;
+}
+
+function groupBy<F extends SessionFrame>(frames: readonly F[], key: (f: F) => string): F[][] {
+  const groups = new Map<string, F[]>();
+  for (const f of frames) {
+    const k = key(f);
+    const g = groups.get(k);
+    if (g) g.push(f);
+    else groups.set(k, [f]);
+  }
+  return [...groups.values()];
+}
+
+const findMessage = (state: SessionState, chatId: string, messageId: string) =>
+  state.logs[chatId]?.messages.find((x) => x.id === messageId);
+
 /**
- * Drops the deltas (held since a snapshot) that the refetched messages already contain: exactly,
- * by seq, when the server says which delta the stored text ends with (`content_seq`); by
- * matching the text at the seam otherwise (older servers).
+ * Drops the frames (held since a snapshot) that the refetched messages already contain. Deltas:
+ * exactly, by seq, when the server says which delta the stored text ends with (`content_seq`);
+ * by matching the text at the seam otherwise (older servers). Notices: those the stored
+ * metadata already ends with (its write is not ordered with the text, so no seq tells).
  */
 export function dropSeamOverlap(state: SessionState, frames: readonly SessionFrame[]): SessionFrame[] {
   const drop = new Set<SessionFrame>();
-  const groups = new Map<string, DeltaFrame[]>();
-  for (const f of frames) {
-    if (!isDelta(f)) continue;
-    const key = `${f.type}:${f.chat_id}:${f.message_id}`;
-    const g = groups.get(key);
-    if (g) g.push(f);
-    else groups.set(key, [f]);
-  }
-  for (const g of groups.values()) {
+  for (const g of groupBy(frames.filter(isDelta), (f) => `${f.type}:${f.chat_id}:${f.message_id}`)) {
     const f0 = g[0]!;
-    const m = state.logs[f0.chat_id]?.messages.find((x) => x.id === f0.message_id);
+    const m = findMessage(state, f0.chat_id, f0.message_id);
     if (!m || m.status !== 'streaming') continue;
     const storedUpTo = m.content_seq;
     if (typeof storedUpTo === 'number') {
@@ -125,6 +143,12 @@ export function dropSeamOverlap(state: SessionState, frames: readonly SessionFra
       g.map((f) => f.text),
     );
     for (const f of g.slice(0, n)) drop.add(f);
+  }
+  const notices = frames.filter((f): f is NoticeFrame => f.type === 'notice');
+  for (const g of groupBy(notices, (f) => `${f.chat_id}:${f.message_id}`)) {
+    const m = findMessage(state, g[0]!.chat_id, g[0]!.message_id);
+    if (!m) continue;
+    for (const f of g.slice(0, listOverlap(fromMetadata(m.metadata).notices, g))) drop.add(f);
   }
   return frames.filter((f) => !drop.has(f));
 }

@@ -167,7 +167,8 @@ export const toUiMessage = (m: Message, previous?: UiMessage): UiMessage => {
     // REST messages carry no tool calls; keep what the stream already told us.
     tools: previous?.tools ?? [],
     plan: previous?.plan ?? meta.plan,
-    notices: previous?.notices.length ? previous.notices : meta.notices,
+    // The stored list lags the stream by at most a write: the longer list holds the other.
+    notices: previous && previous.notices.length > meta.notices.length ? previous.notices : meta.notices,
     error: previous?.error ?? meta.error,
   };
 };
