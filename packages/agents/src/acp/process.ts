@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk/unstable';
+import { externalAgentEnv } from '../external/env.js';
 import { errorMessage, type AgentLogger } from '../external/logger.js';
 import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
 import { readConfined, RefusedPathError, writeConfined } from './fs.js';
@@ -60,14 +61,9 @@ export class AcpAgentProcess {
     hooks: AcpProcessHooks,
     opts: { cwd: string; logger: AgentLogger; initTimeoutMs?: number; clientName?: string },
   ): Promise<AcpAgentProcess> {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const [k, v] of Object.entries(cmd.env ?? {})) {
-      if (v === undefined) delete env[k];
-      else env[k] = v;
-    }
     const child = spawn(cmd.command, cmd.args ?? [], {
       cwd: opts.cwd,
-      env,
+      env: externalAgentEnv(cmd.env),
       stdio: ['pipe', 'pipe', 'pipe'],
       // Own process group, so the agent's own children (tools, MCP servers) die with it.
       detached: true,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AgentInfo, AgentModel, CustomAgentsConfig } from '@boocode/contracts';
 import { AcpAgentProcess } from '../acp/process.js';
 import { modelOption, selectValues } from '../acp/settings.js';
+import { externalAgentEnv } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { PaseoCli } from '../paseo/cli.js';
 import { DEFAULT_AGENTS, type KnownAgent } from './catalog.js';
@@ -41,13 +42,8 @@ function mergedEnv(...layers: (Record<string, string | undefined> | undefined)[]
 }
 
 function run(file: string, args: string[], env: Record<string, string | undefined>, timeoutMs: number, cwd: string): Promise<string> {
-  const full: NodeJS.ProcessEnv = { ...process.env };
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete full[k];
-    else full[k] = v;
-  }
   return new Promise((resolve, reject) => {
-    execFile(file, args, { env: full, timeout: timeoutMs, cwd, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(file, args, { env: externalAgentEnv(env), timeout: timeoutMs, cwd, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${[file, ...args].join(' ')} failed: ${(stderr || err.message).trim().slice(0, 500)}`));
       else resolve(stdout);
     });

@@ -128,6 +128,7 @@ export class NativeBackend implements AgentBackend {
         maxOutputTokens: config.maxOutputTokens,
         check,
         toolLimits: this.opts.toolLimits,
+        hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [],
         signal: ac.signal,
         onEvent: ctx.onEvent,
         log,

@@ -25,11 +25,16 @@ function clip(text: string): string {
   return `${text.slice(0, NOTE_HEAD_CHARS)}\n[... ${cut} characters cut ...]\n${text.slice(-NOTE_TAIL_CHARS)}`;
 }
 
-export async function runCheck(plan: CheckPlan, root: string, signal: AbortSignal): Promise<CheckOutcome> {
+export async function runCheck(
+  plan: CheckPlan,
+  root: string,
+  signal: AbortSignal,
+  hiddenEnv: readonly string[] = [],
+): Promise<CheckOutcome> {
   const [program, ...args] = plan.command;
   const shown = plan.command.join(' ');
   if (!program) return { passed: true, summary: 'no check command', output: '' };
-  const r = await execNoShell(program, args, { cwd: root, timeoutMs: plan.timeoutMs, signal, keepChars: 256 * 1024 });
+  const r = await execNoShell(program, args, { cwd: root, timeoutMs: plan.timeoutMs, signal, keepChars: 256 * 1024, hiddenEnv });
   const output = clip([r.stdout, r.stderr].filter((s) => s.trim()).join('\n').trim());
   if (r.spawnError) {
     // A missing package manager is the environment's problem, not the model's: do not nag it.

@@ -30,6 +30,8 @@ export interface NativeTurnParams {
   /** Null when check-after-write is off or the project declares no check. */
   check: CheckPlan | null;
   toolLimits?: Partial<ToolLimits>;
+  /** Variables commands (run_command, the check) must not see: the configured `apiKeyEnv`. */
+  hiddenEnv: readonly string[];
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
   log: Logger;
@@ -99,14 +101,14 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   let wroteInStep = false;
   let checkPending = false;
 
-  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits });
+  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, hiddenEnv: p.hiddenEnv });
 
   const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
     if (checkPending && p.check && !p.signal.aborted) {
       checkPending = false;
       const id = `check-${stepNumber}`;
       emit({ type: 'tool_call', id, name: 'check', input: { command: p.check.command }, started_at: new Date().toISOString() });
-      const outcome = await runCheck(p.check, p.root, p.signal);
+      const outcome = await runCheck(p.check, p.root, p.signal, p.hiddenEnv);
       emit({
         type: 'tool_update',
         id,

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { externalAgentEnv } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
 
@@ -181,12 +182,7 @@ export class PaseoCli {
   }
 
   private env(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const [k, v] of Object.entries(this.opts.env ?? {})) {
-      if (v === undefined) delete env[k];
-      else env[k] = v;
-    }
-    return env;
+    return externalAgentEnv(this.opts.env);
   }
 
   private run(args: string[]): Promise<string> {

@@ -217,6 +217,41 @@ describe('AcpBackend with the fake ACP agent', () => {
     expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('x\n');
   });
 
+  it("gives the agent its configured env and provider keys, but not BooCode's DATABASE_URL or BOOCODE_*", async () => {
+    const envFile = join(dir, 'acp-env.txt');
+    const scriptFile = join(dir, 'script-env.json');
+    writeFileSync(scriptFile, JSON.stringify({ turns: [] }));
+    const inherited = { DATABASE_URL: 'postgres://boocode:hunter2@db/boocode', BOOCODE_TEST_TOKENLESS: 'ours', BC_TEST_PROVIDER_API_KEY: 'sk-agent' };
+    const saved = Object.fromEntries(Object.keys(inherited).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, inherited);
+    try {
+      const backend = new AcpBackend({
+        name: 'fake-acp',
+        // The shell records the environment it was given, then becomes the fake agent.
+        command: {
+          command: '/bin/sh',
+          args: ['-c', 'env > "$0" && exec "$@"', envFile, process.execPath, fakeAcpBin, '--script', scriptFile],
+          env: { BOOCODE_AGENT_SETTING: 'configured' },
+        },
+      });
+      backends.push(backend);
+      await backend.ensureSession(
+        { chatId: 'chat-env', agent: 'fake-acp' },
+        { sessionId: 's', projectId: 'p', root, model: null, resumeToken: null },
+      );
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    const env = readFileSync(envFile, 'utf8');
+    expect(env).toContain('BC_TEST_PROVIDER_API_KEY=sk-agent');
+    expect(env).toContain('BOOCODE_AGENT_SETTING=configured');
+    expect(env).not.toContain('hunter2');
+    expect(env).not.toContain('BOOCODE_TEST_TOKENLESS');
+  });
+
   it('cancels mid-turn and answers the pending permission request with cancelled', async () => {
     const s = await setup({
       turns: [{ steps: [{ text: 'starting' }, { tool: { id: 'slow', title: 'Dangerous', kind: 'execute', permission: true } }, { text: 'never' }] }, { steps: [{ text: 'next' }] }],

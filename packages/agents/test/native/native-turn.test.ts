@@ -214,4 +214,19 @@ describe('native backend session handling', () => {
     expect(missing.result).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(missing.result.error?.message).toContain('BOOCODE_NATIVE_TEST_KEY');
   });
+
+  it('keeps the API key named by apiKeyEnv away from run_command, whatever its name', async () => {
+    const printKey = { command: process.execPath, args: ['-e', 'process.stdout.write(process.env.LLM_PLAIN_NAME ?? "unset")'] };
+    llm.push({ toolCalls: [{ id: 'env1', name: 'run_command', arguments: printKey }] }, { text: 'done' });
+    process.env.LLM_PLAIN_NAME = 'sk-model-key';
+    try {
+      const { result, events } = await runTurn(llm, repo.root, 'print it', { apiKey: undefined, apiKeyEnv: 'LLM_PLAIN_NAME' });
+      expect(result.ok).toBe(true);
+      const [update] = ofType(events, 'tool_update');
+      expect(update).toMatchObject({ id: 'env1', status: 'completed' });
+      expect(JSON.parse(update?.output ?? '{}')).toMatchObject({ stdout: 'unset' });
+    } finally {
+      delete process.env.LLM_PLAIN_NAME;
+    }
+  });
 });

@@ -328,6 +328,27 @@ describe('OpenCodeBackend against real opencode', () => {
     }
   });
 
+  it("starts opencode with its configured env and provider keys, but not BooCode's DATABASE_URL or BOOCODE_*", async () => {
+    const inherited = { DATABASE_URL: 'postgres://boocode:hunter2@db/boocode', BOOCODE_TEST_TOKENLESS: 'ours', BC_TEST_PROVIDER_API_KEY: 'sk-agent' };
+    const saved = Object.fromEntries(Object.keys(inherited).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, inherited);
+    const own = newBackend({ env: { ...home.env, BOOCODE_OPENCODE_SETTING: 'configured' } });
+    try {
+      await session(own);
+      const environ = readFileSync(`/proc/${own.serverInfo()!.pid}/environ`, 'utf8').split('\0');
+      expect(environ).toContain('BC_TEST_PROVIDER_API_KEY=sk-agent');
+      expect(environ).toContain('BOOCODE_OPENCODE_SETTING=configured');
+      expect(environ.join('\n')).not.toContain('hunter2');
+      expect(environ.join('\n')).not.toContain('BOOCODE_TEST_TOKENLESS');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await own.dispose();
+    }
+  });
+
   it('never installs a provider package at run time', () => {
     // The provider's npm package is bundled in the opencode binary; a run-time install would have
     // gone to the dead registry and left a node_modules tree in opencode's cache or data dir.

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -185,5 +185,28 @@ describe('PaseoBackend with the fake paseo CLI', () => {
     const b = backend({}, join(dir, 'no-such-paseo'));
     await expect(ensure(b)).rejects.toThrow(/cannot run .*no-such-paseo/);
     expect(await b.health()).toMatchObject({ status: 'down' });
+  });
+
+  it("runs paseo with its configured env and provider keys, but not BooCode's DATABASE_URL or BOOCODE_*", async () => {
+    // A real executable in front of the fake CLI that records the environment it was given.
+    const wrapper = join(dir, 'paseo-env');
+    writeFileSync(wrapper, `#!/bin/sh\nenv > '${join(dir, 'env.txt')}'\nexec '${fakePaseoBin}' "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const inherited = { DATABASE_URL: 'postgres://boocode:hunter2@db/boocode', BOOCODE_TEST_TOKENLESS: 'ours', BC_TEST_PROVIDER_API_KEY: 'sk-agent' };
+    const saved = Object.fromEntries(Object.keys(inherited).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, inherited);
+    try {
+      await ensure(backend({}, wrapper));
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    const env = readFileSync(join(dir, 'env.txt'), 'utf8');
+    expect(env).toContain('BC_TEST_PROVIDER_API_KEY=sk-agent');
+    expect(env).toContain(`FAKE_PASEO_STATE=${join(dir, 'state.json')}`);
+    expect(env).not.toContain('hunter2');
+    expect(env).not.toContain('BOOCODE_TEST_TOKENLESS');
   });
 });

@@ -68,16 +68,52 @@ describe('run_command', () => {
   });
 
   it('does not pass secret environment variables to the command', async () => {
-    const names = ['BOOCODE_TEST_API_KEY', 'BOOCODE_TEST_TOKEN', 'MY_SECRET_THING', 'DB_PASSWORD', 'BOOCODE_TEST_PLAIN'];
-    for (const n of names) process.env[n] = 'value-of-' + n;
+    const secret: Record<string, string> = {
+      BOOCODE_TEST_API_KEY: 'k1',
+      BOOCODE_TEST_TOKEN: 't1',
+      MY_SECRET_THING: 's1',
+      DB_PASSWORD: 'p1',
+      // BooCode's own settings and credentials under names that do not say KEY or TOKEN.
+      DATABASE_URL: 'postgres://boocode:hunter2@db:5432/boocode',
+      BOOCODE_TEST_PLAIN: 'plain-but-ours',
+      BC_TEST_APIKEY: 'k2',
+      BC_TEST_GH_PAT: 'ghp_x',
+      PGPASS: 'p2',
+      PGPASSFILE: '/home/u/.pgpass',
+      BC_TEST_NPM_AUTH: 'a1',
+      BC_TEST_SENTRY_DSN: 'https://abc@sentry.example/1',
+      // A harmless name whose value carries a password.
+      BC_TEST_MIRROR: 'https://user:pa55@mirror.example/npm/',
+    };
+    const plain: Record<string, string> = {
+      BC_TEST_PLAIN: 'value-of-plain',
+      BC_TEST_URL: 'https://mirror.example:8443/npm/@scope',
+      GIT_AUTHOR_NAME: 'Test Author',
+    };
+    const saved = Object.fromEntries(Object.keys({ ...secret, ...plain }).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, secret, plain);
     try {
       const r = resultOf(await runTool(runCommandTool, node('process.stdout.write(JSON.stringify(process.env))'), ctx));
       const env = JSON.parse(r.stdout) as Record<string, string>;
-      expect(env.BOOCODE_TEST_PLAIN).toBe('value-of-BOOCODE_TEST_PLAIN');
-      for (const n of names.slice(0, 4)) expect(env[n], n).toBeUndefined();
-      expect(r.stdout).not.toContain('value-of-BOOCODE_TEST_API_KEY');
+      for (const [k, v] of Object.entries(plain)) expect(env[k], k).toBe(v);
+      for (const k of Object.keys(secret)) expect(env[k], k).toBeUndefined();
+      for (const v of Object.values(secret)) expect(r.stdout).not.toContain(v);
     } finally {
-      for (const n of names) delete process.env[n];
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it('hides the variables the context names, whatever they are called', async () => {
+    process.env.BC_TEST_LLM = 'the-model-key';
+    try {
+      const code = 'process.stdout.write(process.env.BC_TEST_LLM ?? "unset")';
+      expect(resultOf(await runTool(runCommandTool, node(code), ctx)).stdout).toBe('the-model-key');
+      expect(resultOf(await runTool(runCommandTool, node(code), { ...ctx, hiddenEnv: ['BC_TEST_LLM'] })).stdout).toBe('unset');
+    } finally {
+      delete process.env.BC_TEST_LLM;
     }
   });
 

@@ -9,6 +9,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Characters of stdout and of stderr kept in memory each; the rest is drained and counted. */
   keepChars?: number;
+  /** Variables dropped from the command's environment besides the secret-looking ones. */
+  hiddenEnv?: readonly string[];
 }
 
 export interface ExecResult {
@@ -48,7 +50,7 @@ export function execNoShell(command: string, args: string[], opts: ExecOptions):
 
     const child = spawn(command, args, {
       cwd: opts.cwd,
-      env: scrubbedEnv(),
+      env: scrubbedEnv(process.env, opts.hiddenEnv),
       shell: false,
       detached: true,
       windowsHide: true,

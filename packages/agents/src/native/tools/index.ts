@@ -41,7 +41,7 @@ export async function runTool(tool: NativeTool, rawInput: unknown, ctx: ToolCont
 
 export * from './types.js';
 export { resolveInRoot } from '../../paths.js';
-export { isSecretName, scrubbedEnv } from './env.js';
+export { isSecretName, isSecretValue, scrubbedEnv } from './env.js';
 export { execNoShell, type ExecResult } from './exec.js';
 export { readFileTool, listDirTool, globTool, grepTool, editFileTool, writeFileTool, deleteFileTool, runCommandTool };
 export type { RunCommandResult } from './run-command.js';

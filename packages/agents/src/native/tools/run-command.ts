@@ -51,7 +51,13 @@ export const runCommandTool = defineTool({
   async execute(input, ctx) {
     const timeoutMs = input.timeout_ms ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const cap = limitsOf(ctx).commandOutputCap;
-    const r = await execNoShell(input.command, input.args, { cwd: ctx.root, timeoutMs, signal: ctx.signal, keepChars: cap });
+    const r = await execNoShell(input.command, input.args, {
+      cwd: ctx.root,
+      timeoutMs,
+      signal: ctx.signal,
+      keepChars: cap,
+      hiddenEnv: ctx.hiddenEnv,
+    });
     if (r.spawnError) {
       return failure(
         r.spawnError === 'ENOENT'

@@ -8,6 +8,8 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** Overrides of the built-in limits, mainly so tests can use small ones. */
   limits?: Partial<ToolLimits>;
+  /** Variables run_command must not pass on although their names look harmless (the model's API key). */
+  hiddenEnv?: readonly string[];
 }
 
 export interface ToolLimits {
