@@ -155,6 +155,19 @@ export class OpenCodeBackend implements AgentBackend {
     }
 
     const directory = rec.handle.root;
+    const inactivityMs = this.opts.inactivityTimeoutMs ?? 180_000;
+    let watchdog: NodeJS.Timeout | undefined;
+    // opencode is silent while a permission waits for the user, who may take as long as they like:
+    // the watchdog sleeps until the answer and then starts a full period.
+    const touch = (): void => {
+      clearTimeout(watchdog);
+      if (turn.waitingForUser) return;
+      watchdog = setTimeout(() => {
+        this.logger.warn({ sessionId, inactivityMs }, 'opencode: turn inactive; aborting');
+        turn.fail('timeout', `no activity from opencode for ${Math.round(inactivityMs / 1000)} s`);
+        void this.abortSession(endpoint, directory, sessionId);
+      }, inactivityMs);
+    };
     const turn = new OpenCodeTurn(sessionId, Date.now(), {
       emit: (event) => ctx.onEvent(event),
       replyPermission: (id, reply) => this.replyPermission(endpoint, directory, id, reply),
@@ -165,19 +178,10 @@ export class OpenCodeBackend implements AgentBackend {
         void ocCall(endpoint, directory, 'POST', `/question/${encodeURIComponent(id)}/reject`).catch((err: unknown) =>
           this.logger.warn({ err: errorMessage(err), sessionId }, 'opencode: question reject failed'),
         ),
+      onPermissionsChanged: touch,
     });
     rec.turn = turn;
 
-    const inactivityMs = this.opts.inactivityTimeoutMs ?? 180_000;
-    let watchdog: NodeJS.Timeout | undefined;
-    const touch = (): void => {
-      clearTimeout(watchdog);
-      watchdog = setTimeout(() => {
-        this.logger.warn({ sessionId, inactivityMs }, 'opencode: turn inactive; aborting');
-        turn.fail('timeout', `no activity from opencode for ${Math.round(inactivityMs / 1000)} s`);
-        void this.abortSession(endpoint, directory, sessionId);
-      }, inactivityMs);
-    };
     const unsubscribe = stream.subscribe(sessionId, {
       onEvent: (event) => {
         touch();

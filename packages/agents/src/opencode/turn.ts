@@ -32,6 +32,8 @@ export interface TurnHooks {
   onPermissionError(err: unknown): void;
   /** opencode asked the user a question (its `question` tool); BooCode has no way to answer. */
   rejectQuestion(id: string): void;
+  /** A permission request opened or was answered: `waitingForUser` may have changed. */
+  onPermissionsChanged(): void;
 }
 
 interface TrackedMessage {
@@ -192,6 +194,13 @@ export class OpenCodeTurn {
     }
     this.idle = !busy;
     return this.tryFinish();
+  }
+
+  /** True while a permission request of this turn waits for an answer (opencode is silent meanwhile). */
+  get waitingForUser(): boolean {
+    if (this.finished) return false;
+    for (const p of this.openPermissions.values()) if (!p.settled) return true;
+    return false;
   }
 
   /** True while the session is idle but the turn has not settled (a reconcile poll is due). */
@@ -363,6 +372,7 @@ export class OpenCodeTurn {
     if (this.openPermissions.has(req.id)) return;
     const state = { settled: false };
     this.openPermissions.set(req.id, state);
+    this.hooks.onPermissionsChanged();
     // The tool part that asked; opencode's callID is the provider's id, the part id is ours.
     let toolId: string | null = null;
     if (req.tool) {
@@ -387,6 +397,7 @@ export class OpenCodeTurn {
       respond: (outcome: PermissionOutcome) => {
         if (state.settled) return;
         state.settled = true;
+        this.hooks.onPermissionsChanged();
         const reply: PermissionReply =
           outcome.outcome === 'cancelled'
             ? 'reject'

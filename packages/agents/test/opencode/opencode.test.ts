@@ -285,6 +285,35 @@ describe('OpenCodeBackend against real opencode', () => {
     }
   });
 
+  it('lets a permission wait for the user longer than the inactivity timeout', async () => {
+    const quick = newBackend({ inactivityTimeoutMs: 2_000 });
+    try {
+      llm.push(
+        { match: { lastUserIncludes: 'warm up' }, text: 'warm' },
+        { match: { lastUserIncludes: 'slow human' }, toolCalls: [{ name: 'bash', arguments: { command: 'echo waited > waited.txt', description: 'write' } }] },
+        { match: { lastUserIncludes: 'slow human' }, text: 'Waited.' },
+      );
+      // A new server loads the directory's plugins on its first prompt; that silence is not the point here.
+      await run(quick, await session(quick), 'warm up');
+      const handle = await session(quick);
+      let answered = false;
+      const t = await run(quick, handle, 'slow human', (e) => {
+        if (e.type !== 'permission_request') return;
+        // The user answers after more than twice the inactivity timeout, while opencode is silent.
+        setTimeout(() => {
+          answered = true;
+          e.respond({ outcome: 'selected', option_id: 'once', kind: 'allow_once' });
+        }, 5_000);
+      });
+      expect(answered).toBe(true);
+      expect(t.result).toMatchObject({ ok: true, stop_reason: 'end_turn' });
+      expect(readFileSync(join(repo, 'waited.txt'), 'utf8').trim()).toBe('waited');
+      expect(t.text).toBe('Waited.');
+    } finally {
+      await quick.dispose();
+    }
+  });
+
   it('fails the turn when opencode dies, then restarts it and resumes the same session', async () => {
     const own = newBackend();
     try {

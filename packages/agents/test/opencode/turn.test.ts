@@ -33,12 +33,15 @@ function turn(): {
   replies: [string, PermissionReply][];
   reconciles: number[];
   rejected: string[];
+  /** `waitingForUser` each time the turn said its permissions changed. */
+  waits: boolean[];
 } {
   const events: AgentEvent[] = [];
   const replies: [string, PermissionReply][] = [];
   const reconciles: number[] = [];
   const rejected: string[] = [];
-  const t = new OpenCodeTurn(S, T0, {
+  const waits: boolean[] = [];
+  const t: OpenCodeTurn = new OpenCodeTurn(S, T0, {
     emit: (e) => events.push(e),
     replyPermission: async (id, r) => {
       replies.push([id, r]);
@@ -46,8 +49,9 @@ function turn(): {
     requestReconcile: () => reconciles.push(1),
     onPermissionError: () => {},
     rejectQuestion: (id) => rejected.push(id),
+    onPermissionsChanged: () => waits.push(t.waitingForUser),
   });
-  return { t, events, replies, reconciles, rejected };
+  return { t, events, replies, reconciles, rejected, waits };
 }
 
 const text = (events: AgentEvent[], type: 'text' | 'reasoning' = 'text'): string =>
@@ -129,6 +133,22 @@ describe('OpenCodeTurn', () => {
     await Promise.resolve();
     // Answered exactly once.
     expect(replies).toEqual([['per_1', 'always']]);
+  });
+
+  it('says it waits for the user from a permission request until its answer', () => {
+    const { t, events, waits } = turn();
+    t.handle(msg('msg_a', 'assistant', T0 + 2));
+    expect(t.waitingForUser).toBe(false);
+    t.handle(ev('permission.asked', { id: 'per_1', sessionID: S, permission: 'bash', patterns: ['ls'], metadata: {}, always: [] }));
+    t.handle(ev('permission.asked', { id: 'per_2', sessionID: S, permission: 'edit', patterns: ['a.txt'], metadata: {}, always: [] }));
+    expect(t.waitingForUser).toBe(true);
+    const [first, second] = events.filter((e) => e.type === 'permission_request');
+    if (first?.type !== 'permission_request' || second?.type !== 'permission_request') throw new Error('no permissions');
+    first.respond({ outcome: 'selected', option_id: 'once', kind: 'allow_once' });
+    expect(t.waitingForUser).toBe(true);
+    second.respond({ outcome: 'selected', option_id: 'reject', kind: 'reject_once' });
+    expect(t.waitingForUser).toBe(false);
+    expect(waits).toEqual([true, true, true, false]);
   });
 
   it('counts each step once, however often it is seen', async () => {
