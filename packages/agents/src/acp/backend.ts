@@ -171,16 +171,23 @@ export class AcpBackend implements AgentBackend {
     st.between.clear();
     const onAbort = (): void => void this.cancel(handle);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
+    // A cancel while the process and session were readied came before the listener.
+    if (ctx.signal.aborted) turn.cancelled = true;
 
     let result: TurnResult;
     try {
-      const res = await proc.prompt(sessionId, blocks);
-      // Updates sent just before the response may still be in the SDK's dispatch chain.
-      await new Promise((r) => setImmediate(r));
-      const usage = res.usage ? usageFrom(res.usage) : emptyUsage();
-      if (res.usage) ctx.onEvent({ type: 'usage', usage, raw: res.usage, ...(st.model ? { model: st.model } : {}) });
-      const stop = turn.cancelled ? 'cancelled' : STOP[res.stopReason];
-      result = { ok: stop === 'end_turn', stop_reason: stop, usage, resume_token: sessionId };
+      if (turn.cancelled) {
+        // Cancelled before it was sent (also from an event handler above): the agent never sees it.
+        result = { ok: false, stop_reason: 'cancelled', usage: emptyUsage(), resume_token: sessionId };
+      } else {
+        const res = await proc.prompt(sessionId, blocks);
+        // Updates sent just before the response may still be in the SDK's dispatch chain.
+        await new Promise((r) => setImmediate(r));
+        const usage = res.usage ? usageFrom(res.usage) : emptyUsage();
+        if (res.usage) ctx.onEvent({ type: 'usage', usage, raw: res.usage, ...(st.model ? { model: st.model } : {}) });
+        const stop = turn.cancelled ? 'cancelled' : STOP[res.stopReason];
+        result = { ok: stop === 'end_turn', stop_reason: stop, usage, resume_token: sessionId };
+      }
     } catch (err) {
       if (turn.cancelled) {
         result = { ok: false, stop_reason: 'cancelled', usage: emptyUsage(), resume_token: sessionId };

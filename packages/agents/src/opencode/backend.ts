@@ -198,7 +198,10 @@ export class OpenCodeBackend implements AgentBackend {
     touch();
 
     try {
-      await ocCall(endpoint, directory, 'POST', `/session/${encodeURIComponent(sessionId)}/prompt_async`, {
+      // A cancel while the server, session or stream were readied came before the listener: the
+      // prompt is not sent at all.
+      if (ctx.signal.aborted) turn.forceCancelled();
+      else await ocCall(endpoint, directory, 'POST', `/session/${encodeURIComponent(sessionId)}/prompt_async`, {
         body: {
           parts: parsedInput.data.parts.map((p, i) =>
             p.type === 'text'

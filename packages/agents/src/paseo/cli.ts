@@ -158,6 +158,11 @@ export class PaseoCli {
     for (const img of opts.images ?? []) args.push('--image', img);
     args.push('--', id, prompt);
     return new Promise((resolve, reject) => {
+      // Aborted before the spawn: the listener below would never fire, and the prompt would go out.
+      if (opts.signal.aborted) {
+        reject(new PaseoCliError('send', null, '', null, 'paseo send was cancelled before it started'));
+        return;
+      }
       const child = spawn(this.bin, args, { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       trackChild(child);
       const stderr = new TailBuffer();

@@ -252,6 +252,20 @@ describe('AcpBackend with the fake ACP agent', () => {
     expect(env).not.toContain('BOOCODE_TEST_TOKENLESS');
   });
 
+  it('does not send a prompt cancelled while the agent was being readied', async () => {
+    const s = await setup({ turns: [{ match: 'early', steps: [{ text: 'never' }] }, { match: 'after', steps: [{ text: 'after' }] }] });
+    const events: AgentEvent[] = [];
+    const ac = new AbortController();
+    const pending = s.backend.prompt(s.handle, { parts: [{ type: 'text', text: 'cancelled early' }] }, { signal: ac.signal, onEvent: (e) => events.push(e) });
+    // prompt() is now waiting for the agent's process and session.
+    ac.abort();
+    expect(await pending).toMatchObject({ ok: false, stop_reason: 'cancelled' });
+    expect(texts(events, 'text')).toBe('');
+    expect(s.log().filter((l) => l.method === 'session/prompt')).toEqual([]);
+    const next = await run(s, 'after');
+    expect(texts(next.events, 'text')).toBe('after');
+  });
+
   it('cancels mid-turn and answers the pending permission request with cancelled', async () => {
     const s = await setup({
       turns: [{ steps: [{ text: 'starting' }, { tool: { id: 'slow', title: 'Dangerous', kind: 'execute', permission: true } }, { text: 'never' }] }, { steps: [{ text: 'next' }] }],

@@ -223,6 +223,24 @@ describe('OpenCodeBackend against real opencode', () => {
     expect(after.text).toBe('Fine again.');
   });
 
+  it('does not send a prompt cancelled while the server and session were being readied', async () => {
+    llm.push(
+      { match: { lastUserIncludes: 'cancelled early' }, text: 'Should not run.' },
+      { match: { lastUserIncludes: 'after the early cancel' }, text: 'Later.' },
+    );
+    const handle = await session(backend);
+    const events: AgentEvent[] = [];
+    const ac = new AbortController();
+    const pending = backend.prompt(handle, { parts: [{ type: 'text', text: 'cancelled early' }] }, { signal: ac.signal, onEvent: (e) => events.push(e) });
+    // prompt() is now waiting for the server, the session check and the event stream.
+    ac.abort();
+    expect(await pending).toMatchObject({ ok: false, stop_reason: 'cancelled' });
+    expect(events.filter((e) => e.type === 'text')).toEqual([]);
+    const after = await run(backend, handle, 'after the early cancel');
+    expect(after.text).toBe('Later.');
+    expect(llm.requests.some((r) => r.lastUserText.includes('cancelled early'))).toBe(false);
+  });
+
   it('loses and doubles nothing when the event stream reconnects mid-turn', async () => {
     const first = Array.from({ length: 15 }, (_, i) => `r${i} `);
     const second = Array.from({ length: 15 }, (_, i) => `r${i + 15} `);

@@ -181,6 +181,21 @@ describe('PaseoBackend with the fake paseo CLI', () => {
     expect(calls().some((c) => c[0] === 'stop' && c.includes(h.resumeToken!))).toBe(true);
   });
 
+  it('does not send a prompt cancelled while its images were being written', async () => {
+    const b = backend();
+    const h = await ensure(b);
+    const ac = new AbortController();
+    const parts: Parameters<PaseoBackend['prompt']>[1]['parts'] = [
+      { type: 'text', text: 'cancelled early' },
+      { type: 'image', mime_type: 'image/png', data: 'iVBORw0KGgo=' },
+    ];
+    const pending = b.prompt(h, { parts }, { signal: ac.signal, onEvent: () => {} });
+    // prompt() is now writing the image files `paseo send` takes.
+    ac.abort();
+    expect(await pending).toMatchObject({ ok: false, stop_reason: 'cancelled' });
+    expect(calls().filter((c) => c[0] === 'send')).toEqual([]);
+  });
+
   it('reports a missing paseo executable clearly', async () => {
     const b = backend({}, join(dir, 'no-such-paseo'));
     await expect(ensure(b)).rejects.toThrow(/cannot run .*no-such-paseo/);
