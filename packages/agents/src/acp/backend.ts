@@ -427,8 +427,21 @@ export class AcpBackend implements AgentBackend {
 function usageFrom(u: acp.Usage): Usage {
   const cacheRead = u.cachedReadTokens ?? 0;
   const cacheWrite = u.cachedWriteTokens ?? 0;
-  // ACP does not say whether inputTokens includes cached tokens. Read it as the whole prompt
-  // (OpenAI style) unless the cache counts exceed it, which only the Anthropic style allows.
+  const thought = u.thoughtTokens ?? 0;
+  // ACP does not say how the counts overlap. When the total is their plain sum, they are disjoint
+  // (opencode acp: input without cache, output without thought).
+  if (u.totalTokens === u.inputTokens + u.outputTokens + thought + cacheRead + cacheWrite) {
+    return {
+      input_total: u.inputTokens + cacheRead + cacheWrite,
+      no_cache: u.inputTokens,
+      cache_read: cacheRead,
+      cache_write: cacheWrite,
+      output: u.outputTokens + thought,
+      reasoning: thought,
+    };
+  }
+  // Otherwise read inputTokens as the whole prompt (OpenAI style) unless the cache counts exceed
+  // it, which only the Anthropic style allows; outputTokens then includes the thought tokens.
   const anthropicStyle = cacheRead + cacheWrite > u.inputTokens;
   const inputTotal = anthropicStyle ? u.inputTokens + cacheRead + cacheWrite : u.inputTokens;
   return {
@@ -437,7 +450,7 @@ function usageFrom(u: acp.Usage): Usage {
     cache_read: cacheRead,
     cache_write: cacheWrite,
     output: u.outputTokens,
-    reasoning: u.thoughtTokens ?? 0,
+    reasoning: thought,
   };
 }
 

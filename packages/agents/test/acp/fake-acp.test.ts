@@ -139,6 +139,21 @@ describe('AcpBackend with the fake ACP agent', () => {
     expect(s.log()[0]).toMatchObject({ method: 'initialize', params: { clientCapabilities: { fs: { readTextFile: true, writeTextFile: true } } } });
   });
 
+  it('normalizes the usage shapes agents send: disjoint counts, and cache beyond the input', async () => {
+    const s = await setup({
+      turns: [
+        // Disjoint (opencode acp): the total is the plain sum of every count.
+        { match: 'disjoint', usage: { inputTokens: 40, cachedReadTokens: 50, cachedWriteTokens: 10, outputTokens: 12, thoughtTokens: 3, totalTokens: 115 } },
+        // Anthropic style: input without the cache, output with the thought tokens.
+        { match: 'anthropic', usage: { inputTokens: 5, cachedReadTokens: 100, cachedWriteTokens: 20, outputTokens: 30, thoughtTokens: 7, totalTokens: 155 } },
+      ],
+    });
+    const disjoint = await run(s, 'disjoint');
+    expect(disjoint.result.usage).toEqual({ input_total: 100, no_cache: 40, cache_read: 50, cache_write: 10, output: 15, reasoning: 3 });
+    const anthropic = await run(s, 'anthropic');
+    expect(anthropic.result.usage).toEqual({ input_total: 125, no_cache: 5, cache_read: 100, cache_write: 20, output: 30, reasoning: 7 });
+  });
+
   it('keeps the process and session warm across turns', async () => {
     const s = await setup({ turns: [{ steps: [{ text: 'one' }] }, { steps: [{ text: 'two' }] }] });
     const pid = s.backend.processInfo(s.handle.key)?.pid;

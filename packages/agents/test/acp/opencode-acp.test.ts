@@ -108,6 +108,25 @@ describe('AcpBackend against `opencode acp`', () => {
     expect(JSON.stringify(last.messages)).toContain('The file says hi.');
   });
 
+  it("reads opencode's usage as disjoint counts (input without cache, output without reasoning)", async () => {
+    llm.push(
+      {
+        match: { hasTools: true, lastUserIncludes: 'count' },
+        reasoning: 'Hmm.',
+        text: 'Counted.',
+        usage: { prompt_tokens: 100, completion_tokens: 20, cached_tokens: 10, reasoning_tokens: 5 },
+      },
+      { match: { hasTools: false }, text: 'Title' },
+    );
+    const handle = await session();
+    const t = await run(handle, 'count tokens');
+    expect(t.result.ok).toBe(true);
+    // The same step as the OpenCode backend reads it from opencode's step-finish tokens.
+    expect(t.result.usage).toEqual({ input_total: 100, no_cache: 90, cache_read: 10, cache_write: 0, output: 20, reasoning: 5 });
+    const usage = t.events.find((e) => e.type === 'usage');
+    expect(usage).toMatchObject({ raw: { inputTokens: 90, cachedReadTokens: 10, outputTokens: 15, thoughtTokens: 5, totalTokens: 120 } });
+  });
+
   it('asks for permission through session/request_permission and runs the tool when allowed', async () => {
     llm.push(
       { match: { hasTools: true, lastUserIncludes: 'perm' }, toolCalls: [{ name: 'bash', arguments: { command: 'echo acp-ok > acp.txt', description: 'write' } }] },

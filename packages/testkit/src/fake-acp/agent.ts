@@ -191,7 +191,7 @@ export function runFakeAcpAgent(
         cancels.delete(params.sessionId);
       }
       if (cancel.signal.aborted) return { stopReason: 'cancelled' as const };
-      return { stopReason: turn.stopReason, ...(turn.usage ? { usage: { ...turn.usage, totalTokens: turn.usage.inputTokens + turn.usage.outputTokens } } : {}) };
+      return { stopReason: turn.stopReason, ...(turn.usage ? { usage: { totalTokens: turn.usage.inputTokens + turn.usage.outputTokens, ...turn.usage } } : {}) };
     });
 
   return app.connect(

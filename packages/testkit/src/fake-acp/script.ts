@@ -61,7 +61,10 @@ export const FakeAcpTurn = z.object({
       inputTokens: z.number().int().nonnegative(),
       outputTokens: z.number().int().nonnegative(),
       cachedReadTokens: z.number().int().nonnegative().optional(),
+      cachedWriteTokens: z.number().int().nonnegative().optional(),
       thoughtTokens: z.number().int().nonnegative().optional(),
+      /** Default: input + output (OpenAI style, where those include cache and thought tokens). */
+      totalTokens: z.number().int().nonnegative().optional(),
     })
     .optional(),
   /** Answer the prompt with this JSON-RPC error instead. */
