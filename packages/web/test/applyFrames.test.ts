@@ -22,6 +22,18 @@ const started = (at?: number) =>
 const delta = (text: string) => frame({ type: 'message_delta', chat_id: CHAT, message_id: MSG, text });
 
 describe('applyFrames', () => {
+  it('records the seq of each applied delta and skips deltas the text already holds', () => {
+    const stored = message(2, { id: MSG, role: 'assistant', status: 'streaming', content: 'Hello', content_seq: 20 });
+    let s = applyFrames(emptySessionState(), [frame({ type: 'message_created', message: stored })]);
+    s = applyFrames(s, [
+      frame({ type: 'message_delta', chat_id: CHAT, message_id: MSG, text: 'lo' }, 20),
+      frame({ type: 'message_delta', chat_id: CHAT, message_id: MSG, text: ' world' }, 21),
+      frame({ type: 'reasoning_delta', chat_id: CHAT, message_id: MSG, text: 'hm' }, 22),
+    ]);
+    const m = s.logs[CHAT]!.messages[0]!;
+    expect([m.content, m.reasoning, m.content_seq]).toEqual(['Hello world', 'hm', 22]);
+  });
+
   it('streams a message: start, deltas, reasoning, completion', () => {
     let s = applyFrames(emptySessionState(), [started(1), delta('Hel'), delta('lo')]);
     s = applyFrames(s, [frame({ type: 'reasoning_delta', chat_id: CHAT, message_id: MSG, text: 'think' })]);

@@ -19,10 +19,20 @@ describe('mergeMessage', () => {
     expect(merged.tools).toEqual([tool]);
   });
 
-  it('keeps the longer text while both sides are streaming (the DB copy lags)', () => {
+  it('keeps the longer text while both sides are streaming when the server sends no content_seq', () => {
     const local = toUiMessage(message(1, { status: 'streaming', content: 'Hello wor' }));
     expect(mergeMessage(local, message(1, { status: 'streaming', content: 'Hello' })).content).toBe('Hello wor');
     expect(mergeMessage(local, message(1, { status: 'streaming', content: 'Hello world!' })).content).toBe('Hello world!');
+  });
+
+  it('chooses by content_seq, not by length, while both sides are streaming', () => {
+    const local = { ...toUiMessage(message(1, { status: 'streaming', content: 'Hello wor', content_seq: 7 })) };
+    // The stored copy has the newer delta: it wins even with a shorter text.
+    const newer = mergeMessage(local, message(1, { status: 'streaming', content: 'Hello', reasoning: 'thought', content_seq: 9 }));
+    expect([newer.content, newer.reasoning, newer.content_seq]).toEqual(['Hello', 'thought', 9]);
+    // The local copy has the newer delta: it already holds the stored text.
+    const older = mergeMessage(local, message(1, { status: 'streaming', content: 'Hello world, more', content_seq: 6 }));
+    expect([older.content, older.content_seq]).toEqual(['Hello wor', 7]);
   });
 
   it('does not let a stale streaming row undo a completion the stream already applied', () => {

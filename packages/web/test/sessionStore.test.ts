@@ -22,13 +22,16 @@ const MSG = uuid(50);
 const wire = (seq: number, payload: Record<string, unknown>) => ({ seq, session_id: SESSION, ts: '2026-01-01T00:00:00Z', ...payload });
 const delta = (seq: number, text: string) => wire(seq, { type: 'message_delta', chat_id: CHAT, message_id: MSG, text });
 
-function setup(pages: Array<MessagePage | Promise<MessagePage>>) {
+function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] = [chat]) {
   const sockets: FakeSocket[] = [];
+  /** Batches waiting for the next animation frame. */
+  const frames: Array<() => void> = [];
+  const nextFrame = () => frames.splice(0).forEach((fn) => fn());
   const timers = new ManualTimers();
   const calls: string[] = [];
   const api: SessionApi = {
     getSession: async () => session,
-    listChats: async () => ({ items: [chat] }),
+    listChats: async () => ({ items: chats }),
     messagesPage: async (chatId, opts) => {
       calls.push(`page ${chatId} ${opts.before ?? 'latest'}`);
       const p = pages.shift();
@@ -57,10 +60,13 @@ function setup(pages: Array<MessagePage | Promise<MessagePage>>) {
       sockets.push(s);
       return s;
     },
-    scheduleFlush: (fn) => fn(),
+    scheduleFlush: (fn) => (animate ? frames.push(fn) : fn()),
     url: (id, after) => `ws://test/${id}?after_seq=${after ?? ''}`,
   });
-  return { store, sockets, timers, calls };
+  let animate = false;
+  /** From now on batches wait for `nextFrame()`, as they wait for requestAnimationFrame. */
+  const byAnimationFrame = () => (animate = true);
+  return { store, sockets, timers, calls, nextFrame, byAnimationFrame };
 }
 
 const pageOf = (content: string, status: 'streaming' | 'complete' = 'streaming'): MessagePage => ({
@@ -118,6 +124,80 @@ describe('SessionStore', () => {
     await tick();
     await tick();
     expect(store.getSnapshot().state.logs[CHAT]!.messages[1]!.notices.map((n) => n.title)).toEqual(['Started', 'Context compacted']);
+  });
+
+  describe('opening a chat that streams while it was not shown', () => {
+    const CHAT_B = uuid(60);
+    const MSG_B = uuid(61);
+    const chatB: Chat = { ...chat, id: CHAT_B, name: 'Chat 2' };
+    const deltaB = (seq: number, text: string) => wire(seq, { type: 'message_delta', chat_id: CHAT_B, message_id: MSG_B, text });
+    const pageB = (content: string, contentSeq: number): MessagePage => ({
+      items: [message(3, { id: MSG_B, chat_id: CHAT_B, role: 'assistant', status: 'streaming', content, content_seq: contentSeq })],
+      prev_cursor: null,
+      next_cursor: null,
+    });
+
+    /** Reload while chat B streams "Hello world" (deltas 6..8 after the snapshot at 5); chat A is shown. */
+    async function openB(stored: MessagePage, { frameDuringFetch = false } = {}) {
+      const page = deferred<MessagePage>();
+      const { store, sockets, nextFrame, byAnimationFrame } = setup([pageOf('A'), page.promise], [chat, chatB]);
+      stores.push(store);
+      byAnimationFrame();
+      store.watchChat(CHAT);
+      store.start();
+      const ws = sockets[0]!;
+      ws.open();
+      ws.send(wire(5, { type: 'snapshot', reason: 'connect' }));
+      await tick();
+      await tick();
+      ws.send(deltaB(6, 'lo'));
+      ws.send(deltaB(7, ' wor'));
+      nextFrame();
+      store.watchChat(CHAT_B);
+      // Received while the page is fetched; its animation frame comes before or after the page.
+      ws.send(deltaB(8, 'ld'));
+      if (frameDuringFetch) nextFrame();
+      page.resolve(stored);
+      await tick();
+      await tick();
+      nextFrame();
+      return store.getSnapshot().state.logs[CHAT_B]!.messages[0]!;
+    }
+
+    it('keeps the stored text when the stored copy lags the last delta', async () => {
+      // Written up to delta 6: shorter than what streamed since the snapshot ("lo world").
+      const m = await openB(pageB('Hello', 6));
+      expect(m.content).toBe('Hello world');
+      expect(m.content_seq).toBe(8);
+    });
+
+    it('applies the deltas after content_seq, and only those, when the stored copy is longer', async () => {
+      const m = await openB(pageB('Hello wor', 7), { frameDuringFetch: true });
+      expect(m.content).toBe('Hello world');
+    });
+
+    it('does not apply again the deltas the stored copy already holds', async () => {
+      const m = await openB(pageB('Hello world', 8));
+      expect(m.content).toBe('Hello world');
+    });
+
+    it('does not bring back a deleted attempt from the deltas that waited for the page', async () => {
+      const { store, sockets } = setup([pageOf('A'), { items: [], prev_cursor: null, next_cursor: null }], [chat, chatB]);
+      stores.push(store);
+      store.watchChat(CHAT);
+      store.start();
+      const ws = sockets[0]!;
+      ws.open();
+      ws.send(wire(5, { type: 'snapshot', reason: 'connect' }));
+      await tick();
+      await tick();
+      ws.send(deltaB(6, 'partial'));
+      ws.send(wire(7, { type: 'message_deleted', chat_id: CHAT_B, message_id: MSG_B }));
+      store.watchChat(CHAT_B);
+      await tick();
+      await tick();
+      expect(store.getSnapshot().state.logs[CHAT_B]).toMatchObject({ loaded: true, messages: [] });
+    });
   });
 
   it('reconnects with after_seq after a drop and applies only the missed frames', async () => {
@@ -195,6 +275,28 @@ describe('SessionStore', () => {
     await tick();
     expect(calls).toEqual([]);
     expect(store.getSnapshot().syncing).toBe(false);
+  });
+
+  it('applies the deltas received during a failed refetch of a shown chat', async () => {
+    const failed = Promise.reject(new Error('server down'));
+    failed.catch(() => {}); // awaited only when the refetch runs
+    const { store, sockets, timers } = setup([pageOf('Hel', 'streaming'), failed]);
+    stores.push(store);
+    store.watchChat(CHAT);
+    store.start();
+    const ws = sockets[0]!;
+    ws.open();
+    ws.send(wire(1, { type: 'snapshot', reason: 'connect' }));
+    await tick();
+    await tick();
+    // Another message of the chat completes: its refetch fails while this one keeps streaming.
+    ws.send(wire(2, { type: 'message_complete', chat_id: CHAT, message_id: uuid(70), status: 'complete', finished_at: '2026-01-01T00:00:09Z' }));
+    timers.runAll(300);
+    ws.send(delta(3, 'lo'));
+    await tick();
+    await tick();
+    expect(store.getSnapshot().loadError).toBe('server down');
+    expect(store.getSnapshot().state.logs[CHAT]!.messages[1]!.content).toBe('Hello');
   });
 
   it('gives up on a gap that is not filled and resumes from the last applied seq', async () => {

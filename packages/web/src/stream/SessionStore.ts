@@ -64,6 +64,10 @@ const OLDER_PAGE = 200;
 /** Frames held during a long refetch are capped; the refetched state covers what is dropped. */
 const MAX_HELD = 50_000;
 
+/** Frames appended to a message rather than set: applied twice, or to a copy with a hole, they corrupt it. */
+type AppendFrame = Extract<SessionFrame, { type: 'message_delta' | 'reasoning_delta' | 'notice' }>;
+const isAppend = (f: SessionFrame): f is AppendFrame => f.type === 'message_delta' || f.type === 'reasoning_delta' || f.type === 'notice';
+
 /**
  * The chat's agent status after a reload, from what the server stored (the session's current
  * agent's entry, else the most recently active one). Frames keep it live afterwards.
@@ -117,7 +121,15 @@ export class SessionStore {
   private generation = 0;
   private resyncAttempt = 0;
   private watched = new Set<string>();
-  private loadingChats = new Set<string>();
+  /** Page fetches in flight per chat. */
+  private loadingChats = new Map<string, number>();
+  /**
+   * Deltas and notices of chats whose newest page is not loaded or is being fetched. They wait
+   * for the page: applied to a copy holding only the text streamed since the snapshot, that copy
+   * would look newer than the stored one and hide its text; applied before a page that already
+   * holds them, they would repeat. Applied on top of the page like the frames held for a resync.
+   */
+  private chatHeld = new Map<string, AppendFrame[]>();
   private healTimers = new Map<string, unknown>();
   private changeTimer: unknown = null;
   private timers: Timers;
@@ -230,13 +242,48 @@ export class SessionStore {
       if (this.held) {
         if (this.held.length < MAX_HELD) this.held.push(f);
       } else {
-        this.queue.push(f);
+        this.route(this.view.state, f, this.queue);
       }
     }
     if (this.queue.length && !this.flushScheduled) {
       this.flushScheduled = true;
       (this.deps.scheduleFlush ?? rafFlush)(() => this.flush());
     }
+  }
+
+  private waitsForPage(state: SessionState, chatId: string): boolean {
+    return !state.logs[chatId]?.loaded || this.loadingChats.has(chatId);
+  }
+
+  /** Sends `f` to `out`, or to its chat's waiting frames (see `chatHeld`). */
+  private route(state: SessionState, f: SessionFrame, out: SessionFrame[]): void {
+    if (f.type === 'message_deleted') {
+      // A retried attempt's waiting frames must not bring it back as a placeholder.
+      const waiting = this.chatHeld.get(f.chat_id);
+      if (waiting) this.chatHeld.set(f.chat_id, waiting.filter((h) => h.message_id !== f.message_id));
+    }
+    if (!isAppend(f) || !this.waitsForPage(state, f.chat_id)) {
+      out.push(f);
+      return;
+    }
+    let waiting = this.chatHeld.get(f.chat_id);
+    if (!waiting) this.chatHeld.set(f.chat_id, (waiting = []));
+    // A chat nobody opens may stream for long: the oldest frames are long since in the database.
+    if (waiting.length >= MAX_HELD) waiting.splice(0, MAX_HELD / 2);
+    waiting.push(f);
+  }
+
+  /**
+   * Applies a chat's waiting frames once no fetch of its page is left: through the seam when a
+   * page was just merged, as they are when the fetch failed (the stored copy is then older).
+   */
+  private releaseChat(chatId: string, refetched: boolean): void {
+    const waiting = this.chatHeld.get(chatId);
+    // During a resync they stay: it routes them with the frames it holds.
+    if (!waiting || this.held !== null || this.waitsForPage(this.view.state, chatId)) return;
+    this.chatHeld.delete(chatId);
+    const s = this.view.state;
+    this.set({ state: applyFrames(s, refetched ? dropSeamOverlap(s, waiting) : waiting) });
   }
 
   private flush(): void {
@@ -296,10 +343,15 @@ export class SessionStore {
         // Turns that ran while we were away may have new calls: fetch again when shown.
         traces: {},
       };
-      const held = this.held ?? [];
+      // Frames of the refetched chats that waited for a page, then those held since the snapshot.
+      const pending: SessionFrame[] = ids.flatMap((id) => this.chatHeld.get(id) ?? []);
+      for (const id of ids) this.chatHeld.delete(id);
+      pending.push(...(this.held ?? []));
       this.held = null;
       this.resyncAttempt = 0;
-      this.set({ state: applyFrames(refetched, dropSeamOverlap(refetched, held)), syncing: false, loadError: null });
+      const ready: SessionFrame[] = [];
+      for (const f of pending) this.route(refetched, f, ready);
+      this.set({ state: applyFrames(refetched, dropSeamOverlap(refetched, ready)), syncing: false, loadError: null });
       for (const id of ids) void this.lookUpQueuedTasks(id);
       // Chats shown while this refetch was under way.
       for (const id of this.watched) if (known.has(id) && !ids.includes(id)) void this.loadChat(id);
@@ -315,7 +367,8 @@ export class SessionStore {
   }
 
   private async loadChat(chatId: string): Promise<void> {
-    this.loadingChats.add(chatId);
+    this.loadingChats.set(chatId, (this.loadingChats.get(chatId) ?? 0) + 1);
+    let fetched = false;
     try {
       const [page, usage, agents] = await Promise.all([
         this.deps.api.messagesPage(chatId, { limit: PAGE }),
@@ -323,6 +376,8 @@ export class SessionStore {
         this.deps.api.chatAgentSessions(chatId).catch(() => null),
       ]);
       if (this.stopped) return;
+      // Frames queued before the fetch belong under the page; the chat's deltas and notices since wait.
+      this.flush();
       const s = this.view.state;
       this.set({
         state: {
@@ -333,11 +388,15 @@ export class SessionStore {
         },
         loadError: null,
       });
+      fetched = true;
       void this.lookUpQueuedTasks(chatId);
     } catch (err) {
       this.set({ loadError: errorText(err) });
     } finally {
-      this.loadingChats.delete(chatId);
+      const n = (this.loadingChats.get(chatId) ?? 1) - 1;
+      if (n > 0) this.loadingChats.set(chatId, n);
+      else this.loadingChats.delete(chatId);
+      if (!this.stopped) this.releaseChat(chatId, fetched);
     }
   }
 

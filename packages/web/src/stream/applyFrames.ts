@@ -94,6 +94,14 @@ function placeholder(f: { session_id: string; chat_id: string; message_id: strin
   return { ...m, tools: [], plan: null, notices: [], error: null };
 }
 
+/** Appends a delta, unless the text already holds it (a stored copy read after it was written). */
+function appendDelta(m: UiMessage, f: Extract<SessionFrame, { type: 'message_delta' | 'reasoning_delta' }>): UiMessage {
+  if (typeof m.content_seq === 'number' && f.seq <= m.content_seq) return m;
+  return f.type === 'message_delta'
+    ? { ...m, content: m.content + f.text, content_seq: f.seq }
+    : { ...m, reasoning: m.reasoning + f.text, content_seq: f.seq };
+}
+
 function setChatAgent(s: SessionState, chatId: string, patch: Partial<ChatAgentView>): void {
   const prev = s.chatAgents[chatId] ?? { agent: null, title: null, options: [], context: null, commands: [], mode: null };
   s.chatAgents = { ...s.chatAgents, [chatId]: { ...prev, ...patch } };
@@ -143,10 +151,8 @@ function applyOne(d: Draft, f: SessionFrame): void {
       return;
     }
     case 'message_delta':
-      d.update(f.chat_id, f.message_id, (m) => ({ ...m, content: m.content + f.text }), () => placeholder(f));
-      return;
     case 'reasoning_delta':
-      d.update(f.chat_id, f.message_id, (m) => ({ ...m, reasoning: m.reasoning + f.text }), () => placeholder(f));
+      d.update(f.chat_id, f.message_id, (m) => appendDelta(m, f), () => placeholder(f));
       return;
     case 'message_deleted':
       // The runner deletes the empty message of an attempt it will retry.

@@ -3,15 +3,23 @@ import { emptyLog, fromMetadata, toUiMessage, type ChatLog, type NoticeView, typ
 
 /**
  * Merging REST history with what the stream already delivered. REST is authoritative for
- * finished messages; for a message still streaming, whichever side holds more text wins,
- * because the database copy is a coalesced (slightly stale) prefix of the streamed one.
+ * finished messages. For a message still streaming, the copy holding the newer delta wins: the
+ * stored one holds every delta up to its `content_seq`, the local one every delta up to its own
+ * (the store lets deltas of a chat wait until its page is in, so a local copy has no holes and,
+ * when ahead, also holds the stored text). Without `content_seq` (older servers) the longer
+ * text wins, the database copy being a coalesced prefix of the streamed one.
  */
 export function mergeMessage(local: UiMessage | undefined, rest: Message): UiMessage {
   if (!local) return toUiMessage(rest);
   if (rest.status !== 'streaming') return toUiMessage(rest, local);
   if (local.status !== 'streaming') return local;
+  const merged = toUiMessage(rest, local);
+  if (typeof rest.content_seq === 'number') {
+    const ahead = typeof local.content_seq === 'number' && local.content_seq > rest.content_seq;
+    return ahead ? { ...merged, content: local.content, reasoning: local.reasoning, content_seq: local.content_seq } : merged;
+  }
   return {
-    ...toUiMessage(rest, local),
+    ...merged,
     content: local.content.length > rest.content.length ? local.content : rest.content,
     reasoning: local.reasoning.length > rest.reasoning.length ? local.reasoning : rest.reasoning,
   };

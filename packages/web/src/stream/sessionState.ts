@@ -60,7 +60,10 @@ export interface ChatAgentView {
   mode: string | null;
 }
 
-/** A message plus what the stream adds to it. */
+/**
+ * A message plus what the stream adds to it. `content_seq` is kept up to date: the seq of the
+ * last delta its text holds (the stored copy's, then each delta applied on top).
+ */
 export interface UiMessage extends Message {
   tools: ToolCallView[];
   plan: PlanEntry[] | null;
