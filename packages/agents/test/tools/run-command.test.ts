@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCommandTool, runTool, type RunCommandResult, type ToolContext, type ToolOutcome } from '@boocode/agents';
 import { makeRepo, type TempRepo } from './repo.js';
 
@@ -18,6 +19,14 @@ const resultOf = (o: ToolOutcome): RunCommandResult => {
 const errorOf = (o: ToolOutcome): string => {
   if (o.ok) throw new Error(`expected a failure, got: ${o.output}`);
   return o.error;
+};
+/** A process's state letter from /proc (R, S, Z, ...), or 'gone'. */
+const procState = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? 'gone';
+  } catch {
+    return 'gone';
+  }
 };
 const node = (code: string, extra: Record<string, unknown> = {}) => ({ command: process.execPath, args: ['-e', code], ...extra });
 
@@ -55,6 +64,22 @@ describe('run_command', () => {
       'setTimeout(() => {}, 20000)';
     expect(errorOf(await runTool(runCommandTool, node(code, { timeout_ms: 300 }), ctx))).toContain('timed out');
   }, 10_000); // Without the group kill the call would wait the grandchild's full 20 s.
+
+  it('kills what the command left running in the background when it exits', async () => {
+    // `sleep` detaches its output, so nothing holds the call open: only the group kill stops it.
+    const r = resultOf(await runTool(runCommandTool, { command: 'sh', args: ['-c', 'sleep 300 >/dev/null 2>&1 & echo $!'] }, ctx));
+    const pid = Number(r.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    try {
+      // Dead means gone, or a zombie nobody has reaped yet.
+      await vi.waitFor(() => expect(procState(pid)).toMatch(/^(gone|Z)$/), { timeout: 5_000, interval: 50 });
+    } finally {
+      if (procState(pid) !== 'gone') process.kill(pid, 'SIGKILL');
+    }
+    // A background process that keeps the output pipe open does not hold the call until its timeout.
+    const held = resultOf(await runTool(runCommandTool, { command: 'sh', args: ['-c', 'sleep 300 & echo started'], timeout_ms: 20_000 }, ctx));
+    expect(held).toMatchObject({ exit_code: 0, timed_out: false, stdout: 'started\n' });
+  });
 
   it('refuses a timeout over the maximum', async () => {
     expect(errorOf(await runTool(runCommandTool, node('1', { timeout_ms: 120_001 }), ctx))).toContain('Invalid input for run_command');

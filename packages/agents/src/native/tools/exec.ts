@@ -33,9 +33,10 @@ const DEFAULT_KEEP_CHARS = 1024 * 1024;
 /**
  * Runs a program with an argument array and no shell (execFile semantics: no injection, pipes or
  * expansion). Built on spawn rather than execFile for two reasons: execFile drops the `detached`
- * option, and we need the child in its own process group so a timeout can kill grandchildren
- * (npm -> sh -> node) that would otherwise keep the pipes open and hang the call; and execFile kills
- * a command whose output exceeds maxBuffer, while here the command finishes and its output is cut.
+ * option, and we need the child in its own process group so a timeout, a cancel or the command's
+ * own exit can kill grandchildren (npm -> sh -> node) that would otherwise outlive it and keep the
+ * pipes open; and execFile kills a command whose output exceeds maxBuffer, while here the command
+ * finishes and its output is cut.
  */
 export function execNoShell(command: string, args: string[], opts: ExecOptions): Promise<ExecResult> {
   const started = performance.now();
@@ -89,6 +90,9 @@ export function execNoShell(command: string, args: string[], opts: ExecOptions):
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
+    // No background processes: whatever the command left running in its group dies when it exits,
+    // rather than outliving the call or holding the output pipes (and so the call) open.
+    child.on('exit', killGroup);
     child.on('error', (err: NodeJS.ErrnoException) => {
       spawnError = err.code ?? err.message;
     });
