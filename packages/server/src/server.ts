@@ -148,6 +148,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
             {
               concurrency: positiveEnv('BOOCODE_CONCURRENCY', 8),
               leaseMs: positiveEnv('BOOCODE_LEASE_MS', 30_000),
+              turnTimeoutMs: positiveEnv('BOOCODE_TURN_TIMEOUT_MS', 2 * 60 * 60_000),
               pollMs: 2_000,
               ...opts.worker,
             },

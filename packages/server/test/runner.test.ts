@@ -209,3 +209,31 @@ describe('turn runner with the native agent', () => {
     await expect(writeFile(path.join(project.path, '.probe'), '')).resolves.toBeUndefined();
   });
 });
+
+describe('turn timeout', () => {
+  it('aborts a turn that runs longer than the limit and ends it timed_out, keeping what was streamed', async () => {
+    const short = await startTestServer({ native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' }, worker: { turnTimeoutMs: 800 } });
+    try {
+      const p = (await short.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
+      const s = (await short.api<Session>('POST', '/api/sessions', { project_id: p.id, isolated: false })).body;
+      const c = (await short.api<{ items: Chat[] }>('GET', `/api/sessions/${s.id}/chats`)).body.items[0]!;
+      llm.push({ match: { lastUserIncludes: 'never ends' }, text: Array.from({ length: 100 }, (_, i) => `t${i} `), chunkDelayMs: 100 });
+      const r = (await short.api<PostMessageResponse>('POST', `/api/chats/${c.id}/messages`, { content: 'never ends' })).body;
+      let task: Task | null = null;
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((res) => setTimeout(res, 50))) {
+        const t = (await short.api<Task>('GET', `/api/tasks/${r.task.id}`)).body;
+        if (!['pending', 'running'].includes(t.status)) {
+          task = t;
+          break;
+        }
+      }
+      expect(task?.status).toBe('timed_out');
+      expect(task?.error).toMatch(/BOOCODE_TURN_TIMEOUT_MS/);
+      const msg = (await short.api<MessagePage>('GET', `/api/chats/${c.id}/messages`)).body.items.find((m) => m.role === 'assistant')!;
+      expect(msg.status).toBe('failed');
+      expect(msg.content).toMatch(/^t0 /);
+    } finally {
+      await short.close();
+    }
+  });
+});

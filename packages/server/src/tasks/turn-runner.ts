@@ -38,7 +38,7 @@ export interface RunnerDeps {
 }
 
 /** Why a run was aborted from outside: the user, or this process shutting down. */
-export type AbortReason = 'cancel' | 'shutdown' | 'lease_lost';
+export type AbortReason = 'cancel' | 'shutdown' | 'lease_lost' | 'timeout';
 
 const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().int().optional() });
 
@@ -46,7 +46,7 @@ const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().in
 const CANCEL_GRACE_MS = 800;
 const HISTORY_LIMIT = 200;
 
-type Final = { status: 'completed' | 'failed' | 'cancelled' | 'pending'; error: string | null };
+type Final = { status: 'completed' | 'failed' | 'cancelled' | 'timed_out' | 'pending'; error: string | null };
 
 /** Publishes the task's state on the session stream and the user stream. */
 function announceTask(deps: RunnerDeps, task: TaskRow, chatId: string | null, status: TaskRow['status'], error: string | null = null) {
@@ -231,7 +231,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
       error: final.error,
     });
     announceTask(deps, task, chatId, final.status, final.error);
-    activity(deps, session, final.status === 'failed' ? 'failed' : 'idle');
+    activity(deps, session, final.status === 'failed' || final.status === 'timed_out' ? 'failed' : 'idle');
     log.info({ chat_id: chatId, status: final.status, steps: events.steps, tool_calls: events.toolCalls, ms: finishedAt.getTime() - events.startedAt }, 'turn finished');
   };
 
@@ -325,6 +325,8 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     // Interrupted by us, not by the agent or the user (see recovery rules in queue.ts).
     if (!events.hasOutput && reason === 'shutdown') await finish({ status: 'pending', error: 'server shut down before the agent answered' }, result);
     else await finish({ status: 'failed', error: 'interrupted' }, result, { interrupted: true });
+  } else if (reason === 'timeout') {
+    await finish({ status: 'timed_out', error: 'the turn ran longer than BOOCODE_TURN_TIMEOUT_MS' }, result);
   } else if (reason === 'cancel' || result.stop_reason === 'cancelled') {
     await finish({ status: 'cancelled', error: null }, result);
   } else if (result.ok) {

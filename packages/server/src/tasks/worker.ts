@@ -13,6 +13,8 @@ export interface WorkerOptions {
   leaseMs: number;
   /** Safety-net poll and recovery sweep interval (NOTIFY is the fast path). */
   pollMs: number;
+  /** A turn still running after this long is aborted and ends `timed_out`. */
+  turnTimeoutMs: number;
 }
 
 /**
@@ -110,10 +112,13 @@ export class Worker {
         (err: unknown) => this.deps.log.warn({ err, task_id: task.id }, 'lease renewal failed'),
       );
     }, Math.max(50, Math.floor(this.opts.leaseMs / 3)));
+    const deadline = setTimeout(() => this.cancelLocal(task.id, 'timeout'), this.opts.turnTimeoutMs);
+    deadline.unref();
     const done = runTurn({ ...this.deps, workerId: this.id }, task, controller.signal)
       .catch((err: unknown) => this.deps.log.error({ err, task_id: task.id }, 'turn runner failed'))
       .finally(() => {
         clearInterval(heartbeat);
+        clearTimeout(deadline);
         this.running.delete(task.id);
         this.kick();
       });
