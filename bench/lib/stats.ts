@@ -5,9 +5,17 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
-export function summarize(values: number[]): { p50: number; p99: number; mean: number; n: number } {
+export function summarize(values: number[]): { p50: number; p90: number; p99: number; min: number; max: number; mean: number; n: number } {
   const s = [...values].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1), n: s.length };
+  return {
+    p50: percentile(s, 50),
+    p90: percentile(s, 90),
+    p99: percentile(s, 99),
+    min: s[0] ?? NaN,
+    max: s[s.length - 1] ?? NaN,
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+    n: s.length,
+  };
 }
 
 export function table(rows: Record<string, string | number>[]): string {

@@ -18,7 +18,7 @@ import { NativeBackend } from '@boocode/agents';
 import type { AgentEvent } from '@boocode/contracts';
 import { startFakeLlm } from '@boocode/testkit';
 import { tenStepScript } from './script.js';
-import { summary, table } from './stats.js';
+import { summarize as summary, table } from '../lib/stats.js';
 
 const { values: args } = parseArgs({
   options: {

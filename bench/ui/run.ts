@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { WebSocket } from 'ws';
 import { openBrowser } from '../../packages/web/e2e/helpers/browser.js';
 import { ensureWebBuilt, WEB_DIR } from '../../packages/web/e2e/helpers/web-build.js';
-import { table } from './table.js';
+import { table } from '../lib/stats.js';
 import { CHAT_ID, makeMessages, SESSION_ID, startFakeServer, STREAM_MSG, type FakeServer } from './fake-api.js';
 
 const wire = (seq: number, payload: Record<string, unknown>) =>

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { AcpBackend, OpenCodeBackend, resolveOpenCodeBinary } from '@boocode/agents';
 import type { AgentBackend, AgentEvent, AgentSessionHandle } from '@boocode/contracts';
 import { fakeAcpBin, fakeOpenCodeConfig, openCodeTestHome, startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { nowMs, summarize, table } from './stats.js';
+import { nowMs, summarize, table } from '../lib/stats.js';
 
 const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '5' } } });
 const ITERATIONS = Number(args.iterations);
