@@ -47,6 +47,22 @@ async function setup(api: Api) {
 
 const childEnv = () => ({ BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake', BOOCODE_LEASE_MS: '1500' });
 
+/** kill -9 the server, start it again on the same home, and talk to the new one. */
+async function crashAndRestart(first: ServeProcess, home: string, token: string): Promise<{ second: ServeProcess; api: Api }> {
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const second = await spawnServe(['--port', '0', '--home', home], childEnv());
+  children.push(second);
+  return { second, api: apiFor(second.url, token) };
+}
+
+/** Polls a task through `api` until `ok` holds for it. */
+const taskWhen = (api: Api, id: string, ok: (t: Task) => boolean, timeoutMs: number, what: string) =>
+  until(async () => {
+    const t = (await api<Task>('GET', `/api/tasks/${id}`)).body;
+    return ok(t) && t;
+  }, timeoutMs, what);
+
 describe('crash recovery of a running turn', () => {
   it('kill -9 mid-turn: the task ends failed/interrupted with its partial message; the session keeps working', async () => {
     const home = await mkdtemp(path.join(tmpdir(), 'boocode-crash-turn-'));
@@ -62,16 +78,9 @@ describe('crash recovery of a running turn', () => {
       const page = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body;
       return page.items.find((m) => m.role === 'assistant' && m.content.length > 10);
     }, 20_000, 'partial content');
-    first.child.kill('SIGKILL');
-    await first.exited;
-
-    const second = await spawnServe(['--port', '0', '--home', home], childEnv());
-    children.push(second);
-    api = apiFor(second.url, token);
-    const task = await until(async () => {
-      const t = (await api<Task>('GET', `/api/tasks/${posted.task.id}`)).body;
-      return t.status !== 'running' && t;
-    }, 15_000, 'recovered task');
+    const { second, api: restarted } = await crashAndRestart(first, home, token);
+    api = restarted;
+    const task = await taskWhen(api, posted.task.id, (t) => t.status !== 'running', 15_000, 'recovered task');
     expect(task.status).toBe('failed');
     expect(task.error).toBe('interrupted');
     const partial = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m: Message) => m.role === 'assistant')!;
@@ -80,10 +89,7 @@ describe('crash recovery of a running turn', () => {
     expect(partial.content).toMatch(/^t0 t1 /);
 
     const next = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'are you back?' })).body;
-    const done = await until(async () => {
-      const t = (await api<Task>('GET', `/api/tasks/${next.task.id}`)).body;
-      return t.status === 'completed' && t;
-    }, 15_000, 'next turn');
+    const done = await taskWhen(api, next.task.id, (t) => t.status === 'completed', 15_000, 'next turn');
     expect(done.output_summary).toBe('fallback answer');
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
@@ -101,15 +107,9 @@ describe('crash recovery of a running turn', () => {
     const posted = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'early crash' })).body;
     await until(async () => (await api<Task>('GET', `/api/tasks/${posted.task.id}`)).body.status === 'running', 10_000, 'running');
     await until(async () => llm.requests.some((r) => r.lastUserText?.includes('early crash')), 10_000, 'llm request');
-    first.child.kill('SIGKILL');
-    await first.exited;
-    const second = await spawnServe(['--port', '0', '--home', home], childEnv());
-    children.push(second);
-    api = apiFor(second.url, token);
-    const task = await until(async () => {
-      const t = (await api<Task>('GET', `/api/tasks/${posted.task.id}`)).body;
-      return ['completed', 'failed'].includes(t.status) && t;
-    }, 20_000, 'retried task');
+    const { second, api: restarted } = await crashAndRestart(first, home, token);
+    api = restarted;
+    const task = await taskWhen(api, posted.task.id, (t) => ['completed', 'failed'].includes(t.status), 20_000, 'retried task');
     expect(task.status).toBe('completed');
     expect(task.attempts).toBe(2);
     const assistants = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.filter((m: Message) => m.role === 'assistant');
