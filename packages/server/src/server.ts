@@ -8,20 +8,17 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-post
 import { connect, type Sql } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
-import { Broker } from './stream/broker.js';
-import { StreamingMessages } from './stream/streaming-messages.js';
 import { Auth } from './http/auth.js';
 import { RouteRegistry } from './http/route.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { createTaskControl } from './tasks/control.js';
 import { acquireHomeLock, type HomeLock } from './config/home-lock.js';
-import { PermissionCenter } from './permissions/center.js';
-import { AgentRegistry, type AgentRegistryOptions } from './agents/registry.js';
-import { BackendPool } from './agents/backend-pool.js';
-import { Workspace } from './workspace/workspace.js';
+import type { AgentRegistryOptions } from './agents/registry.js';
+import type { BackendPool } from './agents/backend-pool.js';
 import { WorktreeReaper } from './workspace/reaper.js';
-import { Worker, type WorkerOptions } from './tasks/worker.js';
+import type { Worker, WorkerOptions } from './tasks/worker.js';
+import { startTurnRuntime, type BusKind, type TurnRuntime } from './turn-runtime.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
@@ -51,6 +48,13 @@ export interface ServerOptions {
   writeIntervalMs?: number;
   /** Period of the worktree sweep (BOOCODE_REAP_INTERVAL_MS, default 5 min); `false`: no periodic sweep. */
   reapIntervalMs?: number | false;
+  /**
+   * How frames reach clients. Default: `in-process` when this process runs its own worker on the
+   * embedded database (nothing else can publish), `postgres` otherwise (turns may run elsewhere).
+   */
+  bus?: BusKind;
+  /** Check every published frame against the contracts (tests, development). */
+  validateFrames?: boolean;
 }
 
 export interface RunningServer {
@@ -60,6 +64,7 @@ export interface RunningServer {
   port: number;
   database: 'embedded' | 'external';
   dataDir: string | null;
+  bus: BusKind;
   token: string;
   app: FastifyInstance;
   ctx: AppContext;
@@ -93,28 +98,42 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const lock: HomeLock = await acquireHomeLock(home);
   let pg: EmbeddedPostgres | null = null;
   let sql: Sql | null = null;
+  let runtime: TurnRuntime | null = null;
   try {
     const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL;
     if (!databaseUrl) pg = await startEmbeddedPostgres({ home, password: config.pg_password, log });
     sql = connect(databaseUrl ?? pg!.url);
     await migrate(sql, log);
 
-    const broker = new Broker({ replayFrames: opts.replayFrames ?? 1000 });
-    const auth = new Auth(config.token);
-    const permissions = new PermissionCenter(sql, broker, log.child({ component: 'permissions' }));
-    await permissions.listen();
-    const registry = new AgentRegistry({
-      ...opts.agents,
-      native: { ...config.native, ...opts.native },
-      custom: config.agents,
-      opencode: config.opencode,
-      paseo: config.paseo,
+    const bus = opts.bus ?? (opts.worker === false || databaseUrl ? 'postgres' : 'in-process');
+    runtime = await startTurnRuntime({
+      home,
+      config,
+      sql,
+      databaseUrl: databaseUrl ?? pg!.url,
+      bus,
+      listen: true,
+      log,
       version: VERSION,
-      log: log.child({ component: 'agents' }),
+      replayFrames: opts.replayFrames ?? 1000,
+      ...(opts.validateFrames !== undefined ? { validateFrames: opts.validateFrames } : {}),
+      ...(opts.agents ? { agents: opts.agents } : {}),
+      ...(opts.native ? { native: opts.native } : {}),
+      agentIdleMs: opts.agentIdleMs ?? positiveEnv('BOOCODE_AGENT_IDLE_MS', 15 * 60_000),
+      writeIntervalMs: opts.writeIntervalMs ?? 100,
+      worker:
+        opts.worker === false
+          ? false
+          : {
+              concurrency: positiveEnv('BOOCODE_CONCURRENCY', 8),
+              leaseMs: positiveEnv('BOOCODE_LEASE_MS', 30_000),
+              turnTimeoutMs: positiveEnv('BOOCODE_TURN_TIMEOUT_MS', 2 * 60 * 60_000),
+              pollMs: 2_000,
+              ...opts.worker,
+            },
     });
-    const pool = new BackendPool(opts.agentIdleMs ?? positiveEnv('BOOCODE_AGENT_IDLE_MS', 15 * 60_000), log);
-    const workspace = new Workspace(sql, broker, home, log.child({ component: 'workspace' }));
-    const streaming = new StreamingMessages();
+    const { broker, permissions, registry, pool, workspace, streaming, worker } = runtime;
+    const auth = new Auth(config.token);
     const ctx: AppContext = {
       streaming,
       permissions,
@@ -139,20 +158,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       loopbackOnly: isLoopback(host),
       stream: { maxBufferedBytes: opts.maxBufferedBytes ?? 8 * 1024 * 1024, allowedOrigins: opts.allowedOrigins ?? [] },
     });
-    const worker =
-      opts.worker === false
-        ? null
-        : new Worker(
-            sql,
-            { sql, broker, log, pool, registry, permissions, workspace, streaming, writeIntervalMs: opts.writeIntervalMs ?? 100 },
-            {
-              concurrency: positiveEnv('BOOCODE_CONCURRENCY', 8),
-              leaseMs: positiveEnv('BOOCODE_LEASE_MS', 30_000),
-              turnTimeoutMs: positiveEnv('BOOCODE_TURN_TIMEOUT_MS', 2 * 60 * 60_000),
-              pollMs: 2_000,
-              ...opts.worker,
-            },
-          );
     const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }));
     await app.listen({ host, port: opts.port ?? 0 });
     await worker?.start();
@@ -164,6 +169,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const url = `http://${urlHost}:${port}`;
     const openSql = sql;
     const openPg = pg;
+    const openRuntime = runtime;
     let closing: Promise<void> | null = null;
     return {
       url,
@@ -172,6 +178,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       port,
       database: ctx.database,
       dataDir: pg?.dataDir ?? null,
+      bus,
       token: config.token,
       app,
       ctx,
@@ -183,11 +190,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         // Order matters: stop taking requests, let in-flight writes finish, then the database.
         closing ??= (async () => {
           await app.close();
-          await worker?.stop();
           await reaper.stop();
-          await pool.closeAll();
-          await registry.disposeAll();
-          broker.close();
+          await openRuntime.close();
           await openSql.end({ timeout: 5 });
           await openPg?.stop();
           await lock.release();
@@ -197,6 +201,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       },
     };
   } catch (err) {
+    await runtime?.close().catch(() => {});
     await sql?.end({ timeout: 1 }).catch(() => {});
     await pg?.stop().catch(() => {});
     await lock.release();

@@ -1,5 +1,6 @@
 import type { Usage } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
+import type { Stamp } from './frame-bus.js';
 
 export interface FinalMessage {
   status: 'complete' | 'failed' | 'cancelled';
@@ -20,8 +21,8 @@ export class MessageWriter {
   writes = 0;
   private pendingText = '';
   private pendingReasoning = '';
-  /** Stream seq of the newest delta appended (written as `content_seq`). */
-  private lastSeq: number | null = null;
+  /** Stream seq of the newest delta appended (written as `content_seq`); the bus may still be stamping it. */
+  private lastSeq: Stamp | null = null;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void>;
   private failure: unknown = null;
@@ -44,7 +45,7 @@ export class MessageWriter {
   /** Set by finish(): an agent that keeps talking after its turn was closed changes nothing. */
   private finished = false;
 
-  appendText(text: string, seq: number | null = null): void {
+  appendText(text: string, seq: Stamp | null = null): void {
     if (this.finished) return;
     this.content += text;
     this.pendingText += text;
@@ -52,7 +53,7 @@ export class MessageWriter {
     this.schedule();
   }
 
-  appendReasoning(text: string, seq: number | null = null): void {
+  appendReasoning(text: string, seq: Stamp | null = null): void {
     if (this.finished) return;
     this.reasoning += text;
     this.pendingReasoning += text;
@@ -81,8 +82,9 @@ export class MessageWriter {
     const seq = this.lastSeq;
     this.chain = this.chain.then(async () => {
       this.writes++;
+      const contentSeq = await seq;
       await this.sql`
-        UPDATE messages SET content = content || ${text}, reasoning = reasoning || ${reasoning}, content_seq = ${seq}
+        UPDATE messages SET content = content || ${text}, reasoning = reasoning || ${reasoning}, content_seq = ${contentSeq}
         WHERE id = ${this.messageId}`.catch((err: unknown) => {
         this.failure ??= err;
       });
@@ -107,8 +109,9 @@ export class MessageWriter {
     await this.chain;
     this.writes++;
     const u = final.usage;
+    const contentSeq = await this.lastSeq;
     await this.sql`
-      UPDATE messages SET content = ${this.content}, reasoning = ${this.reasoning}, status = ${final.status}, content_seq = ${this.lastSeq},
+      UPDATE messages SET content = ${this.content}, reasoning = ${this.reasoning}, status = ${final.status}, content_seq = ${contentSeq},
         input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
         cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
         finished_at = now(), metadata = metadata || ${this.sql.json((final.metadata ?? {}) as never)}

@@ -138,10 +138,10 @@ export class TurnEvents {
     if (this.firstOutputAt === null && !NOT_OUTPUT.has(e.type)) this.firstOutputAt = Date.now();
     switch (e.type) {
       case 'text':
-        this.writer.appendText(e.text, this.broker.publish(sessionId, { type: 'message_delta', ...ref, text: e.text }).seq);
+        this.writer.appendText(e.text, this.broker.publish(sessionId, { type: 'message_delta', ...ref, text: e.text }));
         return;
       case 'reasoning':
-        this.writer.appendReasoning(e.text, this.broker.publish(sessionId, { type: 'reasoning_delta', ...ref, text: e.text }).seq);
+        this.writer.appendReasoning(e.text, this.broker.publish(sessionId, { type: 'reasoning_delta', ...ref, text: e.text }));
         return;
       case 'tool_call': {
         const existing = this.traces.get(e.id);

@@ -1,0 +1,16 @@
+-- The frame bus over LISTEN/NOTIFY. `frame_streams` holds each stream's latest seq (a session id,
+-- or 'user'): stamping a frame increments it in the statement that NOTIFYs the frame, so the row
+-- lock orders the commits and every listener receives a stream's frames in seq order.
+CREATE TABLE frame_streams (
+  stream text PRIMARY KEY,
+  seq bigint NOT NULL
+);
+
+-- Frames too large for a NOTIFY payload travel by pointer: stored here, their id notified, fetched
+-- by each listener and deleted after a minute.
+CREATE TABLE frame_bodies (
+  id bigserial PRIMARY KEY,
+  data text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX frame_bodies_created_at ON frame_bodies (created_at);
