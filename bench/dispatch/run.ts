@@ -47,7 +47,7 @@ for (let i = 0; i < SESSIONS; i++) {
 
 // Every sample starts from an idle queue: the next task is added once the previous one is done.
 let resolveDone: (() => void) | null = null;
-server.ctx.broker.subscribeUser({ send: (data) => { if (data.includes('"status":"completed"')) resolveDone?.(); } }, undefined);
+await server.ctx.broker.subscribeUser({ send: (data) => { if (data.includes('"status":"completed"')) resolveDone?.(); }, drop: () => {} }, undefined);
 
 async function booOnce(i: number): Promise<number> {
   const t = targets[i % targets.length]!;

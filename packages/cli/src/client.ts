@@ -1,10 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { z } from 'zod';
 import { ErrorBody } from '@boocode/contracts';
 import { loadHomeConfig, resolveHome } from '@boocode/server';
-
-const ServerFile = z.object({ url: z.string(), pid: z.number() });
+import { readServerFile } from './server-file.js';
 
 export interface Client {
   baseUrl: string;
@@ -17,9 +13,9 @@ export async function connectClient(homeOpt?: string): Promise<Client> {
   const token = process.env.BOOCODE_TOKEN ?? (await loadHomeConfig(home)).token;
   let baseUrl = process.env.BOOCODE_URL;
   if (!baseUrl) {
-    const raw = await readFile(path.join(home, 'server.json'), 'utf8').catch(() => null);
-    if (raw === null) throw new Error(`no running server found for ${home}: start one with \`boocode serve\` or set BOOCODE_URL`);
-    baseUrl = ServerFile.parse(JSON.parse(raw)).url;
+    const running = await readServerFile(home);
+    if (running === null) throw new Error(`no running server found for ${home}: start one with \`boocode serve\` or set BOOCODE_URL`);
+    baseUrl = running.url;
   }
   const root = baseUrl.replace(/\/$/, '');
   return {

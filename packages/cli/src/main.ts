@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '@boocode/server';
 import { registerServe } from './commands/serve.js';
 import { registerLoginUrl } from './commands/login-url.js';
+import { registerWorker } from './commands/worker.js';
 
 const program = new Command()
   .name('boocode')
@@ -11,6 +12,7 @@ const program = new Command()
   .exitOverride();
 
 registerServe(program);
+registerWorker(program);
 registerLoginUrl(program);
 
 try {

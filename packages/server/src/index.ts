@@ -1,5 +1,10 @@
 export { startServer, isLoopback, positiveEnv, VERSION } from './server.js';
 export type { ServerOptions, RunningServer } from './server.js';
+export { startWorker } from './worker-process.js';
+export type { WorkerProcessOptions, RunningWorker } from './worker-process.js';
+export type { BusKind } from './turn-runtime.js';
 export { resolveHome, loadHomeConfig } from './config/home.js';
+export { embeddedDatabaseUrl } from './db/embedded-postgres.js';
+export { isAlive } from './process/alive.js';
 export { createLogger } from './logger.js';
 export type { Logger } from './logger.js';

@@ -64,6 +64,8 @@ export interface RunningServer {
   port: number;
   database: 'embedded' | 'external';
   dataDir: string | null;
+  /** Port of the embedded database (a `boocode worker` on this home connects to it). */
+  databasePort: number | null;
   bus: BusKind;
   token: string;
   app: FastifyInstance;
@@ -85,6 +87,20 @@ export function positiveEnv(name: string, fallback: number): number {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return n;
 }
+
+/** The turn worker's settings from the environment, under `overrides`. */
+export function workerSettings(overrides: Partial<WorkerOptions> = {}): WorkerOptions {
+  return {
+    concurrency: positiveEnv('BOOCODE_CONCURRENCY', 8),
+    leaseMs: positiveEnv('BOOCODE_LEASE_MS', 30_000),
+    turnTimeoutMs: positiveEnv('BOOCODE_TURN_TIMEOUT_MS', 2 * 60 * 60_000),
+    pollMs: 2_000,
+    ...overrides,
+  };
+}
+
+/** How long an idle warm agent session is kept (BOOCODE_AGENT_IDLE_MS). */
+export const agentIdleMs = (): number => positiveEnv('BOOCODE_AGENT_IDLE_MS', 15 * 60_000);
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
@@ -119,18 +135,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       ...(opts.validateFrames !== undefined ? { validateFrames: opts.validateFrames } : {}),
       ...(opts.agents ? { agents: opts.agents } : {}),
       ...(opts.native ? { native: opts.native } : {}),
-      agentIdleMs: opts.agentIdleMs ?? positiveEnv('BOOCODE_AGENT_IDLE_MS', 15 * 60_000),
+      agentIdleMs: opts.agentIdleMs ?? agentIdleMs(),
       writeIntervalMs: opts.writeIntervalMs ?? 100,
-      worker:
-        opts.worker === false
-          ? false
-          : {
-              concurrency: positiveEnv('BOOCODE_CONCURRENCY', 8),
-              leaseMs: positiveEnv('BOOCODE_LEASE_MS', 30_000),
-              turnTimeoutMs: positiveEnv('BOOCODE_TURN_TIMEOUT_MS', 2 * 60 * 60_000),
-              pollMs: 2_000,
-              ...opts.worker,
-            },
+      worker: opts.worker === false ? false : workerSettings(opts.worker),
     });
     const { broker, permissions, registry, pool, workspace, streaming, worker } = runtime;
     const auth = new Auth(config.token);
@@ -178,6 +185,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       port,
       database: ctx.database,
       dataDir: pg?.dataDir ?? null,
+      databasePort: pg?.port ?? null,
       bus,
       token: config.token,
       app,

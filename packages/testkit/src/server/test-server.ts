@@ -19,6 +19,8 @@ export async function startTestServer(opts: ServerOptions = {}): Promise<TestSer
   const home = opts.home ?? (await mkdtemp(path.join(tmpdir(), 'boocode-home-')));
   const server = await startServer({
     logger: createLogger({ level: process.env.BOOCODE_TEST_LOG ?? 'silent' }),
+    // A server bug that builds a frame the contracts refuse fails the test that made it.
+    validateFrames: true,
     ...opts,
     home,
     port: opts.port ?? 0,
