@@ -39,7 +39,8 @@ export class PostgresFrameBus implements FrameBus {
   private readonly pub: Sql;
   private queue: Queued[] = [];
   private scheduled = false;
-  private sending: Promise<unknown> = Promise.resolve();
+  /** The statements of the batch in flight; frames published meanwhile make the next batch. */
+  private sending: Promise<void> | null = null;
   private receiver: FrameReceiver | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   /** Notifications wait behind one whose stored frame is being fetched, to stay in order. */
@@ -58,18 +59,23 @@ export class PostgresFrameBus implements FrameBus {
     const data = JSON.stringify(frame);
     return new Promise((resolve) => {
       this.queue.push({ stream, data, bytes: Buffer.byteLength(data), resolve });
-      if (!this.scheduled) {
+      if (!this.scheduled && !this.sending) {
         this.scheduled = true;
         queueMicrotask(() => this.send());
       }
     });
   }
 
-  /** One statement per run of frames of one stream that fits a payload; a large frame alone. */
+  /**
+   * Sends what is queued, one statement per run of frames of one stream that fits a payload (a
+   * large frame alone), and nothing more until they are done: at a low rate a frame waits for no
+   * other, at a high rate the batches grow instead of the statements queueing up.
+   */
   private send(): void {
     this.scheduled = false;
     const queue = this.queue;
     this.queue = [];
+    if (queue.length === 0) return;
     const sent: Promise<unknown>[] = [];
     for (let i = 0; i < queue.length; ) {
       const { stream } = queue[i]!;
@@ -90,7 +96,10 @@ export class PostgresFrameBus implements FrameBus {
       }
       sent.push(this.settle(group, notifyFrames(this.pub, stream, group.length, body)));
     }
-    this.sending = Promise.all([this.sending, ...sent]).then(() => undefined);
+    this.sending = Promise.all(sent).then(() => {
+      this.sending = null;
+      this.send();
+    });
   }
 
   private settle(group: Queued[], stamped: Promise<number>): Promise<void> {
@@ -172,12 +181,17 @@ export class PostgresFrameBus implements FrameBus {
     // Positions live in the database.
   }
 
-  async close(): Promise<void> {
-    clearInterval(this.sweeper);
-    if (this.scheduled) this.send();
-    await this.sending;
-    await this.unlisten?.().catch(() => {});
-    this.receiver = null;
-    await this.pub.end({ timeout: 5 });
+  private closing: Promise<void> | null = null;
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.sweeper);
+      if (!this.sending) this.send();
+      while (this.sending) await this.sending;
+      await this.unlisten?.().catch(() => {});
+      this.receiver = null;
+      await this.pub.end({ timeout: 5 });
+    })();
+    return this.closing;
   }
 }
