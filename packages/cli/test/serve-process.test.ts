@@ -3,7 +3,7 @@ import { mkdtemp, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Project, Session } from '@boocode/contracts';
-import { makeGitRepo, postmastersFor, spawnServe, type ServeProcess } from '@boocode/testkit/server';
+import { makeGitRepo, postmastersFor, spawnServe, spawnWorker, type ServeProcess } from '@boocode/testkit/server';
 
 const running: ServeProcess[] = [];
 afterAll(() => {
@@ -53,12 +53,14 @@ describe('boocode serve as a process', () => {
     expect(postmastersFor(dataDir)).toHaveLength(0);
   });
 
-  it('exits 0 on SIGINT and stops its database; refuses a second server on the same home', async () => {
+  it('exits 0 on SIGINT and stops its database; refuses a second server and a worker on the same home', async () => {
     const home = await mkdtemp(path.join(tmpdir(), 'boocode-int-'));
     const p = await spawnServe(['--port', '0', '--home', home]);
     running.push(p);
     const dataDir = dataDirOf(p);
     await expect(spawnServe(['--port', '0', '--home', home], {}, 20_000)).rejects.toThrow(/another BooCode server/);
+    // It runs its own worker, with its frames in its process: another worker would go unseen.
+    await expect(spawnWorker(['--home', home], { DATABASE_URL: '' }, 20_000)).rejects.toThrow(/restart it with `boocode serve --no-worker`/);
     p.child.kill('SIGINT');
     expect(await p.exited).toEqual({ code: 0, signal: null });
     expect(postmastersFor(dataDir)).toHaveLength(0);

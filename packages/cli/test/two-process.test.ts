@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Chat, Message, MessagePage, Permission, PostMessageResponse, Project, Session } from '@boocode/contracts';
 import { fakeAcpBin, startFakeLlm, type FakeAcpScript, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo, openStream, spawnServe, spawnWorker, type ServeProcess, type StreamClient, type WorkerProcess } from '@boocode/testkit/server';
+import { makeGitRepo, openStream, postmastersFor, spawnServe, spawnWorker, type ServeProcess, type StreamClient, type WorkerProcess } from '@boocode/testkit/server';
 
 /**
  * Server A serves HTTP with no worker (`serve --no-worker`); worker B (`boocode worker`, same
@@ -73,6 +73,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const p of [b, a]) if (p?.child.exitCode === null) p.child.kill('SIGKILL');
+  // After a failure A may have left its postmaster behind; its cluster may live outside the home (root).
+  const dataDir = a ? /embedded PostgreSQL \((.+)\)/.exec(a.stdout())?.[1] : undefined;
+  if (dataDir) {
+    for (const pid of postmastersFor(dataDir)) process.kill(pid, 'SIGINT');
+    temp.push(path.dirname(await realpath(dataDir)));
+  }
   await llm?.close();
   for (const dir of [...temp, home]) if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -93,6 +99,8 @@ describe('server A (no worker) and worker B on one database', () => {
     const start = c.frames[0]!.seq as number;
     let lastSeq = start;
     const received: Record<string, unknown>[] = [];
+    const events = await openStream(a.url, null, { token });
+    await events.waitFor((f) => f.type === 'snapshot');
     const posted = await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'a long answer please' });
     expect(posted.status).toBe(201);
     let ended = false;
@@ -134,6 +142,14 @@ describe('server A (no worker) and worker B on one database', () => {
     const stored = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m: Message) => m.id === started.message_id)!;
     expect(stored.metadata.worker).toBe(b.workerId);
     expect(stored.content).toBe(text);
+    // A's user stream carried the task's states and activity, from A (pending) and from B, in order.
+    const taskId = posted.body.task.id;
+    await events.waitFor((f) => f.type === 'task_state' && f.task_id === taskId && f.status === 'completed');
+    events.close();
+    const mine = events.frames.filter((f) => (f.type === 'task_state' && f.task_id === taskId) || (f.type === 'session_activity' && f.session_id === session.id));
+    expect(mine.map((f) => (f.type === 'task_state' ? f.status : f.activity))).toEqual(['pending', 'running', 'running', 'completed', 'idle']);
+    const userSeqs = events.frames.slice(1).map((f) => f.seq as number);
+    expect(userSeqs).toEqual(Array.from({ length: userSeqs.length }, (_, k) => userSeqs[0]! + k));
   });
 
   it('a permission answered through A unblocks the turn on B', async () => {
