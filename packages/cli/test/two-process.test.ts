@@ -84,14 +84,6 @@ afterAll(async () => {
 });
 
 const isEnd = (f: Record<string, unknown>) => f.type === 'task_state' && f.status === 'completed';
-
-/** A client opening the session on A while B streams into it, and the message it refetched after its snapshot. */
-async function openMidTurn(sessionId: string, chatId: string): Promise<{ client: StreamClient; stored: Message }> {
-  const client = await openStream(a.url, sessionId, { token });
-  await client.waitFor((f) => f.type === 'agent_snapshot');
-  const page = (await api<MessagePage>('GET', `/api/chats/${chatId}/messages`)).body;
-  return { client, stored: page.items.find((m) => m.role === 'assistant')! };
-}
 const opening = (f: Record<string, unknown>) => f.type === 'snapshot' || f.type === 'agent_snapshot';
 
 describe('server A (no worker) and worker B on one database', () => {
@@ -112,9 +104,7 @@ describe('server A (no worker) and worker B on one database', () => {
     const posted = await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'a long answer please' });
     expect(posted.status).toBe(201);
     let ended = false;
-    let fresh: { client: StreamClient; stored: Message } | null = null;
     for (let cycle = 0; cycle <= 100; cycle++) {
-      if (!fresh && !ended && received.some((f) => f.type === 'message_delta')) fresh = await openMidTurn(session.id, chat.id);
       if (cycle > 0) c = await openStream(a.url, session.id, { token, afterSeq: lastSeq });
       if (!ended) {
         // Leave after a random number of new frames (or at the end of the turn).
@@ -152,14 +142,6 @@ describe('server A (no worker) and worker B on one database', () => {
     const stored = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m: Message) => m.id === started.message_id)!;
     expect(stored.metadata.worker).toBe(b.workerId);
     expect(stored.content).toBe(text);
-    // A client that opened mid-turn: the refetched text (written through by B before its snapshot)
-    // plus the live deltas after its content_seq is the whole text, nothing missing or doubled.
-    if (fresh) {
-      await fresh.client.waitFor(isEnd, 60_000);
-      fresh.client.close();
-      const later = fresh.client.frames.filter((f) => f.type === 'message_delta' && (f.seq as number) > (fresh!.stored.content_seq ?? 0));
-      expect(fresh.stored.content + later.map((f) => f.text).join('')).toBe(WORDS.join(''));
-    }
     // A's user stream carried the task's states and activity, from A (pending) and from B, in order.
     const taskId = posted.body.task.id;
     await events.waitFor((f) => f.type === 'task_state' && f.task_id === taskId && f.status === 'completed');
