@@ -32,6 +32,7 @@ let a: ServeProcess;
 let b: WorkerProcess;
 let project: Project;
 const temp: string[] = [];
+const others: WorkerProcess[] = [];
 
 async function api<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(a.url + url, {
@@ -72,7 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of [b, a]) if (p?.child.exitCode === null) p.child.kill('SIGKILL');
+  for (const p of [...others, b, a]) if (p?.child.exitCode === null) p.child.kill('SIGKILL');
   // After a failure A may have left its postmaster behind; its cluster may live outside the home (root).
   const dataDir = a ? /embedded PostgreSQL \((.+)\)/.exec(a.stdout())?.[1] : undefined;
   if (dataDir) {
@@ -166,13 +167,20 @@ describe('server A (no worker) and worker B on one database', () => {
     c.close();
   });
 
-  it('the worker stops cleanly on SIGTERM; a worker with no server on its home refuses to start', async () => {
+  it('the worker stops cleanly on SIGTERM, and when the server whose database it uses stops', async () => {
     b.child.kill('SIGTERM');
     expect(await b.exited).toEqual({ code: 0, signal: null });
+    const second = await spawnWorker(['--home', home]);
+    others.push(second);
+    a.child.kill('SIGINT');
+    expect(await a.exited).toEqual({ code: 0, signal: null });
+    expect((await second.exited).code).toBe(1);
+    expect(second.stdout() + second.stderr()).toContain('the server whose database this worker uses has stopped');
+  });
+
+  it('a worker with no server on its home and no DATABASE_URL refuses to start', async () => {
     const lonely = await mkdtemp(path.join(tmpdir(), 'boocode-lonely-'));
     temp.push(lonely);
     await expect(spawnWorker(['--home', lonely], { DATABASE_URL: '' }, 20_000)).rejects.toThrow(/no server is running on .* and DATABASE_URL is not set/);
-    a.child.kill('SIGINT');
-    expect(await a.exited).toEqual({ code: 0, signal: null });
   });
 });

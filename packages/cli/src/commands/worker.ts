@@ -5,11 +5,12 @@ import { onStopSignal } from '../stop-signal.js';
 
 /**
  * The database a worker joins: DATABASE_URL, or the embedded one of the server running on the
- * same home. A worker never starts a cluster of its own: a second postmaster on a home whose
- * server runs would fight it over the data directory, and one started alone would serve nobody.
+ * same home (`serverPid`: that server). A worker never starts a cluster of its own: a second
+ * postmaster on a home whose server runs would fight it over the data directory, and one started
+ * alone would serve nobody.
  */
-export async function workerDatabaseUrl(home: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (env.DATABASE_URL) return env.DATABASE_URL;
+export async function workerDatabase(home: string, env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; serverPid: number | null }> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, serverPid: null };
   const running = await readServerFile(home);
   if (!running || !isAlive(running.pid)) {
     throw new Error(`no server is running on ${home} and DATABASE_URL is not set: start \`boocode serve --no-worker\` on this home first, or set DATABASE_URL`);
@@ -22,8 +23,11 @@ export async function workerDatabaseUrl(home: string, env: NodeJS.ProcessEnv = p
   if (running.database_port == null) {
     throw new Error(`the server on ${home} (pid ${running.pid}) uses an external database: set DATABASE_URL to it`);
   }
-  return embeddedDatabaseUrl((await loadHomeConfig(home)).pg_password, running.database_port);
+  return { url: embeddedDatabaseUrl((await loadHomeConfig(home)).pg_password, running.database_port), serverPid: running.pid };
 }
+
+/** How often a worker on a server's embedded database checks that the server is still there. */
+const SERVER_CHECK_MS = 2_000;
 
 export function registerWorker(program: Command): void {
   program
@@ -33,9 +37,21 @@ export function registerWorker(program: Command): void {
     .action(async (opts: { home?: string }) => {
       const log = createLogger();
       const home = resolveHome(opts.home);
-      const worker = await startWorker({ home, databaseUrl: await workerDatabaseUrl(home), logger: log });
-      log.info({ worker_id: worker.id, home, concurrency: worker.concurrency }, 'worker running turns (no HTTP server)');
+      const database = await workerDatabase(home);
+      const worker = await startWorker({ home, databaseUrl: database.url, logger: log });
+      log.info({ worker_id: worker.id, home, concurrency: worker.concurrency, server_pid: database.serverPid }, 'worker running turns (no HTTP server)');
       process.stdout.write(`BooCode worker ${worker.id}\n  data directory: ${home}\n  concurrency:    ${worker.concurrency}\n`);
       onStopSignal(log, () => worker.close());
+      if (database.serverPid !== null) {
+        const serverPid = database.serverPid;
+        // The embedded database stops with its server (and comes back on another port): nothing left to do.
+        const watch = setInterval(() => {
+          if (isAlive(serverPid)) return;
+          clearInterval(watch);
+          log.error({ server_pid: serverPid, home }, 'the server whose database this worker uses has stopped; stopping');
+          void worker.close().finally(() => process.exit(1));
+        }, SERVER_CHECK_MS);
+        watch.unref();
+      }
     });
 }
