@@ -1,6 +1,7 @@
 import { writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { ServerInfo } from '@boocode/contracts';
 import { createLogger, isLoopback, positiveEnv, startServer } from '@boocode/server';
 
 export const parsePort = (v: string): number => {
@@ -30,7 +31,8 @@ export function registerServe(program: Command): void {
         maxBufferedBytes: positiveEnv('BOOCODE_WS_MAX_BUFFER', 8 * 1024 * 1024),
       });
       const serverFile = path.join(server.home, 'server.json');
-      await writeFile(serverFile, JSON.stringify({ url: server.url, pid: process.pid }) + '\n', { mode: 0o600 });
+      const info: ServerInfo = { url: server.url, pid: process.pid };
+      await writeFile(serverFile, JSON.stringify(info) + '\n', { mode: 0o600 });
       const lines = [
         `BooCode ${server.url}`,
         `  open (logs you in once): ${server.loginUrl()}`,
