@@ -11,3 +11,5 @@ export {
   type FrameStream,
   type ParseResult,
 } from './stream/frame-streams.js';
+export { ApiClient, routeUrl, type ApiClientOptions, type CallArgs, type CallOptions } from './http.js';
+export { ApiClientError, ServerUnreachableError, errorText } from './errors.js';
