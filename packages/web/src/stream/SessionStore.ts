@@ -12,9 +12,9 @@ import {
   type TracePage,
   type UsageSummary,
 } from '@boocode/contracts';
-import { errorText } from '../api/client';
 import {
   backoffDelay,
+  errorText,
   FrameSocket,
   sessionFrames,
   sessionStreamPath,

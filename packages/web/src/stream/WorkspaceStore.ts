@@ -1,6 +1,7 @@
 import type { Project, Session, TaskStatus, UserFrame } from '@boocode/contracts';
 import {
   backoffDelay,
+  errorText,
   FrameSocket,
   streamUrl,
   userFrames,
@@ -9,7 +10,6 @@ import {
   type Timers,
   type WebSocketLike,
 } from '@boocode/client';
-import { errorText } from '../api/client';
 
 export type SessionActivity = Extract<UserFrame, { type: 'session_activity' }>['activity'];
 
