@@ -1,11 +1,11 @@
-import type { ErrorBody } from '@boocode/contracts';
+import type { ErrorBody, ErrorCode } from '@boocode/contracts';
 import type { ZodError } from 'zod';
 
 /** An error meant for the client: its status, code and message reach the response as they are. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {

@@ -7,6 +7,8 @@ import { ApiError } from '../http/errors.js';
  * fault, 409 when the state of the project or worktree is. Never 500: these are all user-fixable.
  */
 const STATUS: Record<GitErrorCode, 400 | 409> = {
+  path_not_found: 400,
+  not_a_directory: 400,
   not_a_git_repository: 409,
   not_repository_root: 409,
   no_commits: 409,

@@ -1,4 +1,5 @@
 import type {
+  ErrorCode,
   ApplyBody,
   ApplyResult,
   Collision,
@@ -30,7 +31,7 @@ interface Target {
   wt: WorktreeRow | null;
 }
 
-const conflict = (code: string, message: string, details?: unknown) => new ApiError(409, code, message, details);
+const conflict = (code: ErrorCode, message: string, details?: unknown) => new ApiError(409, code, message, details);
 
 /**
  * The review actions on a session's change (DESIGN §2.4): apply to the project, reject, commit in the
