@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { mkdtemp, stat, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, stat, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Chat, ErrorBody, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
@@ -112,10 +112,18 @@ describe('projects', () => {
     expect(project.name).toBe('my repo ü');
   });
 
-  it('refuses a path that is not a git repository, does not exist, or is registered', async () => {
+  it('refuses a path that is not a git repository, does not exist, is a file or a subdirectory, or is registered', async () => {
     const plain = await mkdtemp(path.join(tmpdir(), 'plain-'));
-    expectError(await server.api('POST', '/api/projects', { path: plain }), 400, 'not_a_git_repository', 'not a git repository');
-    expectError(await server.api('POST', '/api/projects', { path: '/definitely/not/here' }), 400, 'path_not_found', 'path');
+    expectError(await server.api('POST', '/api/projects', { path: plain }), 400, 'not_a_git_repository', `path: ${plain} is not a git repository`);
+    expectError(await server.api('POST', '/api/projects', { path: '/definitely/not/here' }), 400, 'path_not_found', 'path: /definitely/not/here does not exist');
+    const file = path.join(repo, 'a.txt');
+    expectError(await server.api('POST', '/api/projects', { path: file }), 400, 'not_a_directory', `path: ${file} is not a directory`);
+    // A subdirectory is refused with the top level to register instead.
+    const sub = path.join(repo, 'sub');
+    await mkdir(sub);
+    const inside = await server.api('POST', '/api/projects', { path: sub });
+    expectError(inside, 400, 'not_repository_root', `register the repository's top level`);
+    expect((inside.body as ErrorBody).message).toContain(repo);
     expectError(await server.api('POST', '/api/projects', { path: repo }), 409, 'conflict', 'already registered');
   });
 
