@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { routes, streams, type RouteDef } from '../src/index.js';
+import { routes, streams, type RouteDef } from '@boocode/contracts';
 
 // docs/api.md is the API's reference for people: it must name every route of the table as
 // "METHOD /path", and no route or path the server does not have.
