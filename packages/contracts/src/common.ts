@@ -21,7 +21,7 @@ export const HealthResponse = z.object({
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
-/** Normalized token usage (DESIGN §2.3). `input_total` includes cached tokens. */
+/** Token usage, the same for every backend. `input_total` includes cached tokens. */
 export const Usage = z.object({
   input_total: z.number().int().nonnegative(),
   no_cache: z.number().int().nonnegative(),

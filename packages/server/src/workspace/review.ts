@@ -33,10 +33,10 @@ interface Target {
 const conflict = (code: ErrorCode, message: string, details?: unknown) => new DomainError(code, message, details);
 
 /**
- * The review actions on a session's change (DESIGN §2.4): apply to the project, reject, commit in the
- * worktree, merge the branch. Refusals are `DomainError`s (git's included). Actions of one project
- * run one at a time in this process (apply and merge both write the project), and none runs while a
- * turn of the session does: the agent would be writing to the worktree under them.
+ * The review actions on a session's change: apply to the project, reject, commit in the worktree,
+ * merge the branch. Refusals are `DomainError`s (git's included). Actions of one project run one at
+ * a time in this process (apply and merge both write the project), and none runs while a turn of the
+ * session does: the agent would be writing to the worktree under them.
  */
 export class Review {
   private readonly lock = new KeyedMutex();
