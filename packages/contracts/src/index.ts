@@ -7,3 +7,4 @@ export * from './git.js';
 export * from './agents.js';
 export * from './runner.js';
 export * from './home.js';
+export * from './routes.js';
