@@ -1,9 +1,5 @@
-import {
-  SESSION_FRAME_TYPES,
-  SessionFrame,
-  USER_FRAME_TYPES,
-  UserFrame,
-} from '@boocode/contracts';
+import { SESSION_FRAME_TYPES, SessionFrame, streams, USER_FRAME_TYPES, UserFrame } from '@boocode/contracts';
+import { routeUrl } from '../http.js';
 
 /**
  * How a frame relates to the sequence. `reset`: a snapshot (on connect, or `too_far_behind` when
@@ -59,5 +55,5 @@ export function streamUrl(baseUrl: string, path: string, afterSeq: number | null
   return `${root}${path}${afterSeq === null ? '' : `?after_seq=${afterSeq}`}`;
 }
 
-export const sessionStreamPath = (sessionId: string): string => `/api/sessions/${encodeURIComponent(sessionId)}/stream`;
-export const userStreamPath = '/api/events';
+export const sessionStreamPath = (sessionId: string): string => routeUrl(streams.sessionStream.path, { id: sessionId });
+export const userStreamPath: string = streams.userEvents.path;
