@@ -40,11 +40,13 @@ export function parseWorkflow(source: string): ParsedWorkflow {
   const workflowDecl = program.body.find((s) => exportedConst(s, 'workflow'));
   const workflowInit = workflowDecl && exportedConst(workflowDecl, 'workflow');
   if (!workflowDecl || !workflowInit) {
-    refuseModules(program, undefined);
+    const misplaced = program.body.find((s) => exportedConst(s, 'meta'));
     throw new WorkflowSourceError(
       'meta',
-      'a workflow must begin with `export const meta = {name, description, ...}` (or export `const workflow = {name, description, run(args)}`)',
-      { field: 'meta', ...position(first ?? program) },
+      misplaced
+        ? '`export const meta = {...}` must be the first statement of a workflow'
+        : 'a workflow must begin with `export const meta = {name, description, ...}` (or export `const workflow = {name, description, run(args)}`)',
+      { field: 'meta', ...position(misplaced ?? first ?? program) },
     );
   }
   refuseModules(program, workflowDecl);

@@ -229,8 +229,9 @@ class Run implements SandboxHost {
     if (this.brokenAt !== null) this.runLive(call);
     else if (entry?.status === 'completed') call.state = { kind: 'cached', entry };
     else {
-      // A failed or stopped call runs again, and so does everything started after it.
-      if (entry) this.brokenAt = call.position;
+      // A failed, stopped or unverifiable call runs again, and so does everything started after
+      // it. No entry at all (the call was still running when the run stopped) is only a miss.
+      if (found !== undefined) this.brokenAt = call.position;
       this.runLive(call);
     }
     void this.pump();
