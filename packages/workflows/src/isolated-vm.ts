@@ -38,3 +38,8 @@ function tryLoad(): Ivm | SandboxUnavailableError {
     );
   }
 }
+
+/** Throws SandboxUnavailableError, naming the Node version and what to do, where workflows cannot run. */
+export function assertSandboxAvailable(): void {
+  loadIsolatedVm();
+}
