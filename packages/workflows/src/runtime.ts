@@ -156,6 +156,14 @@ class Run implements SandboxHost {
   // ---- the script's requests (synchronous: the script waits for each answer) ----
 
   start(prompt: string, optionsJson: string, phase: string): string {
+    try {
+      return this.startCall(prompt, optionsJson, phase);
+    } catch (err) {
+      return refuse(`agent(): ${message(err)}`);
+    }
+  }
+
+  private startCall(prompt: string, optionsJson: string, phase: string): string {
     if (this.ended) return refuse('agent(): the run has ended');
     if (this.calls.length >= this.limits.maxAgents) {
       return refuse(`agent(): this run has started ${this.limits.maxAgents} agents, the limit per run`);
@@ -163,7 +171,7 @@ class Run implements SandboxHost {
     const parsed = WorkflowAgentOptions.safeParse(JSON.parse(optionsJson));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return refuse(`agent(): options.${issue.path.join('.')}: ${issue.message}`);
+      return refuse(`agent(): ${['options', ...issue.path].join('.')}: ${issue.message}`);
     }
     const options = parsed.data;
     let validate: ValidateFunction | null = null;
@@ -204,9 +212,9 @@ class Run implements SandboxHost {
   }
 
   nested(name: string): string {
-    const source = this.options.resolveWorkflow?.(name);
-    if (source === undefined) return refuse(`workflow(): there is no workflow named ${JSON.stringify(name)}`);
     try {
+      const source = this.options.resolveWorkflow?.(name);
+      if (source === undefined) return refuse(`workflow(): there is no workflow named ${JSON.stringify(name)}`);
       const { body } = parseWorkflow(source);
       this.emit({ type: 'log', message: `workflow ${name} started` });
       return JSON.stringify({ ok: true, value: `${body}\n//# sourceURL=workflow:${name.replace(/[^\w.-]/g, '_')}.js` });

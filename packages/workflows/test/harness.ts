@@ -1,4 +1,4 @@
-import { WorkflowJournalEntry, emptyUsage, type WorkflowAgentOutcome, type WorkflowEvent } from '@boocode/contracts';
+import { WorkflowEvent, WorkflowJournalEntry, emptyUsage, type WorkflowAgentOutcome } from '@boocode/contracts';
 import { runWorkflowSource, type AgentCall, type AgentExecutor, type RunWorkflowOptions, type StepJournal, type WorkflowRunResult } from '@boocode/workflows';
 
 /**
@@ -115,7 +115,8 @@ export async function run(
     executor: new ScriptedExecutor(),
     ...options,
     onEvent: (e) => {
-      events.push(e);
+      // Every event the UI will get must fit its schema in contracts.
+      events.push(WorkflowEvent.parse(e));
       options.onEvent?.(e);
     },
   });
