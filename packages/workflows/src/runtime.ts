@@ -99,7 +99,7 @@ class Run implements SandboxHost {
   /** Lookups answered in start order, so "the first call that misses" is well-defined. */
   private decisions: Promise<void> = Promise.resolve();
   private pendingDecisions = 0;
-  /** Start position of a failed journal entry: calls started after it run live. */
+  /** Start position of a failed or unverifiable journal entry: calls started after it run live. */
   private brokenAt: number | null = null;
   /** True while cached results are being handed back in their recorded order. */
   private replaying = true;
