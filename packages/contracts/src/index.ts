@@ -6,3 +6,4 @@ export * from './project-config.js';
 export * from './git.js';
 export * from './agents.js';
 export * from './runner.js';
+export * from './terminals.js';
