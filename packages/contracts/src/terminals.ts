@@ -69,7 +69,7 @@ export const CaptureTerminalQuery = z.object({
   /** Scrollback lines above the visible screen to include (0: the screen only). */
   lines: z.coerce.number().int().min(0).max(1_000_000).default(0),
   /** Keep colours and attributes as escape sequences. */
-  escapes: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  escapes: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
 });
 export type CaptureTerminalQuery = z.input<typeof CaptureTerminalQuery>;
 

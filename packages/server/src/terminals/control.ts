@@ -69,6 +69,9 @@ export class ControlClient {
   /** Reply lines of the block being read, with its command number. */
   private block: { number: string; mine: boolean; lines: Buffer[] } | null = null;
   private ended = false;
+  /** Commands written before tmux finished attaching this client fail with "no current client". */
+  private attached = false;
+  private readonly queued: string[] = [];
   readonly closed: Promise<void>;
 
   constructor(
@@ -106,7 +109,8 @@ export class ControlClient {
     return new Promise((resolve, reject) => {
       if (this.ended) return reject(new ControlCommandError(command, 'the control connection is closed'));
       this.pending.push({ command, atEnd, resolve, reject });
-      this.proc.stdin.write(command + '\n');
+      if (this.attached) this.proc.stdin.write(command + '\n');
+      else this.queued.push(command);
     });
   }
 
@@ -188,7 +192,14 @@ export class ControlClient {
   private finishBlock(failed: boolean): void {
     const block = this.block!;
     this.block = null;
-    if (!block.mine) return;
+    if (!block.mine) {
+      // The first foreign reply is the attach-session we were started with: from here commands work.
+      if (!this.attached) {
+        this.attached = true;
+        for (const c of this.queued.splice(0)) this.proc.stdin.write(c + '\n');
+      }
+      return;
+    }
     const p = this.pending.shift();
     if (!p) return;
     if (failed) return p.reject(new ControlCommandError(p.command, block.lines.map((l) => l.toString('utf8')).join('\n').trim()));

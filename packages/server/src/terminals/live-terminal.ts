@@ -105,7 +105,7 @@ export class LiveTerminal {
         if (pane === this.address.paneId && state === 'pause' && this.ctl === ctl) this.onPaused();
       },
       exit: (reason) => {
-        if (this.ctl === ctl) void this.onControlExit(reason);
+        if (this.ctl === ctl) void this.onControlExit(ctl, reason);
       },
     });
     this.ctl = ctl;
@@ -312,12 +312,14 @@ export class LiveTerminal {
     }
   }
 
-  private async onControlExit(reason: string): Promise<void> {
+  private async onControlExit(ctl: ControlClient, reason: string): Promise<void> {
     this.ctl = null;
     this.opening = null;
     this.clearResume();
     this.paused = false;
     if (this.closing) return;
+    // Reaped before anyone hears of the end: no client process outlives what it served.
+    await ctl.closed;
     const alive = await this.tmux
       .run(['has-session', '-t', `=${this.address.tmuxName}`])
       .then(() => true)
