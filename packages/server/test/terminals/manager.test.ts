@@ -181,6 +181,8 @@ describe('terminals in tmux', () => {
       expect(err).toBeInstanceOf(TerminalError);
       expect(err).toMatchObject({ code: 'tmux_missing', message: TMUX_MISSING_MESSAGE });
     }
+    // Archiving a session still works: without tmux it has no terminals to kill.
+    expect(await missing.killSession(SESSION_A)).toBe(0);
     // A working manager next to it is unaffected.
     const m = env.manager();
     const t = await m.create({ sessionId: SESSION_A, cwd: env.home });
