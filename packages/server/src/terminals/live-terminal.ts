@@ -97,6 +97,7 @@ export class LiveTerminal {
 
   private async connect(): Promise<void> {
     const proc = await this.tmux.spawnControl(this.address.tmuxName);
+    let connected = false;
     const ctl = new ControlClient(proc, {
       output: (pane, data) => {
         if (pane === this.address.paneId && this.ctl === ctl) this.onOutput(data);
@@ -105,7 +106,8 @@ export class LiveTerminal {
         if (pane === this.address.paneId && state === 'pause' && this.ctl === ctl) this.onPaused();
       },
       exit: (reason) => {
-        if (this.ctl === ctl) void this.onControlExit(ctl, reason);
+        // A connection that never finished opening is the opener's failure to report, not an end.
+        if (this.ctl === ctl && connected) void this.onControlExit(ctl, reason);
       },
     });
     this.ctl = ctl;
@@ -117,6 +119,7 @@ export class LiveTerminal {
       await ctl.close();
       throw this.mapError(err);
     }
+    connected = true;
     this.log.debug({ pid: ctl.pid }, 'terminal control client connected');
   }
 
@@ -243,7 +246,9 @@ export class LiveTerminal {
       }
     });
     this.syncQueue = run.catch(() => {});
-    return run;
+    return run.catch((err: unknown) => {
+      throw this.mapError(err);
+    });
   }
 
   private async trySync(req: SyncRequest, lastTry: boolean): Promise<boolean> {

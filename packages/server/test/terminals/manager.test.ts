@@ -189,6 +189,26 @@ describe('terminals in tmux', () => {
     expect((await m.list()).map((x) => x.id)).toEqual([t.id]);
   });
 
+  it('reconnects when its control client dies while the shell lives', async () => {
+    env = await tmuxHome();
+    const m = env.manager();
+    const t = await m.create({ sessionId: SESSION_A, cwd: env.home });
+    const out = collector();
+    const a = await m.attach(t.id, out.opts);
+    await a.write('echo one-$((0+1))\r');
+    await out.waitFor('one-1');
+    const [pid] = await processesMentioning(env.socket);
+    process.kill(pid!, 'SIGKILL');
+    await out.until(() => out.snapshots.length === 2);
+    expect(out.snapshots[1]).toMatchObject({ reason: 'resync' });
+    expect(out.snapshots[1]!.data.toString()).toContain('one-1');
+    expect(out.ended).toBeNull();
+    const mark = out.seen.length;
+    await a.write('echo two-$((1+1))\r');
+    await out.waitFor('two-2', mark);
+    expect(await processesMentioning(env.socket)).not.toContain(pid);
+  });
+
   it('leaves no control client processes behind', async () => {
     env = await tmuxHome();
     const m = env.manager();
