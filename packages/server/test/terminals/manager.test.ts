@@ -189,6 +189,24 @@ describe('terminals in tmux', () => {
     expect((await m.list()).map((x) => x.id)).toEqual([t.id]);
   });
 
+  it('snapshots a full-screen program on top of the normal screen and its scrollback', async () => {
+    env = await tmuxHome();
+    const m = env.manager();
+    const t = await m.create({ sessionId: SESSION_A, cwd: env.home });
+    const first = collector();
+    const a = await m.attach(t.id, first.opts);
+    await a.write(`echo normal-$((1+1)); printf '\\033[?1049h\\033[H\\033[?25lalt-screen-%s' $((2+2)); read x\r`);
+    await first.waitFor('alt-screen-4');
+    const later = collector();
+    await m.attach(t.id, later.opts);
+    const snap = later.snapshots[0]!.data.toString();
+    expect(snap.indexOf('normal-2')).toBeGreaterThan(-1);
+    expect(snap.indexOf('\x1b[?1049h')).toBeGreaterThan(snap.indexOf('normal-2'));
+    expect(snap.indexOf('alt-screen-4')).toBeGreaterThan(snap.indexOf('\x1b[?1049h'));
+    // Cursor after the text on the first row, and hidden as the program asked.
+    expect(snap).toMatch(/\x1b\[1;13H\x1b\[\?25l$/);
+  });
+
   it('reconnects when its control client dies while the shell lives', async () => {
     env = await tmuxHome();
     const m = env.manager();
