@@ -6,4 +6,6 @@ export * from './project-config.js';
 export * from './git.js';
 export * from './agents.js';
 export * from './runner.js';
+export * from './routes.js';
+export * from './workflows.js';
 export * from './terminals.js';
