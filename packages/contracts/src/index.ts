@@ -9,3 +9,4 @@ export * from './runner.js';
 export * from './home.js';
 export * from './routes.js';
 export * from './workflows.js';
+export * from './terminals.js';
