@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ErrorBody } from '@boocode/contracts';
-import { loadHomeConfig, resolveHome } from '@boocode/server';
+import { loadClientConfig } from '@boocode/server';
 
 const ServerFile = z.object({ url: z.string(), pid: z.number() });
 
@@ -13,9 +13,8 @@ export interface Client {
 
 /** Finds the running server (BOOCODE_URL, else BOOCODE_HOME/server.json) and its token. */
 export async function connectClient(homeOpt?: string): Promise<Client> {
-  const home = resolveHome(homeOpt);
-  const token = process.env.BOOCODE_TOKEN ?? (await loadHomeConfig(home)).token;
-  let baseUrl = process.env.BOOCODE_URL;
+  const { home, token, url } = await loadClientConfig({ home: homeOpt });
+  let baseUrl = url;
   if (!baseUrl) {
     const raw = await readFile(path.join(home, 'server.json'), 'utf8').catch(() => null);
     if (raw === null) throw new Error(`no running server found for ${home}: start one with \`boocode serve\` or set BOOCODE_URL`);
