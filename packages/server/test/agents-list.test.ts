@@ -6,7 +6,6 @@ import { DEFAULT_AGENTS } from '@boocode/agents';
 import type { AgentInfo, AgentsResponse, Project } from '@boocode/contracts';
 import { FAKE_PASEO_VERSION, fakeAcpBin, fakePaseoBin } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
-import { externalDefaults } from '../src/agents/registry.js';
 import { homeWithConfig, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
 
 /**
@@ -101,27 +100,5 @@ describe('agent settings in config.json and the environment', () => {
     await expect(start({ opencode: { offline: 'yes' } })).rejects.toThrow(/config\.json: opencode\.offline: /);
     await expect(start({ opencode: { defaultProvidr: 'x' } })).rejects.toThrow(/config\.json: opencode: .*defaultProvidr/);
     await expect(start({ paseo: { provider: '' } })).rejects.toThrow(/config\.json: paseo\.provider: /);
-  });
-
-  it('turns config.json settings into backend options, env vars over them', () => {
-    const cfg = { opencode: { config: { model: 'mine/m1' }, defaultProvider: 'mine', offline: true, env: { KEY: 'k' }, inactivityTimeoutMs: 60_000 }, paseo: { provider: 'claude' } };
-    expect(externalDefaults(cfg, {})).toEqual({
-      opencode: { config: { model: 'mine/m1' }, defaultProvider: 'mine', offline: true, env: { KEY: 'k' }, inactivityTimeoutMs: 60_000 },
-      paseo: { provider: 'claude' },
-    });
-    const env = {
-      BOOCODE_OPENCODE_CONFIG: '{"model":"env/m2"}',
-      BOOCODE_OPENCODE_DEFAULT_PROVIDER: 'env',
-      BOOCODE_OPENCODE_OFFLINE: '0',
-      BOOCODE_PASEO_PROVIDER: 'codex',
-      BOOCODE_PASEO_HOST: 'localhost:7000',
-    };
-    expect(externalDefaults(cfg, env)).toMatchObject({
-      opencode: { config: { model: 'env/m2' }, defaultProvider: 'env', offline: false },
-      paseo: { provider: 'codex', host: 'localhost:7000' },
-    });
-    expect(() => externalDefaults({}, { BOOCODE_OPENCODE_CONFIG: '{nope' })).toThrow(/BOOCODE_OPENCODE_CONFIG is not valid JSON/);
-    expect(() => externalDefaults({}, { BOOCODE_OPENCODE_CONFIG: '[1]' })).toThrow(/BOOCODE_OPENCODE_CONFIG must be a JSON object/);
-    expect(() => externalDefaults({}, { BOOCODE_OPENCODE_OFFLINE: 'true' })).toThrow(/BOOCODE_OPENCODE_OFFLINE must be 0 or 1/);
   });
 });

@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { NativeBackend } from '../native/backend.js';
-import { NativeAgentConfig } from '../native/config.js';
 import { defineBackend, definedOnly } from './definition.js';
 
-/** config.json `native`: the provider every native session starts from (any OpenAI-compatible endpoint). */
-export const NativeSettings = NativeAgentConfig.pick({ baseURL: true, apiKeyEnv: true, apiKey: true, model: true, maxSteps: true }).partial();
+/**
+ * config.json `native`: the provider every native session starts from (any OpenAI-compatible
+ * endpoint). Unset fields keep NativeAgentConfig's defaults, applied per session.
+ */
+export const NativeSettings = z.object({
+  baseURL: z.url().optional(),
+  /** Name of the environment variable holding the API key (keeps the key out of this file). */
+  apiKeyEnv: z.string().min(1).optional(),
+  apiKey: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  maxSteps: z.number().int().min(1).max(500).optional(),
+});
 export type NativeSettings = z.output<typeof NativeSettings>;
 
 const NonEmpty = z.string().min(1);
