@@ -61,13 +61,16 @@ export function resolveHome(explicit: string | undefined): string {
   return path.resolve(explicit ?? path.join(homedir(), '.boocode'));
 }
 
+/** What each backend's env vars set, by kind (checked before config.json is read or created). */
+function backendEnv(env: Record<string, string>): Map<string, object> {
+  return new Map(BACKENDS.map((def: BackendDefinition) => [def.kind, def.env ? def.env.toSettings(parseLayer(def.env.schema, env, (k) => k)) : {}]));
+}
+
 /** Each backend's settings: config.json's section, then its env vars over it (they win). */
-function backendSettings(file: HomeConfig, env: Record<string, string>): BackendSettings {
+function backendSettings(file: HomeConfig, fromEnv: Map<string, object>): BackendSettings {
   const entries = BACKENDS.map((def: BackendDefinition) => {
     const section: unknown = def.section ? (file as Record<string, unknown>)[def.section] : undefined;
-    const fromEnv = def.env ? def.env.toSettings(parseLayer(def.env.schema, env, (k) => k)) : {};
-    const merged = { ...(section as object | undefined), ...fromEnv };
-    const parsed = def.settings.safeParse(merged);
+    const parsed = def.settings.safeParse({ ...(section as object | undefined), ...fromEnv.get(def.kind) });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ConfigError(`${def.section ?? def.kind}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
@@ -85,6 +88,7 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
   const env = setOnly(sources.env ?? process.env);
   const flags = parseLayer(ServerFlags, { ...sources.flags }, (k) => `--${k}`);
   const vars = parseLayer(ServerEnv, env, (k) => k);
+  const fromEnv = backendEnv(env);
   const home = resolveHome(flags.home ?? vars.BOOCODE_HOME);
   const file = await loadHomeConfig(home);
   return {
@@ -103,7 +107,7 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     token: file.token,
     pgPassword: file.pg_password,
     agents: file.agents,
-    backends: backendSettings(file, env),
+    backends: backendSettings(file, fromEnv),
     env: { ...(sources.env ?? process.env) },
   };
 }
