@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,9 +22,11 @@ function tempHome(configJson?: string): string {
 
 const load = (env: Record<string, string>, flags: Record<string, string> = {}) => loadServerConfig({ env, flags: { home: tempHome(), ...flags } });
 
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
 /** The README's "Configuration" table: each row's setting names (in backticks) and its default. */
 function readmeTable(): { names: string[]; default: string }[] {
-  const readme = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../README.md'), 'utf8');
+  const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
   const section = readme.split(/^## Configuration\n/m)[1]?.split(/^## /m)[0] ?? '';
   return section
     .split('\n')
@@ -136,5 +138,21 @@ describe('loadServerConfig', () => {
   it('stops at a config.json value of the wrong type, naming the key', async () => {
     const home = tempHome(JSON.stringify({ token: 't'.repeat(32), pg_password: 'p'.repeat(16), acp: { cancelGraceMs: 'soon' } }));
     await expect(loadServerConfig({ env: {}, flags: { home } })).rejects.toThrow(/config\.json: acp\.cancelGraceMs: /);
+  });
+});
+
+describe('the environment is read in one place', () => {
+  it('has no process.env outside the configuration module in server, agents and cli', () => {
+    const offenders: string[] = [];
+    for (const pkg of ['server', 'agents', 'cli']) {
+      const src = path.join(REPO, 'packages', pkg, 'src');
+      for (const rel of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+        if (!/\.tsx?$/.test(rel)) continue;
+        const file = path.join('packages', pkg, 'src', rel);
+        if (file === path.join('packages/server/src/config/server-config.ts')) continue;
+        if (/process\.env\b/.test(readFileSync(path.join(REPO, file), 'utf8'))) offenders.push(file);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });
