@@ -61,7 +61,7 @@ for (let i = 0; i < SAMPLES; i++) {
   cursorPages.push(await time(`/api/chats/${chat.id}/traces?limit=50&cursor=${deep()}`));
   const turn = 1 + Math.floor(TURNS * (0.5 + Math.random() * 0.45));
   turnPages.push(await time(`/api/chats/${chat.id}/traces?limit=50&turn=${turn}`));
-  // Baseline: what an OFFSET pager (the seed's API) costs at the same depth.
+  // Baseline: what an OFFSET pager costs at the same depth.
   const s = performance.now();
   await sql`SELECT * FROM tool_traces WHERE chat_id = ${chat.id} ORDER BY pos OFFSET ${deep() - lo} LIMIT 50`;
   offsetPages.push(performance.now() - s);

@@ -1,4 +1,4 @@
 // Lower-level pieces for benchmarks and tools that drive the database directly.
 export { insertUserMessageWithTask } from './db/messages.js';
 export { connect, type Sql } from './db/connection.js';
-export { migrate } from './db/migrate.js';
+export { migrate, migrationOrder, MIGRATIONS_DIR } from './db/migrate.js';

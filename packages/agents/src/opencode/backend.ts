@@ -67,8 +67,8 @@ const keyOf = (k: SessionKey): string => `${k.chatId}\u0000${k.agent}`;
 
 /**
  * BooCode's OpenCode backend: one warm `opencode serve` per BooCode process, one opencode
- * session per chat (its id is the resume token), one `/event` stream per directory. See
- * DESIGN §2.3 for the protocol facts it relies on.
+ * session per chat (its id is the resume token), one `/event` stream per directory. The
+ * protocol facts it relies on are listed in docs/agents.md ("OpenCode facts").
  */
 export class OpenCodeBackend implements AgentBackend {
   readonly kind = 'opencode_server' as const;

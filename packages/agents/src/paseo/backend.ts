@@ -27,7 +27,7 @@ export interface PaseoBackendOptions extends PaseoCliOptions {
 /** What `EnsureSessionOpts.config` may carry for this backend. */
 const SessionConfig = z.looseObject({
   provider: z.string().min(1).optional(),
-  /** The provider's own session to import; default: the BooCode session id (as the seeds did). */
+  /** The provider's own session to import; default: the BooCode session id. */
   providerSessionId: z.string().min(1).optional(),
 });
 

@@ -1,4 +1,4 @@
-// The git domain (DESIGN §2.4): session worktrees, diffs, review actions, collisions and reaping.
+// The git domain: session worktrees, diffs, review actions, collisions and reaping.
 // Plain inputs (paths, ids, commits) and typed results; no database or HTTP in here.
 export { GitCommandError, GitDomainError } from './errors.js';
 export { setGitBaseEnv } from './base-env.js';
