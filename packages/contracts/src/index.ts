@@ -8,3 +8,4 @@ export * from './agents.js';
 export * from './runner.js';
 export * from './routes.js';
 export * from './workflows.js';
+export * from './terminals.js';
