@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createLogger, startServer } from '@boocode/server';
+import { createLogger, loadServerConfig, startServer } from '@boocode/server';
 import { Broker, connect, PostgresFrameBus } from '@boocode/server/internals';
 import { startThrowawayCluster } from '@boocode/testkit/server';
 import { nowMs } from '../lib/stats.js';
@@ -80,13 +80,12 @@ if (mode === 'bare') {
   const cluster = mode === 'boocode' ? await startThrowawayCluster() : null;
   const databaseUrl = cluster?.url ?? process.env.BENCH_DATABASE_URL!;
   const home = await mkdtemp(path.join(tmpdir(), 'bench-stream-'));
-  const server = await startServer({
-    databaseUrl,
-    port: 0,
+  const config = await loadServerConfig({
+    env: { ...process.env, DATABASE_URL: databaseUrl, BOOCODE_PORT: '0', BOOCODE_REPLAY_FRAMES: '1000', BOOCODE_WS_MAX_BUFFER: String(64 * 1024 * 1024) },
+    flags: { home },
+  });
+  const server = await startServer(config, {
     logger: silent,
-    replayFrames: 1000,
-    maxBufferedBytes: 64 * 1024 * 1024,
-    home,
     ...(mode === 'hub' ? { worker: false as const, bus: 'postgres' as const } : { bus: 'in-process' as const }),
   });
   serve(

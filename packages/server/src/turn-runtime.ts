@@ -1,4 +1,4 @@
-import type { HomeConfig, NativeProviderConfig } from './config/home.js';
+import type { ServerConfig } from './config/server-config.js';
 import type { Sql } from './db/connection.js';
 import type { Logger } from './logger.js';
 import { Broker } from './stream/broker.js';
@@ -18,8 +18,6 @@ export type BusKind = FrameBus['kind'];
 
 /** What a server and a worker process set up alike to run turns and publish their frames. */
 export interface TurnRuntimeOptions {
-  home: string;
-  config: HomeConfig;
   sql: Sql;
   /** The database URL (the Postgres bus publishes on a connection of its own). */
   databaseUrl: string;
@@ -28,11 +26,8 @@ export interface TurnRuntimeOptions {
   listen: boolean;
   log: Logger;
   version: string;
-  replayFrames: number;
   validateFrames?: boolean;
-  agents?: Pick<AgentRegistryOptions, 'overrides' | 'factory' | 'discovery'>;
-  native?: NativeProviderConfig;
-  agentIdleMs: number;
+  agents?: Pick<AgentRegistryOptions, 'overrides' | 'discovery'>;
   writeIntervalMs: number;
   /** The turn worker of this process; `false`: none. */
   worker: WorkerOptions | false;
@@ -50,23 +45,27 @@ export interface TurnRuntime {
   close(): Promise<void>;
 }
 
-export async function startTurnRuntime(o: TurnRuntimeOptions): Promise<TurnRuntime> {
+/** The turn worker's settings from the configuration, `overrides` (tests, benchmarks) over them. */
+export function workerSettings(config: ServerConfig, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
+  return { concurrency: config.concurrency, leaseMs: config.leaseMs, turnTimeoutMs: config.turnTimeoutMs, pollMs: 2_000, ...overrides };
+}
+
+export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptions): Promise<TurnRuntime> {
   const bus = o.bus === 'postgres' ? new PostgresFrameBus({ url: o.databaseUrl, sql: o.sql, log: o.log.child({ component: 'bus' }) }) : new InProcessFrameBus();
-  const broker = new Broker(bus, { replayFrames: o.replayFrames, validate: o.validateFrames ?? false });
+  const broker = new Broker(bus, { replayFrames: config.replayFrames, validate: o.validateFrames ?? false });
   if (o.listen) await broker.listen();
   const permissions = new PermissionCenter(o.sql, broker, o.log.child({ component: 'permissions' }));
   await permissions.listen();
   const registry = new AgentRegistry({
     ...o.agents,
-    native: { ...o.config.native, ...o.native },
-    custom: o.config.agents,
-    opencode: o.config.opencode,
-    paseo: o.config.paseo,
+    backends: config.backends,
+    custom: config.agents,
+    baseEnv: config.env,
     version: o.version,
     log: o.log.child({ component: 'agents' }),
   });
-  const pool = new BackendPool(o.agentIdleMs, o.log);
-  const workspace = new Workspace(o.sql, broker, o.home, o.log.child({ component: 'workspace' }));
+  const pool = new BackendPool(config.agentIdleMs, o.log);
+  const workspace = new Workspace(o.sql, broker, config.home, o.log.child({ component: 'workspace' }));
   const streaming = new StreamingMessages();
   const worker =
     o.worker === false

@@ -1,21 +1,19 @@
-import { loadHomeConfig, resolveHome, type NativeProviderConfig } from './config/home.js';
-import { connect, type Sql } from './db/connection.js';
+import type { ServerConfig } from './config/server-config.js';
+import { setGitBaseEnv } from './git/base-env.js';
+import { connect } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import type { AgentRegistryOptions } from './agents/registry.js';
 import type { WorkerOptions } from './tasks/worker.js';
-import { agentIdleMs, VERSION, workerSettings } from './server.js';
-import { startTurnRuntime, type TurnRuntime } from './turn-runtime.js';
+import { VERSION } from './server.js';
+import { startTurnRuntime, workerSettings, type TurnRuntime } from './turn-runtime.js';
 
 export interface WorkerProcessOptions {
-  home?: string;
-  /** The shared database. A worker never starts a database of its own. */
-  databaseUrl: string;
   logger?: Logger;
+  /** Fields given here win over the configuration. */
   worker?: Partial<WorkerOptions>;
-  agents?: Pick<AgentRegistryOptions, 'overrides' | 'factory' | 'discovery'>;
-  native?: NativeProviderConfig;
-  agentIdleMs?: number;
+  agents?: Pick<AgentRegistryOptions, 'overrides' | 'discovery'>;
+  /** Coalescing interval of streamed message writes to the database. */
   writeIntervalMs?: number;
 }
 
@@ -29,32 +27,26 @@ export interface RunningWorker {
 }
 
 /**
- * A process that runs turns and serves no HTTP (`boocode worker`). Its frames reach the clients
- * of every server through the Postgres frame bus; permission answers and cancels reach it by
- * NOTIFY, as they reach any worker.
+ * A process that runs turns and serves no HTTP (`boocode worker`), on `databaseUrl`: a worker
+ * never starts a database of its own. Its frames reach the clients of every server through the
+ * Postgres frame bus; permission answers and cancels reach it by NOTIFY, as they reach any worker.
  */
-export async function startWorker(opts: WorkerProcessOptions): Promise<RunningWorker> {
-  const home = resolveHome(opts.home);
-  const log = opts.logger ?? createLogger();
-  const config = await loadHomeConfig(home);
-  const sql: Sql = connect(opts.databaseUrl);
+export async function startWorker(config: ServerConfig, databaseUrl: string, opts: WorkerProcessOptions = {}): Promise<RunningWorker> {
+  const log = opts.logger ?? createLogger({ level: config.logLevel });
+  setGitBaseEnv(config.env);
+  const sql = connect(databaseUrl);
   let runtime: TurnRuntime | null = null;
   try {
     await migrate(sql, log);
-    const settings = workerSettings(opts.worker);
-    runtime = await startTurnRuntime({
-      home,
-      config,
+    const settings = workerSettings(config, opts.worker);
+    runtime = await startTurnRuntime(config, {
       sql,
-      databaseUrl: opts.databaseUrl,
+      databaseUrl,
       bus: 'postgres',
       listen: false,
       log,
       version: VERSION,
-      replayFrames: 1,
       ...(opts.agents ? { agents: opts.agents } : {}),
-      ...(opts.native ? { native: opts.native } : {}),
-      agentIdleMs: opts.agentIdleMs ?? agentIdleMs(),
       writeIntervalMs: opts.writeIntervalMs ?? 100,
       worker: settings,
     });
@@ -64,7 +56,7 @@ export async function startWorker(opts: WorkerProcessOptions): Promise<RunningWo
     let closing: Promise<void> | null = null;
     return {
       id: worker.id,
-      home,
+      home: config.home,
       concurrency: settings.concurrency,
       close() {
         closing ??= (async () => {

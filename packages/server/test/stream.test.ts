@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Project, Session, SessionFramePayload } from '@boocode/contracts';
-import { SessionFrame, WsCloseCode } from '@boocode/contracts';
+import { PROTOCOL_VERSION, SessionFrame, WsCloseCode } from '@boocode/contracts';
 import type { Stamp } from '@boocode/server/internals';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 
@@ -22,15 +22,16 @@ describe.each(['in-process', 'postgres'] as const)('session stream (%s bus)', (b
   const publish = (text: string) => seqOf(server.ctx.broker.publish(session.id, delta(text)));
 
   beforeAll(async () => {
-    server = await startTestServer({ bus, replayFrames: 10_000, maxBufferedBytes: 256 * 1024 });
+    server = await startTestServer({ bus, env: { BOOCODE_REPLAY_FRAMES: '10000', BOOCODE_WS_MAX_BUFFER: String(256 * 1024) } });
     const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
     session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
   });
   afterAll(() => server?.close());
 
-  it('opens with snapshot + agent_snapshot, then live frames in seq order, each valid', async () => {
+  it('opens with hello, snapshot + agent_snapshot, then live frames in seq order, each valid', async () => {
     const c = await openStream(server.url, session.id, { token: server.token });
     const snap = await c.waitFor((f) => f.type === 'agent_snapshot');
+    expect(c.hello).toEqual({ type: 'hello', protocol: PROTOCOL_VERSION, server: server.ctx.version, capabilities: ['replay', 'agent_snapshot'] });
     expect(c.frames[0]).toMatchObject({ type: 'snapshot', reason: 'connect' });
     expect(snap).toMatchObject({ in_flight: [] });
     const published = await Promise.all([1, 2, 3].map((i) => publish(`t${i}`)));
@@ -53,12 +54,14 @@ describe.each(['in-process', 'postgres'] as const)('session stream (%s bus)', (b
     watcher.close();
     const c = await openStream(server.url, session.id, { token: server.token, afterSeq: first });
     await c.waitFor((f) => f.seq === missed[1]);
+    // A resumed stream opens with hello too, ahead of the replayed frames.
+    expect(c.hello?.protocol).toBe(PROTOCOL_VERSION);
     expect(c.frames.map((f) => f.text)).toEqual(['b', 'c']);
     c.close();
   });
 
   it('sends a too_far_behind snapshot when the replay buffer no longer holds the gap', async () => {
-    const small = await startTestServer({ bus, replayFrames: 5 });
+    const small = await startTestServer({ bus, env: { BOOCODE_REPLAY_FRAMES: '5' } });
     try {
       const project = (await small.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
       const s = (await small.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
@@ -168,6 +171,8 @@ describe.each(['in-process', 'postgres'] as const)('session stream (%s bus)', (b
   it('user events stream carries session created/renamed/archived across sessions', async () => {
     const c = await openStream(server.url, null, { token: server.token });
     await c.waitFor((f) => f.type === 'snapshot');
+    expect(c.hello).toEqual({ type: 'hello', protocol: PROTOCOL_VERSION, server: server.ctx.version, capabilities: ['replay', 'session_activity'] });
+    expect(c.frames[0]).toMatchObject({ type: 'snapshot', reason: 'connect' });
     const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
     await c.waitFor((f) => f.type === 'project_added');
     const s = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;

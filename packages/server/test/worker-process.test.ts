@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Chat, MessagePage, PostMessageResponse, Project, Session } from '@boocode/contracts';
-import { createLogger, startWorker, type RunningWorker } from '@boocode/server';
+import { createLogger, loadServerConfig, startWorker, type RunningWorker } from '@boocode/server';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { createTestDatabase, makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { createTestDatabase, inheritedEnv, makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 
 /**
  * A server with no worker and a worker started apart (`startWorker`), on one database: the
@@ -26,13 +26,11 @@ beforeAll(async () => {
   const databaseUrl = await createTestDatabase();
   server = await startTestServer({ databaseUrl, worker: false });
   workerHome = await mkdtemp(path.join(tmpdir(), 'boocode-worker-'));
-  worker = await startWorker({
-    databaseUrl,
-    home: workerHome,
-    logger: createLogger({ level: process.env.BOOCODE_TEST_LOG ?? 'silent' }),
-    native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' },
-    writeIntervalMs: 60_000,
+  const config = await loadServerConfig({
+    env: { ...inheritedEnv(), BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' },
+    flags: { home: workerHome },
   });
+  worker = await startWorker(config, databaseUrl, { logger: createLogger({ level: process.env.BOOCODE_TEST_LOG ?? 'silent' }), writeIntervalMs: 60_000 });
   const repo = await makeGitRepo();
   temp.push(path.dirname(repo), workerHome);
   project = (await server.api<Project>('POST', '/api/projects', { path: repo })).body;

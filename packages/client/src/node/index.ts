@@ -1,0 +1,1 @@
+export { findServer, readServerInfo, type ClientEnv, type ServerConnection } from './home.js';
