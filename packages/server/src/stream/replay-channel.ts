@@ -5,21 +5,17 @@ export interface Subscriber {
   drop(): void;
 }
 
-interface Entry {
-  seq: number;
-  data: string;
-}
-
 export type ReplayResult = { kind: 'frames'; frames: string[] } | { kind: 'too_far_behind' };
 
 /**
  * One stream's frames as this process received them, gap-free, with a bounded replay buffer (a
  * ring) and the sockets following it. The seq is decided by the bus; the channel holds every
- * frame after `lastSeq - size` and knows nothing before.
+ * frame after `lastSeq - size` and knows nothing before. Gap-free, so a frame's seq follows from
+ * its place in the ring and only its JSON is kept.
  */
 export class ReplayChannel {
   private seq: number;
-  private readonly ring: (Entry | undefined)[];
+  private readonly ring: (string | undefined)[];
   private head = 0; // next write index
   private size = 0;
   readonly subscribers = new Set<Subscriber>();
@@ -31,7 +27,7 @@ export class ReplayChannel {
     position: number,
   ) {
     this.seq = position;
-    this.ring = new Array<Entry | undefined>(capacity);
+    this.ring = new Array<string | undefined>(capacity);
   }
 
   get lastSeq(): number {
@@ -48,7 +44,7 @@ export class ReplayChannel {
     if (seq !== this.seq + 1 || data === null) this.restart(data === null ? seq : seq - 1);
     if (data === null) return;
     this.seq = seq;
-    this.ring[this.head] = { seq, data };
+    this.ring[this.head] = data;
     this.head = (this.head + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
     this.lastActivity = Date.now();
@@ -59,6 +55,7 @@ export class ReplayChannel {
   restart(position: number): void {
     this.seq = position;
     this.size = 0;
+    this.ring.fill(undefined);
     const dropped = [...this.subscribers];
     this.subscribers.clear();
     for (const sub of dropped) sub.drop();
@@ -72,7 +69,7 @@ export class ReplayChannel {
     const frames: string[] = [];
     for (let i = missing; i >= 1; i--) {
       const idx = (this.head - i + this.capacity) % this.capacity;
-      frames.push(this.ring[idx]!.data);
+      frames.push(this.ring[idx]!);
     }
     return { kind: 'frames', frames };
   }
