@@ -67,34 +67,40 @@ export class PostgresFrameBus implements FrameBus {
   }
 
   /**
-   * Sends what is queued, one statement per run of frames of one stream that fits a payload (a
-   * large frame alone), and nothing more until they are done: at a low rate a frame waits for no
-   * other, at a high rate the batches grow instead of the statements queueing up.
+   * Sends what is queued, per stream in publish order, one statement per run of frames that fits a
+   * payload (a large frame alone), and nothing more until they are done: at a low rate a frame
+   * waits for no other, at a high rate the batches grow instead of the statements queueing up.
    */
   private send(): void {
     this.scheduled = false;
-    const queue = this.queue;
+    if (this.queue.length === 0) return;
+    const byStream = new Map<string, Queued[]>();
+    for (const f of this.queue) {
+      const list = byStream.get(f.stream);
+      if (list) list.push(f);
+      else byStream.set(f.stream, [f]);
+    }
     this.queue = [];
-    if (queue.length === 0) return;
     const sent: Promise<unknown>[] = [];
-    for (let i = 0; i < queue.length; ) {
-      const { stream } = queue[i]!;
+    for (const [stream, frames] of byStream) {
       const room = MAX_PAYLOAD - HEADER - Buffer.byteLength(stream);
-      if (queue[i]!.bytes + 1 > room) {
-        const f = queue[i++]!;
-        sent.push(this.settle([f], notifyFrameByPointer(this.pub, stream, f.data)));
-        continue;
+      for (let i = 0; i < frames.length; ) {
+        if (frames[i]!.bytes + 1 > room) {
+          const f = frames[i++]!;
+          sent.push(this.settle([f], notifyFrameByPointer(this.pub, stream, f.data)));
+          continue;
+        }
+        let body = '';
+        let used = 0;
+        const group: Queued[] = [];
+        while (i < frames.length && used + frames[i]!.bytes + 1 <= room) {
+          const f = frames[i++]!;
+          body += '\n' + f.data;
+          used += f.bytes + 1;
+          group.push(f);
+        }
+        sent.push(this.settle(group, notifyFrames(this.pub, stream, group.length, body)));
       }
-      let body = '';
-      let used = 0;
-      const group: Queued[] = [];
-      while (i < queue.length && queue[i]!.stream === stream && used + queue[i]!.bytes + 1 <= room) {
-        const f = queue[i++]!;
-        body += '\n' + f.data;
-        used += f.bytes + 1;
-        group.push(f);
-      }
-      sent.push(this.settle(group, notifyFrames(this.pub, stream, group.length, body)));
     }
     this.sending = Promise.all(sent).then(() => {
       this.sending = null;
