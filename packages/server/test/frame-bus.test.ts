@@ -48,7 +48,7 @@ function condition() {
   };
 }
 
-/** A bus with its own pool, and what it received; `until(n)` waits for the n-th frame. */
+/** A bus with its own pool, and what it received; `until(stream, n)` waits for n frames of a stream. */
 async function process_(listen = true) {
   const sql: Sql = connect(url, { max: 4 });
   const bus = new PostgresFrameBus({ url, sql, log });
@@ -71,7 +71,8 @@ async function process_(listen = true) {
     bus,
     got,
     untilLost: () => changes.until(() => lost > 0),
-    until: (n: number) => changes.until(() => got.length >= n),
+    of: (stream: string) => got.filter((g) => g.stream === stream),
+    until: (stream: string, n: number) => changes.until(() => got.filter((g) => g.stream === stream).length >= n),
     async close() {
       await bus.close();
       await sql.end();
@@ -107,9 +108,9 @@ describe('Postgres frame bus', () => {
       if (round % 4 === 0) await new Promise((r) => setImmediate(r));
     }
     const seqs = await Promise.all(stamps);
-    await a.until(seqs.length);
-    await b.until(seqs.length);
-    const mine = (p: typeof a) => p.got.filter((g) => g.stream === stream);
+    await a.until(stream, seqs.length);
+    await b.until(stream, seqs.length);
+    const mine = (p: typeof a) => p.of(stream);
     expect(mine(a)).toEqual(mine(b));
     const received = mine(a).map((g) => g.seq);
     expect(received).toEqual(Array.from({ length: seqs.length }, (_, k) => received[0]! + k));
@@ -130,8 +131,8 @@ describe('Postgres frame bus', () => {
     const wide = '€'.repeat(3000);
     const big = 'x'.repeat(100_000);
     const seqs = await Promise.all(['small', wide, 'small again', big, 'last'].map((text) => seqOf(publisher.bus.publish(stream, { type: 't', text }))));
-    await a.until(a.got.filter((g) => g.stream !== stream).length + 5);
-    const got = a.got.filter((g) => g.stream === stream);
+    await a.until(stream, 5);
+    const got = a.of(stream);
     expect(got.map((g) => g.seq)).toEqual(seqs);
     expect(got.map((g) => g.frame!.text)).toEqual(['small', wide, 'small again', big, 'last']);
     const stored = await a.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM frame_bodies`;
@@ -144,8 +145,8 @@ describe('Postgres frame bus', () => {
     await a.sql.notify(FRAMES_CHANNEL, 'no header line');
     await a.sql.notify(FRAMES_CHANNEL, 'x');
     const seq = await seqOf(a.bus.publish('after-garbage', { type: 't' }));
-    await a.until(a.got.length + 1);
-    expect(a.got.at(-1)).toMatchObject({ stream: 'after-garbage', seq });
+    await a.until('after-garbage', 1);
+    expect(a.of('after-garbage')).toEqual([{ stream: 'after-garbage', seq, frame: { type: 't', seq } }]);
   });
 
   it('tells the receiver when its listening connection was lost, and delivers again after', async () => {
@@ -157,8 +158,8 @@ describe('Postgres frame bus', () => {
     expect(killed.length).toBeGreaterThan(0);
     await lost;
     const seq = await seqOf(a.bus.publish('after-loss', { type: 't' }));
-    await a.until(a.got.length + 1);
-    expect(a.got.at(-1)).toMatchObject({ stream: 'after-loss', seq });
+    await a.until('after-loss', 1);
+    expect(a.of('after-loss')).toEqual([{ stream: 'after-loss', seq, frame: { type: 't', seq } }]);
   });
 });
 
