@@ -1,11 +1,7 @@
-import type { InputPart, Message, MessagePage, Task } from '@boocode/contracts';
+import type { HistoryMessage, InputPart, Message, MessagePage, Task, Usage } from '@boocode/contracts';
 import type { Sql } from './connection.js';
+import { jsonb } from './json.js';
 import { toMessage, toTask, type MessageRow, type TaskRow } from './rows.js';
-
-export async function getMessage(sql: Sql, id: string): Promise<Message | null> {
-  const rows = await sql<MessageRow[]>`SELECT * FROM messages WHERE id = ${id}`;
-  return rows[0] ? toMessage(rows[0]) : null;
-}
 
 /**
  * Keyset page over a chat's messages, always returned oldest first. Without a cursor it is
@@ -68,15 +64,85 @@ export async function insertUserMessageWithTask(sql: Sql, m: NewUserMessage): Pr
     const [msg] = await tx<MessageRow[]>`
       INSERT INTO messages (chat_id, session_id, role, content, status, turn, finished_at, metadata)
       VALUES (${m.chatId}, ${m.sessionId}, 'user', ${m.content}, 'complete', ${turn}, now(),
-              ${tx.json({ images: m.images.length })})
+              ${jsonb(tx, { images: m.images.length })})
       RETURNING *`;
     const parts: InputPart[] = [...(m.content ? [{ type: 'text' as const, text: m.content }] : []), ...m.images];
     const [task] = await tx<TaskRow[]>`
       INSERT INTO tasks (project_id, session_id, chat_id, message_id, agent, model, input)
       VALUES (${m.projectId}, ${m.sessionId}, ${m.chatId}, ${msg!.id}, ${m.agent}, ${m.model},
-              ${tx.json({ parts, turn } as never)})
+              ${jsonb(tx, { parts, turn })})
       RETURNING *`;
     await tx`UPDATE messages SET task_id = ${task!.id} WHERE id = ${msg!.id}`;
     return { message: toMessage({ ...msg!, task_id: task!.id }), task: toTask(task!) };
   });
+}
+
+export interface NewAssistantMessage {
+  id: string;
+  chatId: string;
+  sessionId: string;
+  taskId: string;
+  model: string | null;
+  turn: number;
+  startedAt: Date;
+  metadata: Message['metadata'];
+}
+
+/** The streaming assistant message a turn writes into. */
+export async function insertAssistantMessage(sql: Sql, m: NewAssistantMessage): Promise<void> {
+  await sql`
+    INSERT INTO messages (id, chat_id, session_id, task_id, role, status, model, turn, started_at, metadata)
+    VALUES (${m.id}, ${m.chatId}, ${m.sessionId}, ${m.taskId}, 'assistant', 'streaming', ${m.model}, ${m.turn}, ${m.startedAt},
+            ${jsonb(sql, m.metadata)})`;
+}
+
+export async function deleteMessage(sql: Sql, id: string): Promise<void> {
+  await sql`DELETE FROM messages WHERE id = ${id}`;
+}
+
+/** Appends streamed text and reasoning; `seq` is the stream seq of the newest delta in it. */
+export async function appendToMessage(sql: Sql, id: string, text: string, reasoning: string, seq: number | null): Promise<void> {
+  await sql`
+    UPDATE messages SET content = content || ${text}, reasoning = reasoning || ${reasoning}, content_seq = ${seq}
+    WHERE id = ${id}`;
+}
+
+export interface FinishedMessage {
+  content: string;
+  reasoning: string;
+  status: 'complete' | 'failed' | 'cancelled';
+  seq: number | null;
+  usage: Usage;
+  metadata: Message['metadata'];
+}
+
+/** The authoritative final write of a streamed message: full text, status, usage, metadata merged in. */
+export async function finishMessage(sql: Sql, id: string, m: FinishedMessage): Promise<void> {
+  const u = m.usage;
+  await sql`
+    UPDATE messages SET content = ${m.content}, reasoning = ${m.reasoning}, status = ${m.status}, content_seq = ${m.seq},
+      input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
+      cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
+      finished_at = now(), metadata = metadata || ${jsonb(sql, m.metadata)}
+    WHERE id = ${id}`;
+}
+
+/** Keys merged into a message's metadata. */
+export async function mergeMessageMetadata(sql: Sql, id: string, patch: Message['metadata']): Promise<void> {
+  await sql`UPDATE messages SET metadata = metadata || ${jsonb(sql, patch)} WHERE id = ${id}`;
+}
+
+/**
+ * Earlier turns of a chat (before `turn`), at most `limit`, for stateless backends. Ordered by
+ * turn (user before assistant), not by insertion: a message queued while a turn ran was stored
+ * before that turn's answer.
+ */
+export async function chatHistory(sql: Sql, chatId: string, turn: number, limit: number): Promise<HistoryMessage[]> {
+  const rows = await sql<{ role: 'user' | 'assistant'; content: string }[]>`
+    SELECT role, content FROM (
+      SELECT role, content, turn, pos FROM messages
+      WHERE chat_id = ${chatId} AND role IN ('user', 'assistant') AND content <> '' AND turn < ${turn}
+      ORDER BY turn DESC, role DESC, pos DESC LIMIT ${limit}) h
+    ORDER BY turn, role DESC, pos`;
+  return rows.map((r) => ({ role: r.role, content: r.content }));
 }

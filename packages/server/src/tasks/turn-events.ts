@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { addUsage, emptyUsage, type AgentEvent, type AgentSessionState, type PermissionPolicy, type Usage } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
+import { mergeMessageMetadata } from '../db/messages.js';
+import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../db/traces.js';
 import type { Broker } from '../stream/broker.js';
 import type { MessageWriter } from '../stream/message-writer.js';
 import type { PermissionCenter } from '../permissions/center.js';
@@ -160,10 +162,20 @@ export class TurnEvents {
           turn: this.id.turn,
           started_at: new Date(trace.startedAt).toISOString(),
         });
-        this.persist(() => this.sql`
-          INSERT INTO tool_traces (id, session_id, chat_id, message_id, task_id, turn_number, tool_call_id, tool_name, tool_input, started_at, outcome)
-          VALUES (${trace.id}, ${sessionId}, ${chatId}, ${messageId}, ${this.id.taskId}, ${this.id.turn}, ${e.id}, ${e.name},
-                  ${this.sql.json(e.input as never)}, ${new Date(trace.startedAt)}, 'running')`);
+        this.persist(() =>
+          insertToolTrace(this.sql, {
+            id: trace.id,
+            sessionId,
+            chatId,
+            messageId,
+            taskId: this.id.taskId,
+            turn: this.id.turn,
+            toolCallId: e.id,
+            toolName: e.name,
+            input: e.input,
+            startedAt: new Date(trace.startedAt),
+          }),
+        );
         return;
       }
       case 'tool_update': {
@@ -181,7 +193,8 @@ export class TurnEvents {
             ...(e.input ? { tool_input: e.input } : {}),
             ...(e.output !== undefined ? { tool_output: e.output } : {}),
           });
-          if (e.input) this.persist(() => this.sql`UPDATE tool_traces SET tool_input = ${this.sql.json(e.input as never)} WHERE id = ${trace.id}`);
+          const input = e.input;
+          if (input) this.persist(() => setToolTraceInput(this.sql, trace.id, input));
           return;
         }
         const finishedAt = e.finished_at ? Date.parse(e.finished_at) || Date.now() : Date.now();
@@ -202,11 +215,16 @@ export class TurnEvents {
           outcome,
           finished_at: new Date(finishedAt).toISOString(),
         });
-        this.persist(() => this.sql`
-          UPDATE tool_traces SET tool_output = ${output}, finished_at = ${new Date(finishedAt)}, latency_ms = ${latency},
-            error = ${error}, outcome = ${outcome}
-            ${e.input ? this.sql`, tool_input = ${this.sql.json(e.input as never)}` : this.sql``}
-          WHERE id = ${trace.id}`);
+        this.persist(() =>
+          finishToolTrace(this.sql, trace.id, {
+            output,
+            finishedAt: new Date(finishedAt),
+            latencyMs: latency,
+            error,
+            outcome,
+            ...(e.input ? { input: e.input } : {}),
+          }),
+        );
         return;
       }
       case 'usage': {
@@ -220,9 +238,7 @@ export class TurnEvents {
         const ids = this.stepTraceIds;
         this.stepTraceIds = [];
         if (ids.length) {
-          this.persist(() => this.sql`
-            UPDATE tool_traces SET tokens_used = ${e.usage.output}, cache_tokens = ${e.usage.cache_read}, reasoning_tokens = ${e.usage.reasoning}
-            WHERE id = ANY(${ids}::uuid[])`);
+          this.persist(() => setStepUsage(this.sql, ids, e.usage));
         }
         return;
       }
@@ -274,14 +290,14 @@ export class TurnEvents {
 
   /** Keys merged into the assistant message's metadata (what a reload shows besides the text). */
   private mergeMetadata(patch: Record<string, unknown>): void {
-    this.persist(() => this.sql`UPDATE messages SET metadata = metadata || ${this.sql.json(patch as never)} WHERE id = ${this.id.messageId}`);
+    this.persist(() => mergeMessageMetadata(this.sql, this.id.messageId, patch));
   }
 
   /** Calls still open when the turn ended (cancelled or crashed agent) are closed as such. */
   closeOpenTraces(outcome: 'cancelled' | 'error', reason: string): void {
     for (const [callId, trace] of this.traces) {
       this.onEvent({ type: 'tool_update', id: callId, status: 'failed', error: reason });
-      if (outcome === 'cancelled') this.persist(() => this.sql`UPDATE tool_traces SET outcome = 'cancelled' WHERE id = ${trace.id}`);
+      if (outcome === 'cancelled') this.persist(() => markToolTraceCancelled(this.sql, trace.id));
     }
   }
 }

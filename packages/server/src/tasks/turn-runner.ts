@@ -22,6 +22,10 @@ import type { Workspace } from '../workspace/workspace.js';
 import { getSession } from '../db/sessions.js';
 import { getProject } from '../db/projects.js';
 import { insertChat } from '../db/chats.js';
+import { chatHistory, deleteMessage, insertAssistantMessage } from '../db/messages.js';
+import { finishTask, requeueTask, setTaskChat } from '../db/tasks.js';
+import { insertTurnUsage } from '../db/traces.js';
+import { getResumeToken, markAgentSessionBusy, markAgentSessionDone } from '../db/agent-sessions.js';
 
 export interface RunnerDeps {
   sql: Sql;
@@ -58,39 +62,10 @@ function activity(deps: RunnerDeps, session: Session, a: 'idle' | 'running' | 'a
   deps.broker.publishUser({ type: 'session_activity', session_id: session.id, project_id: session.project_id, activity: a });
 }
 
-/**
- * Earlier turns of the chat, for stateless backends. Ordered by turn (user before assistant), not
- * by insertion: a message queued while a turn ran was stored before that turn's answer.
- */
-async function history(sql: Sql, chatId: string, turn: number): Promise<HistoryMessage[]> {
-  const rows = await sql<{ role: 'user' | 'assistant'; content: string }[]>`
-    SELECT role, content FROM (
-      SELECT role, content, turn, pos FROM messages
-      WHERE chat_id = ${chatId} AND role IN ('user', 'assistant') AND content <> '' AND turn < ${turn}
-      ORDER BY turn DESC, role DESC, pos DESC LIMIT ${HISTORY_LIMIT}) h
-    ORDER BY turn, role DESC, pos`;
-  return rows.map((r) => ({ role: r.role, content: r.content }));
-}
-
 /** Settles the task row, but only while this worker still holds it. */
 async function settleTask(deps: RunnerDeps, task: TaskRow, final: Final, events: TurnEvents | null, summary: string | null, retryInMs = 0) {
-  const u = events?.usage ?? emptyUsage();
-  if (final.status === 'pending') {
-    // A cancel that arrived meanwhile wins over the retry.
-    await deps.sql`
-      UPDATE tasks SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'pending' END,
-        finished_at = CASE WHEN cancel_requested THEN now() ELSE NULL END,
-        lease_owner = NULL, lease_expires_at = NULL, started_at = NULL, error = ${final.error},
-        run_after = now() + ${retryInMs} * interval '1 millisecond', updated_at = now()
-      WHERE id = ${task.id} AND lease_owner = ${deps.workerId} AND status = 'running'`;
-    return;
-  }
-  await deps.sql`
-    UPDATE tasks SET status = ${final.status}, error = ${final.error}, output_summary = ${summary},
-      input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
-      cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
-      lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
-    WHERE id = ${task.id} AND lease_owner = ${deps.workerId} AND status = 'running'`;
+  if (final.status === 'pending') await requeueTask(deps.sql, task.id, deps.workerId, final.error, retryInMs);
+  else await finishTask(deps.sql, task.id, deps.workerId, { status: final.status, error: final.error, summary, usage: events?.usage ?? emptyUsage() });
 }
 
 const summarize = (text: string) => (text.length > 500 ? text.slice(0, 497) + '...' : text) || null;
@@ -128,10 +103,8 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     task.session_id ? getSession(deps.sql, task.session_id) : null,
     getProject(deps.sql, task.project_id),
     task.session_id ? deps.workspace.get(task.session_id) : null,
-    task.chat_id
-      ? deps.sql<{ resume_token: string | null }[]>`SELECT resume_token FROM agent_sessions WHERE chat_id = ${task.chat_id} AND agent = ${task.agent}`.then((r) => r[0] ?? null)
-      : null,
-    task.chat_id ? history(deps.sql, task.chat_id, turn) : ([] as HistoryMessage[]),
+    task.chat_id ? getResumeToken(deps.sql, task.chat_id, task.agent) : null,
+    task.chat_id ? chatHistory(deps.sql, task.chat_id, turn, HISTORY_LIMIT) : ([] as HistoryMessage[]),
   ]);
   if (!session || !project) {
     await settleTask(deps, task, { status: 'failed', error: 'session or project no longer exists' }, null, null);
@@ -143,7 +116,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     return;
   }
   const chatId = task.chat_id ?? (await insertChat(deps.sql, session.id, undefined)).id;
-  if (!task.chat_id) await deps.sql`UPDATE tasks SET chat_id = ${chatId} WHERE id = ${task.id}`;
+  if (!task.chat_id) await setTaskChat(deps.sql, task.id, chatId);
   if (!input.success) {
     await settleTask(deps, task, { status: 'failed', error: `task input is invalid: ${input.error.message}` }, null, null);
     announceTask(deps, task, chatId, 'failed', 'task input is invalid');
@@ -156,10 +129,16 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   // write that references the message is chained after the INSERT.
   const messageId = randomUUID();
   const startedAt = new Date();
-  const inserted = deps.sql`
-    INSERT INTO messages (id, chat_id, session_id, task_id, role, status, model, turn, started_at, metadata)
-    VALUES (${messageId}, ${chatId}, ${session.id}, ${task.id}, 'assistant', 'streaming', ${task.model}, ${turn}, ${startedAt},
-            ${deps.sql.json({ agent: task.agent, worker: deps.workerId })})`;
+  const inserted = insertAssistantMessage(deps.sql, {
+    id: messageId,
+    chatId,
+    sessionId: session.id,
+    taskId: task.id,
+    model: task.model,
+    turn,
+    startedAt,
+    metadata: { agent: task.agent, worker: deps.workerId },
+  });
   deps.broker.publish(session.id, {
     type: 'message_started',
     chat_id: chatId,
@@ -194,7 +173,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     events.seal();
     if (final.status === 'pending') {
       // Nothing reached the user: the next attempt starts from a clean slate.
-      await deps.sql`DELETE FROM messages WHERE id = ${messageId}`;
+      await deleteMessage(deps.sql, messageId);
       await settleTask(deps, task, final, events, null, Number(extra.retryInMs ?? 0));
       deps.broker.publish(session.id, { type: 'message_deleted', chat_id: chatId, message_id: messageId });
       announceTask(deps, task, chatId, 'pending', final.error);
@@ -208,16 +187,25 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     });
     const finishedAt = new Date();
     if (events.steps > 0 || events.toolCalls > 0 || final.status === 'completed') {
-      const u = events.usage;
-      await deps.sql`
-        INSERT INTO turn_usage (session_id, chat_id, message_id, task_id, turn_number, agent, model, provider,
-          input_tokens, no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-          cost, steps, tool_calls, raw, latency_ms, ttft_ms, started_at, finished_at)
-        VALUES (${session.id}, ${chatId}, ${messageId}, ${task.id}, ${turn}, ${task.agent}, ${events.model ?? task.model}, ${events.provider},
-          ${u.input_total}, ${u.no_cache}, ${u.cache_read}, ${u.cache_write}, ${u.output}, ${u.reasoning},
-          ${events.cost}, ${events.steps}, ${events.toolCalls}, ${deps.sql.json(events.raw as never)},
-          ${finishedAt.getTime() - events.startedAt}, ${events.firstOutputAt ? events.firstOutputAt - events.startedAt : null},
-          ${new Date(events.startedAt)}, ${finishedAt})`;
+      await insertTurnUsage(deps.sql, {
+        sessionId: session.id,
+        chatId,
+        messageId,
+        taskId: task.id,
+        turn,
+        agent: task.agent,
+        model: events.model ?? task.model,
+        provider: events.provider,
+        usage: events.usage,
+        cost: events.cost,
+        steps: events.steps,
+        toolCalls: events.toolCalls,
+        raw: events.raw,
+        latencyMs: finishedAt.getTime() - events.startedAt,
+        ttftMs: events.firstOutputAt ? events.firstOutputAt - events.startedAt : null,
+        startedAt: new Date(events.startedAt),
+        finishedAt,
+      });
     }
     const error = final.error ?? (persistFailure ? 'some events could not be stored' : null);
     await settleTask(deps, task, { ...final, error }, events, summarize(writer.content));
@@ -263,7 +251,7 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
       projectId: project.id,
       root,
       model: task.model,
-      resumeToken: prior?.resume_token ?? null,
+      resumeToken: prior,
     });
   } catch (err) {
     const message = (err as Error).message;
@@ -279,12 +267,14 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   }
   // Written while the agent already works; awaited before the turn's own updates to the row.
   // postgres.js sends a query only once something subscribes to it, hence the catch right here.
-  const sessionRow = deps.sql`
-    INSERT INTO agent_sessions (chat_id, agent, backend, resume_token, config_fingerprint, status, root, last_active_at)
-    VALUES (${chatId}, ${task.agent}, ${backend.kind}, ${lease.handle.resumeToken}, ${lease.fingerprint}, 'busy', ${root}, now())
-    ON CONFLICT (chat_id, agent) DO UPDATE SET backend = EXCLUDED.backend, resume_token = EXCLUDED.resume_token,
-      config_fingerprint = EXCLUDED.config_fingerprint, status = 'busy', root = EXCLUDED.root, last_active_at = now()`
-    .catch((err: unknown) => log.warn({ err }, 'recording the agent session failed'));
+  const sessionRow = markAgentSessionBusy(deps.sql, {
+    chatId,
+    agent: task.agent,
+    backend: backend.kind,
+    resumeToken: lease.handle.resumeToken,
+    fingerprint: lease.fingerprint,
+    root,
+  }).catch((err: unknown) => log.warn({ err }, 'recording the agent session failed'));
 
   const onAbort = () => void backend.cancel(lease.handle).catch((err: unknown) => log.warn({ err }, 'backend cancel failed'));
   signal.addEventListener('abort', onAbort, { once: true });
@@ -311,16 +301,16 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
   const reason = signal.aborted ? (signal.reason as AbortReason) : null;
   const crashed = result.error?.code === 'agent_crashed';
   if (crashed) await deps.pool.drop(key);
-  await deps.sql`
-    UPDATE agent_sessions SET last_active_at = now(),
-      -- Archived while the turn ran: the agent session stays closed.
-      status = CASE WHEN status = 'closed' THEN 'closed' ELSE ${crashed ? 'crashed' : 'idle'} END,
-      resume_token = COALESCE(${result.resume_token ?? lease.handle.resumeToken}, resume_token),
-      state = state || ${deps.sql.json(events.agentState as never)}
-    WHERE chat_id = ${chatId} AND agent = ${task.agent}`;
+  await markAgentSessionDone(deps.sql, {
+    chatId,
+    agent: task.agent,
+    crashed,
+    resumeToken: result.resume_token ?? lease.handle.resumeToken,
+    state: events.agentState,
+  });
 
   // Recorded before the task reads as done, so whoever sees it finished also sees its diff.
-  await deps.workspace.afterTurn(session, project, task.id).catch((err: unknown) => log.warn({ err }, 'computing the diff after the turn failed'));
+  await deps.workspace.afterTurn(session, task.id).catch((err: unknown) => log.warn({ err }, 'computing the diff after the turn failed'));
   if (reason === 'shutdown' || reason === 'lease_lost') {
     // Interrupted by us, not by the agent or the user (see recovery rules in queue.ts).
     if (!events.hasOutput && reason === 'shutdown') await finish({ status: 'pending', error: 'server shut down before the agent answered' }, result);

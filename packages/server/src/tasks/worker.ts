@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Sql } from '../db/connection.js';
 import type { TaskRow } from '../db/rows.js';
-import { claimTask, recoverExpired, renewLease, TASKS_CHANNEL, unclaimTask } from './queue.js';
-import { CANCEL_CHANNEL } from './control.js';
+import { CANCEL_CHANNEL, claimTask, recoverExpired, renewLease, TASKS_CHANNEL, unclaimTask } from '../db/tasks.js';
 import { runTurn, type AbortReason, type RunnerDeps } from './turn-runner.js';
 
 export interface WorkerOptions {
