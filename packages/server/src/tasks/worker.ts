@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import type { Sql } from '../db/connection.js';
 import type { TaskRow } from '../db/rows.js';
 import { CANCEL_CHANNEL, claimTask, recoverExpired, renewLease, TASKS_CHANNEL, unclaimTask } from '../db/tasks.js';
-import { runTurn, type AbortReason, type RunnerDeps } from './turn-runner.js';
+import type { AbortReason, RunnerDeps } from './turn/context.js';
+import { runTurn } from './turn/runner.js';
 
 export interface WorkerOptions {
   /** Turns this process runs at once (different sessions; one per session always). */
