@@ -5,12 +5,6 @@ import { iso } from './rows.js';
 
 /** The agents' own sessions behind a chat (one per agent): resume token, status, last state. */
 
-export async function getResumeToken(sql: Sql, chatId: string, agent: string): Promise<string | null> {
-  const rows = await sql<{ resume_token: string | null }[]>`
-    SELECT resume_token FROM agent_sessions WHERE chat_id = ${chatId} AND agent = ${agent}`;
-  return rows[0]?.resume_token ?? null;
-}
-
 export interface BusyAgentSession {
   chatId: string;
   agent: string;

@@ -1,4 +1,5 @@
-import type { HistoryMessage, InputPart, Message, MessagePage, Task, Usage } from '@boocode/contracts';
+import { randomUUID } from 'node:crypto';
+import type { InputPart, Message, MessagePage, Task, Usage } from '@boocode/contracts';
 import type { Sql } from './connection.js';
 import { jsonb } from './json.js';
 import { toMessage, toTask, type MessageRow, type TaskRow } from './rows.js';
@@ -49,32 +50,39 @@ export interface NewUserMessage {
 }
 
 /**
- * The user's message and the pending task that answers it, stored together or not at all; null
- * when the session is no longer open. The chat row is locked so concurrent posts number their
- * turns one after the other, and the session row so an archive cannot slip in between.
+ * The user's message and the pending task that answers it, stored together or not at all, in one
+ * statement (one round trip: posting is on the dispatch path); null when the session is no longer
+ * open. The session row is share-locked so an archive cannot slip in between, and the chat's turn
+ * counter is incremented under its row lock, so concurrent posts number their turns one after the
+ * other. The two rows reference each other; foreign keys are checked at the end of the statement.
  */
 export async function insertUserMessageWithTask(sql: Sql, m: NewUserMessage): Promise<{ message: Message; task: Task } | null> {
-  return sql.begin(async (tx) => {
-    const [open] = await tx<{ status: string }[]>`SELECT status FROM sessions WHERE id = ${m.sessionId} FOR SHARE`;
-    if (open?.status !== 'open') return null;
-    await tx`SELECT 1 FROM chats WHERE id = ${m.chatId} FOR UPDATE`;
-    const [counted] = await tx<{ turn: number }[]>`
-      SELECT count(*)::int + 1 AS turn FROM messages WHERE chat_id = ${m.chatId} AND role = 'user'`;
-    const turn = counted!.turn;
-    const [msg] = await tx<MessageRow[]>`
-      INSERT INTO messages (chat_id, session_id, role, content, status, turn, finished_at, metadata)
-      VALUES (${m.chatId}, ${m.sessionId}, 'user', ${m.content}, 'complete', ${turn}, now(),
-              ${jsonb(tx, { images: m.images.length })})
-      RETURNING *`;
-    const parts: InputPart[] = [...(m.content ? [{ type: 'text' as const, text: m.content }] : []), ...m.images];
-    const [task] = await tx<TaskRow[]>`
-      INSERT INTO tasks (project_id, session_id, chat_id, message_id, agent, model, input)
-      VALUES (${m.projectId}, ${m.sessionId}, ${m.chatId}, ${msg!.id}, ${m.agent}, ${m.model},
-              ${jsonb(tx, { parts, turn })})
-      RETURNING *`;
-    await tx`UPDATE messages SET task_id = ${task!.id} WHERE id = ${msg!.id}`;
-    return { message: toMessage({ ...msg!, task_id: task!.id }), task: toTask(task!) };
-  });
+  const messageId = randomUUID();
+  const taskId = randomUUID();
+  const parts: InputPart[] = [...(m.content ? [{ type: 'text' as const, text: m.content }] : []), ...m.images];
+  const rows = await sql<{ message: MessageRow; task: TaskRow }[]>`
+    WITH open AS (
+      SELECT id FROM sessions WHERE id = ${m.sessionId} AND status = 'open' FOR SHARE
+    ), counted AS (
+      UPDATE chats SET user_turns = user_turns + 1
+      WHERE id = ${m.chatId} AND EXISTS (SELECT 1 FROM open)
+      RETURNING user_turns AS turn
+    ), message AS (
+      INSERT INTO messages (id, chat_id, session_id, task_id, role, content, status, turn, finished_at, metadata)
+      SELECT ${messageId}, ${m.chatId}, ${m.sessionId}, ${taskId}, 'user', ${m.content}, 'complete', turn, now(),
+             ${jsonb(sql, { images: m.images.length })}
+      FROM counted
+      RETURNING *
+    ), task AS (
+      INSERT INTO tasks (id, project_id, session_id, chat_id, message_id, agent, model, input)
+      SELECT ${taskId}, ${m.projectId}, ${m.sessionId}, ${m.chatId}, ${messageId}, ${m.agent}, ${m.model},
+             jsonb_build_object('parts', ${jsonb(sql, parts)}::jsonb, 'turn', turn)
+      FROM counted
+      RETURNING *
+    )
+    SELECT to_jsonb(message) AS message, to_jsonb(task) AS task FROM message, task`;
+  const row = rows[0];
+  return row ? { message: toMessage(row.message), task: toTask(row.task) } : null;
 }
 
 export interface NewAssistantMessage {
@@ -130,19 +138,4 @@ export async function finishMessage(sql: Sql, id: string, m: FinishedMessage): P
 /** Keys merged into a message's metadata. */
 export async function mergeMessageMetadata(sql: Sql, id: string, patch: Message['metadata']): Promise<void> {
   await sql`UPDATE messages SET metadata = metadata || ${jsonb(sql, patch)} WHERE id = ${id}`;
-}
-
-/**
- * Earlier turns of a chat (before `turn`), at most `limit`, for stateless backends. Ordered by
- * turn (user before assistant), not by insertion: a message queued while a turn ran was stored
- * before that turn's answer.
- */
-export async function chatHistory(sql: Sql, chatId: string, turn: number, limit: number): Promise<HistoryMessage[]> {
-  const rows = await sql<{ role: 'user' | 'assistant'; content: string }[]>`
-    SELECT role, content FROM (
-      SELECT role, content, turn, pos FROM messages
-      WHERE chat_id = ${chatId} AND role IN ('user', 'assistant') AND content <> '' AND turn < ${turn}
-      ORDER BY turn DESC, role DESC, pos DESC LIMIT ${limit}) h
-    ORDER BY turn, role DESC, pos`;
-  return rows.map((r) => ({ role: r.role, content: r.content }));
 }

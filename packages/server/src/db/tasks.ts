@@ -1,7 +1,8 @@
-import type { InFlightTurn, Task, Usage } from '@boocode/contracts';
+import type { HistoryMessage, InFlightTurn, Project, Session, Task, Usage } from '@boocode/contracts';
 import type { Sql } from './connection.js';
 import { jsonb } from './json.js';
-import { toTask, type TaskRow } from './rows.js';
+import { toProject, toSession, toTask, type ProjectRow, type SessionRow, type TaskRow } from './rows.js';
+import type { WorktreeRow } from './workspaces.js';
 
 /** Tasks and the queue: claiming, leases, recovery, cancellation and the ending of a task. */
 
@@ -16,42 +17,95 @@ export async function getTask(sql: Sql, id: string): Promise<Task | null> {
   return rows[0] ? toTask(rows[0]) : null;
 }
 
+/** A claimed task with what its turn reads before prompt(). */
+export interface ClaimedTurn {
+  task: TaskRow;
+  session: Session | null;
+  project: Project | null;
+  worktree: WorktreeRow | null;
+  resumeToken: string | null;
+  /** Earlier turns of the chat, for stateless backends. */
+  history: HistoryMessage[];
+}
+
+/** Messages of history a turn gets at most. */
+const HISTORY_LIMIT = 200;
+
+interface ClaimedRow extends TaskRow {
+  claimed_session: SessionRow | null;
+  claimed_project: ProjectRow | null;
+  claimed_worktree: WorktreeRow | null;
+  claimed_resume_token: string | null;
+  claimed_history: HistoryMessage[];
+}
+
 /**
  * Claims the oldest runnable task: pending, due, the oldest pending of its session, and its
  * session not already running one. SKIP LOCKED lets many workers claim at once without
  * waiting on each other; the unique index on running tasks per session backs the rule up.
+ *
+ * The same statement reads what the turn needs before prompt() (session, project, worktree row,
+ * the agent's resume token, the chat's history), since dispatch latency is mostly round trips.
+ * History is ordered by turn (user before assistant), not by insertion: a message queued while a
+ * turn ran was stored before that turn's answer.
  */
-export async function claimTask(sql: Sql, workerId: string, leaseMs: number): Promise<TaskRow | null> {
+export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Promise<ClaimedTurn | null> {
+  let rows: ClaimedRow[];
   try {
-    const rows = await sql<TaskRow[]>`
-      UPDATE tasks SET
-        status = 'running',
-        lease_owner = ${workerId},
-        lease_expires_at = now() + ${leaseMs} * interval '1 millisecond',
-        heartbeat_at = now(),
-        attempts = attempts + 1,
-        started_at = now(),
-        updated_at = now()
-      WHERE id = (
-        SELECT t.id FROM tasks t
-        WHERE t.status = 'pending' AND t.run_after <= now() AND NOT t.cancel_requested
-          AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.session_id = t.session_id AND r.status = 'running')
-          -- A review action (apply, reject, merge, commit) holds this lock while it works on the worktree.
-          AND (t.session_id IS NULL OR pg_try_advisory_xact_lock(${REVIEW_LOCK}, hashtext(t.session_id::text)))
-          AND NOT EXISTS (
-            SELECT 1 FROM tasks e
-            WHERE e.session_id = t.session_id AND e.status = 'pending' AND NOT e.cancel_requested
-              AND (e.created_at, e.id) < (t.created_at, t.id))
-        ORDER BY t.created_at, t.id
-        FOR UPDATE SKIP LOCKED
-        LIMIT 1)
-      RETURNING *`;
-    return rows[0] ?? null;
+    rows = await sql<ClaimedRow[]>`
+      WITH claimed AS (
+        UPDATE tasks SET
+          status = 'running',
+          lease_owner = ${workerId},
+          lease_expires_at = now() + ${leaseMs} * interval '1 millisecond',
+          heartbeat_at = now(),
+          attempts = attempts + 1,
+          started_at = now(),
+          updated_at = now()
+        WHERE id = (
+          SELECT t.id FROM tasks t
+          WHERE t.status = 'pending' AND t.run_after <= now() AND NOT t.cancel_requested
+            AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.session_id = t.session_id AND r.status = 'running')
+            -- A review action (apply, reject, merge, commit) holds this lock while it works on the worktree.
+            AND (t.session_id IS NULL OR pg_try_advisory_xact_lock(${REVIEW_LOCK}, hashtext(t.session_id::text)))
+            AND NOT EXISTS (
+              SELECT 1 FROM tasks e
+              WHERE e.session_id = t.session_id AND e.status = 'pending' AND NOT e.cancel_requested
+                AND (e.created_at, e.id) < (t.created_at, t.id))
+          ORDER BY t.created_at, t.id
+          FOR UPDATE SKIP LOCKED
+          LIMIT 1)
+        RETURNING *
+      )
+      SELECT c.*,
+        (SELECT to_jsonb(s) FROM sessions s WHERE s.id = c.session_id) AS claimed_session,
+        (SELECT to_jsonb(p) FROM projects p WHERE p.id = c.project_id) AS claimed_project,
+        (SELECT to_jsonb(w) FROM session_worktrees w WHERE w.session_id = c.session_id) AS claimed_worktree,
+        (SELECT a.resume_token FROM agent_sessions a WHERE a.chat_id = c.chat_id AND a.agent = c.agent) AS claimed_resume_token,
+        (SELECT COALESCE(jsonb_agg(jsonb_build_object('role', h.role, 'content', h.content) ORDER BY h.turn, h.role DESC, h.pos), '[]'::jsonb)
+         FROM (
+           SELECT m.role, m.content, m.turn, m.pos FROM messages m
+           WHERE m.chat_id = c.chat_id AND m.role IN ('user', 'assistant') AND m.content <> ''
+             -- The turn this task answers (1 when its input does not say; such input fails the turn anyway).
+             AND m.turn < COALESCE(CASE WHEN jsonb_typeof(c.input -> 'turn') = 'number' THEN (c.input ->> 'turn')::numeric END, 1)
+           ORDER BY m.turn DESC, m.role DESC, m.pos DESC LIMIT ${HISTORY_LIMIT}) h) AS claimed_history
+      FROM claimed c`;
   } catch (err) {
     // Two workers raced for two tasks of one session: the index refused the second. Not an error.
     if ((err as { code?: string }).code === '23505') return null;
     throw err;
   }
+  const row = rows[0];
+  if (!row) return null;
+  const { claimed_session, claimed_project, claimed_worktree, claimed_resume_token, claimed_history, ...task } = row;
+  return {
+    task,
+    session: claimed_session && toSession(claimed_session),
+    project: claimed_project && toProject(claimed_project),
+    worktree: claimed_worktree,
+    resumeToken: claimed_resume_token,
+    history: claimed_history,
+  };
 }
 
 /** Returns a task this worker claimed but will not run (it is shutting down), attempt not counted. */

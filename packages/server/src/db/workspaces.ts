@@ -97,9 +97,13 @@ export interface NewPendingChange {
 
 /** The session's pending change becomes this one; none when `files` is empty (a clean worktree). */
 export async function replacePendingChange(sql: Sql, c: NewPendingChange): Promise<PendingChange | null> {
+  // A clean worktree (most turns that only answer) needs no transaction: one statement.
+  if (c.files.length === 0) {
+    await sql`DELETE FROM pending_changes WHERE session_id = ${c.sessionId} AND status = 'pending'`;
+    return null;
+  }
   return sql.begin(async (tx) => {
     await tx`DELETE FROM pending_changes WHERE session_id = ${c.sessionId} AND status = 'pending'`;
-    if (c.files.length === 0) return null;
     const [row] = await tx<PendingRow[]>`
       INSERT INTO pending_changes (session_id, project_id, task_id, agent, base_commit, head, files, stats, patch, touches)
       VALUES (${c.sessionId}, ${c.projectId}, ${c.taskId}, ${c.agent}, ${c.baseCommit}, ${c.head},

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { PromptInput, type HistoryMessage } from '@boocode/contracts';
+import { PromptInput } from '@boocode/contracts';
 import { z } from 'zod';
 import { insertChat } from '../../db/chats.js';
-import { getResumeToken } from '../../db/agent-sessions.js';
-import { chatHistory, insertAssistantMessage } from '../../db/messages.js';
-import { getProject } from '../../db/projects.js';
-import type { TaskRow } from '../../db/rows.js';
-import { getSession } from '../../db/sessions.js';
-import { setTaskChat } from '../../db/tasks.js';
+import { insertAssistantMessage } from '../../db/messages.js';
+import { setTaskChat, type ClaimedTurn } from '../../db/tasks.js';
 import { MessageWriter } from '../../stream/message-writer.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn } from './context.js';
 import { TurnEvents } from './events.js';
@@ -15,26 +11,16 @@ import { endUnstarted } from './settle.js';
 
 const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().int().optional() });
 
-const HISTORY_LIMIT = 200;
-
 /**
- * Makes a claimed task ready to run: reads what the turn needs, ends it at once when it cannot
- * run (session or project gone, session archived, input invalid), and opens its assistant
- * message. Null when the task was ended here.
+ * Makes a claimed task ready to run (its records were read with the claim): ends it at once when
+ * it cannot run (session or project gone, session archived, input invalid), and opens its
+ * assistant message. Null when the task was ended here.
  */
-export async function prepareTurn(deps: RunnerDeps, task: TaskRow): Promise<Turn | null> {
+export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promise<Turn | null> {
+  const { task, session, project, worktree, resumeToken, history } = claimed;
   const log = deps.log.child({ task_id: task.id, session_id: task.session_id, agent: task.agent });
-  // Everything the turn needs before prompt() in one round trip: dispatch latency is mostly
-  // round trips (bench/dispatch).
   const input = TaskInput.safeParse(task.input);
   const turn = input.success ? (input.data.turn ?? 1) : 1;
-  const [session, project, worktree, resumeToken, history] = await Promise.all([
-    task.session_id ? getSession(deps.sql, task.session_id) : null,
-    getProject(deps.sql, task.project_id),
-    task.session_id ? deps.workspace.get(task.session_id) : null,
-    task.chat_id ? getResumeToken(deps.sql, task.chat_id, task.agent) : null,
-    task.chat_id ? chatHistory(deps.sql, task.chat_id, turn, HISTORY_LIMIT) : ([] as HistoryMessage[]),
-  ]);
   if (!session || !project) {
     await endUnstarted(deps, task, { status: 'failed', error: 'session or project no longer exists' });
     return null;
