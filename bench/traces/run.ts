@@ -6,7 +6,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger, startServer } from '@boocode/server';
+import { createLogger, loadServerConfig, startServer } from '@boocode/server';
 import { startThrowawayCluster, makeGitRepo } from '@boocode/testkit/server';
 import { summarize, table } from '../lib/stats.js';
 
@@ -15,9 +15,11 @@ const TURNS = 2_000;
 const SAMPLES = Number(process.env.SAMPLES ?? 300);
 
 const cluster = await startThrowawayCluster();
-const server = await startServer({
-  databaseUrl: cluster.url,
-  home: await mkdtemp(path.join(tmpdir(), 'bench-traces-')),
+const config = await loadServerConfig({
+  env: { ...process.env, DATABASE_URL: cluster.url, BOOCODE_PORT: '0' },
+  flags: { home: await mkdtemp(path.join(tmpdir(), 'bench-traces-')) },
+});
+const server = await startServer(config, {
   logger: createLogger({ level: 'silent' }),
   worker: false,
 });
@@ -59,7 +61,7 @@ for (let i = 0; i < SAMPLES; i++) {
   cursorPages.push(await time(`/api/chats/${chat.id}/traces?limit=50&cursor=${deep()}`));
   const turn = 1 + Math.floor(TURNS * (0.5 + Math.random() * 0.45));
   turnPages.push(await time(`/api/chats/${chat.id}/traces?limit=50&turn=${turn}`));
-  // Baseline: what an OFFSET pager (the seed's API) costs at the same depth.
+  // Baseline: what an OFFSET pager costs at the same depth.
   const s = performance.now();
   await sql`SELECT * FROM tool_traces WHERE chat_id = ${chat.id} ORDER BY pos OFFSET ${deep() - lo} LIMIT 50`;
   offsetPages.push(performance.now() - s);

@@ -3,7 +3,7 @@
 //      against a 100-message chat as the baseline;
 //   2. frame rate while 2,000 deltas/s stream into one message, against the idle page.
 //   node --conditions=source --import tsx bench/ui/run.ts
-// Figures only: no assertions (DESIGN §3).
+// Figures only: no assertions (tests check behaviour, benchmarks measure speed).
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { WebSocket } from 'ws';

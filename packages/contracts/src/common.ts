@@ -14,14 +14,6 @@ export const Timestamp = z.string();
 export const IdParams = z.object({ id: Id });
 export type IdParams = z.infer<typeof IdParams>;
 
-/** Body of every error response. `error` is a stable machine code. */
-export const ErrorBody = z.object({
-  error: z.string(),
-  message: z.string(),
-  details: z.unknown().optional(),
-});
-export type ErrorBody = z.infer<typeof ErrorBody>;
-
 export const HealthResponse = z.object({
   ok: z.boolean(),
   version: z.string(),
@@ -29,7 +21,7 @@ export const HealthResponse = z.object({
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
-/** Normalized token usage (DESIGN §2.3). `input_total` includes cached tokens. */
+/** Token usage, the same for every backend. `input_total` includes cached tokens. */
 export const Usage = z.object({
   input_total: z.number().int().nonnegative(),
   no_cache: z.number().int().nonnegative(),

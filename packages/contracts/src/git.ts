@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 
-// Wire shapes of the git domain (DESIGN §2.4): session diffs, pending changes, collisions and the
+// Wire shapes of the git domain: session diffs, pending changes, collisions and the
 // review actions (apply / reject / merge / commit / archive).
 
 /** A full object id: SHA-1 (40 hex) or SHA-256 (64 hex) repositories. */
@@ -167,6 +167,8 @@ export type CommandOutputChunk = z.infer<typeof CommandOutputChunk>;
 
 /** Stable codes of git-domain refusals; routes map them to 4xx bodies `{error: code, message, details}`. */
 export const GitErrorCode = z.enum([
+  'path_not_found',
+  'not_a_directory',
   'not_a_git_repository',
   'not_repository_root',
   'no_commits',

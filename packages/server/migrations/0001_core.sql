@@ -1,4 +1,4 @@
--- Core domain: projects, sessions, chats, tasks (the durable queue, DESIGN §2.2), messages.
+-- Core domain: projects, sessions, chats, tasks (the durable queue), messages.
 
 CREATE TABLE projects (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -1,4 +1,4 @@
--- Session workspaces (DESIGN §2.4): where each session's agent works, and its pending change.
+-- Session workspaces: where each session's agent works, and its pending change.
 
 CREATE TABLE session_worktrees (
   session_id   uuid PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,

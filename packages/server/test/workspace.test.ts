@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, renameSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,9 +21,9 @@ beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'ok' } });
   server = await startTestServer({
     home: mkdtempSync(path.join(tmpdir(), 'boo home ü ')),
-    native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' },
+    // A day: the periodic sweep stays out of the way of the sweeps the tests run themselves.
+    env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k', BOOCODE_REAP_INTERVAL_MS: '86400000' },
     writeIntervalMs: 50,
-    reapIntervalMs: false,
   });
 });
 afterAll(async () => {
@@ -245,6 +245,24 @@ describe('apply', () => {
     expect(snapshot(fx.dir)).toEqual(before);
     expect(read(fx.dir, 'b.txt')).toBe('bravo\n');
     expect((await pendingOf(session.id))?.status).toBe('pending');
+  });
+
+  it("refuses with 400 when the project's directory is no longer a git repository, and applies once it is again", async () => {
+    const fx = await newProject({ 'a.txt': 'alpha\n' });
+    const { session, chat } = await newSession(fx);
+    await turn(chat, [edit('a.txt', 'alpha', 'ALPHA')]);
+    renameSync(path.join(fx.dir, '.git'), path.join(fx.dir, '.git-away'));
+    try {
+      const r = await post(`/api/sessions/${session.id}/changes/apply`);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ error: 'not_a_git_repository', message: expect.stringContaining(fx.dir) });
+      expect(read(fx.dir, 'a.txt')).toBe('alpha\n');
+    } finally {
+      renameSync(path.join(fx.dir, '.git-away'), path.join(fx.dir, '.git'));
+    }
+    expect((await pendingOf(session.id))?.status).toBe('pending');
+    expect((await post(`/api/sessions/${session.id}/changes/apply`)).status).toBe(200);
+    expect(read(fx.dir, 'a.txt')).toBe('ALPHA\n');
   });
 });
 
@@ -693,7 +711,7 @@ describe('worktree sweep', () => {
     const fx = makeProject({ 'a.txt': 'alpha\n' });
     const orphan = await ensureSessionWorktree({ home, projectId: randomUUID(), projectPath: fx.project, sessionId: randomUUID(), sessionSlug: 'orphan' });
     expect(existsSync(orphan.path)).toBe(true);
-    const other = await startTestServer({ home, native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' }, worker: false });
+    const other = await startTestServer({ home, env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, worker: false });
     try {
       const deadline = Date.now() + 10_000;
       while (existsSync(orphan.path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

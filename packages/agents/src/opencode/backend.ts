@@ -67,8 +67,8 @@ const keyOf = (k: SessionKey): string => `${k.chatId}\u0000${k.agent}`;
 
 /**
  * BooCode's OpenCode backend: one warm `opencode serve` per BooCode process, one opencode
- * session per chat (its id is the resume token), one `/event` stream per directory. See
- * DESIGN §2.3 for the protocol facts it relies on.
+ * session per chat (its id is the resume token), one `/event` stream per directory. The
+ * protocol facts it relies on are listed in docs/agents.md ("OpenCode facts").
  */
 export class OpenCodeBackend implements AgentBackend {
   readonly kind = 'opencode_server' as const;
@@ -79,7 +79,7 @@ export class OpenCodeBackend implements AgentBackend {
   private readonly sessions = new Map<string, SessionRecord>();
   private disposed = false;
 
-  constructor(private readonly opts: OpenCodeBackendOptions = {}) {
+  constructor(private readonly opts: OpenCodeBackendOptions) {
     this.logger = opts.logger ?? silentLogger;
   }
 
@@ -304,7 +304,7 @@ export class OpenCodeBackend implements AgentBackend {
   }
 
   private async createServer(): Promise<OpenCodeServer> {
-    const binary = this.opts.binary ?? (await resolveOpenCodeBinary());
+    const binary = this.opts.binary ?? (await resolveOpenCodeBinary(this.opts.baseEnv.PATH ?? '', this.opts.cwd));
     if (!binary) throw new Error('opencode is not installed (no opencode-ai dependency, not in PATH)');
     const server = new OpenCodeServer({
       binary,

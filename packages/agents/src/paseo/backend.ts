@@ -27,7 +27,7 @@ export interface PaseoBackendOptions extends PaseoCliOptions {
 /** What `EnsureSessionOpts.config` may carry for this backend. */
 const SessionConfig = z.looseObject({
   provider: z.string().min(1).optional(),
-  /** The provider's own session to import; default: the BooCode session id (as the seeds did). */
+  /** The provider's own session to import; default: the BooCode session id. */
   providerSessionId: z.string().min(1).optional(),
 });
 
@@ -48,7 +48,7 @@ export class PaseoBackend implements AgentBackend {
   /** Turns in flight: the abort for our `paseo send`, and the `paseo stop` sent on cancel. */
   private readonly running = new Map<string, { ac: AbortController; stopping: Promise<void> | null }>();
 
-  constructor(private readonly opts: PaseoBackendOptions = {}) {
+  constructor(private readonly opts: PaseoBackendOptions) {
     this.cli = new PaseoCli(opts);
     this.logger = opts.logger ?? silentLogger;
   }

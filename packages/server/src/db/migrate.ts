@@ -10,13 +10,26 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 // Any constant works; it only has to be the same for every process sharing the database.
 const LOCK_KEY = 727_001;
 
+const MIGRATION_FILE = /^\d{4}_[\w-]+\.sql$/;
+
 /**
- * Applies every `NNNN_name.sql` not applied yet, in name order, with its bookkeeping row, all in
- * one transaction: a failing migration leaves the schema as it was. An advisory lock
+ * The migration files of `names`, in the order they are applied: by the whole file name, compared
+ * code unit by code unit (not by locale, not by directory order). Two files share the number 0004
+ * (`0004_agent_state.sql`, `0004_content_seq.sql`, both applied in the field, so neither can be
+ * renumbered); the name after the number orders them, agent_state first. A new shared number is
+ * refused by a test.
+ */
+export function migrationOrder(names: readonly string[]): string[] {
+  return names.filter((f) => MIGRATION_FILE.test(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Applies every `NNNN_name.sql` not applied yet, in `migrationOrder`, with its bookkeeping row, all
+ * in one transaction: a failing migration leaves the schema as it was. An advisory lock
  * serialises processes starting at the same time.
  */
 export async function migrate(sql: Sql, log: Logger, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+  const files = migrationOrder(await readdir(dir));
   const applied: string[] = [];
   await sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${LOCK_KEY})`;

@@ -2,15 +2,15 @@ import type { Collision, CollisionSeverity, LineRange } from '@boocode/contracts
 import { parsePatch } from './patch.js';
 
 /**
- * Collision warnings between sessions of one project (seed semantics): for every file two sessions'
+ * Collision warnings between sessions of one project: for every file two sessions'
  * pending diffs both touch, overlapping line ranges are `same_line`, ranges at most 5 lines apart are
  * `adjacent_line`, anything else `different_area`. Everything is in the base file's coordinates, so
  * sessions that started from the same commit compare exactly. Pure functions: the server computes them
  * from the pending changes in the database so every worker reaches the same answer.
  *
- * Unlike the seed (where a whole-file change only ever reached `different_area`), adding, deleting,
- * renaming or changing a binary file touches the whole file: it clashes with any other change to it,
- * so it is reported as `same_line`.
+ * Adding, deleting, renaming or changing a binary file touches the whole file: it clashes with any
+ * other change to it, so it is reported as `same_line` (a hunk-only reading would call it
+ * `different_area`, though these are the changes most certain to clash).
  */
 
 export const ADJACENT_LINE_THRESHOLD = 5;

@@ -1,17 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { StreamQuery, WsCloseCode, type InFlightTurn } from '@boocode/contracts';
+import { PROTOCOL_VERSION, StreamCapability, StreamQuery, streams, WsCloseCode, type HelloFrame, type InFlightTurn } from '@boocode/contracts';
 import type { Broker } from '../stream/broker.js';
 import type { ReplayResult } from '../stream/replay-channel.js';
 import type { Logger } from '../logger.js';
 import type { Sql } from '../db/connection.js';
 import { getSession } from '../db/sessions.js';
 import type { TaskControl } from '../tasks/control.js';
-import { ApiError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { originAllowed } from './auth.js';
 
 export interface StreamOptions {
   broker: Broker;
+  /** The server's version, sent in `hello`. */
+  version: string;
   sql: Sql;
   log: Logger;
   /** A client whose unsent bytes exceed this is dropped (code 4008) and resumes by seq. */
@@ -28,12 +30,13 @@ export interface StreamOptions {
 const PING_MS = 30_000;
 
 /**
- * Wires one socket to a channel. Live frames that arrive while the (async) opening frames are
- * prepared are held back and sent after them, so the client sees one ordered stream.
+ * Wires one socket to a channel. `hello` goes first; live frames that arrive while the (async)
+ * opening frames are prepared are held back and sent after them, so the client sees one ordered stream.
  */
 function attach(
   socket: WebSocket,
   opts: StreamOptions,
+  capabilities: string[],
   subscribe: (sub: { send(data: string): void }) => { replay: ReplayResult | null; lastSeq: number; unsubscribe: () => void },
   opening: (replay: ReplayResult | null, lastSeq: number) => Promise<string[]>,
   logCtx: Record<string, unknown>,
@@ -57,6 +60,8 @@ function attach(
     }
     socket.send(data);
   };
+  const hello: HelloFrame = { type: 'hello', protocol: PROTOCOL_VERSION, server: opts.version, capabilities };
+  send(JSON.stringify(hello));
   const sub = subscribe({ send: (data) => (held ? held.push(data) : send(data)) });
   const ping = setInterval(() => socket.ping(), PING_MS);
   ping.unref();
@@ -81,25 +86,25 @@ function attach(
 
 function afterSeqOf(req: FastifyRequest): number | undefined {
   const q = StreamQuery.safeParse(req.query ?? {});
-  if (!q.success) throw new ApiError(400, 'invalid_request', 'after_seq: must be a non-negative integer');
+  if (!q.success) throw new DomainError('invalid_request', 'after_seq: must be a non-negative integer');
   return q.data.after_seq;
 }
 
 export function registerStreams(app: FastifyInstance, opts: StreamOptions): void {
   const checkOrigin = async (req: FastifyRequest) => {
-    if (!originAllowed(req, opts.allowedOrigins)) throw new ApiError(403, 'forbidden_origin', `origin ${req.headers.origin} is not allowed`);
+    if (!originAllowed(req, opts.allowedOrigins)) throw new DomainError('forbidden_origin', `origin ${req.headers.origin} is not allowed`);
     afterSeqOf(req);
   };
 
   app.get<{ Params: { id: string } }>(
-    '/api/sessions/:id/stream',
+    streams.sessionStream.path,
     {
       websocket: true,
       preValidation: async (req) => {
         await checkOrigin(req);
         const id = req.params.id;
         const ok = /^[0-9a-f-]{36}$/i.test(id) && (await getSession(opts.sql, id));
-        if (!ok) throw new ApiError(404, 'not_found', `no session with id ${id}`);
+        if (!ok) throw new DomainError('not_found', `no session with id ${id}`);
       },
     },
     (socket, req) => {
@@ -110,6 +115,7 @@ export function registerStreams(app: FastifyInstance, opts: StreamOptions): void
       attach(
         socket,
         opts,
+        [StreamCapability.Replay, StreamCapability.AgentSnapshot],
         (sub) => opts.broker.subscribe(sessionId, sub, afterSeq),
         async (replay, lastSeq) => {
           if (replay?.kind === 'frames') return replay.frames;
@@ -123,11 +129,12 @@ export function registerStreams(app: FastifyInstance, opts: StreamOptions): void
     },
   );
 
-  app.get('/api/events', { websocket: true, preValidation: checkOrigin }, (socket, req) => {
+  app.get(streams.userEvents.path, { websocket: true, preValidation: checkOrigin }, (socket, req) => {
     const afterSeq = afterSeqOf(req);
     attach(
       socket,
       opts,
+      [StreamCapability.Replay, StreamCapability.SessionActivity],
       (sub) => opts.broker.subscribeUser(sub, afterSeq),
       async (replay, lastSeq) => {
         if (replay?.kind === 'frames') return replay.frames;

@@ -117,7 +117,7 @@ describe('collisions between two sessions of a project (real worktrees and diffs
 describe('range arithmetic', () => {
   const t = (ranges: [number, number][], whole = false): FileTouch => ({ path: 'f', ranges, whole_file: whole });
 
-  it('classifies by the closest pair of ranges, with the seed threshold of 5 lines', () => {
+  it('classifies by the closest pair of ranges, with the adjacency threshold of 5 lines', () => {
     expect(touchSeverity(t([[10, 20]]), t([[20, 30]]))).toBe('same_line');
     expect(touchSeverity(t([[10, 20]]), t([[25, 30]]))).toBe('adjacent_line');
     expect(touchSeverity(t([[10, 20]]), t([[26, 30]]))).toBe('different_area');

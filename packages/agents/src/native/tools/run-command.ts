@@ -18,7 +18,7 @@ export const RunCommandInput = z.object({
     .describe(`Timeout in milliseconds. Default ${DEFAULT_COMMAND_TIMEOUT_MS}, max ${MAX_COMMAND_TIMEOUT_MS}.`),
 });
 
-/** What the model sees, as JSON. Field names follow the seed's execute-command tool. */
+/** What the model sees, as JSON. */
 export interface RunCommandResult {
   command: string;
   args: string[];
@@ -31,7 +31,7 @@ export interface RunCommandResult {
   duration_ms: number;
 }
 
-/** Caps stdout + stderr together; stdout is kept first and stderr gets what is left (seed semantics). */
+/** Caps stdout + stderr together; stdout is kept first and stderr gets what is left. */
 export function capOutput(stdout: string, stderr: string, cap: number): { stdout: string; stderr: string; truncated: boolean } {
   if (stdout.length + stderr.length <= cap) return { stdout, stderr, truncated: false };
   const out = stdout.slice(0, cap);
@@ -56,6 +56,7 @@ export const runCommandTool = defineTool({
       timeoutMs,
       signal: ctx.signal,
       keepChars: cap,
+      env: ctx.env,
       hiddenEnv: ctx.hiddenEnv,
     });
     if (r.spawnError) {
