@@ -1,5 +1,6 @@
 import type { Usage } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
+import { appendToMessage, finishMessage } from '../db/messages.js';
 import type { Stamp } from './frame-bus.js';
 
 export interface FinalMessage {
@@ -82,10 +83,7 @@ export class MessageWriter {
     const seq = this.lastSeq;
     this.chain = this.chain.then(async () => {
       this.writes++;
-      const contentSeq = await seq;
-      await this.sql`
-        UPDATE messages SET content = content || ${text}, reasoning = reasoning || ${reasoning}, content_seq = ${contentSeq}
-        WHERE id = ${this.messageId}`.catch((err: unknown) => {
+      await appendToMessage(this.sql, this.messageId, text, reasoning, await seq).catch((err: unknown) => {
         this.failure ??= err;
       });
     });
@@ -108,14 +106,14 @@ export class MessageWriter {
     this.pendingReasoning = '';
     await this.chain;
     this.writes++;
-    const u = final.usage;
-    const contentSeq = await this.lastSeq;
-    await this.sql`
-      UPDATE messages SET content = ${this.content}, reasoning = ${this.reasoning}, status = ${final.status}, content_seq = ${contentSeq},
-        input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
-        cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
-        finished_at = now(), metadata = metadata || ${this.sql.json((final.metadata ?? {}) as never)}
-      WHERE id = ${this.messageId}`;
+    await finishMessage(this.sql, this.messageId, {
+      content: this.content,
+      reasoning: this.reasoning,
+      status: final.status,
+      seq: await this.lastSeq,
+      usage: final.usage,
+      metadata: final.metadata ?? {},
+    });
     if (this.failure) this.failure = null; // the final write supersedes any failed append
   }
 }
