@@ -41,19 +41,20 @@ async function publishAll(n: number, rate: number, publishOne: (i: number) => vo
   }
 }
 
-/** Answers the driver: publishes with `publishOne`, reports RSS, stops with `stop`. */
+/** Answers the driver: publishes with `publishOne`, reports RSS, stops with `stop` (also when the driver is gone). */
 function serve(publishOne: (sessionId: string | undefined, text: string) => void, stop: () => Promise<void>): void {
+  let stopping: Promise<void> | null = null;
+  const exit = () => void (stopping ??= stop().finally(() => process.exit(0)));
   process.on('message', async (m: Cmd) => {
     if (m.cmd === 'publish') {
       const pad = 'x'.repeat(m.size);
       await publishAll(m.n, m.rate, () => publishOne(m.sessionId, `${nowMs()}|${pad}`));
       send({ done: true });
     } else if (m.cmd === 'rss') send({ rss: process.memoryUsage().rss });
-    else {
-      await stop();
-      process.exit(0);
-    }
+    else exit();
   });
+  // A driver that crashed leaves no server, database or relay behind.
+  process.once('disconnect', exit);
 }
 
 if (mode === 'bare') {
