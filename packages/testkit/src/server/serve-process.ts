@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atProcessEnd } from '../process-end.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CLI_SOURCE = path.join(REPO, 'packages/cli/src/main.ts');
@@ -12,9 +13,31 @@ export interface ServeProcess {
   loginUrl: string;
   stdout: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Ends the server: SIGTERM, then SIGKILL if it does not exit in `graceMs`; then any postmaster
+   * of its embedded cluster that is still running (one left by a kill -9) gets killed too.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
-/** `boocode serve` as a real child process (from the TypeScript sources), ready when it prints its URL. */
+/** The embedded cluster's data directory, as `serve` prints it (none on an external database). */
+const dataDirIn = (stdout: string): string | null => /embedded PostgreSQL \((.+)\)/.exec(stdout)?.[1] ?? null;
+
+/** SIGKILL to a postmaster's process group: it and its backends (it leads its own group). */
+function killPostmasters(dataDir: string | null): void {
+  for (const pid of dataDir ? postmastersFor(dataDir) : []) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+/**
+ * `boocode serve` as a real child process (from the TypeScript sources), ready when it prints its
+ * URL. If this process ends first (a failed test, Ctrl-C), the server and its postmaster are killed.
+ */
 export function spawnServe(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_SOURCE, 'serve', ...args], {
     cwd: REPO,
@@ -28,15 +51,33 @@ export function spawnServe(args: string[], env: Record<string, string> = {}, tim
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const unregister = atProcessEnd(() => {
+    if (alive()) child.kill('SIGKILL');
+    killPostmasters(dataDirIn(out));
+  });
+  const stop = async (graceMs = 30_000): Promise<void> => {
+    if (alive()) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    killPostmasters(dataDirIn(out));
+    unregister();
+  };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in ${timeoutMs} ms:\n${out}\n${err}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      reject(new Error(`serve did not start in ${timeoutMs} ms:\n${out}\n${err}`));
+      void stop(0);
+    }, timeoutMs);
     const check = () => {
       const url = /BooCode (http:\/\/\S+)/.exec(out)?.[1];
       const login = /open \(logs you in once\): (\S+)/.exec(out)?.[1];
       if (url && login) {
         clearTimeout(timer);
         child.stdout!.off('data', check);
-        resolve({ child, url, loginUrl: login, stdout: () => out, exited });
+        resolve({ child, url, loginUrl: login, stdout: () => out, exited, stop });
       }
     };
     child.stdout!.on('data', check);

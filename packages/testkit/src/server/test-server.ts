@@ -1,8 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createLogger, startServer, type RunningServer, type ServerOptions } from '@boocode/server';
 import { createTestDatabase } from './pg.js';
+import { removeScratch, scratchDir } from '../scratch.js';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -14,9 +12,13 @@ export interface TestServer extends RunningServer {
   api<T = unknown>(method: string, urlPath: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
 }
 
-/** A real server on a fresh database (or `opts.databaseUrl`, to share one) and a temp BOOCODE_HOME. */
+/**
+ * A real server on a fresh database (or `opts.databaseUrl`, to share one) and a temp BOOCODE_HOME
+ * (or `opts.home`), which `close()` removes.
+ */
 export async function startTestServer(opts: ServerOptions = {}): Promise<TestServer> {
-  const home = opts.home ?? (await mkdtemp(path.join(tmpdir(), 'boocode-home-')));
+  const ownHome = opts.home ? null : scratchDir('boocode-home-');
+  const home = opts.home ?? ownHome!;
   const server = await startServer({
     logger: createLogger({ level: process.env.BOOCODE_TEST_LOG ?? 'silent' }),
     ...opts,
@@ -24,7 +26,12 @@ export async function startTestServer(opts: ServerOptions = {}): Promise<TestSer
     port: opts.port ?? 0,
     databaseUrl: opts.databaseUrl ?? (await createTestDatabase()),
   });
+  const close = server.close.bind(server);
   return Object.assign(server, {
+    async close() {
+      await close();
+      if (ownHome) removeScratch(ownHome);
+    },
     async api<T>(method: string, urlPath: string, body?: unknown, o: { token?: string | null; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
       const token = o.token === undefined ? server.token : o.token;
       const res = await fetch(server.url + urlPath, {
