@@ -46,6 +46,9 @@ echo "leftovers after '$*' (exit $rc, ${secs}s): temp entries $temp_left, /var/l
 if [ "$temp_left" -gt 0 ]; then
   find "$scratch/tmp" -mindepth 1 -maxdepth 1 -printf '  temp: %f\n' | sort | sed 's/[0-9A-Za-z]\{6\}$/XXXXXX/' | uniq -c | sort -rn | head -20
 fi
+if [ "$clusters_left" -gt 0 ]; then
+  for d in /var/lib/boocode/*; do echo "  cluster: $(basename "$d") ($(find "$d" | wc -l) files)"; done
+fi
 for pid in $pids; do kill -QUIT "$pid" 2>/dev/null; done
 for pid in $pids; do while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done; done
 [ -n "${LEFTOVERS_NAMESPACE:-}" ] && umount /var/lib/boocode

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { mkdtemp, stat, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chat, ErrorBody, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
+import { scratchDir } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 
 let server: TestServer;
@@ -113,7 +113,7 @@ describe('projects', () => {
   });
 
   it('refuses a path that is not a git repository, does not exist, or is registered', async () => {
-    const plain = await mkdtemp(path.join(tmpdir(), 'plain-'));
+    const plain = scratchDir('plain-');
     expectError(await server.api('POST', '/api/projects', { path: plain }), 400, 'not_a_git_repository', 'not a git repository');
     expectError(await server.api('POST', '/api/projects', { path: '/definitely/not/here' }), 400, 'path_not_found', 'path');
     expectError(await server.api('POST', '/api/projects', { path: repo }), 409, 'conflict', 'already registered');

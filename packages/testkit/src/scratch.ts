@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdtempSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { atProcessEnd } from './process-end.js';
@@ -33,6 +33,8 @@ export function removeScratch(dir: string): void {
     }
   })();
   const cluster = st?.isSymbolicLink() ? path.resolve(dir, readlinkSync(link)) : null;
-  if (cluster && existsSync(path.join(cluster, 'data', 'PG_VERSION'))) rmSync(cluster, { recursive: true, force: true });
+  // Named by a hash of the home. Not checked by its content: a removal cut short (a worker killed
+  // while cleaning up) leaves a cluster without its PG_VERSION, and the next attempt must finish it.
+  if (cluster && /^[0-9a-f]{16}$/.test(path.basename(cluster))) rmSync(cluster, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 }

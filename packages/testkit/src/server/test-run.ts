@@ -22,10 +22,12 @@ function candidates(dir: string): string[] {
 }
 
 function removeRunDir(dir: string): void {
-  try {
-    for (const home of candidates(dir).reverse()) removeScratch(home);
-  } catch {
-    // already partly gone: remove what is left
+  for (const home of candidates(dir).reverse()) {
+    try {
+      removeScratch(home);
+    } catch {
+      // Best effort per home: the others and the folder itself still go.
+    }
   }
   rmSync(dir, { recursive: true, force: true });
 }
