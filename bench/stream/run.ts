@@ -4,11 +4,10 @@
  * Prints frames/s delivered, p50/p99 publish→receive latency, server RSS, and ratios.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { scratchDir } from '@boocode/testkit';
 import { nowMs, summarize, table } from '../lib/stats.js';
 
 const N = Number(process.env.FRAMES ?? 20_000);
@@ -84,7 +83,7 @@ async function both(label: string, child: ChildProcess, wsUrl: string, headers: 
   return { ...best, 'p50 ms': calm['p50 ms'], 'p99 ms': calm['p99 ms'], 'RSS MB': calm['RSS MB'] };
 }
 
-const home = await mkdtemp(path.join(tmpdir(), 'bench-stream-'));
+const home = scratchDir('bench-stream-');
 const boo = await startChild('boocode', { BENCH_HOME: home });
 const headers = { authorization: `Bearer ${boo.info.token}` };
 const project = await (await fetch(`${boo.info.url}/api/projects`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ path: path.resolve(here, '../..') }) })).json() as { id: string };
