@@ -37,14 +37,15 @@ start=$(date +%s)
 TMPDIR="$scratch/tmp" "$@"
 rc=$?
 secs=$(($(date +%s) - start))
-temp_left=$(find "$scratch/tmp" -mindepth 1 -maxdepth 1 | wc -l)
+# tsx keeps one compile cache per user (tsx-<uid>) in the temp folder and reuses it: not a leftover.
+temp_left=$(find "$scratch/tmp" -mindepth 1 -maxdepth 1 ! -name 'tsx-[0-9]*' | wc -l)
 clusters_left=0
 [ -n "${LEFTOVERS_NAMESPACE:-}" ] && clusters_left=$(find /var/lib/boocode -mindepth 1 -maxdepth 1 | wc -l)
 pids=$(postmasters | tr '\n' ' ')
 pm_left=$(wc -w <<<"$pids")
 echo "leftovers after '$*' (exit $rc, ${secs}s): temp entries $temp_left, /var/lib/boocode clusters $clusters_left, postmasters $pm_left"
 if [ "$temp_left" -gt 0 ]; then
-  find "$scratch/tmp" -mindepth 1 -maxdepth 1 -printf '  temp: %f\n' | sort | sed 's/[0-9A-Za-z]\{6\}$/XXXXXX/' | uniq -c | sort -rn | head -20
+  find "$scratch/tmp" -mindepth 1 -maxdepth 1 ! -name 'tsx-[0-9]*' -printf '  temp: %f\n' | sort | sed 's/[0-9A-Za-z]\{6\}$/XXXXXX/' | uniq -c | sort -rn | head -20
 fi
 if [ "$clusters_left" -gt 0 ]; then
   for d in /var/lib/boocode/*; do echo "  cluster: $(basename "$d") ($(find "$d" | wc -l) files)"; done
