@@ -33,6 +33,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // isolated-vm (the workflow sandbox) needs Node's startup snapshot off from Node 20 on.
+    execArgv: ['--no-node-snapshot'],
     globalSetup: ['./vitest.global-setup.ts'],
   },
 });

@@ -14,14 +14,6 @@ export const Timestamp = z.string();
 export const IdParams = z.object({ id: Id });
 export type IdParams = z.infer<typeof IdParams>;
 
-/** Body of every error response. `error` is a stable machine code. */
-export const ErrorBody = z.object({
-  error: z.string(),
-  message: z.string(),
-  details: z.unknown().optional(),
-});
-export type ErrorBody = z.infer<typeof ErrorBody>;
-
 export const HealthResponse = z.object({
   ok: z.boolean(),
   version: z.string(),

@@ -167,6 +167,8 @@ export type CommandOutputChunk = z.infer<typeof CommandOutputChunk>;
 
 /** Stable codes of git-domain refusals; routes map them to 4xx bodies `{error: code, message, details}`. */
 export const GitErrorCode = z.enum([
+  'path_not_found',
+  'not_a_directory',
   'not_a_git_repository',
   'not_repository_root',
   'no_commits',

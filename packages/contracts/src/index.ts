@@ -6,3 +6,5 @@ export * from './project-config.js';
 export * from './git.js';
 export * from './agents.js';
 export * from './runner.js';
+export * from './routes.js';
+export * from './workflows.js';

@@ -11,7 +11,6 @@ import { createLogger, type Logger } from './logger.js';
 import { Broker } from './stream/broker.js';
 import { StreamingMessages } from './stream/streaming-messages.js';
 import { Auth } from './http/auth.js';
-import { RouteRegistry } from './http/route.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { createTaskControl } from './tasks/control.js';
@@ -126,7 +125,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       broker,
       log,
       auth,
-      routes: new RouteRegistry(),
       version: VERSION,
       database: pg ? 'embedded' : 'external',
       tasks: createTaskControl(sql, (task) => {

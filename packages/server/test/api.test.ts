@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { stat, readFile } from 'node:fs/promises';
+import { mkdir, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Chat, ErrorBody, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
+import { routes, type Chat, type ErrorBody, type MessagePage, type PostMessageResponse, type Project, type RouteName, type Session, type Task } from '@boocode/contracts';
 import { scratchDir } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 
@@ -112,10 +112,18 @@ describe('projects', () => {
     expect(project.name).toBe('my repo ü');
   });
 
-  it('refuses a path that is not a git repository, does not exist, or is registered', async () => {
+  it('refuses a path that is not a git repository, does not exist, is a file or a subdirectory, or is registered', async () => {
     const plain = scratchDir('plain-');
-    expectError(await server.api('POST', '/api/projects', { path: plain }), 400, 'not_a_git_repository', 'not a git repository');
-    expectError(await server.api('POST', '/api/projects', { path: '/definitely/not/here' }), 400, 'path_not_found', 'path');
+    expectError(await server.api('POST', '/api/projects', { path: plain }), 400, 'not_a_git_repository', `path: ${plain} is not a git repository`);
+    expectError(await server.api('POST', '/api/projects', { path: '/definitely/not/here' }), 400, 'path_not_found', 'path: /definitely/not/here does not exist');
+    const file = path.join(repo, 'a.txt');
+    expectError(await server.api('POST', '/api/projects', { path: file }), 400, 'not_a_directory', `path: ${file} is not a directory`);
+    // A subdirectory is refused with the top level to register instead.
+    const sub = path.join(repo, 'sub');
+    await mkdir(sub);
+    const inside = await server.api('POST', '/api/projects', { path: sub });
+    expectError(inside, 400, 'not_repository_root', `register the repository's top level`);
+    expect((inside.body as ErrorBody).message).toContain(repo);
     expectError(await server.api('POST', '/api/projects', { path: repo }), 409, 'conflict', 'already registered');
   });
 
@@ -268,14 +276,47 @@ describe('projects', () => {
 });
 
 describe('openapi and unknown routes', () => {
-  it('documents every route from the zod schemas', async () => {
-    const r = await server.api<{ openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> }>('GET', '/api/openapi.json');
-    expect(r.body.openapi).toBe('3.0.3');
-    for (const p of ['/api/projects', '/api/projects/{id}', '/api/sessions', '/api/chats/{id}/messages', '/api/tasks/{id}/cancel']) {
-      expect(r.body.paths[p], p).toBeDefined();
+  it('documents every route of the table, with the error codes each answers with', async () => {
+    interface Operation {
+      operationId: string;
+      security?: unknown[];
+      requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+      responses: Record<string, { content?: Record<string, { schema: { allOf?: { properties?: { error?: { enum: string[] } } }[] } }> }>;
     }
-    const props = r.body.paths['/api/projects']!.post!.requestBody!.content['application/json']!.schema.properties!;
+    const r = await server.api<{ openapi: string; paths: Record<string, Record<string, Operation>> }>('GET', '/api/openapi.json');
+    expect(r.body.openapi).toBe('3.0.3');
+    const op = (name: RouteName) => r.body.paths[routes[name].path.replace(/:(\w+)/g, '{$1}')]?.[routes[name].method.toLowerCase()];
+    for (const name of Object.keys(routes) as RouteName[]) expect(op(name)?.operationId, name).toBe(name);
+    const props = op('createProject')!.requestBody!.content['application/json']!.schema.properties!;
     expect(Object.keys(props)).toContain('path');
+    const codes = (name: RouteName, status: number) =>
+      op(name)!.responses[String(status)]?.content?.['application/json']?.schema.allOf?.[1]?.properties?.error?.enum;
+    expect(codes('applyChange', 409)).toEqual(expect.arrayContaining(['dirty_project', 'patch_does_not_apply', 'turn_running']));
+    expect(codes('createProject', 400)).toEqual(expect.arrayContaining(['invalid_request', 'path_not_found', 'not_a_git_repository']));
+    expect(codes('getProject', 404)).toEqual(['not_found']);
+    expect(codes('getProject', 401)).toEqual(['unauthorized']);
+    expect(op('getProject')!.responses['409']).toBeUndefined();
+    // Public routes need no token and cannot answer 401 for a missing one.
+    expect(op('health')!.security).toEqual([]);
+    expect(op('health')!.responses['401']).toBeUndefined();
+    expect(op('listProjects')!.security).toBeUndefined();
+  });
+
+  it('registers every route of the table', async () => {
+    for (const [name, def] of Object.entries(routes)) {
+      // A malformed id, query and body: each route refuses them its own way, never as an unknown route
+      // (and GET /api/agents does not go probing for agents).
+      const query = 'query' in def ? '?refresh=bad&status=bad&limit=0' : '';
+      const res = await server.api<ErrorBody>(def.method, def.path.replace(':id', 'not-a-uuid') + query, def.method === 'GET' ? undefined : {});
+      expect(res.body?.message ?? '', name).not.toMatch(/^no route/);
+    }
+  });
+
+  it('needs a token for every route but health and login', async () => {
+    expect((await server.api('HEAD', '/api/health', undefined, { token: null })).status).toBe(200);
+    expectError(await server.api('POST', '/api/auth/logout', undefined, { token: null }), 401, 'unauthorized');
+    expectError(await server.api('GET', '/api/openapi.json', undefined, { token: null }), 401, 'unauthorized');
+    expectError(await server.api('GET', '/api/auth/login', undefined, { token: null }), 400, 'invalid_request', 'code');
   });
 
   it('answers unknown API routes with a JSON 404', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Chat, Collision, MessagePage, PendingChange, Project, ProjectCollisions, Session, SessionDiff, Task } from '@boocode/contracts';
@@ -244,6 +244,24 @@ describe('apply', () => {
     expect(snapshot(fx.dir)).toEqual(before);
     expect(read(fx.dir, 'b.txt')).toBe('bravo\n');
     expect((await pendingOf(session.id))?.status).toBe('pending');
+  });
+
+  it("refuses with 400 when the project's directory is no longer a git repository, and applies once it is again", async () => {
+    const fx = await newProject({ 'a.txt': 'alpha\n' });
+    const { session, chat } = await newSession(fx);
+    await turn(chat, [edit('a.txt', 'alpha', 'ALPHA')]);
+    renameSync(path.join(fx.dir, '.git'), path.join(fx.dir, '.git-away'));
+    try {
+      const r = await post(`/api/sessions/${session.id}/changes/apply`);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ error: 'not_a_git_repository', message: expect.stringContaining(fx.dir) });
+      expect(read(fx.dir, 'a.txt')).toBe('alpha\n');
+    } finally {
+      renameSync(path.join(fx.dir, '.git-away'), path.join(fx.dir, '.git'));
+    }
+    expect((await pendingOf(session.id))?.status).toBe('pending');
+    expect((await post(`/api/sessions/${session.id}/changes/apply`)).status).toBe(200);
+    expect(read(fx.dir, 'a.txt')).toBe('ALPHA\n');
   });
 });
 

@@ -1,17 +1,16 @@
 import type { GitErrorCode, GitErrorDetails } from '@boocode/contracts';
+import { DomainError } from '../errors.js';
 
 /**
- * A refusal of the git domain the user can act on (dirty project, conflict, bad config...). Routes map
- * `code` to a 4xx body `{error: code, message, details}`; anything else thrown here is a server fault.
+ * A refusal of the git domain the user can act on (dirty project, conflict, bad config...), with its
+ * details; anything else thrown here is a server fault.
  */
-export class GitDomainError extends Error {
+export class GitDomainError extends DomainError {
   override readonly name = 'GitDomainError';
-  constructor(
-    readonly code: GitErrorCode,
-    message: string,
-    readonly details: GitErrorDetails = {},
-  ) {
-    super(message);
+  declare readonly code: GitErrorCode;
+  declare readonly details: GitErrorDetails;
+  constructor(code: GitErrorCode, message: string, details: GitErrorDetails = {}) {
+    super(code, message, details);
   }
 }
 

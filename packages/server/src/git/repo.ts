@@ -30,10 +30,10 @@ export async function inspectRepository(projectPath: string): Promise<Repository
   let real: string;
   try {
     real = await realpath(projectPath);
-    if (!(await stat(real)).isDirectory()) throw new Error('not a directory');
   } catch {
-    throw new GitDomainError('not_a_git_repository', `${projectPath} is not an existing directory`);
+    throw new GitDomainError('path_not_found', `${projectPath} does not exist`);
   }
+  if (!(await stat(real)).isDirectory()) throw new GitDomainError('not_a_directory', `${projectPath} is not a directory`);
   let top: string;
   try {
     top = (await git(['rev-parse', '--show-toplevel'], { cwd: real })).replace(/\n$/, '');

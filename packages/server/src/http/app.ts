@@ -5,19 +5,29 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
+import { routes, type RouteDef } from '@boocode/contracts';
 import type { AppContext } from './context.js';
-import { ApiError } from './errors.js';
-import { registerMetaRoutes } from './routes/meta.js';
-import { registerProjectRoutes } from './routes/projects.js';
-import { registerSessionRoutes } from './routes/sessions.js';
-import { registerMessageRoutes } from './routes/messages.js';
+import { DomainError } from '../errors.js';
+import { ERROR_STATUS, errorBody } from './errors.js';
+import { implementAll } from './route.js';
+import { metaHandlers } from './routes/meta.js';
+import { projectHandlers } from './routes/projects.js';
+import { sessionHandlers } from './routes/sessions.js';
+import { messageHandlers } from './routes/messages.js';
 import { registerStreams, type StreamOptions } from './ws.js';
-import { registerTraceRoutes } from './routes/traces.js';
-import { registerPermissionRoutes } from './routes/permissions.js';
-import { registerAgentRoutes } from './routes/agents.js';
-import { registerWorkspaceRoutes } from './routes/workspace.js';
+import { traceHandlers } from './routes/traces.js';
+import { permissionHandlers } from './routes/permissions.js';
+import { agentHandlers } from './routes/agents.js';
+import { workspaceHandlers } from './routes/workspace.js';
 
-const PUBLIC_API = new Set(['/api/health', '/api/auth/login']);
+/** `METHOD /path` of the routes that answer without a token. */
+const PUBLIC_ROUTES = new Set(
+  Object.values(routes as Record<string, RouteDef>)
+    .filter((r) => r.auth === false)
+    .map((r) => `${r.method} ${r.path}`),
+);
+/** Fastify answers HEAD for every GET route. */
+const routeKey = (method: string, path: string) => `${method === 'HEAD' ? 'GET' : method} ${path}`;
 
 /** The path as the router sees it, or null when it does not decode (then: treat as protected). */
 function decodedPath(url: string): string | null {
@@ -43,8 +53,6 @@ export interface AppOptions {
   /** Bound to a loopback address: refuse requests for other host names. */
   loopbackOnly?: boolean;
   stream: Omit<StreamOptions, 'broker' | 'sql' | 'log' | 'inFlight' | 'flush' | 'activities'>;
-  /** Extra route modules (later domains plug in here). */
-  plugins?: ((app: FastifyInstance, ctx: AppContext) => void)[];
 }
 
 export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<FastifyInstance> {
@@ -61,35 +69,36 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     // A page on another site that resolves its own name to 127.0.0.1 (DNS rebinding) would be
     // same-origin to the browser: a loopback server answers only to loopback host names.
     if (opts.loopbackOnly && !loopbackHost(req.headers.host)) {
-      throw new ApiError(403, 'forbidden_host', `host ${req.headers.host ?? '(none)'} is not this server; use 127.0.0.1 or localhost`);
+      throw new DomainError('forbidden_host', `host ${req.headers.host ?? '(none)'} is not this server; use 127.0.0.1 or localhost`);
     }
     // Decide on the route the router matched (it decodes %xx), never on the raw URL text.
     const path = req.routeOptions.url ?? decodedPath(req.url);
-    if (path !== null && (!path.startsWith('/api/') || PUBLIC_API.has(path))) return;
-    if (!ctx.auth.isAuthorized(req)) throw new ApiError(401, 'unauthorized', 'missing or wrong token: send Authorization: Bearer <token>');
+    if (path !== null && (!path.startsWith('/api/') || PUBLIC_ROUTES.has(routeKey(req.method, path)))) return;
+    if (!ctx.auth.isAuthorized(req)) throw new DomainError('unauthorized', 'missing or wrong token: send Authorization: Bearer <token>');
   });
 
-  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
-    if (err instanceof ApiError) return reply.code(err.status).send(err.body());
+  app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {
+    if (err instanceof DomainError) return reply.code(ERROR_STATUS[err.code]).send(errorBody(err));
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: bad JSON, wrong content type, body too large.
       const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_request';
-      return reply.code(status).send({ error: code, message: `body: ${err.message}` });
+      return reply.code(ERROR_STATUS[code]).send(errorBody(new DomainError(code, `body: ${err.message}`)));
     }
     req.log.error({ err, url: req.url }, 'request failed');
-    return reply.code(500).send({ error: 'internal', message: 'internal server error' });
+    return reply.code(ERROR_STATUS.internal).send(errorBody(new DomainError('internal', 'internal server error')));
   });
 
-  registerMetaRoutes(app, ctx);
-  registerProjectRoutes(app, ctx);
-  registerSessionRoutes(app, ctx);
-  registerMessageRoutes(app, ctx);
-  registerTraceRoutes(app, ctx);
-  registerPermissionRoutes(app, ctx);
-  registerAgentRoutes(app, ctx);
-  registerWorkspaceRoutes(app, ctx);
-  for (const plugin of opts.plugins ?? []) plugin(app, ctx);
+  implementAll(app, {
+    ...metaHandlers(ctx),
+    ...projectHandlers(ctx),
+    ...sessionHandlers(ctx),
+    ...messageHandlers(ctx),
+    ...traceHandlers(ctx),
+    ...permissionHandlers(ctx),
+    ...agentHandlers(ctx),
+    ...workspaceHandlers(ctx),
+  });
   registerStreams(app, { ...opts.stream, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });
 
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
@@ -98,7 +107,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0] ?? '';
     if (url.startsWith('/api/') || req.method !== 'GET') {
-      return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${url}` });
+      return reply.code(ERROR_STATUS.not_found).send(errorBody(new DomainError('not_found', `no route ${req.method} ${url}`)));
     }
     // Client-side routes of the single-page app.
     if (hasWeb) return reply.sendFile('index.html');

@@ -2,7 +2,6 @@ import type { Sql } from '../db/connection.js';
 import type { Broker } from '../stream/broker.js';
 import type { Logger } from '../logger.js';
 import type { Auth } from './auth.js';
-import type { RouteRegistry } from './route.js';
 import type { TaskControl } from '../tasks/control.js';
 import type { PermissionCenter } from '../permissions/center.js';
 import type { AgentRegistry } from '../agents/registry.js';
@@ -16,7 +15,6 @@ export interface AppContext {
   broker: Broker;
   log: Logger;
   auth: Auth;
-  routes: RouteRegistry;
   tasks: TaskControl;
   permissions: PermissionCenter;
   registry: AgentRegistry;

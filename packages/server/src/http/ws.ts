@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { StreamQuery, WsCloseCode, type InFlightTurn } from '@boocode/contracts';
+import { StreamQuery, streams, WsCloseCode, type InFlightTurn } from '@boocode/contracts';
 import type { Broker } from '../stream/broker.js';
 import type { ReplayResult } from '../stream/replay-channel.js';
 import type { Logger } from '../logger.js';
 import type { Sql } from '../db/connection.js';
 import { getSession } from '../db/sessions.js';
 import type { TaskControl } from '../tasks/control.js';
-import { ApiError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { originAllowed } from './auth.js';
 
 export interface StreamOptions {
@@ -81,25 +81,25 @@ function attach(
 
 function afterSeqOf(req: FastifyRequest): number | undefined {
   const q = StreamQuery.safeParse(req.query ?? {});
-  if (!q.success) throw new ApiError(400, 'invalid_request', 'after_seq: must be a non-negative integer');
+  if (!q.success) throw new DomainError('invalid_request', 'after_seq: must be a non-negative integer');
   return q.data.after_seq;
 }
 
 export function registerStreams(app: FastifyInstance, opts: StreamOptions): void {
   const checkOrigin = async (req: FastifyRequest) => {
-    if (!originAllowed(req, opts.allowedOrigins)) throw new ApiError(403, 'forbidden_origin', `origin ${req.headers.origin} is not allowed`);
+    if (!originAllowed(req, opts.allowedOrigins)) throw new DomainError('forbidden_origin', `origin ${req.headers.origin} is not allowed`);
     afterSeqOf(req);
   };
 
   app.get<{ Params: { id: string } }>(
-    '/api/sessions/:id/stream',
+    streams.sessionStream.path,
     {
       websocket: true,
       preValidation: async (req) => {
         await checkOrigin(req);
         const id = req.params.id;
         const ok = /^[0-9a-f-]{36}$/i.test(id) && (await getSession(opts.sql, id));
-        if (!ok) throw new ApiError(404, 'not_found', `no session with id ${id}`);
+        if (!ok) throw new DomainError('not_found', `no session with id ${id}`);
       },
     },
     (socket, req) => {
@@ -123,7 +123,7 @@ export function registerStreams(app: FastifyInstance, opts: StreamOptions): void
     },
   );
 
-  app.get('/api/events', { websocket: true, preValidation: checkOrigin }, (socket, req) => {
+  app.get(streams.userEvents.path, { websocket: true, preValidation: checkOrigin }, (socket, req) => {
     const afterSeq = afterSeqOf(req);
     attach(
       socket,

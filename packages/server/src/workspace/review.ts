@@ -1,4 +1,5 @@
 import type {
+  ErrorCode,
   ApplyBody,
   ApplyResult,
   Collision,
@@ -16,11 +17,10 @@ import type { Sql } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import { getSession } from '../db/sessions.js';
 import { getProject } from '../db/projects.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { DomainError, notFound } from '../errors.js';
 import { applyPatch, commitWorktree, mergeSessionBranch, rejectWorktree } from '../git/index.js';
 import { git } from '../git/exec.js';
 import { REVIEW_LOCK } from '../tasks/queue.js';
-import { mapGitErrors } from './errors.js';
 import { KeyedMutex } from './locks.js';
 import type { Workspace, WorktreeRow } from './workspace.js';
 
@@ -30,13 +30,13 @@ interface Target {
   wt: WorktreeRow | null;
 }
 
-const conflict = (code: string, message: string, details?: unknown) => new ApiError(409, code, message, details);
+const conflict = (code: ErrorCode, message: string, details?: unknown) => new DomainError(code, message, details);
 
 /**
- * The review actions on a session's change: apply to the project, reject, commit in the
- * worktree, merge the branch. Refusals are 4xx `ApiError`s. Actions of one project run one at a time in
- * this process (apply and merge both write the project), and none runs while a turn of the session
- * does: the agent would be writing to the worktree under them.
+ * The review actions on a session's change: apply to the project, reject, commit in the worktree,
+ * merge the branch. Refusals are `DomainError`s (git's included). Actions of one project run one at
+ * a time in this process (apply and merge both write the project), and none runs while a turn of the
+ * session does: the agent would be writing to the worktree under them.
  */
 export class Review {
   private readonly lock = new KeyedMutex();
@@ -54,12 +54,12 @@ export class Review {
       }
       const change = await this.reviewable(session.id, body.change_id);
       const previously = await this.workspace.collisions(session.project_id);
-      const result = await mapGitErrors(() => applyPatch({ projectPath: project.path, patch: change.patch }));
+      const result = await applyPatch({ projectPath: project.path, patch: change.patch });
       await this.finish(session, change, 'applied', previously);
       if (wt) {
         // Record what was applied on the session branch and diff later turns from there, so the
         // next pending change holds only new work and applies on top of this one.
-        const applied = await mapGitErrors(() => commitWorktree({ worktreePath: wt.path, message: `boocode: change ${change.id} applied to the project` }));
+        const applied = await commitWorktree({ worktreePath: wt.path, message: `boocode: change ${change.id} applied to the project` });
         await this.workspace.moveBase(session.id, applied.commit);
       }
       this.log.info({ session_id: session.id, change_id: change.id, files: result.files.length }, 'change applied to the project');
@@ -73,7 +73,7 @@ export class Review {
       // An explicit id must still be the one under review; without one, a clean worktree resets too.
       const change = body.change_id ? await this.reviewable(session.id, body.change_id) : await this.workspace.pending(session.id);
       const previously = await this.workspace.collisions(session.project_id);
-      const result = await mapGitErrors(() => rejectWorktree({ worktreePath: wt.path, baseCommit: wt.base_commit }));
+      const result = await rejectWorktree({ worktreePath: wt.path, baseCommit: wt.base_commit });
       if (change) await this.finish(session, change, 'rejected', previously);
       this.log.info({ session_id: session.id, change_id: change?.id ?? null }, 'session change rejected');
       return result;
@@ -84,7 +84,7 @@ export class Review {
     return this.act(sessionId, async ({ session, wt }) => {
       if (!wt) throw conflict('no_worktree', 'the session has no worktree yet: nothing to commit');
       const before = await this.workspace.pending(session.id);
-      const result = await mapGitErrors(() => commitWorktree({ worktreePath: wt.path, message: body.message }));
+      const result = await commitWorktree({ worktreePath: wt.path, message: body.message });
       await this.refresh(session, before);
       this.log.info({ session_id: session.id, commit: result.commit, files: result.files.length }, 'session worktree committed');
       return result;
@@ -101,16 +101,14 @@ export class Review {
       const previously = await this.workspace.collisions(session.project_id);
       let result: MergeResult;
       try {
-        result = await mapGitErrors(() =>
-          mergeSessionBranch({
-            projectPath: project.path,
-            branch: wt.branch!,
-            targetBranch: body.target_branch,
-            worktreePath: wt.path,
-            commitPending: body.commit_pending ?? false,
-            ...(body.message !== undefined ? { message: body.message } : {}),
-          }),
-        );
+        result = await mergeSessionBranch({
+          projectPath: project.path,
+          branch: wt.branch!,
+          targetBranch: body.target_branch,
+          worktreePath: wt.path,
+          commitPending: body.commit_pending ?? false,
+          ...(body.message !== undefined ? { message: body.message } : {}),
+        });
       } finally {
         // With commit_pending the worktree's HEAD moved even when the merge itself was refused.
         if (body.commit_pending) await this.refresh(session, before);

@@ -131,13 +131,15 @@ describe('ensureSessionWorktree', () => {
     expect((await ensureSessionWorktree(base({ sessionSlug: 'Ünïcode: fix ✓ "it"' }))).created).toBe(false);
   });
 
-  it('refuses a directory that is not a git repository, a subdirectory, and a repository without commits', async () => {
+  it('refuses a missing path, a file, a directory that is not a git repository, a subdirectory, and a repository without commits', async () => {
     const dir = tempDir();
     fx = { home: path.join(dir, 'home'), project: dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
     const plain = path.join(dir, 'plain');
     mkdirSync(plain);
     expect((await domainError(inspectRepository(plain))).code).toBe('not_a_git_repository');
-    expect((await domainError(inspectRepository(path.join(dir, 'missing')))).code).toBe('not_a_git_repository');
+    expect((await domainError(inspectRepository(path.join(dir, 'missing')))).code).toBe('path_not_found');
+    writeFileSync(path.join(dir, 'file'), 'x');
+    expect((await domainError(inspectRepository(path.join(dir, 'file')))).code).toBe('not_a_directory');
 
     const repo = path.join(dir, 'repo');
     mkdirSync(path.join(repo, 'sub'), { recursive: true });

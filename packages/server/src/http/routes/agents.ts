@@ -1,12 +1,9 @@
-import { AgentSessionState, AgentsResponse, ChatAgentSessionsResponse, IdParams, type ChatAgentSession } from '@boocode/contracts';
-import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import { AgentSessionState, type ChatAgentSession } from '@boocode/contracts';
+import type { Handlers } from '../route.js';
 import type { AppContext } from '../context.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../../errors.js';
 import { getChat } from '../../db/chats.js';
 import { iso } from '../../db/rows.js';
-
-const AgentsQuery = z.object({ refresh: z.enum(['true', 'false']).optional() });
 
 interface AgentSessionRow {
   chat_id: string;
@@ -18,25 +15,10 @@ interface AgentSessionRow {
   last_active_at: Date;
 }
 
-export function registerAgentRoutes(app: FastifyInstance, ctx: AppContext): void {
-  ctx.routes.add(app, {
-    method: 'GET',
-    url: '/api/agents',
-    summary: 'Agents usable here: the native agent and the external agents discovery found (refresh=true probes again)',
-    tag: 'agents',
-    query: AgentsQuery,
-    response: AgentsResponse,
-    handler: async ({ query }) => ({ items: await ctx.registry.list(query.refresh === 'true') }),
-  });
-
-  ctx.routes.add(app, {
-    method: 'GET',
-    url: '/api/chats/:id/agent-sessions',
-    summary: "The agents' own sessions behind a chat: resume token, status, and what each agent last reported (title, settings, commands, mode, context use)",
-    tag: 'agents',
-    params: IdParams,
-    response: ChatAgentSessionsResponse,
-    handler: async ({ params }) => {
+export function agentHandlers(ctx: AppContext): Handlers<'listAgents' | 'listAgentSessions'> {
+  return {
+    listAgents: async ({ query }) => ({ items: await ctx.registry.list(query.refresh === 'true') }),
+    listAgentSessions: async ({ params }) => {
       if (!(await getChat(ctx.sql, params.id))) throw notFound('chat', params.id);
       const rows = await ctx.sql<AgentSessionRow[]>`
         SELECT chat_id, agent, backend, status, resume_token, state, last_active_at FROM agent_sessions
@@ -57,5 +39,5 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: AppContext): void
         }),
       };
     },
-  });
+  };
 }

@@ -1,29 +1,20 @@
-import { ArchiveBody, Chat, CreateChatBody, CreateSessionBody, IdParams, ListSessionsQuery, RenameBody, Session, UpdateSessionBody } from '@boocode/contracts';
-import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import type { Session } from '@boocode/contracts';
+import type { Handlers } from '../route.js';
 import type { AppContext } from '../context.js';
 import { closeSessionAgents } from '../../agents/close-sessions.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../../errors.js';
 import { getProject } from '../../db/projects.js';
 import { getSession, insertSession, listSessions, updateSession } from '../../db/sessions.js';
 import { getChat, insertChat, listChats, renameChat } from '../../db/chats.js';
 
-export function registerSessionRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'listSessions' | 'getSession' | 'updateSession' | 'archiveSession' | 'createChat' | 'listChats' | 'renameChat' | 'getChat'> {
   const { sql, broker } = ctx;
   const announce = (session: Session) => {
     broker.publishUser({ type: 'session_updated', session });
     broker.publish(session.id, { type: 'session_updated', session });
   };
-
-  ctx.routes.add(app, {
-    method: 'POST',
-    url: '/api/sessions',
-    summary: 'Open a session in a project (with a first chat)',
-    tag: 'sessions',
-    body: CreateSessionBody,
-    response: Session,
-    status: 201,
-    handler: async ({ body }) => {
+  return {
+    createSession: async ({ body }) => {
       if (!(await getProject(sql, body.project_id))) throw notFound('project', body.project_id);
       const { session } = await insertSession(sql, {
         project_id: body.project_id,
@@ -38,54 +29,15 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: AppContext): vo
       ctx.log.info({ session_id: session.id, project_id: session.project_id, agent: session.agent }, 'session created');
       return session;
     },
-  });
-
-  ctx.routes.add(app, {
-    method: 'GET',
-    url: '/api/sessions',
-    summary: 'List sessions, newest first',
-    tag: 'sessions',
-    query: ListSessionsQuery,
-    response: z.object({ items: z.array(Session) }),
-    handler: async ({ query }) => ({ items: await listSessions(sql, query) }),
-  });
-
-  ctx.routes.add(app, {
-    method: 'GET',
-    url: '/api/sessions/:id',
-    summary: 'Get a session',
-    tag: 'sessions',
-    params: IdParams,
-    response: Session,
-    handler: async ({ params }) => (await getSession(sql, params.id)) ?? Promise.reject(notFound('session', params.id)),
-  });
-
-  ctx.routes.add(app, {
-    method: 'PATCH',
-    url: '/api/sessions/:id',
-    summary: 'Rename a session or change its agent, model or permission policy',
-    tag: 'sessions',
-    params: IdParams,
-    body: UpdateSessionBody,
-    response: Session,
-    handler: async ({ params, body }) => {
+    listSessions: async ({ query }) => ({ items: await listSessions(sql, query) }),
+    getSession: async ({ params }) => (await getSession(sql, params.id)) ?? Promise.reject(notFound('session', params.id)),
+    updateSession: async ({ params, body }) => {
       const session = await updateSession(sql, params.id, body);
       if (!session) throw notFound('session', params.id);
       announce(session);
       return session;
     },
-  });
-
-  ctx.routes.add(app, {
-    method: 'POST',
-    url: '/api/sessions/:id/archive',
-    summary:
-      'Archive a session: its unfinished tasks are cancelled, then teardown runs and its worktree and (unless keep_branch) its branch are removed',
-    tag: 'sessions',
-    params: IdParams,
-    body: ArchiveBody,
-    response: Session,
-    handler: async ({ params, body }) => {
+    archiveSession: async ({ params, body }) => {
       const open = await getSession(sql, params.id);
       if (!open) throw notFound('session', params.id);
       // Taken while the session still counts: the sessions it collided with are told once it no longer does.
@@ -100,61 +52,22 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: AppContext): vo
       ctx.log.info({ session_id: session.id }, 'session archived');
       return session;
     },
-  });
-
-  ctx.routes.add(app, {
-    method: 'POST',
-    url: '/api/sessions/:id/chats',
-    summary: 'Open a new chat tab in a session',
-    tag: 'chats',
-    params: IdParams,
-    body: CreateChatBody,
-    response: Chat,
-    status: 201,
-    handler: async ({ params, body }) => {
+    createChat: async ({ params, body }) => {
       if (!(await getSession(sql, params.id))) throw notFound('session', params.id);
       const chat = await insertChat(sql, params.id, body.name);
       broker.publish(params.id, { type: 'chat_created', chat });
       return chat;
     },
-  });
-
-  ctx.routes.add(app, {
-    method: 'GET',
-    url: '/api/sessions/:id/chats',
-    summary: "List a session's chats",
-    tag: 'chats',
-    params: IdParams,
-    response: z.object({ items: z.array(Chat) }),
-    handler: async ({ params }) => {
+    listChats: async ({ params }) => {
       if (!(await getSession(sql, params.id))) throw notFound('session', params.id);
       return { items: await listChats(sql, params.id) };
     },
-  });
-
-  ctx.routes.add(app, {
-    method: 'PATCH',
-    url: '/api/chats/:id',
-    summary: 'Rename a chat',
-    tag: 'chats',
-    params: IdParams,
-    body: RenameBody,
-    response: Chat,
-    handler: async ({ params, body }) => {
+    renameChat: async ({ params, body }) => {
       const chat = await renameChat(sql, params.id, body.name);
       if (!chat) throw notFound('chat', params.id);
       broker.publish(chat.session_id, { type: 'chat_renamed', chat_id: chat.id, name: chat.name });
       return chat;
     },
-  });
-
-  ctx.routes.add(app, {
-    method: 'GET',
-    url: '/api/chats/:id',
-    summary: 'Get a chat',
-    tag: 'chats',
-    params: IdParams,
-    response: Chat,
-    handler: async ({ params }) => (await getChat(sql, params.id)) ?? Promise.reject(notFound('chat', params.id)),
-  });
+    getChat: async ({ params }) => (await getChat(sql, params.id)) ?? Promise.reject(notFound('chat', params.id)),
+  };
 }

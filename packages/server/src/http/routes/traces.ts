@@ -1,7 +1,7 @@
-import { IdParams, TracePage, TracesQuery, UsageSummary, type ToolTrace, type TurnUsage } from '@boocode/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { ToolTrace, TurnUsage } from '@boocode/contracts';
+import type { Handlers } from '../route.js';
 import type { AppContext } from '../context.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../../errors.js';
 import { getChat } from '../../db/chats.js';
 import { iso, isoOrNull, usageOf, type UsageColumns } from '../../db/rows.js';
 
@@ -67,18 +67,10 @@ interface UsageRow extends UsageColumns {
 
 const ratio = (cacheRead: number, input: number) => (input > 0 ? cacheRead / input : null);
 
-export function registerTraceRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function traceHandlers(ctx: AppContext): Handlers<'listTraces' | 'getChatUsage'> {
   const { sql } = ctx;
-
-  ctx.routes.add(app, {
-    method: 'GET',
-    url: '/api/chats/:id/traces',
-    summary: "Page through a chat's tool traces, ordered by turn and start time (keyset cursor)",
-    tag: 'traces',
-    params: IdParams,
-    query: TracesQuery,
-    response: TracePage,
-    handler: async ({ params, query }) => {
+  return {
+    listTraces: async ({ params, query }) => {
       if (!(await getChat(sql, params.id))) throw notFound('chat', params.id);
       // Traces are inserted in (turn, start) order within a chat, so `pos` is that order and a
       // cursor on it is a plain index range scan however deep the page.
@@ -92,16 +84,7 @@ export function registerTraceRoutes(app: FastifyInstance, ctx: AppContext): void
       const items = rows.slice(0, query.limit).map(toTrace);
       return { items, next_cursor: more ? items[items.length - 1]!.cursor : null };
     },
-  });
-
-  ctx.routes.add(app, {
-    method: 'GET',
-    url: '/api/chats/:id/usage',
-    summary: "A chat's token usage per turn and in total, with prompt-cache hit ratios",
-    tag: 'traces',
-    params: IdParams,
-    response: UsageSummary,
-    handler: async ({ params }) => {
+    getChatUsage: async ({ params }) => {
       if (!(await getChat(sql, params.id))) throw notFound('chat', params.id);
       const rows = await sql<UsageRow[]>`SELECT * FROM turn_usage WHERE chat_id = ${params.id} ORDER BY turn_number, started_at`;
       const turns: TurnUsage[] = rows.map((r) => {
@@ -138,5 +121,5 @@ export function registerTraceRoutes(app: FastifyInstance, ctx: AppContext): void
       const costs = turns.map((t) => t.cost).filter((c): c is number => c !== null);
       return { turns, total, cost: costs.length ? costs.reduce((a, b) => a + b, 0) : null, cache_hit_ratio: ratio(total.cache_read, total.input_total) };
     },
-  });
+  };
 }

@@ -1,0 +1,48 @@
+import { IdParams } from '../common.js';
+import { ListMessagesQuery, MessagePage, PostMessageBody, PostMessageResponse, Task } from '../rest.js';
+import type { RouteDef } from './def.js';
+
+export const messageRoutes = {
+  listMessages: {
+    method: 'GET',
+    path: '/api/chats/:id/messages',
+    summary: "Page through a chat's messages (keyset; oldest first within a page)",
+    tag: 'messages',
+    params: IdParams,
+    query: ListMessagesQuery,
+    response: MessagePage,
+    status: 200,
+    errors: [],
+  },
+  postMessage: {
+    method: 'POST',
+    path: '/api/chats/:id/messages',
+    summary: "Post a user message; it is stored with a pending task for the session's agent",
+    tag: 'messages',
+    params: IdParams,
+    body: PostMessageBody,
+    response: PostMessageResponse,
+    status: 201,
+    errors: ['session_archived'],
+  },
+  getTask: {
+    method: 'GET',
+    path: '/api/tasks/:id',
+    summary: 'Get a task',
+    tag: 'tasks',
+    params: IdParams,
+    response: Task,
+    status: 200,
+    errors: [],
+  },
+  cancelTask: {
+    method: 'POST',
+    path: '/api/tasks/:id/cancel',
+    summary: 'Cancel a task: a pending one never starts, a running one is aborted',
+    tag: 'tasks',
+    params: IdParams,
+    response: Task,
+    status: 200,
+    errors: [],
+  },
+} as const satisfies Record<string, RouteDef>;

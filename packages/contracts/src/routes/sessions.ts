@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { Id, IdParams } from '../common.js';
+import { Chat, CreateChatBody, CreateSessionBody, ListSessionsQuery, RenameBody, Session, UpdateSessionBody } from '../rest.js';
+import { ArchiveBody } from '../git.js';
+import type { RouteDef } from './def.js';
+
+export const SessionList = z.object({ items: z.array(Session) });
+export type SessionList = z.infer<typeof SessionList>;
+export const ChatList = z.object({ items: z.array(Chat) });
+export type ChatList = z.infer<typeof ChatList>;
+export const CancelSessionResult = z.object({ cancelled: z.array(Id) });
+export type CancelSessionResult = z.infer<typeof CancelSessionResult>;
+
+export const sessionRoutes = {
+  createSession: {
+    method: 'POST',
+    path: '/api/sessions',
+    summary: 'Open a session in a project (with a first chat)',
+    tag: 'sessions',
+    body: CreateSessionBody,
+    response: Session,
+    status: 201,
+    // The project named in the body.
+    errors: ['not_found'],
+  },
+  listSessions: {
+    method: 'GET',
+    path: '/api/sessions',
+    summary: 'List sessions, newest first',
+    tag: 'sessions',
+    query: ListSessionsQuery,
+    response: SessionList,
+    status: 200,
+    errors: [],
+  },
+  getSession: {
+    method: 'GET',
+    path: '/api/sessions/:id',
+    summary: 'Get a session',
+    tag: 'sessions',
+    params: IdParams,
+    response: Session,
+    status: 200,
+    errors: [],
+  },
+  updateSession: {
+    method: 'PATCH',
+    path: '/api/sessions/:id',
+    summary: 'Rename a session or change its agent, model or permission policy',
+    tag: 'sessions',
+    params: IdParams,
+    body: UpdateSessionBody,
+    response: Session,
+    status: 200,
+    errors: [],
+  },
+  archiveSession: {
+    method: 'POST',
+    path: '/api/sessions/:id/archive',
+    summary:
+      'Archive a session: its unfinished tasks are cancelled, then teardown runs and its worktree and (unless keep_branch) its branch are removed',
+    tag: 'sessions',
+    params: IdParams,
+    body: ArchiveBody,
+    response: Session,
+    status: 200,
+    errors: [],
+  },
+  cancelSession: {
+    method: 'POST',
+    path: '/api/sessions/:id/cancel',
+    summary: "Cancel a session's running turn and its queued ones",
+    tag: 'tasks',
+    params: IdParams,
+    response: CancelSessionResult,
+    status: 200,
+    errors: [],
+  },
+  createChat: {
+    method: 'POST',
+    path: '/api/sessions/:id/chats',
+    summary: 'Open a new chat tab in a session',
+    tag: 'chats',
+    params: IdParams,
+    body: CreateChatBody,
+    response: Chat,
+    status: 201,
+    errors: [],
+  },
+  listChats: {
+    method: 'GET',
+    path: '/api/sessions/:id/chats',
+    summary: "List a session's chats",
+    tag: 'chats',
+    params: IdParams,
+    response: ChatList,
+    status: 200,
+    errors: [],
+  },
+  getChat: {
+    method: 'GET',
+    path: '/api/chats/:id',
+    summary: 'Get a chat',
+    tag: 'chats',
+    params: IdParams,
+    response: Chat,
+    status: 200,
+    errors: [],
+  },
+  renameChat: {
+    method: 'PATCH',
+    path: '/api/chats/:id',
+    summary: 'Rename a chat',
+    tag: 'chats',
+    params: IdParams,
+    body: RenameBody,
+    response: Chat,
+    status: 200,
+    errors: [],
+  },
+} as const satisfies Record<string, RouteDef>;
