@@ -15,9 +15,10 @@ fi
 if [ "$(id -u)" = 0 ] && [ -z "${LEFTOVERS_NAMESPACE:-}" ]; then
   exec unshare --mount --propagation private env LEFTOVERS_NAMESPACE=1 "$0" "$@"
 fi
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/boocode-leftovers-XXXXXX")
+# Short paths: unix sockets made in the temp folder have a 107-byte limit.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/bl-XXXXXX")
 chmod 755 "$scratch"
-mkdir -m 1777 "$scratch/tmp"
+mkdir -m 1777 "$scratch/t"
 if [ -n "${LEFTOVERS_NAMESPACE:-}" ]; then
   mkdir -p /var/lib/boocode "$scratch/var"
   chmod 755 "$scratch/var"
@@ -29,23 +30,23 @@ own_ns=$(readlink /proc/self/ns/mnt)
 postmasters() {
   for proc in /proc/[0-9]*; do
     [ "$(readlink "$proc/ns/mnt" 2>/dev/null)" = "$own_ns" ] || continue
-    tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qE "^\S*postgres -D ($scratch/tmp|/var/lib/boocode)/" && basename "$proc"
+    tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qE "^\S*postgres -D ($scratch/t|/var/lib/boocode)/" && basename "$proc"
   done
 }
 
 start=$(date +%s)
-TMPDIR="$scratch/tmp" "$@"
+TMPDIR="$scratch/t" "$@"
 rc=$?
 secs=$(($(date +%s) - start))
 # tsx keeps one compile cache per user (tsx-<uid>) in the temp folder and reuses it: not a leftover.
-temp_left=$(find "$scratch/tmp" -mindepth 1 -maxdepth 1 ! -name 'tsx-[0-9]*' | wc -l)
+temp_left=$(find "$scratch/t" -mindepth 1 -maxdepth 1 ! -name 'tsx-[0-9]*' | wc -l)
 clusters_left=0
 [ -n "${LEFTOVERS_NAMESPACE:-}" ] && clusters_left=$(find /var/lib/boocode -mindepth 1 -maxdepth 1 | wc -l)
 pids=$(postmasters | tr '\n' ' ')
 pm_left=$(wc -w <<<"$pids")
 echo "leftovers after '$*' (exit $rc, ${secs}s): temp entries $temp_left, /var/lib/boocode clusters $clusters_left, postmasters $pm_left"
 if [ "$temp_left" -gt 0 ]; then
-  find "$scratch/tmp" -mindepth 1 -maxdepth 1 ! -name 'tsx-[0-9]*' -printf '  temp: %f\n' | sort | sed 's/[0-9A-Za-z]\{6\}$/XXXXXX/' | uniq -c | sort -rn | head -20
+  find "$scratch/t" -mindepth 1 -maxdepth 1 ! -name 'tsx-[0-9]*' -printf '  temp: %f\n' | sort | sed 's/[0-9A-Za-z]\{6\}$/XXXXXX/' | uniq -c | sort -rn | head -20
 fi
 if [ "$clusters_left" -gt 0 ]; then
   for d in /var/lib/boocode/*; do echo "  cluster: $(basename "$d") ($(find "$d" | wc -l) files)"; done

@@ -22,7 +22,7 @@ export function homeWithConfig(extra: Record<string, unknown>): string {
 export const FINISHED = ['completed', 'failed', 'cancelled', 'timed_out'];
 
 /** Polls the task through the API until `done` holds. */
-export async function waitTask(server: TestServer, id: string, done = (t: Task) => FINISHED.includes(t.status), timeoutMs = 60_000): Promise<Task> {
+export async function waitTask(server: TestServer, id: string, done = (t: Task) => FINISHED.includes(t.status), timeoutMs = 180_000): Promise<Task> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;

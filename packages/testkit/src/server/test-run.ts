@@ -6,7 +6,8 @@ import { clearStalePostmaster } from '@boocode/server/embedded-postgres';
 import { atProcessEnd } from '../process-end.js';
 import { removeScratch } from '../scratch.js';
 
-const PREFIX = 'boocode-test-run-';
+// Short: programs put unix sockets in it (Chromium's SingletonSocket), whose paths are capped at 107 bytes.
+const PREFIX = 'boocode-run-';
 
 export interface TestRun {
   /** The run's temp folder, also `TMPDIR` from now on. */
