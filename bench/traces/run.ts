@@ -3,7 +3,7 @@
  * through the real route (GET /api/chats/:id/traces), with and without a turn filter.
  * Prints p50/p99 per page, and an OFFSET query over the same rows as the baseline it replaces.
  */
-import { createLogger, startServer } from '@boocode/server';
+import { createLogger, loadServerConfig, startServer } from '@boocode/server';
 import { scratchDir } from '@boocode/testkit';
 import { startThrowawayCluster, makeGitRepo } from '@boocode/testkit/server';
 import { summarize, table } from '../lib/stats.js';
@@ -13,9 +13,11 @@ const TURNS = 2_000;
 const SAMPLES = Number(process.env.SAMPLES ?? 300);
 
 const cluster = await startThrowawayCluster();
-const server = await startServer({
-  databaseUrl: cluster.url,
-  home: scratchDir('bench-traces-'),
+const config = await loadServerConfig({
+  env: { ...process.env, DATABASE_URL: cluster.url, BOOCODE_PORT: '0' },
+  flags: { home: scratchDir('bench-traces-') },
+});
+const server = await startServer(config, {
   logger: createLogger({ level: 'silent' }),
   worker: false,
 });

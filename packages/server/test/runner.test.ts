@@ -11,7 +11,7 @@ let project: Project;
 
 beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'ok' } });
-  server = await startTestServer({ native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' }, writeIntervalMs: 50 });
+  server = await startTestServer({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, writeIntervalMs: 50 });
   project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'alpha\n' }) })).body;
 });
 afterAll(async () => {
@@ -134,8 +134,11 @@ describe('turn runner with the native agent', () => {
   it('tells a fresh connection which turn is in flight (agent_snapshot)', async () => {
     const { session, chat } = await newSession();
     llm.push({ match: { lastUserIncludes: 'slow one' }, text: ['s', 'l', 'o', 'w'], chunkDelayMs: 250 });
+    // In flight means its answer has started: a task just claimed has no assistant message yet.
+    const early = await openStream(server.url, session.id, { token: server.token });
     const r = await post(chat.id, 'slow one');
-    await waitTask(r.body.task.id, (t) => t.status === 'running');
+    await early.waitFor((f) => f.type === 'message_started' && f.task_id === r.body.task.id);
+    early.close();
     const late = await openStream(server.url, session.id, { token: server.token });
     const snap = await late.waitFor((f) => f.type === 'agent_snapshot');
     const inFlight = snap.in_flight as { task_id: string; chat_id: string }[];
@@ -215,7 +218,7 @@ describe('turn runner with the native agent', () => {
 
 describe('turn timeout', () => {
   it('aborts a turn that runs longer than the limit and ends it timed_out, keeping what was streamed', async () => {
-    const short = await startTestServer({ native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' }, worker: { turnTimeoutMs: 3_000 } });
+    const short = await startTestServer({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, worker: { turnTimeoutMs: 3_000 } });
     try {
       const p = (await short.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
       const s = (await short.api<Session>('POST', '/api/sessions', { project_id: p.id, isolated: false })).body;

@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { removeScratch, scratchDir } from '@boocode/testkit';
+import { setGitBaseEnv } from '../../src/git/base-env.js';
 import { gitEnv } from '../../src/git/exec.js';
+
+// The live environment, so a test that changes a variable (HOME, GIT_DIR) is seen by git.
+setGitBaseEnv(process.env);
 
 /** Temp directories deliberately have spaces and non-ASCII letters in their names; removed when the test file ends. */
 export function tempDir(label = 'boo code ü'): string {

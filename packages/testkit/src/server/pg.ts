@@ -19,7 +19,7 @@ export async function startThrowawayCluster(): Promise<EmbeddedPostgres> {
   // Enterable by the postgres user (when run as root), so the cluster stays in the temp folder
   // rather than being put in /var/lib/boocode.
   chmodSync(home, 0o711);
-  const cluster = await startEmbeddedPostgres({ home, password: randomBytes(16).toString('hex'), log: createLogger({ level: 'warn' }) });
+  const cluster = await startEmbeddedPostgres({ home, password: randomBytes(16).toString('hex'), env: process.env, log: createLogger({ level: 'warn' }) });
   const unregister = atProcessEnd(() => {
     try {
       process.kill(-cluster.pid, 'SIGKILL');
