@@ -64,7 +64,7 @@ describe('native agent transcript', () => {
   it('falls back to the final text for a turn that failed', async () => {
     const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
     const chat = (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
-    llm.push({ match: { lastUserIncludes: 'broken' }, error: { status: 400, message: 'bad request' } });
+    llm.push({ match: { lastUserIncludes: 'broken' }, error: { status: 400, body: { error: { message: 'bad request' } } } });
     const a = await server.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'broken turn' });
     expect((await waitTask(a.body.task.id)).status).toBe('failed');
     llm.push({ match: { lastUserIncludes: 'after' }, text: 'fine' });
