@@ -107,7 +107,7 @@ async function resolveDataDir(home: string, runAs: RunAs | null): Promise<string
  * We stop such an orphan (fast shutdown, so its data is consistent) and drop a lock file
  * whose pid is dead or belongs to some other program, so exactly one cluster ever runs.
  */
-async function clearStalePostmaster(dataDir: string, log: Logger): Promise<void> {
+export async function clearStalePostmaster(dataDir: string, log: Logger): Promise<void> {
   const lockFile = path.join(dataDir, 'postmaster.pid');
   const content = await readFile(lockFile, 'utf8').catch(() => null);
   if (content === null) return;

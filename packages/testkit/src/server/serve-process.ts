@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atProcessEnd } from '../process-end.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CLI_SOURCE = path.join(REPO, 'packages/cli/src/main.ts');
@@ -11,6 +12,11 @@ export interface CliProcess {
   stdout: () => string;
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Ends the process: SIGTERM, then SIGKILL if it does not exit in `graceMs`; then any postmaster
+   * of its embedded cluster that is still running (one left by a kill -9) gets killed too.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface ServeProcess extends CliProcess {
@@ -23,9 +29,24 @@ export interface WorkerProcess extends CliProcess {
   workerId: string;
 }
 
+/** The embedded cluster's data directory, as `serve` prints it (none on an external database). */
+const dataDirIn = (stdout: string): string | null => /embedded PostgreSQL \((.+)\)/.exec(stdout)?.[1] ?? null;
+
+/** SIGKILL to a postmaster's process group: it and its backends (it leads its own group). */
+function killPostmasters(dataDir: string | null): void {
+  for (const pid of dataDir ? postmastersFor(dataDir) : []) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 /**
  * A `boocode` command as a real child process (from the TypeScript sources), ready once `ready`
- * finds what it waits for in its stdout; rejects with its output when it exits first.
+ * finds what it waits for in its stdout; rejects with its output when it exits first. If this
+ * process ends first (a failed test, Ctrl-C), the child and its postmaster are killed.
  */
 function spawnCli<T>(args: string[], env: Record<string, string>, timeoutMs: number, ready: (out: string) => T | null): Promise<CliProcess & T> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_SOURCE, ...args], {
@@ -40,14 +61,32 @@ function spawnCli<T>(args: string[], env: Record<string, string>, timeoutMs: num
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const unregister = atProcessEnd(() => {
+    if (alive()) child.kill('SIGKILL');
+    killPostmasters(dataDirIn(out));
+  });
+  const stop = async (graceMs = 30_000): Promise<void> => {
+    if (alive()) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    killPostmasters(dataDirIn(out));
+    unregister();
+  };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start in ${timeoutMs} ms:\n${out}\n${err}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      reject(new Error(`${args[0]} did not start in ${timeoutMs} ms:\n${out}\n${err}`));
+      void stop(0);
+    }, timeoutMs);
     const check = () => {
       const found = ready(out);
       if (found) {
         clearTimeout(timer);
         child.stdout!.off('data', check);
-        resolve({ child, stdout: () => out, stderr: () => err, exited, ...found });
+        resolve({ child, stdout: () => out, stderr: () => err, exited, stop, ...found });
       }
     };
     child.stdout!.on('data', check);
