@@ -5,12 +5,10 @@
  * only publishes on that bus (worker B). The driver sends {cmd:'publish'} over IPC; frames carry
  * their publish time.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createLogger, loadServerConfig, startServer } from '@boocode/server';
 import { Broker, connect, PostgresFrameBus } from '@boocode/server/internals';
+import { removeScratch, scratchDir } from '@boocode/testkit';
 import { startThrowawayCluster } from '@boocode/testkit/server';
 import { nowMs } from '../lib/stats.js';
 
@@ -80,7 +78,7 @@ if (mode === 'bare') {
   // The in-process server owns the cluster; the hub joins its database, as `serve --no-worker` does.
   const cluster = mode === 'boocode' ? await startThrowawayCluster() : null;
   const databaseUrl = cluster?.url ?? process.env.BENCH_DATABASE_URL!;
-  const home = await mkdtemp(path.join(tmpdir(), 'bench-stream-'));
+  const home = scratchDir('bench-stream-');
   const config = await loadServerConfig({
     env: { ...process.env, DATABASE_URL: databaseUrl, BOOCODE_PORT: '0', BOOCODE_REPLAY_FRAMES: '1000', BOOCODE_WS_MAX_BUFFER: String(64 * 1024 * 1024) },
     flags: { home },
@@ -94,7 +92,7 @@ if (mode === 'bare') {
     async () => {
       await server.close();
       await cluster?.stop();
-      await rm(home, { recursive: true, force: true });
+      removeScratch(home);
     },
   );
   send({ url: server.url, token: server.token, databaseUrl });
