@@ -53,6 +53,16 @@ const failed = (code: 'bad_request' | 'agent_error', message: string): TurnResul
  * BooCode's own agent: an OpenAI-compatible model driving the native tools. Stateless with respect
  * to storage: a "session" is only its root and settings; the conversation comes in `input.history`.
  */
+/** A sentence for the chat and the logs: which setting is missing or wrong, and where to set it. */
+function nativeConfigProblem(err: z.ZodError): string {
+  const issue = err.issues[0];
+  const field = issue?.path.join('.') || 'config';
+  if (field === 'baseURL' && issue?.code === 'invalid_type') {
+    return 'the native agent is not configured: set BOOCODE_NATIVE_BASE_URL (and BOOCODE_NATIVE_MODEL), or "native" in config.json';
+  }
+  return `the native agent is not configured: ${field}: ${issue?.message ?? 'invalid'}`;
+}
+
 export class NativeBackend implements AgentBackend {
   readonly kind = 'native' as const;
   private readonly sessions = new Map<string, NativeSession>();
@@ -64,7 +74,7 @@ export class NativeBackend implements AgentBackend {
 
   async ensureSession(key: SessionKey, opts: EnsureSessionOpts): Promise<AgentSessionHandle> {
     const parsed = NativeAgentConfig.safeParse({ ...this.opts.defaults, ...opts.config });
-    if (!parsed.success) throw new Error(`Invalid native agent config: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new Error(nativeConfigProblem(parsed.error));
     // Resolve once: tools compare every path against the real root, so it must not contain symlinks.
     const root = await realpath(opts.root);
     const existing = this.sessions.get(keyOf(key));

@@ -198,7 +198,10 @@ describe('native backend session handling', () => {
   it('resolves the root with realpath and rejects an invalid config', async () => {
     const { handle } = await openSession(llm, path.join(repo.root, 'src', '..'));
     expect(handle).toMatchObject({ backend: 'native', root: repo.root, model: 'fake-model' });
-    await expect(openSession(llm, repo.root, { baseURL: 'not a url' })).rejects.toThrow(/Invalid native agent config/);
+    await expect(openSession(llm, repo.root, { baseURL: 'not a url' })).rejects.toThrow(/the native agent is not configured: baseURL: /);
+    await expect(openSession(llm, repo.root, { baseURL: undefined })).rejects.toThrow(
+      'the native agent is not configured: set BOOCODE_NATIVE_BASE_URL (and BOOCODE_NATIVE_MODEL), or "native" in config.json',
+    );
   });
 
   it('reads the API key from the named environment variable and refuses a missing one', async () => {

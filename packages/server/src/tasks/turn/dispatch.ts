@@ -72,7 +72,7 @@ async function startAgent(t: Turn, key: SessionKey, root: string, signal: AbortS
     return { backend, lease };
   } catch (err) {
     const message = (err as Error).message;
-    const retry = task.attempts < task.max_attempts && !/unknown agent|not usable|Invalid native agent config/.test(message);
+    const retry = task.attempts < task.max_attempts && !/unknown agent|not usable|native agent is not configured/.test(message);
     t.log.warn({ err, retry }, 'agent could not start');
     if (retry && !signal.aborted) {
       return { failed: { status: 'pending', error: `agent could not start: ${message}`, retryInMs: 1000 * 2 ** (task.attempts - 1) } };
