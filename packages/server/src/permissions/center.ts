@@ -183,4 +183,13 @@ export class PermissionCenter {
       ORDER BY created_at`;
     return rows.map(toPermission);
   }
+
+  /** Every session's requests, newest first. */
+  async listAll(q: { status?: Permission['status']; limit: number }): Promise<Permission[]> {
+    const rows = await this.sql<PermissionRow[]>`
+      SELECT * FROM permissions WHERE (${q.status ?? null}::text IS NULL OR status = ${q.status ?? null}::text)
+      ORDER BY created_at DESC, id DESC
+      LIMIT ${q.limit}`;
+    return rows.map(toPermission);
+  }
 }
