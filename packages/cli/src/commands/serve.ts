@@ -2,6 +2,7 @@ import { writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ServerInfo } from '@boocode/contracts';
+import { withExamples } from '../command.js';
 
 export const parsePort = (v: string): number => {
   const n = Number(v);
@@ -10,8 +11,7 @@ export const parsePort = (v: string): number => {
 };
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
+  withExamples(program.command('serve'), ['boocode serve', 'boocode serve --port 8080 --home ~/boocode-work'])
     .description('start the BooCode server (embedded Postgres unless DATABASE_URL is set)')
     .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, Number(process.env.BOOCODE_PORT ?? 7345))
     .option('--host <host>', 'address to bind', process.env.BOOCODE_HOST ?? '127.0.0.1')

@@ -1,0 +1,32 @@
+import { ApiClient } from '@boocode/client';
+import { findServer, type ServerConnection } from '@boocode/client/node';
+import type { Command } from 'commander';
+import { cliEnv } from './env.js';
+
+/** How a client command finds the server: these flags, else BOOCODE_URL / BOOCODE_TOKEN, else BOOCODE_HOME. */
+export interface ConnectionOptions {
+  url?: string;
+  token?: string;
+  home?: string;
+}
+
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--url <url>', 'server address (default $BOOCODE_URL, else the running server of the home)')
+    .option('--token <token>', 'API token (default $BOOCODE_TOKEN, else config.json of the home)')
+    .option('--home <dir>', 'BooCode home to find the server in (default $BOOCODE_HOME or ~/.boocode)');
+}
+
+/** A connected client: the typed API and where it points. */
+export interface Connection {
+  api: ApiClient;
+  server: ServerConnection;
+}
+
+export async function connect(opts: ConnectionOptions): Promise<Connection> {
+  const server = await findServer({
+    home: opts.home,
+    env: { BOOCODE_HOME: cliEnv.BOOCODE_HOME, BOOCODE_URL: opts.url ?? cliEnv.BOOCODE_URL, BOOCODE_TOKEN: opts.token ?? cliEnv.BOOCODE_TOKEN },
+  });
+  return { server, api: new ApiClient({ baseUrl: server.baseUrl, token: server.token }) };
+}
