@@ -1,7 +1,7 @@
 import { ApiClient } from '@boocode/client';
 import { findServer, type ServerConnection } from '@boocode/client/node';
 import type { Command } from 'commander';
-import { cliEnv } from './env.js';
+import { clientEnv } from './client-env.js';
 
 /** How a client command finds the server: these flags, else BOOCODE_URL / BOOCODE_TOKEN, else BOOCODE_HOME. */
 export interface ConnectionOptions {
@@ -24,9 +24,10 @@ export interface Connection {
 }
 
 export async function connect(opts: ConnectionOptions): Promise<Connection> {
+  const env = clientEnv();
   const server = await findServer({
     home: opts.home,
-    env: { BOOCODE_HOME: cliEnv.BOOCODE_HOME, BOOCODE_URL: opts.url ?? cliEnv.BOOCODE_URL, BOOCODE_TOKEN: opts.token ?? cliEnv.BOOCODE_TOKEN },
+    env: { BOOCODE_HOME: env.BOOCODE_HOME, BOOCODE_URL: opts.url ?? env.BOOCODE_URL, BOOCODE_TOKEN: opts.token ?? env.BOOCODE_TOKEN },
   });
   return { server, api: new ApiClient({ baseUrl: server.baseUrl, token: server.token }) };
 }

@@ -12,7 +12,7 @@ let project: Project;
 
 beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'ok' } });
-  server = await startTestServer({ native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' }, writeIntervalMs: 50 });
+  server = await startTestServer({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, writeIntervalMs: 50 });
   repo = await makeGitRepo({ 'a.txt': 'alpha\n' });
   env = { BOOCODE_URL: server.url, BOOCODE_TOKEN: server.token };
   project = jsonOf(Project, await runCli(['project', 'add', repo, '--json'], env));

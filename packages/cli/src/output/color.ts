@@ -1,4 +1,4 @@
-import { cliEnv } from '../env.js';
+import { clientEnv } from '../client-env.js';
 
 /** Colours for one stream: on only for a terminal, and never with NO_COLOR set or TERM=dumb. */
 export interface Paint {
@@ -18,7 +18,8 @@ const sgr = (on: number, off: number) => (s: string) => `\x1b[${on}m${s}\x1b[${o
 const plain = (s: string) => s;
 
 export function paintFor(stream: { isTTY?: boolean }): Paint {
-  const enabled = stream.isTTY === true && !cliEnv.NO_COLOR && cliEnv.TERM !== 'dumb';
+  const env = clientEnv();
+  const enabled = stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
   const c = (on: number, off: number) => (enabled ? sgr(on, off) : plain);
   return {
     enabled,
