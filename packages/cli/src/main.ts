@@ -18,6 +18,8 @@ const program = new Command()
   .description('BooCode: a durable orchestration server for AI coding agents')
   .version(VERSION)
   .showHelpAfterError('(add --help for the commands and options)')
+  // Options after a subcommand are the subcommand's: `permit ls --json` is ls's --json, not permit's.
+  .enablePositionalOptions()
   .exitOverride();
 program.addHelpText(
   'after',

@@ -59,7 +59,7 @@ export function registerReview(program: Command): void {
     const { api } = await connect(opts);
     const session = await sessionOf(api, text);
     const diff = await api.call('getSessionDiff', { params: { id: session.id } });
-    if (!diff) throw new CliError(ExitCode.Refused, `session ${shortId(session.id)} has no worktree: it works in the project directory (see git diff there)`);
+    if (!diff) throw new CliError(ExitCode.Refused, `session ${shortId(session.id)} has no worktree yet: it gets one with its first turn`);
     await printResult(mode, {
       data: diff,
       human: (paint) =>

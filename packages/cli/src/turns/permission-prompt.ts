@@ -67,7 +67,11 @@ export class PermissionPrompt {
         const reply = (await this.rl.question(question, { signal: abort.signal })).trim().toLowerCase();
         if (!(reply in ANSWERS)) continue;
         const decision = ANSWERS[reply]!;
-        if (decision === null) return;
+        if (decision === null) {
+          const s = shortId(req.permission_id);
+          process.stderr.write(paint.dim(`skipped: permission ${s} waits (boocode permit ${s} allow|always|reject)`) + '\n');
+          return;
+        }
         try {
           await this.api.call('answerPermission', { params: { id: req.permission_id }, body: { decision } });
         } catch (err) {
