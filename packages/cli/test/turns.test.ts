@@ -1,5 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliLogEntry, CliStop, CliTurn, CliWait, Project, SessionList, CliSessionOverview, Session, TaskList } from '@boocode/contracts';
+import {
+  AgentsResponse,
+  CliAgentModels,
+  CliLogEntry,
+  CliLoginUrl,
+  CliSessionOverview,
+  CliStatus,
+  CliStop,
+  CliTurn,
+  CliWait,
+  Project,
+  ProjectList,
+  Session,
+  SessionList,
+  TaskList,
+} from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, runCli, spawnCli, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { closedPort, jsonOf, lines } from './helpers.js';
@@ -118,6 +133,7 @@ describe('boocode send, wait, stop', () => {
     const sent = await runCli(['send', prefix, 'second turn', '--detach', '-q'], env);
     expect(sent.code).toBe(0);
     const [taskId] = lines(sent.stdout);
+    expect(taskId).toMatch(/^[0-9a-f-]{36}$/);
     const waited = jsonOf(CliWait, await runCli(['wait', prefix, '--json'], env));
     expect(waited.task).toMatchObject({ id: taskId, status: 'completed' });
     expect(waited.answer?.content).toBe('The file says alpha.');
@@ -128,10 +144,14 @@ describe('boocode send, wait, stop', () => {
     expect(failed.code).toBe(5);
     expect(failed.stdout).toMatch(/^turn [0-9a-f]{8} failed in .+: .*bad_request/m);
 
+    readTurn('fourth turn');
+    const fourth = jsonOf(CliTurn, await runCli(['send', prefix, 'fourth turn', '--json'], env));
+    expect(fourth).toMatchObject({ session: { id: first.session.id }, task: { status: 'completed' }, answer: { content: 'The file says alpha.' } });
+
     // Nothing runs any more: stop has nothing to cancel.
     expect(jsonOf(CliStop, await runCli(['stop', prefix, '--json'], env)).cancelled).toEqual([]);
     const tasks = await server.api<TaskList>('GET', `/api/sessions/${first.session.id}/tasks`);
-    expect(tasks.body.items.map((t) => t.status)).toEqual(['failed', 'completed', 'completed']);
+    expect(tasks.body.items.map((t) => t.status)).toEqual(['completed', 'failed', 'completed', 'completed']);
   });
 
   it('stop cancels a running turn named by a start of its task id', async () => {
@@ -163,8 +183,8 @@ describe('sessions', () => {
     expect(overview.tasks[0]?.status).toBe('completed');
 
     expect(jsonOf(Session, await runCli(['rename', id, 'renamed', '--json'], env)).name).toBe('renamed');
-    const archived = await runCli(['archive', id.slice(0, 8), '-q'], env);
-    expect(lines(archived.stdout)).toEqual([id]);
+    const archived = jsonOf(Session, await runCli(['archive', id.slice(0, 8), '--json'], env));
+    expect(archived).toMatchObject({ id, status: 'archived' });
     expect(jsonOf(SessionList, await runCli(['ls', '--json'], env)).items.map((s) => s.id)).not.toContain(id);
     expect(jsonOf(SessionList, await runCli(['ls', '--json', '--status', 'archived'], env)).items.map((s) => s.id)).toContain(id);
     const yaml = await runCli(['inspect', id, '-o', 'yaml'], env);
@@ -201,6 +221,46 @@ describe('sessions', () => {
     const short = await runCli(['send', 'ab', 'hi'], env);
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('give at least 4 characters');
+  });
+});
+
+describe('server, agents and projects', () => {
+  it('status, login-url and agents print the contract shapes with --json', async () => {
+    const status = jsonOf(CliStatus, await runCli(['status', '--json'], env));
+    expect(status).toMatchObject({ url: server.url, cli_version: '0.1.0', server: { ok: true, database: 'external' } });
+    expect(status.agents.map((a) => a.name)).toContain('native');
+    const table = await runCli(['status'], env);
+    expect(table.stdout).toMatch(/^server +http:\/\/127\.0\.0\.1:\d+ \(up\)$/m);
+
+    const login = jsonOf(CliLoginUrl, await runCli(['login-url', '--json'], env));
+    expect(login.url).toMatch(new RegExp(`^${server.url}/api/auth/login\\?code=`));
+
+    const agents = jsonOf(AgentsResponse, await runCli(['agents', 'ls', '--json'], env));
+    expect(agents.items.find((a) => a.name === 'native')).toMatchObject({ kind: 'native', available: true });
+    expect(lines((await runCli(['agents', 'ls', '-q'], env)).stdout)).toEqual(agents.items.map((a) => a.name));
+    const models = jsonOf(CliAgentModels, await runCli(['agents', 'models', 'native', '--json'], env));
+    expect(models.agent).toBe('native');
+    const unknown = await runCli(['agents', 'models', 'nobody'], env);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/^boocode: no agent nobody; the agents are: .*native/);
+  });
+
+  it('project add, ls and rm; a path that is no repository is refused', async () => {
+    const other = await makeGitRepo({ 'o.txt': 'o\n' }, 'other');
+    const added = jsonOf(Project, await runCli(['project', 'add', '--name', 'other one', '--json'], env, { cwd: other }));
+    expect(added).toMatchObject({ name: 'other one' });
+    const list = jsonOf(ProjectList, await runCli(['project', 'ls', '--json'], env));
+    expect(list.items.map((p) => p.id).sort()).toEqual([project.id, added.id].sort());
+    expect(lines((await runCli(['project', 'ls', '-q'], env)).stdout).sort()).toEqual([project.id, added.id].sort());
+    const again = await runCli(['project', 'add', other], env);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toMatch(/^boocode: conflict: /);
+    const removed = jsonOf(Project, await runCli(['project', 'rm', 'other one', '--json'], env));
+    expect(removed.id).toBe(added.id);
+    expect(jsonOf(ProjectList, await runCli(['project', 'ls', '--json'], env)).items.map((p) => p.id)).toEqual([project.id]);
+    const nowhere = await runCli(['project', 'add', '/nonexistent/dir'], env);
+    expect(nowhere.code).toBe(3);
+    expect(nowhere.stderr).toMatch(/^boocode: path_not_found: /);
   });
 });
 

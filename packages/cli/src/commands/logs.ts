@@ -93,8 +93,11 @@ export function registerLogs(program: Command): void {
     try {
       end = await watchSession(conn, session.id, {
         onSnapshot: async () => {
+          // Idle before the history is read: then the history holds the whole of every turn (a
+          // message is finished before its task), and nothing is left to follow.
+          const done = await idle();
           await sink.history(await fetchHistory(api, session.id, opts.since));
-          return idle();
+          return done;
         },
         onFrame: async (f) => {
           await sink.frame(f);
