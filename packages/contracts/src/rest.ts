@@ -177,4 +177,3 @@ export const ListTasksQuery = z.object({
 export const PostMessageResponse = z.object({ message: Message, task: Task });
 export type PostMessageResponse = z.infer<typeof PostMessageResponse>;
 
-export const PageQuery = z.object({ cursor: cursor.optional(), limit });
