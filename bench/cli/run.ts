@@ -21,7 +21,7 @@ const run = promisify(execFile);
 const ROUNDS = Number(process.argv[2] ?? 20);
 const SESSIONS = 20;
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../packages/cli/bin/boocode.js');
-if (!existsSync(path.resolve(path.dirname(BIN), '../dist/main.js'))) throw new Error('the CLI is not built: run `npm run build` first');
+if (!existsSync(path.resolve(path.dirname(BIN), '../dist/boocode.mjs'))) throw new Error('the CLI is not built: run `npm run build` first');
 /** The start-up budget of a client command on this machine (p50). */
 const STARTUP_TARGET_MS = 150;
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CLI_BIN = path.join(REPO, 'packages/cli/bin/boocode.js');
-const CLI_BUILT = path.join(REPO, 'packages/cli/dist/main.js');
+const CLI_BUILT = path.join(REPO, 'packages/cli/dist/boocode.mjs');
 
 export interface CliResult {
   code: number | null;
