@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AgentsResponse,
@@ -115,6 +118,44 @@ describe('boocode run', () => {
     expect(SessionList.parse(JSON.parse((await runCli(['ls', '--json'], env)).stdout)).items).toHaveLength(sessionsBefore);
   });
 
+  it('passes its options through: model, policy, base branch, no worktree, images', async () => {
+    llm.push({ match: { lastUserIncludes: 'look at these' }, text: 'two pictures' });
+    const dir = await mkdtemp(path.join(tmpdir(), 'boocode-cli-img-'));
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    await writeFile(path.join(dir, 'a.png'), png);
+    await writeFile(path.join(dir, 'b.JPG'), Buffer.from('ffd8ffe000104a464946', 'hex'));
+    const args = ['run', 'look at these', '--model', 'fake-model', '--base', 'main', '--policy', 'allow_all', '--image', path.join(dir, 'a.png'), '--image', path.join(dir, 'b.JPG'), '--json'];
+    const turn = jsonOf(CliTurn, await runCli(args, env, { cwd: repo }));
+    expect(turn.session).toMatchObject({ model: 'fake-model', base_branch: 'main', permission_policy: 'allow_all', isolated: true });
+    expect(turn.answer?.content).toBe('two pictures');
+    const request = llm.requests.findLast((r) => r.lastUserText.includes('look at these'))!;
+    expect(request.images.map((i) => i.url)).toEqual([`data:image/png;base64,${png.toString('base64')}`, expect.stringMatching(/^data:image\/jpeg;base64,/)]);
+
+    llm.push({ match: { lastUserIncludes: 'in place' }, text: 'here' });
+    const inPlace = jsonOf(CliTurn, await runCli(['run', 'in place', '--no-worktree', '--json'], env, { cwd: repo }));
+    expect(inPlace.session.isolated).toBe(false);
+  });
+
+  it('--wait-timeout stops waiting with exit 1 and leaves the turn running; a signal with --cancel-on-interrupt cancels it (exit 130)', async () => {
+    llm.push({ match: { lastUserIncludes: 'stalls once' }, text: 'start', stallAfter: 2 }, { match: { lastUserIncludes: 'stalls twice' }, text: 'start', stallAfter: 2 });
+    const timedOut = await runCli(['run', 'stalls once', '--wait-timeout', '1s', '-q'], env, { cwd: repo });
+    expect(timedOut.code).toBe(1);
+    expect(timedOut.stderr).toMatch(/^boocode: still running after 1\.0 s; the turn goes on \(boocode wait ([0-9a-f]{8}), boocode logs -f \1\)$/m);
+    const [sessionId] = lines(timedOut.stdout);
+    expect(jsonOf(CliStop, await runCli(['stop', sessionId!, '--json'], env)).cancelled).toHaveLength(1);
+
+    const run = spawnCli(['run', 'stalls twice', '--cancel-on-interrupt'], env, { cwd: repo });
+    await run.waitForOutput(/^start/m);
+    run.child.kill('SIGINT');
+    const ended = await run.exited;
+    expect(ended.code).toBe(130);
+    expect(ended.stderr).toContain('boocode: interrupted: the turn was cancelled');
+    const id = /^session ([0-9a-f]{8}) opened/m.exec(ended.stderr)![1]!;
+    const waited = await runCli(['wait', id], env);
+    expect(waited.code).toBe(5);
+    expect(waited.stdout).toMatch(/cancelled/);
+  });
+
   it('outside any project says how to add one (exit 3)', async () => {
     const elsewhere = await makeGitRepo({ 'x.txt': 'x\n' }, 'elsewhere');
     const run = await runCli(['run', 'hi'], env, { cwd: elsewhere });
@@ -155,7 +196,7 @@ describe('boocode send, wait, stop', () => {
   });
 
   it('stop cancels a running turn named by a start of its task id', async () => {
-    llm.push({ match: { lastUserIncludes: 'never ends' }, text: 'start', stallAfter: 1 });
+    llm.push({ match: { lastUserIncludes: 'never ends' }, text: 'start', stallAfter: 2 });
     const run = jsonOf(CliTurn, await runCli(['run', 'never ends', '--detach', '--json'], env, { cwd: repo }));
     const stopped = jsonOf(CliStop, await runCli(['stop', run.task.id.slice(0, 10), '--json'], env));
     expect(stopped.cancelled).toEqual([run.task.id]);

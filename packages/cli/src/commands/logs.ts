@@ -8,7 +8,7 @@ import { LogPrinter } from '../logs/printer.js';
 import { fetchHistory, type SessionHistory } from '../logs/session-history.js';
 import { paintFor } from '../output/color.js';
 import { outputMode, printEntry, type OutputMode } from '../output/format.js';
-import { afterWait, FINISHED, TurnView } from '../turns/turn.js';
+import { FINISHED, TurnView, waitStopped } from '../turns/turn.js';
 import { watchSession } from '../turns/watch.js';
 
 /** Where a log goes in each output mode: readable lines, JSON lines / YAML documents, or message ids. */
@@ -107,6 +107,7 @@ export function registerLogs(program: Command): void {
     } finally {
       sink.close();
     }
-    await afterWait(end, api, session, null, { cancelOnInterrupt: opts.cancelOnInterrupt });
+    const stopped = await waitStopped(end, api, session, null, { cancelOnInterrupt: opts.cancelOnInterrupt });
+    if (stopped) throw stopped;
   });
 }

@@ -3,12 +3,13 @@ import type { CliStop, CliTurn, CliWait, PostMessageBody, Session, Task } from '
 import { clientCommand, type ClientOptions } from '../command.js';
 import { connect, type Connection } from '../connection.js';
 import { parseDuration } from '../duration.js';
+import type { CliError } from '../exit-codes.js';
 import { resolve, resolveId, shortId } from '../ids.js';
 import { outputMode, printResult, type OutputMode } from '../output/format.js';
 import { projectOrCurrent } from '../projects.js';
 import { collect, promptText, readImages } from '../turns/images.js';
 import { progress } from '../turns/progress.js';
-import { afterWait, answerOf, FINISHED, postAndFollow, taskSummary, turnExit, TurnView, type WaitOptions } from '../turns/turn.js';
+import { answerOf, FINISHED, postAndFollow, taskSummary, turnExit, TurnView, waitStopped, type WaitOptions } from '../turns/turn.js';
 import { watchSession } from '../turns/watch.js';
 
 interface PromptOptions extends ClientOptions, WaitOptions {
@@ -40,10 +41,10 @@ async function messageBody(promptArg: string, opts: PromptOptions): Promise<Post
 
 /** Posts, follows, prints the result of a turn and sets the exit code; `idOf` is what `-q` prints. */
 async function turnCommand(conn: Connection, session: Session, chatId: string, body: PostMessageBody, mode: OutputMode, opts: PromptOptions, idOf: (r: CliTurn) => string) {
-  const { task, answer } = await postAndFollow(conn, session, chatId, body, mode, opts);
+  const { task, answer, stopped } = await postAndFollow(conn, session, chatId, body, mode, opts);
   const data: CliTurn = { session, task, answer };
   const detached = !FINISHED.has(task.status);
-  if (detached && mode !== 'quiet') progress(`turn ${shortId(task.id)} ${task.status}; follow it with: boocode logs -f ${shortId(session.id)}`);
+  if (detached && !stopped && mode !== 'quiet') progress(`turn ${shortId(task.id)} ${task.status}; follow it with: boocode logs -f ${shortId(session.id)}`);
   if (!detached && mode !== 'table') progress(taskSummary(task));
   await printResult(mode, {
     data,
@@ -51,11 +52,12 @@ async function turnCommand(conn: Connection, session: Session, chatId: string, b
     human: () => (detached ? `session ${session.id}\ntask ${task.id}\n` : ''),
     ids: () => [idOf(data)],
   });
+  if (stopped) throw stopped;
   process.exitCode = detached ? 0 : turnExit(task);
 }
 
-/** Waits until the session has no turn running or queued. */
-async function waitIdle(conn: Connection, session: Session, mode: OutputMode, opts: WaitOptions): Promise<Task | null> {
+/** Waits until the session has no turn running or queued; returns its last task. */
+async function waitIdle(conn: Connection, session: Session, mode: OutputMode, opts: WaitOptions): Promise<{ task: Task | null; stopped: CliError | null }> {
   const { api } = conn;
   const busy = async () => (await api.call('listSessionTasks', { params: { id: session.id }, query: { status: 'pending,running', limit: 1 } })).items[0] ?? null;
   const view = new TurnView(api, 'silent');
@@ -80,8 +82,8 @@ async function waitIdle(conn: Connection, session: Session, mode: OutputMode, op
   } finally {
     view.close();
   }
-  await afterWait(end, api, session, null, opts);
-  return (await api.call('listSessionTasks', { params: { id: session.id }, query: { limit: 1 } })).items[0] ?? null;
+  const stopped = await waitStopped(end, api, session, null, opts);
+  return { task: (await api.call('listSessionTasks', { params: { id: session.id }, query: { limit: 1 } })).items[0] ?? null, stopped };
 }
 
 export function registerTurns(program: Command): void {
@@ -155,13 +157,14 @@ export function registerTurns(program: Command): void {
     const mode = outputMode(opts);
     const conn = await connect(opts);
     const session = await conn.api.call('getSession', { params: { id: await resolve(conn.api, text, 'session') } });
-    const task = await waitIdle(conn, session, mode, { waitTimeout: opts.timeout, cancelOnInterrupt: opts.cancelOnInterrupt });
+    const { task, stopped } = await waitIdle(conn, session, mode, { waitTimeout: opts.timeout, cancelOnInterrupt: opts.cancelOnInterrupt });
     const data: CliWait = { session, task, answer: task ? await answerOf(conn.api, task) : null };
     await printResult(mode, {
       data,
       human: () => (task ? `${taskSummary(task)}\n` : `session ${shortId(session.id)} has had no turn\n`),
       ids: () => (task ? [task.id] : []),
     });
+    if (stopped) throw stopped;
     process.exitCode = turnExit(task);
   });
 

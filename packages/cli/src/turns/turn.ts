@@ -65,21 +65,22 @@ export class TurnView {
 }
 
 /**
- * After a wait that did not end by itself: a timeout or Ctrl-C leaves the turn running (unless
- * `--cancel-on-interrupt`) and says how to get back to it.
+ * How a wait that did not end by itself ends the command: a timeout or Ctrl-C leaves the turn
+ * running (unless `--cancel-on-interrupt`, which cancels it first) and says how to get back to it.
+ * Null when the wait ended by itself. The caller prints its result before throwing this.
  */
-export async function afterWait(end: WatchEnd, api: ApiClient, session: Session, taskId: string | null, opts: WaitOptions): Promise<void> {
-  if (end === 'done') return;
+export async function waitStopped(end: WatchEnd, api: ApiClient, session: Session, taskId: string | null, opts: WaitOptions): Promise<CliError | null> {
+  if (end === 'done') return null;
   const s = shortId(session.id);
   if (end === 'timeout') {
-    throw new CliError(ExitCode.Failure, `still running after ${formatDuration(opts.waitTimeout ?? 0)}; the turn goes on (boocode wait ${s}, boocode logs -f ${s})`);
+    return new CliError(ExitCode.Failure, `still running after ${formatDuration(opts.waitTimeout ?? 0)}; the turn goes on (boocode wait ${s}, boocode logs -f ${s})`);
   }
   if (opts.cancelOnInterrupt) {
     if (taskId) await api.call('cancelTask', { params: { id: taskId } });
     else await api.call('cancelSession', { params: { id: session.id } });
-    throw new CliError(ExitCode.Interrupted, `interrupted: the turn was cancelled`);
+    return new CliError(ExitCode.Interrupted, 'interrupted: the turn was cancelled');
   }
-  throw new CliError(ExitCode.Interrupted, `detached: the turn goes on (boocode logs -f ${s}, boocode stop ${s})`);
+  return new CliError(ExitCode.Interrupted, `detached: the turn goes on (boocode logs -f ${s}, boocode stop ${s})`);
 }
 
 /**
@@ -93,11 +94,11 @@ export async function postAndFollow(
   body: PostMessageBody,
   mode: OutputMode,
   opts: WaitOptions & { detach?: boolean },
-): Promise<{ task: Task; answer: Message | null }> {
+): Promise<{ task: Task; answer: Message | null; stopped: CliError | null }> {
   const { api } = conn;
   if (opts.detach) {
     const { task } = await api.call('postMessage', { params: { id: chatId }, body });
-    return { task, answer: null };
+    return { task, answer: null, stopped: null };
   }
   const view = new TurnView(api, mode);
   // Set once the prompt is posted (on the stream's first snapshot), refreshed when the turn ends.
@@ -126,7 +127,9 @@ export async function postAndFollow(
   } finally {
     view.close();
   }
-  await afterWait(end, api, session, turn.task?.id ?? null, opts);
-  if (!turn.task) throw new CliError(ExitCode.Failure, 'the prompt was not posted');
-  return { task: turn.task, answer: await answerOf(api, turn.task) };
+  const stopped = await waitStopped(end, api, session, turn.task?.id ?? null, opts);
+  if (!turn.task) throw stopped ?? new CliError(ExitCode.Failure, 'the prompt was not posted');
+  // Stopped early: the task as it stands now.
+  if (stopped) turn.task = await api.call('getTask', { params: { id: turn.task.id } });
+  return { task: turn.task, answer: await answerOf(api, turn.task), stopped };
 }
