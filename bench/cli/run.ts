@@ -8,12 +8,11 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createLogger, loadServerConfig, startServer } from '@boocode/server';
+import { scratchDir } from '@boocode/testkit';
 import { makeGitRepo, startThrowawayCluster } from '@boocode/testkit/server';
 import { summarize, table } from '../lib/stats.js';
 
@@ -26,7 +25,7 @@ if (!existsSync(path.resolve(path.dirname(BIN), '../dist/boocode.mjs'))) throw n
 const STARTUP_TARGET_MS = 150;
 
 const cluster = await startThrowawayCluster();
-const home = await mkdtemp(path.join(tmpdir(), 'bench-cli-'));
+const home = scratchDir('bench-cli-');
 const config = await loadServerConfig({ env: { ...process.env, DATABASE_URL: cluster.url, BOOCODE_PORT: '0' }, flags: { home } });
 // No worker: `send` measures posting the prompt, not the turn.
 const server = await startServer(config, { logger: createLogger({ level: 'silent' }), worker: false });
@@ -82,5 +81,4 @@ start-up p50:             ${startup.toFixed(0)} ms (target < ${STARTUP_TARGET_MS
 } finally {
   await server.close();
   await cluster.stop();
-  await rm(home, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from './version.js';
 import { registerServe } from './commands/serve.js';
+import { registerWorker } from './commands/worker.js';
 import { registerServerInfo } from './commands/server.js';
 import { registerProjects } from './commands/projects.js';
 import { registerTurns } from './commands/turns.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
 
   // The command tree: one line per command group (docs/cli.md says how to add one).
   registerServe(program);
+  registerWorker(program);
   registerServerInfo(program);
   registerProjects(program);
   registerTurns(program);

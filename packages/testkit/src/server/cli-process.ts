@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atProcessEnd } from '../process-end.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CLI_BIN = path.join(REPO, 'packages/cli/bin/boocode.js');
@@ -21,7 +22,7 @@ export interface CliOptions {
 }
 
 /** A `boocode` command still running: its output so far, and ways to wait on it. */
-export interface CliProcess {
+export interface RunningCli {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
@@ -35,12 +36,16 @@ export interface CliProcess {
  * `env` replaces the BooCode settings and NO_COLOR of this process's environment: an undefined
  * value leaves one unset.
  */
-export function spawnCli(args: string[], env: Record<string, string | undefined> = {}, opts: CliOptions = {}): CliProcess {
+export function spawnCli(args: string[], env: Record<string, string | undefined> = {}, opts: CliOptions = {}): RunningCli {
   if (!existsSync(CLI_BUILT)) throw new Error('the CLI is not built: run `npm run build` first');
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BOOCODE_') && k !== 'NO_COLOR'));
   const set = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
   const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: opts.cwd ?? REPO, env: { ...base, ...set }, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin!.end(opts.input ?? '');
+  // A test that fails while the command still follows a stream must not leave it running.
+  const unregister = atProcessEnd(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   const out = { stdout: '', stderr: '' };
   const waiters: { pattern: RegExp; stream: 'stdout' | 'stderr'; resolve: (s: string) => void; reject: (e: Error) => void }[] = [];
   const check = () => {
@@ -55,6 +60,7 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
   const exited = new Promise<CliResult>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
+      unregister();
       for (const w of waiters.splice(0)) w.reject(new Error(`boocode ${args.join(' ')} ended (code ${code}) before ${w.pattern} appeared:\n${out.stdout}\n${out.stderr}`));
       resolve({ code, signal, ...out });
     });

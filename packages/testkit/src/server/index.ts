@@ -4,3 +4,4 @@ export * from './git-repo.js';
 export * from './stream-client.js';
 export * from './serve-process.js';
 export * from './cli-process.js';
+export * from './test-run.js';
