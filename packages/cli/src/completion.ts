@@ -10,7 +10,7 @@ interface Node {
 }
 
 /** Every command of the tree, the program first. */
-export function commandTree(program: Command): Node[] {
+function commandTree(program: Command): Node[] {
   const nodes: Node[] = [];
   const walk = (cmd: Command, path: string) => {
     const visible = cmd.commands.filter((c) => !(c as Command & { _hidden?: boolean })._hidden);

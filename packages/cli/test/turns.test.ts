@@ -244,6 +244,9 @@ describe('sessions', () => {
       return e;
     });
     expect(entries.map((e) => e.type)).toEqual(['message', 'message', 'trace']);
+    // -o yaml: the same entries, one YAML document each.
+    const yaml = await runCli(['logs', turn.session.id, '-o', 'yaml'], env);
+    expect(yaml.stdout.match(/^---\ntype: (\w+)$/gm)?.map((d) => d.split(': ')[1])).toEqual(['message', 'message', 'trace']);
     // --since after the turn leaves nothing.
     const later = await runCli(['logs', turn.session.id, '--json', '--since', new Date(Date.now() + 60_000).toISOString()], env);
     expect(later.stdout).toBe('');

@@ -13,7 +13,7 @@ import { renderTable } from '../output/table.js';
 import { projectOrCurrent } from '../projects.js';
 
 /** A unified diff coloured as git colours it; uncoloured when `paint` is off, so it still applies. */
-export function colourPatch(patch: string, paint: Paint): string {
+function colourPatch(patch: string, paint: Paint): string {
   if (!paint.enabled) return patch;
   return patch
     .split('\n')

@@ -9,7 +9,7 @@ import { outputMode, printResult } from '../output/format.js';
 import { renderFields, renderTable } from '../output/table.js';
 import { findProject } from '../projects.js';
 
-export const sessionFields = (s: Session): [string, string][] => [
+const sessionFields = (s: Session): [string, string][] => [
   ['id', s.id],
   ['name', s.name],
   ['status', s.status],

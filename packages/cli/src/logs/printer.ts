@@ -8,7 +8,7 @@ import type { SessionHistory } from './session-history.js';
 const SUBJECT_KEYS = ['path', 'file_path', 'filePath', 'command', 'cmd', 'pattern', 'query', 'url', 'description'];
 
 /** One short line for a tool's input: its path or command when it has one, else compact JSON. */
-export function toolSubject(input: Record<string, unknown>): string {
+function toolSubject(input: Record<string, unknown>): string {
   const key = SUBJECT_KEYS.find((k) => typeof input[k] === 'string' && input[k] !== '');
   const text = key ? String(input[key]) : Object.keys(input).length ? JSON.stringify(input) : '';
   const first = text.split('\n')[0]!;
