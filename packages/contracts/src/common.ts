@@ -12,6 +12,7 @@ export const NO_NUL_MESSAGE = 'must not contain NUL characters';
 export const Timestamp = z.string();
 
 export const IdParams = z.object({ id: Id });
+export type IdParams = z.infer<typeof IdParams>;
 
 /** A query value naming several choices, comma-separated: `?status=pending,running`. */
 export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
@@ -19,7 +20,6 @@ export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
     .string()
     .transform((s) => s.split(',').map((part) => part.trim()))
     .pipe(z.array(item).min(1));
-export type IdParams = z.infer<typeof IdParams>;
 
 export const HealthResponse = z.object({
   ok: z.boolean(),
