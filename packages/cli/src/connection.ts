@@ -2,6 +2,7 @@ import { ApiClient } from '@boocode/client';
 import { findServer, type ServerConnection } from '@boocode/client/node';
 import type { Command } from 'commander';
 import { clientEnv } from './client-env.js';
+import { httpFetch } from './http-fetch.js';
 
 /** How a client command finds the server: these flags, else BOOCODE_URL / BOOCODE_TOKEN, else BOOCODE_HOME. */
 export interface ConnectionOptions {
@@ -29,5 +30,5 @@ export async function connect(opts: ConnectionOptions): Promise<Connection> {
     home: opts.home,
     env: { BOOCODE_HOME: env.BOOCODE_HOME, BOOCODE_URL: opts.url ?? env.BOOCODE_URL, BOOCODE_TOKEN: opts.token ?? env.BOOCODE_TOKEN },
   });
-  return { server, api: new ApiClient({ baseUrl: server.baseUrl, token: server.token }) };
+  return { server, api: new ApiClient({ baseUrl: server.baseUrl, token: server.token, fetch: httpFetch }) };
 }
