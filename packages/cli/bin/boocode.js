@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the built CLI (npm run build). Tests run the TypeScript sources instead.
-import('../dist/main.js').catch((err) => {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/main.js')) {
+// Runs the built CLI (npm run build): the bundle of dist/ made by bundle.mjs. Tests run the built binary too.
+import('../dist/boocode.mjs').catch((err) => {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/boocode.mjs')) {
     console.error('boocode is not built yet: run `npm run build` in the repository first.');
     process.exit(1);
   }

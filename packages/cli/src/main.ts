@@ -1,28 +1,22 @@
-import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
-import { errorText } from '@boocode/client';
-import { registerServe } from './commands/serve.js';
-import { registerLoginUrl } from './commands/login-url.js';
-import { registerWorker } from './commands/worker.js';
+import { CommanderError } from 'commander';
+import { describeError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
+import { buildProgram } from './program.js';
 
-// The CLI's own version: the client commands do not load the server package.
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const program = buildProgram();
 
-const program = new Command()
-  .name('boocode')
-  .description('BooCode: a durable orchestration server for AI coding agents')
-  .version(VERSION)
-  .showHelpAfterError()
-  .exitOverride();
-
-registerServe(program);
-registerWorker(program);
-registerLoginUrl(program);
+// `boocode ... | head`: a reader that goes away is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
-  console.error(`boocode: ${errorText(err)}`);
-  process.exit(1);
+  // Commander has printed its message (or the help) already.
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage);
+  const { exitCode, message } = describeError(err);
+  process.stderr.write(`boocode: ${message}\n`);
+  process.exit(exitCode);
 }

@@ -66,9 +66,9 @@ describe('boocode login-url', () => {
     expect(gone.stderr).toContain(`boocode: cannot reach the server at http://127.0.0.1:${port}`);
   });
 
-  it("names the server's refusal of a wrong token", async () => {
+  it("names the server's refusal of a wrong token (exit 4)", async () => {
     const run = await runCli(['login-url', '--home', home], { BOOCODE_URL: server.url, BOOCODE_TOKEN: 'x'.repeat(40) });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(4);
     expect(run.stderr).toMatch(/^boocode: unauthorized: /);
     expect(run.stdout).toBe('');
   });

@@ -14,6 +14,13 @@ export const Timestamp = z.string();
 export const IdParams = z.object({ id: Id });
 export type IdParams = z.infer<typeof IdParams>;
 
+/** A query value naming several choices, comma-separated: `?status=pending,running`. */
+export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((part) => part.trim()))
+    .pipe(z.array(item).min(1));
+
 export const HealthResponse = z.object({
   ok: z.boolean(),
   version: z.string(),

@@ -10,3 +10,4 @@ export * from './home.js';
 export * from './routes.js';
 export * from './workflows.js';
 export * from './terminals.js';
+export * from './cli.js';

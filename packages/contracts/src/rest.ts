@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, NO_NUL_MESSAGE, noNul, Timestamp, Usage } from './common.js';
+import { commaList, Id, NO_NUL_MESSAGE, noNul, Timestamp, Usage } from './common.js';
 import { InputPart } from './agent.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200).refine(noNul, NO_NUL_MESSAGE);
@@ -69,6 +69,7 @@ export type UpdateSessionBody = z.infer<typeof UpdateSessionBody>;
 export const ListSessionsQuery = z.object({
   project_id: Id.optional(),
   status: SessionStatus.optional(),
+  agent: z.string().min(1).max(100).optional(),
 });
 
 // ---- chats ----
@@ -166,6 +167,12 @@ export const Task = z.object({
   finished_at: Timestamp.nullable(),
 });
 export type Task = z.infer<typeof Task>;
+
+/** `GET /api/sessions/:id/tasks`: `status` lists the states to keep, e.g. `pending,running`. */
+export const ListTasksQuery = z.object({
+  status: commaList(TaskStatus).optional(),
+  limit,
+});
 
 export const PostMessageResponse = z.object({ message: Message, task: Task });
 export type PostMessageResponse = z.infer<typeof PostMessageResponse>;

@@ -9,6 +9,7 @@ import { traceRoutes } from './routes/traces.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { agentRoutes } from './routes/agents.js';
 import { reviewRoutes } from './routes/review.js';
+import { idRoutes } from './routes/ids.js';
 
 export * from './routes/errors.js';
 export * from './routes/def.js';
@@ -18,6 +19,8 @@ export { SessionList, ChatList, CancelSessionResult } from './routes/sessions.js
 export { PermissionList } from './routes/permissions.js';
 export { AgentsQuery } from './routes/agents.js';
 export { PendingChangeResponse } from './routes/review.js';
+export { TaskList } from './routes/messages.js';
+export { IdKind, IdPrefix, IdMatch, IdMatches, ResolveIdsQuery, ID_MATCH_LIMIT } from './routes/ids.js';
 
 /**
  * Every HTTP route of the API. The server registers exactly these (one handler each), the OpenAPI
@@ -32,6 +35,7 @@ export const routes = {
   ...permissionRoutes,
   ...agentRoutes,
   ...reviewRoutes,
+  ...idRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

@@ -73,6 +73,9 @@ export type UsageSummary = z.infer<typeof UsageSummary>;
 export const PermissionDecision = z.enum(['allow_once', 'allow_always', 'reject']);
 export type PermissionDecision = z.infer<typeof PermissionDecision>;
 
+export const PermissionStatus = z.enum(['pending', 'answered', 'cancelled']);
+export type PermissionStatus = z.infer<typeof PermissionStatus>;
+
 export const Permission = z.object({
   id: Id,
   session_id: Id,
@@ -83,7 +86,7 @@ export const Permission = z.object({
   title: z.string(),
   kind: z.string().nullable(),
   options: z.array(PermissionOption),
-  status: z.enum(['pending', 'answered', 'cancelled']),
+  status: PermissionStatus,
   decision: z.string().nullable(),
   decided_by: z.enum(['user', 'policy', 'cancelled']).nullable(),
   created_at: Timestamp,
@@ -94,4 +97,6 @@ export type Permission = z.infer<typeof Permission>;
 export const AnswerPermissionBody = z.object({ decision: PermissionDecision });
 export type AnswerPermissionBody = z.infer<typeof AnswerPermissionBody>;
 
-export const ListPermissionsQuery = z.object({ status: z.enum(['pending', 'answered', 'cancelled']).optional() });
+export const ListPermissionsQuery = z.object({ status: PermissionStatus.optional() });
+/** `GET /api/permissions`: every session's requests, newest first. */
+export const ListAllPermissionsQuery = ListPermissionsQuery.extend({ limit });

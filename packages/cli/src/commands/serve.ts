@@ -2,11 +2,11 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ServerInfo } from '@boocode/contracts';
+import { withExamples } from '../command.js';
 import { onStopSignal } from '../stop-signal.js';
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
+  withExamples(program.command('serve'), ['boocode serve', 'boocode serve --port 8080 --home ~/boocode-work'])
     .description('start the BooCode server (embedded Postgres unless DATABASE_URL is set)')
     // No defaults or parsing here: the flags go through the same checks as the variables they override.
     .option('--port <port>', 'port to listen on (0 = any free port; default $BOOCODE_PORT or 7345)')

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { readServerInfo } from '@boocode/client/node';
+import { withExamples } from '../command.js';
 import { onStopSignal } from '../stop-signal.js';
 
 /** How often a worker on a server's embedded database checks that the server is still there. */
 const SERVER_CHECK_MS = 2_000;
 
 export function registerWorker(program: Command): void {
-  program
-    .command('worker')
+  withExamples(program.command('worker'), ['boocode worker', 'DATABASE_URL=postgres://db.internal/boocode boocode worker'])
     .description('run turns without an HTTP server, on DATABASE_URL or the database of the `serve --no-worker` running on the home')
     .option('--home <dir>', 'data directory (default $BOOCODE_HOME or ~/.boocode)')
     .action(async (flags: { home?: string }) => {

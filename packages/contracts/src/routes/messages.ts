@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import { IdParams } from '../common.js';
-import { ListMessagesQuery, MessagePage, PostMessageBody, PostMessageResponse, Task } from '../rest.js';
+import { ListMessagesQuery, ListTasksQuery, MessagePage, PostMessageBody, PostMessageResponse, Task } from '../rest.js';
 import type { RouteDef } from './def.js';
+
+export const TaskList = z.object({ items: z.array(Task) });
+export type TaskList = z.infer<typeof TaskList>;
 
 export const messageRoutes = {
   listMessages: {
@@ -24,6 +28,17 @@ export const messageRoutes = {
     response: PostMessageResponse,
     status: 201,
     errors: ['session_archived'],
+  },
+  listSessionTasks: {
+    method: 'GET',
+    path: '/api/sessions/:id/tasks',
+    summary: "A session's tasks (its turns), newest first; `status` keeps only the states listed",
+    tag: 'tasks',
+    params: IdParams,
+    query: ListTasksQuery,
+    response: TaskList,
+    status: 200,
+    errors: [],
   },
   getTask: {
     method: 'GET',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdParams } from '../common.js';
-import { AnswerPermissionBody, ListPermissionsQuery, Permission } from '../runner.js';
+import { AnswerPermissionBody, ListAllPermissionsQuery, ListPermissionsQuery, Permission } from '../runner.js';
 import type { RouteDef } from './def.js';
 
 export const PermissionList = z.object({ items: z.array(Permission) });
@@ -17,6 +17,16 @@ export const permissionRoutes = {
     response: Permission,
     status: 200,
     errors: ['already_resolved'],
+  },
+  listAllPermissions: {
+    method: 'GET',
+    path: '/api/permissions',
+    summary: "Every session's permission requests, newest first (filter by status)",
+    tag: 'permissions',
+    query: ListAllPermissionsQuery,
+    response: PermissionList,
+    status: 200,
+    errors: [],
   },
   listPermissions: {
     method: 'GET',

@@ -94,3 +94,12 @@ export async function listPermissions(sql: Sql, sessionId: string, status?: Perm
     ORDER BY created_at`;
   return rows.map(toPermission);
 }
+
+/** Every session's requests, newest first. */
+export async function listAllPermissions(sql: Sql, q: { status?: Permission['status']; limit: number }): Promise<Permission[]> {
+  const rows = await sql<PermissionRow[]>`
+    SELECT * FROM permissions WHERE (${q.status ?? null}::text IS NULL OR status = ${q.status ?? null}::text)
+    ORDER BY created_at DESC, id DESC
+    LIMIT ${q.limit}`;
+  return rows.map(toPermission);
+}

@@ -24,11 +24,12 @@ export async function insertSession(sql: Sql, s: NewSession): Promise<{ session:
   });
 }
 
-export async function listSessions(sql: Sql, f: { project_id?: string; status?: SessionStatus }): Promise<Session[]> {
+export async function listSessions(sql: Sql, f: { project_id?: string; status?: SessionStatus; agent?: string }): Promise<Session[]> {
   const rows = await sql<SessionRow[]>`
     SELECT * FROM sessions
     WHERE (${f.project_id ?? null}::uuid IS NULL OR project_id = ${f.project_id ?? null}::uuid)
       AND (${f.status ?? null}::text IS NULL OR status = ${f.status ?? null}::text)
+      AND (${f.agent ?? null}::text IS NULL OR agent = ${f.agent ?? null}::text)
     ORDER BY created_at DESC, id`;
   return rows.map(toSession);
 }

@@ -13,6 +13,7 @@ import {
   cancelPermissions,
   getPermission,
   insertPermission,
+  listAllPermissions,
   listPermissions,
   notifyPermissionAnswered,
   PERMISSION_CHANNEL,
@@ -152,5 +153,9 @@ export class PermissionCenter {
 
   list(sessionId: string, status?: Permission['status']): Promise<Permission[]> {
     return listPermissions(this.sql, sessionId, status);
+  }
+
+  listAll(q: { status?: Permission['status']; limit: number }): Promise<Permission[]> {
+    return listAllPermissions(this.sql, q);
   }
 }

@@ -4,9 +4,9 @@ import { DomainError, notFound } from '../../errors.js';
 import { getChat } from '../../db/chats.js';
 import { getSession } from '../../db/sessions.js';
 import { insertUserMessageWithTask, listMessages } from '../../db/messages.js';
-import { getTask } from '../../db/tasks.js';
+import { getTask, listSessionTasks } from '../../db/tasks.js';
 
-export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'postMessage' | 'getTask' | 'cancelTask' | 'cancelSession'> {
+export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'postMessage' | 'listSessionTasks' | 'getTask' | 'cancelTask' | 'cancelSession'> {
   const { sql, broker } = ctx;
   return {
     listMessages: async ({ params, query }) => {
@@ -40,6 +40,10 @@ export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'pos
       broker.publishUser({ type: 'task_state', task_id: result.task.id, session_id: session.id, chat_id: chat.id, status: 'pending' });
       ctx.log.info({ session_id: session.id, chat_id: chat.id, task_id: result.task.id }, 'user message stored');
       return result;
+    },
+    listSessionTasks: async ({ params, query }) => {
+      if (!(await getSession(sql, params.id))) throw notFound('session', params.id);
+      return { items: await listSessionTasks(sql, params.id, query) };
     },
     getTask: async ({ params }) => (await getTask(sql, params.id)) ?? Promise.reject(notFound('task', params.id)),
     cancelTask: async ({ params }) => (await ctx.tasks.cancel(params.id)) ?? Promise.reject(notFound('task', params.id)),

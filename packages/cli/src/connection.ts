@@ -1,0 +1,34 @@
+import { ApiClient } from '@boocode/client';
+import { findServer, type ServerConnection } from '@boocode/client/node';
+import type { Command } from 'commander';
+import { clientEnv } from './client-env.js';
+import { httpFetch } from './http-fetch.js';
+
+/** How a client command finds the server: these flags, else BOOCODE_URL / BOOCODE_TOKEN, else BOOCODE_HOME. */
+export interface ConnectionOptions {
+  url?: string;
+  token?: string;
+  home?: string;
+}
+
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--url <url>', 'server address (default $BOOCODE_URL, else the running server of the home)')
+    .option('--token <token>', 'API token (default $BOOCODE_TOKEN, else config.json of the home)')
+    .option('--home <dir>', 'BooCode home to find the server in (default $BOOCODE_HOME or ~/.boocode)');
+}
+
+/** A connected client: the typed API and where it points. */
+export interface Connection {
+  api: ApiClient;
+  server: ServerConnection;
+}
+
+export async function connect(opts: ConnectionOptions): Promise<Connection> {
+  const env = clientEnv();
+  const server = await findServer({
+    home: opts.home,
+    env: { BOOCODE_HOME: env.BOOCODE_HOME, BOOCODE_URL: opts.url ?? env.BOOCODE_URL, BOOCODE_TOKEN: opts.token ?? env.BOOCODE_TOKEN },
+  });
+  return { server, api: new ApiClient({ baseUrl: server.baseUrl, token: server.token, fetch: httpFetch }) };
+}
