@@ -9,6 +9,7 @@ import { traceRoutes } from './routes/traces.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { agentRoutes } from './routes/agents.js';
 import { reviewRoutes } from './routes/review.js';
+import { workflowRoutes } from './routes/workflows.js';
 
 export * from './routes/errors.js';
 export * from './routes/def.js';
@@ -32,6 +33,7 @@ export const routes = {
   ...permissionRoutes,
   ...agentRoutes,
   ...reviewRoutes,
+  ...workflowRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

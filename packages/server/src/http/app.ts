@@ -19,6 +19,7 @@ import { traceHandlers } from './routes/traces.js';
 import { permissionHandlers } from './routes/permissions.js';
 import { agentHandlers } from './routes/agents.js';
 import { workspaceHandlers } from './routes/workspace.js';
+import { workflowHandlers } from './routes/workflows.js';
 
 /** `METHOD /path` of the routes that answer without a token. */
 const PUBLIC_ROUTES = new Set(
@@ -98,6 +99,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     ...permissionHandlers(ctx),
     ...agentHandlers(ctx),
     ...workspaceHandlers(ctx),
+    ...workflowHandlers(ctx),
   });
   registerStreams(app, { ...opts.stream, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });
 
