@@ -21,6 +21,7 @@ import { BackendPool } from './agents/backend-pool.js';
 import { Workspace } from './workspace/workspace.js';
 import { WorktreeReaper } from './workspace/reaper.js';
 import { Worker, type WorkerOptions } from './tasks/worker.js';
+import { WorkflowManager, type WorkflowManagerOptions } from './workflows/manager.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
@@ -50,6 +51,8 @@ export interface ServerOptions {
   writeIntervalMs?: number;
   /** Period of the worktree sweep (BOOCODE_REAP_INTERVAL_MS, default 5 min); `false`: no periodic sweep. */
   reapIntervalMs?: number | false;
+  /** Workflow runs hosted by this process (runs with the worker; not without one). */
+  workflows?: Partial<WorkflowManagerOptions>;
 }
 
 export interface RunningServer {
@@ -63,6 +66,8 @@ export interface RunningServer {
   app: FastifyInstance;
   ctx: AppContext;
   worker: Worker | null;
+  /** Hosts workflow runs next to the worker (null without a worker). */
+  workflows: WorkflowManager | null;
   pool: BackendPool;
   /** The worktree sweep (runs at start and periodically). */
   reaper: WorktreeReaper;
@@ -137,6 +142,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       loopbackOnly: isLoopback(host),
       stream: { maxBufferedBytes: opts.maxBufferedBytes ?? 8 * 1024 * 1024, allowedOrigins: opts.allowedOrigins ?? [] },
     });
+    const leaseMs = positiveEnv('BOOCODE_LEASE_MS', 30_000);
     const worker =
       opts.worker === false
         ? null
@@ -145,15 +151,29 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
             { sql, broker, log, pool, registry, permissions, workspace, streaming, writeIntervalMs: opts.writeIntervalMs ?? 100 },
             {
               concurrency: positiveEnv('BOOCODE_CONCURRENCY', 8),
-              leaseMs: positiveEnv('BOOCODE_LEASE_MS', 30_000),
+              leaseMs,
               turnTimeoutMs: positiveEnv('BOOCODE_TURN_TIMEOUT_MS', 2 * 60 * 60_000),
               pollMs: 2_000,
               ...opts.worker,
             },
           );
+    const workflows =
+      opts.worker === false
+        ? null
+        : new WorkflowManager(
+            { sql, broker, log: log.child({ component: 'workflows' }), workspace, tasks: ctx.tasks, home },
+            {
+              maxRuns: positiveEnv('BOOCODE_WORKFLOW_RUNS', 8),
+              leaseMs,
+              pollMs: 2_000,
+              limits: { maxConcurrentAgents: positiveEnv('BOOCODE_WORKFLOW_AGENTS', 16) },
+              ...opts.workflows,
+            },
+          );
     const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }));
     await app.listen({ host, port: opts.port ?? 0 });
     await worker?.start();
+    await workflows?.start();
     const reapIntervalMs = opts.reapIntervalMs ?? positiveEnv('BOOCODE_REAP_INTERVAL_MS', 5 * 60_000);
     if (reapIntervalMs !== false) reaper.start(reapIntervalMs);
     const addr = app.server.address();
@@ -174,6 +194,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       app,
       ctx,
       worker,
+      workflows,
       pool,
       reaper,
       loginUrl: () => `${url}/api/auth/login?code=${auth.issueCode()}`,
@@ -181,6 +202,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         // Order matters: stop taking requests, let in-flight writes finish, then the database.
         closing ??= (async () => {
           await app.close();
+          // Runs first: they hand their agents' tasks over to whoever takes the runs next.
+          await workflows?.stop();
           await worker?.stop();
           await reaper.stop();
           await pool.closeAll();

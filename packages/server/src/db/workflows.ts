@@ -102,7 +102,7 @@ export async function insertWorkflowRun(sql: Sql, run: NewWorkflowRun): Promise<
     if (open?.status !== 'open') return null;
     const [row] = await tx<{ id: string }[]>`
       INSERT INTO workflow_runs (project_id, session_id, name, source, script, args, budget, resume_from)
-      VALUES (${run.projectId}, ${run.sessionId}, ${run.name}, ${run.source}, ${run.script}, ${jsonText(run.args)}::jsonb,
+      VALUES (${run.projectId}, ${run.sessionId}, ${run.name}, ${run.source}, ${run.script}, ${jsonText(run.args)}::text::jsonb,
               ${run.budget}, ${run.resumeFrom})
       RETURNING id`;
     return row!.id;
@@ -168,7 +168,7 @@ export async function finishWorkflowRun(
   end: { status: 'completed' | 'failed' | 'cancelled'; result: unknown; error: string | null },
 ): Promise<WorkflowRunRow | null> {
   const rows = await sql<{ id: string }[]>`
-    UPDATE workflow_runs SET status = ${end.status}, result = ${jsonText(end.result)}::jsonb, error = ${end.error},
+    UPDATE workflow_runs SET status = ${end.status}, result = ${jsonText(end.result)}::text::jsonb, error = ${end.error},
       lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
     WHERE id = ${id} AND lease_owner = ${workerId} AND status = 'running'
     RETURNING id`;
@@ -337,7 +337,7 @@ export async function recordWorkflowStep(sql: Sql, r: RecordedEntry): Promise<vo
         result, error, ref, input_tokens, no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
         finished_at)
       VALUES (${r.runId}, ${e.position}, ${e.key}, ${e.seq}, ${e.status}, ${r.cached}, ${r.from?.attempts ?? 0},
-        ${r.from?.taskId ?? null}, ${e.label}, ${e.phase}, ${r.prompt}, ${jsonText(e.result)}::jsonb, ${e.error}, ${e.ref},
+        ${r.from?.taskId ?? null}, ${e.label}, ${e.phase}, ${r.prompt}, ${jsonText(e.result)}::text::jsonb, ${e.error}, ${e.ref},
         ${u.input_total}, ${u.no_cache}, ${u.cache_read}, ${u.cache_write}, ${u.output}, ${u.reasoning}, now())
       ON CONFLICT (run_id, position) DO UPDATE SET
         key = EXCLUDED.key, seq = EXCLUDED.seq, status = EXCLUDED.status, result = EXCLUDED.result, error = EXCLUDED.error,
@@ -360,7 +360,7 @@ export async function recordWorkflowStep(sql: Sql, r: RecordedEntry): Promise<vo
 }
 
 export async function setStepWorktree(sql: Sql, runId: string, position: number, worktree: StepWorktree | null): Promise<void> {
-  await sql`UPDATE workflow_steps SET worktree = ${worktree === null ? null : JSON.stringify(worktree)}::jsonb WHERE run_id = ${runId} AND position = ${position}`;
+  await sql`UPDATE workflow_steps SET worktree = ${worktree === null ? null : JSON.stringify(worktree)}::text::jsonb WHERE run_id = ${runId} AND position = ${position}`;
 }
 
 /** Directory names of isolated agents' worktrees whose session is open: the sweep keeps them. */
@@ -435,12 +435,12 @@ export async function insertCallTask(sql: Sql, t: NewCallTask): Promise<{ taskId
     const [msg] = await tx<{ id: string }[]>`
       INSERT INTO messages (chat_id, session_id, role, content, status, turn, finished_at, metadata)
       VALUES (${chatId}, ${t.sessionId}, 'user', ${t.prompt}, 'complete', ${turn}, now(),
-              ${JSON.stringify({ workflow_run_id: t.runId, position: t.position, attempt: t.attempt })}::jsonb)
+              ${JSON.stringify({ workflow_run_id: t.runId, position: t.position, attempt: t.attempt })}::text::jsonb)
       RETURNING id`;
     const input = { parts: [{ type: 'text', text: t.prompt }], turn, ...(t.cwd ? { cwd: t.cwd } : {}) };
     const [task] = await tx<{ id: string }[]>`
       INSERT INTO tasks (project_id, session_id, chat_id, message_id, agent, model, input, workflow_run_id, workflow_position, workflow_attempt)
-      VALUES (${t.projectId}, ${t.sessionId}, ${chatId}, ${msg!.id}, ${t.agent}, ${t.model}, ${JSON.stringify(input)}::jsonb,
+      VALUES (${t.projectId}, ${t.sessionId}, ${chatId}, ${msg!.id}, ${t.agent}, ${t.model}, ${JSON.stringify(input)}::text::jsonb,
               ${t.runId}, ${t.position}, ${t.attempt})
       RETURNING id`;
     await tx`UPDATE messages SET task_id = ${task!.id} WHERE id = ${msg!.id}`;

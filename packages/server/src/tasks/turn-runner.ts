@@ -40,7 +40,8 @@ export interface RunnerDeps {
 /** Why a run was aborted from outside: the user, or this process shutting down. */
 export type AbortReason = 'cancel' | 'shutdown' | 'lease_lost' | 'timeout';
 
-const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().int().optional() });
+/** `cwd`: where an isolated workflow agent works (its own worktree) instead of the session's worktree. */
+const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().int().optional(), cwd: z.string().optional() });
 
 /** How long a backend may take to wind down after an abort before we stop waiting for it. */
 const CANCEL_GRACE_MS = 800;
@@ -235,14 +236,17 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
     log.info({ chat_id: chatId, status: final.status, steps: events.steps, tool_calls: events.toolCalls, ms: finishedAt.getTime() - events.startedAt }, 'turn finished');
   };
 
-  // The workspace: the session worktree (created on the first turn, with project setup).
+  // The workspace: the session worktree (created on the first turn, with project setup), or an
+  // isolated workflow agent's own.
   let root: string;
   try {
-    root = await deps.workspace.prepare(session, project, {
-      known,
-      signal,
-      onOutput: (chunk) => deps.broker.publish(session.id, { type: 'setup_output', stream: chunk.stream, text: chunk.text }),
-    });
+    root =
+      input.data.cwd ??
+      (await deps.workspace.prepare(session, project, {
+        known,
+        signal,
+        onOutput: (chunk) => deps.broker.publish(session.id, { type: 'setup_output', stream: chunk.stream, text: chunk.text }),
+      }));
   } catch (err) {
     const message = `workspace setup failed: ${(err as Error).message}`;
     log.warn({ err }, 'workspace setup failed');
@@ -319,8 +323,11 @@ export async function runTurn(deps: RunnerDeps, task: TaskRow, signal: AbortSign
       state = state || ${deps.sql.json(events.agentState as never)}
     WHERE chat_id = ${chatId} AND agent = ${task.agent}`;
 
-  // Recorded before the task reads as done, so whoever sees it finished also sees its diff.
-  await deps.workspace.afterTurn(session, project, task.id).catch((err: unknown) => log.warn({ err }, 'computing the diff after the turn failed'));
+  // Recorded before the task reads as done, so whoever sees it finished also sees its diff. A
+  // workflow's agents work side by side: the run takes the session's diff once, when it ends.
+  if (!task.workflow_run_id) {
+    await deps.workspace.afterTurn(session, project, task.id).catch((err: unknown) => log.warn({ err }, 'computing the diff after the turn failed'));
+  }
   if (reason === 'shutdown' || reason === 'lease_lost') {
     // Interrupted by us, not by the agent or the user (see recovery rules in queue.ts).
     if (!events.hasOutput && reason === 'shutdown') await finish({ status: 'pending', error: 'server shut down before the agent answered' }, result);

@@ -179,6 +179,13 @@ export class WorkflowManager {
         { runId: run.id, runName: run.name, session, project, lettingGo: () => active.lettingGo },
       );
       const catalog = await loadCatalog(project.path, this.deps.home);
+      // The agents share the session's worktree: created once here, not by each of their tasks at once.
+      const workspace = await this.deps.workspace
+        .prepare(session, project, { onOutput: (chunk) => publish({ type: 'setup_output', stream: chunk.stream, text: chunk.text }) })
+        .then(
+          () => null,
+          (err: unknown) => `workspace setup failed: ${(err as Error).message}`,
+        );
       const onEvent = (e: WorkflowEvent) => {
         if (e.type === 'phase_started') {
           publish({ type: 'workflow_phase', run_id: run.id, title: e.title });
@@ -203,6 +210,7 @@ export class WorkflowManager {
         }
       };
       try {
+        if (workspace) throw new Error(workspace);
         result = await runWorkflowSource(run.script, {
           ...(run.args_text === null ? {} : { args: JSON.parse(run.args_text) as unknown }),
           journal,

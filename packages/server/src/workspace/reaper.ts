@@ -1,6 +1,7 @@
 import type { Sql } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import { reapWorktrees, type ReapResult } from '../git/index.js';
+import { liveAgentWorktrees } from '../db/workflows.js';
 import type { Workspace } from './workspace.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,11 +42,13 @@ export class WorktreeReaper {
   async sweep(): Promise<ReapResult | null> {
     return this.workspace.gate.sweep(async () => {
       const live = await this.sql<{ id: string }[]>`SELECT id FROM sessions WHERE status = 'open'`;
+      // Isolated workflow agents' worktrees sit next to their session's and live as long as it.
+      const agents = await liveAgentWorktrees(this.sql);
       const busy = await this.sql<{ session_id: string }[]>`
         SELECT DISTINCT session_id FROM tasks WHERE status = 'running' AND session_id IS NOT NULL`;
       const result = await reapWorktrees({
         home: this.workspace.home,
-        live: new Set(live.map((r) => r.id)),
+        live: new Set([...live.map((r) => r.id), ...agents]),
         busy: new Set(busy.map((r) => r.session_id)),
         log: this.log,
       });
