@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { emptyUsage, type Chat, type Message, type Session } from '@boocode/contracts';
+import { emptyUsage, PROTOCOL_VERSION, type Chat, type HelloFrame, type Message, type Session } from '@boocode/contracts';
 
 export const SESSION_ID = '10000000-0000-4000-8000-000000000001';
 export const CHAT_ID = '10000000-0000-4000-8000-000000000002';
@@ -116,6 +116,8 @@ export async function startFakeServer(
   };
   const wss = new WebSocketServer({ server });
   wss.on('connection', (ws, req) => {
+    const hello: HelloFrame = { type: 'hello', protocol: PROTOCOL_VERSION, server: 'bench', capabilities: [] };
+    ws.send(JSON.stringify(hello));
     if (req.url?.startsWith('/api/events')) {
       ws.send(JSON.stringify({ type: 'snapshot', reason: 'connect', seq: 0, ts: new Date().toISOString() }));
       return;

@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { VERSION } from '@boocode/server';
+import { readFileSync } from 'node:fs';
+import { errorText } from '@boocode/client';
 import { registerServe } from './commands/serve.js';
 import { registerLoginUrl } from './commands/login-url.js';
+
+// The CLI's own version: the client commands do not load the server package.
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const program = new Command()
   .name('boocode')
@@ -17,6 +21,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  console.error(`boocode: ${(err as Error).message}`);
+  console.error(`boocode: ${errorText(err)}`);
   process.exit(1);
 }

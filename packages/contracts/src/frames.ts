@@ -8,7 +8,8 @@ import { WorkflowRun, WorkflowRunAgent } from './workflows.js';
 
 /**
  * Frames on the per-session WebSocket. The server adds `seq` (monotonic per session)
- * and `session_id`. New frame types are additive; new fields are optional.
+ * and `session_id`. New frame types are additive; new fields are optional; nothing is removed
+ * (test/frames-snapshot.json guards it).
  */
 const chatRef = { chat_id: Id };
 const msgRef = { chat_id: Id, message_id: Id };
@@ -228,6 +229,39 @@ export const UserFrame = z.intersection(
   UserFramePayload,
 );
 export type UserFrame = z.infer<typeof UserFrame>;
+
+/**
+ * Version of the WebSocket protocol, sent in `hello`. Frames are append-only: types and fields
+ * are only ever added (a client ignores types it does not know), so any client works with a newer
+ * server; the number goes up with each addition, so a client can tell what to expect.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * Names a server may list in `hello.capabilities`; a client ignores names it does not know.
+ * `replay`: reconnecting with `after_seq` resends the frames missed (else a `too_far_behind`
+ * snapshot). `agent_snapshot`: the session stream opens with the turns in flight.
+ * `session_activity`: the user stream sends the busy sessions right after its snapshot.
+ */
+export const StreamCapability = {
+  Replay: 'replay',
+  AgentSnapshot: 'agent_snapshot',
+  SessionActivity: 'session_activity',
+} as const;
+
+/** The first frame on every WebSocket, before any replayed or snapshot frame. It has no seq. */
+export const HelloFrame = z.object({
+  type: z.literal('hello'),
+  protocol: z.number().int().positive(),
+  /** The server's version. */
+  server: z.string(),
+  capabilities: z.array(z.string()),
+});
+export type HelloFrame = z.infer<typeof HelloFrame>;
+
+/** Every `type` a frame on each stream can have in this protocol version. */
+export const SESSION_FRAME_TYPES: ReadonlySet<string> = new Set(SessionFramePayload.options.map((o) => o.shape.type.value));
+export const USER_FRAME_TYPES: ReadonlySet<string> = new Set(UserFramePayload.options.map((o) => o.shape.type.value));
 
 /** WebSocket close codes the server uses; clients reconnect with `after_seq` on these. */
 export const WsCloseCode = {

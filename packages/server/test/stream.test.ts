@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Project, Session, SessionFramePayload } from '@boocode/contracts';
-import { SessionFrame, WsCloseCode } from '@boocode/contracts';
+import { PROTOCOL_VERSION, SessionFrame, WsCloseCode } from '@boocode/contracts';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 
 let server: TestServer;
@@ -18,9 +18,10 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('session stream', () => {
-  it('opens with snapshot + agent_snapshot, then live frames in seq order, each valid', async () => {
+  it('opens with hello, snapshot + agent_snapshot, then live frames in seq order, each valid', async () => {
     const c = await openStream(server.url, session.id, { token: server.token });
     const snap = await c.waitFor((f) => f.type === 'agent_snapshot');
+    expect(c.hello).toEqual({ type: 'hello', protocol: PROTOCOL_VERSION, server: server.ctx.version, capabilities: ['replay', 'agent_snapshot'] });
     expect(c.frames[0]).toMatchObject({ type: 'snapshot', reason: 'connect' });
     expect(snap).toMatchObject({ in_flight: [] });
     const published = [1, 2, 3].map((i) => server.ctx.broker.publish(session.id, delta(`t${i}`)));
@@ -37,6 +38,8 @@ describe('session stream', () => {
     const missed = [server.ctx.broker.publish(session.id, delta('b')), server.ctx.broker.publish(session.id, delta('c'))];
     const c = await openStream(server.url, session.id, { token: server.token, afterSeq: first.seq });
     await c.waitFor((f) => f.seq === missed[1]!.seq);
+    // A resumed stream opens with hello too, ahead of the replayed frames.
+    expect(c.hello?.protocol).toBe(PROTOCOL_VERSION);
     expect(c.frames.map((f) => f.text)).toEqual(['b', 'c']);
     c.close();
   });
@@ -149,6 +152,8 @@ describe('user events stream', () => {
   it('carries session created/renamed/archived across sessions', async () => {
     const c = await openStream(server.url, null, { token: server.token });
     await c.waitFor((f) => f.type === 'snapshot');
+    expect(c.hello).toEqual({ type: 'hello', protocol: PROTOCOL_VERSION, server: server.ctx.version, capabilities: ['replay', 'session_activity'] });
+    expect(c.frames[0]).toMatchObject({ type: 'snapshot', reason: 'connect' });
     const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
     await c.waitFor((f) => f.type === 'project_added');
     const s = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyUsage, type Chat, type MessagePage, type Session, type Task } from '@boocode/contracts';
 import { SessionStore, type SessionApi } from '../src/stream/SessionStore';
-import { deferred, FakeSocket, ManualTimers, tick } from './fakeSocket';
+import { deferred, FakeSocket, ManualTimers, tick } from '@boocode/testkit/fake-socket';
 import { CHAT, message, SESSION, TASK, uuid } from './fixtures';
 
 const session: Session = {
@@ -222,7 +222,7 @@ describe('SessionStore', () => {
     expect(store.getSnapshot().status).toBe('live');
   });
 
-  it('counts and drops frames the contracts refuse', async () => {
+  it('counts and drops frames the contracts refuse; a type it does not know is no error', async () => {
     const { store, sockets } = setup([pageOf('x')]);
     stores.push(store);
     store.start();
@@ -230,8 +230,29 @@ describe('SessionStore', () => {
     sockets[0]!.send('not json');
     sockets[0]!.send(wire(1, { type: 'message_delta', chat_id: 'not-a-uuid', message_id: MSG, text: 'x' }));
     sockets[0]!.send(wire(2, { type: 'no_such_frame' }));
-    expect(store.getSnapshot().invalidFrames).toBe(3);
+    expect(store.getSnapshot().invalidFrames).toBe(2);
     expect(store.getSnapshot().state.logs).toEqual({});
+  });
+
+  it('applies the frames after one of a type it does not know, without reconnecting', async () => {
+    const { store, sockets, timers } = setup([pageOf('Hel')]);
+    stores.push(store);
+    store.watchChat(CHAT);
+    store.start();
+    const ws = sockets[0]!;
+    ws.open();
+    ws.send({ type: 'hello', protocol: 99, server: '9.0.0', capabilities: ['replay', 'time_travel'] });
+    ws.send(wire(1, { type: 'snapshot', reason: 'connect' }));
+    await tick();
+    await tick();
+    ws.send(delta(2, 'l'));
+    ws.send(wire(3, { type: 'terminal_output', terminal_id: uuid(80), data: 'ls' }));
+    ws.send(delta(4, 'o'));
+    expect(store.getSnapshot().state.logs[CHAT]!.messages[1]!.content).toBe('Hello');
+    timers.runAll(20_000);
+    expect(sockets).toHaveLength(1);
+    expect(store.getSnapshot().status).toBe('live');
+    expect(store.getSnapshot().invalidFrames).toBe(0);
   });
 
   it('stops reconnecting when the server says the token is wrong', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Project, Session } from '@boocode/contracts';
 import { WorkspaceStore } from '../src/stream/WorkspaceStore';
-import { deferred, FakeSocket, ManualTimers, tick } from './fakeSocket';
+import { deferred, FakeSocket, ManualTimers, tick } from '@boocode/testkit/fake-socket';
 
 describe('WorkspaceStore', () => {
   it('does not retry a failing refetch after stop()', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { connectClient } from '../client.js';
+import { ApiClient } from '@boocode/client';
+import { findServer } from '@boocode/client/node';
 
 export function registerLoginUrl(program: Command): void {
   program
@@ -7,8 +8,9 @@ export function registerLoginUrl(program: Command): void {
     .description('print a fresh one-time login URL for the running server')
     .option('--home <dir>', 'data directory of the server')
     .action(async (opts: { home?: string }) => {
-      const client = await connectClient(opts.home);
-      const res = await client.request<{ url_path: string }>('POST', '/api/auth/codes');
-      process.stdout.write(`${client.baseUrl}${res.url_path}\n`);
+      const server = await findServer({ home: opts.home, env: process.env });
+      const api = new ApiClient({ baseUrl: server.baseUrl, token: server.token });
+      const code = await api.call('createLoginCode');
+      process.stdout.write(`${server.baseUrl}${code.url_path}\n`);
     });
 }

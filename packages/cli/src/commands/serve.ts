@@ -1,7 +1,7 @@
 import { writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { createLogger, isLoopback, positiveEnv, startServer } from '@boocode/server';
+import type { ServerInfo } from '@boocode/contracts';
 
 export const parsePort = (v: string): number => {
   const n = Number(v);
@@ -17,6 +17,8 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to bind', process.env.BOOCODE_HOST ?? '127.0.0.1')
     .option('--home <dir>', 'data directory (default $BOOCODE_HOME or ~/.boocode)')
     .action(async (opts: { port: number; host: string; home?: string }) => {
+      // Loaded here, so that the client commands start without the server and its dependencies.
+      const { createLogger, isLoopback, positiveEnv, startServer } = await import('@boocode/server');
       const log = createLogger();
       if (!isLoopback(opts.host)) {
         log.warn({ host: opts.host }, 'binding a non-loopback address: anyone who can reach it and has the token controls your agents');
@@ -30,7 +32,8 @@ export function registerServe(program: Command): void {
         maxBufferedBytes: positiveEnv('BOOCODE_WS_MAX_BUFFER', 8 * 1024 * 1024),
       });
       const serverFile = path.join(server.home, 'server.json');
-      await writeFile(serverFile, JSON.stringify({ url: server.url, pid: process.pid }) + '\n', { mode: 0o600 });
+      const info: ServerInfo = { url: server.url, pid: process.pid };
+      await writeFile(serverFile, JSON.stringify(info) + '\n', { mode: 0o600 });
       const lines = [
         `BooCode ${server.url}`,
         `  open (logs you in once): ${server.loginUrl()}`,

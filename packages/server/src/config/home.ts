@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile, chmod, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { CustomAgentsConfig } from '@boocode/contracts';
+import { ApiToken, CustomAgentsConfig, homeDirectory } from '@boocode/contracts';
 
 /** The native agent's provider: any OpenAI-compatible endpoint. Env vars override it. */
 export const NativeProviderConfig = z.object({
@@ -41,8 +41,7 @@ export const PaseoSettings = z.strictObject({
 export type PaseoSettings = z.infer<typeof PaseoSettings>;
 
 export const HomeConfig = z.object({
-  /** Bearer token for the API and WebSockets. */
-  token: z.string().min(32),
+  token: ApiToken,
   /** Password of the embedded cluster's superuser; fixed at initdb time. */
   pg_password: z.string().min(16),
   /** User-defined agents: `{"<name>": {command, args, env, kind}}`. */
@@ -54,7 +53,7 @@ export const HomeConfig = z.object({
 export type HomeConfig = z.infer<typeof HomeConfig>;
 
 export function resolveHome(explicit?: string): string {
-  return path.resolve(explicit ?? process.env.BOOCODE_HOME ?? path.join(homedir(), '.boocode'));
+  return path.resolve(homeDirectory(explicit, process.env.BOOCODE_HOME, homedir()));
 }
 
 const secret = () => randomBytes(32).toString('base64url');

@@ -53,7 +53,7 @@ export interface AppOptions {
   webDir?: string;
   /** Bound to a loopback address: refuse requests for other host names. */
   loopbackOnly?: boolean;
-  stream: Omit<StreamOptions, 'broker' | 'sql' | 'log' | 'inFlight' | 'flush' | 'activities'>;
+  stream: Omit<StreamOptions, 'broker' | 'version' | 'sql' | 'log' | 'inFlight' | 'flush' | 'activities'>;
 }
 
 export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<FastifyInstance> {
@@ -101,7 +101,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     ...workspaceHandlers(ctx),
     ...workflowHandlers(ctx),
   });
-  registerStreams(app, { ...opts.stream, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });
+  registerStreams(app, { ...opts.stream, version: ctx.version, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });
 
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(path.join(webDir, 'index.html'));

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { StreamQuery, streams, WsCloseCode, type InFlightTurn } from '@boocode/contracts';
+import { PROTOCOL_VERSION, StreamCapability, StreamQuery, streams, WsCloseCode, type HelloFrame, type InFlightTurn } from '@boocode/contracts';
 import type { Broker } from '../stream/broker.js';
 import type { ReplayResult } from '../stream/replay-channel.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +12,8 @@ import { originAllowed } from './auth.js';
 
 export interface StreamOptions {
   broker: Broker;
+  /** The server's version, sent in `hello`. */
+  version: string;
   sql: Sql;
   log: Logger;
   /** A client whose unsent bytes exceed this is dropped (code 4008) and resumes by seq. */
@@ -28,12 +30,13 @@ export interface StreamOptions {
 const PING_MS = 30_000;
 
 /**
- * Wires one socket to a channel. Live frames that arrive while the (async) opening frames are
- * prepared are held back and sent after them, so the client sees one ordered stream.
+ * Wires one socket to a channel. `hello` goes first; live frames that arrive while the (async)
+ * opening frames are prepared are held back and sent after them, so the client sees one ordered stream.
  */
 function attach(
   socket: WebSocket,
   opts: StreamOptions,
+  capabilities: string[],
   subscribe: (sub: { send(data: string): void }) => { replay: ReplayResult | null; lastSeq: number; unsubscribe: () => void },
   opening: (replay: ReplayResult | null, lastSeq: number) => Promise<string[]>,
   logCtx: Record<string, unknown>,
@@ -57,6 +60,8 @@ function attach(
     }
     socket.send(data);
   };
+  const hello: HelloFrame = { type: 'hello', protocol: PROTOCOL_VERSION, server: opts.version, capabilities };
+  send(JSON.stringify(hello));
   const sub = subscribe({ send: (data) => (held ? held.push(data) : send(data)) });
   const ping = setInterval(() => socket.ping(), PING_MS);
   ping.unref();
@@ -110,6 +115,7 @@ export function registerStreams(app: FastifyInstance, opts: StreamOptions): void
       attach(
         socket,
         opts,
+        [StreamCapability.Replay, StreamCapability.AgentSnapshot],
         (sub) => opts.broker.subscribe(sessionId, sub, afterSeq),
         async (replay, lastSeq) => {
           if (replay?.kind === 'frames') return replay.frames;
@@ -128,6 +134,7 @@ export function registerStreams(app: FastifyInstance, opts: StreamOptions): void
     attach(
       socket,
       opts,
+      [StreamCapability.Replay, StreamCapability.SessionActivity],
       (sub) => opts.broker.subscribeUser(sub, afterSeq),
       async (replay, lastSeq) => {
         if (replay?.kind === 'frames') return replay.frames;

@@ -47,6 +47,28 @@ export function spawnServe(args: string[], env: Record<string, string> = {}, tim
   });
 }
 
+/**
+ * A `boocode` command that runs to its end (from the TypeScript sources). `env` replaces the
+ * BooCode settings of this process's environment: an undefined value leaves one unset.
+ */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BOOCODE_')));
+  const set = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_SOURCE, ...args], {
+    cwd: REPO,
+    env: { ...base, ...set },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Postmaster processes serving `dataDir` (backends rewrite their cmdline, so only the postmaster matches). */
 export function postmastersFor(dataDir: string): number[] {
   const pids: number[] = [];

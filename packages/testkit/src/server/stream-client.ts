@@ -1,7 +1,10 @@
 import WebSocket from 'ws';
+import { HelloFrame } from '@boocode/contracts';
 
 export interface StreamClient {
   ws: WebSocket;
+  /** The connection's opening `hello`, when the first frame was one; it is not in `frames`. */
+  readonly hello: HelloFrame | null;
   frames: Record<string, unknown>[];
   /** Resolves when a frame matching `pred` has arrived (including ones already received). */
   waitFor(pred: (f: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
@@ -23,9 +26,17 @@ export function openStream(
   if (opts.cookie) headers.cookie = opts.cookie;
   const ws = new WebSocket(url, { headers });
   const frames: Record<string, unknown>[] = [];
+  let hello: HelloFrame | null = null;
+  let first = true;
   const waiters: { pred: (f: Record<string, unknown>) => boolean; resolve: (f: Record<string, unknown>) => void }[] = [];
   ws.on('message', (data) => {
     const f = JSON.parse(String(data)) as Record<string, unknown>;
+    const opening = first ? HelloFrame.safeParse(f) : null;
+    first = false;
+    if (opening?.success) {
+      hello = opening.data;
+      return;
+    }
     frames.push(f);
     for (const w of [...waiters]) {
       if (w.pred(f)) {
@@ -41,6 +52,9 @@ export function openStream(
     ws.once('open', () =>
       resolve({
         ws,
+        get hello() {
+          return hello;
+        },
         frames,
         closed,
         close: () => ws.close(),

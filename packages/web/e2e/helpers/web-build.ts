@@ -55,5 +55,7 @@ function isFresh(): boolean {
   } catch {
     return false;
   }
-  return built >= Math.max(newestMtime(path.join(WEB_DIR, 'src')), statSync(path.join(WEB_DIR, 'index.html')).mtimeMs);
+  // The bundle holds the sources of the workspace packages the app imports, too.
+  const sources = ['src', '../client/src', '../contracts/src'].map((dir) => newestMtime(path.join(WEB_DIR, dir)));
+  return built >= Math.max(...sources, statSync(path.join(WEB_DIR, 'index.html')).mtimeMs);
 }

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { AgentInfo, Session } from '@boocode/contracts';
-import { api } from '../api/endpoints';
-import { errorText } from '../api/client';
+import { errorText } from '@boocode/client';
+import { api } from '../api';
 import { useAgents } from './useAgents';
 
 /** BooCode's own agent, offered even by a server that does not list agents. */
@@ -35,7 +35,7 @@ export function AgentPicker({ session }: { session: Session }) {
   const save = async (patch: { agent?: string; model?: string | null }) => {
     setError(null);
     try {
-      await api.sessions.update(session.id, patch);
+      await api.call('updateSession', { params: { id: session.id }, body: patch });
     } catch (err) {
       setError(errorText(err));
     }

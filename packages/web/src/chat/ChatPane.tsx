@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, type RefObject } from 'react';
 import type { PermissionOption, PostMessageResponse, Session } from '@boocode/contracts';
-import { api } from '../api/endpoints';
+import { api } from '../api';
 import { usePinnedMessage } from '../shell/usePinnedMessage';
 import { decisionFor } from '../stream/fromApi';
 import { upsertMessage } from '../stream/history';
@@ -85,7 +85,7 @@ export function ChatPane({
 
   const cancelTask = useCallback(
     async (taskId: string) => {
-      const t = await api.tasks.cancel(taskId);
+      const t = await api.call('cancelTask', { params: { id: taskId } });
       store.update((s) => ({ ...s, tasks: { ...s.tasks, [t.id]: { status: t.status, chatId: t.chat_id, error: t.error } } }));
     },
     [store],
@@ -94,7 +94,7 @@ export function ChatPane({
   const stop = useCallback(async () => {
     const taskId = inFlight?.task_id ?? runningTask;
     if (taskId) await cancelTask(taskId);
-    else await api.sessions.cancel(session.id);
+    else await api.call('cancelSession', { params: { id: session.id } });
   }, [inFlight, runningTask, cancelTask, session.id]);
 
   // #pin=<id>: page back until the message is loaded, then scroll to it once.

@@ -1,7 +1,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import type { Chat } from '@boocode/contracts';
-import { api } from '../api/endpoints';
-import { errorText } from '../api/client';
+import { errorText } from '@boocode/client';
+import { api } from '../api';
 import { IconButton } from '../ui/IconButton';
 
 /**
@@ -48,7 +48,7 @@ export function ChatTabs({
   const create = async () => {
     setError(null);
     try {
-      onCreated(await api.chats.create(sessionId));
+      onCreated(await api.call('createChat', { params: { id: sessionId } }));
     } catch (err) {
       setError(errorText(err));
     }
@@ -59,7 +59,7 @@ export function ChatTabs({
     if (!name.trim() || name.trim() === chat.name) return;
     setError(null);
     try {
-      await api.chats.rename(chat.id, name.trim());
+      await api.call('renameChat', { params: { id: chat.id }, body: { name: name.trim() } });
     } catch (err) {
       setError(errorText(err));
     }

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { PostMessageResponse, Session } from '@boocode/contracts';
 import type { ChatAgentView } from '../stream/sessionState';
-import { api } from '../api/endpoints';
+import { api } from '../api';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { Icon } from '../ui/Icon';
 import { AgentPicker } from './AgentPicker';
@@ -39,7 +39,7 @@ export function Composer({
     setSending(true);
     setError(null);
     try {
-      onPosted(await api.messages.post(chatId, { content: text }));
+      onPosted(await api.call('postMessage', { params: { id: chatId }, body: { content: text } }));
       setText('');
     } catch (err) {
       setError(err);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AgentInfo } from '@boocode/contracts';
-import { api } from '../api/endpoints';
+import { api } from '../api';
 
 /** Discovery is slow on the server side and changes rarely: ask once per page load. */
 let cached: Promise<AgentInfo[] | null> | null = null;
@@ -13,7 +13,7 @@ export function useAgents(): AgentInfo[] | null {
   const [agents, setAgents] = useState<AgentInfo[] | null>(null);
   useEffect(() => {
     let live = true;
-    cached ??= api.agents.list().then(
+    cached ??= api.call('listAgents').then(
       (r) => r.items,
       () => null,
     );

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Chat, TurnUsage } from '@boocode/contracts';
-import { ApiError } from '../api/client';
-import { api } from '../api/endpoints';
+import { ApiClientError } from '@boocode/client';
+import { api } from '../api';
 import type { MessageListHandle } from '../chat/MessageList';
 import { ChatPane } from '../chat/ChatPane';
 import { ChatTabs } from '../chat/ChatTabs';
@@ -79,9 +79,9 @@ export function SessionView({
   // After an action the change's new state arrives as `diff_updated`; reload at once anyway.
   const reviewActions = useMemo<ReviewActions>(
     () => ({
-      apply: (changeId) => api.review.apply(sessionId, changeId).finally(loadChange),
-      reject: (changeId) => api.review.reject(sessionId, changeId).finally(loadChange),
-      merge: (body) => api.review.merge(sessionId, body).finally(loadChange),
+      apply: (changeId) => api.call('applyChange', { params: { id: sessionId }, body: { change_id: changeId } }).finally(loadChange),
+      reject: (changeId) => api.call('rejectChange', { params: { id: sessionId }, body: { change_id: changeId } }).finally(loadChange),
+      merge: (body) => api.call('mergeSession', { params: { id: sessionId }, body }).finally(loadChange),
     }),
     [sessionId, loadChange],
   );
@@ -108,7 +108,7 @@ export function SessionView({
         onPanel={setPanel}
         onReconnect={() => store.reconnectNow()}
         onArchive={() =>
-          void api.sessions.archive(session.id).then(
+          void api.call('archiveSession', { params: { id: session.id } }).then(
             (s) => store.update((st) => ({ ...st, session: s })),
             (err: unknown) => setActionError(err),
           )
@@ -116,7 +116,7 @@ export function SessionView({
       />
       {actionError ? <ErrorNotice error={actionError} compact /> : null}
       {view.state.lastError ? (
-        <ErrorNotice error={new ApiError(500, view.state.lastError.code, view.state.lastError.message)} compact />
+        <ErrorNotice error={new ApiClientError(500, view.state.lastError.code, view.state.lastError.message)} compact />
       ) : null}
       {view.state.setupOutput ? <SetupOutput text={view.state.setupOutput} /> : null}
       {view.loadError && messages.length > 0 ? <ErrorNotice error={new Error(view.loadError)} onRetry={() => store.retry()} compact /> : null}

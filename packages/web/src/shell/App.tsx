@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { onUnauthorized } from '../api/client';
-import { api } from '../api/endpoints';
+import { api, onUnauthorized } from '../api';
 import { SessionView } from '../session/SessionView';
 import { Sidebar } from '../sidebar/Sidebar';
 import { WorkspaceContext, useWorkspace } from '../stream/useWorkspace';
@@ -18,7 +17,7 @@ export function App() {
   const [store, setStore] = useState<WorkspaceStore | null>(null);
   useEffect(() => onUnauthorized(() => setSignedOut(true)), []);
   useEffect(() => {
-    const s = new WorkspaceStore({ listProjects: api.projects.list, listSessions: () => api.sessions.list() });
+    const s = new WorkspaceStore({ listProjects: () => api.call('listProjects'), listSessions: () => api.call('listSessions') });
     s.start();
     setStore(s);
     return () => s.stop();

@@ -1,4 +1,4 @@
-import type { SocketStatus } from '../stream/FrameSocket';
+import type { SocketStatus } from '@boocode/client';
 
 const LABEL: Record<SocketStatus, string> = {
   connecting: 'Connecting…',

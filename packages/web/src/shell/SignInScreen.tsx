@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { api } from '../api';
 import { ThemeToggle } from '../theme/ThemeToggle';
 import { useTheme } from '../theme/useTheme';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -26,16 +26,7 @@ export function SignInScreen() {
     }
     setBusy(true);
     try {
-      const res = await fetch('/api/auth/login', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: v }),
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => null)) as { error?: string; message?: string } | null;
-        throw new ApiError(res.status, body?.error ?? `http_${res.status}`, body?.message ?? res.statusText);
-      }
+      await api.call('login', { body: { token: v } });
       location.reload();
     } catch (err) {
       setError(err);

@@ -2,7 +2,7 @@ import { ThemeToggle } from '../theme/ThemeToggle';
 import type { Theme } from '../theme/useTheme';
 import { IconButton } from '../ui/IconButton';
 import { ConnectionBadge } from './ConnectionBadge';
-import type { SocketStatus } from '../stream/FrameSocket';
+import type { SocketStatus } from '@boocode/client';
 
 export function TopBar({
   theme,

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Project } from '@boocode/contracts';
-import { api } from '../api/endpoints';
+import { api } from '../api';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
 /** Adds a project by path; the server checks it is a git repository and says why not. */
@@ -14,7 +14,7 @@ export function AddProjectForm({ onAdded, onCancel }: { onAdded: (p: Project) =>
     setBusy(true);
     setError(null);
     try {
-      const project = await api.projects.create({ path: path.trim() });
+      const project = await api.call('createProject', { body: { path: path.trim() } });
       setPath('');
       onAdded(project);
     } catch (err) {

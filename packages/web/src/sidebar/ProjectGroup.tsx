@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Project, Session } from '@boocode/contracts';
-import { api } from '../api/endpoints';
+import { api } from '../api';
 import type { SessionActivity } from '../stream/WorkspaceStore';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -35,7 +35,7 @@ export function ProjectGroup({
     setBusy(true);
     setError(null);
     try {
-      onSessionCreated(await api.sessions.create({ project_id: project.id }));
+      onSessionCreated(await api.call('createSession', { body: { project_id: project.id } }));
     } catch (err) {
       setError(err);
     } finally {
@@ -46,7 +46,7 @@ export function ProjectGroup({
   const remove = async () => {
     setError(null);
     try {
-      await api.projects.remove(project.id);
+      await api.call('deleteProject', { params: { id: project.id } });
       onRemoved(project.id);
     } catch (err) {
       setError(err);

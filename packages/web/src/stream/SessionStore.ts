@@ -1,5 +1,5 @@
 import {
-  SessionFrame,
+  type SessionFrame,
   type Chat,
   type ChatAgentSessionsResponse,
   type MessagePage,
@@ -12,10 +12,18 @@ import {
   type TracePage,
   type UsageSummary,
 } from '@boocode/contracts';
-import { errorText } from '../api/client';
+import {
+  backoffDelay,
+  errorText,
+  FrameSocket,
+  sessionFrames,
+  sessionStreamPath,
+  streamUrl,
+  type SocketStatus,
+  type Timers,
+  type WebSocketLike,
+} from '@boocode/client';
 import { applyFrames } from './applyFrames';
-import { backoffDelay } from './backoff';
-import { FrameSocket, wsUrl, type SocketStatus, type Timers, type WebSocketLike } from './FrameSocket';
 import { collisionsOf, permissionFromApi, toolCallFromTrace } from './fromApi';
 import { dropSeamOverlap, mergeLatestPage, prependOlderPage } from './history';
 import { emptySessionState, traceKey, type SessionState, type TurnTraces } from './sessionState';
@@ -150,11 +158,10 @@ export class SessionStore {
       invalidFrames: 0,
       loadingOlder: new Set(),
     };
-    const url = deps.url ?? ((id, after) => wsUrl(`/api/sessions/${encodeURIComponent(id)}/stream`, { after_seq: after }));
-    this.socket = new FrameSocket<SessionFrame>({
+    const url = deps.url ?? ((id, after) => streamUrl(location.origin, sessionStreamPath(id), after));
+    this.socket = new FrameSocket({
+      stream: sessionFrames,
       url: (after) => url(sessionId, after),
-      parse: (raw) => SessionFrame.safeParse(raw),
-      place: (f) => (f.type === 'snapshot' ? 'reset' : f.type === 'agent_snapshot' ? 'aside' : 'ordered'),
       onFrames: (frames) => this.receive(frames),
       onStatus: (status) => this.set({ status }),
       onInvalid: () => this.set({ invalidFrames: this.view.invalidFrames + 1 }),

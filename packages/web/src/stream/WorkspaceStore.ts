@@ -1,7 +1,15 @@
-import { UserFrame, type Project, type Session, type TaskStatus } from '@boocode/contracts';
-import { errorText } from '../api/client';
-import { backoffDelay } from './backoff';
-import { FrameSocket, wsUrl, type SocketStatus, type Timers, type WebSocketLike } from './FrameSocket';
+import type { Project, Session, TaskStatus, UserFrame } from '@boocode/contracts';
+import {
+  backoffDelay,
+  errorText,
+  FrameSocket,
+  streamUrl,
+  userFrames,
+  userStreamPath,
+  type SocketStatus,
+  type Timers,
+  type WebSocketLike,
+} from '@boocode/client';
 
 export type SessionActivity = Extract<UserFrame, { type: 'session_activity' }>['activity'];
 
@@ -34,7 +42,6 @@ export class WorkspaceStore {
   private attempt = 0;
   private retry: unknown = null;
   private timers: Timers;
-  private snapshotSeq = -1;
   private stopped = false;
 
   constructor(
@@ -42,17 +49,9 @@ export class WorkspaceStore {
     opts: { openSocket?: (url: string) => WebSocketLike; timers?: Timers } = {},
   ) {
     this.timers = opts.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as number) };
-    this.socket = new FrameSocket<UserFrame>({
-      url: (after) => wsUrl('/api/events', { after_seq: after }),
-      parse: (raw) => UserFrame.safeParse(raw),
-      // The activities sent right after a snapshot carry its seq: they are outside the sequence.
-      place: (f) => {
-        if (f.type === 'snapshot') {
-          this.snapshotSeq = f.seq;
-          return 'reset';
-        }
-        return f.type === 'session_activity' && f.seq === this.snapshotSeq ? 'aside' : 'ordered';
-      },
+    this.socket = new FrameSocket({
+      stream: userFrames,
+      url: (after) => streamUrl(location.origin, userStreamPath, after),
       onFrames: (frames) => this.receive(frames),
       onStatus: (status) => this.set({ status }),
       ...(opts.openSocket ? { open: opts.openSocket } : {}),

@@ -1,19 +1,19 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { api } from '../api/endpoints';
+import { api } from '../api';
 import { SessionStore, type SessionApi, type SessionView } from './SessionStore';
 
 const restApi: SessionApi = {
-  getSession: api.sessions.get,
-  listChats: api.chats.list,
-  messagesPage: (chatId, opts) => api.messages.page(chatId, opts),
-  getTask: api.tasks.get,
-  listPermissions: api.permissions.list,
-  answerPermission: api.permissions.answer,
-  chatUsage: api.traces.usage,
-  turnTraces: api.traces.ofTurn,
-  pendingChange: api.review.pending,
-  projectCollisions: api.review.collisions,
-  chatAgentSessions: api.agents.ofChat,
+  getSession: (id) => api.call('getSession', { params: { id } }),
+  listChats: (id) => api.call('listChats', { params: { id } }),
+  messagesPage: (id, query) => api.call('listMessages', { params: { id }, query }),
+  getTask: (id) => api.call('getTask', { params: { id } }),
+  listPermissions: (id) => api.call('listPermissions', { params: { id } }),
+  answerPermission: (id, decision) => api.call('answerPermission', { params: { id }, body: { decision } }),
+  chatUsage: (id) => api.call('getChatUsage', { params: { id } }),
+  turnTraces: (id, turn, cursor) => api.call('listTraces', { params: { id }, query: { turn, limit: 200, ...(cursor ? { cursor } : {}) } }),
+  pendingChange: (id) => api.call('getPendingChange', { params: { id } }),
+  projectCollisions: (id) => api.call('getProjectCollisions', { params: { id } }),
+  chatAgentSessions: (id) => api.call('listAgentSessions', { params: { id } }),
 };
 
 const noSubscribe = () => () => {};

@@ -1,17 +1,17 @@
-import { ApiError } from '../api/client';
+import { ApiClientError } from '@boocode/client';
 
 /**
  * An error as the server sent it: its code, message and, when present, the details
  * (field issues, conflicting files, command output), shown verbatim.
  */
 export function ErrorNotice({ error, onRetry, compact }: { error: unknown; onRetry?: () => void; compact?: boolean }) {
-  const api = error instanceof ApiError ? error : null;
+  const api = error instanceof ApiClientError ? error : null;
   const message = error instanceof Error ? error.message : String(error);
   const details = api?.details === undefined ? null : JSON.stringify(api.details, null, 2);
   return (
     <div className={`error-notice${compact ? ' error-notice--compact' : ''}`} role="alert">
       <div className="error-notice__head">
-        {api && api.status > 0 ? <code className="error-notice__code">{api.code}</code> : null}
+        {api ? <code className="error-notice__code">{api.code}</code> : null}
         <span className="error-notice__message">{message}</span>
         {onRetry ? (
           <button type="button" className="link-button" onClick={onRetry}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../src/stream/backoff';
+import { backoffDelay } from '@boocode/client';
 
 describe('backoffDelay', () => {
   const opts = (r: number) => ({ initialMs: 500, maxMs: 8000, random: () => r });

@@ -1,4 +1,4 @@
-import type { Timers, WebSocketLike } from '../src/stream/FrameSocket';
+import type { Timers, WebSocketLike } from '@boocode/client';
 
 /** A WebSocket stand-in the test drives by hand: open it, send frames, close it. */
 export class FakeSocket implements WebSocketLike {

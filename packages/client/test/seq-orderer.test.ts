@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeqOrderer } from '../src/stream/seqOrderer';
+import { SeqOrderer } from '@boocode/client';
 
 const f = (seq: number) => ({ seq, id: `f${seq}` });
 const seqs = (xs: { seq: number }[]) => xs.map((x) => x.seq);

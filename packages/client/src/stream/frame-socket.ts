@@ -1,10 +1,12 @@
-import { WsCloseCode } from '@boocode/contracts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import { SeqOrderer } from './seqOrderer';
+import { z } from 'zod';
+import { HelloFrame, WsCloseCode } from '@boocode/contracts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { SeqOrderer } from './seq-orderer.js';
+import type { FramePlace, FrameStream } from './frame-streams.js';
 
 export type SocketStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'closed';
 
-/** The part of the browser WebSocket this client uses (a fake one in tests). */
+/** The part of the WebSocket API this client uses (the browser's, Node's, or a fake one in tests). */
 export interface WebSocketLike {
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
@@ -18,26 +20,32 @@ export interface Timers {
   clear(handle: unknown): void;
 }
 
-const browserTimers: Timers = {
+const globalTimers: Timers = {
   set: (fn, ms) => setTimeout(fn, ms),
   clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-/**
- * How a frame relates to the sequence. `reset`: a snapshot; the client refetches state and
- * continues after its seq. `aside`: outside the sequence (it carries the current seq rather
- * than a new one), delivered where it arrives. `ordered`: everything else.
- */
-export type FramePlace = 'reset' | 'aside' | 'ordered';
+type WebSocketConstructor = new (url: string) => WebSocketLike;
 
-export interface FrameSocketOptions<F extends { seq: number }> {
+/** What every frame has whatever its type: enough to keep the sequence going past it. */
+const FrameEnvelope = z.object({ seq: z.number().int().nonnegative(), type: z.string() });
+
+/** A frame that will not be delivered (unknown or refused) but whose seq counts as received. */
+class Skipped {
+  constructor(readonly seq: number) {}
+}
+
+export interface FrameSocketOptions<F extends { seq: number; type: string }> {
+  /** Which stream this is: how its frames are validated and placed in the sequence. */
+  stream: FrameStream<F>;
   url: (afterSeq: number | null) => string;
-  parse: (raw: unknown) => { success: true; data: F } | { success: false; error: { message: string } };
-  place: (frame: F) => FramePlace;
   onFrames: (frames: F[]) => void;
   onStatus: (status: SocketStatus) => void;
+  /** The `hello` that opened the current connection. */
+  onHello?: (hello: HelloFrame) => void;
   /** A frame the contracts refused: dropped, and reported so the UI can say so. */
   onInvalid?: (message: string) => void;
+  /** Defaults to the runtime's global WebSocket (browsers, Node 22+). */
   open?: (url: string) => WebSocketLike;
   timers?: Timers;
   backoff?: BackoffOptions;
@@ -47,24 +55,42 @@ export interface FrameSocketOptions<F extends { seq: number }> {
 
 /**
  * A WebSocket that validates frames, releases them in seq order, and reconnects with backoff
- * and `after_seq` so the server replays exactly what was missed.
+ * and `after_seq` so the server replays exactly what was missed. A frame of a type this client
+ * does not know (a newer server's) is skipped, and so is one the contracts refuse; either way its
+ * seq counts as received, since waiting or reconnecting would only bring the same frame again.
  */
-export class FrameSocket<F extends { seq: number }> {
+export class FrameSocket<F extends { seq: number; type: string }> {
   private ws: WebSocketLike | null = null;
-  private orderer = new SeqOrderer<F>();
+  private orderer = new SeqOrderer<F | Skipped>();
+  private place: (frame: F) => FramePlace;
   private attempt = 0;
   private retryTimer: unknown = null;
   private gapTimer: unknown = null;
   private stopped = false;
   private status: SocketStatus = 'connecting';
+  private helloFrame: HelloFrame | null = null;
   private readonly timers: Timers;
+  private readonly open: (url: string) => WebSocketLike;
 
   constructor(private readonly opts: FrameSocketOptions<F>) {
-    this.timers = opts.timers ?? browserTimers;
+    this.timers = opts.timers ?? globalTimers;
+    this.place = opts.stream.placer();
+    if (opts.open) {
+      this.open = opts.open;
+    } else {
+      const WS = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+      if (!WS) throw new Error('this runtime has no global WebSocket (Node 22+ and browsers have one): pass `open`');
+      this.open = (url) => new WS(url);
+    }
   }
 
   get lastSeq(): number | null {
     return this.orderer.lastSeq;
+  }
+
+  /** The `hello` of the current connection; null before it arrives (or from a server that sends none). */
+  get hello(): HelloFrame | null {
+    return this.helloFrame;
   }
 
   start(): void {
@@ -105,10 +131,9 @@ export class FrameSocket<F extends { seq: number }> {
   private connect(): void {
     if (this.stopped) return;
     this.setStatus(this.attempt === 0 && this.orderer.lastSeq === null ? 'connecting' : 'reconnecting');
-    const open = this.opts.open ?? ((url: string) => new WebSocket(url) as unknown as WebSocketLike);
     let ws: WebSocketLike;
     try {
-      ws = open(this.opts.url(this.orderer.lastSeq));
+      ws = this.open(this.opts.url(this.orderer.lastSeq));
     } catch {
       this.scheduleReconnect();
       return;
@@ -123,6 +148,7 @@ export class FrameSocket<F extends { seq: number }> {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.helloFrame = null;
       this.clearGapTimer();
       if (ev.code === WsCloseCode.Unauthorized) {
         this.setStatus('unauthorized');
@@ -150,13 +176,34 @@ export class FrameSocket<F extends { seq: number }> {
       this.opts.onInvalid?.('a frame was not JSON');
       return;
     }
-    const parsed = this.opts.parse(raw);
-    if (!parsed.success) {
+    if ((raw as { type?: unknown } | null)?.type === 'hello') {
+      const hello = HelloFrame.safeParse(raw);
+      if (!hello.success) {
+        this.opts.onInvalid?.(`hello: ${hello.error.message}`);
+        return;
+      }
+      this.helloFrame = hello.data;
+      this.opts.onHello?.(hello.data);
+      return;
+    }
+    const parsed = this.opts.stream.parse(raw);
+    if (parsed.success) {
+      this.accept(parsed.data);
+      return;
+    }
+    const envelope = FrameEnvelope.safeParse(raw);
+    // Without a seq there is no place in the sequence to skip.
+    if (!envelope.success) {
       this.opts.onInvalid?.(parsed.error.message);
       return;
     }
-    const frame = parsed.data;
-    const place = this.opts.place(frame);
+    // A type this client does not know is a newer server's addition: ignored, not an error.
+    if (this.opts.stream.types.has(envelope.data.type)) this.opts.onInvalid?.(`${envelope.data.type}: ${parsed.error.message}`);
+    this.release(this.orderer.push(new Skipped(envelope.data.seq)));
+  }
+
+  private accept(frame: F): void {
+    const place = this.place(frame);
     if (place === 'reset') {
       const after = this.orderer.resetTo(frame.seq);
       this.deliver([frame, ...after]);
@@ -166,13 +213,17 @@ export class FrameSocket<F extends { seq: number }> {
       this.deliver([frame]);
       return;
     }
-    const ready = this.orderer.push(frame);
+    this.release(this.orderer.push(frame));
+  }
+
+  private release(ready: Array<F | Skipped>): void {
     if (ready.length) this.deliver(ready);
     this.watchGap();
   }
 
-  private deliver(frames: F[]): void {
-    this.opts.onFrames(frames);
+  private deliver(frames: Array<F | Skipped>): void {
+    const out = frames.filter((f): f is F => !(f instanceof Skipped));
+    if (out.length) this.opts.onFrames(out);
   }
 
   /** Frames held behind a gap: if it is not filled soon, resume from the last applied seq. */
@@ -206,13 +257,4 @@ export class FrameSocket<F extends { seq: number }> {
     this.status = s;
     this.opts.onStatus(s);
   }
-}
-
-/** `ws://` or `wss://` URL for an API path on this origin. */
-export function wsUrl(path: string, query: Record<string, string | number | null>): string {
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== null) q.set(k, String(v));
-  const s = q.toString();
-  return `${proto}//${location.host}${path}${s ? `?${s}` : ''}`;
 }

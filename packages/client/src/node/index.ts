@@ -1,0 +1,1 @@
+export { findServer, type ClientEnv, type ServerConnection } from './home.js';

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * The data directory BOOCODE_HOME: `--home` if given, else the environment's BOOCODE_HOME, else
+ * `.boocode` in the user's home directory. The server and the CLI's client commands agree on it.
+ */
+export const homeDirectory = (explicit: string | undefined, envHome: string | undefined, userHome: string): string =>
+  explicit ?? envHome ?? `${userHome}/.boocode`;
+
+/** The bearer token of the API and WebSockets, kept in BOOCODE_HOME/config.json. */
+export const ApiToken = z.string().min(32);
+
+/** What a client reads of BOOCODE_HOME/config.json; the server's settings there are its own. */
+export const HomeClientConfig = z.object({ token: ApiToken });
+export type HomeClientConfig = z.infer<typeof HomeClientConfig>;
+
+/** BOOCODE_HOME/server.json: written by a running `boocode serve` (mode 0600), removed when it stops. */
+export const ServerInfo = z.object({ url: z.url(), pid: z.number().int().positive() });
+export type ServerInfo = z.infer<typeof ServerInfo>;
