@@ -234,8 +234,9 @@ export type UserFrame = z.infer<typeof UserFrame>;
  * Version of the WebSocket protocol, sent in `hello`. Frames are append-only: types and fields
  * are only ever added (a client ignores types it does not know), so any client works with a newer
  * server; the number goes up with each addition, so a client can tell what to expect.
+ * 2: workflow runs (`workflow_run`, `workflow_phase`, `workflow_agent`, `workflow_log`).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Names a server may list in `hello.capabilities`; a client ignores names it does not know.
