@@ -8,6 +8,8 @@ import type { Logger } from '../logger.js';
  */
 export class TaskWaiter {
   private readonly waiting = new Map<string, Set<() => void>>();
+  /** One abort listener per run's signal, however many of its agents wait (up to 16 and more). */
+  private readonly onAbort = new WeakMap<AbortSignal, Set<() => void>>();
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
 
@@ -32,14 +34,22 @@ export class TaskWaiter {
   /** Resolves once the task has ended (at once if it already has), or when `signal` aborts. */
   async wait(taskId: string, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
+    let aborts = this.onAbort.get(signal);
+    if (!aborts) {
+      const listeners = new Set<() => void>();
+      signal.addEventListener('abort', () => [...listeners].forEach((l) => l()), { once: true });
+      this.onAbort.set(signal, listeners);
+      aborts = listeners;
+    }
+    const abortSet = aborts;
     const done = new Promise<void>((resolve) => {
       const onEnd = () => {
-        signal.removeEventListener('abort', onEnd);
+        abortSet.delete(onEnd);
         this.waiting.get(taskId)?.delete(onEnd);
         if (this.waiting.get(taskId)?.size === 0) this.waiting.delete(taskId);
         resolve();
       };
-      signal.addEventListener('abort', onEnd, { once: true });
+      abortSet.add(onEnd);
       const set = this.waiting.get(taskId) ?? new Set();
       set.add(onEnd);
       this.waiting.set(taskId, set);

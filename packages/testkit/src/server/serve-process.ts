@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CLI_SOURCE = path.join(REPO, 'packages/cli/src/main.ts');
+/** As the `boocode` bin starts Node: from sources, with the snapshot off for the workflow sandbox (isolated-vm). */
+const NODE_ARGS = ['--no-node-snapshot', '--conditions=source', '--import', 'tsx'];
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -16,7 +18,7 @@ export interface ServeProcess {
 
 /** `boocode serve` as a real child process (from the TypeScript sources), ready when it prints its URL. */
 export function spawnServe(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_SOURCE, 'serve', ...args], {
+  const child = spawn(process.execPath, [...NODE_ARGS, CLI_SOURCE, 'serve', ...args], {
     cwd: REPO,
     env: { ...process.env, BOOCODE_LOG_LEVEL: process.env.BOOCODE_TEST_LOG ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +56,7 @@ export function spawnServe(args: string[], env: Record<string, string> = {}, tim
 export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BOOCODE_')));
   const set = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_SOURCE, ...args], {
+  const child = spawn(process.execPath, [...NODE_ARGS, CLI_SOURCE, ...args], {
     cwd: REPO,
     env: { ...base, ...set },
     stdio: ['ignore', 'pipe', 'pipe'],
