@@ -8,6 +8,7 @@ import {
   setStepWorktree,
   startWorkflowStep,
   stepWorktree,
+  type CallTask,
   type StepWorktree,
 } from '../db/workflows.js';
 import type { Logger } from '../logger.js';
@@ -22,6 +23,9 @@ import type { TaskWaiter } from './task-waiter.js';
  * way to the session's model and the file runs on any agent unchanged.
  */
 const CLAUDE_MODEL_TIERS = new Set(['haiku', 'sonnet', 'opus', 'inherit']);
+
+/** Times an agent call is queued again because the worker running its task died. */
+const MAX_LOST_WORKERS = 3;
 
 export interface ExecutorDeps {
   sql: Sql;
@@ -62,65 +66,89 @@ export class TaskExecutor implements AgentExecutor {
 
   async run(call: AgentCall): Promise<WorkflowAgentOutcome> {
     const { sql } = this.deps;
-    const { runId, session, project } = this.scope;
+    const { runId } = this.scope;
     const log = this.deps.log.child({ run_id: runId, position: call.position, attempt: call.attempt });
-    const label = call.options.label ?? null;
     let task = await findCallTask(sql, runId, call.position, call.attempt, call.key);
-    // A task that ended without an answer (its worker was lost, or it was cancelled with the
-    // previous worker's run) is asked again; one still going or finished is the call's.
+    // A task that ended without an answer (cancelled with the previous worker's run, or lost) is
+    // asked again; one still going or finished is the call's.
     if (task && !['pending', 'running', 'completed'].includes(task.status)) task = null;
-    await startWorkflowStep(sql, { runId, position: call.position, key: call.key, label, phase: call.phase, prompt: call.prompt, taskId: task?.id ?? null, attempt: call.attempt });
+    if (task) log.info({ task_id: task.id, status: task.status }, 'workflow agent found its task from before the takeover');
+    await startWorkflowStep(sql, {
+      runId,
+      position: call.position,
+      key: call.key,
+      label: call.options.label ?? null,
+      phase: call.phase,
+      prompt: call.prompt,
+      taskId: task?.id ?? null,
+      attempt: call.attempt,
+    });
     let worktree = call.options.isolation === 'worktree' ? await stepWorktree(sql, runId, call.position) : null;
-    if (!task) {
-      if (call.options.isolation === 'worktree' && !worktree) worktree = await this.cutWorktree(call.position);
-      const model = call.options.model && !CLAUDE_MODEL_TIERS.has(call.options.model) ? call.options.model : session.model;
-      const queued = await insertCallTask(sql, {
-        projectId: project.id,
-        sessionId: session.id,
-        runId,
-        position: call.position,
-        attempt: call.attempt,
-        agent: call.options.agent ?? session.agent,
-        model,
-        prompt: call.prompt,
-        chat: call.continueFrom ? { continueTask: call.continueFrom } : { name: `${this.scope.runName} · ${label ?? `agent ${call.position}`}`.slice(0, 200) },
-        cwd: worktree?.path ?? null,
-      });
-      task = { id: queued.taskId, status: 'pending', chat_id: queued.chatId, error: null };
-      log.debug({ task_id: task.id }, 'workflow agent queued');
-    } else {
-      log.info({ task_id: task.id, status: task.status }, 'workflow agent found its task from before the takeover');
+    for (let lost = 0; ; lost++) {
+      if (!task) {
+        if (call.options.isolation === 'worktree' && !worktree) worktree = await this.cutWorktree(call.position);
+        task = await this.enqueue(call, worktree);
+        log.debug({ task_id: task.id }, 'workflow agent queued');
+      }
+      this.announce(call, task.id);
+      await this.deps.waiter.wait(task.id, call.signal);
+      if (call.signal.aborted) {
+        // The run ended (cancelled, failed, or the script returned without waiting for this agent).
+        if (!this.scope.lettingGo()) await this.deps.tasks.cancel(task.id).catch((err: unknown) => log.warn({ err }, 'cancelling a workflow agent failed'));
+        return { status: 'cancelled', text: null, usage: emptyUsage(), error: 'the run ended', ref: task.id };
+      }
+      const ended = await callTaskOutcome(sql, task.id);
+      // Its worker died before the agent finished: the agent never answered, so it is asked again.
+      if (ended?.status === 'failed' && ended.error?.startsWith('interrupted') && lost < MAX_LOST_WORKERS) {
+        log.warn({ task_id: task.id }, 'workflow agent lost its worker; queueing it again');
+        task = null;
+        continue;
+      }
+      if (worktree) await this.settleWorktree(call.position, worktree);
+      if (!ended) return { status: 'failed', text: null, usage: emptyUsage(), error: 'the agent task no longer exists', ref: task.id };
+      if (ended.status === 'completed') return { status: 'completed', text: ended.text ?? '', usage: ended.usage, error: null, ref: task.id };
+      return {
+        status: ended.status === 'cancelled' ? 'cancelled' : 'failed',
+        text: null,
+        usage: ended.usage,
+        error: ended.error ?? ended.status,
+        ref: task.id,
+      };
     }
-    this.taskOf.set(call.position, { id: task.id, attempt: call.attempt });
+  }
+
+  private async enqueue(call: AgentCall, worktree: StepWorktree | null): Promise<CallTask> {
+    const { session, project, runId, runName } = this.scope;
+    const label = call.options.label ?? null;
+    const model = call.options.model && !CLAUDE_MODEL_TIERS.has(call.options.model) ? call.options.model : session.model;
+    const queued = await insertCallTask(this.deps.sql, {
+      projectId: project.id,
+      sessionId: session.id,
+      runId,
+      position: call.position,
+      attempt: call.attempt,
+      agent: call.options.agent ?? session.agent,
+      model,
+      prompt: call.prompt,
+      chat: call.continueFrom ? { continueTask: call.continueFrom } : { name: `${runName} · ${label ?? `agent ${call.position}`}`.slice(0, 200) },
+      cwd: worktree?.path ?? null,
+    });
+    return { id: queued.taskId, status: 'pending', chat_id: queued.chatId, error: null };
+  }
+
+  private announce(call: AgentCall, taskId: string): void {
+    this.taskOf.set(call.position, { id: taskId, attempt: call.attempt });
     this.deps.publish({
       type: 'workflow_agent',
-      run_id: runId,
+      run_id: this.scope.runId,
       position: call.position,
-      label,
+      label: call.options.label ?? null,
       phase: call.phase,
       status: 'running',
       cached: false,
-      task_id: task.id,
+      task_id: taskId,
       attempt: call.attempt,
     });
-
-    await this.deps.waiter.wait(task.id, call.signal);
-    if (call.signal.aborted) {
-      // The run ended (cancelled, failed, or the script returned without waiting for this agent).
-      if (!this.scope.lettingGo()) await this.deps.tasks.cancel(task.id).catch((err: unknown) => log.warn({ err }, 'cancelling a workflow agent failed'));
-      return { status: 'cancelled', text: null, usage: emptyUsage(), error: 'the run ended', ref: task.id };
-    }
-    const ended = await callTaskOutcome(sql, task.id);
-    if (worktree) await this.settleWorktree(call.position, worktree);
-    if (!ended) return { status: 'failed', text: null, usage: emptyUsage(), error: 'the agent task no longer exists', ref: task.id };
-    if (ended.status === 'completed') return { status: 'completed', text: ended.text ?? '', usage: ended.usage, error: null, ref: task.id };
-    return {
-      status: ended.status === 'cancelled' ? 'cancelled' : 'failed',
-      text: null,
-      usage: ended.usage,
-      error: ended.error ?? ended.status,
-      ref: task.id,
-    };
   }
 
   /**
