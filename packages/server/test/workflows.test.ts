@@ -28,7 +28,7 @@ let api: Api;
 beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'fallback' } });
   server = await startTestServer({
-    native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' },
+    env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' },
     writeIntervalMs: 50,
     // Small limits, so an endless loop and a memory bomb end quickly.
     workflows: { limits: { cpuTimeMs: 1500, memoryMb: 32 } },
