@@ -93,7 +93,7 @@ return await parallel(Array.from({ length: args.n }, (_, i) => () => agent('fan 
 
     const finished = await stream.waitFor((f) => f.type === 'workflow_run' && (f.run as WorkflowRun).status === 'completed');
     expect((finished.run as WorkflowRun).result).toHaveLength(20);
-    for (const f of stream.frames.filter((x) => x.type.toString().startsWith('workflow_'))) expect(SessionFrame.safeParse(f).success).toBe(true);
+    for (const f of stream.frames.filter((x) => String(x.type).startsWith('workflow_'))) expect(SessionFrame.safeParse(f).success).toBe(true);
     const agentFrames = stream.frames.filter((f) => f.type === 'workflow_agent');
     expect(agentFrames.filter((f) => f.status === 'running')).toHaveLength(20);
     expect(agentFrames.filter((f) => f.status === 'completed' && f.cached === false && f.task_id)).toHaveLength(20);
