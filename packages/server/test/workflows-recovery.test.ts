@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { MessagePage, Project, Session, Task, WorkflowRunDetail } from '@boocode/contracts';
+import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { makeGitRepo, spawnServe, type ServeProcess } from '@boocode/testkit/server';
+import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
+
+/**
+ * A workflow run whose server is killed (kill -9) goes on after a restart: the new process takes
+ * the run over once its lease expires and replays the script against the journal.
+ */
+
+let llm: FakeLlm;
+const children: ServeProcess[] = [];
+beforeAll(async () => {
+  llm = await startFakeLlm();
+});
+afterAll(async () => {
+  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  await llm?.close();
+});
+
+const env = () => ({ BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake', BOOCODE_LEASE_MS: '1500' });
+
+async function serve(home: string): Promise<{ child: ServeProcess; api: Api }> {
+  const child = await spawnServe(['--port', '0', '--home', home], env());
+  children.push(child);
+  const token = (JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')) as { token: string }).token;
+  const api: Api = async (method, url, body) => {
+    const res = await fetch(child.url + url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
+  };
+  return { child, api };
+}
+
+async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const asked = (text: string) => llm.requests.filter((r) => r.lastUserText.includes(text)).length;
+
+describe('a workflow run whose server is killed', () => {
+  it('finishes after a restart, and no agent that had completed runs again', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'boocode-wf-crash-'));
+    let { child, api } = await serve(home);
+    const project = (await api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
+    const session = (await api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
+
+    llm.push(
+      ...[0, 1, 2].map((i) => ({ match: { lastUserIncludes: `crash done [${i}]` }, text: `D${i}` })),
+      // Streaming when the server dies: it had output, so its task ends `interrupted` and the
+      // agent is asked again by the next process.
+      { match: { lastUserIncludes: 'crash streaming' }, text: Array.from({ length: 300 }, (_, k) => `s${k} `), chunkDelayMs: 50 },
+      { match: { lastUserIncludes: 'crash streaming' }, text: 'S' },
+      // Silent when the server dies: its task goes back to the queue and the same task runs again.
+      { match: { lastUserIncludes: 'crash silent' }, text: 'too late', chunkDelayMs: 120_000 },
+      { match: { lastUserIncludes: 'crash silent' }, text: 'Q' },
+      { match: { lastUserIncludes: 'crash final' }, text: 'Z' },
+    );
+    const run = await startRun(api, session.id, {
+      script: script(`phase('Quick');
+const quick = await parallel([0, 1, 2].map((i) => () => agent('crash done [' + i + ']', { label: 'quick ' + i })));
+phase('Slow');
+const slow = await parallel([() => agent('crash streaming', { label: 'streaming' }), () => agent('crash silent', { label: 'silent' })]);
+const last = await agent('crash final ' + quick.join('') + slow.join(''));
+return [...quick, ...slow, last];`),
+    });
+
+    // The quick agents are journaled; the slow ones are mid-way: one has streamed text, one is silent.
+    const before = await waitRun(
+      api,
+      run.id,
+      (r) => r.agents.filter((a) => a.status === 'completed').length === 3 && r.agents.filter((a) => a.task_id).length === 5,
+    );
+    const streaming = before.agents.find((a) => a.label === 'streaming')!;
+    const silent = before.agents.find((a) => a.label === 'silent')!;
+    const streamingTask = (await api<Task>('GET', `/api/tasks/${streaming.task_id}`)).body;
+    await until(async () => {
+      const page = (await api<MessagePage>('GET', `/api/chats/${streamingTask.chat_id}/messages`)).body;
+      return page.items.some((m) => m.role === 'assistant' && m.content.length > 10);
+    }, 'streamed text in the database');
+    await until(async () => asked('crash silent') === 1, 'the silent request');
+
+    child.child.kill('SIGKILL');
+    await child.exited;
+    ({ child, api } = await serve(home));
+
+    const done = await waitRun(api, run.id);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('completed');
+    expect(done.result).toEqual(['D0', 'D1', 'D2', 'S', 'Q', 'Z']);
+    // No agent that had completed ran again.
+    for (const i of [0, 1, 2]) expect(asked(`crash done [${i}]`)).toBe(1);
+    expect(done.agents.slice(0, 3).map((a) => a.task_id)).toEqual(before.agents.slice(0, 3).map((a) => a.task_id));
+    // Journaled by the first process: this run's own results, not a cache of another run.
+    expect(done.agents.slice(0, 3).every((a) => !a.cached && a.status === 'completed')).toBe(true);
+    // The silent agent's task was queued again and ran (the same task, not a second one)...
+    const after = Object.fromEntries(done.agents.map((a) => [a.label ?? 'final', a]));
+    expect(after['silent']!.task_id).toBe(silent.task_id);
+    expect((await api<Task>('GET', `/api/tasks/${silent.task_id}`)).body).toMatchObject({ status: 'completed', attempts: 2 });
+    // ...and the one that was streaming was asked again in a new task; its lost task says why.
+    expect(after['streaming']!.task_id).not.toBe(streaming.task_id);
+    expect((await api<Task>('GET', `/api/tasks/${streaming.task_id}`)).body).toMatchObject({ status: 'failed', error: 'interrupted' });
+    expect(asked('crash streaming')).toBe(2);
+    expect(asked('crash silent')).toBe(2);
+    expect(asked('crash final')).toBe(1);
+
+    child.child.kill('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+  });
+});
