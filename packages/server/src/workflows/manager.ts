@@ -230,14 +230,15 @@ export class WorkflowManager {
       log.info('workflow run left to another worker');
       return;
     }
+    // The run's agents shared the session worktree: its pending change is taken once, before the
+    // run reads as finished, so whoever sees it finished also sees its diff.
+    if (session && project && session.status === 'open') {
+      await this.deps.workspace.afterTurn(session, project, null).catch((err: unknown) => log.warn({ err }, 'computing the diff after the run failed'));
+    }
     const finished = await finishWorkflowRun(sql, run.id, this.id, { status: result.status, result: result.result, error: result.error });
     if (!finished) return;
     publish({ type: 'workflow_run', run: toWorkflowRun(finished) });
     log.info({ status: finished.status, agents: finished.agents_total, cached: finished.agents_cached, error: finished.error }, 'workflow run finished');
-    // The run's agents shared the session worktree: its pending change is taken once, now.
-    if (session && project && session.status === 'open') {
-      await this.deps.workspace.afterTurn(session, project, null).catch((err: unknown) => log.warn({ err }, 'computing the diff after the run failed'));
-    }
   }
 
   /** Stops taking runs; hosted ones are handed back for the next worker (their agents keep running). */
