@@ -25,12 +25,6 @@ CREATE TABLE workflow_runs (
   heartbeat_at        timestamptz,
   -- How many times a worker took the run (more than one: it continued after a lost worker).
   attempts            int NOT NULL DEFAULT 0,
-  input_tokens        int NOT NULL DEFAULT 0,
-  no_cache_tokens     int NOT NULL DEFAULT 0,
-  cache_read_tokens   int NOT NULL DEFAULT 0,
-  cache_write_tokens  int NOT NULL DEFAULT 0,
-  output_tokens       int NOT NULL DEFAULT 0,
-  reasoning_tokens    int NOT NULL DEFAULT 0,
   created_at          timestamptz NOT NULL DEFAULT now(),
   started_at          timestamptz,
   finished_at         timestamptz,
@@ -40,7 +34,8 @@ CREATE INDEX workflow_runs_session ON workflow_runs (session_id, created_at);
 CREATE INDEX workflow_runs_open ON workflow_runs (created_at) WHERE status IN ('pending', 'running');
 
 -- One row per agent() call, keyed by its start position: the journal entry and the step's result
--- are this one row, so they are written together. `seq` is null while the call runs.
+-- are this one row, so they are written together. `seq` is null while the call runs. A run's
+-- usage is the sum of its steps that were not cached.
 CREATE TABLE workflow_steps (
   run_id              uuid NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE,
   position            int NOT NULL,

@@ -3,3 +3,5 @@ export { insertUserMessageWithTask } from './db/messages.js';
 export { connect, type Sql } from './db/connection.js';
 export { migrate, migrationOrder, MIGRATIONS_DIR } from './db/migrate.js';
 export { TerminalManager, TerminalError, type AttachOptions, type TerminalSnapshot } from './terminals/index.js';
+export { PgJournal } from './workflows/journal.js';
+export { insertWorkflowRun } from './db/workflows.js';

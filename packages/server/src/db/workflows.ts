@@ -70,16 +70,28 @@ export function toWorkflowRun(r: WorkflowRunRow): WorkflowRun {
   };
 }
 
-/** A run's columns as WorkflowRunRow reads them: JSON kept as text, agent counts from its steps. */
+/** A run's columns as WorkflowRunRow reads them: JSON kept as text, counts and usage from its steps (stepTotals). */
 function runColumns(sql: Sql) {
   return sql`
     r.id, r.project_id, r.session_id, r.name, r.source, r.script, r.args::text AS args_text, r.budget, r.resume_from,
     r.status, r.result::text AS result_text, r.error, r.phase, r.cancel_requested, r.attempts,
-    r.input_tokens, r.no_cache_tokens, r.cache_read_tokens, r.cache_write_tokens, r.output_tokens, r.reasoning_tokens,
-    r.created_at, r.started_at, r.finished_at,
-    (SELECT count(*)::int FROM workflow_steps s WHERE s.run_id = r.id) AS agents_total,
-    (SELECT count(*)::int FROM workflow_steps s WHERE s.run_id = r.id AND s.status = 'running') AS agents_running,
-    (SELECT count(*)::int FROM workflow_steps s WHERE s.run_id = r.id AND s.cached) AS agents_cached`;
+    r.created_at, r.started_at, r.finished_at, s.*`;
+}
+
+/** What a run's steps add up to: its agent counts, and the usage of the agents it ran itself. */
+function stepTotals(sql: Sql) {
+  return sql`
+    LEFT JOIN LATERAL (
+      SELECT count(*)::int AS agents_total,
+        (count(*) FILTER (WHERE status = 'running'))::int AS agents_running,
+        (count(*) FILTER (WHERE cached))::int AS agents_cached,
+        (COALESCE(sum(input_tokens) FILTER (WHERE NOT cached), 0))::int AS input_tokens,
+        (COALESCE(sum(no_cache_tokens) FILTER (WHERE NOT cached), 0))::int AS no_cache_tokens,
+        (COALESCE(sum(cache_read_tokens) FILTER (WHERE NOT cached), 0))::int AS cache_read_tokens,
+        (COALESCE(sum(cache_write_tokens) FILTER (WHERE NOT cached), 0))::int AS cache_write_tokens,
+        (COALESCE(sum(output_tokens) FILTER (WHERE NOT cached), 0))::int AS output_tokens,
+        (COALESCE(sum(reasoning_tokens) FILTER (WHERE NOT cached), 0))::int AS reasoning_tokens
+      FROM workflow_steps WHERE run_id = r.id) s ON true`;
 }
 
 const jsonText = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
@@ -111,13 +123,13 @@ export async function insertWorkflowRun(sql: Sql, run: NewWorkflowRun): Promise<
 }
 
 export async function getWorkflowRun(sql: Sql, id: string): Promise<WorkflowRunRow | null> {
-  const rows = await sql<WorkflowRunRow[]>`SELECT ${runColumns(sql)} FROM workflow_runs r WHERE r.id = ${id}`;
+  const rows = await sql<WorkflowRunRow[]>`SELECT ${runColumns(sql)} FROM workflow_runs r ${stepTotals(sql)} WHERE r.id = ${id}`;
   return rows[0] ?? null;
 }
 
 export async function listWorkflowRuns(sql: Sql, sessionId: string): Promise<WorkflowRunRow[]> {
   return sql<WorkflowRunRow[]>`
-    SELECT ${runColumns(sql)} FROM workflow_runs r WHERE r.session_id = ${sessionId} ORDER BY r.created_at DESC, r.id`;
+    SELECT ${runColumns(sql)} FROM workflow_runs r ${stepTotals(sql)} WHERE r.session_id = ${sessionId} ORDER BY r.created_at DESC, r.id`;
 }
 
 /**
@@ -322,41 +334,32 @@ export interface RecordedEntry {
 }
 
 /**
- * Journals a step: its result and its journal entry are one row, and the run's usage (what its
- * own agents used) is updated in the same transaction. Recording a position again (a result
- * handed back again after a takeover) keeps what the step itself ran.
+ * Journals a step: its result and its journal entry are one row, written by one statement.
+ * Recording a position again (a result handed back again after a takeover) keeps what the step
+ * itself ran: its task, attempts and whether it was cached.
  */
 export async function recordWorkflowStep(sql: Sql, r: RecordedEntry): Promise<void> {
   const e = r.entry;
   // A cached step keeps the usage of the agent that produced it (the budget counts it again on
   // a re-run); the run's own usage leaves cached steps out.
-  const u: Usage = e.usage;
-  await sql.begin(async (tx) => {
-    await tx`
-      INSERT INTO workflow_steps (run_id, position, key, seq, status, cached, attempts, task_id, label, phase, prompt,
-        result, error, ref, input_tokens, no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-        finished_at)
-      VALUES (${r.runId}, ${e.position}, ${e.key}, ${e.seq}, ${e.status}, ${r.cached}, ${r.from?.attempts ?? 0},
-        ${r.from?.taskId ?? null}, ${e.label}, ${e.phase}, ${r.prompt}, ${jsonText(e.result)}::text::jsonb, ${e.error}, ${e.ref},
-        ${u.input_total}, ${u.no_cache}, ${u.cache_read}, ${u.cache_write}, ${u.output}, ${u.reasoning}, now())
-      ON CONFLICT (run_id, position) DO UPDATE SET
-        key = EXCLUDED.key, seq = EXCLUDED.seq, status = EXCLUDED.status, result = EXCLUDED.result, error = EXCLUDED.error,
-        ref = EXCLUDED.ref, label = EXCLUDED.label, phase = EXCLUDED.phase, finished_at = now(),
-        -- Handed back again after a takeover: the step keeps its own task, attempts and usage.
-        cached = CASE WHEN workflow_steps.seq IS NOT NULL AND workflow_steps.key = EXCLUDED.key THEN workflow_steps.cached ELSE EXCLUDED.cached END,
-        task_id = CASE WHEN EXCLUDED.cached AND NOT (workflow_steps.seq IS NOT NULL AND workflow_steps.key = EXCLUDED.key)
-                  THEN EXCLUDED.task_id ELSE workflow_steps.task_id END,
-        attempts = CASE WHEN EXCLUDED.cached AND NOT (workflow_steps.seq IS NOT NULL AND workflow_steps.key = EXCLUDED.key)
-                   THEN EXCLUDED.attempts ELSE workflow_steps.attempts END,
-        input_tokens = EXCLUDED.input_tokens, no_cache_tokens = EXCLUDED.no_cache_tokens, cache_read_tokens = EXCLUDED.cache_read_tokens,
-        cache_write_tokens = EXCLUDED.cache_write_tokens, output_tokens = EXCLUDED.output_tokens, reasoning_tokens = EXCLUDED.reasoning_tokens`;
-    await tx`
-      UPDATE workflow_runs r SET (input_tokens, no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens) = (
-        SELECT COALESCE(sum(input_tokens), 0), COALESCE(sum(no_cache_tokens), 0), COALESCE(sum(cache_read_tokens), 0),
-               COALESCE(sum(cache_write_tokens), 0), COALESCE(sum(output_tokens), 0), COALESCE(sum(reasoning_tokens), 0)
-        FROM workflow_steps s WHERE s.run_id = r.id AND NOT s.cached), updated_at = now()
-      WHERE r.id = ${r.runId}`;
-  });
+  const u = e.usage;
+  await sql`
+    INSERT INTO workflow_steps (run_id, position, key, seq, status, cached, attempts, task_id, label, phase, prompt,
+      result, error, ref, input_tokens, no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
+      finished_at)
+    VALUES (${r.runId}, ${e.position}, ${e.key}, ${e.seq}, ${e.status}, ${r.cached}, ${r.from?.attempts ?? 0},
+      ${r.from?.taskId ?? null}, ${e.label}, ${e.phase}, ${r.prompt}, ${jsonText(e.result)}::text::jsonb, ${e.error}, ${e.ref},
+      ${u.input_total}, ${u.no_cache}, ${u.cache_read}, ${u.cache_write}, ${u.output}, ${u.reasoning}, now())
+    ON CONFLICT (run_id, position) DO UPDATE SET
+      key = EXCLUDED.key, seq = EXCLUDED.seq, status = EXCLUDED.status, result = EXCLUDED.result, error = EXCLUDED.error,
+      ref = EXCLUDED.ref, label = EXCLUDED.label, phase = EXCLUDED.phase, finished_at = now(),
+      cached = CASE WHEN workflow_steps.seq IS NOT NULL AND workflow_steps.key = EXCLUDED.key THEN workflow_steps.cached ELSE EXCLUDED.cached END,
+      task_id = CASE WHEN EXCLUDED.cached AND NOT (workflow_steps.seq IS NOT NULL AND workflow_steps.key = EXCLUDED.key)
+                THEN EXCLUDED.task_id ELSE workflow_steps.task_id END,
+      attempts = CASE WHEN EXCLUDED.cached AND NOT (workflow_steps.seq IS NOT NULL AND workflow_steps.key = EXCLUDED.key)
+                 THEN EXCLUDED.attempts ELSE workflow_steps.attempts END,
+      input_tokens = EXCLUDED.input_tokens, no_cache_tokens = EXCLUDED.no_cache_tokens, cache_read_tokens = EXCLUDED.cache_read_tokens,
+      cache_write_tokens = EXCLUDED.cache_write_tokens, output_tokens = EXCLUDED.output_tokens, reasoning_tokens = EXCLUDED.reasoning_tokens`;
 }
 
 export async function setStepWorktree(sql: Sql, runId: string, position: number, worktree: StepWorktree | null): Promise<void> {

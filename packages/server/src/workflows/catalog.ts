@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { WorkflowCatalog, WorkflowCatalogEntry, WorkflowFileProblem, WorkflowSource } from '@boocode/contracts';
+import type { WorkflowCatalog, WorkflowCatalogEntry, WorkflowFileProblem, WorkflowMeta, WorkflowSource } from '@boocode/contracts';
 import { BUILTIN_DIR, parseWorkflow } from '@boocode/workflows';
 
 /** A workflow the catalog offers, with the text it runs. */
@@ -36,13 +36,12 @@ export async function loadCatalog(projectPath: string, home: string): Promise<Ca
   const problems: WorkflowFileProblem[] = [];
   for (const { source, dir } of workflowDirs(projectPath, home)) {
     for (const file of await readWorkflowDir(dir)) {
-      let meta;
-      try {
-        ({ meta } = parseWorkflow(file.source));
-      } catch (err) {
-        problems.push({ source, path: file.path, error: (err as Error).message });
+      const parsed = metaOf(file.source);
+      if (typeof parsed === 'string') {
+        problems.push({ source, path: file.path, error: parsed });
         continue;
       }
+      const meta = parsed;
       if (workflows.has(meta.name)) continue;
       workflows.set(meta.name, {
         name: meta.name,
@@ -56,6 +55,27 @@ export async function loadCatalog(projectPath: string, home: string): Promise<Ca
     }
   }
   return { workflows, problems };
+}
+
+/**
+ * Files are read on every run and catalog request, but rarely change: what parsing found is kept
+ * per file text (its meta, or why it cannot run).
+ */
+const parsedFiles = new Map<string, WorkflowMeta | string>();
+const PARSED_FILES_KEPT = 256;
+
+function metaOf(source: string): WorkflowMeta | string {
+  let found = parsedFiles.get(source);
+  if (found === undefined) {
+    try {
+      found = parseWorkflow(source).meta;
+    } catch (err) {
+      found = (err as Error).message;
+    }
+    if (parsedFiles.size >= PARSED_FILES_KEPT) parsedFiles.delete(parsedFiles.keys().next().value!);
+    parsedFiles.set(source, found);
+  }
+  return found;
 }
 
 export function catalogResponse(catalog: Catalog): WorkflowCatalog {

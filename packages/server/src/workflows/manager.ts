@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { SessionFramePayload, WorkflowEvent } from '@boocode/contracts';
+import type { Project, Session, SessionFramePayload, WorkflowEvent } from '@boocode/contracts';
 import { assertSandboxAvailable, runWorkflowSource, type WorkflowLimits, type WorkflowRunResult } from '@boocode/workflows';
 import type { Sql } from '../db/connection.js';
 import { getProject } from '../db/projects.js';
@@ -169,62 +169,18 @@ export class WorkflowManager {
     log.info({ attempt: run.attempts }, run.attempts > 1 ? 'workflow run taken over' : 'workflow run started');
 
     const [session, project] = await Promise.all([getSession(sql, run.session_id), getProject(sql, run.project_id)]);
-    let result: WorkflowRunResult;
-    if (!session || !project || session.status !== 'open') {
-      result = { status: 'cancelled', error: 'the session was archived', usage: toWorkflowRun(run).usage };
-    } else {
-      const journal = new PgJournal(sql, run.id, run.resume_from, run.attempts > 1);
-      const executor = new TaskExecutor(
-        { sql, log, home: this.deps.home, workspace: this.deps.workspace, tasks: this.deps.tasks, waiter: this.waiter, publish },
-        { runId: run.id, runName: run.name, session, project, lettingGo: () => active.lettingGo },
-      );
-      const catalog = await loadCatalog(project.path, this.deps.home);
-      // The agents share the session's worktree: created once here, not by each of their tasks at once.
-      const workspace = await this.deps.workspace
-        .prepare(session, project, { onOutput: (chunk) => publish({ type: 'setup_output', stream: chunk.stream, text: chunk.text }) })
-        .then(
-          () => null,
-          (err: unknown) => `workspace setup failed: ${(err as Error).message}`,
-        );
-      const onEvent = (e: WorkflowEvent) => {
-        if (e.type === 'phase_started') {
-          publish({ type: 'workflow_phase', run_id: run.id, title: e.title });
-          void setWorkflowRunPhase(sql, run.id, e.title).catch((err: unknown) => log.warn({ err }, 'recording the phase failed'));
-        } else if (e.type === 'log') {
-          publish({ type: 'workflow_log', run_id: run.id, message: e.message });
-        } else if (e.type === 'agent_finished') {
-          const task = executor.taskOf.get(e.position);
-          publish({
-            type: 'workflow_agent',
-            run_id: run.id,
-            position: e.position,
-            label: e.label,
-            phase: e.phase,
-            status: e.status,
-            cached: e.cached,
-            task_id: task?.id ?? journal.resumedTask(e.position),
-            attempt: task?.attempt ?? 0,
-            usage: e.usage,
-            error: e.error,
-          });
-        }
-      };
-      try {
-        if (workspace) throw new Error(workspace);
-        result = await runWorkflowSource(run.script, {
-          ...(run.args_text === null ? {} : { args: JSON.parse(run.args_text) as unknown }),
-          journal,
-          executor,
-          resolveWorkflow: (name) => catalog.workflows.get(name)?.script,
-          onEvent,
-          budget: run.budget,
-          limits: this.opts.limits,
-          signal: active.controller.signal,
-        });
-      } catch (err) {
-        // The script was checked when the run was queued; a file that changed since is its error.
-        result = { status: 'failed', error: (err as Error).message, usage: toWorkflowRun(run).usage };
-      }
+    const open = session?.status === 'open' && project ? { session, project } : null;
+    let end: Pick<WorkflowRunResult, 'status' | 'result' | 'error'>;
+    // Whether agents may have changed the session's worktree (a taken-over run: before, too).
+    let ranAgents = run.attempts > 1;
+    try {
+      end = open
+        ? await this.runScript(run, open.session, open.project, active, publish, log, () => (ranAgents = true))
+        : { status: 'cancelled', error: 'the session was archived' };
+    } catch (err) {
+      // Before the script ran: the session's worktree could not be set up, a file changed since
+      // the run was queued no longer parses...
+      end = { status: 'failed', error: (err as Error).message };
     }
     if (active.lettingGo) {
       log.info('workflow run left to another worker');
@@ -232,13 +188,70 @@ export class WorkflowManager {
     }
     // The run's agents shared the session worktree: its pending change is taken once, before the
     // run reads as finished, so whoever sees it finished also sees its diff.
-    if (session && project && session.status === 'open') {
-      await this.deps.workspace.afterTurn(session, project, null).catch((err: unknown) => log.warn({ err }, 'computing the diff after the run failed'));
+    if (open && ranAgents) {
+      await this.deps.workspace.afterTurn(open.session, open.project, null).catch((err: unknown) => log.warn({ err }, 'computing the diff after the run failed'));
     }
-    const finished = await finishWorkflowRun(sql, run.id, this.id, { status: result.status, result: result.result, error: result.error });
+    const finished = await finishWorkflowRun(sql, run.id, this.id, { status: end.status, result: end.result, error: end.error });
     if (!finished) return;
     publish({ type: 'workflow_run', run: toWorkflowRun(finished) });
     log.info({ status: finished.status, agents: finished.agents_total, cached: finished.agents_cached, error: finished.error }, 'workflow run finished');
+  }
+
+  /** Runs the script in its sandbox, against the run's journal, its agents as tasks of the session. */
+  private async runScript(
+    run: WorkflowRunRow,
+    session: Session,
+    project: Project,
+    active: Active,
+    publish: (payload: SessionFramePayload) => void,
+    log: Logger,
+    onAgentStart: () => void,
+  ): Promise<WorkflowRunResult> {
+    const { sql } = this.deps;
+    // The agents share the session's worktree: created once here, not by each of their tasks at once.
+    await this.deps.workspace
+      .prepare(session, project, { onOutput: (chunk) => publish({ type: 'setup_output', stream: chunk.stream, text: chunk.text }) })
+      .catch((err: unknown) => Promise.reject(new Error(`workspace setup failed: ${(err as Error).message}`)));
+    const catalog = await loadCatalog(project.path, this.deps.home);
+    const journal = new PgJournal(sql, run.id, run.resume_from, run.attempts > 1);
+    const executor = new TaskExecutor(
+      { sql, log, home: this.deps.home, workspace: this.deps.workspace, tasks: this.deps.tasks, waiter: this.waiter, publish },
+      { runId: run.id, runName: run.name, session, project, lettingGo: () => active.lettingGo },
+    );
+    const onEvent = (e: WorkflowEvent) => {
+      if (e.type === 'agent_started') onAgentStart();
+      else if (e.type === 'phase_started') {
+        publish({ type: 'workflow_phase', run_id: run.id, title: e.title });
+        void setWorkflowRunPhase(sql, run.id, e.title).catch((err: unknown) => log.warn({ err }, 'recording the phase failed'));
+      } else if (e.type === 'log') {
+        publish({ type: 'workflow_log', run_id: run.id, message: e.message });
+      } else if (e.type === 'agent_finished') {
+        const task = executor.taskOf.get(e.position);
+        publish({
+          type: 'workflow_agent',
+          run_id: run.id,
+          position: e.position,
+          label: e.label,
+          phase: e.phase,
+          status: e.status,
+          cached: e.cached,
+          task_id: task?.id ?? journal.resumedTask(e.position),
+          attempt: task?.attempt ?? 0,
+          usage: e.usage,
+          error: e.error,
+        });
+      }
+    };
+    return runWorkflowSource(run.script, {
+      ...(run.args_text === null ? {} : { args: JSON.parse(run.args_text) as unknown }),
+      journal,
+      executor,
+      resolveWorkflow: (name) => catalog.workflows.get(name)?.script,
+      onEvent,
+      budget: run.budget,
+      limits: this.opts.limits,
+      signal: active.controller.signal,
+    });
   }
 
   /** Stops taking runs; hosted ones are handed back for the next worker (their agents keep running). */
