@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MessagePage, Project, Session, Task, WorkflowRunDetail } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo, spawnServe, type ServeProcess } from '@boocode/testkit/server';
+import { createTestDatabase, makeGitRepo, spawnServe, startTestServer, type ServeProcess } from '@boocode/testkit/server';
 import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
 
 /**
@@ -120,5 +120,42 @@ return [...quick, ...slow, last];`),
 
     child.child.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);
+  });
+});
+
+describe('a workflow run whose server shuts down', () => {
+  it('is handed to another server on the same database, which finishes it without re-running what had completed', async () => {
+    const databaseUrl = await createTestDatabase();
+    const env = { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake' };
+    const first = await startTestServer({ databaseUrl, env });
+    const project = (await first.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
+    const session = (await first.api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
+    llm.push(
+      { match: { lastUserIncludes: 'handover done' }, text: 'H' },
+      // Silent when the first server stops: its task goes back to the queue for the next worker.
+      { match: { lastUserIncludes: 'handover waiting' }, text: 'too late', chunkDelayMs: 120_000 },
+      { match: { lastUserIncludes: 'handover waiting' }, text: 'W' },
+    );
+    const firstApi: Api = (m, u, b) => first.api(m, u, b);
+    const run = await startRun(firstApi, session.id, {
+      script: script(`const a = await agent('handover done'); const b = await agent('handover waiting after ' + a); return a + b;`),
+    });
+    await waitRun(firstApi, run.id, (r) => r.agents.some((a) => a.status === 'completed') && r.agents.length === 2);
+    await until(async () => asked('handover waiting') === 1, 'the waiting request');
+    await first.close();
+
+    const second = await startTestServer({ databaseUrl, env });
+    try {
+      const done = await waitRun((m, u, b) => second.api(m, u, b), run.id);
+      expect(done).toMatchObject({ status: 'completed', result: 'HW', error: null });
+      expect(asked('handover done')).toBe(1);
+      expect(asked('handover waiting')).toBe(2);
+      // The waiting agent kept its task: it went back to the queue and the second server ran it.
+      expect(done.agents[1]!.attempts).toBe(1);
+      const task = (await second.api<Task>('GET', `/api/tasks/${done.agents[1]!.task_id}`)).body;
+      expect(task).toMatchObject({ status: 'completed', attempts: 2 });
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -219,6 +219,21 @@ catch (e) { return { n, spent: budget.spent(), remaining: budget.remaining(), to
     expect(next.result).toBe('fine');
   });
 
+  it('cancels the runs of a session that is archived', async () => {
+    const session = await newSession({ isolated: false });
+    llm.push({ match: { lastUserIncludes: 'archived while running' }, text: Array.from({ length: 100 }, (_, k) => `a${k} `), chunkDelayMs: 100 });
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const run = await startRun(api, session.id, { script: script(`await agent('archived while running');
+return await agent('not after the archive');`) });
+    await stream.waitFor((f) => f.type === 'message_delta' && String(f.text).startsWith('a1'), 30_000);
+    expect((await api('POST', `/api/sessions/${session.id}/archive`, {})).status).toBe(200);
+    const done = await waitRun(api, run.id);
+    expect(done.status).toBe('cancelled');
+    expect((await waitTask(done.agents[0]!.task_id!)).status).toBe('cancelled');
+    expect(asked('not after the archive')).toBe(0);
+    stream.close();
+  });
+
   it('resumes: the same script and args are fully cached; a changed prompt re-runs that call and every one started after it', async () => {
     const session = await newSession();
     const body = `const first = await agent('resume first');

@@ -206,6 +206,18 @@ export async function requestWorkflowRunCancel(sql: Sql, id: string): Promise<Wo
   return getWorkflowRun(sql, id);
 }
 
+/** Cancels every unfinished run of a session (it is being archived); returns them as they now are. */
+export async function cancelSessionWorkflowRuns(sql: Sql, sessionId: string): Promise<WorkflowRunRow[]> {
+  const rows = await sql<{ id: string }[]>`
+    SELECT id FROM workflow_runs WHERE session_id = ${sessionId} AND status IN ('pending', 'running') ORDER BY created_at`;
+  const out: WorkflowRunRow[] = [];
+  for (const r of rows) {
+    const run = await requestWorkflowRunCancel(sql, r.id);
+    if (run) out.push(run);
+  }
+  return out;
+}
+
 export async function setWorkflowRunPhase(sql: Sql, id: string, phase: string): Promise<void> {
   await sql`UPDATE workflow_runs SET phase = ${phase}, updated_at = now() WHERE id = ${id}`;
 }
