@@ -6,7 +6,6 @@ import type {
   WorkflowRun,
   WorkflowRunAgent,
   WorkflowRunState,
-  WorkflowSource,
 } from '@boocode/contracts';
 import type { Sql } from './connection.js';
 import { iso, isoOrNull, usageOf, type UsageColumns } from './rows.js';
