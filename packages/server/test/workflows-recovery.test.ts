@@ -159,3 +159,29 @@ describe('a workflow run whose server shuts down', () => {
     }
   });
 });
+
+describe('a workflow run cancelled while no worker hosts it', () => {
+  it('ends cancelled with the agents its last worker left queued', async () => {
+    const databaseUrl = await createTestDatabase();
+    const env = { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake' };
+    const first = await startTestServer({ databaseUrl, env });
+    const project = (await first.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
+    const session = (await first.api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
+    llm.push({ match: { lastUserIncludes: 'orphaned agent' }, text: 'too late', chunkDelayMs: 120_000 });
+    const run = await startRun((m, u, b) => first.api(m, u, b), session.id, { script: script(`return await agent('orphaned agent');`) });
+    await until(async () => asked('orphaned agent') === 1, 'the agent request');
+    await first.close();
+
+    // API only: nothing takes the run or its agent's task.
+    const apiOnly = await startTestServer({ databaseUrl, env, worker: false });
+    try {
+      const cancelled = await apiOnly.api<WorkflowRunDetail>('POST', `/api/workflow-runs/${run.id}/cancel`);
+      expect(cancelled.body).toMatchObject({ status: 'cancelled', error: 'cancelled while waiting for a worker' });
+      const detail = (await apiOnly.api<WorkflowRunDetail>('GET', `/api/workflow-runs/${run.id}`)).body;
+      const task = (await apiOnly.api<Task>('GET', `/api/tasks/${detail.agents[0]!.task_id}`)).body;
+      expect(task.status).toBe('cancelled');
+    } finally {
+      await apiOnly.close();
+    }
+  });
+});

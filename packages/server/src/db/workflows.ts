@@ -194,7 +194,7 @@ export async function requestWorkflowRunCancel(sql: Sql, id: string): Promise<Wo
   const rows = await sql<{ id: string; status: WorkflowRunState }[]>`
     UPDATE workflow_runs SET
       status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
-      error = CASE WHEN status = 'pending' THEN 'cancelled before it started' ELSE error END,
+      error = CASE WHEN status = 'pending' THEN 'cancelled while waiting for a worker' ELSE error END,
       finished_at = CASE WHEN status = 'pending' THEN now() ELSE finished_at END,
       cancel_requested = cancel_requested OR status IN ('pending', 'running'),
       updated_at = now()
@@ -478,6 +478,13 @@ export async function callTaskOutcome(sql: Sql, taskId: string): Promise<CallTas
     FROM tasks t WHERE t.id = ${taskId}`;
   if (!row) return null;
   return { status: row.status, error: row.error, usage: usageOf(row), text: row.content };
+}
+
+/** The tasks of a run's agent() calls that have not ended. */
+export async function unfinishedCallTasks(sql: Sql, runId: string): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    SELECT id FROM tasks WHERE workflow_run_id = ${runId} AND status IN ('pending', 'running')`;
+  return rows.map((r) => r.id);
 }
 
 /** Of these tasks, the ones that have ended. */

@@ -12,6 +12,7 @@ import {
   renewWorkflowRunLease,
   setWorkflowRunPhase,
   toWorkflowRun,
+  unfinishedCallTasks,
   WORKFLOW_CANCEL_CHANNEL,
   WORKFLOW_RUNS_CHANNEL,
   type WorkflowRunRow,
@@ -174,9 +175,12 @@ export class WorkflowManager {
     // Whether agents may have changed the session's worktree (a taken-over run: before, too).
     let ranAgents = run.attempts > 1;
     try {
-      end = open
-        ? await this.runScript(run, open.session, open.project, active, publish, log, () => (ranAgents = true))
-        : { status: 'cancelled', error: 'the session was archived' };
+      if (!open) end = { status: 'cancelled', error: 'the session was archived' };
+      else if (run.cancel_requested) {
+        // Cancelled while its worker was gone: what that worker's agents left running stops too.
+        for (const id of await unfinishedCallTasks(sql, run.id)) await this.deps.tasks.cancel(id);
+        end = { status: 'cancelled', error: 'the run was cancelled' };
+      } else end = await this.runScript(run, open.session, open.project, active, publish, log, () => (ranAgents = true));
     } catch (err) {
       // Before the script ran: the session's worktree could not be set up, a file changed since
       // the run was queued no longer parses...

@@ -11,6 +11,7 @@ import {
   listWorkflowSteps,
   requestWorkflowRunCancel,
   toWorkflowRun,
+  unfinishedCallTasks,
   type WorkflowRunRow,
 } from '../../db/workflows.js';
 import { catalogResponse, loadCatalog } from '../../workflows/catalog.js';
@@ -97,6 +98,8 @@ export function workflowHandlers(ctx: AppContext): Handlers<'listWorkflows' | 's
     cancelWorkflowRun: async ({ params }) => {
       const run = await requestWorkflowRunCancel(sql, params.id);
       if (!run) throw notFound('workflow run', params.id);
+      // Cancelled at once (no worker hosts it): agents left queued by a worker that let it go stop too.
+      if (run.status === 'cancelled') for (const id of await unfinishedCallTasks(sql, run.id)) await ctx.tasks.cancel(id);
       announce(run);
       ctx.log.info({ run_id: run.id, status: run.status }, 'workflow run cancel requested');
       return toWorkflowRun(run);
