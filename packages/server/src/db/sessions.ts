@@ -47,3 +47,7 @@ export async function updateSession(sql: Sql, id: string, patch: SessionPatch): 
     UPDATE sessions SET ${sql(patch, cols)}, updated_at = now() WHERE id = ${id} RETURNING *`;
   return rows[0] ? toSession(rows[0]) : null;
 }
+
+export async function openSessionIds(sql: Sql): Promise<string[]> {
+  return (await sql<{ id: string }[]>`SELECT id FROM sessions WHERE status = 'open'`).map((r) => r.id);
+}

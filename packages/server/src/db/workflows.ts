@@ -8,6 +8,7 @@ import type {
   WorkflowRunState,
 } from '@boocode/contracts';
 import type { Sql } from './connection.js';
+import { jsonb, type TaskInputColumn } from './json.js';
 import { iso, isoOrNull, usageOf, type UsageColumns } from './rows.js';
 
 /** Wakes the workers when a run is queued (trigger on insert, see 0007_workflows.sql). */
@@ -108,17 +109,20 @@ export interface NewWorkflowRun {
 
 /** Queues a run; null when the session is no longer open (the row is locked against an archive). */
 export async function insertWorkflowRun(sql: Sql, run: NewWorkflowRun): Promise<WorkflowRunRow | null> {
-  const id = await sql.begin(async (tx) => {
+  return sql.begin(async (tx) => {
     const [open] = await tx<{ status: string }[]>`SELECT status FROM sessions WHERE id = ${run.sessionId} FOR SHARE`;
     if (open?.status !== 'open') return null;
-    const [row] = await tx<{ id: string }[]>`
+    // As inserted (a worker may take it the moment this commits): no steps, no usage yet.
+    const [row] = await tx<WorkflowRunRow[]>`
       INSERT INTO workflow_runs (project_id, session_id, name, source, script, args, budget, resume_from)
       VALUES (${run.projectId}, ${run.sessionId}, ${run.name}, ${run.source}, ${run.script}, ${jsonText(run.args)}::text::jsonb,
               ${run.budget}, ${run.resumeFrom})
-      RETURNING id`;
-    return row!.id;
+      RETURNING id, project_id, session_id, name, source, script, args::text AS args_text, budget, resume_from, status,
+        result::text AS result_text, error, phase, cancel_requested, attempts, created_at, started_at, finished_at,
+        0 AS agents_total, 0 AS agents_running, 0 AS agents_cached, 0 AS input_tokens, 0 AS no_cache_tokens,
+        0 AS cache_read_tokens, 0 AS cache_write_tokens, 0 AS output_tokens, 0 AS reasoning_tokens`;
+    return row!;
   });
-  return id === null ? null : getWorkflowRun(sql, id);
 }
 
 export async function getWorkflowRun(sql: Sql, id: string): Promise<WorkflowRunRow | null> {
@@ -435,26 +439,29 @@ export interface NewCallTask {
  */
 export async function insertCallTask(sql: Sql, t: NewCallTask): Promise<{ taskId: string; chatId: string }> {
   return sql.begin(async (tx) => {
-    let chatId: string | undefined;
+    // The chat counts its user turns (see insertUserMessageWithTask): a new chat starts at 1.
+    let counted: { id: string; turn: number } | undefined;
     if ('continueTask' in t.chat) {
-      chatId = (await tx<{ chat_id: string | null }[]>`SELECT chat_id FROM tasks WHERE id = ${t.chat.continueTask}`)[0]?.chat_id ?? undefined;
+      [counted] = await tx<{ id: string; turn: number }[]>`
+        UPDATE chats SET user_turns = user_turns + 1
+        WHERE id = (SELECT chat_id FROM tasks WHERE id = ${t.chat.continueTask})
+        RETURNING id, user_turns AS turn`;
     }
-    if (!chatId) {
+    if (!counted) {
       const name = 'name' in t.chat ? t.chat.name : 'workflow agent';
-      chatId = (await tx<{ id: string }[]>`INSERT INTO chats (session_id, name) VALUES (${t.sessionId}, ${name}) RETURNING id`)[0]!.id;
+      [counted] = await tx<{ id: string; turn: number }[]>`
+        INSERT INTO chats (session_id, name, user_turns) VALUES (${t.sessionId}, ${name}, 1) RETURNING id, user_turns AS turn`;
     }
-    await tx`SELECT 1 FROM chats WHERE id = ${chatId} FOR UPDATE`;
-    const [counted] = await tx<{ turn: number }[]>`SELECT count(*)::int + 1 AS turn FROM messages WHERE chat_id = ${chatId} AND role = 'user'`;
-    const turn = counted!.turn;
+    const { id: chatId, turn } = counted!;
     const [msg] = await tx<{ id: string }[]>`
       INSERT INTO messages (chat_id, session_id, role, content, status, turn, finished_at, metadata)
       VALUES (${chatId}, ${t.sessionId}, 'user', ${t.prompt}, 'complete', ${turn}, now(),
-              ${JSON.stringify({ workflow_run_id: t.runId, position: t.position, attempt: t.attempt })}::text::jsonb)
+              ${jsonb(tx, { workflow_run_id: t.runId, position: t.position, attempt: t.attempt })})
       RETURNING id`;
-    const input = { parts: [{ type: 'text', text: t.prompt }], turn, ...(t.cwd ? { cwd: t.cwd } : {}) };
+    const input: TaskInputColumn = { parts: [{ type: 'text', text: t.prompt }], turn, ...(t.cwd ? { cwd: t.cwd } : {}) };
     const [task] = await tx<{ id: string }[]>`
       INSERT INTO tasks (project_id, session_id, chat_id, message_id, agent, model, input, workflow_run_id, workflow_position, workflow_attempt)
-      VALUES (${t.projectId}, ${t.sessionId}, ${chatId}, ${msg!.id}, ${t.agent}, ${t.model}, ${JSON.stringify(input)}::text::jsonb,
+      VALUES (${t.projectId}, ${t.sessionId}, ${chatId}, ${msg!.id}, ${t.agent}, ${t.model}, ${jsonb(tx, input)},
               ${t.runId}, ${t.position}, ${t.attempt})
       RETURNING id`;
     await tx`UPDATE messages SET task_id = ${task!.id} WHERE id = ${msg!.id}`;

@@ -193,7 +193,7 @@ export class WorkflowManager {
     // The run's agents shared the session worktree: its pending change is taken once, before the
     // run reads as finished, so whoever sees it finished also sees its diff.
     if (open && ranAgents) {
-      await this.deps.workspace.afterTurn(open.session, open.project, null).catch((err: unknown) => log.warn({ err }, 'computing the diff after the run failed'));
+      await this.deps.workspace.afterTurn(open.session, null).catch((err: unknown) => log.warn({ err }, 'computing the diff after the run failed'));
     }
     const finished = await finishWorkflowRun(sql, run.id, this.id, { status: end.status, result: end.result, error: end.error });
     if (!finished) return;
