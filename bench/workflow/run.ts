@@ -193,6 +193,7 @@ console.log(
   ]),
 );
 console.log(`overhead of the workflow engine: p50 ${(e.p50 / d.p50).toFixed(2)}x, mean ${(e.mean / d.mean).toFixed(2)}x the direct tasks`);
+console.log('  (a direct task takes its session\'s diff after its turn; a run\'s agents do not, the run takes one diff at its end)');
 console.log(`cached re-run vs live run of the same ${AGENTS} agents: p50 ${(c.p50 / e.p50).toFixed(2)}x`);
 await server.close();
 await cluster.stop();
