@@ -7,13 +7,11 @@
  * - 20 agents through the workflow engine (one run, 20 agent() calls) against the same 20 tasks
  *   enqueued directly (20 sessions), each until all 20 are done: the engine's overhead ratio.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import postgres from 'postgres';
 import { emptyUsage, type SessionFrame, type WorkflowRun } from '@boocode/contracts';
 import { createLogger, loadServerConfig, startServer } from '@boocode/server';
 import { insertUserMessageWithTask, insertWorkflowRun, PgJournal } from '@boocode/server/internals';
+import { scratchDir } from '@boocode/testkit';
 import { startThrowawayCluster, makeGitRepo } from '@boocode/testkit/server';
 import { runWorkflowSource, type StepJournal } from '@boocode/workflows';
 import { summarize, table } from '../lib/stats.js';
@@ -43,7 +41,7 @@ await admin.unsafe('CREATE DATABASE boo_bench');
 await admin.end();
 const config = await loadServerConfig({
   env: { ...process.env, DATABASE_URL: Object.assign(new URL(cluster.url), { pathname: '/boo_bench' }).toString(), BOOCODE_PORT: '0' },
-  flags: { home: await mkdtemp(path.join(tmpdir(), 'bench-workflow-')) },
+  flags: { home: scratchDir('bench-workflow-') },
 });
 const server = await startServer(config, {
   logger: createLogger({ level: 'silent' }),
@@ -60,10 +58,10 @@ const project = await call<{ id: string }>('POST', '/api/projects', { path: awai
 const newSession = () => call<{ id: string }>('POST', '/api/sessions', { project_id: project.id, agent: 'instant', isolated: false });
 
 /** The runs of a session as its stream reports them finished (frames, not polling). */
-function finishedRuns(sessionId: string): (runId: string) => Promise<WorkflowRun> {
+async function finishedRuns(sessionId: string): Promise<(runId: string) => Promise<WorkflowRun>> {
   const done = new Map<string, WorkflowRun>();
   const waiting = new Map<string, (run: WorkflowRun) => void>();
-  server.ctx.broker.subscribe(
+  await server.ctx.broker.subscribe(
     sessionId,
     {
       send: (data: string) => {
@@ -71,6 +69,9 @@ function finishedRuns(sessionId: string): (runId: string) => Promise<WorkflowRun
         if (f.type !== 'workflow_run' || !['completed', 'failed', 'cancelled'].includes(f.run.status)) return;
         done.set(f.run.id, f.run);
         waiting.get(f.run.id)?.(f.run);
+      },
+      drop: () => {
+        throw new Error('the bench fell behind its own session stream');
       },
     },
     undefined,
@@ -96,7 +97,7 @@ function tasksDone(ids: Set<string>, completed: Set<string>): Promise<void> {
 }
 const completedTasks = new Set<string>();
 let onCompleted: () => void = () => {};
-server.ctx.broker.subscribeUser(
+await server.ctx.broker.subscribeUser(
   {
     send: (data: string) => {
       const f = JSON.parse(data) as { type: string; task_id?: string; status?: string };
@@ -104,6 +105,9 @@ server.ctx.broker.subscribeUser(
         completedTasks.add(f.task_id);
         onCompleted();
       }
+    },
+    drop: () => {
+      throw new Error('the bench fell behind the user stream');
     },
   },
   undefined,
@@ -129,7 +133,7 @@ async function directRound(): Promise<number> {
 }
 
 const wfSession = await newSession();
-const wfFinished = finishedRuns(wfSession.id);
+const wfFinished = await finishedRuns(wfSession.id);
 // Warm-up: pools, prepared statements, the first isolate of the server.
 await workflowRound(wfSession.id, wfFinished, { script: fanOut });
 await directRound();

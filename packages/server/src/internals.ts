@@ -5,3 +5,6 @@ export { migrate, migrationOrder, MIGRATIONS_DIR } from './db/migrate.js';
 export { TerminalManager, TerminalError, type AttachOptions, type TerminalSnapshot } from './terminals/index.js';
 export { PgJournal } from './workflows/journal.js';
 export { insertWorkflowRun } from './db/workflows.js';
+export { Broker } from './stream/broker.js';
+export { PostgresFrameBus } from './stream/postgres-bus.js';
+export type { Stamp } from './stream/frame-bus.js';

@@ -9,20 +9,16 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-post
 import { connect, type Sql } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
-import { Broker } from './stream/broker.js';
-import { StreamingMessages } from './stream/streaming-messages.js';
 import { Auth } from './http/auth.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
-import { createTaskControl } from './tasks/control.js';
 import { acquireHomeLock, type HomeLock } from './config/home-lock.js';
-import { PermissionCenter } from './permissions/center.js';
-import { AgentRegistry, type AgentRegistryOptions } from './agents/registry.js';
-import { BackendPool } from './agents/backend-pool.js';
-import { Workspace } from './workspace/workspace.js';
+import type { AgentRegistryOptions } from './agents/registry.js';
+import type { BackendPool } from './agents/backend-pool.js';
 import { WorktreeReaper } from './workspace/reaper.js';
-import { Worker, type WorkerOptions } from './tasks/worker.js';
-import { WorkflowManager, type WorkflowManagerOptions } from './workflows/manager.js';
+import type { Worker, WorkerOptions } from './tasks/worker.js';
+import { startTurnRuntime, workerSettings, workflowSettings, type BusKind, type TurnRuntime } from './turn-runtime.js';
+import type { WorkflowManager, WorkflowManagerOptions } from './workflows/manager.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
@@ -41,6 +37,13 @@ export interface ServerOptions {
   writeIntervalMs?: number;
   /** Workflow runs hosted by this process (with the worker; none without one). Fields given here win over the configuration. */
   workflows?: Partial<WorkflowManagerOptions>;
+  /**
+   * How frames reach clients. Default: `in-process` when this process runs its own worker on the
+   * embedded database (nothing else can publish), `postgres` otherwise (turns may run elsewhere).
+   */
+  bus?: BusKind;
+  /** Check every published frame against the contracts (tests, development). */
+  validateFrames?: boolean;
 }
 
 export interface RunningServer {
@@ -50,6 +53,9 @@ export interface RunningServer {
   port: number;
   database: 'embedded' | 'external';
   dataDir: string | null;
+  /** Port of the embedded database (a `boocode worker` on this home connects to it). */
+  databasePort: number | null;
+  bus: BusKind;
   token: string;
   app: FastifyInstance;
   ctx: AppContext;
@@ -76,26 +82,29 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
   const lock: HomeLock = await acquireHomeLock(home);
   let pg: EmbeddedPostgres | null = null;
   let sql: Sql | null = null;
+  let runtime: TurnRuntime | null = null;
   try {
     if (!config.databaseUrl) pg = await startEmbeddedPostgres({ home, password: config.pgPassword, env: config.env, log });
-    sql = connect(config.databaseUrl ?? pg!.url);
+    const databaseUrl = config.databaseUrl ?? pg!.url;
+    sql = connect(databaseUrl);
     await migrate(sql, log);
 
-    const broker = new Broker({ replayFrames: config.replayFrames });
-    const auth = new Auth(config.token);
-    const permissions = new PermissionCenter(sql, broker, log.child({ component: 'permissions' }));
-    await permissions.listen();
-    const registry = new AgentRegistry({
-      ...opts.agents,
-      backends: config.backends,
-      custom: config.agents,
-      baseEnv: config.env,
+    const bus = opts.bus ?? (opts.worker === false || config.databaseUrl ? 'postgres' : 'in-process');
+    runtime = await startTurnRuntime(config, {
+      sql,
+      databaseUrl,
+      bus,
+      listen: true,
+      log,
       version: VERSION,
-      log: log.child({ component: 'agents' }),
+      ...(opts.validateFrames !== undefined ? { validateFrames: opts.validateFrames } : {}),
+      ...(opts.agents ? { agents: opts.agents } : {}),
+      writeIntervalMs: opts.writeIntervalMs ?? 100,
+      worker: opts.worker === false ? false : workerSettings(config, opts.worker),
+      workflows: opts.worker === false ? false : workflowSettings(config, opts.workflows),
     });
-    const pool = new BackendPool(config.agentIdleMs, log);
-    const workspace = new Workspace(sql, broker, home, log.child({ component: 'workspace' }));
-    const streaming = new StreamingMessages();
+    const { broker, permissions, registry, pool, workspace, streaming, worker, workflows, tasks } = runtime;
+    const auth = new Auth(config.token);
     const ctx: AppContext = {
       streaming,
       permissions,
@@ -109,43 +118,13 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       auth,
       version: VERSION,
       database: pg ? 'embedded' : 'external',
-      tasks: createTaskControl(sql, (task) => {
-        broker.publishUser({ type: 'task_state', task_id: task.id, session_id: task.session_id, chat_id: task.chat_id, status: task.status });
-        if (task.session_id) broker.publish(task.session_id, { type: 'task_state', task_id: task.id, chat_id: task.chat_id, status: task.status, error: task.error });
-      }),
+      tasks,
     };
     const app = await buildApp(ctx, {
       ...(opts.webDir ? { webDir: opts.webDir } : {}),
       loopbackOnly: isLoopback(host),
       stream: { maxBufferedBytes: config.wsMaxBufferBytes, allowedOrigins: opts.allowedOrigins ?? [] },
     });
-    const worker =
-      opts.worker === false
-        ? null
-        : new Worker(
-            sql,
-            { sql, broker, log, pool, registry, permissions, workspace, streaming, writeIntervalMs: opts.writeIntervalMs ?? 100 },
-            {
-              concurrency: config.concurrency,
-              leaseMs: config.leaseMs,
-              turnTimeoutMs: config.turnTimeoutMs,
-              pollMs: 2_000,
-              ...opts.worker,
-            },
-          );
-    const workflows =
-      opts.worker === false
-        ? null
-        : new WorkflowManager(
-            { sql, broker, log: log.child({ component: 'workflows' }), workspace, tasks: ctx.tasks, home },
-            {
-              maxRuns: config.workflowRuns,
-              leaseMs: config.leaseMs,
-              pollMs: 2_000,
-              limits: { maxConcurrentAgents: config.workflowAgents },
-              ...opts.workflows,
-            },
-          );
     const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }));
     await app.listen({ host, port: config.port });
     await worker?.start();
@@ -157,6 +136,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     const url = `http://${urlHost}:${port}`;
     const openSql = sql;
     const openPg = pg;
+    const openRuntime = runtime;
     let closing: Promise<void> | null = null;
     return {
       url,
@@ -165,6 +145,8 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       port,
       database: ctx.database,
       dataDir: pg?.dataDir ?? null,
+      databasePort: pg?.port ?? null,
+      bus,
       token: config.token,
       app,
       ctx,
@@ -177,13 +159,8 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
         // Order matters: stop taking requests, let in-flight writes finish, then the database.
         closing ??= (async () => {
           await app.close();
-          // Runs first: they hand their agents' tasks over to whoever takes the runs next.
-          await workflows?.stop();
-          await worker?.stop();
           await reaper.stop();
-          await pool.closeAll();
-          await registry.disposeAll();
-          broker.close();
+          await openRuntime.close();
           await openSql.end({ timeout: 5 });
           await openPg?.stop();
           await lock.release();
@@ -193,6 +170,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       },
     };
   } catch (err) {
+    await runtime?.close().catch(() => {});
     await sql?.end({ timeout: 1 }).catch(() => {});
     await pg?.stop().catch(() => {});
     await lock.release();

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MessagePage, Project, Session, Task, WorkflowRunDetail } from '@boocode/contracts';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { createTestDatabase, makeGitRepo, spawnServe, startTestServer, type ServeProcess } from '@boocode/testkit/server';
 import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
 
@@ -18,7 +17,7 @@ beforeAll(async () => {
   llm = await startFakeLlm();
 });
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  await Promise.all(children.map((c) => c.stop()));
   await llm?.close();
 });
 
@@ -54,7 +53,7 @@ const asked = (text: string) => llm.requests.filter((r) => r.lastUserText.includ
 
 describe('a workflow run whose server is killed', () => {
   it('finishes after a restart, and no agent that had completed runs again', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'boocode-wf-crash-'));
+    const home = scratchDir('boocode-wf-crash-');
     let { child, api } = await serve(home);
     const project = (await api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
     const session = (await api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
@@ -118,7 +117,7 @@ return [...quick, ...slow, last];`),
     expect(asked('crash silent')).toBe(2);
     expect(asked('crash final')).toBe(1);
 
-    child.child.kill('SIGTERM');
+    await child.stop();
     expect((await child.exited).code).toBe(0);
   });
 });
