@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MessagePage, Project, Session, Task, WorkflowRunDetail } from '@boocode/contracts';
+import type { MessagePage, Project, Session, Task, WorkflowRun, WorkflowRunDetail } from '@boocode/contracts';
 import { scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { createTestDatabase, makeGitRepo, spawnServe, startTestServer, type ServeProcess } from '@boocode/testkit/server';
+import { createTestDatabase, makeGitRepo, openStream, spawnServe, spawnWorker, startTestServer, type ServeProcess, type WorkerProcess } from '@boocode/testkit/server';
 import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
 
 /**
@@ -12,7 +12,7 @@ import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
  */
 
 let llm: FakeLlm;
-const children: ServeProcess[] = [];
+const children: (ServeProcess | WorkerProcess)[] = [];
 beforeAll(async () => {
   llm = await startFakeLlm();
 });
@@ -23,8 +23,8 @@ afterAll(async () => {
 
 const env = () => ({ BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake', BOOCODE_LEASE_MS: '1500' });
 
-async function serve(home: string): Promise<{ child: ServeProcess; api: Api }> {
-  const child = await spawnServe(['--port', '0', '--home', home], env());
+async function serve(home: string, flags: string[] = []): Promise<{ child: ServeProcess; api: Api }> {
+  const child = await spawnServe(['--port', '0', '--home', home, ...flags], env());
   children.push(child);
   const token = (JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')) as { token: string }).token;
   const api: Api = async (method, url, body) => {
@@ -182,5 +182,32 @@ describe('a workflow run cancelled while no worker hosts it', () => {
     } finally {
       await apiOnly.close();
     }
+  });
+});
+
+describe('a workflow run on a server without a worker', () => {
+  it('is hosted by a `boocode worker` process, whose frames reach the server\'s clients', async () => {
+    const home = scratchDir('boocode-wf-worker-');
+    const { child: server, api } = await serve(home, ['--no-worker']);
+    const worker = await spawnWorker(['--home', home], env());
+    children.push(worker);
+    const project = (await api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
+    const session = (await api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
+    const token = (JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')) as { token: string }).token;
+    const stream = await openStream(server.url, session.id, { token });
+    llm.push({ match: { lastUserIncludes: 'on the worker [1]' }, text: 'one' }, { match: { lastUserIncludes: 'on the worker [2]' }, text: 'two' });
+    const run = await startRun(api, session.id, {
+      script: script(`phase('Away'); return await parallel([() => agent('on the worker [1]'), () => agent('on the worker [2]')]);`),
+    });
+    const done = await waitRun(api, run.id);
+    expect(done).toMatchObject({ status: 'completed', result: ['one', 'two'] });
+    await stream.waitFor((f) => f.type === 'workflow_run' && (f.run as WorkflowRun).status === 'completed', 30_000);
+    expect(stream.frames.find((f) => f.type === 'workflow_phase')).toMatchObject({ title: 'Away' });
+    const task = (await api<Task>('GET', `/api/tasks/${done.agents[0]!.task_id}`)).body;
+    const answer = (await api<MessagePage>('GET', `/api/chats/${task.chat_id}/messages`)).body.items.find((m) => m.role === 'assistant')!;
+    expect(answer.metadata.worker).toBe(worker.workerId);
+    stream.close();
+    await worker.stop();
+    await server.stop();
   });
 });
