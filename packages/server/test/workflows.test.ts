@@ -317,7 +317,8 @@ return [first, p, q, last];`;
     // The reader changed nothing: no worktree kept, and its branch is gone.
     expect(reader!.worktree).toBeNull();
     expect(llm.requests.find((r) => JSON.stringify(r.messages).includes('from the session'))).toBeDefined();
-    expect(await git(project.path, 'branch', '--list', 'boocode/wf-*')).not.toContain(`-${reader!.position}\n`);
+    const branches = (await git(project.path, 'branch', '--list', `boocode/wf-${done.id.slice(0, 8)}-*`)).split('\n').map((b) => b.replace(/^[*+ ]+/, '').trim());
+    expect(branches.filter(Boolean)).toEqual([writer!.worktree!.branch]);
     // The sweep leaves the kept worktree alone while its session is open.
     await server.reaper.sweep();
     expect((await stat(path.join(writer!.worktree!.path, 'made.txt'))).isFile()).toBe(true);
