@@ -4,6 +4,7 @@ import { AgentCommand, AgentConfigOption, PermissionOption, PlanEntry, ToolStatu
 import { Chat, Message, MessageRole, MessageStatus, Project, Session, TaskStatus } from './rest.js';
 import { PendingChangeStatus } from './git.js';
 import { ContextUsage } from './agents.js';
+import { WorkflowRun, WorkflowRunAgent } from './workflows.js';
 
 /**
  * Frames on the per-session WebSocket. The server adds `seq` (monotonic per session)
@@ -167,6 +168,29 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
     ),
   }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  /** A workflow run of the session was created or changed: queued, running, cancel asked, finished. */
+  z.object({ type: z.literal('workflow_run'), run: WorkflowRun }),
+  /** The run's script called `phase(title)`. */
+  z.object({ type: z.literal('workflow_phase'), run_id: Id, title: z.string() }),
+  /**
+   * One `agent()` call of a run: `running` once its task is queued (again for each schema retry,
+   * with the attempt number), then how it ended; `cached` when its result came from the journal.
+   */
+  z.object({
+    type: z.literal('workflow_agent'),
+    run_id: Id,
+    position: z.number().int().nonnegative(),
+    label: z.string().nullable(),
+    phase: z.string().nullable(),
+    status: WorkflowRunAgent.shape.status,
+    cached: z.boolean(),
+    task_id: Id.nullable(),
+    attempt: z.number().int().nonnegative(),
+    usage: Usage.optional(),
+    error: z.string().nullable().optional(),
+  }),
+  /** The run's script called `log()` (or the runtime reports something about it). */
+  z.object({ type: z.literal('workflow_log'), run_id: Id, message: z.string() }),
 ]);
 export type SessionFramePayload = z.infer<typeof SessionFramePayload>;
 
@@ -210,8 +234,9 @@ export type UserFrame = z.infer<typeof UserFrame>;
  * Version of the WebSocket protocol, sent in `hello`. Frames are append-only: types and fields
  * are only ever added (a client ignores types it does not know), so any client works with a newer
  * server; the number goes up with each addition, so a client can tell what to expect.
+ * 2: workflow runs (`workflow_run`, `workflow_phase`, `workflow_agent`, `workflow_log`).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Names a server may list in `hello.capabilities`; a client ignores names it does not know.

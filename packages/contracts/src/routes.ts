@@ -10,6 +10,7 @@ import { permissionRoutes } from './routes/permissions.js';
 import { agentRoutes } from './routes/agents.js';
 import { reviewRoutes } from './routes/review.js';
 import { idRoutes } from './routes/ids.js';
+import { workflowRoutes } from './routes/workflows.js';
 
 export * from './routes/errors.js';
 export * from './routes/def.js';
@@ -36,6 +37,7 @@ export const routes = {
   ...agentRoutes,
   ...reviewRoutes,
   ...idRoutes,
+  ...workflowRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

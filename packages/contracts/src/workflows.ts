@@ -114,3 +114,127 @@ export const WorkflowJournalEntry = z.object({
   ref: z.string().nullable(),
 });
 export type WorkflowJournalEntry = z.infer<typeof WorkflowJournalEntry>;
+
+// ---- the API of workflow runs ----
+
+/**
+ * Where a workflow comes from, in the order discovery looks (the first file of a name wins):
+ * the project's `.boocode/workflows`, its `.claude/workflows`, `BOOCODE_HOME/workflows`, the
+ * built-ins. `script` is a run of a script sent in the request itself.
+ */
+export const WorkflowSource = z.enum(['project', 'claude', 'home', 'builtin']);
+export type WorkflowSource = z.infer<typeof WorkflowSource>;
+
+export const WorkflowCatalogEntry = z.object({
+  name: z.string(),
+  description: z.string(),
+  whenToUse: z.string().nullable(),
+  phases: z.array(WorkflowPhase),
+  source: WorkflowSource,
+  /** The file it was read from; null for a built-in. */
+  path: z.string().nullable(),
+});
+export type WorkflowCatalogEntry = z.infer<typeof WorkflowCatalogEntry>;
+
+/** A workflow file that cannot be offered, and why (a syntax error, a bad meta). */
+export const WorkflowFileProblem = z.object({ source: WorkflowSource, path: z.string(), error: z.string() });
+export type WorkflowFileProblem = z.infer<typeof WorkflowFileProblem>;
+
+export const WorkflowCatalog = z.object({ items: z.array(WorkflowCatalogEntry), problems: z.array(WorkflowFileProblem) });
+export type WorkflowCatalog = z.infer<typeof WorkflowCatalog>;
+
+/**
+ * POST /api/sessions/:id/workflow-runs. A workflow by `name` (discovered) or a `script` (the file's
+ * text). With `resume_from`, agents whose calls are unchanged since that run are not run again;
+ * `resume_from` alone re-runs that run's own script and args.
+ */
+export const StartWorkflowRunBody = z
+  .object({
+    name: text.max(200).optional(),
+    script: z.string().min(1, 'must not be empty').max(1_000_000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters').optional(),
+    /** The script's `args`; absent: `args` is undefined in the script. */
+    args: z.unknown().optional(),
+    resume_from: z.uuid().optional(),
+    /** Hard cap on output tokens across the run (the script's `budget.total`). */
+    budget: z.number().int().positive().optional(),
+  })
+  .refine((b) => !(b.name !== undefined && b.script !== undefined), { message: 'give either name or script, not both', path: ['name'] })
+  .refine((b) => b.name !== undefined || b.script !== undefined || b.resume_from !== undefined, {
+    message: 'give the name of a workflow, a script, or resume_from',
+    path: ['name'],
+  });
+export type StartWorkflowRunBody = z.input<typeof StartWorkflowRunBody>;
+
+/** `pending` until a worker takes the run; `running` while its sandbox (on some worker) runs it. */
+export const WorkflowRunState = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']);
+export type WorkflowRunState = z.infer<typeof WorkflowRunState>;
+
+export const WorkflowRun = z.object({
+  id: z.uuid(),
+  session_id: z.uuid(),
+  project_id: z.uuid(),
+  name: z.string(),
+  source: z.union([WorkflowSource, z.literal('script')]),
+  /** The script's `args` (absent when it was launched without). */
+  args: z.unknown().optional(),
+  budget: z.number().int().nullable(),
+  resume_from: z.uuid().nullable(),
+  status: WorkflowRunState,
+  /** The script's return value, once completed (absent when it returned nothing). */
+  result: z.unknown().optional(),
+  error: z.string().nullable(),
+  /** The phase the script is in (its last `phase()` call). */
+  phase: z.string().nullable(),
+  /** Usage of the agents this run ran itself (cached ones cost nothing again). */
+  usage: Usage,
+  /** Its `agent()` calls so far: all, still running, and answered from the journal. */
+  agent_counts: z.object({ total: z.number().int(), running: z.number().int(), cached: z.number().int() }),
+  cancel_requested: z.boolean(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+});
+export type WorkflowRun = z.infer<typeof WorkflowRun>;
+
+/** An `isolation: 'worktree'` agent's own worktree, kept because the agent changed something there. */
+export const WorkflowAgentWorktree = z.object({
+  path: z.string(),
+  branch: z.string(),
+  base_commit: z.string(),
+  files: z.number().int(),
+  additions: z.number().int(),
+  deletions: z.number().int(),
+  /** The agent's diff against `base_commit`. */
+  patch: z.string(),
+});
+export type WorkflowAgentWorktree = z.infer<typeof WorkflowAgentWorktree>;
+
+/** One `agent()` call of a run. `running` until the script has its result. */
+export const WorkflowRunAgent = z.object({
+  position: z.number().int().nonnegative(),
+  label: z.string().nullable(),
+  phase: z.string().nullable(),
+  status: z.enum(['running', ...WorkflowAgentStatus.options]),
+  /** Its result came from the journal of an earlier run (or attempt) instead of an agent. */
+  cached: z.boolean(),
+  /** The task that ran it (for a cached agent: the task of the run that did). */
+  task_id: z.uuid().nullable(),
+  /** Tasks it took: more than one when its output did not match its `schema`. */
+  attempts: z.number().int(),
+  prompt: z.string(),
+  usage: Usage,
+  /** The text, or the validated object with `schema`; null while running, cancelled or failed. */
+  result: z.unknown(),
+  error: z.string().nullable(),
+  worktree: WorkflowAgentWorktree.nullable(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+export type WorkflowRunAgent = z.infer<typeof WorkflowRunAgent>;
+
+/** A run with its agents, in start order. */
+export const WorkflowRunDetail = WorkflowRun.extend({ agents: z.array(WorkflowRunAgent) });
+export type WorkflowRunDetail = z.infer<typeof WorkflowRunDetail>;
+
+export const WorkflowRunList = z.object({ items: z.array(WorkflowRun) });
+export type WorkflowRunList = z.infer<typeof WorkflowRunList>;

@@ -12,13 +12,13 @@ import { createLogger, type Logger } from './logger.js';
 import { Auth } from './http/auth.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
-import { createTaskControl } from './tasks/control.js';
 import { acquireHomeLock, type HomeLock } from './config/home-lock.js';
 import type { AgentRegistryOptions } from './agents/registry.js';
 import type { BackendPool } from './agents/backend-pool.js';
 import { WorktreeReaper } from './workspace/reaper.js';
 import type { Worker, WorkerOptions } from './tasks/worker.js';
-import { startTurnRuntime, workerSettings, type BusKind, type TurnRuntime } from './turn-runtime.js';
+import { startTurnRuntime, workerSettings, workflowSettings, type BusKind, type TurnRuntime } from './turn-runtime.js';
+import type { WorkflowManager, WorkflowManagerOptions } from './workflows/manager.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
@@ -35,6 +35,8 @@ export interface ServerOptions {
   agents?: Pick<AgentRegistryOptions, 'overrides' | 'discovery'>;
   /** Coalescing interval of streamed message writes to the database. */
   writeIntervalMs?: number;
+  /** Workflow runs hosted by this process (with the worker; none without one). Fields given here win over the configuration. */
+  workflows?: Partial<WorkflowManagerOptions>;
   /**
    * How frames reach clients. Default: `in-process` when this process runs its own worker on the
    * embedded database (nothing else can publish), `postgres` otherwise (turns may run elsewhere).
@@ -58,6 +60,8 @@ export interface RunningServer {
   app: FastifyInstance;
   ctx: AppContext;
   worker: Worker | null;
+  /** Hosts workflow runs next to the worker (null without a worker). */
+  workflows: WorkflowManager | null;
   pool: BackendPool;
   /** The worktree sweep (runs at start and periodically). */
   reaper: WorktreeReaper;
@@ -97,8 +101,9 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       ...(opts.agents ? { agents: opts.agents } : {}),
       writeIntervalMs: opts.writeIntervalMs ?? 100,
       worker: opts.worker === false ? false : workerSettings(config, opts.worker),
+      workflows: opts.worker === false ? false : workflowSettings(config, opts.workflows),
     });
-    const { broker, permissions, registry, pool, workspace, streaming, worker } = runtime;
+    const { broker, permissions, registry, pool, workspace, streaming, worker, workflows, tasks } = runtime;
     const auth = new Auth(config.token);
     const ctx: AppContext = {
       streaming,
@@ -113,10 +118,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       auth,
       version: VERSION,
       database: pg ? 'embedded' : 'external',
-      tasks: createTaskControl(sql, (task) => {
-        broker.publishUser({ type: 'task_state', task_id: task.id, session_id: task.session_id, chat_id: task.chat_id, status: task.status });
-        if (task.session_id) broker.publish(task.session_id, { type: 'task_state', task_id: task.id, chat_id: task.chat_id, status: task.status, error: task.error });
-      }),
+      tasks,
     };
     const app = await buildApp(ctx, {
       ...(opts.webDir ? { webDir: opts.webDir } : {}),
@@ -126,6 +128,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }));
     await app.listen({ host, port: config.port });
     await worker?.start();
+    await workflows?.start();
     reaper.start(config.reapIntervalMs);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -148,6 +151,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       app,
       ctx,
       worker,
+      workflows,
       pool,
       reaper,
       loginUrl: () => `${url}/api/auth/login?code=${auth.issueCode()}`,

@@ -12,6 +12,8 @@ import { AgentRegistry, type AgentRegistryOptions } from './agents/registry.js';
 import { BackendPool } from './agents/backend-pool.js';
 import { Workspace } from './workspace/workspace.js';
 import { Worker, type WorkerOptions } from './tasks/worker.js';
+import { createTaskControl, type TaskControl } from './tasks/control.js';
+import { WorkflowManager, type WorkflowManagerOptions } from './workflows/manager.js';
 
 /** Which frame bus a process uses (see stream/frame-bus.ts). */
 export type BusKind = FrameBus['kind'];
@@ -31,6 +33,8 @@ export interface TurnRuntimeOptions {
   writeIntervalMs: number;
   /** The turn worker of this process; `false`: none. */
   worker: WorkerOptions | false;
+  /** The workflow runs this process hosts (next to its worker); `false`: none. */
+  workflows: WorkflowManagerOptions | false;
 }
 
 export interface TurnRuntime {
@@ -41,13 +45,21 @@ export interface TurnRuntime {
   workspace: Workspace;
   streaming: StreamingMessages;
   worker: Worker | null;
-  /** Stops the worker (its turns are written down), agents, the bus; not the database. */
+  workflows: WorkflowManager | null;
+  /** Cancels tasks wherever they run (the database and NOTIFY). */
+  tasks: TaskControl;
+  /** Stops the workflow runs (handed to the next worker), the worker (its turns are written down), agents, the bus; not the database. */
   close(): Promise<void>;
 }
 
 /** The turn worker's settings from the configuration, `overrides` (tests, benchmarks) over them. */
 export function workerSettings(config: ServerConfig, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
   return { concurrency: config.concurrency, leaseMs: config.leaseMs, turnTimeoutMs: config.turnTimeoutMs, pollMs: 2_000, ...overrides };
+}
+
+/** The workflow manager's settings from the configuration, `overrides` (tests) over them. */
+export function workflowSettings(config: ServerConfig, overrides: Partial<WorkflowManagerOptions> = {}): WorkflowManagerOptions {
+  return { maxRuns: config.workflowRuns, leaseMs: config.leaseMs, pollMs: 2_000, limits: { maxConcurrentAgents: config.workflowAgents }, ...overrides };
 }
 
 export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptions): Promise<TurnRuntime> {
@@ -71,6 +83,12 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
     o.worker === false
       ? null
       : new Worker(o.sql, { sql: o.sql, broker, log: o.log, pool, registry, permissions, workspace, streaming, writeIntervalMs: o.writeIntervalMs }, o.worker);
+  const tasks = createTaskControl(o.sql, (task) => {
+    broker.publishUser({ type: 'task_state', task_id: task.id, session_id: task.session_id, chat_id: task.chat_id, status: task.status });
+    if (task.session_id) broker.publish(task.session_id, { type: 'task_state', task_id: task.id, chat_id: task.chat_id, status: task.status, error: task.error });
+  });
+  const workflows =
+    o.workflows === false ? null : new WorkflowManager({ sql: o.sql, broker, log: o.log.child({ component: 'workflows' }), workspace, tasks, home: config.home }, o.workflows);
   // Only with several processes can a session's turn run elsewhere than where its clients are.
   const writeThrough = o.bus === 'postgres' ? new WriteThrough(o.sql, streaming, o.log.child({ component: 'bus' }), worker?.id ?? null) : null;
   await writeThrough?.start({ asks: o.listen });
@@ -82,7 +100,11 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
     workspace,
     streaming,
     worker,
+    workflows,
+    tasks,
     async close() {
+      // Runs first: they hand their agents' tasks over to whoever takes the runs next.
+      await workflows?.stop();
       await worker?.stop();
       await writeThrough?.stop();
       await pool.closeAll();

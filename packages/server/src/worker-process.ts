@@ -5,8 +5,9 @@ import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import type { AgentRegistryOptions } from './agents/registry.js';
 import type { WorkerOptions } from './tasks/worker.js';
+import type { WorkflowManagerOptions } from './workflows/manager.js';
 import { VERSION } from './server.js';
-import { startTurnRuntime, workerSettings, type TurnRuntime } from './turn-runtime.js';
+import { startTurnRuntime, workerSettings, workflowSettings, type TurnRuntime } from './turn-runtime.js';
 
 export interface WorkerProcessOptions {
   logger?: Logger;
@@ -15,6 +16,8 @@ export interface WorkerProcessOptions {
   agents?: Pick<AgentRegistryOptions, 'overrides' | 'discovery'>;
   /** Coalescing interval of streamed message writes to the database. */
   writeIntervalMs?: number;
+  /** Fields given here win over the configuration. */
+  workflows?: Partial<WorkflowManagerOptions>;
 }
 
 export interface RunningWorker {
@@ -27,7 +30,7 @@ export interface RunningWorker {
 }
 
 /**
- * A process that runs turns and serves no HTTP (`boocode worker`), on `databaseUrl`: a worker
+ * A process that runs turns and workflow runs and serves no HTTP (`boocode worker`), on `databaseUrl`: a worker
  * never starts a database of its own. Its frames reach the clients of every server through the
  * Postgres frame bus; permission answers and cancels reach it by NOTIFY, as they reach any worker.
  */
@@ -49,9 +52,12 @@ export async function startWorker(config: ServerConfig, databaseUrl: string, opt
       ...(opts.agents ? { agents: opts.agents } : {}),
       writeIntervalMs: opts.writeIntervalMs ?? 100,
       worker: settings,
+      workflows: workflowSettings(config, opts.workflows),
     });
     const worker = runtime.worker!;
     await worker.start();
+    // Workflow runs too: a run whose server died is taken over here as well.
+    await runtime.workflows?.start();
     const open = runtime;
     let closing: Promise<void> | null = null;
     return {

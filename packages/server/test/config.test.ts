@@ -58,6 +58,8 @@ describe('README configuration table', () => {
       BOOCODE_REAP_INTERVAL_MS: 'reapIntervalMs',
       BOOCODE_REPLAY_FRAMES: 'replayFrames',
       BOOCODE_WS_MAX_BUFFER: 'wsMaxBufferBytes',
+      BOOCODE_WORKFLOW_RUNS: 'workflowRuns',
+      BOOCODE_WORKFLOW_AGENTS: 'workflowAgents',
     };
     const rows = readmeTable();
     for (const [name, key] of Object.entries(field)) {

@@ -6,3 +6,4 @@ export type { StepJournal } from './journal.js';
 export type { AgentCall, AgentExecutor } from './executor.js';
 export { DEFAULT_LIMITS, type WorkflowLimits } from './limits.js';
 export { stepKey } from './keys.js';
+export { BUILTIN_DIR } from './builtin.js';

@@ -38,21 +38,39 @@ export function retryInstruction(problem: string, schema: Record<string, unknown
 
 export type Checked = { ok: true; value: unknown } | { ok: false; problem: string };
 
-/** Reads the JSON in an answer (bare, or in a fenced block) and validates it. */
+/** Reads the JSON in an answer (bare, in a fenced block, or ending it) and validates it. */
 export function checkOutput(text: string | null, validate: ValidateFunction): Checked {
   if (text === null) return { ok: false, problem: 'the answer was empty' };
-  let value: unknown;
-  try {
-    value = JSON.parse(jsonPart(text));
-  } catch {
-    return { ok: false, problem: 'the answer is not JSON' };
-  }
-  if (validate(value)) return { ok: true, value };
+  const found = jsonIn(text);
+  if (!found) return { ok: false, problem: 'the answer is not JSON' };
+  if (validate(found.value)) return { ok: true, value: found.value };
   const problem = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`).join('; ');
   return { ok: false, problem };
 }
 
-function jsonPart(text: string): string {
-  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n?```/.exec(text);
-  return (fenced?.[1] ?? text).trim();
+/** How many `{`/`[` starts are tried for a JSON value that ends the answer. */
+const MAX_JSON_STARTS = 64;
+
+/**
+ * The JSON of an answer: the whole text, else its last fenced block, else the longest JSON value
+ * that ends it. An agent's answer holds the text of all its steps, so a model that says what it
+ * is about to do before its tool calls ends with the JSON after that.
+ */
+function jsonIn(text: string): { value: unknown } | null {
+  const fenced = [...text.matchAll(/```(?:json)?\s*\n([\s\S]*?)\n?```/g)].at(-1)?.[1];
+  const candidates = [text, ...(fenced === undefined ? [] : [fenced])];
+  for (let i = 0, n = 0; i < text.length && n < MAX_JSON_STARTS; i++) {
+    if (text[i] === '{' || text[i] === '[') {
+      n++;
+      if (i > 0) candidates.push(text.slice(i));
+    }
+  }
+  for (const c of candidates) {
+    try {
+      return { value: JSON.parse(c.trim()) as unknown };
+    } catch {
+      // not this one
+    }
+  }
+  return null;
 }

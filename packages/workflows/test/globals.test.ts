@@ -99,6 +99,18 @@ return await agent('look', { label: 'scanner', model: 'm', effort: 'high', isola
       expect(executor.calls[0]!.prompt).toMatch(/^find\n\nAnswer with a single JSON value[\s\S]*"required"/);
     });
 
+    test("takes the JSON that ends an answer when the agent talked before it (an answer holds every step's text)", async () => {
+      const answers = ['I will look at the code first.{"bugs": ["x"]}', 'Found these:\n[1] and then\n{"bugs": []}\n', 'nothing here {"bugs": "no"} really'];
+      const executor = new ScriptedExecutor((call) => answers[call.position]!);
+      const r = await run(
+        wf(`const out = [await agent('a', { schema: ${schema} }), await agent('b', { schema: ${schema} })];
+try { await agent('c', { schema: ${schema} }); } catch (e) { out.push(e.message); }
+return out;`),
+        { executor },
+      );
+      expect(r.result).toEqual([{ bugs: ['x'] }, { bugs: [] }, expect.stringMatching(/attempt 5 of 5\): the answer is not JSON$/)]);
+    });
+
     test('retries invalid output with what was wrong, continuing the same agent', async () => {
       const answers = ['not json', '{"bugs": "none"}', '{"bugs": ["x"]}'];
       const executor = new ScriptedExecutor((call) => completed(answers[call.attempt - 1]!, 10, `task-${call.attempt}`));

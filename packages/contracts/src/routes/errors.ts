@@ -28,6 +28,10 @@ export const ErrorCode = z.enum([
   'no_pending_change',
   'change_not_pending',
   'merge_conflict',
+  // Workflows: a script that cannot run (details: line and column, or the meta field), and a
+  // server whose Node cannot load the sandbox.
+  'invalid_workflow',
+  'workflows_unavailable',
   ...GitErrorCode.options,
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

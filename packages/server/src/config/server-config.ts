@@ -25,6 +25,10 @@ export interface ServerConfig {
   reapIntervalMs: number;
   replayFrames: number;
   wsMaxBufferBytes: number;
+  /** Workflow runs this process hosts at once. */
+  workflowRuns: number;
+  /** Agents of one workflow run running at once (the rest queue). */
+  workflowAgents: number;
   token: string;
   pgPassword: string;
   /** Custom agents from config.json. */
@@ -105,6 +109,8 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     reapIntervalMs: vars.BOOCODE_REAP_INTERVAL_MS ?? 5 * 60_000,
     replayFrames: vars.BOOCODE_REPLAY_FRAMES ?? 1000,
     wsMaxBufferBytes: vars.BOOCODE_WS_MAX_BUFFER ?? 8 * 1024 * 1024,
+    workflowRuns: vars.BOOCODE_WORKFLOW_RUNS ?? 8,
+    workflowAgents: vars.BOOCODE_WORKFLOW_AGENTS ?? 16,
     token: file.token,
     pgPassword: file.pg_password,
     agents: file.agents,

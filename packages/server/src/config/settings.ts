@@ -37,6 +37,8 @@ export const ServerEnv = z.object({
   BOOCODE_REAP_INTERVAL_MS: Millis.optional(),
   BOOCODE_REPLAY_FRAMES: Count.optional(),
   BOOCODE_WS_MAX_BUFFER: Count.optional(),
+  BOOCODE_WORKFLOW_RUNS: Count.optional(),
+  BOOCODE_WORKFLOW_AGENTS: Count.optional(),
 });
 
 /** Settings of the CLI's client commands from the environment. */

@@ -17,6 +17,8 @@ import type { Sql } from './connection.js';
 export interface TaskInputColumn {
   parts: InputPart[];
   turn: number;
+  /** An isolated workflow agent's own worktree, where its turn runs instead of the session's. */
+  cwd?: string;
 }
 
 /** Any JSON value, as `z.json()` validates it (an agent's free-form permission input). */

@@ -125,6 +125,8 @@ export interface TaskRow extends UsageColumns {
   output_summary: string | null;
   lease_owner: string | null;
   cancel_requested: boolean;
+  /** Set for the task of a workflow's agent() call. */
+  workflow_run_id: string | null;
   created_at: Stamp;
   started_at: Stamp | null;
   finished_at: Stamp | null;

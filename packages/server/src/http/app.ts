@@ -20,6 +20,7 @@ import { permissionHandlers } from './routes/permissions.js';
 import { agentHandlers } from './routes/agents.js';
 import { workspaceHandlers } from './routes/workspace.js';
 import { idHandlers } from './routes/ids.js';
+import { workflowHandlers } from './routes/workflows.js';
 
 /** `METHOD /path` of the routes that answer without a token. */
 const PUBLIC_ROUTES = new Set(
@@ -100,6 +101,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     ...agentHandlers(ctx),
     ...workspaceHandlers(ctx),
     ...idHandlers(ctx),
+    ...workflowHandlers(ctx),
   });
   registerStreams(app, { ...opts.stream, version: ctx.version, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });
 

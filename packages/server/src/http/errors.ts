@@ -24,6 +24,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   no_pending_change: 409,
   change_not_pending: 409,
   merge_conflict: 409,
+  invalid_workflow: 400,
+  // The server's Node cannot run the sandbox: not the request's fault, and not a crash either.
+  workflows_unavailable: 503,
   // A project path is given by the request, when it is registered.
   path_not_found: 400,
   not_a_directory: 400,

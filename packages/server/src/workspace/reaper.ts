@@ -4,6 +4,7 @@ import { busySessionIds } from '../db/tasks.js';
 import { deleteWorktrees } from '../db/workspaces.js';
 import type { Logger } from '../logger.js';
 import { reapWorktrees, type ReapResult } from '../git/index.js';
+import { liveAgentWorktrees } from '../db/workflows.js';
 import type { Workspace } from './workspace.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,7 +46,8 @@ export class WorktreeReaper {
     return this.workspace.gate.sweep(async () => {
       const result = await reapWorktrees({
         home: this.workspace.home,
-        live: new Set(await openSessionIds(this.sql)),
+        // Isolated workflow agents' worktrees sit next to their session's and live as long as it.
+        live: new Set([...(await openSessionIds(this.sql)), ...(await liveAgentWorktrees(this.sql))]),
         busy: new Set(await busySessionIds(this.sql)),
         log: this.log,
       });

@@ -25,10 +25,15 @@ import {
   findCollisions,
   touchesFromPatch,
 } from '../git/index.js';
-import { SweepGate } from './locks.js';
+import { KeyedMutex, SweepGate } from './locks.js';
 
 /** How long archiving waits for a cancelled turn to stop before leaving the worktree to the sweep. */
 const ARCHIVE_WAIT_MS = 10_000;
+
+/** A recorded workspace that can be used as it is: the project itself, or a worktree still on disk. */
+async function usable(row: WorktreeRow | null): Promise<boolean> {
+  return row !== null && (!row.isolated || (await stat(row.path).then((s) => s.isDirectory(), () => false)));
+}
 
 /**
  * A slug git accepts in a branch name, unique per session through the id suffix. Letters of any
@@ -52,6 +57,8 @@ export function sessionSlug(session: Pick<Session, 'id' | 'name'>): string {
 export class Workspace {
   /** Worktree creation and archiving versus the sweep (see SweepGate). */
   readonly gate = new SweepGate();
+  /** One creation per session at a time: a workflow run's runs and agents may ask at once. */
+  private readonly creating = new KeyedMutex();
 
   constructor(
     private readonly sql: Sql,
@@ -76,7 +83,19 @@ export class Workspace {
     } = {},
   ): Promise<string> {
     const known = opts.known === undefined ? await this.get(session.id) : opts.known;
-    if (known && (!known.isolated || (await stat(known.path).then((s) => s.isDirectory(), () => false)))) return known.path;
+    if (await usable(known)) return known!.path;
+    return this.creating.run(session.id, async () => {
+      // Another caller may have created it while this one waited.
+      const now = await this.get(session.id);
+      return (await usable(now)) ? now!.path : this.create(session, project, opts);
+    });
+  }
+
+  private async create(
+    session: Session,
+    project: Project,
+    opts: { signal?: AbortSignal; onOutput?: (chunk: { stream: 'stdout' | 'stderr'; text: string }) => void },
+  ): Promise<string> {
     // Creation waits out a running sweep (which could otherwise take the new worktree for an orphan).
     const wt = await this.gate.enter(async () => {
       const created = await ensureSessionWorktree({

@@ -6,6 +6,8 @@ import { atProcessEnd } from '../process-end.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CLI_SOURCE = path.join(REPO, 'packages/cli/src/main.ts');
+/** As the `boocode` bin starts Node: from sources, with the snapshot off for the workflow sandbox (isolated-vm). */
+const NODE_ARGS = ['--no-node-snapshot', '--conditions=source', '--import', 'tsx'];
 
 export interface CliProcess {
   child: ChildProcess;
@@ -49,7 +51,7 @@ function killPostmasters(dataDir: string | null): void {
  * process ends first (a failed test, Ctrl-C), the child and its postmaster are killed.
  */
 function spawnCli<T>(args: string[], env: Record<string, string>, timeoutMs: number, ready: (out: string) => T | null): Promise<CliProcess & T> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_SOURCE, ...args], {
+  const child = spawn(process.execPath, [...NODE_ARGS, CLI_SOURCE, ...args], {
     cwd: REPO,
     env: { ...process.env, BOOCODE_LOG_LEVEL: process.env.BOOCODE_TEST_LOG ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -317,6 +317,12 @@ function applyOne(d: Draft, f: SessionFrame): void {
     case 'error':
       s.lastError = { code: f.code, message: f.message };
       return;
+    case 'workflow_run':
+    case 'workflow_phase':
+    case 'workflow_agent':
+    case 'workflow_log':
+      // The web app has no workflow view yet; a run's agents show as chats of the session.
+      return;
     default: {
       const unhandled: never = f;
       return unhandled;

@@ -6,6 +6,7 @@ import { notFound } from '../../errors.js';
 import { getProject } from '../../db/projects.js';
 import { getSession, insertSession, listSessions, updateSession } from '../../db/sessions.js';
 import { getChat, insertChat, listChats, renameChat } from '../../db/chats.js';
+import { cancelSessionWorkflowRuns, toWorkflowRun } from '../../db/workflows.js';
 
 export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'listSessions' | 'getSession' | 'updateSession' | 'archiveSession' | 'createChat' | 'listChats' | 'renameChat' | 'getChat'> {
   const { sql, broker } = ctx;
@@ -44,6 +45,8 @@ export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'li
       const previously = await ctx.workspace.collisions(open.project_id);
       const session = await updateSession(sql, params.id, { status: 'archived' });
       if (!session) throw notFound('session', params.id);
+      // Its workflow runs first, so they start no agent after its tasks are cancelled.
+      for (const run of await cancelSessionWorkflowRuns(sql, session.id)) broker.publish(session.id, { type: 'workflow_run', run: toWorkflowRun(run) });
       await ctx.tasks.cancelSession(session.id);
       await closeSessionAgents(ctx, session.id);
       await ctx.workspace.archive(session, { keepBranch: body.keep_branch });

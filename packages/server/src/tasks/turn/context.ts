@@ -49,6 +49,8 @@ export interface Turn {
   chatId: string;
   turn: number;
   parts: InputPart[];
+  /** An isolated workflow agent's own worktree, where it works instead of the session's (null: the session's). */
+  cwd: string | null;
   /** The session's worktree row as read at claim time (null: none yet). */
   worktree: WorktreeRow | null;
   resumeToken: string | null;

@@ -38,9 +38,13 @@ function raceAbort(p: Promise<TurnResult>, signal: AbortSignal): Promise<{ resul
   });
 }
 
-/** The session worktree, created (with project setup) on the first turn; null when setup failed. */
+/**
+ * The session worktree, created (with project setup) on the first turn, or an isolated workflow
+ * agent's own; null when setup failed.
+ */
 async function workspaceFor(t: Turn, signal: AbortSignal): Promise<{ root: string } | { failed: TurnEnding }> {
   const { deps, session, project } = t;
+  if (t.cwd) return { root: t.cwd };
   try {
     const root = await deps.workspace.prepare(session, project, {
       known: t.worktree,

@@ -9,7 +9,8 @@ import { announceActivity, announceTask, type RunnerDeps, type Turn } from './co
 import { TurnEvents } from './events.js';
 import { endUnstarted } from './settle.js';
 
-const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().int().optional() });
+/** `cwd`: where an isolated workflow agent works (its own worktree) instead of the session's worktree. */
+const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().int().optional(), cwd: z.string().optional() });
 
 /**
  * Makes a claimed task ready to run (its records were read with the claim): ends it at once when
@@ -75,5 +76,5 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
     log,
     inserted,
   );
-  return { deps, task, log, session, project, chatId, turn, parts: input.data.parts, worktree, resumeToken, history, messageId, writer, events };
+  return { deps, task, log, session, project, chatId, turn, parts: input.data.parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, messageId, writer, events };
 }

@@ -39,6 +39,9 @@ export async function recordTurn(t: Turn, d: Extract<Dispatched, { kind: 'prompt
     resumeToken: d.result.resume_token ?? d.handle.resumeToken,
     state: t.events.frames.agentState,
   });
-  await deps.workspace.afterTurn(t.session, task.id).catch((err: unknown) => log.warn({ err }, 'computing the diff after the turn failed'));
+  // A workflow's agents work side by side: the run takes the session's diff once, when it ends.
+  if (!task.workflow_run_id) {
+    await deps.workspace.afterTurn(t.session, task.id).catch((err: unknown) => log.warn({ err }, 'computing the diff after the turn failed'));
+  }
   return endingOf(reason, d.result, t.events.hasOutput);
 }
