@@ -21,6 +21,7 @@ import { BackendPool } from './agents/backend-pool.js';
 import { Workspace } from './workspace/workspace.js';
 import { WorktreeReaper } from './workspace/reaper.js';
 import { Worker, type WorkerOptions } from './tasks/worker.js';
+import { TerminalManager, type TerminalSettings } from './terminals/index.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
@@ -50,6 +51,8 @@ export interface ServerOptions {
   writeIntervalMs?: number;
   /** Period of the worktree sweep (BOOCODE_REAP_INTERVAL_MS, default 5 min); `false`: no periodic sweep. */
   reapIntervalMs?: number | false;
+  /** Terminal settings over the ones from the environment (BOOCODE_TMUX, BOOCODE_TERMINAL_*). */
+  terminals?: TerminalSettings;
 }
 
 export interface RunningServer {
@@ -78,6 +81,22 @@ export function positiveEnv(name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return n;
+}
+
+/** Variables that hold BooCode's own secrets and addresses; the shells of terminals do not inherit them. */
+const PRIVATE_ENV = /^(BOOCODE_|DATABASE_URL$)/;
+
+/** Terminal settings from the environment; the shell is the user's login shell. */
+function terminalSettings(): TerminalSettings {
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !PRIVATE_ENV.test(e[0])));
+  return {
+    tmuxPath: process.env.BOOCODE_TMUX || 'tmux',
+    ...(process.env.SHELL?.startsWith('/') ? { shell: process.env.SHELL } : {}),
+    env,
+    ringLines: positiveEnv('BOOCODE_TERMINAL_RING_LINES', 5000),
+    maxTerminalsPerSession: positiveEnv('BOOCODE_TERMINALS_PER_SESSION', 8),
+    maxBytesPerSecond: positiveEnv('BOOCODE_TERMINAL_MAX_BPS', 2 * 1024 * 1024),
+  };
 }
 
 export function isLoopback(host: string): boolean {
@@ -114,7 +133,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const pool = new BackendPool(opts.agentIdleMs ?? positiveEnv('BOOCODE_AGENT_IDLE_MS', 15 * 60_000), log);
     const workspace = new Workspace(sql, broker, home, log.child({ component: 'workspace' }));
     const streaming = new StreamingMessages();
+    const terminals = new TerminalManager({ ...terminalSettings(), ...opts.terminals, home, logger: log.child({ component: 'terminals' }) });
     const ctx: AppContext = {
+      terminals,
       streaming,
       permissions,
       registry,
@@ -151,7 +172,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
               ...opts.worker,
             },
           );
-    const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }));
+    const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }), terminals);
     await app.listen({ host, port: opts.port ?? 0 });
     await worker?.start();
     const reapIntervalMs = opts.reapIntervalMs ?? positiveEnv('BOOCODE_REAP_INTERVAL_MS', 5 * 60_000);
@@ -181,6 +202,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         // Order matters: stop taking requests, let in-flight writes finish, then the database.
         closing ??= (async () => {
           await app.close();
+          // The shells keep running in tmux; only this server's connections to them end.
+          await terminals.close();
           await worker?.stop();
           await reaper.stop();
           await pool.closeAll();

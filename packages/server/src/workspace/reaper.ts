@@ -2,12 +2,15 @@ import type { Sql } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import { reapWorktrees, type ReapResult } from '../git/index.js';
 import type { Workspace } from './workspace.js';
+import type { TerminalManager } from '../terminals/index.js';
+import { openSessionIds } from '../db/sessions.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The periodic worktree sweep (issue 5, reaping): worktrees of archived or deleted sessions, and ones
- * a crash left behind, are removed; a session with a running task is never touched.
+ * a crash left behind, are removed, with those sessions' terminals; a session with a running task is
+ * never touched.
  *
  * Every open session counts as live, including one without a `session_worktrees` row: that is a
  * session whose set-up failed (or whose first turn was interrupted) and whose next turn finishes the
@@ -22,6 +25,8 @@ export class WorktreeReaper {
     private readonly sql: Sql,
     private readonly workspace: Workspace,
     private readonly log: Logger,
+    /** Terminals of sessions no longer open are killed first, so no shell keeps a removed worktree. */
+    private readonly terminals?: TerminalManager,
   ) {}
 
   /** Sweeps now and then every `intervalMs`. */
@@ -40,6 +45,7 @@ export class WorktreeReaper {
   /** One sweep; null when skipped because a worktree is being created or archived right now. */
   async sweep(): Promise<ReapResult | null> {
     return this.workspace.gate.sweep(async () => {
+      await this.terminals?.sweep((ids) => openSessionIds(this.sql, ids)).catch((err: unknown) => this.log.warn({ err }, 'terminal sweep failed'));
       const live = await this.sql<{ id: string }[]>`SELECT id FROM sessions WHERE status = 'open'`;
       const busy = await this.sql<{ session_id: string }[]>`
         SELECT DISTINCT session_id FROM tasks WHERE status = 'running' AND session_id IS NOT NULL`;

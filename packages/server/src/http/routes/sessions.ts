@@ -46,6 +46,8 @@ export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'li
       if (!session) throw notFound('session', params.id);
       await ctx.tasks.cancelSession(session.id);
       await closeSessionAgents(ctx, session.id);
+      // Before the worktree goes: no shell is left in it.
+      await ctx.terminals.killSession(session.id).catch((err: unknown) => ctx.log.warn({ err, session_id: session.id }, 'killing the terminals of an archived session failed'));
       await ctx.workspace.archive(session, { keepBranch: body.keep_branch });
       await ctx.workspace.collisionsCleared(session, previously);
       announce(session);
