@@ -3,3 +3,4 @@ export * from './test-server.js';
 export * from './git-repo.js';
 export * from './stream-client.js';
 export * from './serve-process.js';
+export * from './terminal-client.js';
