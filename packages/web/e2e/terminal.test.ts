@@ -1,0 +1,91 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { killTmuxServer, makeGitRepo } from '@boocode/testkit/server';
+import { openBrowser, type Browser } from './helpers/browser';
+import { screenshotBothThemes } from './helpers/screenshots';
+import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { addProject, newSession } from './helpers/ui';
+
+/** Screenshots of the terminal pane, outside the repository. */
+const SHOTS = path.join(tmpdir(), 'boocode-terminal-screenshots');
+
+/** The find box counts matches in the browser's own terminal buffer: what it finds, the page shows. */
+async function findInTerminal(page: Page, text: string): Promise<string> {
+  const box = page.getByRole('searchbox', { name: 'Find in terminal' });
+  await box.fill(text);
+  await box.press('Enter');
+  const count = page.locator('.terminal-panel__count');
+  await expect.poll(() => count.textContent()).not.toBe('');
+  return (await count.textContent()) ?? '';
+}
+
+describe('terminal pane in Chromium', () => {
+  let server: RunningBoocode;
+  let browser: Browser;
+  let repo: string;
+
+  beforeAll(async () => {
+    [server, browser, repo] = await Promise.all([startBoocode({ env: { SHELL: '/bin/sh' } }), openBrowser(), makeGitRepo({ 'README.md': '# demo\n' }, 'demo')]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (server) await killTmuxServer(server.home);
+    await server?.stop();
+  });
+
+  it('opens a terminal in a session, runs echo, sees and finds the output, and finds it again after a reload', async () => {
+    const { page } = browser;
+    await logIn(page, server);
+    await addProject(page, repo);
+    await newSession(page, 'demo');
+
+    await page.getByRole('button', { name: 'Show terminal' }).click();
+    await page.getByRole('button', { name: 'Open a terminal' }).click();
+    await page.getByRole('tab', { name: 'sh' }).waitFor();
+    const screen = page.getByTestId('terminal-screen');
+    await screen.click();
+    await page.keyboard.type('echo hello-$((6*7)) from the browser');
+    await page.keyboard.press('Enter');
+    // The command line holds `$((6*7))`: only the shell's answer holds `hello-42`.
+    await expect.poll(() => findInTerminal(page, 'hello-42 from'), { timeout: 15_000 }).toBe('1 of 1');
+    expect(await findInTerminal(page, 'no such text anywhere')).toBe('No matches');
+
+    await page.reload();
+    await page.getByRole('tab', { name: 'sh' }).waitFor();
+    await expect.poll(() => findInTerminal(page, 'hello-42 from'), { timeout: 15_000 }).toBe('1 of 1');
+    // The same shell, still taking input.
+    await page.getByTestId('terminal-screen').click();
+    await page.keyboard.type('echo again-$((1+1))');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => findInTerminal(page, 'again-2'), { timeout: 15_000 }).toBe('1 of 1');
+    await page.getByRole('searchbox', { name: 'Find in terminal' }).fill('');
+    await screenshotBothThemes(page, 'terminal', SHOTS);
+  });
+
+  it('opens a second terminal in a tab, renames and closes it', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'New terminal' }).click();
+    const tabs = page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab');
+    await expect.poll(() => tabs.count()).toBe(2);
+    await tabs.nth(1).dblclick();
+    const name = page.getByRole('textbox', { name: 'Terminal name' });
+    await name.fill('tests');
+    await name.press('Enter');
+    await page.getByRole('tab', { name: 'tests' }).waitFor();
+    await page.getByRole('button', { name: 'Close terminal tests' }).click();
+    await expect.poll(() => tabs.count()).toBe(1);
+  });
+
+  it('fits a phone-sized screen', async () => {
+    const { page } = browser;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('tab', { name: 'sh' }).waitFor();
+    await expect.poll(() => findInTerminal(page, 'again-2'), { timeout: 15_000 }).toBe('1 of 1');
+    await page.getByRole('searchbox', { name: 'Find in terminal' }).fill('');
+    await screenshotBothThemes(page, 'terminal-390', SHOTS);
+    // The pane covers the width and nothing scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+});
