@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { run, makeWorkerUtils } from 'graphile-worker';
-import { createLogger, startServer } from '@boocode/server';
+import { createLogger, loadServerConfig, startServer } from '@boocode/server';
 import { startThrowawayCluster, makeGitRepo } from '@boocode/testkit/server';
 import { insertUserMessageWithTask } from '@boocode/server/internals';
 import { summarize, table } from '../lib/stats.js';
@@ -29,9 +29,11 @@ const dbUrl = (name: string) => Object.assign(new URL(cluster.url), { pathname: 
 // ---- BooCode ----
 let resolvePrompt: ((t: number) => void) | null = null;
 const backend = new InstantBackend(() => resolvePrompt?.(performance.now()));
-const server = await startServer({
-  databaseUrl: dbUrl('boo_bench'),
-  home: await mkdtemp(path.join(tmpdir(), 'bench-dispatch-')),
+const config = await loadServerConfig({
+  env: { ...process.env, DATABASE_URL: dbUrl('boo_bench'), BOOCODE_PORT: '0' },
+  flags: { home: await mkdtemp(path.join(tmpdir(), 'bench-dispatch-')) },
+});
+const server = await startServer(config, {
   logger: createLogger({ level: 'silent' }),
   agents: { overrides: { instant: backend } },
   worker: { concurrency: 8, pollMs: 2_000 },

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   const llm = await startFakeLlm();
   const backend = new NativeBackend({
     defaults: { baseURL: llm.url, apiKey: 'bench', model: 'fake-model', maxRetries: 0, maxSteps: STEPS },
+    baseEnv: process.env,
   });
   const handle = await backend.ensureSession(
     { chatId: 'bench', agent: 'native' },

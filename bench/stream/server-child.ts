@@ -4,7 +4,7 @@
  * The driver sends {cmd:'publish'} over IPC; frames carry their publish time.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createLogger, startServer } from '@boocode/server';
+import { createLogger, loadServerConfig, startServer } from '@boocode/server';
 import { startThrowawayCluster } from '@boocode/testkit/server';
 import { nowMs } from '../lib/stats.js';
 
@@ -59,7 +59,11 @@ if (mode === 'bare') {
   send({ url: `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` });
 } else {
   const cluster = await startThrowawayCluster();
-  const server = await startServer({ databaseUrl: cluster.url, port: 0, logger: createLogger({ level: 'silent' }), replayFrames: 1000, maxBufferedBytes: 64 * 1024 * 1024, home: process.env.BENCH_HOME! });
+  const config = await loadServerConfig({
+    env: { ...process.env, DATABASE_URL: cluster.url, BOOCODE_PORT: '0', BOOCODE_REPLAY_FRAMES: '1000', BOOCODE_WS_MAX_BUFFER: String(64 * 1024 * 1024) },
+    flags: { home: process.env.BENCH_HOME! },
+  });
+  const server = await startServer(config, { logger: createLogger({ level: 'silent' }) });
   process.on('message', async (m: Cmd) => {
     if (m.cmd === 'publish') {
       const pad = 'x'.repeat(m.size);

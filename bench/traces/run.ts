@@ -6,7 +6,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger, startServer } from '@boocode/server';
+import { createLogger, loadServerConfig, startServer } from '@boocode/server';
 import { startThrowawayCluster, makeGitRepo } from '@boocode/testkit/server';
 import { summarize, table } from '../lib/stats.js';
 
@@ -15,9 +15,11 @@ const TURNS = 2_000;
 const SAMPLES = Number(process.env.SAMPLES ?? 300);
 
 const cluster = await startThrowawayCluster();
-const server = await startServer({
-  databaseUrl: cluster.url,
-  home: await mkdtemp(path.join(tmpdir(), 'bench-traces-')),
+const config = await loadServerConfig({
+  env: { ...process.env, DATABASE_URL: cluster.url, BOOCODE_PORT: '0' },
+  flags: { home: await mkdtemp(path.join(tmpdir(), 'bench-traces-')) },
+});
+const server = await startServer(config, {
   logger: createLogger({ level: 'silent' }),
   worker: false,
 });

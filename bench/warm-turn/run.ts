@@ -66,7 +66,7 @@ async function turn(backend: AgentBackend, handle: AgentSessionHandle, llm: Fake
 
 async function main(): Promise<void> {
   const llm = await startFakeLlm({ fallback: { text: ['Hello', ' there.'], usage: { prompt_tokens: 50, completion_tokens: 3 } } });
-  const opencode = await resolveOpenCodeBinary();
+  const opencode = await resolveOpenCodeBinary(process.env.PATH ?? '');
   if (!opencode) throw new Error('opencode-ai is not installed');
   const fakeScript = join(root, 'fake-acp.json');
   writeFileSync(fakeScript, JSON.stringify({ models: ['fake/fake-model'], fallback: { steps: [{ text: 'Hello there.' }] } }));
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     {
       name: 'opencode serve',
       usesLlm: true,
-      make: (l) => new OpenCodeBackend({ env, offline: true, config: opencodeConfig(l), defaultProvider: 'fake' }),
+      make: (l) => new OpenCodeBackend({ baseEnv: process.env, env, offline: true, config: opencodeConfig(l), defaultProvider: 'fake' }),
     },
     {
       name: 'acp: opencode acp',
@@ -83,13 +83,14 @@ async function main(): Promise<void> {
       make: (l) =>
         new AcpBackend({
           name: 'opencode-acp',
+          baseEnv: process.env,
           command: { command: opencode, args: ['acp'], env: { ...env, OPENCODE_CONFIG_CONTENT: JSON.stringify(opencodeConfig(l)) } },
         }),
     },
     {
       name: 'acp: fake agent',
       usesLlm: false,
-      make: () => new AcpBackend({ name: 'fake', command: { command: process.execPath, args: [fakeAcpBin, '--script', fakeScript] } }),
+      make: () => new AcpBackend({ name: 'fake', baseEnv: process.env, command: { command: process.execPath, args: [fakeAcpBin, '--script', fakeScript] } }),
     },
   ];
 

@@ -3,3 +3,5 @@ export * from './opencode/index.js';
 export * from './acp/index.js';
 export * from './paseo/index.js';
 export * from './discovery/index.js';
+export * from './backends/index.js';
+export type { Env } from './external/env.js';

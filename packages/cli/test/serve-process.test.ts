@@ -65,6 +65,14 @@ describe('boocode serve as a process', () => {
   });
 
   it('rejects a bad --port with a message and a non-zero exit', async () => {
-    await expect(spawnServe(['--port', 'eighty'], {}, 20_000)).rejects.toThrow(/must be a port number/);
+    await expect(spawnServe(['--port', 'eighty'], {}, 20_000)).rejects.toThrow(/--port: must be a port number/);
+  });
+
+  it('rejects a bad setting in the environment, naming it, before starting anything', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'boocode-badenv-'));
+    await expect(spawnServe(['--home', home], { BOOCODE_CONCURRENCY: 'lots' }, 20_000)).rejects.toThrow(
+      /BOOCODE_CONCURRENCY: must be a positive integer \(got "lots"\)/,
+    );
+    await expect(spawnServe(['--home', home], { BOOCODE_LOG_LEVEL: 'chatty' }, 20_000)).rejects.toThrow(/BOOCODE_LOG_LEVEL: /);
   });
 });

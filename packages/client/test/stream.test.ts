@@ -10,7 +10,7 @@ let chatId: string;
 const MSG = '00000000-0000-4000-8000-0000000000d1';
 
 beforeAll(async () => {
-  server = await startTestServer({ replayFrames: 1000 });
+  server = await startTestServer({ env: { BOOCODE_REPLAY_FRAMES: '1000' } });
   const api = new ApiClient({ baseUrl: server.url, token: server.token });
   const project = await api.call('createProject', { body: { path: await makeGitRepo() } });
   const session = await api.call('createSession', { body: { project_id: project.id } });

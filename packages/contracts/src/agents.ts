@@ -5,26 +5,24 @@ import { AgentBackendKind, AgentCommand, AgentConfigOption } from './agent.js';
 /** Agent names are used in URLs, config keys and pool keys. */
 export const AgentName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-"');
 
-/**
- * A user-defined agent in `BOOCODE_HOME/config.json` (`{"agents": {"<name>": {...}}}`), e.g.
- * `{"command": "my-agent", "args": ["--acp"], "env": {"MY_KEY": "..."}, "kind": "acp"}`.
- */
-export const CustomAgentConfig = z.object({
-  command: z.string().min(1),
-  args: z.array(z.string()).default([]),
-  env: z.record(z.string(), z.string()).default({}),
-  kind: z.enum(['acp', 'opencode_server', 'paseo']).default('acp'),
-  label: z.string().min(1).optional(),
-});
-export type CustomAgentConfig = z.infer<typeof CustomAgentConfig>;
-
-export const CustomAgentsConfig = z.record(AgentName, CustomAgentConfig);
-export type CustomAgentsConfig = z.infer<typeof CustomAgentsConfig>;
-
 export const AgentModel = z.object({ id: z.string(), name: z.string().optional() });
 export type AgentModel = z.infer<typeof AgentModel>;
 
-/** One external agent as discovery found it (`GET /api/agents`). */
+/**
+ * What an agent's backend can do, so clients offer only what works (and the server refuses the rest):
+ * take images in a prompt, resume its own session after a restart, switch modes, list its models,
+ * report token usage.
+ */
+export const AgentCapabilities = z.object({
+  images: z.boolean(),
+  resume: z.boolean(),
+  modes: z.boolean(),
+  model_list: z.boolean(),
+  usage: z.boolean(),
+});
+export type AgentCapabilities = z.infer<typeof AgentCapabilities>;
+
+/** One agent as discovery found it (`GET /api/agents`). */
 export const AgentInfo = z.object({
   name: AgentName,
   label: z.string(),
@@ -39,6 +37,8 @@ export const AgentInfo = z.object({
   /** Models the agent reports (empty when it reports none or models were not probed). */
   models: z.array(AgentModel),
   custom: z.boolean(),
+  /** Its backend's capabilities, refined by what the agent itself declared when probed (ACP `promptCapabilities`). */
+  capabilities: AgentCapabilities,
   error: z.string().nullable(),
   checked_at: Timestamp,
 });

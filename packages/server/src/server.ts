@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { loadHomeConfig, resolveHome, type NativeProviderConfig } from './config/home.js';
+import type { ServerConfig } from './config/server-config.js';
+import { setGitBaseEnv } from './git/base-env.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.js';
 import { connect, type Sql } from './db/connection.js';
 import { migrate } from './db/migrate.js';
@@ -21,38 +22,23 @@ import { BackendPool } from './agents/backend-pool.js';
 import { Workspace } from './workspace/workspace.js';
 import { WorktreeReaper } from './workspace/reaper.js';
 import { Worker, type WorkerOptions } from './tasks/worker.js';
-import { TerminalManager, type TerminalSettings } from './terminals/index.js';
+import { TerminalManager } from './terminals/index.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
 ).version;
 
+/** What the embedding program sets besides the configuration (tests, benchmarks, the CLI). */
 export interface ServerOptions {
-  home?: string;
-  host?: string;
-  port?: number;
-  databaseUrl?: string;
   logger?: Logger;
-  /** Frames kept per session for replay (BOOCODE_REPLAY_FRAMES). */
-  replayFrames?: number;
-  /** Unsent bytes after which a stream client is dropped (BOOCODE_WS_MAX_BUFFER). */
-  maxBufferedBytes?: number;
   allowedOrigins?: string[];
   webDir?: string;
-  /** The turn worker of this process; `false` runs the API only. */
+  /** The turn worker of this process; `false` runs the API only. Fields given here win over the configuration. */
   worker?: Partial<WorkerOptions> | false;
-  /** Agents: backends to use under a name (tests), and options for the external ones. */
-  agents?: Pick<AgentRegistryOptions, 'overrides' | 'factory' | 'discovery'>;
-  /** The native agent's provider, over config.json's `native` (env vars still win). */
-  native?: NativeProviderConfig;
-  /** Idle warm agent sessions are closed after this long (BOOCODE_AGENT_IDLE_MS). */
-  agentIdleMs?: number;
+  /** Agents: backends to use under a name (tests, benchmarks), and discovery options. */
+  agents?: Pick<AgentRegistryOptions, 'overrides' | 'discovery'>;
   /** Coalescing interval of streamed message writes to the database. */
   writeIntervalMs?: number;
-  /** Period of the worktree sweep (BOOCODE_REAP_INTERVAL_MS, default 5 min); `false`: no periodic sweep. */
-  reapIntervalMs?: number | false;
-  /** Terminal settings over the ones from the environment (BOOCODE_TMUX, BOOCODE_TERMINAL_*). */
-  terminals?: TerminalSettings;
 }
 
 export interface RunningServer {
@@ -74,66 +60,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** A positive integer setting from the environment; a bad value stops the start with its name. */
-export function positiveEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
-
-/** Variables that hold BooCode's own secrets and addresses; the shells of terminals do not inherit them. */
-const PRIVATE_ENV = /^(BOOCODE_|DATABASE_URL$)/;
-
-/** Terminal settings from the environment; the shell is the user's login shell. */
-function terminalSettings(): TerminalSettings {
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !PRIVATE_ENV.test(e[0])));
-  return {
-    tmuxPath: process.env.BOOCODE_TMUX || 'tmux',
-    ...(process.env.SHELL?.startsWith('/') ? { shell: process.env.SHELL } : {}),
-    env,
-    ringLines: positiveEnv('BOOCODE_TERMINAL_RING_LINES', 5000),
-    maxTerminalsPerSession: positiveEnv('BOOCODE_TERMINALS_PER_SESSION', 8),
-    maxBytesPerSecond: positiveEnv('BOOCODE_TERMINAL_MAX_BPS', 2 * 1024 * 1024),
-  };
-}
-
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
-export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
-  const home = resolveHome(opts.home);
-  const log = opts.logger ?? createLogger();
-  const host = opts.host ?? '127.0.0.1';
-  const config = await loadHomeConfig(home);
+/** Starts the server with `config` (see loadServerConfig). */
+export async function startServer(config: ServerConfig, opts: ServerOptions = {}): Promise<RunningServer> {
+  const { home, host } = config;
+  const log = opts.logger ?? createLogger({ level: config.logLevel });
+  setGitBaseEnv(config.env);
   const lock: HomeLock = await acquireHomeLock(home);
   let pg: EmbeddedPostgres | null = null;
   let sql: Sql | null = null;
   try {
-    const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL;
-    if (!databaseUrl) pg = await startEmbeddedPostgres({ home, password: config.pg_password, log });
-    sql = connect(databaseUrl ?? pg!.url);
+    if (!config.databaseUrl) pg = await startEmbeddedPostgres({ home, password: config.pgPassword, env: config.env, log });
+    sql = connect(config.databaseUrl ?? pg!.url);
     await migrate(sql, log);
 
-    const broker = new Broker({ replayFrames: opts.replayFrames ?? 1000 });
+    const broker = new Broker({ replayFrames: config.replayFrames });
     const auth = new Auth(config.token);
     const permissions = new PermissionCenter(sql, broker, log.child({ component: 'permissions' }));
     await permissions.listen();
     const registry = new AgentRegistry({
       ...opts.agents,
-      native: { ...config.native, ...opts.native },
+      backends: config.backends,
       custom: config.agents,
-      opencode: config.opencode,
-      paseo: config.paseo,
+      baseEnv: config.env,
       version: VERSION,
       log: log.child({ component: 'agents' }),
     });
-    const pool = new BackendPool(opts.agentIdleMs ?? positiveEnv('BOOCODE_AGENT_IDLE_MS', 15 * 60_000), log);
+    const pool = new BackendPool(config.agentIdleMs, log);
     const workspace = new Workspace(sql, broker, home, log.child({ component: 'workspace' }));
     const streaming = new StreamingMessages();
-    const terminals = new TerminalManager({ ...terminalSettings(), ...opts.terminals, home, logger: log.child({ component: 'terminals' }) });
+    const terminals = new TerminalManager({ ...config.terminals, home, logger: log.child({ component: 'terminals' }) });
     const ctx: AppContext = {
       terminals,
       streaming,
@@ -156,7 +115,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     const app = await buildApp(ctx, {
       ...(opts.webDir ? { webDir: opts.webDir } : {}),
       loopbackOnly: isLoopback(host),
-      stream: { maxBufferedBytes: opts.maxBufferedBytes ?? 8 * 1024 * 1024, allowedOrigins: opts.allowedOrigins ?? [] },
+      stream: { maxBufferedBytes: config.wsMaxBufferBytes, allowedOrigins: opts.allowedOrigins ?? [] },
     });
     const worker =
       opts.worker === false
@@ -165,18 +124,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
             sql,
             { sql, broker, log, pool, registry, permissions, workspace, streaming, writeIntervalMs: opts.writeIntervalMs ?? 100 },
             {
-              concurrency: positiveEnv('BOOCODE_CONCURRENCY', 8),
-              leaseMs: positiveEnv('BOOCODE_LEASE_MS', 30_000),
-              turnTimeoutMs: positiveEnv('BOOCODE_TURN_TIMEOUT_MS', 2 * 60 * 60_000),
+              concurrency: config.concurrency,
+              leaseMs: config.leaseMs,
+              turnTimeoutMs: config.turnTimeoutMs,
               pollMs: 2_000,
               ...opts.worker,
             },
           );
     const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }), terminals);
-    await app.listen({ host, port: opts.port ?? 0 });
+    await app.listen({ host, port: config.port });
     await worker?.start();
-    const reapIntervalMs = opts.reapIntervalMs ?? positiveEnv('BOOCODE_REAP_INTERVAL_MS', 5 * 60_000);
-    if (reapIntervalMs !== false) reaper.start(reapIntervalMs);
+    reaper.start(config.reapIntervalMs);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;

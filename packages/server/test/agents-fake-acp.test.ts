@@ -69,11 +69,11 @@ beforeAll(async () => {
   dir = realpathSync(mkdtempSync(join(tmpdir(), 'boocode-srv-acp-')));
   const scriptFile = join(dir, 'script.json');
   writeFileSync(scriptFile, JSON.stringify({ ...script, stateFile: join(dir, 'state.json'), logFile: join(dir, 'log.jsonl') }));
-  const home = homeWithConfig({ agents: { [AGENT]: { command: fakeAcpBin, args: ['--script', scriptFile], kind: 'acp' } } });
+  const home = homeWithConfig({ agents: { [AGENT]: { command: fakeAcpBin, args: ['--script', scriptFile], kind: 'acp' } }, acp: { cancelGraceMs: 3_000 } });
   server = await startTestServer({
     home,
     writeIntervalMs: 50,
-    agents: { discovery: { agents: [] }, factory: { acp: { cancelGraceMs: 3_000 } } },
+    agents: { discovery: { agents: [] } },
   });
   project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'notes.txt': 'one\n' }) })).body;
 });

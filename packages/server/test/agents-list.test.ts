@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AGENTS } from '@boocode/agents';
-import type { AgentInfo, AgentsResponse, Project } from '@boocode/contracts';
+import type { AgentInfo, AgentsResponse, ErrorBody, MessagePage, PostMessageResponse, Project } from '@boocode/contracts';
 import { FAKE_PASEO_VERSION, fakeAcpBin, fakePaseoBin } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
-import { externalDefaults } from '../src/agents/registry.js';
 import { homeWithConfig, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
 
 /**
@@ -23,6 +22,7 @@ beforeAll(async () => {
   oc = openCodeHome('http://127.0.0.1:9/v1');
   writeFileSync(join(dir, 'acp.json'), JSON.stringify({ name: 'fake-acp', version: '1.2.3' }));
   writeFileSync(join(dir, 'down.json'), JSON.stringify({ daemonDown: true }));
+  writeFileSync(join(dir, 'text-only.json'), JSON.stringify({ name: 'text-only', capabilities: { image: false } }));
   const home = homeWithConfig({
     native: { baseURL: 'http://127.0.0.1:9/v1', model: 'local-model' },
     agents: {
@@ -30,6 +30,7 @@ beforeAll(async () => {
       paseo: { command: fakePaseoBin, kind: 'paseo', env: { FAKE_PASEO_STATE: join(dir, 'state.json') } },
       'paseo-down': { command: fakePaseoBin, kind: 'paseo', env: { FAKE_PASEO_STATE: join(dir, 'state2.json'), FAKE_PASEO_SCRIPT: join(dir, 'down.json') } },
       missing: { command: 'no-such-agent-binary', kind: 'acp' },
+      'text-only': { command: fakeAcpBin, args: ['--script', join(dir, 'text-only.json')], kind: 'acp' },
     },
   });
   server = await startTestServer({
@@ -51,7 +52,7 @@ describe('GET /api/agents', () => {
     const r = await server.api<AgentsResponse>('GET', '/api/agents');
     expect(r.status).toBe(200);
     const agents = byName(r.body.items);
-    expect(Object.keys(agents).sort()).toEqual(['missing', 'my-acp', 'native', 'opencode', 'paseo', 'paseo-down']);
+    expect(Object.keys(agents).sort()).toEqual(['missing', 'my-acp', 'native', 'opencode', 'paseo', 'paseo-down', 'text-only']);
     expect(agents.native).toMatchObject({ kind: 'native', available: true, custom: false, models: [{ id: 'local-model' }], error: null });
     expect(agents.opencode).toMatchObject({ kind: 'opencode_server', available: true, custom: false, error: null });
     expect(agents.opencode!.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -63,6 +64,11 @@ describe('GET /api/agents', () => {
     expect(agents['paseo-down']!.error).toMatch(/daemon not reachable: .*paseo daemon start/);
     expect(agents.missing).toMatchObject({ available: false, install_path: null });
     expect(agents.missing!.error).toContain('no-such-agent-binary not found');
+    // Each backend's capabilities, with what an ACP agent declared over them.
+    expect(agents.native!.capabilities).toEqual({ images: true, resume: false, modes: false, model_list: false, usage: true });
+    expect(agents.opencode!.capabilities).toEqual({ images: true, resume: true, modes: true, model_list: true, usage: true });
+    expect(agents['my-acp']!.capabilities).toMatchObject({ images: true, resume: true });
+    expect(agents['text-only']!.capabilities).toMatchObject({ images: false, modes: true });
     // The custom agents' env (it may hold keys) is not part of the answer.
     expect(JSON.stringify(r.body)).not.toContain('FAKE_PASEO_STATE');
   });
@@ -88,6 +94,32 @@ describe('GET /api/agents', () => {
   });
 });
 
+describe('capabilities checked when a message is posted', () => {
+  const image = { type: 'image', mime_type: 'image/png', data: 'iVBORw0KGgo=' };
+
+  it("refuses images for an agent that cannot take them, naming the agent, and stores nothing", async () => {
+    const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
+    const { chat } = await newSession(server, project, { agent: 'text-only', isolated: false });
+    const refused = await server.api<ErrorBody>('POST', `/api/chats/${chat.id}/messages`, { content: 'look', images: [image] });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_request', message: "agent 'text-only' cannot take images" });
+    expect((await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items).toEqual([]);
+    // Text alone is fine for the same agent.
+    expect((await server.api('POST', `/api/chats/${chat.id}/messages`, { content: 'just text' })).status).toBe(201);
+  });
+
+  it('checks the agent the message names, not only the session\'s', async () => {
+    const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
+    const { chat } = await newSession(server, project, { agent: 'my-acp', isolated: false });
+    const refused = await server.api<ErrorBody>('POST', `/api/chats/${chat.id}/messages`, { content: 'look', images: [image], agent: 'text-only' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe("agent 'text-only' cannot take images");
+    const taken = await server.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'look', images: [image] });
+    expect(taken.status).toBe(201);
+    expect(taken.body.task.agent).toBe('my-acp');
+  });
+});
+
 describe('agent settings in config.json and the environment', () => {
   const start = (extra: Record<string, unknown>) => startTestServer({ home: homeWithConfig(extra) });
 
@@ -101,27 +133,5 @@ describe('agent settings in config.json and the environment', () => {
     await expect(start({ opencode: { offline: 'yes' } })).rejects.toThrow(/config\.json: opencode\.offline: /);
     await expect(start({ opencode: { defaultProvidr: 'x' } })).rejects.toThrow(/config\.json: opencode: .*defaultProvidr/);
     await expect(start({ paseo: { provider: '' } })).rejects.toThrow(/config\.json: paseo\.provider: /);
-  });
-
-  it('turns config.json settings into backend options, env vars over them', () => {
-    const cfg = { opencode: { config: { model: 'mine/m1' }, defaultProvider: 'mine', offline: true, env: { KEY: 'k' }, inactivityTimeoutMs: 60_000 }, paseo: { provider: 'claude' } };
-    expect(externalDefaults(cfg, {})).toEqual({
-      opencode: { config: { model: 'mine/m1' }, defaultProvider: 'mine', offline: true, env: { KEY: 'k' }, inactivityTimeoutMs: 60_000 },
-      paseo: { provider: 'claude' },
-    });
-    const env = {
-      BOOCODE_OPENCODE_CONFIG: '{"model":"env/m2"}',
-      BOOCODE_OPENCODE_DEFAULT_PROVIDER: 'env',
-      BOOCODE_OPENCODE_OFFLINE: '0',
-      BOOCODE_PASEO_PROVIDER: 'codex',
-      BOOCODE_PASEO_HOST: 'localhost:7000',
-    };
-    expect(externalDefaults(cfg, env)).toMatchObject({
-      opencode: { config: { model: 'env/m2' }, defaultProvider: 'env', offline: false },
-      paseo: { provider: 'codex', host: 'localhost:7000' },
-    });
-    expect(() => externalDefaults({}, { BOOCODE_OPENCODE_CONFIG: '{nope' })).toThrow(/BOOCODE_OPENCODE_CONFIG is not valid JSON/);
-    expect(() => externalDefaults({}, { BOOCODE_OPENCODE_CONFIG: '[1]' })).toThrow(/BOOCODE_OPENCODE_CONFIG must be a JSON object/);
-    expect(() => externalDefaults({}, { BOOCODE_OPENCODE_OFFLINE: 'true' })).toThrow(/BOOCODE_OPENCODE_OFFLINE must be 0 or 1/);
   });
 });

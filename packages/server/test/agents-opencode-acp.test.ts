@@ -19,7 +19,7 @@ let project: Project;
 beforeAll(async () => {
   llm = await startFakeLlm();
   oc = openCodeHome(llm.url);
-  const binary = await resolveOpenCodeBinary();
+  const binary = await resolveOpenCodeBinary(process.env.PATH ?? '');
   if (!binary) throw new Error('opencode-ai is a devDependency; its binary must be installed');
   const config = { ...oc.config, permission: { bash: 'ask', edit: 'ask' } };
   const home = homeWithConfig({

@@ -124,7 +124,7 @@ describe('two worker processes on one database', () => {
   let dbUrl: string;
   beforeAll(async () => {
     dbUrl = await createTestDatabase();
-    server = await startTestServer({ databaseUrl: dbUrl, native: { baseURL: llm.url, model: 'fake' }, worker: { concurrency: 3 } });
+    server = await startTestServer({ databaseUrl: dbUrl, env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake' }, worker: { concurrency: 3 } });
   });
   afterAll(() => server?.close());
 

@@ -11,7 +11,7 @@ let project: Project;
 
 beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'ok' } });
-  server = await startTestServer({ native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' }, writeIntervalMs: 50 });
+  server = await startTestServer({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, writeIntervalMs: 50 });
   project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'alpha\n' }) })).body;
 });
 afterAll(async () => {
@@ -212,7 +212,7 @@ describe('turn runner with the native agent', () => {
 
 describe('turn timeout', () => {
   it('aborts a turn that runs longer than the limit and ends it timed_out, keeping what was streamed', async () => {
-    const short = await startTestServer({ native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' }, worker: { turnTimeoutMs: 800 } });
+    const short = await startTestServer({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, worker: { turnTimeoutMs: 800 } });
     try {
       const p = (await short.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
       const s = (await short.api<Session>('POST', '/api/sessions', { project_id: p.id, isolated: false })).body;

@@ -11,7 +11,7 @@ const message_id = '00000000-0000-4000-8000-0000000000d1';
 const delta = (text: string): SessionFramePayload => ({ type: 'message_delta', chat_id, message_id, text });
 
 beforeAll(async () => {
-  server = await startTestServer({ replayFrames: 10_000, maxBufferedBytes: 256 * 1024 });
+  server = await startTestServer({ env: { BOOCODE_REPLAY_FRAMES: '10000', BOOCODE_WS_MAX_BUFFER: String(256 * 1024) } });
   const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
   session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
 });
@@ -45,7 +45,7 @@ describe('session stream', () => {
   });
 
   it('sends a too_far_behind snapshot when the replay buffer no longer holds the gap', async () => {
-    const small = await startTestServer({ replayFrames: 5 });
+    const small = await startTestServer({ env: { BOOCODE_REPLAY_FRAMES: '5' } });
     try {
       const project = (await small.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
       const s = (await small.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;

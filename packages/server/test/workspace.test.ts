@@ -21,9 +21,9 @@ beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'ok' } });
   server = await startTestServer({
     home: mkdtempSync(path.join(tmpdir(), 'boo home ü ')),
-    native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' },
+    // A day: the periodic sweep stays out of the way of the sweeps the tests run themselves.
+    env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k', BOOCODE_REAP_INTERVAL_MS: '86400000' },
     writeIntervalMs: 50,
-    reapIntervalMs: false,
   });
 });
 afterAll(async () => {
@@ -711,7 +711,7 @@ describe('worktree sweep', () => {
     const fx = makeProject({ 'a.txt': 'alpha\n' });
     const orphan = await ensureSessionWorktree({ home, projectId: randomUUID(), projectPath: fx.project, sessionId: randomUUID(), sessionSlug: 'orphan' });
     expect(existsSync(orphan.path)).toBe(true);
-    const other = await startTestServer({ home, native: { baseURL: llm.url, model: 'fake-model', apiKey: 'k' }, worker: false });
+    const other = await startTestServer({ home, env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, worker: false });
     try {
       const deadline = Date.now() + 10_000;
       while (existsSync(orphan.path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -19,6 +19,7 @@ import {
   type Usage,
 } from '@boocode/contracts';
 import { z } from 'zod';
+import type { Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { AcpAgentProcess, AgentCrashedError, type AcpCommand } from './process.js';
 import { matchModel, modelOption, selectValues } from './settings.js';
@@ -28,6 +29,8 @@ export interface AcpBackendOptions {
   /** The agent's name, for logs (e.g. `opencode-acp`, `gemini`). */
   name?: string;
   command: AcpCommand;
+  /** The server's environment, which the agent process starts from. */
+  baseEnv: Env;
   logger?: AgentLogger;
   /** How long `initialize` may take (agents started through npx can be slow). Default 60 s. */
   initTimeoutMs?: number;
@@ -279,6 +282,7 @@ export class AcpBackend implements AgentBackend {
       st.sessionId = null;
       const proc = await AcpAgentProcess.start(this.opts.command, this.hooks(st), {
         cwd: st.root,
+        baseEnv: this.opts.baseEnv,
         logger: this.logger,
         initTimeoutMs: this.opts.initTimeoutMs,
       });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk/unstable';
-import { externalAgentEnv } from '../external/env.js';
+import { externalAgentEnv, type Env } from '../external/env.js';
 import { errorMessage, type AgentLogger } from '../external/logger.js';
 import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
 import { readConfined, RefusedPathError, writeConfined } from './fs.js';
@@ -10,7 +10,7 @@ import { readConfined, RefusedPathError, writeConfined } from './fs.js';
 export interface AcpCommand {
   command: string;
   args?: string[];
-  /** Added to (or, when undefined, removed from) this process's environment. */
+  /** Added to (or, when undefined, removed from) the server's environment. */
   env?: Record<string, string | undefined>;
 }
 
@@ -59,11 +59,11 @@ export class AcpAgentProcess {
   static async start(
     cmd: AcpCommand,
     hooks: AcpProcessHooks,
-    opts: { cwd: string; logger: AgentLogger; initTimeoutMs?: number; clientName?: string },
+    opts: { cwd: string; baseEnv: Env; logger: AgentLogger; initTimeoutMs?: number; clientName?: string },
   ): Promise<AcpAgentProcess> {
     const child = spawn(cmd.command, cmd.args ?? [], {
       cwd: opts.cwd,
-      env: externalAgentEnv(cmd.env),
+      env: externalAgentEnv(opts.baseEnv, cmd.env),
       stdio: ['pipe', 'pipe', 'pipe'],
       // Own process group, so the agent's own children (tools, MCP servers) die with it.
       detached: true,

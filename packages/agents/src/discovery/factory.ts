@@ -1,41 +1,32 @@
-import type { AgentBackend, AgentInfo, CustomAgentsConfig } from '@boocode/contracts';
-import { AcpBackend, type AcpBackendOptions } from '../acp/backend.js';
-import type { AgentLogger } from '../external/logger.js';
-import { OpenCodeBackend, type OpenCodeBackendOptions } from '../opencode/backend.js';
-import { PaseoBackend, type PaseoBackendOptions } from '../paseo/backend.js';
+import type { AgentBackend, AgentInfo } from '@boocode/contracts';
+import { backendDefinition, type BackendSettings, type CustomAgentsConfig } from '../backends/registry.js';
+import type { Env } from '../external/env.js';
+import { silentLogger, type AgentLogger } from '../external/logger.js';
 
 export interface BackendFactoryOptions {
-  logger?: AgentLogger;
-  /** Settings of the OpenCode backend (provider config, default provider, watchdog, ...). */
-  opencode?: Omit<OpenCodeBackendOptions, 'binary' | 'logger'>;
-  paseo?: Omit<PaseoBackendOptions, 'bin' | 'logger'>;
-  acp?: Pick<AcpBackendOptions, 'initTimeoutMs' | 'cancelGraceMs'>;
+  /** The server's environment, which every process a backend starts begins from. */
+  baseEnv: Env;
+  /** Each backend's settings by kind (config.json sections with env vars over them); default: none set. */
+  settings?: Partial<BackendSettings>;
   /** The user's custom agents: their `env` is not part of AgentInfo (it may hold secrets). */
   custom?: CustomAgentsConfig;
+  logger?: AgentLogger;
 }
 
 /**
- * The backend for a discovered agent. One instance serves every chat of that agent: OpenCode
- * shares one server, ACP starts one process per chat inside, Paseo is stateless.
+ * The backend for an agent `GET /api/agents` lists, built by its kind's definition. One instance
+ * serves every chat of that agent: OpenCode shares one server, ACP starts one process per chat
+ * inside, Paseo is stateless.
  */
-export function backendFor(agent: AgentInfo, opts: BackendFactoryOptions = {}): AgentBackend {
-  const [command, ...args] = agent.command;
-  if (!command) throw new Error(`agent ${agent.name} has no command`);
-  // A custom agent's `env` applies to whatever runs it, whichever its kind.
-  const customEnv = opts.custom?.[agent.name]?.env;
-  switch (agent.kind) {
-    case 'opencode_server':
-      return new OpenCodeBackend({ ...opts.opencode, env: { ...opts.opencode?.env, ...customEnv }, binary: command, logger: opts.logger });
-    case 'paseo':
-      return new PaseoBackend({ ...opts.paseo, env: { ...opts.paseo?.env, ...customEnv }, bin: command, logger: opts.logger });
-    case 'acp':
-      return new AcpBackend({
-        ...opts.acp,
-        name: agent.name,
-        command: { command, args, env: customEnv },
-        logger: opts.logger,
-      });
-    case 'native':
-      throw new Error('the native agent is not an external backend');
-  }
+export function backendFor(agent: AgentInfo, opts: BackendFactoryOptions): AgentBackend {
+  const def = backendDefinition(agent.kind);
+  if (def.discover && !agent.command[0]) throw new Error(`agent ${agent.name} has no command`);
+  return def.create(def.settings.parse(opts.settings?.[agent.kind] ?? {}), {
+    name: agent.name,
+    command: agent.command,
+    // A custom agent's `env` applies to whatever runs it, whichever its kind.
+    env: opts.custom?.[agent.name]?.env ?? {},
+    baseEnv: opts.baseEnv,
+    logger: opts.logger ?? silentLogger,
+  });
 }

@@ -22,13 +22,13 @@ async function isExecutable(path: string): Promise<boolean> {
  */
 export async function which(
   command: string,
-  opts: { extraDirs?: string[]; path?: string | undefined } = {},
+  opts: { extraDirs?: string[]; path: string },
 ): Promise<string | null> {
   if (command.includes('/')) {
     const abs = isAbsolute(command) ? command : resolve(command);
     return (await isExecutable(abs)) ? realpath(abs) : null;
   }
-  const dirs = [...(opts.extraDirs ?? []), ...(opts.path ?? process.env.PATH ?? '').split(delimiter)];
+  const dirs = [...(opts.extraDirs ?? []), ...opts.path.split(delimiter)];
   for (const dir of dirs) {
     if (!dir) continue;
     const candidate = join(dir, command);
@@ -67,8 +67,8 @@ export async function packageBin(pkg: string, name: string): Promise<string | nu
 
 /**
  * The opencode binary: BooCode's own `opencode-ai` dependency when installed (its postinstall
- * puts the native binary behind the package's `bin`), else node_modules/.bin above `cwd`, else PATH.
+ * puts the native binary behind the package's `bin`), else node_modules/.bin above `cwd`, else `path` (a PATH value).
  */
-export async function resolveOpenCodeBinary(cwd = process.cwd()): Promise<string | null> {
-  return (await packageBin('opencode-ai', 'opencode')) ?? which('opencode', { extraDirs: nodeModulesBins(cwd) });
+export async function resolveOpenCodeBinary(path: string, cwd = process.cwd()): Promise<string | null> {
+  return (await packageBin('opencode-ai', 'opencode')) ?? which('opencode', { extraDirs: nodeModulesBins(cwd), path });
 }

@@ -12,6 +12,7 @@ import {
   type SessionKey,
   type TurnResult,
 } from '@boocode/contracts';
+import type { Env } from '../external/env.js';
 import type { CheckPlan } from './check-after-write.js';
 import { NativeAgentConfig, type NativeAgentConfigInput } from './config.js';
 import { idleTimeoutFetch } from './idle-fetch.js';
@@ -28,8 +29,8 @@ export interface NativeBackendOptions {
   logger?: Logger;
   /** Tool limit overrides (tests use short grep time bounds). */
   toolLimits?: Partial<ToolLimits>;
-  /** Where `apiKeyEnv` is looked up; defaults to process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** The server's environment: where `apiKeyEnv` is looked up, and what commands start from. */
+  baseEnv: Env;
 }
 
 interface NativeSession {
@@ -57,7 +58,7 @@ export class NativeBackend implements AgentBackend {
   private readonly sessions = new Map<string, NativeSession>();
   private readonly log: Logger;
 
-  constructor(private readonly opts: NativeBackendOptions = {}) {
+  constructor(private readonly opts: NativeBackendOptions) {
     this.log = opts.logger ?? silentLogger;
   }
 
@@ -85,8 +86,7 @@ export class NativeBackend implements AgentBackend {
     const { config } = session;
     const modelId = handle.model ?? config.model;
     if (!modelId) return failed('bad_request', 'No model configured for the native agent.');
-    const env = this.opts.env ?? process.env;
-    const apiKey = config.apiKey ?? (config.apiKeyEnv ? env[config.apiKeyEnv] : undefined);
+    const apiKey = config.apiKey ?? (config.apiKeyEnv ? this.opts.baseEnv[config.apiKeyEnv] : undefined);
     if (config.apiKeyEnv && !config.apiKey && !apiKey) {
       return failed('bad_request', `Environment variable ${config.apiKeyEnv} (the API key) is not set.`);
     }
@@ -128,6 +128,7 @@ export class NativeBackend implements AgentBackend {
         maxOutputTokens: config.maxOutputTokens,
         check,
         toolLimits: this.opts.toolLimits,
+        env: this.opts.baseEnv,
         hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [],
         signal: ac.signal,
         onEvent: ctx.onEvent,

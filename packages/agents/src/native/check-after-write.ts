@@ -1,3 +1,4 @@
+import type { Env } from '../external/env.js';
 import { execNoShell } from './tools/exec.js';
 
 /** Runs the project check after a writing step and words a failure as a note for the model. */
@@ -29,12 +30,12 @@ export async function runCheck(
   plan: CheckPlan,
   root: string,
   signal: AbortSignal,
-  hiddenEnv: readonly string[] = [],
+  env: { base: Env; hidden: readonly string[] },
 ): Promise<CheckOutcome> {
   const [program, ...args] = plan.command;
   const shown = plan.command.join(' ');
   if (!program) return { passed: true, summary: 'no check command', output: '' };
-  const r = await execNoShell(program, args, { cwd: root, timeoutMs: plan.timeoutMs, signal, keepChars: 256 * 1024, hiddenEnv });
+  const r = await execNoShell(program, args, { cwd: root, timeoutMs: plan.timeoutMs, signal, keepChars: 256 * 1024, env: env.base, hiddenEnv: env.hidden });
   const output = clip([r.stdout, r.stderr].filter((s) => s.trim()).join('\n').trim());
   if (r.spawnError) {
     // A missing package manager is the environment's problem, not the model's: do not nag it.

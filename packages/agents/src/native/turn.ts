@@ -7,6 +7,7 @@ import {
   type TurnResult,
   type Usage,
 } from '@boocode/contracts';
+import type { Env } from '../external/env.js';
 import { isToolOutcome, toAiTools } from './ai-tools.js';
 import { checkNote, runCheck, type CheckPlan } from './check-after-write.js';
 import { classifyError, type TurnError } from './errors.js';
@@ -30,7 +31,9 @@ export interface NativeTurnParams {
   /** Null when check-after-write is off or the project declares no check. */
   check: CheckPlan | null;
   toolLimits?: Partial<ToolLimits>;
-  /** Variables commands (run_command, the check) must not see: the configured `apiKeyEnv`. */
+  /** The environment commands (run_command, the check) start from; secret-looking variables are dropped. */
+  env: Env;
+  /** Variables commands must not see although their names look harmless: the configured `apiKeyEnv`. */
   hiddenEnv: readonly string[];
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
@@ -101,14 +104,14 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   let wroteInStep = false;
   let checkPending = false;
 
-  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, hiddenEnv: p.hiddenEnv });
+  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv });
 
   const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
     if (checkPending && p.check && !p.signal.aborted) {
       checkPending = false;
       const id = `check-${stepNumber}`;
       emit({ type: 'tool_call', id, name: 'check', input: { command: p.check.command }, started_at: new Date().toISOString() });
-      const outcome = await runCheck(p.check, p.root, p.signal, p.hiddenEnv);
+      const outcome = await runCheck(p.check, p.root, p.signal, { base: p.env, hidden: p.hiddenEnv });
       emit({
         type: 'tool_update',
         id,

@@ -79,7 +79,7 @@ export class OpenCodeBackend implements AgentBackend {
   private readonly sessions = new Map<string, SessionRecord>();
   private disposed = false;
 
-  constructor(private readonly opts: OpenCodeBackendOptions = {}) {
+  constructor(private readonly opts: OpenCodeBackendOptions) {
     this.logger = opts.logger ?? silentLogger;
   }
 
@@ -304,7 +304,7 @@ export class OpenCodeBackend implements AgentBackend {
   }
 
   private async createServer(): Promise<OpenCodeServer> {
-    const binary = this.opts.binary ?? (await resolveOpenCodeBinary());
+    const binary = this.opts.binary ?? (await resolveOpenCodeBinary(this.opts.baseEnv.PATH ?? '', this.opts.cwd));
     if (!binary) throw new Error('opencode is not installed (no opencode-ai dependency, not in PATH)');
     const server = new OpenCodeServer({
       binary,

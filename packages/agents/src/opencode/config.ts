@@ -1,4 +1,4 @@
-import { externalAgentEnv } from '../external/env.js';
+import { externalAgentEnv, type Env } from '../external/env.js';
 
 /** opencode's config document (opencode.json), as passed through OPENCODE_CONFIG_CONTENT. */
 export type OpenCodeConfig = Record<string, unknown>;
@@ -29,8 +29,8 @@ export function mergeConfig(base: OpenCodeConfig, over: OpenCodeConfig): OpenCod
 }
 
 export interface ServerEnvOptions {
-  /** Base environment; defaults to this process's. DATABASE_URL and BOOCODE_* are left out of it. */
-  baseEnv?: NodeJS.ProcessEnv;
+  /** The server's environment; DATABASE_URL and BOOCODE_* are left out of it. */
+  baseEnv: Env;
   /** Added on top (HOME and XDG_* dirs for isolation, provider API keys, ...). */
   env?: Record<string, string | undefined>;
   config?: OpenCodeConfig;
@@ -39,7 +39,7 @@ export interface ServerEnvOptions {
 }
 
 export function serverEnv(opts: ServerEnvOptions): NodeJS.ProcessEnv {
-  const env = externalAgentEnv(opts.env, opts.baseEnv);
+  const env = externalAgentEnv(opts.baseEnv, opts.env);
   // A server driven by BooCode must not replace its own binary mid-session.
   env.OPENCODE_DISABLE_AUTOUPDATE = '1';
   if (opts.offline) env.OPENCODE_DISABLE_MODELS_FETCH = '1';

@@ -48,7 +48,7 @@ export class PaseoBackend implements AgentBackend {
   /** Turns in flight: the abort for our `paseo send`, and the `paseo stop` sent on cancel. */
   private readonly running = new Map<string, { ac: AbortController; stopping: Promise<void> | null }>();
 
-  constructor(private readonly opts: PaseoBackendOptions = {}) {
+  constructor(private readonly opts: PaseoBackendOptions) {
     this.cli = new PaseoCli(opts);
     this.logger = opts.logger ?? silentLogger;
   }

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { externalAgentEnv } from '../external/env.js';
+import { externalAgentEnv, type Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
 
@@ -81,6 +81,8 @@ export interface PaseoCliOptions {
   bin?: string;
   /** `--host` for every call (`host:port`, or `tcp://...`); default: the CLI's own. */
   host?: string;
+  /** The server's environment, which every call starts from. */
+  baseEnv: Env;
   /** Added to (or, when undefined, removed from) the environment of every call. */
   env?: Record<string, string | undefined>;
   /** Time limit of the non-streaming commands. Default 30 s. */
@@ -113,7 +115,7 @@ export class PaseoCli {
   readonly bin: string;
   private readonly logger: AgentLogger;
 
-  constructor(private readonly opts: PaseoCliOptions = {}) {
+  constructor(private readonly opts: PaseoCliOptions) {
     this.bin = opts.bin ?? 'paseo';
     this.logger = opts.logger ?? silentLogger;
   }
@@ -187,7 +189,7 @@ export class PaseoCli {
   }
 
   private env(): NodeJS.ProcessEnv {
-    return externalAgentEnv(this.opts.env);
+    return externalAgentEnv(this.opts.baseEnv, this.opts.env);
   }
 
   private run(args: string[]): Promise<string> {

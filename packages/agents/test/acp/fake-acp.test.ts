@@ -47,6 +47,7 @@ async function setup(
   const backend = new AcpBackend({
     name: 'fake-acp',
     command: { command: process.execPath, args: [fakeAcpBin, '--script', scriptFile] },
+    baseEnv: process.env,
     cancelGraceMs: 3_000,
   });
   backends.push(backend);
@@ -248,6 +249,7 @@ describe('AcpBackend with the fake ACP agent', () => {
           args: ['-c', 'env > "$0" && exec "$@"', envFile, process.execPath, fakeAcpBin, '--script', scriptFile],
           env: { BOOCODE_AGENT_SETTING: 'configured' },
         },
+        baseEnv: process.env,
       });
       backends.push(backend);
       await backend.ensureSession(

@@ -45,10 +45,11 @@ beforeAll(async () => {
   llm = await startFakeLlm();
   home = openCodeTestHome(llm.url);
   repo = home.makeRepo('acp');
-  const binary = await resolveOpenCodeBinary();
+  const binary = await resolveOpenCodeBinary(process.env.PATH ?? '');
   if (!binary) throw new Error('opencode-ai is a devDependency; its binary must be installed');
   backend = new AcpBackend({
     name: 'opencode-acp',
+    baseEnv: process.env,
     command: {
       command: binary,
       args: ['acp'],

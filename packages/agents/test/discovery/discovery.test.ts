@@ -44,6 +44,7 @@ const byName = (list: AgentInfoT[], name: string): AgentInfoT => {
 describe('discoverAgents', () => {
   it('finds opencode, opencode acp, paseo and custom ACP agents, with versions and models', async () => {
     const list = await discoverAgents({
+      baseEnv: process.env,
       cwd: dir,
       path: bin,
       probeModels: true,
@@ -86,6 +87,7 @@ describe('discoverAgents', () => {
 
   it('reports paseo unavailable when its daemon does not answer', async () => {
     const list = await discoverAgents({
+      baseEnv: process.env,
       cwd: dir,
       path: bin,
       agents: [{ name: 'paseo', label: 'Paseo', kind: 'paseo', command: 'paseo', args: [] }],
@@ -98,6 +100,7 @@ describe('discoverAgents', () => {
 
   it('reports custom agents that are missing or do not speak ACP', async () => {
     const list = await discoverAgents({
+      baseEnv: process.env,
       cwd: dir,
       path: bin,
       agents: [],
@@ -113,8 +116,30 @@ describe('discoverAgents', () => {
     expect(byName(list, 'mute').error).toContain('did not answer');
   });
 
+  it("gives each agent its backend's capabilities, refined by what an ACP agent declares", async () => {
+    writeFileSync(join(dir, 'acp-text-only.json'), JSON.stringify({ capabilities: { image: false, loadSession: false, resume: false } }));
+    const list = await discoverAgents({
+      baseEnv: process.env,
+      cwd: dir,
+      path: bin,
+      agents: [],
+      custom: {
+        pictures: { command: 'node', args: [fakeAcpBin, '--script', join(dir, 'acp.json')], env: {}, kind: 'acp' },
+        'text-only': { command: 'node', args: [fakeAcpBin, '--script', join(dir, 'acp-text-only.json')], env: {}, kind: 'acp' },
+        ghost: { command: 'no-such-agent', args: [], env: {}, kind: 'acp' },
+        pas: { command: 'paseo', args: [], env: paseoEnv({}), kind: 'paseo' },
+      },
+    });
+    expect(byName(list, 'pictures').capabilities).toEqual({ images: true, resume: true, modes: true, model_list: true, usage: true });
+    expect(byName(list, 'text-only').capabilities).toMatchObject({ images: false, resume: false });
+    // Not probed: what the backend promises for an agent that has said nothing.
+    expect(byName(list, 'ghost').capabilities).toMatchObject({ images: false, resume: false });
+    expect(byName(list, 'pas').capabilities).toEqual({ images: true, resume: true, modes: false, model_list: false, usage: true });
+  });
+
   it('lets a custom agent replace a built-in one of the same name', async () => {
     const list = await discoverAgents({
+      baseEnv: process.env,
       cwd: dir,
       path: bin,
       agents: [{ name: 'gemini', label: 'Gemini CLI', kind: 'acp', command: 'gemini', args: ['--acp'] }],
@@ -129,8 +154,8 @@ describe('discoverAgents', () => {
       mine: { command: 'node', args: [fakeAcpBin, '--script', join(dir, 'acp-env.json')], env: { FAKE_FLAG: 'on' }, kind: 'acp' as const },
     };
     writeFileSync(join(dir, 'acp-env.json'), JSON.stringify({ fallback: { steps: [{ text: 'from factory' }] } }));
-    const [info] = await discoverAgents({ cwd: dir, path: bin, agents: [], custom });
-    const backend = backendFor(info!, { custom });
+    const [info] = await discoverAgents({ baseEnv: process.env, cwd: dir, path: bin, agents: [], custom });
+    const backend = backendFor(info!, { custom, baseEnv: process.env });
     try {
       expect(backend.kind).toBe('acp');
       const root = join(dir, 'factory-root');
@@ -148,7 +173,7 @@ describe('discoverAgents', () => {
     } finally {
       await backend.dispose();
     }
-    const paseo = backendFor({ ...info!, name: 'paseo', kind: 'paseo', command: [join(bin, 'paseo')] });
+    const paseo = backendFor({ ...info!, name: 'paseo', kind: 'paseo', command: [join(bin, 'paseo')] }, { baseEnv: process.env });
     expect(paseo.kind).toBe('paseo');
   });
 });

@@ -22,10 +22,12 @@ export async function openSession(
   llm: FakeLlm,
   root: string,
   config: Partial<NativeAgentConfigInput> = {},
-  backendOpts: NativeBackendOptions = {},
+  backendOpts: Partial<NativeBackendOptions> = {},
 ): Promise<{ backend: NativeBackend; handle: AgentSessionHandle }> {
   const backend = new NativeBackend({
     defaults: { baseURL: llm.url, apiKey: 'test-key', model: 'fake-model', maxRetries: 0 },
+    // The live environment, so a test that sets a variable is seen by the turn.
+    baseEnv: process.env,
     ...backendOpts,
   });
   const handle = await backend.ensureSession(

@@ -16,6 +16,7 @@ let chat = 0;
 
 function newBackend(extra: Partial<ConstructorParameters<typeof OpenCodeBackend>[0]> = {}): OpenCodeBackend {
   return new OpenCodeBackend({
+    baseEnv: process.env,
     env: home.env,
     config: home.config,
     offline: true,

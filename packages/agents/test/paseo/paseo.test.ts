@@ -23,6 +23,7 @@ function backend(script: FakePaseoScript = {}, bin = fakePaseoBin, scriptName = 
   writeFileSync(join(dir, scriptName), JSON.stringify(script));
   return new PaseoBackend({
     bin,
+    baseEnv: process.env,
     provider: 'claude',
     env: {
       FAKE_PASEO_STATE: join(dir, 'state.json'),

@@ -20,7 +20,7 @@ beforeEach(async () => {
   repo = await makeRepo({ 'src/dup.ts': 'x = 1;\nx = 1;\n', 'bin.dat': 'ab\0cd' });
   await symlink(path.join(repo.outside, 'secret.txt'), path.join(repo.root, 'leak.txt'));
   await symlink(repo.outside, path.join(repo.root, 'outdir'));
-  ctx = { root: repo.root };
+  ctx = { root: repo.root, env: process.env };
 });
 afterEach(() => repo.cleanup());
 

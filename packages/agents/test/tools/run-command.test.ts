@@ -8,7 +8,7 @@ let repo: TempRepo;
 let ctx: ToolContext;
 beforeEach(async () => {
   repo = await makeRepo();
-  ctx = { root: repo.root };
+  ctx = { root: repo.root, env: process.env };
 });
 afterEach(() => repo.cleanup());
 

@@ -16,7 +16,7 @@ beforeEach(async () => {
   await writeFile(path.join(repo.outside, 'out.ts'), 'function Hello() {}\n');
   await symlink(repo.outside, path.join(repo.root, 'outdir'));
   await symlink(path.join(repo.outside, 'out.ts'), path.join(repo.root, 'leak.ts'));
-  ctx = { root: repo.root };
+  ctx = { root: repo.root, env: process.env };
 });
 afterEach(() => repo.cleanup());
 

@@ -1,36 +1,25 @@
 import { writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ServerInfo } from '@boocode/contracts';
-
-export const parsePort = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
-  return n;
-};
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('start the BooCode server (embedded Postgres unless DATABASE_URL is set)')
-    .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, Number(process.env.BOOCODE_PORT ?? 7345))
-    .option('--host <host>', 'address to bind', process.env.BOOCODE_HOST ?? '127.0.0.1')
+    // No defaults or parsing here: the flags go through the same checks as the variables they override.
+    .option('--port <port>', 'port to listen on (0 = any free port; default $BOOCODE_PORT or 7345)')
+    .option('--host <host>', 'address to bind (default $BOOCODE_HOST or 127.0.0.1)')
     .option('--home <dir>', 'data directory (default $BOOCODE_HOME or ~/.boocode)')
-    .action(async (opts: { port: number; host: string; home?: string }) => {
+    .action(async (flags: { port?: string; host?: string; home?: string }) => {
       // Loaded here, so that the client commands start without the server and its dependencies.
-      const { createLogger, isLoopback, positiveEnv, startServer } = await import('@boocode/server');
-      const log = createLogger();
-      if (!isLoopback(opts.host)) {
-        log.warn({ host: opts.host }, 'binding a non-loopback address: anyone who can reach it and has the token controls your agents');
+      const { createLogger, isLoopback, loadServerConfig, startServer } = await import('@boocode/server');
+      const config = await loadServerConfig({ flags });
+      const log = createLogger({ level: config.logLevel });
+      if (!isLoopback(config.host)) {
+        log.warn({ host: config.host }, 'binding a non-loopback address: anyone who can reach it and has the token controls your agents');
       }
-      const server = await startServer({
-        host: opts.host,
-        port: opts.port,
-        ...(opts.home ? { home: opts.home } : {}),
-        logger: log,
-        replayFrames: positiveEnv('BOOCODE_REPLAY_FRAMES', 1000),
-        maxBufferedBytes: positiveEnv('BOOCODE_WS_MAX_BUFFER', 8 * 1024 * 1024),
-      });
+      const server = await startServer(config, { logger: log });
       const serverFile = path.join(server.home, 'server.json');
       const info: ServerInfo = { url: server.url, pid: process.pid };
       await writeFile(serverFile, JSON.stringify(info) + '\n', { mode: 0o600 });

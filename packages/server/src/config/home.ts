@@ -1,60 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, chmod, rename } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { ApiToken, CustomAgentsConfig, homeDirectory } from '@boocode/contracts';
+import { ApiToken } from '@boocode/contracts';
+import { BACKENDS, CustomAgentsConfig, type BackendDefinition } from '@boocode/agents';
+import { ConfigError } from './error.js';
 
-/** The native agent's provider: any OpenAI-compatible endpoint. Env vars override it. */
-export const NativeProviderConfig = z.object({
-  baseURL: z.url().optional(),
-  /** Name of the environment variable holding the API key (keeps the key out of this file). */
-  apiKeyEnv: z.string().min(1).optional(),
-  apiKey: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  maxSteps: z.number().int().min(1).max(500).optional(),
-});
-export type NativeProviderConfig = z.infer<typeof NativeProviderConfig>;
+/** Each backend's config.json section (`native`, `opencode`, `acp`, `paseo`), from the backend registry. */
+const BACKEND_SECTIONS = Object.fromEntries(
+  BACKENDS.flatMap((d: BackendDefinition) => (d.section ? [[d.section, d.settings.default({})] as const] : [])),
+);
 
-/** The OpenCode backend (agent `opencode`): how BooCode runs `opencode serve`. Env vars override parts of it. */
-export const OpenCodeSettings = z.strictObject({
-  /** opencode.json content, passed as OPENCODE_CONFIG_CONTENT: providers (e.g. your own OpenAI-compatible endpoint), models, permissions. */
-  config: z.record(z.string(), z.unknown()).optional(),
-  /** Provider for model ids given without a `provider/` prefix. */
-  defaultProvider: z.string().min(1).optional(),
-  /** Added to the environment of `opencode serve` (provider API keys, HOME, ...). */
-  env: z.record(z.string(), z.string()).optional(),
-  /** Use the model catalogue bundled in opencode instead of fetching models.dev (no network). */
-  offline: z.boolean().optional(),
-  /** A turn with no event from opencode for this long fails (default 180000). */
-  inactivityTimeoutMs: z.number().int().min(1000).optional(),
-});
-export type OpenCodeSettings = z.infer<typeof OpenCodeSettings>;
-
-/** The Paseo backend (agent `paseo`). */
-export const PaseoSettings = z.strictObject({
-  /** Provider Paseo runs imported agents with (`paseo import --provider`); default `opencode`. */
-  provider: z.string().min(1).optional(),
-  /** Daemon address for every call (`--host`); default: the CLI's own. */
-  host: z.string().min(1).optional(),
-});
-export type PaseoSettings = z.infer<typeof PaseoSettings>;
-
+/** `BOOCODE_HOME/config.json`. */
 export const HomeConfig = z.object({
   token: ApiToken,
   /** Password of the embedded cluster's superuser; fixed at initdb time. */
   pg_password: z.string().min(16),
   /** User-defined agents: `{"<name>": {command, args, env, kind}}`. */
   agents: CustomAgentsConfig.default({}),
-  native: NativeProviderConfig.default({}),
-  opencode: OpenCodeSettings.default({}),
-  paseo: PaseoSettings.default({}),
+  ...BACKEND_SECTIONS,
 });
-export type HomeConfig = z.infer<typeof HomeConfig>;
-
-export function resolveHome(explicit?: string): string {
-  return path.resolve(homeDirectory(explicit, process.env.BOOCODE_HOME, homedir()));
-}
+export type HomeConfig = z.output<typeof HomeConfig>;
 
 const secret = () => randomBytes(32).toString('base64url');
 
@@ -72,7 +38,7 @@ export async function loadHomeConfig(home: string): Promise<HomeConfig> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   if (raw === null) {
-    const fresh: HomeConfig = { token: secret(), pg_password: secret(), agents: {}, native: {}, opencode: {}, paseo: {} };
+    const fresh = HomeConfig.parse({ token: secret(), pg_password: secret() });
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(fresh, null, 2) + '\n', { mode: 0o600 });
     await rename(tmp, file);
@@ -82,14 +48,14 @@ export async function loadHomeConfig(home: string): Promise<HomeConfig> {
   try {
     json = JSON.parse(raw);
   } catch (err) {
-    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
+    throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
   }
   const parsed = HomeConfig.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     // A bad record key (an agent name) says only "Invalid key in record"; the reason is nested.
     const reason = issue?.code === 'invalid_key' ? issue.issues[0]?.message : issue?.message;
-    throw new Error(`${file}: ${issue?.path.join('.') || '(root)'}: ${reason ?? 'invalid'}`);
+    throw new ConfigError(`${file}: ${issue?.path.join('.') || '(root)'}: ${reason ?? 'invalid'}`);
   }
   // Keep the secret unreadable by others even if someone loosened it.
   await chmod(file, 0o600);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import postgres from 'postgres';
+import type { Env } from '@boocode/agents';
 import type { Logger } from '../logger.js';
 import { freePort } from '../net/free-port.js';
 import { isAlive, waitForExit } from '../process/alive.js';
@@ -125,7 +126,7 @@ async function clearStalePostmaster(dataDir: string, log: Logger): Promise<void>
   }
 }
 
-async function initCluster(bin: string, dataDir: string, password: string, runAs: RunAs | null): Promise<void> {
+async function initCluster(bin: string, dataDir: string, password: string, runAs: RunAs | null, env: Env): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const pwfile = path.join(tmpdir(), `boocode-pw-${process.pid}-${Date.now()}`);
@@ -138,7 +139,7 @@ async function initCluster(bin: string, dataDir: string, password: string, runAs
     await execFile(
       bin,
       [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
-      { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' } },
+      { ...(runAs ?? {}), env: { ...env, LC_ALL: 'C' } },
     );
   } finally {
     await rm(pwfile, { force: true });
@@ -150,6 +151,7 @@ function startPostmaster(
   dataDir: string,
   port: number,
   runAs: RunAs | null,
+  env: Env,
   log: Logger,
   stopping: () => boolean,
 ): Promise<ChildProcess> {
@@ -159,7 +161,7 @@ function startPostmaster(
       ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
       // Own process group: a Ctrl-C in the terminal reaches only us, and we stop the
       // database after flushing, in that order.
-      { ...(runAs ?? {}), detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+      { ...(runAs ?? {}), detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, LC_ALL: 'C' } },
     );
     const tail: string[] = [];
     let ready = false;
@@ -183,7 +185,8 @@ function startPostmaster(
   });
 }
 
-export async function startEmbeddedPostgres(opts: { home: string; password: string; log: Logger }): Promise<EmbeddedPostgres> {
+/** `env`: the environment the cluster's processes start from (the server's). */
+export async function startEmbeddedPostgres(opts: { home: string; password: string; env: Env; log: Logger }): Promise<EmbeddedPostgres> {
   const { log } = opts;
   const bins = await loadBinaries();
   const runAs = await resolveRunAs(log);
@@ -192,7 +195,7 @@ export async function startEmbeddedPostgres(opts: { home: string; password: stri
   const initialised = await stat(path.join(dataDir, 'PG_VERSION')).then(() => true, () => false);
   if (!initialised) {
     log.info({ dataDir }, 'initialising embedded postgres cluster');
-    await initCluster(bins.initdb, dataDir, opts.password, runAs);
+    await initCluster(bins.initdb, dataDir, opts.password, runAs, opts.env);
   }
   let child: ChildProcess | null = null;
   let port = 0;
@@ -200,7 +203,7 @@ export async function startEmbeddedPostgres(opts: { home: string; password: stri
   for (let attempt = 0; !child; attempt++) {
     port = await freePort();
     try {
-      child = await startPostmaster(bins.postgres, dataDir, port, runAs, log, () => stopping);
+      child = await startPostmaster(bins.postgres, dataDir, port, runAs, opts.env, log, () => stopping);
     } catch (err) {
       // Another program may take the free port between our probe and the bind.
       if (attempt >= 2) throw err;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { CommandOutputChunk, ProjectCommand } from '@boocode/contracts';
+import { gitBaseEnv } from './base-env.js';
 
 /** Captured output is bounded (the tail is kept: that is where failures explain themselves). */
 const MAX_CAPTURE_CHARS = 1 << 20;
@@ -47,7 +48,7 @@ export function runCommand(argv: ProjectCommand, opts: Omit<RunCommandsOptions, 
   return new Promise((resolve) => {
     const child = spawn(program ?? '', args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      env: { ...gitBaseEnv(), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: false,
       signal: opts.signal,

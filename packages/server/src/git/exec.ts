@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { gitBaseEnv } from './base-env.js';
 import { GitCommandError } from './errors.js';
 
 /**
@@ -44,7 +45,7 @@ export interface GitOutput {
 }
 
 export function gitEnv(extra?: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...gitBaseEnv() };
   for (const k of REPO_LOCATION_ENV) delete env[k];
   // Stable, parseable messages and no credential prompt hanging a server-side call.
   env.LC_ALL = 'C';

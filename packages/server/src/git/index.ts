@@ -1,6 +1,7 @@
 // The git domain: session worktrees, diffs, review actions, collisions and reaping.
 // Plain inputs (paths, ids, commits) and typed results; no database or HTTP in here.
 export { GitCommandError, GitDomainError } from './errors.js';
+export { setGitBaseEnv } from './base-env.js';
 export { inspectRepository, type RepositoryInfo } from './repo.js';
 export { loadProjectConfig, parseProjectConfig, formatConfigKey, PROJECT_CONFIG_FILE } from './project-config.js';
 export { runCommand, runCommands, type CommandResult, type OutputListener } from './commands.js';

@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, lstatSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setGitBaseEnv } from '../../src/git/base-env.js';
 import { gitEnv } from '../../src/git/exec.js';
+
+// The live environment, so a test that changes a variable (HOME, GIT_DIR) is seen by git.
+setGitBaseEnv(process.env);
 
 /** Temp directories deliberately have spaces and non-ASCII letters in their names. */
 export function tempDir(label = 'boo code ü'): string {

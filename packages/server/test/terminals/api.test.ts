@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureTerminalResponse, ErrorBody, Project, Session, Terminal, TerminalList, TerminalSearchResult } from '@boocode/contracts';
-import { killTmuxServer, makeGitRepo, openTerminalStream, startTestServer, testTerminalSettings, type TestServer } from '@boocode/testkit/server';
+import { killTmuxServer, makeGitRepo, openTerminalStream, startTestServer, TERMINAL_TEST_ENV, type TestServer } from '@boocode/testkit/server';
 
 /** The terminal routes and stream of a real server, against real tmux. */
 
@@ -10,7 +10,7 @@ let repo: string;
 const missing = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
-  server = await startTestServer({ worker: false, terminals: { ...testTerminalSettings('/tmp'), maxTerminalsPerSession: 3 } });
+  server = await startTestServer({ worker: false, env: { ...TERMINAL_TEST_ENV, BOOCODE_TERMINALS_PER_SESSION: '3' } });
   repo = await makeGitRepo({ 'a.txt': 'a\n' });
 });
 afterAll(async () => {
@@ -194,7 +194,10 @@ describe('terminal stream', () => {
 
   it('drops a client that does not read instead of buffering for it', async () => {
     // No throttling here: all the output goes out, and the client that does not read falls behind.
-    const slow = await startTestServer({ worker: false, maxBufferedBytes: 64 * 1024, terminals: { ...testTerminalSettings('/tmp'), maxBytesPerSecond: 1 << 30 } });
+    const slow = await startTestServer({
+      worker: false,
+      env: { ...TERMINAL_TEST_ENV, BOOCODE_WS_MAX_BUFFER: String(64 * 1024), BOOCODE_TERMINAL_MAX_BPS: String(1 << 30) },
+    });
     try {
       const p = (await slow.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
       const s = (await slow.api<Session>('POST', '/api/sessions', { project_id: p.id, isolated: false })).body;
@@ -223,7 +226,7 @@ describe('terminal stream', () => {
 
 describe('without tmux', () => {
   it('answers a clear error on the terminal routes and nothing else breaks', async () => {
-    const bare = await startTestServer({ worker: false, terminals: { tmuxPath: '/nonexistent/tmux' } });
+    const bare = await startTestServer({ worker: false, env: { BOOCODE_TMUX: '/nonexistent/tmux' } });
     try {
       const p = (await bare.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
       const s = (await bare.api<Session>('POST', '/api/sessions', { project_id: p.id, isolated: true })).body;

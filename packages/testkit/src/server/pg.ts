@@ -12,7 +12,7 @@ export const ADMIN_URL_ENV = 'BOOCODE_TEST_PG_ADMIN_URL';
 /** Starts a throwaway embedded cluster (its data in a temp dir). */
 export async function startThrowawayCluster(): Promise<EmbeddedPostgres> {
   const home = await mkdtemp(path.join(tmpdir(), 'boocode-pg-'));
-  return startEmbeddedPostgres({ home, password: randomBytes(16).toString('hex'), log: createLogger({ level: 'warn' }) });
+  return startEmbeddedPostgres({ home, password: randomBytes(16).toString('hex'), env: process.env, log: createLogger({ level: 'warn' }) });
 }
 
 /**

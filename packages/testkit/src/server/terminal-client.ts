@@ -117,8 +117,5 @@ export async function killTmuxServer(home: string): Promise<void> {
   await run('tmux', ['-S', path.join(home, 'tmux.sock'), 'kill-server']).catch(() => {});
 }
 
-/** Settings that make terminals of tests predictable: `/bin/sh` with a `$ ` prompt, a minimal environment. */
-export const testTerminalSettings = (home: string) => ({
-  shell: '/bin/sh',
-  env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', PS1: '$ ' },
-});
+/** Variables that make the terminals of a test server predictable: `/bin/sh` with a `$ ` prompt, UTF-8. */
+export const TERMINAL_TEST_ENV: Record<string, string> = { SHELL: '/bin/sh', PS1: '$ ', LANG: 'C.UTF-8' };

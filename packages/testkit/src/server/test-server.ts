@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger, startServer, type RunningServer, type ServerOptions } from '@boocode/server';
+import { createLogger, loadServerConfig, startServer, type RunningServer, type ServerOptions } from '@boocode/server';
 import { createTestDatabase } from './pg.js';
 
 export interface ApiResponse<T = unknown> {
@@ -14,16 +14,30 @@ export interface TestServer extends RunningServer {
   api<T = unknown>(method: string, urlPath: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
 }
 
-/** A real server on a fresh database (or `opts.databaseUrl`, to share one) and a temp BOOCODE_HOME. */
-export async function startTestServer(opts: ServerOptions = {}): Promise<TestServer> {
-  const home = opts.home ?? (await mkdtemp(path.join(tmpdir(), 'boocode-home-')));
-  const server = await startServer({
-    logger: createLogger({ level: process.env.BOOCODE_TEST_LOG ?? 'silent' }),
-    ...opts,
-    home,
-    port: opts.port ?? 0,
-    databaseUrl: opts.databaseUrl ?? (await createTestDatabase()),
+export interface TestServerOptions extends ServerOptions {
+  /** Settings as the variables that set them (`BOOCODE_NATIVE_BASE_URL`, ...), read by the server's own parser. */
+  env?: Record<string, string>;
+  /** Default: a fresh temp directory. */
+  home?: string;
+  /** Default: a fresh database on the test cluster; pass one to share it. */
+  databaseUrl?: string;
+}
+
+/** This process's environment without BooCode's own settings, so the developer's shell does not leak into tests. */
+function inheritedEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).flatMap(([k, v]) => (v === undefined || k.startsWith('BOOCODE_') || k === 'DATABASE_URL' ? [] : [[k, v]])),
+  );
+}
+
+/** A real server on a fresh database (or `opts.databaseUrl`, to share one), on any free port, with a temp BOOCODE_HOME. */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const { env, home, databaseUrl, ...serverOpts } = opts;
+  const config = await loadServerConfig({
+    env: { ...inheritedEnv(), DATABASE_URL: databaseUrl ?? (await createTestDatabase()), BOOCODE_PORT: '0', ...env },
+    flags: { home: home ?? (await mkdtemp(path.join(tmpdir(), 'boocode-home-'))) },
   });
+  const server = await startServer(config, { logger: createLogger({ level: process.env.BOOCODE_TEST_LOG ?? 'silent' }), ...serverOpts });
   return Object.assign(server, {
     async api<T>(method: string, urlPath: string, body?: unknown, o: { token?: string | null; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
       const token = o.token === undefined ? server.token : o.token;

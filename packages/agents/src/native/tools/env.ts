@@ -1,3 +1,5 @@
+import type { Env } from '../../external/env.js';
+
 /**
  * Environment for commands the agent runs: the server's environment minus anything that looks like
  * a credential, so a prompt-injected `env` or `printenv` cannot leak keys to the model.
@@ -30,7 +32,7 @@ export function isSecretValue(value: string): boolean {
 }
 
 /** `hidden`: names dropped whatever they look like (the native agent's `apiKeyEnv`). */
-export function scrubbedEnv(env: NodeJS.ProcessEnv = process.env, hidden: readonly string[] = []): NodeJS.ProcessEnv {
+export function scrubbedEnv(env: Env, hidden: readonly string[] = []): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) {
     if (v !== undefined && !isSecretName(k) && !isSecretValue(v) && !hidden.includes(k)) out[k] = v;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Env } from '../../external/env.js';
 import { scrubbedEnv } from './env.js';
 
 /** Shared by run_command and the check-after-write loop: one way to run a program safely. */
@@ -9,6 +10,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Characters of stdout and of stderr kept in memory each; the rest is drained and counted. */
   keepChars?: number;
+  /** The environment the command starts from, before secret-looking variables are dropped. */
+  env: Env;
   /** Variables dropped from the command's environment besides the secret-looking ones. */
   hiddenEnv?: readonly string[];
 }
@@ -51,7 +54,7 @@ export function execNoShell(command: string, args: string[], opts: ExecOptions):
 
     const child = spawn(command, args, {
       cwd: opts.cwd,
-      env: scrubbedEnv(process.env, opts.hiddenEnv),
+      env: scrubbedEnv(opts.env, opts.hiddenEnv),
       shell: false,
       detached: true,
       windowsHide: true,

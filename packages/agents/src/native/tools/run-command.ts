@@ -56,6 +56,7 @@ export const runCommandTool = defineTool({
       timeoutMs,
       signal: ctx.signal,
       keepChars: cap,
+      env: ctx.env,
       hiddenEnv: ctx.hiddenEnv,
     });
     if (r.spawnError) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Env } from '../../external/env.js';
 
 /** What every tool receives besides its input. */
 export interface ToolContext {
@@ -8,6 +9,8 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** Overrides of the built-in limits, mainly so tests can use small ones. */
   limits?: Partial<ToolLimits>;
+  /** The environment run_command starts from (the server's); secret-looking variables are dropped from it. */
+  env: Env;
   /** Variables run_command must not pass on although their names look harmless (the model's API key). */
   hiddenEnv?: readonly string[];
 }

@@ -19,13 +19,19 @@ export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'pos
       const session = await getSession(sql, chat.session_id);
       if (!session) throw notFound('session', chat.session_id);
       if (session.status === 'archived') throw new DomainError('session_archived', `session ${session.id} is archived`);
+      const agent = body.agent ?? session.agent;
+      // Refused here rather than failing the turn later. Only messages with images ask: the first
+      // question may wait for discovery. An agent nothing serves is left to fail its turn, saying so.
+      if (body.images.length > 0 && (await ctx.registry.capabilities(agent))?.images === false) {
+        throw new DomainError('invalid_request', `agent '${agent}' cannot take images`);
+      }
       const result = await insertUserMessageWithTask(sql, {
         projectId: session.project_id,
         sessionId: session.id,
         chatId: chat.id,
         content: body.content,
         images: body.images,
-        agent: body.agent ?? session.agent,
+        agent,
         model: body.model ?? session.model,
       });
       if (!result) throw new DomainError('session_archived', `session ${session.id} is archived`);

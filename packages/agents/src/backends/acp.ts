@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { AgentModel } from '@boocode/contracts';
+import { AcpBackend } from '../acp/backend.js';
+import { AcpAgentProcess } from '../acp/process.js';
+import { modelOption, selectValues } from '../acp/settings.js';
+import { errorMessage } from '../external/logger.js';
+import { withTimeout } from '../discovery/probe.js';
+import { defineBackend } from './definition.js';
+
+/** config.json `acp`: limits that apply to every ACP agent. */
+export const AcpSettings = z.strictObject({
+  /** How long `initialize` may take (agents started through npx can be slow). Default 60000. */
+  initTimeoutMs: z.number().int().min(1000).optional(),
+  /** After `session/cancel`, how long the agent gets to end the turn before it is killed. Default 10000. */
+  cancelGraceMs: z.number().int().min(0).optional(),
+});
+export type AcpSettings = z.output<typeof AcpSettings>;
+
+export const acpBackend = defineBackend({
+  kind: 'acp',
+  section: 'acp',
+  settings: AcpSettings,
+  // Images and resuming depend on the agent: what it declares at `initialize` replaces these.
+  capabilities: { images: false, resume: false, modes: true, model_list: true, usage: true },
+  discover: {
+    // Recognised by speaking ACP (`initialize`), not by a `--version` flag: several of them start
+    // their ACP server on any invocation.
+    agents: [
+      { name: 'opencode-acp', label: 'OpenCode (ACP)', kind: 'acp', command: 'opencode', args: ['acp'] },
+      { name: 'qwen', label: 'Qwen Code', kind: 'acp', command: 'qwen', args: ['--acp'] },
+      { name: 'gemini', label: 'Gemini CLI', kind: 'acp', command: 'gemini', args: ['--acp'] },
+      { name: 'claude', label: 'Claude Code (ACP)', kind: 'acp', command: 'claude-agent-acp', args: [] },
+      { name: 'codex', label: 'Codex (ACP)', kind: 'acp', command: 'codex-acp', args: [] },
+    ],
+    async probe(executable, agent, ctx) {
+      // A throwaway directory: probing must not touch the user's project.
+      const scratch = await mkdtemp(join(tmpdir(), 'boocode-probe-'));
+      let proc: AcpAgentProcess | null = null;
+      try {
+        proc = await AcpAgentProcess.start(
+          { command: executable, args: agent.args, env: ctx.env },
+          { onUpdate: () => {}, onPermission: async () => ({ outcome: { outcome: 'cancelled' } }), rootFor: () => scratch },
+          { cwd: scratch, baseEnv: ctx.baseEnv, logger: ctx.logger, initTimeoutMs: ctx.timeoutMs, clientName: 'boocode-discovery' },
+        );
+        const version = proc.init.agentInfo?.version ?? null;
+        const capabilities = { images: proc.acceptsImages, resume: proc.canResume || proc.canLoad };
+        let models: AgentModel[] = [];
+        let error: string | null = null;
+        if (ctx.probeModels) {
+          try {
+            const res = await withTimeout(proc.newSession(scratch), ctx.timeoutMs);
+            const opt = modelOption(res.configOptions ?? []);
+            if (opt) models = selectValues(opt).map((x) => ({ id: x.value, name: x.name }));
+          } catch (err) {
+            // Typically "authentication required": the agent is installed but not logged in.
+            error = `models unavailable: ${errorMessage(err)}`;
+          }
+        }
+        return { version, models, error, capabilities };
+      } finally {
+        await proc?.kill();
+        await rm(scratch, { recursive: true, force: true });
+      }
+    },
+  },
+  // One process per chat, started inside the backend.
+  create: (s, deps) => {
+    const [command = '', ...args] = deps.command;
+    return new AcpBackend({ ...s, name: deps.name, command: { command, args, env: deps.env }, baseEnv: deps.baseEnv, logger: deps.logger });
+  },
+});

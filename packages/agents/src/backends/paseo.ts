@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { errorMessage } from '../external/logger.js';
+import { PaseoBackend } from '../paseo/backend.js';
+import { PaseoCli } from '../paseo/cli.js';
+import { parseVersion, runProbe } from '../discovery/probe.js';
+import { defineBackend, definedOnly } from './definition.js';
+
+/** config.json `paseo`: how BooCode calls the Paseo daemon. */
+export const PaseoSettings = z.strictObject({
+  /** Provider Paseo runs imported agents with (`paseo import --provider`); default `opencode`. */
+  provider: z.string().min(1).optional(),
+  /** Daemon address for every call (`--host`); default: the CLI's own. */
+  host: z.string().min(1).optional(),
+});
+export type PaseoSettings = z.output<typeof PaseoSettings>;
+
+export const paseoBackend = defineBackend({
+  kind: 'paseo',
+  section: 'paseo',
+  settings: PaseoSettings,
+  env: {
+    schema: z.object({ BOOCODE_PASEO_PROVIDER: z.string().min(1).optional(), BOOCODE_PASEO_HOST: z.string().min(1).optional() }),
+    toSettings: (v) => definedOnly({ provider: v.BOOCODE_PASEO_PROVIDER, host: v.BOOCODE_PASEO_HOST }),
+  },
+  capabilities: { images: true, resume: true, modes: false, model_list: false, usage: true },
+  discover: {
+    agents: [{ name: 'paseo', label: 'Paseo', kind: 'paseo', command: 'paseo', args: [] }],
+    async probe(executable, _agent, ctx) {
+      const version = parseVersion(await runProbe(executable, ['--version'], { base: ctx.baseEnv, agent: ctx.env }, ctx.timeoutMs, ctx.cwd));
+      // The CLI alone cannot run agents: the daemon must answer.
+      try {
+        await new PaseoCli({ bin: executable, baseEnv: ctx.baseEnv, env: ctx.env, timeoutMs: ctx.timeoutMs }).ls();
+        return { version, models: [], error: null };
+      } catch (err) {
+        return { version, models: [], error: `daemon not reachable: ${errorMessage(err)}`, available: false };
+      }
+    },
+  },
+  // Stateless: every call is one `paseo` run.
+  create: (s, deps) => new PaseoBackend({ ...s, env: deps.env, bin: deps.command[0], baseEnv: deps.baseEnv, logger: deps.logger }),
+});

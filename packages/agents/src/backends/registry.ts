@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { AgentName, type AgentBackendKind } from '@boocode/contracts';
+import { acpBackend } from './acp.js';
+import type { BackendDefinition, KnownAgent } from './definition.js';
+import { nativeBackend } from './native.js';
+import { openCodeBackend } from './opencode.js';
+import { paseoBackend } from './paseo.js';
+
+/** Every backend BooCode has, one definition each. A new backend is one file and one line here. */
+export const BACKENDS = [nativeBackend, openCodeBackend, acpBackend, paseoBackend] as const;
+
+type Definitions = (typeof BACKENDS)[number];
+
+/** Each backend's parsed settings, by kind. */
+export type BackendSettings = { [D in Definitions as D['kind']]: z.output<D['settings']> };
+
+export function backendDefinition(kind: AgentBackendKind): BackendDefinition {
+  const def = BACKENDS.find((b) => b.kind === kind);
+  if (!def) throw new Error(`no backend of kind "${kind}"`);
+  return def;
+}
+
+/** Agents looked for by default: every discovered backend's built-in list. */
+export const DEFAULT_AGENTS: readonly KnownAgent[] = BACKENDS.flatMap((b: BackendDefinition) => b.discover?.agents ?? []);
+
+/** Kinds found on the machine by command: the only kinds a custom agent can have. */
+const COMMAND_KINDS = BACKENDS.flatMap((b: BackendDefinition) => (b.discover ? [b.kind] : []));
+
+/**
+ * A user-defined agent in `BOOCODE_HOME/config.json` (`{"agents": {"<name>": {...}}}`), e.g.
+ * `{"command": "my-agent", "args": ["--acp"], "env": {"MY_KEY": "..."}, "kind": "acp"}`.
+ */
+export const CustomAgentConfig = z.object({
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  kind: z.enum(COMMAND_KINDS).default('acp'),
+  label: z.string().min(1).optional(),
+});
+export type CustomAgentConfig = z.output<typeof CustomAgentConfig>;
+
+export const CustomAgentsConfig = z.record(AgentName, CustomAgentConfig);
+export type CustomAgentsConfig = z.output<typeof CustomAgentsConfig>;
