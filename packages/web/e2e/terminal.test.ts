@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { killTmuxServer, makeGitRepo } from '@boocode/testkit/server';
@@ -78,14 +80,33 @@ describe('terminal pane in Chromium', () => {
     await expect.poll(() => tabs.count()).toBe(1);
   });
 
+  it('reconnects after the connection is lost, with what was printed meanwhile', async () => {
+    const { page } = browser;
+
+    // As abrupt as a network that vanishes: the sockets just end.
+    server.process.child.kill('SIGKILL');
+    await server.process.exited;
+    await page.getByRole('status').filter({ hasText: 'Connection lost' }).waitFor();
+    await screenshotBothThemes(page, 'terminal-reconnecting', SHOTS);
+    // While no server runs, the shell keeps going in tmux: type into it from outside.
+    const tmux = (...args: string[]) => promisify(execFile)('tmux', ['-S', path.join(server.home, 'tmux.sock'), ...args]);
+    const names = (await tmux('list-sessions', '-F', '#{session_name}')).stdout.trim().split('\n');
+    expect(names).toHaveLength(1);
+    await tmux('send-keys', '-t', `=${names[0]}:`, 'echo while-away-$((2+3))', 'Enter');
+    await server.restart();
+    await expect.poll(() => findInTerminal(page, 'while-away-5'), { timeout: 30_000 }).toBe('1 of 1');
+    expect(await findInTerminal(page, 'hello-42 from')).toBe('1 of 1');
+    await page.getByRole('status').filter({ hasText: 'Connection lost' }).waitFor({ state: 'detached' });
+    await page.getByRole('searchbox', { name: 'Find in terminal' }).fill('');
+  });
+
   it('fits a phone-sized screen', async () => {
     const { page } = browser;
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('tab', { name: 'sh' }).waitFor();
-    await expect.poll(() => findInTerminal(page, 'again-2'), { timeout: 15_000 }).toBe('1 of 1');
-    await page.getByRole('searchbox', { name: 'Find in terminal' }).fill('');
+    // The pane covers the width and, once the terminal has its new size, nothing scrolls sideways.
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expect.poll(() => findInTerminal(page, 'while-away-5'), { timeout: 15_000 }).toBe('1 of 1');
     await screenshotBothThemes(page, 'terminal-390', SHOTS);
-    // The pane covers the width and nothing scrolls sideways.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 });
