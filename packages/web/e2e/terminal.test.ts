@@ -39,6 +39,7 @@ describe('terminal pane in Chromium', () => {
 
   it('opens a terminal in a session, runs echo, sees and finds the output, and finds it again after a reload', async () => {
     const { page } = browser;
+
     await logIn(page, server);
     await addProject(page, repo);
     await newSession(page, 'demo');
@@ -78,6 +79,10 @@ describe('terminal pane in Chromium', () => {
     await page.getByRole('tab', { name: 'tests' }).waitFor();
     await page.getByRole('button', { name: 'Close terminal tests' }).click();
     await expect.poll(() => tabs.count()).toBe(1);
+    // Back on the first terminal, attached again: its screen is back.
+    await expect.poll(() => findInTerminal(page, 'again-2'), { timeout: 15_000 }).toBe('1 of 1');
+    await page.getByRole('searchbox', { name: 'Find in terminal' }).fill('');
+
   });
 
   it('reconnects after the connection is lost, with what was printed meanwhile', async () => {
@@ -87,6 +92,9 @@ describe('terminal pane in Chromium', () => {
     server.process.child.kill('SIGKILL');
     await server.process.exited;
     await page.getByRole('status').filter({ hasText: 'Connection lost' }).waitFor();
+    // What was on the screen stays while the connection is down.
+    expect(await findInTerminal(page, 'hello-42 from')).toBe('1 of 1');
+    await page.getByRole('searchbox', { name: 'Find in terminal' }).fill('');
     await screenshotBothThemes(page, 'terminal-reconnecting', SHOTS);
     // While no server runs, the shell keeps going in tmux: type into it from outside.
     const tmux = (...args: string[]) => promisify(execFile)('tmux', ['-S', path.join(server.home, 'tmux.sock'), ...args]);
@@ -105,7 +113,7 @@ describe('terminal pane in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('tab', { name: 'sh' }).waitFor();
     // The pane covers the width and, once the terminal has its new size, nothing scrolls sideways.
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: 10_000 }).toBeLessThanOrEqual(390);
     await expect.poll(() => findInTerminal(page, 'while-away-5'), { timeout: 15_000 }).toBe('1 of 1');
     await screenshotBothThemes(page, 'terminal-390', SHOTS);
   });
