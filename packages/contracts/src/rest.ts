@@ -170,4 +170,3 @@ export type Task = z.infer<typeof Task>;
 export const PostMessageResponse = z.object({ message: Message, task: Task });
 export type PostMessageResponse = z.infer<typeof PostMessageResponse>;
 
-export const PageQuery = z.object({ cursor: cursor.optional(), limit });

@@ -35,6 +35,7 @@ export const TracesQuery = z.object({
   limit,
   turn: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
 });
+export type TracesQuery = z.infer<typeof TracesQuery>;
 
 export const TracePage = z.object({ items: z.array(ToolTrace), next_cursor: z.string().nullable() });
 export type TracePage = z.infer<typeof TracePage>;

@@ -134,8 +134,11 @@ describe('turn runner with the native agent', () => {
   it('tells a fresh connection which turn is in flight (agent_snapshot)', async () => {
     const { session, chat } = await newSession();
     llm.push({ match: { lastUserIncludes: 'slow one' }, text: ['s', 'l', 'o', 'w'], chunkDelayMs: 250 });
+    // In flight means its answer has started: a task just claimed has no assistant message yet.
+    const early = await openStream(server.url, session.id, { token: server.token });
     const r = await post(chat.id, 'slow one');
-    await waitTask(r.body.task.id, (t) => t.status === 'running');
+    await early.waitFor((f) => f.type === 'message_started' && f.task_id === r.body.task.id);
+    early.close();
     const late = await openStream(server.url, session.id, { token: server.token });
     const snap = await late.waitFor((f) => f.type === 'agent_snapshot');
     const inFlight = snap.in_flight as { task_id: string; chat_id: string }[];

@@ -7,7 +7,7 @@ import type { Chat, Collision, MessagePage, PendingChange, Project, ProjectColli
 import { startFakeLlm, type FakeLlm, type ScriptedToolCall } from '@boocode/testkit';
 import { openStream, startTestServer, type StreamClient, type TestServer } from '@boocode/testkit/server';
 import { ensureSessionWorktree } from '../src/git/index.js';
-import type { WorktreeRow } from '../src/workspace/workspace.js';
+import type { WorktreeRow } from '../src/db/workspaces.js';
 import { commitAll, editLine, lines, makeProject, read, sh, snapshot, write } from './git/helpers.js';
 
 // End to end through the HTTP API: the native agent (scripted by the fake LLM) makes real changes in

@@ -1,5 +1,7 @@
-import type { AgentBackendKind, AgentSessionHandle } from '@boocode/contracts';
+import type { AgentSessionHandle } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
+import { closeAgentSessions, resumableAgentSessions } from '../db/agent-sessions.js';
+import { chatIdsOf } from '../db/chats.js';
 import type { Logger } from '../logger.js';
 import type { BackendPool } from './backend-pool.js';
 import type { AgentRegistry } from './registry.js';
@@ -9,14 +11,6 @@ export interface CloseAgentsDeps {
   pool: BackendPool;
   registry: AgentRegistry;
   log: Logger;
-}
-
-interface StoredAgentSession {
-  chat_id: string;
-  agent: string;
-  backend: AgentBackendKind;
-  resume_token: string;
-  root: string | null;
 }
 
 const keyOf = (chatId: string, agent: string) => `${chatId}\u0000${agent}`;
@@ -29,12 +23,10 @@ const keyOf = (chatId: string, agent: string) => `${chatId}\u0000${agent}`;
  */
 export async function closeSessionAgents(deps: CloseAgentsDeps, sessionId: string): Promise<void> {
   const { sql, pool, registry, log } = deps;
-  const chatIds = (await sql<{ id: string }[]>`SELECT id FROM chats WHERE session_id = ${sessionId}`).map((r) => r.id);
+  const chatIds = await chatIdsOf(sql, sessionId);
   if (chatIds.length === 0) return;
   const warm = new Set((await pool.closeChatSessions(chatIds)).map((h) => keyOf(h.key.chatId, h.key.agent)));
-  const stored = await sql<StoredAgentSession[]>`
-    SELECT chat_id, agent, backend, resume_token, root FROM agent_sessions
-    WHERE chat_id = ANY(${chatIds}::uuid[]) AND status <> 'closed' AND resume_token IS NOT NULL`;
+  const stored = await resumableAgentSessions(sql, chatIds);
   for (const row of stored) {
     if (warm.has(keyOf(row.chat_id, row.agent))) continue;
     const handle: AgentSessionHandle = {
@@ -50,5 +42,5 @@ export async function closeSessionAgents(deps: CloseAgentsDeps, sessionId: strin
       log.warn({ err, chat_id: row.chat_id, agent: row.agent }, 'closing a stored agent session failed');
     }
   }
-  await sql`UPDATE agent_sessions SET status = 'closed' WHERE chat_id = ANY(${chatIds}::uuid[])`;
+  await closeAgentSessions(sql, chatIds);
 }

@@ -24,3 +24,7 @@ export async function renameChat(sql: Sql, id: string, name: string): Promise<Ch
   const rows = await sql<ChatRow[]>`UPDATE chats SET name = ${name} WHERE id = ${id} RETURNING *`;
   return rows[0] ? toChat(rows[0]) : null;
 }
+
+export async function chatIdsOf(sql: Sql, sessionId: string): Promise<string[]> {
+  return (await sql<{ id: string }[]>`SELECT id FROM chats WHERE session_id = ${sessionId}`).map((r) => r.id);
+}

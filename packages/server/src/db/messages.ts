@@ -1,11 +1,8 @@
-import type { InputPart, Message, MessagePage, Task } from '@boocode/contracts';
+import { randomUUID } from 'node:crypto';
+import type { InputPart, Message, MessagePage, Task, Usage } from '@boocode/contracts';
 import type { Sql } from './connection.js';
+import { jsonb } from './json.js';
 import { toMessage, toTask, type MessageRow, type TaskRow } from './rows.js';
-
-export async function getMessage(sql: Sql, id: string): Promise<Message | null> {
-  const rows = await sql<MessageRow[]>`SELECT * FROM messages WHERE id = ${id}`;
-  return rows[0] ? toMessage(rows[0]) : null;
-}
 
 /**
  * Keyset page over a chat's messages, always returned oldest first. Without a cursor it is
@@ -53,30 +50,92 @@ export interface NewUserMessage {
 }
 
 /**
- * The user's message and the pending task that answers it, stored together or not at all; null
- * when the session is no longer open. The chat row is locked so concurrent posts number their
- * turns one after the other, and the session row so an archive cannot slip in between.
+ * The user's message and the pending task that answers it, stored together or not at all, in one
+ * statement (one round trip: posting is on the dispatch path); null when the session is no longer
+ * open. The session row is share-locked so an archive cannot slip in between, and the chat's turn
+ * counter is incremented under its row lock, so concurrent posts number their turns one after the
+ * other. The two rows reference each other; foreign keys are checked at the end of the statement.
  */
 export async function insertUserMessageWithTask(sql: Sql, m: NewUserMessage): Promise<{ message: Message; task: Task } | null> {
-  return sql.begin(async (tx) => {
-    const [open] = await tx<{ status: string }[]>`SELECT status FROM sessions WHERE id = ${m.sessionId} FOR SHARE`;
-    if (open?.status !== 'open') return null;
-    await tx`SELECT 1 FROM chats WHERE id = ${m.chatId} FOR UPDATE`;
-    const [counted] = await tx<{ turn: number }[]>`
-      SELECT count(*)::int + 1 AS turn FROM messages WHERE chat_id = ${m.chatId} AND role = 'user'`;
-    const turn = counted!.turn;
-    const [msg] = await tx<MessageRow[]>`
-      INSERT INTO messages (chat_id, session_id, role, content, status, turn, finished_at, metadata)
-      VALUES (${m.chatId}, ${m.sessionId}, 'user', ${m.content}, 'complete', ${turn}, now(),
-              ${tx.json({ images: m.images.length })})
-      RETURNING *`;
-    const parts: InputPart[] = [...(m.content ? [{ type: 'text' as const, text: m.content }] : []), ...m.images];
-    const [task] = await tx<TaskRow[]>`
-      INSERT INTO tasks (project_id, session_id, chat_id, message_id, agent, model, input)
-      VALUES (${m.projectId}, ${m.sessionId}, ${m.chatId}, ${msg!.id}, ${m.agent}, ${m.model},
-              ${tx.json({ parts, turn } as never)})
-      RETURNING *`;
-    await tx`UPDATE messages SET task_id = ${task!.id} WHERE id = ${msg!.id}`;
-    return { message: toMessage({ ...msg!, task_id: task!.id }), task: toTask(task!) };
-  });
+  const messageId = randomUUID();
+  const taskId = randomUUID();
+  const parts: InputPart[] = [...(m.content ? [{ type: 'text' as const, text: m.content }] : []), ...m.images];
+  const rows = await sql<{ message: MessageRow; task: TaskRow }[]>`
+    WITH open AS (
+      SELECT id FROM sessions WHERE id = ${m.sessionId} AND status = 'open' FOR SHARE
+    ), counted AS (
+      UPDATE chats SET user_turns = user_turns + 1
+      WHERE id = ${m.chatId} AND EXISTS (SELECT 1 FROM open)
+      RETURNING user_turns AS turn
+    ), message AS (
+      INSERT INTO messages (id, chat_id, session_id, task_id, role, content, status, turn, finished_at, metadata)
+      SELECT ${messageId}, ${m.chatId}, ${m.sessionId}, ${taskId}, 'user', ${m.content}, 'complete', turn, now(),
+             ${jsonb(sql, { images: m.images.length })}
+      FROM counted
+      RETURNING *
+    ), task AS (
+      INSERT INTO tasks (id, project_id, session_id, chat_id, message_id, agent, model, input)
+      SELECT ${taskId}, ${m.projectId}, ${m.sessionId}, ${m.chatId}, ${messageId}, ${m.agent}, ${m.model},
+             jsonb_build_object('parts', ${jsonb(sql, parts)}::jsonb, 'turn', turn)
+      FROM counted
+      RETURNING *
+    )
+    SELECT to_jsonb(message) AS message, to_jsonb(task) AS task FROM message, task`;
+  const row = rows[0];
+  return row ? { message: toMessage(row.message), task: toTask(row.task) } : null;
+}
+
+export interface NewAssistantMessage {
+  id: string;
+  chatId: string;
+  sessionId: string;
+  taskId: string;
+  model: string | null;
+  turn: number;
+  startedAt: Date;
+  metadata: Message['metadata'];
+}
+
+/** The streaming assistant message a turn writes into. */
+export async function insertAssistantMessage(sql: Sql, m: NewAssistantMessage): Promise<void> {
+  await sql`
+    INSERT INTO messages (id, chat_id, session_id, task_id, role, status, model, turn, started_at, metadata)
+    VALUES (${m.id}, ${m.chatId}, ${m.sessionId}, ${m.taskId}, 'assistant', 'streaming', ${m.model}, ${m.turn}, ${m.startedAt},
+            ${jsonb(sql, m.metadata)})`;
+}
+
+export async function deleteMessage(sql: Sql, id: string): Promise<void> {
+  await sql`DELETE FROM messages WHERE id = ${id}`;
+}
+
+/** Appends streamed text and reasoning; `seq` is the stream seq of the newest delta in it. */
+export async function appendToMessage(sql: Sql, id: string, text: string, reasoning: string, seq: number | null): Promise<void> {
+  await sql`
+    UPDATE messages SET content = content || ${text}, reasoning = reasoning || ${reasoning}, content_seq = ${seq}
+    WHERE id = ${id}`;
+}
+
+export interface FinishedMessage {
+  content: string;
+  reasoning: string;
+  status: 'complete' | 'failed' | 'cancelled';
+  seq: number | null;
+  usage: Usage;
+  metadata: Message['metadata'];
+}
+
+/** The authoritative final write of a streamed message: full text, status, usage, metadata merged in. */
+export async function finishMessage(sql: Sql, id: string, m: FinishedMessage): Promise<void> {
+  const u = m.usage;
+  await sql`
+    UPDATE messages SET content = ${m.content}, reasoning = ${m.reasoning}, status = ${m.status}, content_seq = ${m.seq},
+      input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
+      cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
+      finished_at = now(), metadata = metadata || ${jsonb(sql, m.metadata)}
+    WHERE id = ${id}`;
+}
+
+/** Keys merged into a message's metadata. */
+export async function mergeMessageMetadata(sql: Sql, id: string, patch: Message['metadata']): Promise<void> {
+  await sql`UPDATE messages SET metadata = metadata || ${jsonb(sql, patch)} WHERE id = ${id}`;
 }

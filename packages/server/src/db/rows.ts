@@ -10,8 +10,14 @@ export interface UsageColumns {
   reasoning_tokens: number;
 }
 
-export const iso = (d: Date): string => d.toISOString();
-export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
+/**
+ * A timestamp column: a Date from the driver, or text when the row came back as jsonb (`to_jsonb`
+ * lets one statement return rows of several tables).
+ */
+export type Stamp = Date | string;
+
+export const iso = (d: Stamp): string => new Date(d).toISOString();
+export const isoOrNull = (d: Stamp | null): string | null => (d === null ? null : iso(d));
 
 export function usageOf(r: UsageColumns): Usage {
   return {
@@ -28,7 +34,7 @@ export interface ProjectRow {
   id: string;
   name: string;
   path: string;
-  created_at: Date;
+  created_at: Stamp;
 }
 export const toProject = (r: ProjectRow): Project => ({ id: r.id, name: r.name, path: r.path, created_at: iso(r.created_at) });
 
@@ -42,8 +48,8 @@ export interface SessionRow {
   permission_policy: Session['permission_policy'];
   isolated: boolean;
   base_branch: string | null;
-  created_at: Date;
-  updated_at: Date;
+  created_at: Stamp;
+  updated_at: Stamp;
 }
 export const toSession = (r: SessionRow): Session => ({
   id: r.id,
@@ -63,7 +69,7 @@ export interface ChatRow {
   id: string;
   session_id: string;
   name: string;
-  created_at: Date;
+  created_at: Stamp;
 }
 export const toChat = (r: ChatRow): Chat => ({ id: r.id, session_id: r.session_id, name: r.name, created_at: iso(r.created_at) });
 
@@ -79,8 +85,8 @@ export interface MessageRow extends UsageColumns {
   status: Message['status'];
   model: string | null;
   turn: number | null;
-  started_at: Date;
-  finished_at: Date | null;
+  started_at: Stamp;
+  finished_at: Stamp | null;
   metadata: Record<string, unknown>;
   content_seq: string | null;
 }
@@ -119,9 +125,9 @@ export interface TaskRow extends UsageColumns {
   output_summary: string | null;
   lease_owner: string | null;
   cancel_requested: boolean;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
+  created_at: Stamp;
+  started_at: Stamp | null;
+  finished_at: Stamp | null;
 }
 export const toTask = (r: TaskRow): Task => ({
   id: r.id,

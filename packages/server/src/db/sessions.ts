@@ -34,7 +34,7 @@ export async function listSessions(sql: Sql, f: { project_id?: string; status?: 
 }
 
 /** Which of these sessions are open (not archived, not deleted). */
-export async function openSessionIds(sql: Sql, ids: readonly string[]): Promise<Set<string>> {
+export async function openSessionsAmong(sql: Sql, ids: readonly string[]): Promise<Set<string>> {
   const rows = await sql<{ id: string }[]>`SELECT id FROM sessions WHERE id = ANY(${ids as string[]}::uuid[]) AND status = 'open'`;
   return new Set(rows.map((r) => r.id));
 }
@@ -52,4 +52,8 @@ export async function updateSession(sql: Sql, id: string, patch: SessionPatch): 
   const rows = await sql<SessionRow[]>`
     UPDATE sessions SET ${sql(patch, cols)}, updated_at = now() WHERE id = ${id} RETURNING *`;
   return rows[0] ? toSession(rows[0]) : null;
+}
+
+export async function openSessionIds(sql: Sql): Promise<string[]> {
+  return (await sql<{ id: string }[]>`SELECT id FROM sessions WHERE status = 'open'`).map((r) => r.id);
 }

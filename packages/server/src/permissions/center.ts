@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type {
   Permission,
   PermissionDecision,
@@ -7,11 +8,17 @@ import type {
   PermissionRequestData,
 } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
+import {
+  answerPermission,
+  cancelPermissions,
+  getPermission,
+  insertPermission,
+  listPermissions,
+  notifyPermissionAnswered,
+  PERMISSION_CHANNEL,
+} from '../db/permissions.js';
 import type { Broker } from '../stream/broker.js';
 import type { Logger } from '../logger.js';
-import { iso, isoOrNull } from '../db/rows.js';
-
-export const PERMISSION_CHANNEL = 'boocode_permission';
 
 interface Waiting {
   sessionId: string;
@@ -22,39 +29,8 @@ interface Waiting {
   respond: (o: PermissionOutcome) => void;
 }
 
-interface PermissionRow {
-  id: string;
-  session_id: string;
-  chat_id: string;
-  message_id: string | null;
-  task_id: string | null;
-  tool_call_id: string | null;
-  title: string;
-  kind: string | null;
-  options: PermissionOption[];
-  status: Permission['status'];
-  decision: string | null;
-  decided_by: Permission['decided_by'];
-  created_at: Date;
-  answered_at: Date | null;
-}
-
-export const toPermission = (r: PermissionRow): Permission => ({
-  id: r.id,
-  session_id: r.session_id,
-  chat_id: r.chat_id,
-  message_id: r.message_id,
-  task_id: r.task_id,
-  tool_call_id: r.tool_call_id,
-  title: r.title,
-  kind: r.kind,
-  options: r.options,
-  status: r.status,
-  decision: r.decision,
-  decided_by: r.decided_by,
-  created_at: iso(r.created_at),
-  answered_at: isoOrNull(r.answered_at),
-});
+/** The agent's tool input is kept with the request; agents send JSON, anything else is not kept. */
+const ToolInput = z.json();
 
 const EDIT_KINDS = new Set(['edit', 'write', 'delete', 'move', 'patch']);
 
@@ -105,12 +81,15 @@ export class PermissionCenter {
     req: PermissionRequestData,
     respond: (o: PermissionOutcome) => void,
   ): Promise<void> {
-    const [row] = await this.sql<PermissionRow[]>`
-      INSERT INTO permissions (session_id, chat_id, message_id, task_id, agent_request_id, tool_call_id, title, kind, input, options)
-      VALUES (${ctx.sessionId}, ${ctx.chatId}, ${ctx.messageId}, ${ctx.taskId}, ${req.id}, ${req.tool_call_id}, ${req.title},
-              ${req.kind}, ${this.sql.json((req.input ?? null) as never)}, ${this.sql.json(req.options as never)})
-      RETURNING *`;
-    const id = row!.id;
+    const input = ToolInput.safeParse(req.input ?? null);
+    const { id } = await insertPermission(this.sql, {
+      sessionId: ctx.sessionId,
+      chatId: ctx.chatId,
+      messageId: ctx.messageId,
+      taskId: ctx.taskId,
+      request: req,
+      input: input.success ? input.data : null,
+    });
     this.waiting.set(id, { sessionId: ctx.sessionId, projectId: ctx.projectId, chatId: ctx.chatId, taskId: ctx.taskId, options: req.options, respond });
     this.broker.publish(ctx.sessionId, {
       type: 'permission_request',
@@ -132,19 +111,17 @@ export class PermissionCenter {
 
   /** Records the decision once; the worker holding the turn delivers it. Null when not pending. */
   async answer(id: string, decision: PermissionDecision, by: 'user' | 'policy'): Promise<Permission | null> {
-    const rows = await this.sql<PermissionRow[]>`
-      UPDATE permissions SET status = 'answered', decision = ${decision}, decided_by = ${by}, answered_at = now()
-      WHERE id = ${id} AND status = 'pending' RETURNING *`;
-    if (!rows[0]) return null;
+    const answered = await answerPermission(this.sql, id, decision, by);
+    if (!answered) return null;
     if (this.waiting.has(id)) await this.deliver(id);
-    else await this.sql`SELECT pg_notify(${PERMISSION_CHANNEL}, ${id})`;
-    return toPermission(rows[0]);
+    else await notifyPermissionAnswered(this.sql, id);
+    return answered;
   }
 
   private async deliver(id: string): Promise<void> {
     const w = this.waiting.get(id);
     if (!w) return;
-    const [row] = await this.sql<PermissionRow[]>`SELECT * FROM permissions WHERE id = ${id}`;
+    const row = await getPermission(this.sql, id);
     if (!row || row.status === 'pending') return;
     this.waiting.delete(id);
     const option = row.decision ? optionFor(w.options, row.decision as PermissionDecision) : undefined;
@@ -165,22 +142,15 @@ export class PermissionCenter {
   async cancelForTask(taskId: string): Promise<void> {
     const ids = [...this.waiting].filter(([, w]) => w.taskId === taskId).map(([id]) => id);
     if (ids.length === 0) return;
-    await this.sql`
-      UPDATE permissions SET status = 'cancelled', decided_by = 'cancelled', answered_at = now()
-      WHERE id = ANY(${ids}::uuid[]) AND status = 'pending'`;
+    await cancelPermissions(this.sql, ids);
     for (const id of ids) await this.deliver(id);
   }
 
-  async get(id: string): Promise<Permission | null> {
-    const rows = await this.sql<PermissionRow[]>`SELECT * FROM permissions WHERE id = ${id}`;
-    return rows[0] ? toPermission(rows[0]) : null;
+  get(id: string): Promise<Permission | null> {
+    return getPermission(this.sql, id);
   }
 
-  async list(sessionId: string, status?: Permission['status']): Promise<Permission[]> {
-    const rows = await this.sql<PermissionRow[]>`
-      SELECT * FROM permissions WHERE session_id = ${sessionId}
-        AND (${status ?? null}::text IS NULL OR status = ${status ?? null}::text)
-      ORDER BY created_at`;
-    return rows.map(toPermission);
+  list(sessionId: string, status?: Permission['status']): Promise<Permission[]> {
+    return listPermissions(this.sql, sessionId, status);
   }
 }

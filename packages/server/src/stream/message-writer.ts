@@ -1,5 +1,6 @@
 import type { Usage } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
+import { appendToMessage, finishMessage } from '../db/messages.js';
 
 export interface FinalMessage {
   status: 'complete' | 'failed' | 'cancelled';
@@ -81,9 +82,7 @@ export class MessageWriter {
     const seq = this.lastSeq;
     this.chain = this.chain.then(async () => {
       this.writes++;
-      await this.sql`
-        UPDATE messages SET content = content || ${text}, reasoning = reasoning || ${reasoning}, content_seq = ${seq}
-        WHERE id = ${this.messageId}`.catch((err: unknown) => {
+      await appendToMessage(this.sql, this.messageId, text, reasoning, seq).catch((err: unknown) => {
         this.failure ??= err;
       });
     });
@@ -106,13 +105,14 @@ export class MessageWriter {
     this.pendingReasoning = '';
     await this.chain;
     this.writes++;
-    const u = final.usage;
-    await this.sql`
-      UPDATE messages SET content = ${this.content}, reasoning = ${this.reasoning}, status = ${final.status}, content_seq = ${this.lastSeq},
-        input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
-        cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
-        finished_at = now(), metadata = metadata || ${this.sql.json((final.metadata ?? {}) as never)}
-      WHERE id = ${this.messageId}`;
+    await finishMessage(this.sql, this.messageId, {
+      content: this.content,
+      reasoning: this.reasoning,
+      status: final.status,
+      seq: this.lastSeq,
+      usage: final.usage,
+      metadata: final.metadata ?? {},
+    });
     if (this.failure) this.failure = null; // the final write supersedes any failed append
   }
 }

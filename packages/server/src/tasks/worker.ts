@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Sql } from '../db/connection.js';
-import type { TaskRow } from '../db/rows.js';
-import { claimTask, recoverExpired, renewLease, TASKS_CHANNEL, unclaimTask } from './queue.js';
-import { CANCEL_CHANNEL } from './control.js';
-import { runTurn, type AbortReason, type RunnerDeps } from './turn-runner.js';
+import { CANCEL_CHANNEL, claimTurn, recoverExpired, renewLease, TASKS_CHANNEL, unclaimTask, type ClaimedTurn } from '../db/tasks.js';
+import type { AbortReason, RunnerDeps } from './turn/context.js';
+import { runTurn } from './turn/runner.js';
 
 export interface WorkerOptions {
   /** Turns this process runs at once (different sessions; one per session always). */
@@ -84,24 +83,26 @@ export class Worker {
 
   private async claimLoop(): Promise<void> {
     while (!this.stopped && this.running.size < this.opts.concurrency) {
-      let task: TaskRow | null;
+      let claimed: ClaimedTurn | null;
       try {
-        task = await claimTask(this.sql, this.id, this.opts.leaseMs);
+        claimed = await claimTurn(this.sql, this.id, this.opts.leaseMs);
       } catch (err) {
         this.deps.log.error({ err }, 'claiming a task failed');
         return;
       }
-      if (!task) return;
+      if (!claimed) return;
+      const { task } = claimed;
       if (this.stopped) {
         // Claimed while shutting down: give it back untouched for the next worker.
         await unclaimTask(this.sql, task.id, this.id).catch((err: unknown) => this.deps.log.warn({ err, task_id: task.id }, 'giving back a claimed task failed'));
         return;
       }
-      this.run(task);
+      this.run(claimed);
     }
   }
 
-  private run(task: TaskRow): void {
+  private run(claimed: ClaimedTurn): void {
+    const { task } = claimed;
     const controller = new AbortController();
     const heartbeat = setInterval(() => {
       renewLease(this.sql, task.id, this.id, this.opts.leaseMs).then(
@@ -114,7 +115,7 @@ export class Worker {
     }, Math.max(50, Math.floor(this.opts.leaseMs / 3)));
     const deadline = setTimeout(() => this.cancelLocal(task.id, 'timeout'), this.opts.turnTimeoutMs);
     deadline.unref();
-    const done = runTurn({ ...this.deps, workerId: this.id }, task, controller.signal)
+    const done = runTurn({ ...this.deps, workerId: this.id }, claimed, controller.signal)
       .catch((err: unknown) => this.deps.log.error({ err, task_id: task.id }, 'turn runner failed'))
       .finally(() => {
         clearInterval(heartbeat);

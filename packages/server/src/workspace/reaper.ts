@@ -1,9 +1,11 @@
 import type { Sql } from '../db/connection.js';
+import { openSessionIds, openSessionsAmong } from '../db/sessions.js';
+import { busySessionIds } from '../db/tasks.js';
+import { deleteWorktrees } from '../db/workspaces.js';
 import type { Logger } from '../logger.js';
 import { reapWorktrees, type ReapResult } from '../git/index.js';
 import type { Workspace } from './workspace.js';
 import type { TerminalManager } from '../terminals/index.js';
-import { openSessionIds } from '../db/sessions.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,18 +47,15 @@ export class WorktreeReaper {
   /** One sweep; null when skipped because a worktree is being created or archived right now. */
   async sweep(): Promise<ReapResult | null> {
     return this.workspace.gate.sweep(async () => {
-      await this.terminals?.sweep((ids) => openSessionIds(this.sql, ids)).catch((err: unknown) => this.log.warn({ err }, 'terminal sweep failed'));
-      const live = await this.sql<{ id: string }[]>`SELECT id FROM sessions WHERE status = 'open'`;
-      const busy = await this.sql<{ session_id: string }[]>`
-        SELECT DISTINCT session_id FROM tasks WHERE status = 'running' AND session_id IS NOT NULL`;
+      await this.terminals?.sweep((ids) => openSessionsAmong(this.sql, ids)).catch((err: unknown) => this.log.warn({ err }, 'terminal sweep failed'));
       const result = await reapWorktrees({
         home: this.workspace.home,
-        live: new Set(live.map((r) => r.id)),
-        busy: new Set(busy.map((r) => r.session_id)),
+        live: new Set(await openSessionIds(this.sql)),
+        busy: new Set(await busySessionIds(this.sql)),
         log: this.log,
       });
       const removed = result.removed.map((r) => r.session_id).filter((id) => UUID.test(id));
-      if (removed.length) await this.sql`DELETE FROM session_worktrees WHERE session_id = ANY(${removed}::uuid[])`;
+      if (removed.length) await deleteWorktrees(this.sql, removed);
       if (result.removed.length || result.failed.length) {
         this.log.info({ removed: result.removed.length, failed: result.failed.length, kept: result.kept.length }, 'worktree sweep');
       }

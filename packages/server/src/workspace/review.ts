@@ -20,9 +20,9 @@ import { getProject } from '../db/projects.js';
 import { DomainError, notFound } from '../errors.js';
 import { applyPatch, commitWorktree, mergeSessionBranch, rejectWorktree } from '../git/index.js';
 import { git } from '../git/exec.js';
-import { REVIEW_LOCK } from '../tasks/queue.js';
+import { withReviewLock, type WorktreeRow } from '../db/workspaces.js';
 import { KeyedMutex } from './locks.js';
-import type { Workspace, WorktreeRow } from './workspace.js';
+import type { Workspace } from './workspace.js';
 
 interface Target {
   session: Session;
@@ -138,11 +138,9 @@ export class Review {
     if (!session) throw notFound('session', sessionId);
     return this.lock.run(session.project_id, async () => {
       if (session.status === 'archived') throw conflict('session_archived', `session ${session.id} is archived`);
-      // While this lock is held no worker claims a turn of the session (see claimTask), so the
-      // check below stays true for the whole action, on every server sharing the database.
-      const conn = await this.sql.reserve();
-      try {
-        await conn`SELECT pg_advisory_lock(${REVIEW_LOCK}, hashtext(${session.id}))`;
+      // While the review lock is held no worker claims a turn of the session, so the check
+      // below stays true for the whole action, on every server sharing the database.
+      return withReviewLock(this.sql, session.id, async () => {
         const running = await this.workspace.runningTask(session.id);
         if (running) {
           throw conflict('turn_running', `a turn of this session is running (task ${running}); wait for it to finish or cancel it`, {
@@ -151,11 +149,8 @@ export class Review {
         }
         const project = await getProject(this.sql, session.project_id);
         if (!project) throw notFound('project', session.project_id);
-        return await fn({ session, project, wt: await this.workspace.get(session.id) });
-      } finally {
-        await conn`SELECT pg_advisory_unlock(${REVIEW_LOCK}, hashtext(${session.id}))`.catch(() => {});
-        conn.release();
-      }
+        return fn({ session, project, wt: await this.workspace.get(session.id) });
+      });
     });
   }
 

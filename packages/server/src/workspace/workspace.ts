@@ -1,9 +1,22 @@
 import { stat } from 'node:fs/promises';
 import type { Collision, PendingChange, PendingChangeStatus, Project, Session } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
+import { getProject } from '../db/projects.js';
+import { runningTaskOf } from '../db/tasks.js';
+import {
+  deleteWorktrees,
+  getChange,
+  getPendingChange,
+  getWorktree,
+  moveWorktreeBase,
+  pendingTouches,
+  replacePendingChange,
+  settleChange,
+  upsertWorktree,
+  type WorktreeRow,
+} from '../db/workspaces.js';
 import type { Broker } from '../stream/broker.js';
 import type { Logger } from '../logger.js';
-import { iso } from '../db/rows.js';
 import {
   archiveSessionWorktree,
   collisionsForSession,
@@ -11,49 +24,11 @@ import {
   ensureSessionWorktree,
   findCollisions,
   touchesFromPatch,
-  type FileTouch,
 } from '../git/index.js';
 import { SweepGate } from './locks.js';
 
 /** How long archiving waits for a cancelled turn to stop before leaving the worktree to the sweep. */
 const ARCHIVE_WAIT_MS = 10_000;
-
-export interface WorktreeRow {
-  session_id: string;
-  project_id: string;
-  path: string;
-  branch: string | null;
-  base_commit: string;
-  isolated: boolean;
-}
-
-interface PendingRow {
-  id: string;
-  session_id: string;
-  task_id: string | null;
-  agent: string;
-  status: PendingChange['status'];
-  base_commit: string;
-  head: string | null;
-  files: PendingChange['files'];
-  stats: PendingChange['stats'];
-  patch: string;
-  created_at: Date;
-}
-
-export const toPendingChange = (r: PendingRow): PendingChange => ({
-  id: r.id,
-  session_id: r.session_id,
-  task_id: r.task_id,
-  agent: r.agent,
-  status: r.status,
-  base_commit: r.base_commit,
-  head: r.head,
-  files: r.files,
-  stats: r.stats,
-  patch: r.patch,
-  created_at: iso(r.created_at),
-});
 
 /**
  * A slug git accepts in a branch name, unique per session through the id suffix. Letters of any
@@ -85,9 +60,8 @@ export class Workspace {
     private readonly log: Logger,
   ) {}
 
-  async get(sessionId: string): Promise<WorktreeRow | null> {
-    const rows = await this.sql<WorktreeRow[]>`SELECT * FROM session_worktrees WHERE session_id = ${sessionId}`;
-    return rows[0] ?? null;
+  get(sessionId: string): Promise<WorktreeRow | null> {
+    return getWorktree(this.sql, sessionId);
   }
 
   /** The directory the session's agent works in; created (with project setup) on first use. */
@@ -116,11 +90,14 @@ export class Workspace {
         ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      await this.sql`
-        INSERT INTO session_worktrees (session_id, project_id, path, branch, base_commit, isolated)
-        VALUES (${session.id}, ${project.id}, ${created.path}, ${created.branch}, ${created.base_commit}, ${created.isolated})
-        ON CONFLICT (session_id) DO UPDATE SET path = EXCLUDED.path, branch = EXCLUDED.branch,
-          base_commit = EXCLUDED.base_commit, isolated = EXCLUDED.isolated`;
+      await upsertWorktree(this.sql, {
+        session_id: session.id,
+        project_id: project.id,
+        path: created.path,
+        branch: created.branch,
+        base_commit: created.base_commit,
+        isolated: created.isolated,
+      });
       return created;
     });
     this.log.info({ session_id: session.id, path: wt.path, created: wt.created }, 'session workspace ready');
@@ -132,34 +109,31 @@ export class Workspace {
     const wt = await this.get(session.id);
     if (!wt) return null;
     const diff = await diffWorktree({ path: wt.path, baseCommit: wt.base_commit });
-    const touches = touchesFromPatch(diff.patch);
-    return this.sql.begin(async (tx) => {
-      await tx`DELETE FROM pending_changes WHERE session_id = ${session.id} AND status = 'pending'`;
-      if (diff.files.length === 0) return null;
-      const [row] = await tx<PendingRow[]>`
-        INSERT INTO pending_changes (session_id, project_id, task_id, agent, base_commit, head, files, stats, patch, touches)
-        VALUES (${session.id}, ${session.project_id}, ${taskId}, ${session.agent}, ${diff.base_commit}, ${diff.head ?? null},
-                ${tx.json(diff.files as never)}, ${tx.json(diff.stats as never)}, ${diff.patch}, ${tx.json(touches as never)})
-        RETURNING *`;
-      return toPendingChange(row!);
+    return replacePendingChange(this.sql, {
+      sessionId: session.id,
+      projectId: session.project_id,
+      taskId,
+      agent: session.agent,
+      baseCommit: diff.base_commit,
+      head: diff.head ?? null,
+      files: diff.files,
+      stats: diff.stats,
+      patch: diff.patch,
+      touches: touchesFromPatch(diff.patch),
     });
   }
 
-  async pending(sessionId: string): Promise<PendingChange | null> {
-    const rows = await this.sql<PendingRow[]>`SELECT * FROM pending_changes WHERE session_id = ${sessionId} AND status = 'pending'`;
-    return rows[0] ? toPendingChange(rows[0]) : null;
+  pending(sessionId: string): Promise<PendingChange | null> {
+    return getPendingChange(this.sql, sessionId);
   }
 
   /** Collisions between the pending changes of a project's open sessions, from the database. */
   async collisions(projectId: string): Promise<Collision[]> {
-    const rows = await this.sql<{ session_id: string; touches: FileTouch[] }[]>`
-      SELECT pc.session_id, pc.touches FROM pending_changes pc JOIN sessions s ON s.id = pc.session_id
-      WHERE pc.project_id = ${projectId} AND pc.status = 'pending' AND s.status = 'open'`;
-    return findCollisions(rows);
+    return findCollisions(await pendingTouches(this.sql, projectId));
   }
 
   /** After a turn: supersede the pending change, publish it, and warn every session involved in a collision. */
-  async afterTurn(session: Session, _project: Project, taskId: string | null = null): Promise<void> {
+  async afterTurn(session: Session, taskId: string | null = null): Promise<void> {
     // Sessions this one collided with before the turn also hear when the collision is gone.
     const before = collisionsForSession(await this.collisions(session.project_id), session.id);
     const change = await this.supersede(session, taskId);
@@ -208,18 +182,13 @@ export class Workspace {
   }
 
   /** The session's change with this id, or its pending one when no id is given. */
-  async change(sessionId: string, changeId: string | undefined): Promise<PendingChange | null> {
-    if (!changeId) return this.pending(sessionId);
-    const rows = await this.sql<PendingRow[]>`
-      SELECT * FROM pending_changes WHERE id = ${changeId} AND session_id = ${sessionId}`;
-    return rows[0] ? toPendingChange(rows[0]) : null;
+  change(sessionId: string, changeId: string | undefined): Promise<PendingChange | null> {
+    return changeId ? getChange(this.sql, sessionId, changeId) : this.pending(sessionId);
   }
 
   /** Moves a pending change out of review; null when it was no longer pending. */
-  async settle(changeId: string, status: Exclude<PendingChangeStatus, 'pending'>): Promise<PendingChange | null> {
-    const rows = await this.sql<PendingRow[]>`
-      UPDATE pending_changes SET status = ${status} WHERE id = ${changeId} AND status = 'pending' RETURNING *`;
-    return rows[0] ? toPendingChange(rows[0]) : null;
+  settle(changeId: string, status: Exclude<PendingChangeStatus, 'pending'>): Promise<PendingChange | null> {
+    return settleChange(this.sql, changeId, status);
   }
 
   /**
@@ -231,14 +200,14 @@ export class Workspace {
     const wt = await this.get(session.id);
     if (!wt) return;
     if (!wt.isolated) {
-      await this.sql`DELETE FROM session_worktrees WHERE session_id = ${session.id}`;
+      await deleteWorktrees(this.sql, [session.id]);
       return;
     }
     if (!(await this.waitIdle(session.id, ARCHIVE_WAIT_MS))) {
       this.log.warn({ session_id: session.id }, 'archived session still has a running turn; its worktree is left to the sweep');
       return;
     }
-    const [project] = await this.sql<{ path: string }[]>`SELECT path FROM projects WHERE id = ${wt.project_id}`;
+    const project = await getProject(this.sql, wt.project_id);
     if (!project) return; // deleted with its sessions; the sweep removes the worktree
     const log = this.log.child({ session_id: session.id, path: wt.path });
     await this.gate.enter(async () => {
@@ -250,7 +219,7 @@ export class Workspace {
           keepBranch: opts.keepBranch,
           onOutput: (chunk) => this.broker.publish(session.id, { type: 'setup_output', stream: chunk.stream, text: chunk.text }),
         });
-        await this.sql`DELETE FROM session_worktrees WHERE session_id = ${session.id}`;
+        await deleteWorktrees(this.sql, [session.id]);
         log.info({ branch: outcome.branch, branch_deleted: outcome.branch_deleted, teardown: outcome.teardown.length }, 'session worktree archived');
         if (outcome.teardown_error) {
           this.broker.publish(session.id, { type: 'error', code: 'teardown_failed', message: outcome.teardown_error });
@@ -265,19 +234,17 @@ export class Workspace {
     });
   }
 
-  /** Whether a turn of the session is running (the agent may be writing to its worktree). */
   /**
    * Moves the session's base commit: after its change reached the project (applied or merged),
    * later diffs show only what came after, and the next pending change applies on top.
    */
-  async moveBase(sessionId: string, commit: string): Promise<void> {
-    await this.sql`UPDATE session_worktrees SET base_commit = ${commit} WHERE session_id = ${sessionId}`;
+  moveBase(sessionId: string, commit: string): Promise<void> {
+    return moveWorktreeBase(this.sql, sessionId, commit);
   }
 
-  async runningTask(sessionId: string): Promise<string | null> {
-    const rows = await this.sql<{ id: string }[]>`
-      SELECT id FROM tasks WHERE session_id = ${sessionId} AND status = 'running' LIMIT 1`;
-    return rows[0]?.id ?? null;
+  /** The task running for the session now, if any (the agent may be writing to its worktree). */
+  runningTask(sessionId: string): Promise<string | null> {
+    return runningTaskOf(this.sql, sessionId);
   }
 
   private async waitIdle(sessionId: string, timeoutMs: number): Promise<boolean> {

@@ -1,0 +1,200 @@
+import { addUsage, emptyUsage, type ToolTrace, type TracePage, type TracesQuery, type TurnUsage, type Usage, type UsageSummary } from '@boocode/contracts';
+import type { Sql } from './connection.js';
+import { jsonb } from './json.js';
+import { iso, isoOrNull, usageOf, type UsageColumns } from './rows.js';
+
+/** Tool traces (one row per tool call of any backend) and per-turn usage. */
+
+interface TraceRow {
+  id: string;
+  pos: string;
+  session_id: string;
+  chat_id: string;
+  message_id: string | null;
+  task_id: string | null;
+  turn_number: number;
+  tool_call_id: string;
+  tool_name: string;
+  tool_input: Record<string, unknown>;
+  tool_output: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+  latency_ms: number | null;
+  tokens_used: number | null;
+  cache_tokens: number | null;
+  reasoning_tokens: number | null;
+  error: string | null;
+  outcome: ToolTrace['outcome'];
+}
+
+const toTrace = (r: TraceRow): ToolTrace => ({
+  id: r.id,
+  session_id: r.session_id,
+  chat_id: r.chat_id,
+  message_id: r.message_id,
+  task_id: r.task_id,
+  turn_number: r.turn_number,
+  tool_call_id: r.tool_call_id,
+  tool_name: r.tool_name,
+  tool_input: r.tool_input,
+  tool_output: r.tool_output,
+  started_at: iso(r.started_at),
+  finished_at: isoOrNull(r.finished_at),
+  latency_ms: r.latency_ms,
+  tokens_used: r.tokens_used,
+  cache_tokens: r.cache_tokens,
+  reasoning_tokens: r.reasoning_tokens,
+  error: r.error,
+  outcome: r.outcome,
+  cursor: String(r.pos),
+});
+
+export interface NewToolTrace {
+  id: string;
+  sessionId: string;
+  chatId: string;
+  messageId: string;
+  taskId: string;
+  turn: number;
+  toolCallId: string;
+  toolName: string;
+  input: ToolTrace['tool_input'];
+  startedAt: Date;
+}
+
+/** A tool call the agent started: a `running` trace. */
+export async function insertToolTrace(sql: Sql, t: NewToolTrace): Promise<void> {
+  await sql`
+    INSERT INTO tool_traces (id, session_id, chat_id, message_id, task_id, turn_number, tool_call_id, tool_name, tool_input, started_at, outcome)
+    VALUES (${t.id}, ${t.sessionId}, ${t.chatId}, ${t.messageId}, ${t.taskId}, ${t.turn}, ${t.toolCallId}, ${t.toolName},
+            ${jsonb(sql, t.input)}, ${t.startedAt}, 'running')`;
+}
+
+/** The agent completed a call's input while it ran. */
+export async function setToolTraceInput(sql: Sql, id: string, input: ToolTrace['tool_input']): Promise<void> {
+  await sql`UPDATE tool_traces SET tool_input = ${jsonb(sql, input)} WHERE id = ${id}`;
+}
+
+export interface ToolTraceEnding {
+  output: string | null;
+  finishedAt: Date;
+  latencyMs: number;
+  error: string | null;
+  outcome: 'success' | 'error';
+  /** The call's final input, when the agent sent one with the result. */
+  input?: ToolTrace['tool_input'];
+}
+
+export async function finishToolTrace(sql: Sql, id: string, end: ToolTraceEnding): Promise<void> {
+  await sql`
+    UPDATE tool_traces SET tool_output = ${end.output}, finished_at = ${end.finishedAt}, latency_ms = ${end.latencyMs},
+      error = ${end.error}, outcome = ${end.outcome}
+      ${end.input ? sql`, tool_input = ${jsonb(sql, end.input)}` : sql``}
+    WHERE id = ${id}`;
+}
+
+/** A step's usage, on the traces of the calls made in that step. */
+export async function setStepUsage(sql: Sql, traceIds: string[], usage: Usage): Promise<void> {
+  await sql`
+    UPDATE tool_traces SET tokens_used = ${usage.output}, cache_tokens = ${usage.cache_read}, reasoning_tokens = ${usage.reasoning}
+    WHERE id = ANY(${traceIds}::uuid[])`;
+}
+
+/** A call still open when its turn was cancelled. */
+export async function markToolTraceCancelled(sql: Sql, id: string): Promise<void> {
+  await sql`UPDATE tool_traces SET outcome = 'cancelled' WHERE id = ${id}`;
+}
+
+/** A chat's traces in (turn, start) order, from a keyset cursor. */
+export async function pageTraces(sql: Sql, chatId: string, query: TracesQuery): Promise<TracePage> {
+  // Traces are inserted in (turn, start) order within a chat, so `pos` is that order and a
+  // cursor on it is a plain index range scan however deep the page.
+  const rows = await sql<TraceRow[]>`
+    SELECT * FROM tool_traces
+    WHERE chat_id = ${chatId}
+      AND (${query.cursor ?? null}::bigint IS NULL OR pos > ${query.cursor ?? null}::bigint)
+      AND (${query.turn ?? null}::int IS NULL OR turn_number = ${query.turn ?? null}::int)
+    ORDER BY pos LIMIT ${query.limit + 1}`;
+  const more = rows.length > query.limit;
+  const items = rows.slice(0, query.limit).map(toTrace);
+  return { items, next_cursor: more ? items[items.length - 1]!.cursor : null };
+}
+
+export interface NewTurnUsage {
+  sessionId: string;
+  chatId: string;
+  messageId: string;
+  taskId: string;
+  turn: number;
+  agent: string;
+  model: string | null;
+  provider: string | null;
+  usage: Usage;
+  cost: number | null;
+  steps: number;
+  toolCalls: number;
+  /** The agents' own usage payloads, one per step. */
+  raw: unknown[];
+  latencyMs: number;
+  ttftMs: number | null;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+export async function insertTurnUsage(sql: Sql, t: NewTurnUsage): Promise<void> {
+  const u = t.usage;
+  await sql`
+    INSERT INTO turn_usage (session_id, chat_id, message_id, task_id, turn_number, agent, model, provider,
+      input_tokens, no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
+      cost, steps, tool_calls, raw, latency_ms, ttft_ms, started_at, finished_at)
+    VALUES (${t.sessionId}, ${t.chatId}, ${t.messageId}, ${t.taskId}, ${t.turn}, ${t.agent}, ${t.model}, ${t.provider},
+      ${u.input_total}, ${u.no_cache}, ${u.cache_read}, ${u.cache_write}, ${u.output}, ${u.reasoning},
+      ${t.cost}, ${t.steps}, ${t.toolCalls}, ${jsonb(sql, t.raw)},
+      ${t.latencyMs}, ${t.ttftMs}, ${t.startedAt}, ${t.finishedAt})`;
+}
+
+interface UsageRow extends UsageColumns {
+  turn_number: number;
+  message_id: string | null;
+  task_id: string | null;
+  agent: string;
+  model: string | null;
+  provider: string | null;
+  cost: number | null;
+  steps: number;
+  tool_calls: number;
+  latency_ms: number | null;
+  ttft_ms: number | null;
+  started_at: Date;
+  finished_at: Date;
+}
+
+const ratio = (cacheRead: number, input: number) => (input > 0 ? cacheRead / input : null);
+
+/** A chat's usage per turn and in total, with prompt-cache hit ratios. */
+export async function chatUsage(sql: Sql, chatId: string): Promise<UsageSummary> {
+  const rows = await sql<UsageRow[]>`SELECT * FROM turn_usage WHERE chat_id = ${chatId} ORDER BY turn_number, started_at`;
+  const turns: TurnUsage[] = rows.map((r) => {
+    const usage = usageOf(r);
+    return {
+      turn_number: r.turn_number,
+      message_id: r.message_id,
+      task_id: r.task_id,
+      agent: r.agent,
+      model: r.model,
+      provider: r.provider,
+      usage,
+      cost: r.cost,
+      steps: r.steps,
+      tool_calls: r.tool_calls,
+      latency_ms: r.latency_ms,
+      ttft_ms: r.ttft_ms,
+      cache_hit_ratio: ratio(usage.cache_read, usage.input_total),
+      started_at: iso(r.started_at),
+      finished_at: iso(r.finished_at),
+    };
+  });
+  const total = turns.reduce((sum, t) => addUsage(sum, t.usage), emptyUsage());
+  const costs = turns.map((t) => t.cost).filter((c): c is number => c !== null);
+  return { turns, total, cost: costs.length ? costs.reduce((a, b) => a + b, 0) : null, cache_hit_ratio: ratio(total.cache_read, total.input_total) };
+}

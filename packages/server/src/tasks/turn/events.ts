@@ -1,0 +1,111 @@
+import type { AgentEvent, PermissionPolicy } from '@boocode/contracts';
+import type { Sql } from '../../db/connection.js';
+import { mergeMessageMetadata } from '../../db/messages.js';
+import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
+import type { Broker } from '../../stream/broker.js';
+import type { MessageWriter } from '../../stream/message-writer.js';
+import type { PermissionCenter } from '../../permissions/center.js';
+import type { Logger } from '../../logger.js';
+import { TurnFrames, type TurnEffects, type TurnIdentity, type TurnWrite } from './frames.js';
+
+function store(sql: Sql, w: TurnWrite): Promise<void> {
+  switch (w.type) {
+    case 'trace_started':
+      return insertToolTrace(sql, w.trace);
+    case 'trace_input':
+      return setToolTraceInput(sql, w.traceId, w.input);
+    case 'trace_finished':
+      return finishToolTrace(sql, w.traceId, w.end);
+    case 'trace_cancelled':
+      return markToolTraceCancelled(sql, w.traceId);
+    case 'step_usage':
+      return setStepUsage(sql, w.traceIds, w.usage);
+    case 'message_metadata':
+      return mergeMessageMetadata(sql, w.messageId, w.patch);
+  }
+}
+
+/**
+ * Carries out what `TurnFrames` makes of a turn's events: frames to the broker at once, message
+ * text to the coalescing writer, rows in event order off the hot path, permission requests to
+ * the permission center.
+ */
+export class TurnEvents {
+  readonly frames: TurnFrames;
+  private chain: Promise<void>;
+  private failure: unknown = null;
+  private sealed = false;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly broker: Broker,
+    private readonly writer: MessageWriter,
+    private readonly permissions: PermissionCenter,
+    private readonly id: TurnIdentity & { policy: PermissionPolicy },
+    private readonly log: Logger,
+    /** Rows written here reference the message, so they wait for its INSERT. */
+    after: Promise<unknown> = Promise.resolve(),
+  ) {
+    this.frames = new TurnFrames(id);
+    this.chain = after.then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure ??= err;
+      },
+    );
+  }
+
+  /** After the turn is written down, late events from an agent that ignored cancel are dropped. */
+  seal(): void {
+    this.sealed = true;
+  }
+
+  get hasOutput(): boolean {
+    return this.writer.hasOutput || this.frames.toolCalls > 0;
+  }
+
+  /** Database work in event order; a failure is kept and reported when the turn settles. */
+  private persist(work: () => Promise<unknown>): void {
+    this.chain = this.chain.then(work).then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure ??= err;
+        this.log.error({ err, task_id: this.id.taskId }, 'persisting a turn event failed');
+      },
+    );
+  }
+
+  async settled(): Promise<unknown> {
+    await this.chain;
+    return this.failure;
+  }
+
+  readonly onEvent = (event: AgentEvent): void => {
+    if (this.sealed) {
+      if (event.type === 'permission_request') event.respond({ outcome: 'cancelled' });
+      return;
+    }
+    const effects = this.frames.apply(event);
+    this.carryOut(effects);
+    if (event.type === 'tool_update' && effects.frames.length === 0) {
+      this.log.debug({ task_id: this.id.taskId, tool_call_id: event.id }, 'tool update for an unknown call');
+    }
+    if (event.type === 'permission_request') {
+      const { sessionId, projectId, chatId, messageId, taskId, policy } = this.id;
+      this.persist(() => this.permissions.request({ sessionId, projectId, chatId, messageId, taskId, policy }, event.request, event.respond));
+    }
+  };
+
+  /** Calls still open when the turn ended (cancelled or crashed agent) are closed as such. */
+  closeOpenTraces(outcome: 'cancelled' | 'error', reason: string): void {
+    this.carryOut(this.frames.closeOpenTraces(outcome, reason));
+  }
+
+  private carryOut(effects: TurnEffects): void {
+    let seq: number | null = null;
+    for (const frame of effects.frames) seq = this.broker.publish(this.id.sessionId, frame).seq;
+    if (effects.append?.to === 'text') this.writer.appendText(effects.append.text, seq);
+    else if (effects.append?.to === 'reasoning') this.writer.appendReasoning(effects.append.text, seq);
+    for (const w of effects.writes) this.persist(() => store(this.sql, w));
+  }
+}

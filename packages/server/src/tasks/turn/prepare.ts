@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { PromptInput } from '@boocode/contracts';
+import { z } from 'zod';
+import { insertChat } from '../../db/chats.js';
+import { insertAssistantMessage } from '../../db/messages.js';
+import { setTaskChat, type ClaimedTurn } from '../../db/tasks.js';
+import { MessageWriter } from '../../stream/message-writer.js';
+import { announceActivity, announceTask, type RunnerDeps, type Turn } from './context.js';
+import { TurnEvents } from './events.js';
+import { endUnstarted } from './settle.js';
+
+const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().int().optional() });
+
+/**
+ * Makes a claimed task ready to run (its records were read with the claim): ends it at once when
+ * it cannot run (session or project gone, session archived, input invalid), and opens its
+ * assistant message. Null when the task was ended here.
+ */
+export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promise<Turn | null> {
+  const { task, session, project, worktree, resumeToken, history } = claimed;
+  const log = deps.log.child({ task_id: task.id, session_id: task.session_id, agent: task.agent });
+  const input = TaskInput.safeParse(task.input);
+  const turn = input.success ? (input.data.turn ?? 1) : 1;
+  if (!session || !project) {
+    await endUnstarted(deps, task, { status: 'failed', error: 'session or project no longer exists' });
+    return null;
+  }
+  if (session.status === 'archived') {
+    const error = 'the session was archived';
+    await endUnstarted(deps, task, { status: 'cancelled', error }, { chatId: task.chat_id, error });
+    return null;
+  }
+  const chatId = task.chat_id ?? (await insertChat(deps.sql, session.id, undefined)).id;
+  if (!task.chat_id) await setTaskChat(deps.sql, task.id, chatId);
+  if (!input.success) {
+    await endUnstarted(deps, task, { status: 'failed', error: `task input is invalid: ${input.error.message}` }, { chatId, error: 'task input is invalid' });
+    return null;
+  }
+  announceTask(deps, task, chatId, 'running');
+  announceActivity(deps, session, 'running');
+
+  // The assistant message's INSERT is not awaited here: the agent starts at once, and every
+  // write that references the message is chained after the INSERT.
+  const messageId = randomUUID();
+  const startedAt = new Date();
+  const inserted = insertAssistantMessage(deps.sql, {
+    id: messageId,
+    chatId,
+    sessionId: session.id,
+    taskId: task.id,
+    model: task.model,
+    turn,
+    startedAt,
+    metadata: { agent: task.agent, worker: deps.workerId },
+  });
+  deps.broker.publish(session.id, {
+    type: 'message_started',
+    chat_id: chatId,
+    message_id: messageId,
+    role: 'assistant',
+    task_id: task.id,
+    turn,
+    model: task.model,
+    agent: task.agent,
+    started_at: startedAt.toISOString(),
+  });
+  const writer = new MessageWriter(deps.sql, messageId, deps.writeIntervalMs, inserted);
+  deps.streaming.add(session.id, writer);
+  const events = new TurnEvents(
+    deps.sql,
+    deps.broker,
+    writer,
+    deps.permissions,
+    { sessionId: session.id, projectId: project.id, chatId, messageId, taskId: task.id, turn, agent: task.agent, policy: session.permission_policy },
+    log,
+    inserted,
+  );
+  return { deps, task, log, session, project, chatId, turn, parts: input.data.parts, worktree, resumeToken, history, messageId, writer, events };
+}
