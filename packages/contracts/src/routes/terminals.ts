@@ -19,6 +19,15 @@ const tmux = ['tmux_missing', 'tmux_unsupported'] as const satisfies readonly Er
 const existing = [...tmux, 'terminal_not_found'] as const satisfies readonly ErrorCode[];
 
 export const terminalRoutes = {
+  listAllTerminals: {
+    method: 'GET',
+    path: '/api/terminals',
+    summary: 'List every running terminal of every session, oldest first (the CLI finds a terminal by a prefix of its id here)',
+    tag: 'terminals',
+    response: TerminalList,
+    status: 200,
+    errors: [...tmux],
+  },
   listTerminals: {
     method: 'GET',
     path: '/api/sessions/:id/terminals',

@@ -56,6 +56,8 @@ describe('terminal routes', () => {
     expect(u.cwd).toBe(await realpath(repo));
 
     expect((await server.api<TerminalList>('GET', `/api/sessions/${isolated.id}/terminals`)).body.items).toEqual([t]);
+    const all = (await server.api<TerminalList>('GET', '/api/terminals')).body.items;
+    expect(all.map((x) => x.id)).toEqual(expect.arrayContaining([t.id, u.id]));
     const renamed = await server.api<Terminal>('PATCH', `/api/terminals/${t.id}`, { name: 'tests' });
     expect(renamed.body).toMatchObject({ id: t.id, name: 'tests' });
     expect((await server.api<Terminal>('GET', `/api/terminals/${t.id}`)).body.name).toBe('tests');

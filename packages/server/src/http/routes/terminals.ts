@@ -6,9 +6,10 @@ import { getSession } from '../../db/sessions.js';
 
 export function terminalHandlers(
   ctx: AppContext,
-): Handlers<'listTerminals' | 'createTerminal' | 'getTerminal' | 'renameTerminal' | 'killTerminal' | 'resizeTerminal' | 'sendTerminalKeys' | 'captureTerminal' | 'searchTerminal'> {
+): Handlers<'listAllTerminals' | 'listTerminals' | 'createTerminal' | 'getTerminal' | 'renameTerminal' | 'killTerminal' | 'resizeTerminal' | 'sendTerminalKeys' | 'captureTerminal' | 'searchTerminal'> {
   const { sql, terminals } = ctx;
   return {
+    listAllTerminals: async () => ({ items: await terminals.list() }),
     listTerminals: async ({ params }) => {
       if (!(await getSession(sql, params.id))) throw notFound('session', params.id);
       return { items: await terminals.list(params.id) };
