@@ -1,11 +1,18 @@
-import { ADMIN_URL_ENV, startThrowawayCluster } from '@boocode/testkit/server';
+import { ADMIN_URL_ENV, startTestRun, startThrowawayCluster } from '@boocode/testkit/server';
 
-/** One real PostgreSQL for the whole run; every test file creates its own database on it. */
+/**
+ * One temp folder for the whole run (removed at its end, see startTestRun) and one real
+ * PostgreSQL; every test file creates its own database on it.
+ */
 export default async function setup(): Promise<() => Promise<void>> {
-  if (process.env[ADMIN_URL_ENV] || process.env.DATABASE_URL) return async () => {};
+  const run = await startTestRun();
+  if (process.env[ADMIN_URL_ENV] || process.env.DATABASE_URL) return async () => run.end();
   const cluster = await startThrowawayCluster();
   const url = new URL(cluster.url);
   url.pathname = '/postgres';
   process.env[ADMIN_URL_ENV] = url.toString();
-  return () => cluster.stop();
+  return async () => {
+    await cluster.stop();
+    run.end();
+  };
 }

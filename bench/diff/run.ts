@@ -2,12 +2,13 @@
 // `git diff` + patch parsing) against plain `git diff` of the same tree, on this machine.
 //   node --conditions=source --import tsx bench/diff/run.ts [runs]
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { diffWorktree, ensureSessionWorktree } from '../../packages/server/src/git/index.js';
 import { gitEnv } from '../../packages/server/src/git/exec.js';
+import { removeScratch, scratchDir } from '@boocode/testkit';
 
 const execFileP = promisify(execFile);
 const RUNS = Number(process.argv[2] ?? 7);
@@ -86,7 +87,7 @@ const scenarios: Scenario[] = [
 ];
 
 async function main(): Promise<void> {
-  const base = mkdtempSync(path.join(tmpdir(), 'boocode bench diff '));
+  const base = scratchDir('boocode bench diff ');
   const rows: string[][] = [['scenario', 'changed', 'patch MB', 'diffWorktree p50 ms', 'git diff p50 ms', 'ratio']];
   try {
     for (const [n, sc] of scenarios.entries()) {
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
       ]);
     }
   } finally {
-    rmSync(base, { recursive: true, force: true });
+    removeScratch(base);
   }
   const width = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => c.padEnd(width[i]!)).join('  '));

@@ -4,12 +4,10 @@
  * Tasks are enqueued one at a time, each after the previous started, so the figure is dispatch
  * latency, not queueing. Prints p50/p99 and the ratio.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import postgres from 'postgres';
 import { run, makeWorkerUtils } from 'graphile-worker';
 import { createLogger, loadServerConfig, startServer } from '@boocode/server';
+import { scratchDir } from '@boocode/testkit';
 import { startThrowawayCluster, makeGitRepo } from '@boocode/testkit/server';
 import { insertUserMessageWithTask } from '@boocode/server/internals';
 import { summarize, table } from '../lib/stats.js';
@@ -31,7 +29,7 @@ let resolvePrompt: ((t: number) => void) | null = null;
 const backend = new InstantBackend(() => resolvePrompt?.(performance.now()));
 const config = await loadServerConfig({
   env: { ...process.env, DATABASE_URL: dbUrl('boo_bench'), BOOCODE_PORT: '0' },
-  flags: { home: await mkdtemp(path.join(tmpdir(), 'bench-dispatch-')) },
+  flags: { home: scratchDir('bench-dispatch-') },
 });
 const server = await startServer(config, {
   logger: createLogger({ level: 'silent' }),
@@ -49,7 +47,7 @@ for (let i = 0; i < SESSIONS; i++) {
 
 // Every sample starts from an idle queue: the next task is added once the previous one is done.
 let resolveDone: (() => void) | null = null;
-server.ctx.broker.subscribeUser({ send: (data) => { if (data.includes('"status":"completed"')) resolveDone?.(); } }, undefined);
+await server.ctx.broker.subscribeUser({ send: (data) => { if (data.includes('"status":"completed"')) resolveDone?.(); }, drop: () => {} }, undefined);
 
 async function booOnce(i: number): Promise<number> {
   const t = targets[i % targets.length]!;

@@ -9,14 +9,13 @@
  * Prints figures only; no assertions.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { NativeBackend } from '@boocode/agents';
 import type { AgentEvent } from '@boocode/contracts';
-import { startFakeLlm } from '@boocode/testkit';
+import { removeScratch, scratchDir, startFakeLlm } from '@boocode/testkit';
 import { tenStepScript } from './script.js';
 import { summarize as summary, table } from '../lib/stats.js';
 
@@ -34,7 +33,7 @@ const STEPS = Number(args.steps);
 const CHUNK_DELAY_MS = Number(args.delay);
 
 async function makeRepo(): Promise<{ root: string; cleanup: () => Promise<void> }> {
-  const base = await realpath(await mkdtemp(path.join(tmpdir(), 'boocode-bench-native-')));
+  const base = scratchDir('boocode-bench-native-');
   await mkdir(path.join(base, 'src'));
   for (let i = 0; i < 40; i++) {
     const body = Array.from({ length: 50 }, (_, j) => `export const v${i}_${j} = ${j};`).join('\n');
@@ -44,7 +43,7 @@ async function makeRepo(): Promise<{ root: string; cleanup: () => Promise<void> 
   git('init', '-q');
   git('-c', 'user.email=b@example.com', '-c', 'user.name=b', 'add', '-A');
   git('-c', 'user.email=b@example.com', '-c', 'user.name=b', 'commit', '-q', '-m', 'init');
-  return { root: base, cleanup: () => rm(base, { recursive: true, force: true }) };
+  return { root: base, cleanup: async () => removeScratch(base) };
 }
 
 interface Sample {

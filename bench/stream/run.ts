@@ -1,14 +1,16 @@
 /**
  * bench/stream: N frames fanned out to M WebSocket clients, BooCode's session stream vs a bare
- * `ws` relay doing the same fan-out, both as child processes in the same run.
+ * `ws` relay doing the same fan-out, all as child processes in the same run. BooCode twice: on the
+ * in-process frame bus (one server), and across processes (frames published by process B on the
+ * Postgres bus, clients on server A).
  * Prints frames/s delivered, p50/p99 publish→receive latency, server RSS, and ratios.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { makeGitRepo } from '@boocode/testkit/server';
 import { nowMs, summarize, table } from '../lib/stats.js';
 
 const N = Number(process.env.FRAMES ?? 20_000);
@@ -16,15 +18,18 @@ const N = Number(process.env.FRAMES ?? 20_000);
 const RATE = Number(process.env.RATE ?? 2_000);
 const M = Number(process.env.CLIENTS ?? 20);
 const SIZE = Number(process.env.FRAME_BYTES ?? 64);
+const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function startChild(mode: 'boocode' | 'bare', env: Record<string, string>): Promise<{ child: ChildProcess; info: { url: string; token?: string } }> {
+type ChildInfo = { url: string; token?: string; databaseUrl?: string };
+
+function startChild(mode: 'boocode' | 'bare' | 'hub' | 'publisher', env: Record<string, string> = {}): Promise<{ child: ChildProcess; info: ChildInfo }> {
   const child = fork(path.join(here, 'server-child.ts'), [mode], {
     execArgv: ['--conditions=source', '--import', 'tsx'],
     env: { ...process.env, ...env },
   });
   return new Promise((resolve, reject) => {
-    child.once('message', (info) => resolve({ child, info: info as { url: string; token?: string } }));
+    child.once('message', (info) => resolve({ child, info: info as ChildInfo }));
     child.once('exit', (code) => reject(new Error(`${mode} child exited ${code}`)));
   });
 }
@@ -35,7 +40,8 @@ const ask = <T>(child: ChildProcess, msg: object): Promise<T> =>
     child.send(msg);
   });
 
-async function measure(label: string, child: ChildProcess, wsUrl: string, headers: Record<string, string>, sessionId: string | undefined, n: number, rate: number) {
+/** `publisher` publishes; `server` holds the sockets (the same process but across processes). */
+async function measure(label: string, publisher: ChildProcess, server: ChildProcess, wsUrl: string, headers: Record<string, string>, sessionId: string | undefined, n: number, rate: number) {
   const latencies: number[] = [];
   let received = 0;
   let lastAt = 0;
@@ -55,12 +61,12 @@ async function measure(label: string, child: ChildProcess, wsUrl: string, header
     })),
   );
   await new Promise((r) => setTimeout(r, 300)); // let opening frames settle
-  const rssBefore = (await ask<{ rss: number }>(child, { cmd: 'rss' })).rss;
+  const rssBefore = (await ask<{ rss: number }>(server, { cmd: 'rss' })).rss;
   const start = nowMs();
-  await ask(child, { cmd: 'publish', n, size: SIZE, rate, sessionId });
+  await ask(publisher, { cmd: 'publish', n, size: SIZE, rate, sessionId });
   const deadline = Date.now() + 60_000;
   while (received < n * M && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  const rssAfter = (await ask<{ rss: number }>(child, { cmd: 'rss' })).rss;
+  const rssAfter = (await ask<{ rss: number }>(server, { cmd: 'rss' })).rss;
   for (const s of sockets) s.close();
   const secs = (lastAt - start) / 1000;
   const lat = summarize(latencies);
@@ -75,38 +81,78 @@ async function measure(label: string, child: ChildProcess, wsUrl: string, header
   };
 }
 
-/** Saturated run for throughput, paced run for latency; the better of two rounds of each. */
-async function both(label: string, child: ChildProcess, wsUrl: string, headers: Record<string, string>, sessionId?: string) {
-  const blast = [await measure(label, child, wsUrl, headers, sessionId, N, 0), await measure(label, child, wsUrl, headers, sessionId, N, 0)];
-  const paced = [await measure(label, child, wsUrl, headers, sessionId, RATE * 3, RATE), await measure(label, child, wsUrl, headers, sessionId, RATE * 3, RATE)];
-  const best = blast.reduce((a, b) => (Number(a['frames/s']) >= Number(b['frames/s']) ? a : b));
-  const calm = paced.reduce((a, b) => (Number(a['p50 ms']) <= Number(b['p50 ms']) ? a : b));
-  return { ...best, 'p50 ms': calm['p50 ms'], 'p99 ms': calm['p99 ms'], 'RSS MB': calm['RSS MB'] };
+/** Where frames are published and where clients connect, for one row of the table. */
+interface Target {
+  label: string;
+  publisher: ChildProcess;
+  server: ChildProcess;
+  url: string;
+  headers: Record<string, string>;
+  sessionId?: string;
 }
 
-const home = await mkdtemp(path.join(tmpdir(), 'bench-stream-'));
-const boo = await startChild('boocode', { BENCH_HOME: home });
-const headers = { authorization: `Bearer ${boo.info.token}` };
-const project = await (await fetch(`${boo.info.url}/api/projects`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ path: path.resolve(here, '../..') }) })).json() as { id: string };
-const session = await (await fetch(`${boo.info.url}/api/sessions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ project_id: project.id }) })).json() as { id: string };
-const bare = await startChild('bare', {});
+/**
+ * Saturated runs for throughput, paced runs for latency; the best of ROUNDS of each. The targets
+ * take turns within each round, so a machine busy with other work weighs on all of them alike.
+ */
+async function rowsFor(targets: Target[]) {
+  type Row = Awaited<ReturnType<typeof measure>>;
+  const run = (t: Target, n: number, rate: number) => measure(t.label, t.publisher, t.server, t.url, t.headers, t.sessionId, n, rate);
+  const blast = targets.map((): Row[] => []);
+  const paced = targets.map((): Row[] => []);
+  for (let r = 0; r < ROUNDS; r++) for (const [i, t] of targets.entries()) blast[i]!.push(await run(t, N, 0));
+  for (let r = 0; r < ROUNDS; r++) for (const [i, t] of targets.entries()) paced[i]!.push(await run(t, RATE * 3, RATE));
+  return targets.map((_, i) => {
+    const best = blast[i]!.reduce((a, b) => (a['frames/s'] >= b['frames/s'] ? a : b));
+    const calm = paced[i]!.reduce((a, b) => (a['p50 ms'] <= b['p50 ms'] ? a : b));
+    return { ...best, 'p50 ms': calm['p50 ms'], 'p99 ms': calm['p99 ms'], 'RSS MB': calm['RSS MB'] };
+  });
+}
+
+const repos: string[] = [];
+
+/** A session on `server`, to stream. */
+async function newSession(info: ChildInfo): Promise<{ url: string; headers: Record<string, string>; id: string }> {
+  const headers = { authorization: `Bearer ${info.token}` };
+  const post = async (url: string, body: unknown) =>
+    (await (await fetch(`${info.url}${url}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { id: string };
+  const repo = await makeGitRepo();
+  repos.push(path.dirname(repo));
+  const project = await post('/api/projects', { path: repo });
+  const session = await post('/api/sessions', { project_id: project.id });
+  return { url: `${info.url.replace('http', 'ws')}/api/sessions/${session.id}/stream`, headers, id: session.id };
+}
+
+const boo = await startChild('boocode');
+const env = { BENCH_DATABASE_URL: boo.info.databaseUrl! };
+const hub = await startChild('hub', env);
+const publisher = await startChild('publisher', env);
+const bare = await startChild('bare');
+const local = await newSession(boo.info);
+const remote = await newSession(hub.info);
 
 console.log(`bench/stream: ${N} frames of ~${SIZE + 120} bytes to ${M} clients; throughput saturated, latency at ${RATE} frames/s (Node ${process.version})`);
-const booUrl = `${boo.info.url.replace('http', 'ws')}/api/sessions/${session.id}/stream`;
-// A short warm-up of both first, so neither side is measured while the JIT is still cold.
-await measure('warm-up', bare.child, bare.info.url, {}, undefined, N / 10, 0);
-await measure('warm-up', boo.child, booUrl, headers, session.id, N / 10, 0);
-const rows = [];
-rows.push(await both('bare ws relay', bare.child, bare.info.url, {}));
-rows.push(await both('BooCode stream', boo.child, booUrl, headers, session.id));
-const [b, o] = rows as unknown as [Record<string, number | string>, Record<string, number | string>];
+// A short warm-up of each first, so none is measured while the JIT is still cold.
+await measure('warm-up', bare.child, bare.child, bare.info.url, {}, undefined, N / 10, 0);
+await measure('warm-up', boo.child, boo.child, local.url, local.headers, local.id, N / 10, 0);
+await measure('warm-up', publisher.child, hub.child, remote.url, remote.headers, remote.id, N / 10, 0);
+const rows = await rowsFor([
+  { label: 'bare ws relay', publisher: bare.child, server: bare.child, url: bare.info.url, headers: {} },
+  { label: 'BooCode, in-process bus', publisher: boo.child, server: boo.child, url: local.url, headers: local.headers, sessionId: local.id },
+  { label: 'BooCode, B -> Postgres -> A', publisher: publisher.child, server: hub.child, url: remote.url, headers: remote.headers, sessionId: remote.id },
+]);
+const [b, ...others] = rows;
 console.log(table(rows));
-console.log(
-  `ratio BooCode/bare: throughput ${(Number(o['frames/s']) / Number(b['frames/s'])).toFixed(2)}x, ` +
-    `p50 ${(Number(o['p50 ms']) / Number(b['p50 ms'])).toFixed(2)}x, p99 ${(Number(o['p99 ms']) / Number(b['p99 ms'])).toFixed(2)}x, ` +
-    `RSS ${(Number(o['RSS MB']) / Number(b['RSS MB'])).toFixed(2)}x`,
-);
-await ask(bare.child, { cmd: 'stop' }).catch(() => {});
-bare.child.kill();
-boo.child.send({ cmd: 'stop' });
-await new Promise((r) => boo.child.once('exit', r));
+for (const o of others) {
+  console.log(
+    `ratio ${o.server} / bare: throughput ${(o['frames/s'] / b!['frames/s']).toFixed(2)}x, ` +
+      `p50 ${(o['p50 ms'] / b!['p50 ms']).toFixed(2)}x, p99 ${(o['p99 ms'] / b!['p99 ms']).toFixed(2)}x, ` +
+      `RSS ${(o['RSS MB'] / b!['RSS MB']).toFixed(2)}x`,
+  );
+}
+// The hub and the publisher leave the database before its owner stops it.
+for (const c of [bare.child, publisher.child, hub.child, boo.child]) {
+  c.send({ cmd: 'stop' });
+  await new Promise((r) => c.once('exit', r));
+}
+for (const dir of repos) await rm(dir, { recursive: true, force: true });

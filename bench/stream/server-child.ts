@@ -1,10 +1,16 @@
 /**
  * One side of the stream benchmark, in its own process so its RSS is its own:
- * `boocode` runs the real server (broker + WebSocket route), `bare` a plain `ws` relay.
- * The driver sends {cmd:'publish'} over IPC; frames carry their publish time.
+ * `boocode` runs the real server on the in-process frame bus, `bare` a plain `ws` relay,
+ * `hub` a server with no worker on the Postgres bus (server A) and `publisher` a process that
+ * only publishes on that bus (worker B). The driver sends {cmd:'publish'} over IPC; frames carry
+ * their publish time.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createLogger, loadServerConfig, startServer } from '@boocode/server';
+import { Broker, connect, PostgresFrameBus } from '@boocode/server/internals';
 import { startThrowawayCluster } from '@boocode/testkit/server';
 import { nowMs } from '../lib/stats.js';
 
@@ -15,6 +21,7 @@ const mode = process.argv[2];
 const chat_id = '00000000-0000-4000-8000-0000000000c1';
 const message_id = '00000000-0000-4000-8000-0000000000d1';
 const send = (m: unknown) => process.send!(m);
+const silent = createLogger({ level: 'silent' });
 
 /**
  * Publishes in slices so the event loop keeps flushing sockets, as a streaming turn does;
@@ -34,6 +41,21 @@ async function publishAll(n: number, rate: number, publishOne: (i: number) => vo
   }
 }
 
+/** Answers the driver: publishes with `publishOne`, reports RSS, stops with `stop`. */
+function serve(publishOne: (sessionId: string | undefined, text: string) => void, stop: () => Promise<void>): void {
+  process.on('message', async (m: Cmd) => {
+    if (m.cmd === 'publish') {
+      const pad = 'x'.repeat(m.size);
+      await publishAll(m.n, m.rate, () => publishOne(m.sessionId, `${nowMs()}|${pad}`));
+      send({ done: true });
+    } else if (m.cmd === 'rss') send({ rss: process.memoryUsage().rss });
+    else {
+      await stop();
+      process.exit(0);
+    }
+  });
+}
+
 if (mode === 'bare') {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   const clients = new Set<WebSocket>();
@@ -43,40 +65,48 @@ if (mode === 'bare') {
   });
   await new Promise((r) => wss.once('listening', r));
   let seq = 0;
-  process.on('message', async (m: Cmd) => {
-    if (m.cmd === 'publish') {
-      const pad = 'x'.repeat(m.size);
-      await publishAll(m.n, m.rate, () => {
-        // The same work per frame as the broker minus validation and replay: stamp, stringify once, fan out.
-        const data = JSON.stringify({ type: 'message_delta', chat_id, message_id, text: `${nowMs()}|${pad}`, seq: ++seq, session_id: 's', ts: new Date().toISOString() });
-        for (const c of clients) c.send(data);
-      });
-      send({ done: true });
-    } else if (m.cmd === 'rss') send({ rss: process.memoryUsage().rss });
-    else process.exit(0);
-  });
+  serve(
+    (_, text) => {
+      // The same work per frame as the broker minus validation and replay: stamp, stringify once, fan out.
+      const data = JSON.stringify({ type: 'message_delta', chat_id, message_id, text, seq: ++seq, session_id: 's', ts: new Date().toISOString() });
+      for (const c of clients) c.send(data);
+    },
+    async () => {},
+  );
   const addr = wss.address();
   send({ url: `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` });
-} else {
-  const cluster = await startThrowawayCluster();
+} else if (mode === 'boocode' || mode === 'hub') {
+  // The in-process server owns the cluster; the hub joins its database, as `serve --no-worker` does.
+  const cluster = mode === 'boocode' ? await startThrowawayCluster() : null;
+  const databaseUrl = cluster?.url ?? process.env.BENCH_DATABASE_URL!;
+  const home = await mkdtemp(path.join(tmpdir(), 'bench-stream-'));
   const config = await loadServerConfig({
-    env: { ...process.env, DATABASE_URL: cluster.url, BOOCODE_PORT: '0', BOOCODE_REPLAY_FRAMES: '1000', BOOCODE_WS_MAX_BUFFER: String(64 * 1024 * 1024) },
-    flags: { home: process.env.BENCH_HOME! },
+    env: { ...process.env, DATABASE_URL: databaseUrl, BOOCODE_PORT: '0', BOOCODE_REPLAY_FRAMES: '1000', BOOCODE_WS_MAX_BUFFER: String(64 * 1024 * 1024) },
+    flags: { home },
   });
-  const server = await startServer(config, { logger: createLogger({ level: 'silent' }) });
-  process.on('message', async (m: Cmd) => {
-    if (m.cmd === 'publish') {
-      const pad = 'x'.repeat(m.size);
-      await publishAll(m.n, m.rate, () => {
-        server.ctx.broker.publish(m.sessionId!, { type: 'message_delta', chat_id, message_id, text: `${nowMs()}|${pad}` });
-      });
-      send({ done: true });
-    } else if (m.cmd === 'rss') send({ rss: process.memoryUsage().rss });
-    else {
+  const server = await startServer(config, {
+    logger: silent,
+    ...(mode === 'hub' ? { worker: false as const, bus: 'postgres' as const } : { bus: 'in-process' as const }),
+  });
+  serve(
+    (sessionId, text) => void server.ctx.broker.publish(sessionId!, { type: 'message_delta', chat_id, message_id, text }),
+    async () => {
       await server.close();
-      await cluster.stop();
-      process.exit(0);
-    }
-  });
-  send({ url: server.url, token: server.token });
+      await cluster?.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  );
+  send({ url: server.url, token: server.token, databaseUrl });
+} else {
+  const databaseUrl = process.env.BENCH_DATABASE_URL!;
+  const sql = connect(databaseUrl, { max: 4 });
+  const broker = new Broker(new PostgresFrameBus({ url: databaseUrl, sql, log: silent }), { replayFrames: 1 });
+  serve(
+    (sessionId, text) => void broker.publish(sessionId!, { type: 'message_delta', chat_id, message_id, text }),
+    async () => {
+      await broker.close();
+      await sql.end();
+    },
+  );
+  send({ url: '' });
 }

@@ -3,10 +3,8 @@
  * through the real route (GET /api/chats/:id/traces), with and without a turn filter.
  * Prints p50/p99 per page, and an OFFSET query over the same rows as the baseline it replaces.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createLogger, loadServerConfig, startServer } from '@boocode/server';
+import { scratchDir } from '@boocode/testkit';
 import { startThrowawayCluster, makeGitRepo } from '@boocode/testkit/server';
 import { summarize, table } from '../lib/stats.js';
 
@@ -17,7 +15,7 @@ const SAMPLES = Number(process.env.SAMPLES ?? 300);
 const cluster = await startThrowawayCluster();
 const config = await loadServerConfig({
   env: { ...process.env, DATABASE_URL: cluster.url, BOOCODE_PORT: '0' },
-  flags: { home: await mkdtemp(path.join(tmpdir(), 'bench-traces-')) },
+  flags: { home: scratchDir('bench-traces-') },
 });
 const server = await startServer(config, {
   logger: createLogger({ level: 'silent' }),

@@ -11,19 +11,19 @@
  * Prints figures only; no assertions.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AcpBackend, OpenCodeBackend, resolveOpenCodeBinary } from '@boocode/agents';
 import type { AgentBackend, AgentEvent, AgentSessionHandle } from '@boocode/contracts';
-import { fakeAcpBin, fakeOpenCodeConfig, openCodeTestHome, startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { fakeAcpBin, fakeOpenCodeConfig, openCodeTestHome, scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { nowMs, summarize, table } from '../lib/stats.js';
 
 const { values: args } = parseArgs({ options: { iterations: { type: 'string', default: '5' } } });
 const ITERATIONS = Number(args.iterations);
 
-const root = realpathSync(mkdtempSync(join(tmpdir(), 'boocode-bench-warm-')));
+// Removed when the process ends, however it ends (so is the opencode home).
+const root = scratchDir('boocode-bench-warm-');
 const repo = join(root, 'repo');
 mkdirSync(repo);
 writeFileSync(join(repo, 'README.md'), '# bench\n');
@@ -135,14 +135,10 @@ async function main(): Promise<void> {
     });
   }
   await llm.close();
-  rmSync(root, { recursive: true, force: true });
-  ocHome.cleanup();
   process.stdout.write(`warm-turn: ${ITERATIONS} iterations per backend (first = spawn + init + session + turn)\n\n${table(rows)}\n`);
 }
 
 main().catch((err: unknown) => {
-  rmSync(root, { recursive: true, force: true });
-  ocHome.cleanup();
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

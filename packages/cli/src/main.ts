@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { errorText } from '@boocode/client';
 import { registerServe } from './commands/serve.js';
 import { registerLoginUrl } from './commands/login-url.js';
+import { registerWorker } from './commands/worker.js';
 
 // The CLI's own version: the client commands do not load the server package.
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -15,6 +16,7 @@ const program = new Command()
   .exitOverride();
 
 registerServe(program);
+registerWorker(program);
 registerLoginUrl(program);
 
 try {

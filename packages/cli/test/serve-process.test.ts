@@ -1,14 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtemp, realpath } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Project, Session } from '@boocode/contracts';
-import { makeGitRepo, postmastersFor, spawnServe, type ServeProcess } from '@boocode/testkit/server';
+import { scratchDir } from '@boocode/testkit';
+import { makeGitRepo, postmastersFor, spawnServe, spawnWorker, type ServeProcess } from '@boocode/testkit/server';
 
 const running: ServeProcess[] = [];
-afterAll(() => {
-  for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-});
+afterAll(() => Promise.all(running.map((p) => p.stop())));
 
 async function api<T>(base: string, token: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(base + url, {
@@ -23,7 +21,7 @@ const dataDirOf = (p: ServeProcess) => /embedded PostgreSQL \((.+)\)/.exec(p.std
 
 describe('boocode serve as a process', () => {
   it('survives kill -9: the next start reuses the data and runs exactly one postmaster', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'boocode-crash-'));
+    const home = scratchDir('boocode-crash-');
     const first = await spawnServe(['--port', '0', '--home', home]);
     running.push(first);
     expect(first.stdout()).toContain(`data directory:          ${home}`);
@@ -53,12 +51,14 @@ describe('boocode serve as a process', () => {
     expect(postmastersFor(dataDir)).toHaveLength(0);
   });
 
-  it('exits 0 on SIGINT and stops its database; refuses a second server on the same home', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'boocode-int-'));
+  it('exits 0 on SIGINT and stops its database; refuses a second server and a worker on the same home', async () => {
+    const home = scratchDir('boocode-int-');
     const p = await spawnServe(['--port', '0', '--home', home]);
     running.push(p);
     const dataDir = dataDirOf(p);
     await expect(spawnServe(['--port', '0', '--home', home], {}, 20_000)).rejects.toThrow(/another BooCode server/);
+    // It runs its own worker, with its frames in its process: another worker would go unseen.
+    await expect(spawnWorker(['--home', home], { DATABASE_URL: '' }, 20_000)).rejects.toThrow(/restart it with `boocode serve --no-worker`/);
     p.child.kill('SIGINT');
     expect(await p.exited).toEqual({ code: 0, signal: null });
     expect(postmastersFor(dataDir)).toHaveLength(0);
@@ -69,7 +69,7 @@ describe('boocode serve as a process', () => {
   });
 
   it('rejects a bad setting in the environment, naming it, before starting anything', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'boocode-badenv-'));
+    const home = scratchDir('boocode-badenv-');
     await expect(spawnServe(['--home', home], { BOOCODE_CONCURRENCY: 'lots' }, 20_000)).rejects.toThrow(
       /BOOCODE_CONCURRENCY: must be a positive integer \(got "lots"\)/,
     );

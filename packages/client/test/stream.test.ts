@@ -52,6 +52,13 @@ function connect() {
 
 const delta = (text: string): SessionFramePayload => ({ type: 'message_delta', chat_id: chatId, message_id: MSG, text });
 
+/** Publishes a frame and returns its seq (the bus may stamp it in the database). */
+async function publish(text: string): Promise<number> {
+  const seq = await server.ctx.broker.publish(sessionId, delta(text));
+  if (seq === null) throw new Error('the frame was not published');
+  return seq;
+}
+
 describe('FrameSocket against a real server', () => {
   it('takes hello, then every frame once and in order across dropped connections', async () => {
     const c = connect();
@@ -60,10 +67,10 @@ describe('FrameSocket against a real server', () => {
     expect(c.frames[0]).toMatchObject({ type: 'snapshot', reason: 'connect' });
     const published: number[] = [];
     for (let round = 0; round < 5; round++) {
-      for (let i = 0; i < 10; i++) published.push(server.ctx.broker.publish(sessionId, delta(`${round}.${i}`)).seq);
+      for (let i = 0; i < 10; i++) published.push(await publish(`${round}.${i}`));
       // The connection breaks; the frames published meanwhile come back through after_seq.
       c.sockets.at(-1)!.terminate();
-      for (let i = 0; i < 10; i++) published.push(server.ctx.broker.publish(sessionId, delta(`${round}.${i}b`)).seq);
+      for (let i = 0; i < 10; i++) published.push(await publish(`${round}.${i}b`));
       const last = published.at(-1)!;
       await c.until(() => c.socket.lastSeq === last);
     }

@@ -14,6 +14,16 @@ export const ApiToken = z.string().min(32);
 export const HomeClientConfig = z.object({ token: ApiToken });
 export type HomeClientConfig = z.infer<typeof HomeClientConfig>;
 
-/** BOOCODE_HOME/server.json: written by a running `boocode serve` (mode 0600), removed when it stops. */
-export const ServerInfo = z.object({ url: z.url(), pid: z.number().int().positive() });
+/**
+ * BOOCODE_HOME/server.json: written by a running `boocode serve` (mode 0600), removed when it stops.
+ * `bus` and `database_port` tell a `boocode worker` on the same home whether and how it can join.
+ */
+export const ServerInfo = z.object({
+  url: z.url(),
+  pid: z.number().int().positive(),
+  /** How its frames travel: only `postgres` lets the turns of other processes reach its clients. */
+  bus: z.enum(['in-process', 'postgres']).optional(),
+  /** Port of its embedded database; null when it uses DATABASE_URL. */
+  database_port: z.number().int().positive().nullable().optional(),
+});
 export type ServerInfo = z.infer<typeof ServerInfo>;

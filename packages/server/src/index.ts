@@ -1,6 +1,11 @@
 export { startServer, isLoopback, VERSION } from './server.js';
 export type { ServerOptions, RunningServer } from './server.js';
+export { startWorker } from './worker-process.js';
+export type { WorkerProcessOptions, RunningWorker } from './worker-process.js';
+export type { BusKind } from './turn-runtime.js';
 export { loadServerConfig, type ServerConfig, type ConfigSources } from './config/server-config.js';
 export { ConfigError } from './config/error.js';
+export { embeddedDatabaseUrl } from './db/embedded-postgres.js';
+export { isAlive } from './process/alive.js';
 export { createLogger } from './logger.js';
 export type { Logger } from './logger.js';

@@ -3,3 +3,6 @@ export { insertUserMessageWithTask } from './db/messages.js';
 export { connect, type Sql } from './db/connection.js';
 export { migrate, migrationOrder, MIGRATIONS_DIR } from './db/migrate.js';
 export { TerminalManager, TerminalError, type AttachOptions, type TerminalSnapshot } from './terminals/index.js';
+export { Broker } from './stream/broker.js';
+export { PostgresFrameBus } from './stream/postgres-bus.js';
+export type { Stamp } from './stream/frame-bus.js';

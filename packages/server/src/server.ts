@@ -9,19 +9,16 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-post
 import { connect, type Sql } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
-import { Broker } from './stream/broker.js';
-import { StreamingMessages } from './stream/streaming-messages.js';
 import { Auth } from './http/auth.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { createTaskControl } from './tasks/control.js';
 import { acquireHomeLock, type HomeLock } from './config/home-lock.js';
-import { PermissionCenter } from './permissions/center.js';
-import { AgentRegistry, type AgentRegistryOptions } from './agents/registry.js';
-import { BackendPool } from './agents/backend-pool.js';
-import { Workspace } from './workspace/workspace.js';
+import type { AgentRegistryOptions } from './agents/registry.js';
+import type { BackendPool } from './agents/backend-pool.js';
 import { WorktreeReaper } from './workspace/reaper.js';
-import { Worker, type WorkerOptions } from './tasks/worker.js';
+import type { Worker, WorkerOptions } from './tasks/worker.js';
+import { startTurnRuntime, workerSettings, type BusKind, type TurnRuntime } from './turn-runtime.js';
 import { TerminalManager } from './terminals/index.js';
 
 export const VERSION: string = (
@@ -39,6 +36,13 @@ export interface ServerOptions {
   agents?: Pick<AgentRegistryOptions, 'overrides' | 'discovery'>;
   /** Coalescing interval of streamed message writes to the database. */
   writeIntervalMs?: number;
+  /**
+   * How frames reach clients. Default: `in-process` when this process runs its own worker on the
+   * embedded database (nothing else can publish), `postgres` otherwise (turns may run elsewhere).
+   */
+  bus?: BusKind;
+  /** Check every published frame against the contracts (tests, development). */
+  validateFrames?: boolean;
 }
 
 export interface RunningServer {
@@ -48,6 +52,9 @@ export interface RunningServer {
   port: number;
   database: 'embedded' | 'external';
   dataDir: string | null;
+  /** Port of the embedded database (a `boocode worker` on this home connects to it). */
+  databasePort: number | null;
+  bus: BusKind;
   token: string;
   app: FastifyInstance;
   ctx: AppContext;
@@ -72,27 +79,30 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
   const lock: HomeLock = await acquireHomeLock(home);
   let pg: EmbeddedPostgres | null = null;
   let sql: Sql | null = null;
+  let runtime: TurnRuntime | null = null;
+  let terminals: TerminalManager | null = null;
   try {
     if (!config.databaseUrl) pg = await startEmbeddedPostgres({ home, password: config.pgPassword, env: config.env, log });
-    sql = connect(config.databaseUrl ?? pg!.url);
+    const databaseUrl = config.databaseUrl ?? pg!.url;
+    sql = connect(databaseUrl);
     await migrate(sql, log);
 
-    const broker = new Broker({ replayFrames: config.replayFrames });
-    const auth = new Auth(config.token);
-    const permissions = new PermissionCenter(sql, broker, log.child({ component: 'permissions' }));
-    await permissions.listen();
-    const registry = new AgentRegistry({
-      ...opts.agents,
-      backends: config.backends,
-      custom: config.agents,
-      baseEnv: config.env,
+    const bus = opts.bus ?? (opts.worker === false || config.databaseUrl ? 'postgres' : 'in-process');
+    runtime = await startTurnRuntime(config, {
+      sql,
+      databaseUrl,
+      bus,
+      listen: true,
+      log,
       version: VERSION,
-      log: log.child({ component: 'agents' }),
+      ...(opts.validateFrames !== undefined ? { validateFrames: opts.validateFrames } : {}),
+      ...(opts.agents ? { agents: opts.agents } : {}),
+      writeIntervalMs: opts.writeIntervalMs ?? 100,
+      worker: opts.worker === false ? false : workerSettings(config, opts.worker),
     });
-    const pool = new BackendPool(config.agentIdleMs, log);
-    const workspace = new Workspace(sql, broker, home, log.child({ component: 'workspace' }));
-    const streaming = new StreamingMessages();
-    const terminals = new TerminalManager({ ...config.terminals, home, logger: log.child({ component: 'terminals' }) });
+    const { broker, permissions, registry, pool, workspace, streaming, worker } = runtime;
+    const auth = new Auth(config.token);
+    terminals = new TerminalManager({ ...config.terminals, home, logger: log.child({ component: 'terminals' }) });
     const ctx: AppContext = {
       terminals,
       streaming,
@@ -117,20 +127,6 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       loopbackOnly: isLoopback(host),
       stream: { maxBufferedBytes: config.wsMaxBufferBytes, allowedOrigins: opts.allowedOrigins ?? [] },
     });
-    const worker =
-      opts.worker === false
-        ? null
-        : new Worker(
-            sql,
-            { sql, broker, log, pool, registry, permissions, workspace, streaming, writeIntervalMs: opts.writeIntervalMs ?? 100 },
-            {
-              concurrency: config.concurrency,
-              leaseMs: config.leaseMs,
-              turnTimeoutMs: config.turnTimeoutMs,
-              pollMs: 2_000,
-              ...opts.worker,
-            },
-          );
     const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }), terminals);
     await app.listen({ host, port: config.port });
     await worker?.start();
@@ -141,6 +137,8 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     const url = `http://${urlHost}:${port}`;
     const openSql = sql;
     const openPg = pg;
+    const openRuntime = runtime;
+    const openTerminals = terminals;
     let closing: Promise<void> | null = null;
     return {
       url,
@@ -149,6 +147,8 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       port,
       database: ctx.database,
       dataDir: pg?.dataDir ?? null,
+      databasePort: pg?.port ?? null,
+      bus,
       token: config.token,
       app,
       ctx,
@@ -161,12 +161,9 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
         closing ??= (async () => {
           await app.close();
           // The shells keep running in tmux; only this server's connections to them end.
-          await terminals.close();
-          await worker?.stop();
+          await openTerminals.close();
           await reaper.stop();
-          await pool.closeAll();
-          await registry.disposeAll();
-          broker.close();
+          await openRuntime.close();
           await openSql.end({ timeout: 5 });
           await openPg?.stop();
           await lock.release();
@@ -176,6 +173,8 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       },
     };
   } catch (err) {
+    await terminals?.close().catch(() => {});
+    await runtime?.close().catch(() => {});
     await sql?.end({ timeout: 1 }).catch(() => {});
     await pg?.stop().catch(() => {});
     await lock.release();

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import type { TestServer } from '@boocode/testkit/server';
-import { openCodeTestHome, type OpenCodeTestHome } from '@boocode/testkit';
+import { openCodeTestHome, scratchDir, type OpenCodeTestHome } from '@boocode/testkit';
 
 /** Shared by the server-level external agent tests (agents-*.test.ts). */
 
@@ -12,9 +11,9 @@ import { openCodeTestHome, type OpenCodeTestHome } from '@boocode/testkit';
 export type OpenCodeHome = OpenCodeTestHome;
 export const openCodeHome = (llmUrl: string): OpenCodeHome => openCodeTestHome(llmUrl, 'boocode-srv-oc-');
 
-/** A BOOCODE_HOME whose config.json already holds `extra` (agents, opencode, ...). */
+/** A BOOCODE_HOME whose config.json already holds `extra` (agents, opencode, ...); removed when the test file ends. */
 export function homeWithConfig(extra: Record<string, unknown>): string {
-  const home = realpathSync(mkdtempSync(join(tmpdir(), 'boocode-home-')));
+  const home = scratchDir('boocode-home-');
   const secret = () => randomBytes(32).toString('base64url');
   writeFileSync(join(home, 'config.json'), JSON.stringify({ token: secret(), pg_password: secret(), ...extra }, null, 2), { mode: 0o600 });
   return home;
@@ -23,7 +22,7 @@ export function homeWithConfig(extra: Record<string, unknown>): string {
 export const FINISHED = ['completed', 'failed', 'cancelled', 'timed_out'];
 
 /** Polls the task through the API until `done` holds. */
-export async function waitTask(server: TestServer, id: string, done = (t: Task) => FINISHED.includes(t.status), timeoutMs = 60_000): Promise<Task> {
+export async function waitTask(server: TestServer, id: string, done = (t: Task) => FINISHED.includes(t.status), timeoutMs = 180_000): Promise<Task> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;

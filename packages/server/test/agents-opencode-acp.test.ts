@@ -5,6 +5,9 @@ import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, joined, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
 
+/** How long opencode may take to answer: starting it takes tens of seconds on a busy machine. */
+const OPENCODE_MS = 90_000;
+
 /**
  * A real ACP agent, `opencode acp`, through BooCode's HTTP API and session WebSocket: configured
  * as a custom agent in config.json (its env carries the isolated dirs and the fake provider).
@@ -47,7 +50,7 @@ const pidOf = async (chatId: string) => {
 /** `opencode acp` asks the model for a title of every new session; those requests offer no tools. */
 const titles = (n: number) => llm.push(...Array.from({ length: n }, () => ({ match: { hasTools: false }, text: 'Title' })));
 
-describe('opencode acp through the server', () => {
+describe('opencode acp through the server', { timeout: 3 * OPENCODE_MS }, () => {
   it('is discovered as a usable custom ACP agent', async () => {
     const agents = (await server.api<{ items: AgentInfo[] }>('GET', '/api/agents')).body.items;
     expect(agents.find((a) => a.name === AGENT)).toMatchObject({ kind: 'acp', available: true, custom: true, label: 'OpenCode over ACP', error: null });
@@ -120,7 +123,7 @@ describe('opencode acp through the server', () => {
     titles(1);
     const stream = await openStream(server.url, session.id, { token: server.token });
     const task = await post(server, chat.id, 'perm please');
-    const asked = await stream.waitFor((f) => f.type === 'permission_request', 30_000);
+    const asked = await stream.waitFor((f) => f.type === 'permission_request', OPENCODE_MS);
     expect(asked).toMatchObject({ chat_id: chat.id, kind: 'execute' });
     const r = await server.api<Permission>('POST', `/api/permissions/${String(asked.permission_id)}`, { decision: 'allow_once' });
     expect(r.status).toBe(200);
@@ -141,7 +144,7 @@ describe('opencode acp through the server', () => {
     titles(1);
     const stream = await openStream(server.url, session.id, { token: server.token });
     const task = await post(server, chat.id, 'be slow');
-    await stream.waitFor((f) => f.type === 'message_delta' && String(f.text).includes('s1'), 30_000);
+    await stream.waitFor((f) => f.type === 'message_delta' && String(f.text).includes('s1'), OPENCODE_MS);
     expect((await server.api<Task>('POST', `/api/tasks/${task.id}/cancel`)).status).toBe(200);
     expect((await waitTask(server, task.id)).status).toBe('cancelled');
     stream.close();

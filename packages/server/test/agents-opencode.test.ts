@@ -5,6 +5,9 @@ import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, joined, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
 
+/** How long opencode may take to answer: starting it takes tens of seconds on a busy machine. */
+const OPENCODE_MS = 90_000;
+
 /**
  * The real opencode (`opencode serve`, opencode-ai devDependency) driven through BooCode's HTTP API
  * and session WebSocket, offline, on the fake LLM. Its provider comes from config.json's `opencode`
@@ -23,7 +26,7 @@ beforeAll(async () => {
   server = await startTestServer({
     home,
     writeIntervalMs: 50,
-    agents: { discovery: { agents: DEFAULT_AGENTS.filter((a) => a.name === 'opencode'), env: oc.env } },
+    agents: { discovery: { agents: DEFAULT_AGENTS.filter((a) => a.name === 'opencode'), env: oc.env, timeoutMs: OPENCODE_MS } },
   });
   project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'hello.txt': 'hi there\n' }) })).body;
 });
@@ -43,7 +46,7 @@ const backend = async () => {
   return b;
 };
 
-describe('OpenCode through the server', () => {
+describe('OpenCode through the server', { timeout: 3 * OPENCODE_MS }, () => {
   it('two turns in one session: streamed tokens, reasoning once, traced tool, same opencode session and server, usage', async () => {
     const { session, chat } = await newSession(server, project, { agent: 'opencode' });
     llm.push(
@@ -122,7 +125,7 @@ describe('OpenCode through the server', () => {
     );
     const stream = await openStream(server.url, session.id, { token: server.token });
     const task = await post(server, chat.id, 'write perm file');
-    const asked = await stream.waitFor((f) => f.type === 'permission_request', 30_000);
+    const asked = await stream.waitFor((f) => f.type === 'permission_request', OPENCODE_MS);
     expect(asked).toMatchObject({ chat_id: chat.id, kind: 'execute' });
     expect(String(asked.title)).toContain('echo perm-ok');
     // Still waiting: the turn does not go on by itself.
@@ -165,7 +168,7 @@ describe('OpenCode through the server', () => {
     );
     const stream = await openStream(server.url, session.id, { token: server.token });
     const task = await post(server, chat.id, 'tell a slow story');
-    await stream.waitFor((f) => f.type === 'message_delta' && String(f.text).includes('s1'), 30_000);
+    await stream.waitFor((f) => f.type === 'message_delta' && String(f.text).includes('s1'), OPENCODE_MS);
     expect((await server.api<Task>('POST', `/api/tasks/${task.id}/cancel`)).status).toBe(200);
     expect((await waitTask(server, task.id)).status).toBe('cancelled');
     const msg = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m) => m.role === 'assistant')!;

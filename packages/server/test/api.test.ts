@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { mkdir, mkdtemp, stat, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { routes, type Chat, type ErrorBody, type MessagePage, type PostMessageResponse, type Project, type RouteName, type Session, type Task } from '@boocode/contracts';
+import { scratchDir } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 
 let server: TestServer;
@@ -113,7 +113,7 @@ describe('projects', () => {
   });
 
   it('refuses a path that is not a git repository, does not exist, is a file or a subdirectory, or is registered', async () => {
-    const plain = await mkdtemp(path.join(tmpdir(), 'plain-'));
+    const plain = scratchDir('plain-');
     expectError(await server.api('POST', '/api/projects', { path: plain }), 400, 'not_a_git_repository', `path: ${plain} is not a git repository`);
     expectError(await server.api('POST', '/api/projects', { path: '/definitely/not/here' }), 400, 'path_not_found', 'path: /definitely/not/here does not exist');
     const file = path.join(repo, 'a.txt');

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { createTestDatabase, makeGitRepo, spawnServe, startTestServer, type ServeProcess, type TestServer } from '@boocode/testkit/server';
 
 let llm: FakeLlm;
@@ -13,7 +12,7 @@ beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: ['fallback ', 'answer'], chunkDelayMs: 5 } });
 });
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  await Promise.all(children.map((c) => c.stop()));
   await llm?.close();
 });
 
@@ -65,7 +64,7 @@ const taskWhen = (api: Api, id: string, ok: (t: Task) => boolean, timeoutMs: num
 
 describe('crash recovery of a running turn', () => {
   it('kill -9 mid-turn: the task ends failed/interrupted with its partial message; the session keeps working', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'boocode-crash-turn-'));
+    const home = scratchDir('boocode-crash-turn-');
     const first = await spawnServe(['--port', '0', '--home', home], childEnv());
     children.push(first);
     const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
@@ -96,7 +95,7 @@ describe('crash recovery of a running turn', () => {
   });
 
   it('kill -9 before the agent said anything: the task is queued again and runs after restart', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'boocode-crash-early-'));
+    const home = scratchDir('boocode-crash-early-');
     const first = await spawnServe(['--port', '0', '--home', home], childEnv());
     children.push(first);
     const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
@@ -129,7 +128,7 @@ describe('two worker processes on one database', () => {
   afterAll(() => server?.close());
 
   it('never runs a task twice or two turns of one session at once, and both workers take work', async () => {
-    const other = await spawnServe(['--port', '0', '--home', await mkdtemp(path.join(tmpdir(), 'boocode-w2-'))], {
+    const other = await spawnServe(['--port', '0', '--home', scratchDir('boocode-w2-')], {
       ...childEnv(),
       DATABASE_URL: dbUrl,
       BOOCODE_CONCURRENCY: '3',

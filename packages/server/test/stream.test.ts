@@ -2,42 +2,58 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Project, Session, SessionFramePayload } from '@boocode/contracts';
 import { PROTOCOL_VERSION, SessionFrame, WsCloseCode } from '@boocode/contracts';
+import type { Stamp } from '@boocode/server/internals';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 
-let server: TestServer;
-let session: Session;
 const chat_id = '00000000-0000-4000-8000-0000000000c1';
 const message_id = '00000000-0000-4000-8000-0000000000d1';
 const delta = (text: string): SessionFramePayload => ({ type: 'message_delta', chat_id, message_id, text });
 
-beforeAll(async () => {
-  server = await startTestServer({ env: { BOOCODE_REPLAY_FRAMES: '10000', BOOCODE_WS_MAX_BUFFER: String(256 * 1024) } });
-  const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
-  session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
-});
-afterAll(() => server?.close());
+/** The seq a frame got, whichever bus stamped it. */
+async function seqOf(stamp: Stamp): Promise<number> {
+  const seq = await stamp;
+  if (seq === null) throw new Error('the frame was not published');
+  return seq;
+}
 
-describe('session stream', () => {
+describe.each(['in-process', 'postgres'] as const)('session stream (%s bus)', (bus) => {
+  let server: TestServer;
+  let session: Session;
+  const publish = (text: string) => seqOf(server.ctx.broker.publish(session.id, delta(text)));
+
+  beforeAll(async () => {
+    server = await startTestServer({ bus, env: { BOOCODE_REPLAY_FRAMES: '10000', BOOCODE_WS_MAX_BUFFER: String(256 * 1024) } });
+    const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
+    session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
+  });
+  afterAll(() => server?.close());
+
   it('opens with hello, snapshot + agent_snapshot, then live frames in seq order, each valid', async () => {
     const c = await openStream(server.url, session.id, { token: server.token });
     const snap = await c.waitFor((f) => f.type === 'agent_snapshot');
     expect(c.hello).toEqual({ type: 'hello', protocol: PROTOCOL_VERSION, server: server.ctx.version, capabilities: ['replay', 'agent_snapshot'] });
     expect(c.frames[0]).toMatchObject({ type: 'snapshot', reason: 'connect' });
     expect(snap).toMatchObject({ in_flight: [] });
-    const published = [1, 2, 3].map((i) => server.ctx.broker.publish(session.id, delta(`t${i}`)));
-    await c.waitFor((f) => f.seq === published[2]!.seq);
+    const published = await Promise.all([1, 2, 3].map((i) => publish(`t${i}`)));
+    await c.waitFor((f) => f.seq === published[2]);
     const live = c.frames.slice(2);
-    expect(live.map((f) => f.seq)).toEqual(published.map((f) => f.seq));
-    expect(published[1]!.seq).toBe(published[0]!.seq + 1);
+    expect(live.map((f) => f.seq)).toEqual(published);
+    expect(live.map((f) => f.text)).toEqual(['t1', 't2', 't3']);
+    expect(published[1]).toBe(published[0]! + 1);
     for (const f of live) expect(SessionFrame.safeParse(f).success).toBe(true);
     c.close();
   });
 
   it('replays exactly the missed frames after after_seq', async () => {
-    const first = server.ctx.broker.publish(session.id, delta('a'));
-    const missed = [server.ctx.broker.publish(session.id, delta('b')), server.ctx.broker.publish(session.id, delta('c'))];
-    const c = await openStream(server.url, session.id, { token: server.token, afterSeq: first.seq });
-    await c.waitFor((f) => f.seq === missed[1]!.seq);
+    // A client following the stream: the frames have reached this server's channel once it has them.
+    const watcher = await openStream(server.url, session.id, { token: server.token });
+    await watcher.waitFor((f) => f.type === 'agent_snapshot');
+    const first = await publish('a');
+    const missed = await Promise.all([publish('b'), publish('c')]);
+    await watcher.waitFor((f) => f.seq === missed[1]);
+    watcher.close();
+    const c = await openStream(server.url, session.id, { token: server.token, afterSeq: first });
+    await c.waitFor((f) => f.seq === missed[1]);
     // A resumed stream opens with hello too, ahead of the replayed frames.
     expect(c.hello?.protocol).toBe(PROTOCOL_VERSION);
     expect(c.frames.map((f) => f.text)).toEqual(['b', 'c']);
@@ -45,16 +61,20 @@ describe('session stream', () => {
   });
 
   it('sends a too_far_behind snapshot when the replay buffer no longer holds the gap', async () => {
-    const small = await startTestServer({ env: { BOOCODE_REPLAY_FRAMES: '5' } });
+    const small = await startTestServer({ bus, env: { BOOCODE_REPLAY_FRAMES: '5' } });
     try {
       const project = (await small.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
       const s = (await small.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
-      const start = small.ctx.broker.publish(s.id, delta('0'));
-      for (let i = 0; i < 10; i++) small.ctx.broker.publish(s.id, delta(String(i)));
-      const c = await openStream(small.url, s.id, { token: small.token, afterSeq: start.seq });
+      const watcher = await openStream(small.url, s.id, { token: small.token });
+      await watcher.waitFor((f) => f.type === 'agent_snapshot');
+      const start = await seqOf(small.ctx.broker.publish(s.id, delta('0')));
+      const rest = await Promise.all(Array.from({ length: 10 }, (_, i) => seqOf(small.ctx.broker.publish(s.id, delta(String(i))))));
+      await watcher.waitFor((f) => f.seq === rest[9]);
+      watcher.close();
+      const c = await openStream(small.url, s.id, { token: small.token, afterSeq: start });
       const snap = await c.waitFor((f) => f.type === 'snapshot');
       expect(snap.reason).toBe('too_far_behind');
-      expect(snap.seq).toBe(start.seq + 10);
+      expect(snap.seq).toBe(start + 10);
       c.close();
     } finally {
       await small.close();
@@ -67,7 +87,8 @@ describe('session stream', () => {
     const publisher = (async () => {
       let i = 0;
       while (publishing) {
-        for (let k = 0; k < 1 + Math.floor(Math.random() * 5); k++) publishedSeqs.push(server.ctx.broker.publish(session.id, delta(`p${i++}`)).seq);
+        const burst = Array.from({ length: 1 + Math.floor(Math.random() * 5) }, () => publish(`p${i++}`));
+        publishedSeqs.push(...(await Promise.all(burst)));
         await sleep(Math.random() < 0.5 ? 0 : 1);
       }
     })();
@@ -114,7 +135,7 @@ describe('session stream', () => {
     const big = 'x'.repeat(16 * 1024);
     const seqs: number[] = [];
     for (let i = 0; i < 400; i++) {
-      seqs.push(server.ctx.broker.publish(session.id, delta(big)).seq);
+      seqs.push(await publish(big));
       if (i % 20 === 0) await sleep(5);
     }
     (c.ws as unknown as { _socket: { resume(): void } })._socket.resume();
@@ -146,10 +167,8 @@ describe('session stream', () => {
     await c.waitFor((f) => f.type === 'snapshot');
     c.close();
   });
-});
 
-describe('user events stream', () => {
-  it('carries session created/renamed/archived across sessions', async () => {
+  it('user events stream carries session created/renamed/archived across sessions', async () => {
     const c = await openStream(server.url, null, { token: server.token });
     await c.waitFor((f) => f.type === 'snapshot');
     expect(c.hello).toEqual({ type: 'hello', protocol: PROTOCOL_VERSION, server: server.ctx.version, capabilities: ['replay', 'session_activity'] });

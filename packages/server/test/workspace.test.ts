@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, mkdtempSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Chat, Collision, MessagePage, PendingChange, Project, ProjectCollisions, Session, SessionDiff, Task } from '@boocode/contracts';
-import { startFakeLlm, type FakeLlm, type ScriptedToolCall } from '@boocode/testkit';
+import { scratchDir, startFakeLlm, type FakeLlm, type ScriptedToolCall } from '@boocode/testkit';
 import { openStream, startTestServer, type StreamClient, type TestServer } from '@boocode/testkit/server';
 import { ensureSessionWorktree } from '../src/git/index.js';
 import type { WorktreeRow } from '../src/db/workspaces.js';
@@ -20,7 +19,7 @@ let server: TestServer;
 beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'ok' } });
   server = await startTestServer({
-    home: mkdtempSync(path.join(tmpdir(), 'boo home ü ')),
+    home: scratchDir('boo home ü '),
     // A day: the periodic sweep stays out of the way of the sweeps the tests run themselves.
     env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k', BOOCODE_REAP_INTERVAL_MS: '86400000' },
     writeIntervalMs: 50,
@@ -707,7 +706,7 @@ describe('worktree sweep', () => {
   });
 
   it('is wired into the server: a sweep runs at start', async () => {
-    const home = mkdtempSync(path.join(tmpdir(), 'boo home sweep '));
+    const home = scratchDir('boo home sweep ');
     const fx = makeProject({ 'a.txt': 'alpha\n' });
     const orphan = await ensureSessionWorktree({ home, projectId: randomUUID(), projectPath: fx.project, sessionId: randomUUID(), sessionSlug: 'orphan' });
     expect(existsSync(orphan.path)).toBe(true);

@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeScratch, scratchDir } from './scratch.js';
 
 /**
  * An isolated, offline home for a real opencode: its own HOME and XDG dirs (nothing from the
@@ -31,7 +31,7 @@ export function fakeOpenCodeConfig(llmUrl: string): Record<string, unknown> {
 }
 
 export function openCodeTestHome(llmUrl: string, prefix = 'boocode-oc-'): OpenCodeTestHome {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const root = scratchDir(prefix);
   const dirs = {
     HOME: join(root, 'home'),
     XDG_CONFIG_HOME: join(root, 'xdg', 'config'),
@@ -52,6 +52,6 @@ export function openCodeTestHome(llmUrl: string, prefix = 'boocode-oc-'): OpenCo
       BUN_CONFIG_REGISTRY: deadRegistry,
     },
     config: fakeOpenCodeConfig(llmUrl),
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => removeScratch(root),
   };
 }

@@ -116,7 +116,9 @@ describe('fake LLM server', () => {
     await expect(post(llm, {})).rejects.toThrow();
     const ac = new AbortController();
     const pending = post(llm, {}, ac.signal);
-    setTimeout(() => ac.abort(), 150);
+    // Abort only once the server holds the stalled request.
+    while (llm.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
     await expect(pending).rejects.toThrow();
     expect(llm.requests.map((r) => r.servedBy)).toEqual([0, 1]);
   });

@@ -47,6 +47,8 @@ describe('permissions in Chromium', () => {
     await logIn(page, server);
     await addProject(page, repo);
     await newSession(page, 'perm');
+    // The list fills when the server's agent discovery ends, which a busy machine can stretch.
+    await page.locator('select[aria-label="Agent"] option[value="fakeacp"]').waitFor({ state: 'attached', timeout: 90_000 });
     await page.getByRole('combobox', { name: 'Agent' }).selectOption('fakeacp');
     await page.getByText(/fakeacp/).first().waitFor();
     other = await browser.newTab();

@@ -1,7 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '@boocode/testkit';
 import { makeGitRepo } from '@boocode/testkit/server';
 import { openBrowser, type Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
@@ -38,7 +36,7 @@ describe('workspace in Chromium', () => {
   it('renders the server error for a path that is not a git repository', async () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'Add project' }).click();
-    const plainDir = await mkdtemp(path.join(tmpdir(), 'not-a-repo-'));
+    const plainDir = scratchDir('not-a-repo-');
     await page.getByLabel('Repository path').fill(plainDir);
     await page.getByRole('form', { name: 'Add project' }).getByRole('button', { name: 'Add project' }).click();
     const alert = page.getByRole('form', { name: 'Add project' }).getByRole('alert');

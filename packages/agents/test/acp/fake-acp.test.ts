@@ -409,10 +409,13 @@ describe('AcpBackend with the fake ACP agent', () => {
   });
 
   it('refuses a second turn while one is running', async () => {
-    const s = await setup({ turns: [{ steps: [{ waitForCancel: true }] }] });
+    const s = await setup({ turns: [{ steps: [{ text: 'working' }, { waitForCancel: true }] }] });
     const ac = new AbortController();
-    const first = s.backend.prompt(s.handle, { parts: [{ type: 'text', text: 'a' }] }, { signal: ac.signal, onEvent: () => {} });
-    await new Promise((r) => setTimeout(r, 200));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const first = s.backend.prompt(s.handle, { parts: [{ type: 'text', text: 'a' }] }, { signal: ac.signal, onEvent: () => started() });
+    // The agent's first output means the first turn is under way.
+    await running;
     const second = await s.backend.prompt(s.handle, { parts: [{ type: 'text', text: 'b' }] }, { signal: new AbortController().signal, onEvent: () => {} });
     expect(second).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     ac.abort();

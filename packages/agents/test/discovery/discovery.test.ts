@@ -48,6 +48,8 @@ describe('discoverAgents', () => {
       cwd: dir,
       path: bin,
       probeModels: true,
+      // opencode answers --version and models in seconds, but a busy machine can stretch that a lot.
+      timeoutMs: 90_000,
       env: { ...home.env, OPENCODE_CONFIG_CONTENT: JSON.stringify(home.config), ...paseoEnv({}) },
       custom: {
         mine: { command: 'node', args: [fakeAcpBin, '--script', join(dir, 'acp.json')], env: {}, kind: 'acp', label: 'My agent' },
@@ -83,7 +85,7 @@ describe('discoverAgents', () => {
       expect(a.available).toBe(false);
       expect(a.error).toContain('not found');
     }
-  });
+  }, 200_000);
 
   it('reports paseo unavailable when its daemon does not answer', async () => {
     const list = await discoverAgents({

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AgentEvent, AgentSessionHandle, TurnResult } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { OpenCodeBackend } from '../../src/opencode/index.js';
@@ -71,6 +71,43 @@ async function run(
   return { result, events, text: join_('text'), reasoning: join_('reasoning') };
 }
 
+/** An inactivity timeout no test waits out: its timers are fired by the test (see watchdogTimers). */
+const WATCHDOG_MS = 3_600_017;
+
+/**
+ * The inactivity watchdog's timers, told apart by their delay: they are still scheduled (too far
+ * ahead to fire), and recorded, so a test sees whether one is armed and fires it itself instead
+ * of waiting a wall-clock period that a busy machine can stretch.
+ */
+function watchdogTimers(ms: number): { armed(): boolean; fire(): void; restore(): void } {
+  const pending = new Map<NodeJS.Timeout, () => void>();
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const set = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: (...a: unknown[]) => void, delay?: number, ...args: unknown[]) => {
+    const handle = realSet(fn, delay, ...args);
+    if (delay === ms) pending.set(handle, () => fn(...args));
+    return handle;
+  }) as typeof setTimeout);
+  const clear = vi.spyOn(globalThis, 'clearTimeout').mockImplementation((handle) => {
+    pending.delete(handle as NodeJS.Timeout);
+    realClear(handle);
+  });
+  return {
+    armed: () => pending.size > 0,
+    fire() {
+      for (const [handle, fn] of [...pending]) {
+        pending.delete(handle);
+        realClear(handle);
+        fn();
+      }
+    },
+    restore() {
+      set.mockRestore();
+      clear.mockRestore();
+    },
+  };
+}
+
 beforeAll(async () => {
   llm = await startFakeLlm();
   home = openCodeTestHome(llm.url);
@@ -84,7 +121,8 @@ afterAll(async () => {
   home?.cleanup();
 });
 
-describe('OpenCodeBackend against real opencode', () => {
+// Starting opencode takes tens of seconds on a busy machine, and some tests start it twice.
+describe('OpenCodeBackend against real opencode', { timeout: 120_000 }, () => {
   it('streams two turns in one opencode session on one warm server', async () => {
     const file = join(repo, 'hello.txt');
     llm.push(
@@ -305,30 +343,46 @@ describe('OpenCodeBackend against real opencode', () => {
   });
 
   it('lets a permission wait for the user longer than the inactivity timeout', async () => {
-    const quick = newBackend({ inactivityTimeoutMs: 2_000 });
+    const watchdog = watchdogTimers(WATCHDOG_MS);
+    const quick = newBackend({ inactivityTimeoutMs: WATCHDOG_MS });
     try {
       llm.push(
-        { match: { lastUserIncludes: 'warm up' }, text: 'warm' },
         { match: { lastUserIncludes: 'slow human' }, toolCalls: [{ name: 'bash', arguments: { command: 'echo waited > waited.txt', description: 'write' } }] },
         { match: { lastUserIncludes: 'slow human' }, text: 'Waited.' },
       );
-      // A new server loads the directory's plugins on its first prompt; that silence is not the point here.
-      await run(quick, await session(quick), 'warm up');
       const handle = await session(quick);
-      let answered = false;
+      const armed: boolean[] = [];
       const t = await run(quick, handle, 'slow human', (e) => {
         if (e.type !== 'permission_request') return;
-        // The user answers after more than twice the inactivity timeout, while opencode is silent.
-        setTimeout(() => {
-          answered = true;
-          e.respond({ outcome: 'selected', option_id: 'once', kind: 'allow_once' });
-        }, 5_000);
+        // Nothing may be armed while the user decides: then no wait, however long, fails the turn.
+        armed.push(watchdog.armed());
+        e.respond({ outcome: 'selected', option_id: 'once', kind: 'allow_once' });
+        // The answer starts a full period again.
+        armed.push(watchdog.armed());
       });
-      expect(answered).toBe(true);
+      expect(armed).toEqual([false, true]);
       expect(t.result).toMatchObject({ ok: true, stop_reason: 'end_turn' });
       expect(readFileSync(join(repo, 'waited.txt'), 'utf8').trim()).toBe('waited');
       expect(t.text).toBe('Waited.');
     } finally {
+      watchdog.restore();
+      await quick.dispose();
+    }
+  });
+
+  it('fails a turn whose watchdog fires while no permission waits', async () => {
+    const watchdog = watchdogTimers(WATCHDOG_MS);
+    const quick = newBackend({ inactivityTimeoutMs: WATCHDOG_MS });
+    try {
+      llm.push({ match: { lastUserIncludes: 'fire the watchdog' }, text: ['a', 'b', 'c'], stallAfter: 2 });
+      const handle = await session(quick);
+      const t = await run(quick, handle, 'fire the watchdog', (e) => {
+        // opencode went quiet after this (the LLM stalls): as if the whole period had passed.
+        if (e.type === 'text') watchdog.fire();
+      });
+      expect(t.result).toMatchObject({ ok: false, stop_reason: 'error', error: { code: 'timeout' } });
+    } finally {
+      watchdog.restore();
       await quick.dispose();
     }
   });

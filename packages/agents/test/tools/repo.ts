@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { removeScratch, scratchDir } from '@boocode/testkit';
 
 /** A real temporary git repository with a few committed files, plus a sibling dir outside it. */
 export interface TempRepo {
@@ -13,7 +13,7 @@ export interface TempRepo {
 }
 
 export async function makeRepo(files: Record<string, string> = {}): Promise<TempRepo> {
-  const base = await realpath(await mkdtemp(path.join(tmpdir(), 'boocode-tools-')));
+  const base = scratchDir('boocode-tools-');
   const root = path.join(base, 'repo');
   const outside = path.join(base, 'outside');
   await mkdir(root);
@@ -34,5 +34,5 @@ export async function makeRepo(files: Record<string, string> = {}): Promise<Temp
   git('init', '-q', '-b', 'main');
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A');
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'init');
-  return { root, outside, cleanup: () => rm(base, { recursive: true, force: true }) };
+  return { root, outside, cleanup: async () => removeScratch(base) };
 }

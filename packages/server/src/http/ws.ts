@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, StreamCapability, StreamQuery, streams, WsCloseCode, type HelloFrame, type InFlightTurn } from '@boocode/contracts';
-import type { Broker } from '../stream/broker.js';
-import type { ReplayResult } from '../stream/replay-channel.js';
+import type { Broker, Subscription } from '../stream/broker.js';
+import type { ReplayResult, Subscriber } from '../stream/replay-channel.js';
 import type { Logger } from '../logger.js';
 import type { Sql } from '../db/connection.js';
 import { getSession } from '../db/sessions.js';
@@ -37,16 +37,17 @@ function attach(
   socket: WebSocket,
   opts: StreamOptions,
   capabilities: string[],
-  subscribe: (sub: { send(data: string): void }) => { replay: ReplayResult | null; lastSeq: number; unsubscribe: () => void },
+  subscribe: (sub: Subscriber) => Promise<Subscription>,
   opening: (replay: ReplayResult | null, lastSeq: number) => Promise<string[]>,
   logCtx: Record<string, unknown>,
 ): void {
   let held: string[] | null = [];
   let closed = false;
+  let unsubscribe = () => {};
   const drop = (code: number, reason: string) => {
     if (closed) return;
     closed = true;
-    sub.unsubscribe();
+    unsubscribe();
     socket.close(code, reason);
     // A reader that stopped reading may never take the close frame either.
     setTimeout(() => socket.terminate(), 5_000).unref();
@@ -62,16 +63,24 @@ function attach(
   };
   const hello: HelloFrame = { type: 'hello', protocol: PROTOCOL_VERSION, server: opts.version, capabilities };
   send(JSON.stringify(hello));
-  const sub = subscribe({ send: (data) => (held ? held.push(data) : send(data)) });
   const ping = setInterval(() => socket.ping(), PING_MS);
   ping.unref();
   socket.on('close', () => {
     clearInterval(ping);
     closed = true;
-    sub.unsubscribe();
+    unsubscribe();
   });
   socket.on('error', (err) => opts.log.debug({ ...logCtx, err }, 'stream socket error'));
-  opening(sub.replay, sub.lastSeq)
+  subscribe({
+    send: (data) => (held ? held.push(data) : send(data)),
+    // This server missed frames of the stream: the client resumes by seq and gets a snapshot.
+    drop: () => drop(WsCloseCode.SlowConsumer, 'frames missed: reconnect with after_seq'),
+  })
+    .then((sub) => {
+      unsubscribe = sub.unsubscribe;
+      if (closed) sub.unsubscribe();
+      return closed ? [] : opening(sub.replay, sub.lastSeq);
+    })
     .then((frames) => {
       for (const f of frames) send(f);
       const pending = held ?? [];

@@ -1,6 +1,7 @@
 import type { Usage } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
 import { appendToMessage, finishMessage } from '../db/messages.js';
+import type { Stamp } from './frame-bus.js';
 
 export interface FinalMessage {
   status: 'complete' | 'failed' | 'cancelled';
@@ -21,8 +22,8 @@ export class MessageWriter {
   writes = 0;
   private pendingText = '';
   private pendingReasoning = '';
-  /** Stream seq of the newest delta appended (written as `content_seq`). */
-  private lastSeq: number | null = null;
+  /** Stream seq of the newest delta appended (written as `content_seq`); the bus may still be stamping it. */
+  private lastSeq: Stamp | null = null;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void>;
   private failure: unknown = null;
@@ -45,7 +46,7 @@ export class MessageWriter {
   /** Set by finish(): an agent that keeps talking after its turn was closed changes nothing. */
   private finished = false;
 
-  appendText(text: string, seq: number | null = null): void {
+  appendText(text: string, seq: Stamp | null = null): void {
     if (this.finished) return;
     this.content += text;
     this.pendingText += text;
@@ -53,7 +54,7 @@ export class MessageWriter {
     this.schedule();
   }
 
-  appendReasoning(text: string, seq: number | null = null): void {
+  appendReasoning(text: string, seq: Stamp | null = null): void {
     if (this.finished) return;
     this.reasoning += text;
     this.pendingReasoning += text;
@@ -82,7 +83,7 @@ export class MessageWriter {
     const seq = this.lastSeq;
     this.chain = this.chain.then(async () => {
       this.writes++;
-      await appendToMessage(this.sql, this.messageId, text, reasoning, seq).catch((err: unknown) => {
+      await appendToMessage(this.sql, this.messageId, text, reasoning, await seq).catch((err: unknown) => {
         this.failure ??= err;
       });
     });
@@ -109,7 +110,7 @@ export class MessageWriter {
       content: this.content,
       reasoning: this.reasoning,
       status: final.status,
-      seq: this.lastSeq,
+      seq: await this.lastSeq,
       usage: final.usage,
       metadata: final.metadata ?? {},
     });

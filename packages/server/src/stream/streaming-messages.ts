@@ -7,6 +7,8 @@ import type { MessageWriter } from './message-writer.js';
  */
 export class StreamingMessages {
   private readonly bySession = new Map<string, Set<MessageWriter>>();
+  /** Set when other processes may run this server's turns: asks them to flush theirs too. */
+  elsewhere: ((sessionId: string) => Promise<void>) | null = null;
 
   add(sessionId: string, writer: MessageWriter): void {
     let set = this.bySession.get(sessionId);
@@ -20,7 +22,13 @@ export class StreamingMessages {
     if (set?.size === 0) this.bySession.delete(sessionId);
   }
 
-  async flush(sessionId: string): Promise<void> {
+  /** This process's writers of the session. */
+  async flushHere(sessionId: string): Promise<void> {
     await Promise.all([...(this.bySession.get(sessionId) ?? [])].map((w) => w.flush()));
+  }
+
+  /** Every writer of the session, in whichever process runs its turn. */
+  async flush(sessionId: string): Promise<void> {
+    await Promise.all([this.flushHere(sessionId), this.elsewhere?.(sessionId)]);
   }
 }

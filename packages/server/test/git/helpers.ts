@@ -1,17 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, lstatSync, readlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
+import { removeScratch, scratchDir } from '@boocode/testkit';
 import { setGitBaseEnv } from '../../src/git/base-env.js';
 import { gitEnv } from '../../src/git/exec.js';
 
 // The live environment, so a test that changes a variable (HOME, GIT_DIR) is seen by git.
 setGitBaseEnv(process.env);
 
-/** Temp directories deliberately have spaces and non-ASCII letters in their names. */
+/** Temp directories deliberately have spaces and non-ASCII letters in their names; removed when the test file ends. */
 export function tempDir(label = 'boo code ü'): string {
-  return mkdtempSync(path.join(tmpdir(), `${label} `));
+  return scratchDir(`${label} `);
 }
 
 /** Plain git for arranging and checking fixtures, independent of the library under test. */
@@ -63,7 +63,7 @@ export function makeProject(files: Record<string, string | Buffer> = { 'README.m
   for (const [rel, content] of Object.entries(files)) write(project, rel, content);
   sh(project, ['add', '-A']);
   sh(project, ['commit', '-q', '-m', 'initial']);
-  return { home, project, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+  return { home, project, cleanup: () => removeScratch(base) };
 }
 
 export function commitAll(cwd: string, message: string): string {

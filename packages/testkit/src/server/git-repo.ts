@@ -1,8 +1,8 @@
 import { execFile as execFileCb } from 'node:child_process';
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { scratchDir } from '../scratch.js';
 
 const execFile = promisify(execFileCb);
 
@@ -11,9 +11,9 @@ export async function git(cwd: string, ...args: string[]): Promise<string> {
   return stdout;
 }
 
-/** A real git repository with one commit holding `files` (path -> content). */
+/** A real git repository with one commit holding `files` (path -> content), removed when the process ends. */
 export async function makeGitRepo(files: Record<string, string> = { 'README.md': '# test\n' }, name = 'repo'): Promise<string> {
-  const dir = path.join(await mkdtemp(path.join(tmpdir(), 'boocode-git-')), name);
+  const dir = path.join(scratchDir('boocode-git-'), name);
   await mkdir(dir, { recursive: true });
   await git(dir, 'init', '-q', '-b', 'main');
   await git(dir, 'config', 'user.email', 'test@boocode.local');

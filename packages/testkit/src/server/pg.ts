@@ -1,18 +1,40 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { createLogger } from '@boocode/server';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@boocode/server/embedded-postgres';
+import { atProcessEnd } from '../process-end.js';
+import { removeScratch, scratchDir } from '../scratch.js';
 
 /** Set by the vitest global setup: one real cluster for the whole run, a database per test file. */
 export const ADMIN_URL_ENV = 'BOOCODE_TEST_PG_ADMIN_URL';
 
-/** Starts a throwaway embedded cluster (its data in a temp dir). */
+/**
+ * Starts a throwaway embedded cluster, its data in a temp dir. `stop()` removes the data too; a
+ * process that ends without calling it (an error, Ctrl-C) kills the postmaster and its backends
+ * (they run in their own process group, so no signal to us reaches them) and removes the data.
+ */
 export async function startThrowawayCluster(): Promise<EmbeddedPostgres> {
-  const home = await mkdtemp(path.join(tmpdir(), 'boocode-pg-'));
-  return startEmbeddedPostgres({ home, password: randomBytes(16).toString('hex'), env: process.env, log: createLogger({ level: 'warn' }) });
+  const home = scratchDir('boocode-pg-');
+  // Enterable by the postgres user (when run as root), so the cluster stays in the temp folder
+  // rather than being put in /var/lib/boocode.
+  chmodSync(home, 0o711);
+  const cluster = await startEmbeddedPostgres({ home, password: randomBytes(16).toString('hex'), env: process.env, log: createLogger({ level: 'warn' }) });
+  const unregister = atProcessEnd(() => {
+    try {
+      process.kill(-cluster.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+  return {
+    ...cluster,
+    async stop() {
+      unregister();
+      await cluster.stop();
+      removeScratch(home);
+    },
+  };
 }
 
 /**

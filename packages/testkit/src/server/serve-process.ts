@@ -2,21 +2,54 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atProcessEnd } from '../process-end.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CLI_SOURCE = path.join(REPO, 'packages/cli/src/main.ts');
 
-export interface ServeProcess {
+export interface CliProcess {
   child: ChildProcess;
-  url: string;
-  loginUrl: string;
   stdout: () => string;
+  stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Ends the process: SIGTERM, then SIGKILL if it does not exit in `graceMs`; then any postmaster
+   * of its embedded cluster that is still running (one left by a kill -9) gets killed too.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
-/** `boocode serve` as a real child process (from the TypeScript sources), ready when it prints its URL. */
-export function spawnServe(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_SOURCE, 'serve', ...args], {
+export interface ServeProcess extends CliProcess {
+  url: string;
+  loginUrl: string;
+}
+
+export interface WorkerProcess extends CliProcess {
+  /** The lease owner it writes on the tasks it claims. */
+  workerId: string;
+}
+
+/** The embedded cluster's data directory, as `serve` prints it (none on an external database). */
+const dataDirIn = (stdout: string): string | null => /embedded PostgreSQL \((.+)\)/.exec(stdout)?.[1] ?? null;
+
+/** SIGKILL to a postmaster's process group: it and its backends (it leads its own group). */
+function killPostmasters(dataDir: string | null): void {
+  for (const pid of dataDir ? postmastersFor(dataDir) : []) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+/**
+ * A `boocode` command as a real child process (from the TypeScript sources), ready once `ready`
+ * finds what it waits for in its stdout; rejects with its output when it exits first. If this
+ * process ends first (a failed test, Ctrl-C), the child and its postmaster are killed.
+ */
+function spawnCli<T>(args: string[], env: Record<string, string>, timeoutMs: number, ready: (out: string) => T | null): Promise<CliProcess & T> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_SOURCE, ...args], {
     cwd: REPO,
     env: { ...process.env, BOOCODE_LOG_LEVEL: process.env.BOOCODE_TEST_LOG ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,22 +61,56 @@ export function spawnServe(args: string[], env: Record<string, string> = {}, tim
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const unregister = atProcessEnd(() => {
+    if (alive()) child.kill('SIGKILL');
+    killPostmasters(dataDirIn(out));
+  });
+  const stop = async (graceMs = 30_000): Promise<void> => {
+    if (alive()) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    killPostmasters(dataDirIn(out));
+    unregister();
+  };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in ${timeoutMs} ms:\n${out}\n${err}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      reject(new Error(`${args[0]} did not start in ${timeoutMs} ms:\n${out}\n${err}`));
+      void stop(0);
+    }, timeoutMs);
     const check = () => {
-      const url = /BooCode (http:\/\/\S+)/.exec(out)?.[1];
-      const login = /open \(logs you in once\): (\S+)/.exec(out)?.[1];
-      if (url && login) {
+      const found = ready(out);
+      if (found) {
         clearTimeout(timer);
         child.stdout!.off('data', check);
-        resolve({ child, url, loginUrl: login, stdout: () => out, exited });
+        resolve({ child, stdout: () => out, stderr: () => err, exited, stop, ...found });
       }
     };
     child.stdout!.on('data', check);
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`serve exited early (code ${code}, signal ${signal}):\n${out}\n${err}`));
+      reject(new Error(`${args[0]} exited early (code ${code}, signal ${signal}):\n${out}\n${err}`));
     });
+  });
+}
+
+/** `boocode serve`, ready when it prints its URL. */
+export function spawnServe(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServeProcess> {
+  return spawnCli(['serve', ...args], env, timeoutMs, (out) => {
+    const url = /BooCode (http:\/\/\S+)/.exec(out)?.[1];
+    const loginUrl = /open \(logs you in once\): (\S+)/.exec(out)?.[1];
+    return url && loginUrl ? { url, loginUrl } : null;
+  });
+}
+
+/** `boocode worker`, ready when it prints its id. */
+export function spawnWorker(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<WorkerProcess> {
+  return spawnCli(['worker', ...args], env, timeoutMs, (out) => {
+    const workerId = /BooCode worker (\S+)/.exec(out)?.[1];
+    return workerId ? { workerId } : null;
   });
 }
 

@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { removeScratch, scratchDir } from '@boocode/testkit';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -24,7 +22,7 @@ export interface Browser {
 
 /** Debian's Chromium, headless, on a fresh profile that is deleted afterwards. */
 export async function openBrowser(viewport = { width: 1280, height: 800 }): Promise<Browser> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'boocode-chromium-'));
+  const dir = scratchDir('boocode-chromium-');
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -40,7 +38,7 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
     newTab: () => context.newPage(),
     close: async () => {
       await context.close();
-      await rm(dir, { recursive: true, force: true });
+      removeScratch(dir);
     },
   };
 }

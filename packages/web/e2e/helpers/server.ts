@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { removeScratch, scratchDir } from '@boocode/testkit';
 import { createTestDatabase, spawnServe, type ServeProcess } from '@boocode/testkit/server';
 import type { Page } from 'playwright-core';
 import { ensureWebBuilt } from './web-build';
@@ -39,7 +39,7 @@ export interface BoocodeOptions {
  */
 export async function startBoocode({ env = {}, agents }: BoocodeOptions = {}): Promise<RunningBoocode> {
   ensureWebBuilt();
-  const home = await mkdtemp(path.join(tmpdir(), 'boocode-e2e-'));
+  const home = scratchDir('boocode-e2e-');
   if (agents) {
     // The server creates config.json on first start; written here first, it carries the agents.
     const config = { token: randomBytes(32).toString('base64url'), pg_password: randomBytes(24).toString('base64url'), agents, native: {} };
@@ -52,14 +52,12 @@ export async function startBoocode({ env = {}, agents }: BoocodeOptions = {}): P
     ...(await spawnServe(args, childEnv).then((p) => ({ url: p.url, loginUrl: p.loginUrl, process: p }))),
     home,
     restart: async () => {
-      running.process.child.kill('SIGTERM');
-      await running.process.exited;
+      await running.process.stop();
       running.process = await spawnServe(args, childEnv);
     },
     stop: async () => {
-      running.process.child.kill('SIGTERM');
-      await running.process.exited;
-      await rm(home, { recursive: true, force: true });
+      await running.process.stop();
+      removeScratch(home);
     },
   };
   return running;

@@ -3,6 +3,7 @@ import type { Sql } from '../../db/connection.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
 import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
 import type { Broker } from '../../stream/broker.js';
+import type { Stamp } from '../../stream/frame-bus.js';
 import type { MessageWriter } from '../../stream/message-writer.js';
 import type { PermissionCenter } from '../../permissions/center.js';
 import type { Logger } from '../../logger.js';
@@ -102,8 +103,8 @@ export class TurnEvents {
   }
 
   private carryOut(effects: TurnEffects): void {
-    let seq: number | null = null;
-    for (const frame of effects.frames) seq = this.broker.publish(this.id.sessionId, frame).seq;
+    let seq: Stamp | null = null;
+    for (const frame of effects.frames) seq = this.broker.publish(this.id.sessionId, frame);
     if (effects.append?.to === 'text') this.writer.appendText(effects.append.text, seq);
     else if (effects.append?.to === 'reasoning') this.writer.appendReasoning(effects.append.text, seq);
     for (const w of effects.writes) this.persist(() => store(this.sql, w));

@@ -1,0 +1,93 @@
+import type { ServerConfig } from './config/server-config.js';
+import type { Sql } from './db/connection.js';
+import type { Logger } from './logger.js';
+import { Broker } from './stream/broker.js';
+import type { FrameBus } from './stream/frame-bus.js';
+import { InProcessFrameBus } from './stream/in-process-bus.js';
+import { PostgresFrameBus } from './stream/postgres-bus.js';
+import { StreamingMessages } from './stream/streaming-messages.js';
+import { WriteThrough } from './stream/write-through.js';
+import { PermissionCenter } from './permissions/center.js';
+import { AgentRegistry, type AgentRegistryOptions } from './agents/registry.js';
+import { BackendPool } from './agents/backend-pool.js';
+import { Workspace } from './workspace/workspace.js';
+import { Worker, type WorkerOptions } from './tasks/worker.js';
+
+/** Which frame bus a process uses (see stream/frame-bus.ts). */
+export type BusKind = FrameBus['kind'];
+
+/** What a server and a worker process set up alike to run turns and publish their frames. */
+export interface TurnRuntimeOptions {
+  sql: Sql;
+  /** The database URL (the Postgres bus publishes on a connection of its own). */
+  databaseUrl: string;
+  bus: BusKind;
+  /** false: publish only; this process has no stream clients. */
+  listen: boolean;
+  log: Logger;
+  version: string;
+  validateFrames?: boolean;
+  agents?: Pick<AgentRegistryOptions, 'overrides' | 'discovery'>;
+  writeIntervalMs: number;
+  /** The turn worker of this process; `false`: none. */
+  worker: WorkerOptions | false;
+}
+
+export interface TurnRuntime {
+  broker: Broker;
+  permissions: PermissionCenter;
+  registry: AgentRegistry;
+  pool: BackendPool;
+  workspace: Workspace;
+  streaming: StreamingMessages;
+  worker: Worker | null;
+  /** Stops the worker (its turns are written down), agents, the bus; not the database. */
+  close(): Promise<void>;
+}
+
+/** The turn worker's settings from the configuration, `overrides` (tests, benchmarks) over them. */
+export function workerSettings(config: ServerConfig, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
+  return { concurrency: config.concurrency, leaseMs: config.leaseMs, turnTimeoutMs: config.turnTimeoutMs, pollMs: 2_000, ...overrides };
+}
+
+export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptions): Promise<TurnRuntime> {
+  const bus = o.bus === 'postgres' ? new PostgresFrameBus({ url: o.databaseUrl, sql: o.sql, log: o.log.child({ component: 'bus' }) }) : new InProcessFrameBus();
+  const broker = new Broker(bus, { replayFrames: config.replayFrames, validate: o.validateFrames ?? false });
+  if (o.listen) await broker.listen();
+  const permissions = new PermissionCenter(o.sql, broker, o.log.child({ component: 'permissions' }));
+  await permissions.listen();
+  const registry = new AgentRegistry({
+    ...o.agents,
+    backends: config.backends,
+    custom: config.agents,
+    baseEnv: config.env,
+    version: o.version,
+    log: o.log.child({ component: 'agents' }),
+  });
+  const pool = new BackendPool(config.agentIdleMs, o.log);
+  const workspace = new Workspace(o.sql, broker, config.home, o.log.child({ component: 'workspace' }));
+  const streaming = new StreamingMessages();
+  const worker =
+    o.worker === false
+      ? null
+      : new Worker(o.sql, { sql: o.sql, broker, log: o.log, pool, registry, permissions, workspace, streaming, writeIntervalMs: o.writeIntervalMs }, o.worker);
+  // Only with several processes can a session's turn run elsewhere than where its clients are.
+  const writeThrough = o.bus === 'postgres' ? new WriteThrough(o.sql, streaming, o.log.child({ component: 'bus' }), worker?.id ?? null) : null;
+  await writeThrough?.start({ asks: o.listen });
+  return {
+    broker,
+    permissions,
+    registry,
+    pool,
+    workspace,
+    streaming,
+    worker,
+    async close() {
+      await worker?.stop();
+      await writeThrough?.stop();
+      await pool.closeAll();
+      await registry.disposeAll();
+      await broker.close();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { ServerConfig } from './config/server-config.js';
+import { setGitBaseEnv } from './git/base-env.js';
+import { connect } from './db/connection.js';
+import { migrate } from './db/migrate.js';
+import { createLogger, type Logger } from './logger.js';
+import type { AgentRegistryOptions } from './agents/registry.js';
+import type { WorkerOptions } from './tasks/worker.js';
+import { VERSION } from './server.js';
+import { startTurnRuntime, workerSettings, type TurnRuntime } from './turn-runtime.js';
+
+export interface WorkerProcessOptions {
+  logger?: Logger;
+  /** Fields given here win over the configuration. */
+  worker?: Partial<WorkerOptions>;
+  agents?: Pick<AgentRegistryOptions, 'overrides' | 'discovery'>;
+  /** Coalescing interval of streamed message writes to the database. */
+  writeIntervalMs?: number;
+}
+
+export interface RunningWorker {
+  /** The lease owner written on the tasks it claims. */
+  id: string;
+  home: string;
+  concurrency: number;
+  /** Stops claiming; running turns are written down (interrupted) first. */
+  close(): Promise<void>;
+}
+
+/**
+ * A process that runs turns and serves no HTTP (`boocode worker`), on `databaseUrl`: a worker
+ * never starts a database of its own. Its frames reach the clients of every server through the
+ * Postgres frame bus; permission answers and cancels reach it by NOTIFY, as they reach any worker.
+ */
+export async function startWorker(config: ServerConfig, databaseUrl: string, opts: WorkerProcessOptions = {}): Promise<RunningWorker> {
+  const log = opts.logger ?? createLogger({ level: config.logLevel });
+  setGitBaseEnv(config.env);
+  const sql = connect(databaseUrl);
+  let runtime: TurnRuntime | null = null;
+  try {
+    await migrate(sql, log);
+    const settings = workerSettings(config, opts.worker);
+    runtime = await startTurnRuntime(config, {
+      sql,
+      databaseUrl,
+      bus: 'postgres',
+      listen: false,
+      log,
+      version: VERSION,
+      ...(opts.agents ? { agents: opts.agents } : {}),
+      writeIntervalMs: opts.writeIntervalMs ?? 100,
+      worker: settings,
+    });
+    const worker = runtime.worker!;
+    await worker.start();
+    const open = runtime;
+    let closing: Promise<void> | null = null;
+    return {
+      id: worker.id,
+      home: config.home,
+      concurrency: settings.concurrency,
+      close() {
+        closing ??= (async () => {
+          await open.close();
+          await sql.end({ timeout: 5 });
+          log.info({ worker_id: worker.id }, 'worker stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await runtime?.close().catch(() => {});
+    await sql.end({ timeout: 1 }).catch(() => {});
+    throw err;
+  }
+}
