@@ -91,6 +91,8 @@ export default function TerminalPanel({ session }: { session: Session }) {
                     find('previous');
                   }
                   if (e.key === 'Escape') {
+                    // Clears the find box only; the panel stays open.
+                    e.stopPropagation();
                     setQuery('');
                     setFound(null);
                     view.current?.clearFind();
