@@ -6,7 +6,6 @@
  * Prints frames/s delivered, p50/p99 publish→receive latency, server RSS, and ratios.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -109,16 +108,12 @@ async function rowsFor(targets: Target[]) {
   });
 }
 
-const repos: string[] = [];
-
 /** A session on `server`, to stream. */
 async function newSession(info: ChildInfo): Promise<{ url: string; headers: Record<string, string>; id: string }> {
   const headers = { authorization: `Bearer ${info.token}` };
   const post = async (url: string, body: unknown) =>
     (await (await fetch(`${info.url}${url}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { id: string };
-  const repo = await makeGitRepo();
-  repos.push(path.dirname(repo));
-  const project = await post('/api/projects', { path: repo });
+  const project = await post('/api/projects', { path: await makeGitRepo() });
   const session = await post('/api/sessions', { project_id: project.id });
   return { url: `${info.url.replace('http', 'ws')}/api/sessions/${session.id}/stream`, headers, id: session.id };
 }
@@ -155,4 +150,3 @@ for (const c of [bare.child, publisher.child, hub.child, boo.child]) {
   c.send({ cmd: 'stop' });
   await new Promise((r) => c.once('exit', r));
 }
-for (const dir of repos) await rm(dir, { recursive: true, force: true });

@@ -5,12 +5,10 @@
  * only publishes on that bus (worker B). The driver sends {cmd:'publish'} over IPC; frames carry
  * their publish time.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createLogger, loadServerConfig, startServer } from '@boocode/server';
 import { Broker, connect, PostgresFrameBus } from '@boocode/server/internals';
+import { removeScratch, scratchDir } from '@boocode/testkit';
 import { startThrowawayCluster } from '@boocode/testkit/server';
 import { nowMs } from '../lib/stats.js';
 
@@ -41,19 +39,20 @@ async function publishAll(n: number, rate: number, publishOne: (i: number) => vo
   }
 }
 
-/** Answers the driver: publishes with `publishOne`, reports RSS, stops with `stop`. */
+/** Answers the driver: publishes with `publishOne`, reports RSS, stops with `stop` (also when the driver is gone). */
 function serve(publishOne: (sessionId: string | undefined, text: string) => void, stop: () => Promise<void>): void {
+  let stopping: Promise<void> | null = null;
+  const exit = () => void (stopping ??= stop().finally(() => process.exit(0)));
   process.on('message', async (m: Cmd) => {
     if (m.cmd === 'publish') {
       const pad = 'x'.repeat(m.size);
       await publishAll(m.n, m.rate, () => publishOne(m.sessionId, `${nowMs()}|${pad}`));
       send({ done: true });
     } else if (m.cmd === 'rss') send({ rss: process.memoryUsage().rss });
-    else {
-      await stop();
-      process.exit(0);
-    }
+    else exit();
   });
+  // A driver that crashed leaves no server, database or relay behind.
+  process.once('disconnect', exit);
 }
 
 if (mode === 'bare') {
@@ -79,7 +78,7 @@ if (mode === 'bare') {
   // The in-process server owns the cluster; the hub joins its database, as `serve --no-worker` does.
   const cluster = mode === 'boocode' ? await startThrowawayCluster() : null;
   const databaseUrl = cluster?.url ?? process.env.BENCH_DATABASE_URL!;
-  const home = await mkdtemp(path.join(tmpdir(), 'bench-stream-'));
+  const home = scratchDir('bench-stream-');
   const config = await loadServerConfig({
     env: { ...process.env, DATABASE_URL: databaseUrl, BOOCODE_PORT: '0', BOOCODE_REPLAY_FRAMES: '1000', BOOCODE_WS_MAX_BUFFER: String(64 * 1024 * 1024) },
     flags: { home },
@@ -93,7 +92,7 @@ if (mode === 'bare') {
     async () => {
       await server.close();
       await cluster?.stop();
-      await rm(home, { recursive: true, force: true });
+      removeScratch(home);
     },
   );
   send({ url: server.url, token: server.token, databaseUrl });

@@ -15,10 +15,30 @@ export const ImagePart = z.object({
 export const InputPart = z.discriminatedUnion('type', [TextPart, ImagePart]);
 export type InputPart = z.infer<typeof InputPart>;
 
-/** Earlier turns of the chat, for stateless backends (the native agent). */
+/**
+ * One message of the native agent's conversation as the model saw it (an AI SDK ModelMessage:
+ * text, tool calls with ids and arguments, tool results, reasoning, images). Opaque to everything
+ * but the native agent; unknown keys are kept so the message replays exactly as it was sent.
+ */
+export const TranscriptMessage = z.looseObject({
+  role: z.enum(['user', 'assistant', 'tool']),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]),
+});
+export type TranscriptMessage = z.infer<typeof TranscriptMessage>;
+
+/** A turn's whole conversation: its user message and everything the model and tools answered. */
+export const Transcript = z.array(TranscriptMessage).min(1);
+export type Transcript = z.infer<typeof Transcript>;
+
+/**
+ * Earlier turns of the chat, for stateless backends (the native agent). An assistant entry with a
+ * `transcript` stands for its whole turn (the turn's user message is then not listed separately);
+ * without one (other backends, failed turns) only the final text is known.
+ */
 export const HistoryMessage = z.object({
   role: z.enum(['user', 'assistant']),
   content: z.string(),
+  transcript: Transcript.optional(),
 });
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
 
@@ -170,6 +190,8 @@ export const TurnResult = z.object({
   error: z.object({ code: TurnErrorCode, message: z.string() }).optional(),
   /** The agent's own session id after the turn, when it changed (resume token). */
   resume_token: z.string().nullable().optional(),
+  /** The turn's exact conversation, for agents that replay it on the next turn (the native agent). */
+  transcript: Transcript.optional(),
 });
 export type TurnResult = z.infer<typeof TurnResult>;
 

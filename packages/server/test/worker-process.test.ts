@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Chat, MessagePage, PostMessageResponse, Project, Session } from '@boocode/contracts';
 import { createLogger, loadServerConfig, startWorker, type RunningWorker } from '@boocode/server';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { removeScratch, scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { createTestDatabase, inheritedEnv, makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 
 /**
@@ -19,28 +16,25 @@ let server: TestServer;
 let worker: RunningWorker;
 let workerHome: string;
 let project: Project;
-const temp: string[] = [];
 
 beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: WORDS, chunkDelayMs: 5 } });
   const databaseUrl = await createTestDatabase();
   server = await startTestServer({ databaseUrl, worker: false });
-  workerHome = await mkdtemp(path.join(tmpdir(), 'boocode-worker-'));
+  workerHome = scratchDir('boocode-worker-');
   const config = await loadServerConfig({
     env: { ...inheritedEnv(), BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' },
     flags: { home: workerHome },
   });
   worker = await startWorker(config, databaseUrl, { logger: createLogger({ level: process.env.BOOCODE_TEST_LOG ?? 'silent' }), writeIntervalMs: 60_000 });
-  const repo = await makeGitRepo();
-  temp.push(path.dirname(repo), workerHome);
-  project = (await server.api<Project>('POST', '/api/projects', { path: repo })).body;
+  project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
 });
 
 afterAll(async () => {
   await worker?.close();
   await server?.close();
   await llm?.close();
-  for (const dir of temp) await rm(dir, { recursive: true, force: true });
+  if (workerHome) removeScratch(workerHome);
 });
 
 describe('a worker process apart from the server', () => {

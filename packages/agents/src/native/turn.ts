@@ -2,6 +2,7 @@ import { stepCountIs, streamText, type FinishReason, type LanguageModel, type Mo
 import {
   addUsage,
   emptyUsage,
+  Transcript,
   type AgentEvent,
   type StopReason,
   type TurnResult,
@@ -104,6 +105,11 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   let wroteInStep = false;
   let checkPending = false;
 
+  // What the last step sent (notes included) and how many messages the SDK had then: the turn's
+  // transcript is that prompt's new part plus what the last step answered.
+  let lastStep = { raw: p.messages.length, sent: p.messages };
+  let produced: ModelMessage[] | null = null;
+
   const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv });
 
   const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
@@ -123,7 +129,9 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
       p.log.info({ step: stepNumber, passed: outcome.passed, summary: outcome.summary }, 'native agent: check after write');
       if (!outcome.passed) notes.push({ at: messages.length, text: checkNote(p.check, outcome) });
     }
-    return notes.length ? { messages: withNotes(messages, notes) } : {};
+    const sent = withNotes(messages, notes);
+    lastStep = { raw: messages.length, sent };
+    return notes.length ? { messages: sent } : {};
   };
 
   const consume = async (): Promise<void> => {
@@ -196,6 +204,7 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
           break;
       }
     }
+    if (!failure && !p.signal.aborted) produced = (await result.response).messages;
   };
 
   // The SDK normally ends the stream promptly on abort; racing the signal guarantees it even when
@@ -220,5 +229,21 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
     return { ok: false, stop_reason: 'error', usage, error: f };
   }
   const stop_reason = stopReasonOf(lastFinish, steps, p.maxSteps);
-  return { ok: stop_reason !== 'error', stop_reason, usage };
+  return { ok: stop_reason !== 'error', stop_reason, usage, ...transcriptOf(p, lastStep, produced) };
+}
+
+/** The turn's conversation from its user message on, exactly as the next turn must replay it. */
+function transcriptOf(
+  p: NativeTurnParams,
+  lastStep: { raw: number; sent: ModelMessage[] },
+  produced: ModelMessage[] | null,
+): { transcript?: Transcript } {
+  if (!produced) return {};
+  const own = p.messages.length - 1;
+  const messages = [...lastStep.sent.slice(own), ...produced.slice(lastStep.raw - p.messages.length)];
+  const parsed = Transcript.safeParse(JSON.parse(JSON.stringify(messages)));
+  if (parsed.success) return { transcript: parsed.data };
+  // The next turn then falls back to this turn's final text.
+  p.log.warn({ err: parsed.error.message }, 'native agent: transcript not kept');
+  return {};
 }

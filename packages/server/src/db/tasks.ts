@@ -1,4 +1,4 @@
-import type { HistoryMessage, InFlightTurn, Project, Session, Task, Usage } from '@boocode/contracts';
+import { Transcript, type HistoryMessage, type InFlightTurn, type Project, type Session, type Task, type Usage } from '@boocode/contracts';
 import type { Sql } from './connection.js';
 import { jsonb } from './json.js';
 import { toProject, toSession, toTask, type ProjectRow, type SessionRow, type TaskRow } from './rows.js';
@@ -36,7 +36,8 @@ interface ClaimedRow extends TaskRow {
   claimed_project: ProjectRow | null;
   claimed_worktree: WorktreeRow | null;
   claimed_resume_token: string | null;
-  claimed_history: HistoryMessage[];
+  /** A transcript arrives as its stored text (see turn_transcripts). */
+  claimed_history: { role: HistoryMessage['role']; content: string; transcript?: string }[];
 }
 
 /**
@@ -82,10 +83,14 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
         (SELECT to_jsonb(p) FROM projects p WHERE p.id = c.project_id) AS claimed_project,
         (SELECT to_jsonb(w) FROM session_worktrees w WHERE w.session_id = c.session_id) AS claimed_worktree,
         (SELECT a.resume_token FROM agent_sessions a WHERE a.chat_id = c.chat_id AND a.agent = c.agent) AS claimed_resume_token,
-        (SELECT COALESCE(jsonb_agg(jsonb_build_object('role', h.role, 'content', h.content) ORDER BY h.turn, h.role DESC, h.pos), '[]'::jsonb)
+        (SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('role', h.role, 'content', h.content, 'transcript', h.transcript))
+                                   ORDER BY h.turn, h.role DESC, h.pos), '[]'::jsonb)
          FROM (
-           SELECT m.role, m.content, m.turn, m.pos FROM messages m
-           WHERE m.chat_id = c.chat_id AND m.role IN ('user', 'assistant') AND m.content <> ''
+           SELECT m.role, m.content, m.turn, m.pos, tt.messages AS transcript FROM messages m
+           LEFT JOIN turn_transcripts tt ON tt.message_id = m.id
+           WHERE m.chat_id = c.chat_id AND m.role IN ('user', 'assistant') AND (m.content <> '' OR tt.messages IS NOT NULL)
+             -- A turn with a transcript is replayed from it, its user message included.
+             AND NOT (m.role = 'user' AND EXISTS (SELECT 1 FROM turn_transcripts x WHERE x.chat_id = m.chat_id AND x.turn = m.turn))
              -- The turn this task answers (1 when its input does not say; such input fails the turn anyway).
              AND m.turn < COALESCE(CASE WHEN jsonb_typeof(c.input -> 'turn') = 'number' THEN (c.input ->> 'turn')::numeric END, 1)
            ORDER BY m.turn DESC, m.role DESC, m.pos DESC LIMIT ${HISTORY_LIMIT}) h) AS claimed_history
@@ -104,8 +109,13 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
     project: claimed_project && toProject(claimed_project),
     worktree: claimed_worktree,
     resumeToken: claimed_resume_token,
-    history: claimed_history,
+    history: claimed_history.map(historyMessage),
   };
+}
+
+function historyMessage(h: ClaimedRow['claimed_history'][number]): HistoryMessage {
+  if (h.transcript === undefined) return { role: h.role, content: h.content };
+  return { role: h.role, content: h.content, transcript: Transcript.parse(JSON.parse(h.transcript)) };
 }
 
 /** Returns a task this worker claimed but will not run (it is shutting down), attempt not counted. */

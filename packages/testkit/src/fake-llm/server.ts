@@ -8,6 +8,7 @@ import {
   lastUserText,
   type RecordedRequest,
 } from './request.js';
+import { PrefixCache, type PrefixCacheUsage } from './prefix-cache.js';
 import { ScriptedTurn, type ParsedTurn, type TurnMatch } from './script.js';
 
 export interface FakeLlmOptions {
@@ -21,6 +22,11 @@ export interface FakeLlmOptions {
   models?: string[];
   /** Answer used when the script is exhausted or no turn matches; without it such requests get a 500. */
   fallback?: ScriptedTurn;
+  /**
+   * Report cached prompt tokens the way DeepSeek does (`prompt_cache_hit_tokens`,
+   * `prompt_cache_miss_tokens`), from a prefix cache over all requests; replaces scripted usage.
+   */
+  prefixCache?: boolean;
 }
 
 export interface FakeLlm {
@@ -77,6 +83,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+function withCacheUsage(turn: ParsedTurn, cached: PrefixCacheUsage): ParsedTurn {
+  const completion = turn.usage?.completion_tokens ?? 1;
+  const { usage: _scripted, ...rest } = turn;
+  return { ...rest, rawUsage: { ...cached, completion_tokens: completion, total_tokens: cached.prompt_tokens + completion } };
+}
+
 export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> {
   const queue: QueuedTurn[] = [];
   let nextPosition = 0;
@@ -90,6 +102,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let responseCounter = 0;
+  const cache = opts.prefixCache ? new PrefixCache() : null;
 
   const pick = (req: ChatCompletionRequest, userText: string): { turn: ParsedTurn; servedBy: number | 'fallback' } | null => {
     const i = queue.findIndex((q) => matches(q.turn.match, req, userText));
@@ -145,7 +158,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       });
       return;
     }
-    const { turn } = choice;
+    const turn = cache ? withCacheUsage(choice.turn, cache.measure(body)) : choice.turn;
     if (turn.error) {
       sendJson(res, turn.error.status, errorBody(turn), turn.error.headers);
       return;

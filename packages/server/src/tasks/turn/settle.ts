@@ -3,6 +3,7 @@ import { deleteMessage } from '../../db/messages.js';
 import type { TaskRow } from '../../db/rows.js';
 import { finishTask, requeueTask } from '../../db/tasks.js';
 import { insertTurnUsage } from '../../db/traces.js';
+import { insertTranscript } from '../../db/transcripts.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn, type TurnEnding } from './context.js';
 import type { TurnFrames } from './frames.js';
 
@@ -22,7 +23,7 @@ export async function endUnstarted(deps: RunnerDeps, task: TaskRow, ending: Turn
 
 /**
  * Writes a started turn down, in an order readers rely on: the turn's own rows first (requests,
- * traces, the message with its final text and usage, turn usage), the task row last, so whoever
+ * traces, the message with its final text and usage, its transcript, turn usage), the task row last, so whoever
  * sees the task finished sees everything it did; then the frames that say so.
  */
 export async function settleTurn(t: Turn, ending: TurnEnding, result: TurnResult | null): Promise<void> {
@@ -49,6 +50,10 @@ export async function settleTurn(t: Turn, ending: TurnEnding, result: TurnResult
     usage: tally.usage,
     metadata: { ...(ending.error ? { error: ending.error } : {}), ...(result ? { stop_reason: result.stop_reason } : {}), ...ending.extra },
   });
+  // Only a completed turn's conversation is replayed; others contribute their final text.
+  if (ending.status === 'completed' && result?.transcript) {
+    await insertTranscript(deps.sql, { messageId, chatId, turn: t.turn, transcript: result.transcript });
+  }
   const finishedAt = new Date();
   if (tally.steps > 0 || tally.toolCalls > 0 || ending.status === 'completed') {
     await insertTurnUsage(deps.sql, {
