@@ -112,8 +112,10 @@ describe('terminal pane in Chromium', () => {
     const { page } = browser;
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('tab', { name: 'sh' }).waitFor();
-    // The pane covers the width and, once the terminal has its new size, nothing scrolls sideways.
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: 10_000 }).toBeLessThanOrEqual(390);
+    // The pane covers the width and, once the terminal has its new size, nothing in it sticks out.
+    const rightEdge = () =>
+      page.evaluate(() => Math.max(...[...document.querySelectorAll('.side-panel--terminal, .side-panel--terminal *')].map((el) => el.getBoundingClientRect().right)));
+    await expect.poll(rightEdge, { timeout: 10_000 }).toBeLessThanOrEqual(390);
     await expect.poll(() => findInTerminal(page, 'while-away-5'), { timeout: 15_000 }).toBe('1 of 1');
     await screenshotBothThemes(page, 'terminal-390', SHOTS);
   });
