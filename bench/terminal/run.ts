@@ -1,11 +1,13 @@
 /**
  * bench/terminal: BooCode's tmux-backed terminals (TerminalManager, tmux control mode) against baselines
  * measured in the same run:
- * - keystroke echo: one byte typed into a program echoing it (`stty raw -echo; cat`), through an
- *   attachment, against the same program on a raw local pty (node-pty); and again through an attachment
- *   while a neighbouring terminal floods (`yes`), to show the rate limit keeps terminals responsive;
- * - throughput: `seq 50000` delivered to an attachment, against tmux alone (same command, no client,
- *   timed with `wait-for`) and against a raw pty;
+ * - keystroke echo: one byte typed into a program echoing it (`stty raw -echo; cat`), through the
+ *   terminal WebSocket of a real server (binary frames in and out, client and server in this process)
+ *   and through an attachment, against the same program on a raw local pty (node-pty); and again
+ *   through an attachment while a neighbouring terminal floods (`yes`), to show the rate limit keeps
+ *   terminals responsive;
+ * - throughput: `seq 50000` delivered to a WebSocket client and to an attachment, against tmux alone
+ *   (same command, no client, timed with `wait-for`) and against a raw pty;
  * - search: `TerminalManager.search` over a full 5,000-line ring, against a plain JavaScript RegExp
  *   over the same lines in-process (no worker, no guard).
  *   npm run bench -- terminal [samples]
@@ -16,7 +18,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pty from '@lydell/node-pty';
+import WebSocket from 'ws';
+import type { Project, Session, Terminal } from '@boocode/contracts';
+import { createLogger, loadServerConfig, startServer, type RunningServer } from '@boocode/server';
 import { TerminalManager } from '@boocode/server/internals';
+import { makeGitRepo, startThrowawayCluster } from '@boocode/testkit/server';
 import { percentile, summarize, table } from '../lib/stats.js';
 
 const run = promisify(execFile);
@@ -78,13 +84,68 @@ async function rawPtyEcho(): Promise<number[]> {
   return times;
 }
 
+/** A real server (API only) with a session; `terminal()` opens a terminal in it with a WebSocket client attached. */
+async function benchServer(home: string, env: Record<string, string>, databaseUrl: string) {
+  const config = await loadServerConfig({ env: { ...env, SHELL: '/bin/sh', DATABASE_URL: databaseUrl, BOOCODE_PORT: '0' }, flags: { home } });
+  const server = await startServer(config, { logger: createLogger({ level: 'silent' }), worker: false });
+  const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+    const res = await fetch(server.url + url, {
+      method,
+      headers: { authorization: `Bearer ${server.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const project = await api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) });
+  const session = await api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false });
+  return {
+    server,
+    async terminal() {
+      const terminal = await api<Terminal>('POST', `/api/sessions/${session.id}/terminals`, {});
+      const out = stream();
+      const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/terminals/${terminal.id}/stream`, { headers: { authorization: `Bearer ${server.token}` } });
+      let delivered = 0;
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) return;
+        const buf = data as Buffer;
+        delivered += buf.length;
+        out.push(buf.toString('latin1'));
+      });
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      return {
+        out,
+        type: (s: string) => ws.send(Buffer.from(s, 'utf8'), { binary: true }),
+        takeDelivered: () => {
+          const d = delivered;
+          delivered = 0;
+          return d;
+        },
+        close: () => ws.close(),
+      };
+    },
+  };
+}
+
 async function main() {
   const home = await mkdtemp(path.join(tmpdir(), 'bc-bench-term-'));
   const socket = path.join(home, 'tmux.sock');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', PS1: '$ ' };
   const m = new TerminalManager({ home, env, shell: '/bin/sh' });
   const tmux = (...args: string[]) => run('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
+  const serverHome = path.join(home, 'srv');
+  const cluster = await startThrowawayCluster();
+  let server: RunningServer | null = null;
   try {
+    // ---- keystroke echo through the WebSocket of a real server ----
+    const bench = await benchServer(serverHome, env, cluster.url);
+    server = bench.server;
+    const viaWs = await bench.terminal();
+    viaWs.type(`${RAW_CAT}\r`);
+    viaWs.type('Z');
+    await viaWs.out.until((x) => x.includes('Z'));
+    const websocket = await echoLatency((ch) => viaWs.type(ch), viaWs.out, SAMPLES);
+
     // ---- keystroke echo ----
     const t = await m.create({ sessionId: SESSION, cwd: home });
     const out = stream();
@@ -107,9 +168,10 @@ async function main() {
     const floodCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
     await m.kill(noisy.id);
 
-    const e = { raw: summarize(raw), boocode: summarize(boocode), flooded: summarize(flooded) };
+    const e = { raw: summarize(raw), boocode: summarize(boocode), flooded: summarize(flooded), websocket: summarize(websocket) };
     const echoRows = [
       { path: 'raw local pty (node-pty)', 'p50 ms': e.raw.p50, 'p95 ms': percentile95(raw), 'max ms': e.raw.max },
+      { path: 'BooCode WebSocket (real server)', 'p50 ms': e.websocket.p50, 'p95 ms': percentile95(websocket), 'max ms': e.websocket.max },
       { path: 'BooCode attachment (tmux -C)', 'p50 ms': e.boocode.p50, 'p95 ms': percentile95(boocode), 'max ms': e.boocode.max },
       { path: 'BooCode, neighbour flooding', 'p50 ms': e.flooded.p50, 'p95 ms': percentile95(flooded), 'max ms': e.flooded.max },
     ];
@@ -129,8 +191,19 @@ async function main() {
     });
     // Rounds interleave the three paths so a busy moment on the machine hits them alike; medians reported.
     await tmux('new-session', '-d', '-s', 'alone', '-x', '80', '-y', '24', '--', '/bin/sh');
-    const tput = { boocode: [] as number[], alone: [] as number[], raw: [] as number[] };
+    const tput = { boocode: [] as number[], alone: [] as number[], raw: [] as number[], websocket: [] as number[] };
+    viaWs.close();
+    const seqWs = await bench.terminal();
+    let wsDelivered = 0;
     for (let round = 0; round < ROUNDS; round++) {
+      seqWs.out.reset();
+      seqWs.takeDelivered();
+      const w0 = performance.now();
+      seqWs.type(`${cmd}; echo seq-""end\r`);
+      await seqWs.out.until((x) => x.includes('seq-end'));
+      tput.websocket.push(performance.now() - w0);
+      wsDelivered = seqWs.takeDelivered();
+
       seqOut.reset();
       delivered = 0;
       let t0 = performance.now();
@@ -151,12 +224,14 @@ async function main() {
       });
       tput.raw.push(performance.now() - t0);
     }
-    const [boocodeMs, aloneMs, rawMs] = [tput.boocode, tput.alone, tput.raw].map((v) => summarize(v).p50) as [number, number, number];
+    const [boocodeMs, aloneMs, rawMs, wsMs] = [tput.boocode, tput.alone, tput.raw, tput.websocket].map((v) => summarize(v).p50) as [number, number, number, number];
+    seqWs.close();
     const bytes = (await run('seq', [String(SEQ)])).stdout.length;
     const tputRows = [
       { path: 'raw local pty (node-pty)', ms: rawMs, 'lines/s': Math.round(SEQ / (rawMs / 1000)) },
       { path: 'tmux alone (no client)', ms: aloneMs, 'lines/s': Math.round(SEQ / (aloneMs / 1000)) },
       { path: 'BooCode attachment', ms: boocodeMs, 'lines/s': Math.round(SEQ / (boocodeMs / 1000)) },
+      { path: 'BooCode WebSocket client', ms: wsMs, 'lines/s': Math.round(SEQ / (wsMs / 1000)) },
     ];
 
     // ---- search: the ring alone (4,900 lines), and the ring plus older lines read back from tmux ----
@@ -200,14 +275,18 @@ async function main() {
     const { stdout: version } = await run('tmux', ['-V'], { encoding: 'utf8' });
     process.stdout.write(`terminal benchmark, ${version.trim()}, ${SAMPLES} keystrokes per path\n\n`);
     process.stdout.write(`keystroke echo latency\n${table(echoRows)}\n`);
-    process.stdout.write(`ratio BooCode/raw pty: p50 ${(e.boocode.p50 / e.raw.p50).toFixed(1)}x, p95 ${(percentile95(boocode) / percentile95(raw)).toFixed(1)}x\n`);
+    process.stdout.write(`ratio BooCode attachment/raw pty: p50 ${(e.boocode.p50 / e.raw.p50).toFixed(1)}x, p95 ${(percentile95(boocode) / percentile95(raw)).toFixed(1)}x\n`);
+    process.stdout.write(`ratio BooCode WebSocket/raw pty: p50 ${(e.websocket.p50 / e.raw.p50).toFixed(1)}x, p95 ${(percentile95(websocket) / percentile95(raw)).toFixed(1)}x (budget: p95 < 150 ms)\n`);
     process.stdout.write(`this process's CPU while the neighbour flooded: ${(floodCpu * 100).toFixed(0)}% of one core (output capped at the default rate)\n\n`);
     process.stdout.write(`throughput: ${cmd} (${(bytes / 1e3).toFixed(0)} kB; ${delivered} bytes delivered to the attachment), median of ${ROUNDS} rounds\n${table(tputRows)}\n`);
-    process.stdout.write(`ratio BooCode/tmux alone: ${(boocodeMs / aloneMs).toFixed(2)}x\n\n`);
+    process.stdout.write(`ratio BooCode attachment/tmux alone: ${(boocodeMs / aloneMs).toFixed(2)}x, WebSocket/tmux alone: ${(wsMs / aloneMs).toFixed(2)}x (${wsDelivered} bytes to the WebSocket client)\n\n`);
     process.stdout.write(`search, ${Math.max(100, SAMPLES)} searches each\n${table(searchRows)}\n`);
   } finally {
+    await server?.close();
+    await cluster.stop();
     await m.close();
     await tmux('kill-server').catch(() => {});
+    await run('tmux', ['-S', path.join(serverHome, 'tmux.sock'), 'kill-server']).catch(() => {});
     await rm(home, { recursive: true, force: true });
   }
 }

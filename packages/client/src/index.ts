@@ -11,5 +11,6 @@ export {
   type FrameStream,
   type ParseResult,
 } from './stream/frame-streams.js';
+export { TerminalSocket, terminalStreamUrl, type BinaryWebSocketLike, type TerminalSocketOptions } from './stream/terminal-socket.js';
 export { ApiClient, routeUrl, type ApiClientOptions, type CallArgs, type CallOptions } from './http.js';
 export { ApiClientError, ServerUnreachableError, errorText } from './errors.js';

@@ -11,6 +11,7 @@ import { agentRoutes } from './routes/agents.js';
 import { reviewRoutes } from './routes/review.js';
 import { idRoutes } from './routes/ids.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { terminalRoutes } from './routes/terminals.js';
 
 export * from './routes/errors.js';
 export * from './routes/def.js';
@@ -38,12 +39,16 @@ export const routes = {
   ...reviewRoutes,
   ...idRoutes,
   ...workflowRoutes,
+  ...terminalRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;
 export type RouteName = keyof Routes;
 
-/** The WebSocket streams (GET upgrades); their frames are `SessionFrame` and `UserFrame`. */
+/**
+ * The WebSocket streams (GET upgrades). The session and user streams carry `SessionFrame` and
+ * `UserFrame`; a terminal's carries its bytes and `TerminalServerMessage` / `TerminalClientMessage`.
+ */
 export const streams = {
   sessionStream: {
     path: '/api/sessions/:id/stream',
@@ -54,6 +59,10 @@ export const streams = {
     path: '/api/events',
     summary: 'Frames about projects, sessions and task states across sessions',
     query: StreamQuery,
+  },
+  terminalStream: {
+    path: '/api/terminals/:id/stream',
+    summary: "A terminal's screen and scrollback, then its live output; input and resizes from the client",
   },
 } as const;
 export type StreamName = keyof typeof streams;

@@ -120,3 +120,41 @@ export const TerminalErrorCode = z.enum([
   'pattern_too_expensive',
 ]);
 export type TerminalErrorCode = z.infer<typeof TerminalErrorCode>;
+
+export const TerminalList = z.object({ items: z.array(Terminal) });
+export type TerminalList = z.infer<typeof TerminalList>;
+
+/**
+ * The terminal WebSocket (`/api/terminals/:id/stream`). Binary frames carry bytes both ways: output
+ * exactly as the program wrote it, and input exactly as typed. Text frames carry the small JSON
+ * messages below; the first text frame is `hello`, as on every stream.
+ */
+
+/** Why the server ends a terminal stream, sent in `exit` right before it closes the socket. */
+export const TerminalExitReason = z.enum(['exited', 'killed', 'slow_consumer', 'closed']);
+export type TerminalExitReason = z.infer<typeof TerminalExitReason>;
+
+export const TerminalServerMessage = z.discriminatedUnion('type', [
+  /**
+   * Reset the terminal to `cols` x `rows`: the binary frames that follow repaint scrollback and screen,
+   * then continue with live output, nothing lost or doubled. `attach` opens every connection; `resync`
+   * means output was skipped (the terminal was throttled) and the screen is sent again.
+   */
+  z.object({ type: z.literal('snapshot'), reason: z.enum(['attach', 'resync']), cols: z.number().int(), rows: z.number().int() }),
+  /** The terminal was resized (by this client or another): follow it. */
+  z.object({ type: z.literal('resize'), cols: z.number().int(), rows: z.number().int() }),
+  /** The stream ends: the shell exited, the terminal was killed, this client read too slowly, or the server stops. */
+  z.object({ type: z.literal('exit'), reason: TerminalExitReason }),
+  /** A message of this client was refused (bad size, bad JSON); the stream goes on. */
+  z.object({ type: z.literal('error'), error: z.string(), message: z.string() }),
+]);
+export type TerminalServerMessage = z.infer<typeof TerminalServerMessage>;
+
+export const TerminalClientMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('resize'), cols: z.number(), rows: z.number() })]);
+export type TerminalClientMessage = z.infer<typeof TerminalClientMessage>;
+
+/** Close codes of the terminal stream besides the common ones (`WsCloseCode`). */
+export const TerminalCloseCode = {
+  /** The shell exited or the terminal was killed: do not reconnect. */
+  Ended: 4100,
+} as const;

@@ -19,6 +19,7 @@ import { WorktreeReaper } from './workspace/reaper.js';
 import type { Worker, WorkerOptions } from './tasks/worker.js';
 import { startTurnRuntime, workerSettings, workflowSettings, type BusKind, type TurnRuntime } from './turn-runtime.js';
 import type { WorkflowManager, WorkflowManagerOptions } from './workflows/manager.js';
+import { TerminalManager } from './terminals/index.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
@@ -83,6 +84,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
   let pg: EmbeddedPostgres | null = null;
   let sql: Sql | null = null;
   let runtime: TurnRuntime | null = null;
+  let terminals: TerminalManager | null = null;
   try {
     if (!config.databaseUrl) pg = await startEmbeddedPostgres({ home, password: config.pgPassword, env: config.env, log });
     const databaseUrl = config.databaseUrl ?? pg!.url;
@@ -105,7 +107,9 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     });
     const { broker, permissions, registry, pool, workspace, streaming, worker, workflows, tasks } = runtime;
     const auth = new Auth(config.token);
+    terminals = new TerminalManager({ ...config.terminals, home, logger: log.child({ component: 'terminals' }) });
     const ctx: AppContext = {
+      terminals,
       streaming,
       permissions,
       registry,
@@ -125,7 +129,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       loopbackOnly: isLoopback(host),
       stream: { maxBufferedBytes: config.wsMaxBufferBytes, allowedOrigins: opts.allowedOrigins ?? [] },
     });
-    const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }));
+    const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }), terminals);
     await app.listen({ host, port: config.port });
     await worker?.start();
     await workflows?.start();
@@ -137,6 +141,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     const openSql = sql;
     const openPg = pg;
     const openRuntime = runtime;
+    const openTerminals = terminals;
     let closing: Promise<void> | null = null;
     return {
       url,
@@ -159,6 +164,8 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
         // Order matters: stop taking requests, let in-flight writes finish, then the database.
         closing ??= (async () => {
           await app.close();
+          // The shells keep running in tmux; only this server's connections to them end.
+          await openTerminals.close();
           await reaper.stop();
           await openRuntime.close();
           await openSql.end({ timeout: 5 });
@@ -170,6 +177,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       },
     };
   } catch (err) {
+    await terminals?.close().catch(() => {});
     await runtime?.close().catch(() => {});
     await sql?.end({ timeout: 1 }).catch(() => {});
     await pg?.stop().catch(() => {});

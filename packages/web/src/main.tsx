@@ -8,6 +8,7 @@ import './styles/layout.css';
 import './styles/chat.css';
 import './styles/panels.css';
 import './styles/diff.css';
+import './styles/terminal.css';
 
 // Before the first render, so a dark-theme user never sees a light flash.
 applyTheme(initialTheme());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GitErrorCode } from '../git.js';
+import { TerminalErrorCode } from '../terminals.js';
 
 /**
  * Every `error` code the server answers with. The HTTP status of each is fixed (one code, one
@@ -33,6 +34,7 @@ export const ErrorCode = z.enum([
   'invalid_workflow',
   'workflows_unavailable',
   ...GitErrorCode.options,
+  ...TerminalErrorCode.options,
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -6,6 +6,7 @@ import { BACKENDS, type BackendDefinition, type BackendSettings, type CustomAgen
 import { ConfigError } from './error.js';
 import { loadHomeConfig, type HomeConfig } from './home.js';
 import { ServerEnv, ServerFlags, type LogLevel, type ServerFlagsInput } from './settings.js';
+import { TerminalSettings } from '../terminals/settings.js';
 
 /** Everything the server runs with, parsed once at start and passed down. */
 export interface ServerConfig {
@@ -37,12 +38,42 @@ export interface ServerConfig {
   backends: BackendSettings;
   /** The environment child processes (git, project commands, the embedded database, agents) start from. */
   env: Env;
+  /** Terminals: tmux, the shell and the environment it starts with, limits. */
+  terminals: TerminalSettings;
 }
 
 export interface ConfigSources {
   /** Default: this process's environment. */
   env?: Env;
   flags?: ServerFlagsInput;
+}
+
+/** Variables holding BooCode's own secrets and addresses: the shells of terminals do not inherit them. */
+const PRIVATE_ENV = /^(BOOCODE_|DATABASE_URL$)/;
+
+/** Which variable sets each terminal setting, to name it when a value is refused. */
+const TERMINAL_VARS: Record<string, string> = {
+  tmuxPath: 'BOOCODE_TMUX',
+  shell: 'SHELL',
+  ringLines: 'BOOCODE_TERMINAL_RING_LINES',
+  maxTerminalsPerSession: 'BOOCODE_TERMINALS_PER_SESSION',
+  maxBytesPerSecond: 'BOOCODE_TERMINAL_MAX_BPS',
+};
+
+function terminalSettings(vars: z.output<typeof ServerEnv>, env: Record<string, string>): TerminalSettings {
+  const settings: TerminalSettings = {
+    tmuxPath: vars.BOOCODE_TMUX ?? 'tmux',
+    shell: vars.SHELL?.startsWith('/') ? vars.SHELL : '/bin/sh',
+    env: Object.fromEntries(Object.entries(env).filter(([k]) => !PRIVATE_ENV.test(k))),
+    ringLines: vars.BOOCODE_TERMINAL_RING_LINES ?? 5000,
+    maxTerminalsPerSession: vars.BOOCODE_TERMINALS_PER_SESSION ?? 8,
+    maxBytesPerSecond: vars.BOOCODE_TERMINAL_MAX_BPS ?? 2 * 1024 * 1024,
+  };
+  const r = TerminalSettings.safeParse(settings);
+  if (r.success) return settings;
+  const issue = r.error.issues[0];
+  const key = String(issue?.path[0] ?? '');
+  throw new ConfigError(`${TERMINAL_VARS[key] ?? key}: ${issue?.message ?? 'invalid'}`);
 }
 
 /** Unset and empty variables are the same: the default applies. */
@@ -116,5 +147,6 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     agents: file.agents,
     backends: backendSettings(file, fromEnv),
     env: { ...(sources.env ?? process.env) },
+    terminals: terminalSettings(vars, env),
   };
 }

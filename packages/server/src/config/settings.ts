@@ -39,6 +39,12 @@ export const ServerEnv = z.object({
   BOOCODE_WS_MAX_BUFFER: Count.optional(),
   BOOCODE_WORKFLOW_RUNS: Count.optional(),
   BOOCODE_WORKFLOW_AGENTS: Count.optional(),
+  BOOCODE_TMUX: NonEmpty.optional(),
+  BOOCODE_TERMINAL_RING_LINES: Integer(10, 1_000_000, 'an integer from 10 to 1000000').optional(),
+  BOOCODE_TERMINALS_PER_SESSION: Integer(1, 1000, 'an integer from 1 to 1000').optional(),
+  BOOCODE_TERMINAL_MAX_BPS: Integer(1024, Number.MAX_SAFE_INTEGER, 'an integer of at least 1024').optional(),
+  /** The user's login shell, started in terminals; anything but an absolute path means `/bin/sh`. */
+  SHELL: z.string().optional(),
 });
 
 /** Settings of the CLI's client commands from the environment. */

@@ -34,6 +34,12 @@ export async function listSessions(sql: Sql, f: { project_id?: string; status?: 
   return rows.map(toSession);
 }
 
+/** Which of these sessions are open (not archived, not deleted). */
+export async function openSessionsAmong(sql: Sql, ids: readonly string[]): Promise<Set<string>> {
+  const rows = await sql<{ id: string }[]>`SELECT id FROM sessions WHERE id = ANY(${ids as string[]}::uuid[]) AND status = 'open'`;
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function getSession(sql: Sql, id: string): Promise<Session | null> {
   const rows = await sql<SessionRow[]>`SELECT * FROM sessions WHERE id = ${id}`;
   return rows[0] ? toSession(rows[0]) : null;

@@ -21,6 +21,8 @@ import { agentHandlers } from './routes/agents.js';
 import { workspaceHandlers } from './routes/workspace.js';
 import { idHandlers } from './routes/ids.js';
 import { workflowHandlers } from './routes/workflows.js';
+import { terminalHandlers } from './routes/terminals.js';
+import { registerTerminalStream } from './terminal-stream.js';
 
 /** `METHOD /path` of the routes that answer without a token. */
 const PUBLIC_ROUTES = new Set(
@@ -47,6 +49,8 @@ function loopbackHost(host: string | undefined): boolean {
   return LOOPBACK_NAMES.has(name.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The built web UI, when present (packages/web/dist next to this package). */
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
@@ -66,6 +70,18 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
   });
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
+  // JSON bodies must be well-formed UTF-8: decoded leniently, a broken byte would silently become U+FFFD
+  // (typed into a terminal, stored in a message) instead of being refused.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(body);
+    } catch {
+      return done(new DomainError('invalid_request', 'body: is not valid UTF-8'), undefined);
+    }
+    parseJson(req, text, done);
+  });
 
   app.addHook('onRequest', async (req) => {
     // A page on another site that resolves its own name to 127.0.0.1 (DNS rebinding) would be
@@ -102,8 +118,10 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     ...workspaceHandlers(ctx),
     ...idHandlers(ctx),
     ...workflowHandlers(ctx),
+    ...terminalHandlers(ctx),
   });
   registerStreams(app, { ...opts.stream, version: ctx.version, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });
+  registerTerminalStream(app, { ...opts.stream, version: ctx.version, log: ctx.log, terminals: ctx.terminals });
 
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(path.join(webDir, 'index.html'));

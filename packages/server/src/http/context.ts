@@ -8,6 +8,7 @@ import type { AgentRegistry } from '../agents/registry.js';
 import type { BackendPool } from '../agents/backend-pool.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { StreamingMessages } from '../stream/streaming-messages.js';
+import type { TerminalManager } from '../terminals/index.js';
 
 /** What every route module needs; built once by the server. */
 export interface AppContext {
@@ -22,6 +23,8 @@ export interface AppContext {
   pool: BackendPool;
   workspace: Workspace;
   streaming: StreamingMessages;
+  /** Terminals of sessions, in BooCode's own tmux server. */
+  terminals: TerminalManager;
   home: string;
   version: string;
   database: 'embedded' | 'external';

@@ -45,6 +45,19 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_project_config: 400,
   copy_outside_project: 400,
   setup_failed: 409,
+  // Terminals. Without a usable tmux the feature is unavailable on this server, nothing the request can fix.
+  tmux_missing: 503,
+  tmux_unsupported: 503,
+  terminal_not_found: 404,
+  terminal_limit: 409,
+  terminal_exited: 409,
+  // The session's directory is gone or not a directory.
+  invalid_terminal_cwd: 409,
+  invalid_terminal_size: 400,
+  invalid_terminal_name: 400,
+  invalid_terminal_input: 400,
+  invalid_pattern: 400,
+  pattern_too_expensive: 400,
 };
 
 export function errorBody(err: DomainError): ErrorBody {

@@ -19,6 +19,8 @@ export interface AttachOptions {
   onSnapshot(snapshot: TerminalSnapshot): void;
   /** Live output, exactly the bytes the program wrote, strictly after the last snapshot. */
   onData(chunk: Buffer): void;
+  /** The terminal was resized (through any attachment or the API); snapshots carry the size too. */
+  onResize?(size: TerminalSize): void;
   /** Called once; nothing is delivered afterwards. */
   onEnd(reason: AttachmentEnd): void;
   /**
@@ -76,6 +78,12 @@ export class Attachment {
   /** @internal */
   data(chunk: Buffer): void {
     this.deliver(() => this.opts.onData(chunk));
+  }
+
+  /** @internal */
+  resized(size: TerminalSize): void {
+    const onResize = this.opts.onResize;
+    if (onResize) this.deliver(() => onResize(size));
   }
 
   /** @internal */

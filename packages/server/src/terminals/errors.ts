@@ -1,16 +1,15 @@
 import type { TerminalErrorCode } from '@boocode/contracts';
+import { DomainError } from '../errors.js';
 
 /**
  * A refusal of the terminal domain the caller can act on (tmux missing, unknown terminal, limit reached,
- * bad size or pattern). Routes map `code` to a 4xx body; anything else thrown here is a server fault.
+ * bad size or pattern). http/ gives each code its status; anything else thrown here is a server fault.
  */
-export class TerminalError extends Error {
+export class TerminalError extends DomainError {
   override readonly name = 'TerminalError';
-  constructor(
-    readonly code: TerminalErrorCode,
-    message: string,
-  ) {
-    super(message);
+  declare readonly code: TerminalErrorCode;
+  constructor(code: TerminalErrorCode, message: string) {
+    super(code, message);
   }
 }
 

@@ -154,7 +154,11 @@ export class LiveTerminal {
   async resize(size: TerminalSize): Promise<void> {
     const { cols, rows } = checkTerminalSize(size);
     const ctl = await this.control();
-    await ctl.command(`resize-window -t ${this.address.paneId} -x ${cols} -y ${rows}`).catch((err: unknown) => {
+    // Told at the reply, before any output the program redraws at its new size.
+    const tell = () => {
+      for (const a of this.attachments) a.resized({ cols, rows });
+    };
+    await ctl.command(`resize-window -t ${this.address.paneId} -x ${cols} -y ${rows}`, tell).catch((err: unknown) => {
       throw this.mapError(err);
     });
   }

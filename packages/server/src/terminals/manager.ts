@@ -86,6 +86,11 @@ export class TerminalManager {
     this.regex = new RegexWorker({ maxProgramSize: this.settings.maxPatternProgramSize, timeoutMs: this.settings.searchTimeoutMs });
   }
 
+  /** Resolves when tmux is there and recent enough; else `tmux_missing` / `tmux_unsupported`. */
+  ensureAvailable(): Promise<void> {
+    return this.tmux.ensureReady();
+  }
+
   /** Terminals still running in tmux, oldest first; of one BooCode session when given. */
   async list(sessionId?: string): Promise<Terminal[]> {
     return (await this.entries(sessionId)).map((e) => e.info);
@@ -134,11 +139,37 @@ export class TerminalManager {
    * there are none, so archiving works on a machine without it.
    */
   async killSession(sessionId: string): Promise<number> {
-    const valid = parseOrThrow(Id, sessionId, 'terminal_not_found');
-    const entries = await this.entries(valid).catch((err: unknown) => {
-      if (err instanceof TerminalError && err.code === 'tmux_missing') return [];
+    const entries = await this.entriesIfTmux(parseOrThrow(Id, sessionId, 'terminal_not_found'));
+    await this.killAll(entries);
+    return entries.length;
+  }
+
+  /**
+   * Kills the terminals of BooCode sessions that are no longer open (archived or deleted while this
+   * server was down, or a crash mid-archive). `openOf` answers which of the given session ids are open;
+   * asked after listing tmux, so a session opened meanwhile is never taken for a closed one. Without
+   * tmux there is nothing to sweep.
+   */
+  async sweep(openOf: (sessionIds: string[]) => Promise<ReadonlySet<string>>): Promise<number> {
+    const entries = await this.entriesIfTmux();
+    if (!entries.length) return 0;
+    const open = await openOf([...new Set(entries.map((e) => e.info.session_id))]);
+    const orphans = entries.filter((e) => !open.has(e.info.session_id));
+    await this.killAll(orphans);
+    if (orphans.length) this.log.info({ killed: orphans.length }, 'terminals of closed sessions killed');
+    return orphans.length;
+  }
+
+  /** The terminals, or none on a machine without a usable tmux (which cannot have any). */
+  private entriesIfTmux(sessionId?: string): Promise<Entry[]> {
+    return this.entries(sessionId).catch((err: unknown) => {
+      if (err instanceof TerminalError && (err.code === 'tmux_missing' || err.code === 'tmux_unsupported')) return [];
       throw err;
     });
+  }
+
+  /** Kills these terminals; one that ended meanwhile is fine. */
+  private async killAll(entries: Entry[]): Promise<void> {
     await Promise.all(
       entries.map((e) =>
         this.kill(e.info.id).catch((err: unknown) => {
@@ -146,7 +177,6 @@ export class TerminalManager {
         }),
       ),
     );
-    return entries.length;
   }
 
   /** Attaches a consumer: it gets a snapshot (scrollback and screen), then live output. */

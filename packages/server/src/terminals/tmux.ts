@@ -76,9 +76,6 @@ export class Tmux {
   constructor(private readonly opts: TmuxOptions) {
     this.socketPath = path.join(opts.home, 'tmux.sock');
     this.configPath = path.join(opts.home, 'tmux.conf');
-    if (Buffer.byteLength(this.socketPath) > MAX_SOCKET_PATH) {
-      throw new Error(`BOOCODE_HOME is too long for tmux's socket (${this.socketPath}): at most ${MAX_SOCKET_PATH} bytes`);
-    }
     // An inherited TMUX (BooCode started inside tmux) would make tmux refuse to attach "nested".
     const { TMUX: _tmux, TMUX_PANE: _pane, ...env } = opts.env;
     this.env = env;
@@ -102,6 +99,10 @@ export class Tmux {
   }
 
   private async prepare(): Promise<void> {
+    // Refused here rather than at construction: the rest of BooCode runs on such a home, terminals do not.
+    if (Buffer.byteLength(this.socketPath) > MAX_SOCKET_PATH) {
+      throw new TerminalError('tmux_unsupported', `BOOCODE_HOME is too long for tmux's socket (${this.socketPath}): at most ${MAX_SOCKET_PATH} bytes`);
+    }
     const out = await this.exec(['-V'], { base: false });
     const m = /(\d+)\.(\d+)/.exec(out);
     const [major, minor] = m ? [Number(m[1]), Number(m[2])] : [0, 0];

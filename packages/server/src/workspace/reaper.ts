@@ -1,17 +1,19 @@
 import type { Sql } from '../db/connection.js';
-import { openSessionIds } from '../db/sessions.js';
+import { openSessionIds, openSessionsAmong } from '../db/sessions.js';
 import { busySessionIds } from '../db/tasks.js';
 import { deleteWorktrees } from '../db/workspaces.js';
 import type { Logger } from '../logger.js';
 import { reapWorktrees, type ReapResult } from '../git/index.js';
 import { liveAgentWorktrees } from '../db/workflows.js';
 import type { Workspace } from './workspace.js';
+import type { TerminalManager } from '../terminals/index.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The periodic worktree sweep (issue 5, reaping): worktrees of archived or deleted sessions, and ones
- * a crash left behind, are removed; a session with a running task is never touched.
+ * a crash left behind, are removed, with those sessions' terminals; a session with a running task is
+ * never touched.
  *
  * Every open session counts as live, including one without a `session_worktrees` row: that is a
  * session whose set-up failed (or whose first turn was interrupted) and whose next turn finishes the
@@ -26,6 +28,8 @@ export class WorktreeReaper {
     private readonly sql: Sql,
     private readonly workspace: Workspace,
     private readonly log: Logger,
+    /** Terminals of sessions no longer open are killed first, so no shell keeps a removed worktree. */
+    private readonly terminals?: TerminalManager,
   ) {}
 
   /** Sweeps now and then every `intervalMs`. */
@@ -44,6 +48,7 @@ export class WorktreeReaper {
   /** One sweep; null when skipped because a worktree is being created or archived right now. */
   async sweep(): Promise<ReapResult | null> {
     return this.workspace.gate.sweep(async () => {
+      await this.terminals?.sweep((ids) => openSessionsAmong(this.sql, ids)).catch((err: unknown) => this.log.warn({ err }, 'terminal sweep failed'));
       const result = await reapWorktrees({
         home: this.workspace.home,
         // Isolated workflow agents' worktrees sit next to their session's and live as long as it.

@@ -5,3 +5,4 @@ export * from './stream-client.js';
 export * from './serve-process.js';
 export * from './cli-process.js';
 export * from './test-run.js';
+export * from './terminal-client.js';

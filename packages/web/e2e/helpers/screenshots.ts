@@ -5,12 +5,12 @@ import { WEB_DIR } from './web-build';
 
 export const SCREENSHOT_DIR = path.join(WEB_DIR, 'e2e/screenshots');
 
-/** Saves `<name>-light.png` and `<name>-dark.png` (git-ignored) for a person to look at. */
-export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+/** Saves `<name>-light.png` and `<name>-dark.png` (git-ignored, or in `dir`) for a person to look at. */
+export async function screenshotBothThemes(page: Page, name: string, dir = SCREENSHOT_DIR): Promise<void> {
+  mkdirSync(dir, { recursive: true });
   for (const theme of ['light', 'dark'] as const) {
     await setTheme(page, theme);
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${theme}.png`) });
+    await page.screenshot({ path: path.join(dir, `${name}-${theme}.png`) });
   }
   await setTheme(page, 'light');
 }

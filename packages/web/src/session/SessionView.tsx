@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Chat, TurnUsage } from '@boocode/contracts';
 import { ApiClientError } from '@boocode/client';
 import { api } from '../api';
@@ -20,6 +20,8 @@ import { SidePanel } from './SidePanel';
 import { usePanel } from './usePanel';
 
 const NO_USAGE: TurnUsage[] = [];
+// xterm.js is loaded only when a terminal pane is first opened.
+const TerminalPanel = lazy(() => import('../terminal/TerminalPanel'));
 
 /** An open session: header, chat tabs, the current chat, and the timeline or trace panel. */
 export function SessionView({
@@ -100,7 +102,7 @@ export function SessionView({
   }
 
   return (
-    <div className={`session-view${panel ? ' session-view--with-panel' : ''}`}>
+    <div className={`session-view${panel ? ` session-view--with-panel session-view--with-${panel}` : ''}`}>
       <SessionHeader
         session={session}
         view={view}
@@ -168,6 +170,10 @@ export function SessionView({
                   onLoadMore={moreTurn}
                 />
               ) : null
+            ) : panel === 'terminal' ? (
+              <Suspense fallback={<Spinner label="Loading the terminal" />}>
+                <TerminalPanel session={session} />
+              </Suspense>
             ) : (
               <ChangesPanel
                 change={view.state.change}

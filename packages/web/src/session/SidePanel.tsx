@@ -1,15 +1,15 @@
 import type { ReactNode } from 'react';
 import { IconButton } from '../ui/IconButton';
 
-export type PanelKind = 'timeline' | 'traces' | 'changes';
+export type PanelKind = 'timeline' | 'traces' | 'changes' | 'terminal';
 
-export const PANEL_TITLE: Record<PanelKind, string> = { timeline: 'Timeline', traces: 'Tool traces', changes: 'Changes' };
+export const PANEL_TITLE: Record<PanelKind, string> = { timeline: 'Timeline', traces: 'Tool traces', changes: 'Changes', terminal: 'Terminal' };
 
 /** The right-hand panel (an overlay on narrow screens); Escape closes it. */
 export function SidePanel({ kind, onClose, children }: { kind: PanelKind; onClose: () => void; children: ReactNode }) {
   return (
     <aside
-      className="side-panel"
+      className={`side-panel side-panel--${kind}`}
       aria-label={PANEL_TITLE[kind]}
       onKeyDown={(e) => {
         if (e.key === 'Escape') onClose();

@@ -5,6 +5,7 @@ import { inField } from '../errors.js';
 import type { Handlers } from '../route.js';
 import { inspectRepository } from '../../git/index.js';
 import { deleteProject, findProjectByPath, getProject, insertProject, listProjects } from '../../db/projects.js';
+import { listSessions } from '../../db/sessions.js';
 
 export function projectHandlers(ctx: AppContext): Handlers<'createProject' | 'listProjects' | 'getProject' | 'deleteProject'> {
   const { sql } = ctx;
@@ -23,8 +24,13 @@ export function projectHandlers(ctx: AppContext): Handlers<'createProject' | 'li
     listProjects: async () => ({ items: await listProjects(sql) }),
     getProject: async ({ params }) => (await getProject(sql, params.id)) ?? Promise.reject(notFound('project', params.id)),
     deleteProject: async ({ params }) => {
+      const sessions = await listSessions(sql, { project_id: params.id });
       if (!(await deleteProject(sql, params.id))) throw notFound('project', params.id);
       ctx.broker.publishUser({ type: 'project_removed', project_id: params.id });
+      // Its sessions went with it; their terminals go too (the sweep retries what fails here).
+      for (const s of sessions) {
+        await ctx.terminals.killSession(s.id).catch((err: unknown) => ctx.log.warn({ err, session_id: s.id }, 'killing the terminals of a deleted session failed'));
+      }
     },
   };
 }

@@ -49,6 +49,8 @@ export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'li
       for (const run of await cancelSessionWorkflowRuns(sql, session.id)) broker.publish(session.id, { type: 'workflow_run', run: toWorkflowRun(run) });
       await ctx.tasks.cancelSession(session.id);
       await closeSessionAgents(ctx, session.id);
+      // Before the worktree goes: no shell is left in it.
+      await ctx.terminals.killSession(session.id).catch((err: unknown) => ctx.log.warn({ err, session_id: session.id }, 'killing the terminals of an archived session failed'));
       await ctx.workspace.archive(session, { keepBranch: body.keep_branch });
       await ctx.workspace.collisionsCleared(session, previously);
       announce(session);
