@@ -16,3 +16,17 @@ export async function insertTranscript(sql: Sql, t: NewTranscript): Promise<void
     INSERT INTO turn_transcripts (message_id, chat_id, turn, messages)
     VALUES (${t.messageId}, ${t.chatId}, ${t.turn}, ${JSON.stringify(t.transcript)})`;
 }
+
+/**
+ * The running turn's conversation so far (the native agent's journal, rewritten after each model
+ * step); a turn continued after a restart starts from it. Dropped once the turn is written down.
+ */
+export async function saveJournal(sql: Sql, taskId: string, transcript: Transcript, steps: number): Promise<void> {
+  await sql`
+    INSERT INTO turn_journals (task_id, messages, steps) VALUES (${taskId}, ${JSON.stringify(transcript)}, ${steps})
+    ON CONFLICT (task_id) DO UPDATE SET messages = EXCLUDED.messages, steps = EXCLUDED.steps, updated_at = now()`;
+}
+
+export async function dropJournal(sql: Sql, taskId: string): Promise<void> {
+  await sql`DELETE FROM turn_journals WHERE task_id = ${taskId}`;
+}

@@ -43,6 +43,12 @@ export class MessageWriter {
     );
   }
 
+  /** A turn continued after a restart keeps writing into its message: what is stored already. */
+  continueFrom(content: string, reasoning: string): void {
+    this.content = content;
+    this.reasoning = reasoning;
+  }
+
   /** Set by finish(): an agent that keeps talking after its turn was closed changes nothing. */
   private finished = false;
 

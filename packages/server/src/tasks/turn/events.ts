@@ -1,5 +1,6 @@
 import type { AgentEvent, PermissionPolicy } from '@boocode/contracts';
 import type { Sql } from '../../db/connection.js';
+import { saveJournal } from '../../db/transcripts.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
 import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
 import type { Broker } from '../../stream/broker.js';
@@ -23,6 +24,8 @@ function store(sql: Sql, w: TurnWrite): Promise<void> {
       return setStepUsage(sql, w.traceIds, w.usage);
     case 'message_metadata':
       return mergeMessageMetadata(sql, w.messageId, w.patch);
+    case 'journal':
+      return saveJournal(sql, w.taskId, w.transcript, w.steps);
   }
 }
 

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import postgres from 'postgres';
+import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
+import { scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { createTestDatabase, makeGitRepo, openStream, spawnServe, type ServeProcess } from '@boocode/testkit/server';
+
+/**
+ * Turns that survive their server: killed (kill -9) or stopped (SIGTERM) mid-turn, the turn goes
+ * on after the restart in the same assistant message, and nothing a tool already did runs again.
+ */
+
+let llm: FakeLlm;
+const children: ServeProcess[] = [];
+beforeAll(async () => {
+  llm = await startFakeLlm({ fallback: { text: 'fallback answer' } });
+});
+afterAll(async () => {
+  await Promise.all(children.map((c) => c.stop()));
+  await llm?.close();
+});
+
+type Api = <T>(method: string, url: string, body?: unknown) => Promise<{ status: number; body: T }>;
+const apiFor = (base: string, token: string): Api => async (method, url, body) => {
+  const res = await fetch(base + url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
+};
+
+async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface Server {
+  proc: ServeProcess;
+  api: Api;
+  token: string;
+}
+
+/** A `boocode serve` process on its own home and a shared database we can look into. */
+async function serve(home: string, databaseUrl: string, env: Record<string, string>): Promise<Server> {
+  const proc = await spawnServe(['--port', '0', '--home', home], {
+    BOOCODE_NATIVE_BASE_URL: llm.url,
+    BOOCODE_NATIVE_MODEL: 'fake',
+    DATABASE_URL: databaseUrl,
+    ...env,
+  });
+  children.push(proc);
+  const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
+  return { proc, api: apiFor(proc.url, token), token };
+}
+
+async function setup(api: Api, files: Record<string, string> = { 'a.txt': 'a\n' }) {
+  const repo = await makeGitRepo(files);
+  const project = (await api<Project>('POST', '/api/projects', { path: repo })).body;
+  const session = (await api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
+  const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
+  return { repo, session, chat };
+}
+
+const assistants = async (api: Api, chatId: string): Promise<Message[]> =>
+  (await api<MessagePage>('GET', `/api/chats/${chatId}/messages`)).body.items.filter((m) => m.role === 'assistant');
+
+const taskWhen = (api: Api, id: string, ok: (t: Task) => boolean, what: string) =>
+  until(async () => {
+    const t = (await api<Task>('GET', `/api/tasks/${id}`)).body;
+    return ok(t) && t;
+  }, 60_000, what);
+
+/** Requests of one turn to the model, in order (they all carry the turn's user message last). */
+const requestsOf = (prompt: string) => llm.requests.filter((r) => r.lastUserText.includes(prompt));
+
+/** The tool results the model was shown in a request, by call id. */
+function toolResults(prompt: string, request: number): Map<string, string> {
+  const r = requestsOf(prompt)[request];
+  if (!r) throw new Error(`no request ${request} for "${prompt}"`);
+  return new Map(r.messages.filter((m) => m.role === 'tool').map((m) => [m.tool_call_id ?? '', typeof m.content === 'string' ? m.content : JSON.stringify(m.content)]));
+}
+
+describe('a native turn outlives its server', () => {
+  let db: string;
+  let sql: postgres.Sql;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sql = postgres(db, { max: 1, onnotice: () => {} });
+  });
+  afterAll(() => sql?.end());
+
+  it('kill -9 after a completed step: the turn continues from its journal; the finished command is not run again', async () => {
+    const home = scratchDir('boocode-durable-');
+    const first = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
+    const { repo, chat } = await setup(first.api);
+    const prompt = 'durable journal';
+    llm.push(
+      { match: { lastUserIncludes: prompt }, text: 'Counting first. ', toolCalls: [{ id: 'call_count', name: 'run_command', arguments: { command: 'sh', args: ['-c', 'echo run >> runs.txt; echo counted'] } }] },
+      // The second step streams a little, then hangs: the server dies here.
+      { match: { lastUserIncludes: prompt }, text: ['Half ', 'way ', 'there'], stallAfter: 1 },
+      { match: { lastUserIncludes: prompt }, text: 'All done.' },
+    );
+    const posted = (await first.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: prompt })).body;
+    // The first step is journaled, and the second has begun.
+    await until(async () => (await sql`SELECT steps FROM turn_journals WHERE task_id = ${posted.task.id}`)[0]?.steps === 1, 30_000, 'journaled step');
+    await until(async () => requestsOf(prompt).length === 2, 30_000, 'second model request');
+
+    first.proc.child.kill('SIGKILL');
+    await first.proc.exited;
+    const second = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
+    const done = await taskWhen(second.api, posted.task.id, (t) => t.status !== 'running' && t.status !== 'pending', 'continued turn');
+    expect(done.status).toBe('completed');
+
+    // One assistant message, carrying on where it was, marked as resumed.
+    const [message, ...others] = await assistants(second.api, chat.id);
+    expect(others).toHaveLength(0);
+    expect(message!.status).toBe('complete');
+    expect(message!.content).toMatch(/^Counting first\. /);
+    expect(message!.content).toMatch(/All done\.$/);
+    expect(message!.metadata.resumed).toHaveLength(1);
+    // The command ran once; the model was shown its stored result, not asked to run it again.
+    expect(await readFile(path.join(repo, 'runs.txt'), 'utf8')).toBe('run\n');
+    expect(requestsOf(prompt)).toHaveLength(3);
+    expect(toolResults(prompt, 2).get('call_count')).toContain('counted');
+    // The continued turn's transcript is kept for the next turn, and the journal is gone.
+    expect(await sql`SELECT 1 FROM turn_journals WHERE task_id = ${posted.task.id}`).toHaveLength(0);
+    expect(await sql`SELECT 1 FROM turn_transcripts WHERE message_id = ${message!.id}`).toHaveLength(1);
+    await second.proc.stop();
+  });
+
+  it('kill -9 while a command runs: the model is told it was interrupted, and it is not run again behind its back', async () => {
+    const home = scratchDir('boocode-durable-');
+    const first = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
+    const { repo, chat } = await setup(first.api);
+    const prompt = 'durable inflight';
+    llm.push(
+      { match: { lastUserIncludes: prompt }, toolCalls: [{ id: 'call_slow', name: 'run_command', arguments: { command: 'sh', args: ['-c', 'echo run >> runs.txt; sleep 20'] } }] },
+      { match: { lastUserIncludes: prompt }, text: 'I will not run it again.' },
+    );
+    const posted = (await first.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: prompt })).body;
+    await until(async () => {
+      try {
+        return (await readFile(path.join(repo, 'runs.txt'), 'utf8')) === 'run\n';
+      } catch {
+        return false;
+      }
+    }, 30_000, 'the command to start');
+
+    first.proc.child.kill('SIGKILL');
+    await first.proc.exited;
+    const second = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
+    const done = await taskWhen(second.api, posted.task.id, (t) => t.status !== 'running' && t.status !== 'pending', 'continued turn');
+    expect(done.status).toBe('completed');
+    expect(toolResults(prompt, 1).get('call_slow')).toContain('interrupted: BooCode restarted while this tool was running');
+    expect(await readFile(path.join(repo, 'runs.txt'), 'utf8')).toBe('run\n');
+    const [message, ...others] = await assistants(second.api, chat.id);
+    expect(others).toHaveLength(0);
+    expect(message!.content).toBe('I will not run it again.');
+    await second.proc.stop();
+  });
+
+  it('SIGTERM with a running turn: it is handed back at once and continues in the next server, not after the lease', async () => {
+    const home = scratchDir('boocode-durable-');
+    // A lease far longer than the test may take: only the hand-back lets the turn continue in time.
+    const env = { BOOCODE_LEASE_MS: '600000', BOOCODE_SHUTDOWN_GRACE_MS: '200' };
+    const first = await serve(home, db, env);
+    const { session, chat } = await setup(first.api);
+    const stream = await openStream(first.proc.url, session.id, { token: first.token });
+    const prompt = 'durable sigterm';
+    llm.push(
+      { match: { lastUserIncludes: prompt }, text: ['one ', 'two ', 'three '], stallAfter: 4 },
+      { match: { lastUserIncludes: prompt }, text: 'four.' },
+    );
+    const posted = (await first.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: prompt })).body;
+    // (The first chunk only opens the assistant message.) The last delta before the model hangs has reached a client: stop the server right then.
+    await stream.waitFor((f) => f.type === 'message_delta' && f.text === 'three ', 30_000);
+    first.proc.child.kill('SIGTERM');
+    expect((await first.proc.exited).code).toBe(0);
+    const [row] = await sql<{ status: string; lease_owner: string | null }[]>`SELECT status, lease_owner FROM tasks WHERE id = ${posted.task.id}`;
+    expect(row).toEqual({ status: 'pending', lease_owner: null });
+
+    const second = await serve(home, db, env);
+    const done = await taskWhen(second.api, posted.task.id, (t) => t.status === 'completed' || t.status === 'failed', 'continued turn');
+    expect(done.status).toBe('completed');
+    const [message, ...others] = await assistants(second.api, chat.id);
+    expect(others).toHaveLength(0);
+    // What was streamed before the stop was stored, then the answer went on.
+    expect(message!.content).toBe('one two three four.');
+    expect(message!.metadata.resumed).toHaveLength(1);
+    await second.proc.stop();
+  });
+});
