@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
-import { scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { fakeAcpBin, scratchDir, startFakeLlm, type FakeAcpScript, type FakeLlm } from '@boocode/testkit';
 import { createTestDatabase, makeGitRepo, openStream, spawnServe, type ServeProcess } from '@boocode/testkit/server';
 
 /**
@@ -76,7 +78,7 @@ const taskWhen = (api: Api, id: string, ok: (t: Task) => boolean, what: string) 
   until(async () => {
     const t = (await api<Task>('GET', `/api/tasks/${id}`)).body;
     return ok(t) && t;
-  }, 60_000, what);
+  }, 150_000, what);
 
 /** Requests of one turn to the model, in order (they all carry the turn's user message last). */
 const requestsOf = (prompt: string) => llm.requests.filter((r) => r.lastUserText.includes(prompt));
@@ -97,7 +99,7 @@ describe('a native turn outlives its server', () => {
   });
   afterAll(() => sql?.end());
 
-  it('kill -9 after a completed step: the turn continues from its journal; the finished command is not run again', async () => {
+  it('kill -9 after a completed step: the turn continues from its journal; the finished command is not run again', { timeout: 240_000 }, async () => {
     const home = scratchDir('boocode-durable-');
     const first = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
     const { repo, chat } = await setup(first.api);
@@ -110,8 +112,8 @@ describe('a native turn outlives its server', () => {
     );
     const posted = (await first.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: prompt })).body;
     // The first step is journaled, and the second has begun.
-    await until(async () => (await sql`SELECT steps FROM turn_journals WHERE task_id = ${posted.task.id}`)[0]?.steps === 1, 30_000, 'journaled step');
-    await until(async () => requestsOf(prompt).length === 2, 30_000, 'second model request');
+    await until(async () => (await sql`SELECT steps FROM turn_journals WHERE task_id = ${posted.task.id}`)[0]?.steps === 1, 90_000, 'journaled step');
+    await until(async () => requestsOf(prompt).length === 2, 90_000, 'second model request');
 
     first.proc.child.kill('SIGKILL');
     await first.proc.exited;
@@ -136,7 +138,7 @@ describe('a native turn outlives its server', () => {
     await second.proc.stop();
   });
 
-  it('kill -9 while a command runs: the model is told it was interrupted, and it is not run again behind its back', async () => {
+  it('kill -9 while a command runs: the model is told it was interrupted, and it is not run again behind its back', { timeout: 240_000 }, async () => {
     const home = scratchDir('boocode-durable-');
     const first = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
     const { repo, chat } = await setup(first.api);
@@ -152,7 +154,7 @@ describe('a native turn outlives its server', () => {
       } catch {
         return false;
       }
-    }, 30_000, 'the command to start');
+    }, 90_000, 'the command to start');
 
     first.proc.child.kill('SIGKILL');
     await first.proc.exited;
@@ -167,7 +169,7 @@ describe('a native turn outlives its server', () => {
     await second.proc.stop();
   });
 
-  it('SIGTERM with a running turn: it is handed back at once and continues in the next server, not after the lease', async () => {
+  it('SIGTERM with a running turn: it is handed back at once and continues in the next server, not after the lease', { timeout: 240_000 }, async () => {
     const home = scratchDir('boocode-durable-');
     // A lease far longer than the test may take: only the hand-back lets the turn continue in time.
     const env = { BOOCODE_LEASE_MS: '600000', BOOCODE_SHUTDOWN_GRACE_MS: '200' };
@@ -181,7 +183,7 @@ describe('a native turn outlives its server', () => {
     );
     const posted = (await first.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: prompt })).body;
     // (The first chunk only opens the assistant message.) The last delta before the model hangs has reached a client: stop the server right then.
-    await stream.waitFor((f) => f.type === 'message_delta' && f.text === 'three ', 30_000);
+    await stream.waitFor((f) => f.type === 'message_delta' && f.text === 'three ', 90_000);
     first.proc.child.kill('SIGTERM');
     expect((await first.proc.exited).code).toBe(0);
     const [row] = await sql<{ status: string; lease_owner: string | null }[]>`SELECT status, lease_owner FROM tasks WHERE id = ${posted.task.id}`;
@@ -196,5 +198,88 @@ describe('a native turn outlives its server', () => {
     expect(message!.content).toBe('one two three four.');
     expect(message!.metadata.resumed).toHaveLength(1);
     await second.proc.stop();
+  });
+});
+
+describe('an external agent turn outlives its server', () => {
+  let dir: string;
+  let home: string;
+  let db: string;
+  beforeAll(async () => {
+    dir = scratchDir('boocode-durable-acp-');
+    db = await createTestDatabase();
+    const scriptFor = (name: string, loadSession: boolean): string => {
+      const file = path.join(dir, `${name}.json`);
+      const script: FakeAcpScript = {
+        capabilities: { loadSession, resume: false, image: true },
+        stateFile: path.join(dir, `${name}-state.json`),
+        logFile: path.join(dir, `${name}-log.jsonl`),
+        turns: [
+          { match: 'long job', steps: [{ text: 'Working on it. ' }, { delayMs: 120_000 }, { text: 'never' }] },
+          { match: 'BooCode restarted', steps: [{ text: 'Picked it up again.' }] },
+        ],
+      };
+      writeFileSync(file, JSON.stringify(script));
+      return file;
+    };
+    const agent = (name: string, loadSession: boolean) => ({ command: fakeAcpBin, args: ['--script', scriptFor(name, loadSession)], kind: 'acp' });
+    home = scratchDir('boocode-durable-acp-home-');
+    const secret = () => randomBytes(32).toString('base64url');
+    writeFileSync(
+      path.join(home, 'config.json'),
+      JSON.stringify({ token: secret(), pg_password: secret(), agents: { loader: agent('loader', true), forgetful: agent('forgetful', false) } }),
+      { mode: 0o600 },
+    );
+  });
+
+  const requestsTo = (name: string) =>
+    readFileSync(path.join(dir, `${name}-log.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { method: string; params: Record<string, unknown> });
+
+  async function crashMidTurn(agent: string): Promise<{ server: Server; chatId: string; taskId: string }> {
+    const first = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
+    const repo = await makeGitRepo({ 'a.txt': 'a\n' });
+    const project = (await first.api<Project>('POST', '/api/projects', { path: repo })).body;
+    const session = (await first.api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false, agent })).body;
+    const chat = (await first.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
+    const posted = (await first.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'long job' })).body;
+    await until(async () => (await assistants(first.api, chat.id))[0]?.content === 'Working on it. ', 60_000, 'partial answer stored');
+    first.proc.child.kill('SIGKILL');
+    await first.proc.exited;
+    const server = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
+    return { server, chatId: chat.id, taskId: posted.task.id };
+  }
+
+  it('with a resumable session (session/load), the agent is asked to continue in the same message', { timeout: 240_000 }, async () => {
+    const { server, chatId, taskId } = await crashMidTurn('loader');
+    const done = await taskWhen(server.api, taskId, (t) => t.status !== 'running' && t.status !== 'pending', 'continued turn');
+    expect(done.status).toBe('completed');
+    const [message, ...others] = await assistants(server.api, chatId);
+    expect(others).toHaveLength(0);
+    expect(message!.content).toBe('Working on it. Picked it up again.');
+    expect(message!.metadata.resumed).toHaveLength(1);
+    const log = requestsTo('loader');
+    const created = log.find((r) => r.method === 'session/new');
+    const loaded = log.find((r) => r.method === 'session/load');
+    expect(loaded).toBeDefined();
+    const prompts = log.filter((r) => r.method === 'session/prompt');
+    expect(prompts).toHaveLength(2);
+    expect(JSON.stringify(prompts[1]!.params)).toContain('BooCode restarted while you were working');
+    expect(created).toBeDefined();
+    await server.proc.stop();
+  });
+
+  it('without one, the turn ends interrupted instead of starting over blind', { timeout: 240_000 }, async () => {
+    const { server, chatId, taskId } = await crashMidTurn('forgetful');
+    const done = await taskWhen(server.api, taskId, (t) => t.status !== 'running' && t.status !== 'pending', 'ended turn');
+    expect(done).toMatchObject({ status: 'failed', error: 'interrupted' });
+    const [message, ...others] = await assistants(server.api, chatId);
+    expect(others).toHaveLength(0);
+    expect(message).toMatchObject({ status: 'failed', content: 'Working on it. ' });
+    expect(message!.metadata.interrupted).toBe(true);
+    expect(requestsTo('forgetful').filter((r) => r.method === 'session/prompt')).toHaveLength(1);
+    await server.proc.stop();
   });
 });
