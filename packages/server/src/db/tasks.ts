@@ -257,15 +257,17 @@ export interface ResumePoint {
   content: string;
   reasoning: string;
   metadata: Record<string, unknown>;
-  /** The journaled conversation as stored text, null when the agent keeps none. */
-  journal: string | null;
+  /** The journaled conversation as stored text and how much of the message it covers; null when there is none. */
+  journal: { messages: string; content_chars: number; reasoning_chars: number } | null;
   /** Tool calls of the turn in start order, with how they ended. */
   calls: { tool_call_id: string; tool_name: string; tool_input: Record<string, unknown>; tool_output: string | null; error: string | null; outcome: string | null }[];
 }
 
 export async function readResumePoint(sql: Sql, taskId: string, messageId: string): Promise<ResumePoint | null> {
-  const [m] = await sql<{ content: string; reasoning: string; metadata: Record<string, unknown>; journal: string | null }[]>`
-    SELECT m.content, m.reasoning, m.metadata, (SELECT j.messages FROM turn_journals j WHERE j.task_id = ${taskId}) AS journal
+  const [m] = await sql<Omit<ResumePoint, 'calls'>[]>`
+    SELECT m.content, m.reasoning, m.metadata,
+      (SELECT jsonb_build_object('messages', j.messages, 'content_chars', j.content_chars, 'reasoning_chars', j.reasoning_chars)
+       FROM turn_journals j WHERE j.task_id = ${taskId}) AS journal
     FROM messages m WHERE m.id = ${messageId}`;
   if (!m) return null;
   const calls = await sql<ResumePoint['calls']>`

@@ -58,8 +58,8 @@ export interface Turn {
   worktree: WorktreeRow | null;
   resumeToken: string | null;
   history: HistoryMessage[];
-  /** A turn interrupted by a restart, continuing in its message: where it had got to. */
-  resume: ResumePoint | null;
+  /** A turn interrupted by a restart, continuing in its message: where it had got to, and since when. */
+  resume: (ResumePoint & { at: string }) | null;
   messageId: string;
   writer: MessageWriter;
   events: TurnEvents;

@@ -91,19 +91,43 @@ export const CONTINUE_PROMPT =
   'BooCode restarted while you were working on my last request, so your answer was cut off. Continue the request from where you stopped; check the state of the files first rather than redoing work.';
 
 /**
- * The prompt of the turn. A turn continued after a restart: the native agent replays its journal;
+ * The prompt of the turn. A turn continued after a restart: the native agent replays its journal
+ * and says again what followed its last journaled step (the message is cut back to that point);
  * an external agent that kept its own session (same resume token) is asked to go on; any other
  * cannot continue (null), since it would start over without knowing what it had done.
  */
 function promptInput(t: Turn, agent: AgentBackend, handle: AgentSessionHandle): PromptInput | null {
   if (!t.resume) return { parts: t.parts, history: t.history };
+  let input: PromptInput | null = null;
   if (agent.kind === 'native') {
-    const transcript = t.resume.journal === null ? undefined : Transcript.parse(JSON.parse(t.resume.journal));
+    const journal = t.resume.journal;
+    t.writer.cutBack(journal?.content_chars ?? 0, journal?.reasoning_chars ?? 0);
+    const transcript = journal ? Transcript.parse(JSON.parse(journal.messages)) : undefined;
     const calls = t.resume.calls.map((c) => ({ id: c.tool_call_id, name: c.tool_name, input: c.tool_input, output: c.tool_output, error: c.error }));
-    return { parts: t.parts, history: t.history, resume: { ...(transcript ? { transcript } : {}), calls } };
+    input = { parts: t.parts, history: t.history, resume: { ...(transcript ? { transcript } : {}), calls } };
+  } else if (t.resumeToken !== null && handle.resumeToken === t.resumeToken) {
+    input = { parts: [{ type: 'text', text: CONTINUE_PROMPT }], history: t.history };
   }
-  if (t.resumeToken !== null && handle.resumeToken === t.resumeToken) return { parts: [{ type: 'text', text: CONTINUE_PROMPT }], history: t.history };
-  return null;
+  if (input) announceResumed(t, t.resume.at);
+  return input;
+}
+
+/** Clients learn that the message streams again, and what of it is kept. */
+function announceResumed(t: Turn, at: string): void {
+  t.deps.broker.publish(t.session.id, {
+    type: 'message_started',
+    chat_id: t.chatId,
+    message_id: t.messageId,
+    role: 'assistant',
+    task_id: t.task.id,
+    turn: t.turn,
+    model: t.task.model,
+    agent: t.task.agent,
+    started_at: at,
+    resumed_at: at,
+    content_chars: t.writer.content.length,
+    reasoning_chars: t.writer.reasoning.length,
+  });
 }
 
 /**

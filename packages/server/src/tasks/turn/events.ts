@@ -25,7 +25,7 @@ function store(sql: Sql, w: TurnWrite): Promise<void> {
     case 'message_metadata':
       return mergeMessageMetadata(sql, w.messageId, w.patch);
     case 'journal':
-      return saveJournal(sql, w.taskId, w.transcript, w.steps);
+      return saveJournal(sql, w.taskId, w.transcript, w.steps, w.said ?? { content: 0, reasoning: 0 });
   }
 }
 
@@ -110,6 +110,10 @@ export class TurnEvents {
     for (const frame of effects.frames) seq = this.broker.publish(this.id.sessionId, frame);
     if (effects.append?.to === 'text') this.writer.appendText(effects.append.text, seq);
     else if (effects.append?.to === 'reasoning') this.writer.appendReasoning(effects.append.text, seq);
-    for (const w of effects.writes) this.persist(() => store(this.sql, w));
+    for (const w of effects.writes) {
+      // A journaled step covers the text streamed so far; a continued turn says the rest again.
+      const write = w.type === 'journal' ? { ...w, said: { content: this.writer.content.length, reasoning: this.writer.reasoning.length } } : w;
+      this.persist(() => store(this.sql, write));
+    }
   }
 }

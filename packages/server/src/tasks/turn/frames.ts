@@ -10,6 +10,7 @@ import {
   type Usage,
 } from '@boocode/contracts';
 import type { NewToolTrace, ToolTraceEnding } from '../../db/traces.js';
+import type { JournalSaid } from '../../db/transcripts.js';
 
 /** Tool output kept per trace row; the full text still reached the agent and the live stream. */
 const MAX_TRACE_OUTPUT = 64 * 1024;
@@ -33,7 +34,8 @@ export type TurnWrite =
   | { type: 'trace_cancelled'; traceId: string }
   | { type: 'step_usage'; traceIds: string[]; usage: Usage }
   | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] }
-  | { type: 'journal'; taskId: string; transcript: Transcript; steps: number };
+  /** `said`: how much of the message's text and reasoning the journaled steps had produced (filled in by TurnEvents). */
+  | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; said: JournalSaid | null };
 
 /** What one event amounts to: frames to publish (in order), text for the message, rows to write. */
 export interface TurnEffects {
@@ -264,7 +266,7 @@ export class TurnFrames {
       case 'journal':
         this.journaled = true;
         // Not for clients: what a turn continued after a restart starts from.
-        out.writes.push({ type: 'journal', taskId: this.id.taskId, transcript: e.transcript, steps: e.steps });
+        out.writes.push({ type: 'journal', taskId: this.id.taskId, transcript: e.transcript, steps: e.steps, said: null });
         break;
       case 'permission_request':
         // Stored and answered by the permission center; it only counts as output here.

@@ -40,14 +40,15 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
   announceTask(deps, task, chatId, 'running');
   announceActivity(deps, session, 'running');
 
-  const resume = task.resume_message_id ? await readResumePoint(deps.sql, task.id, task.resume_message_id) : null;
   const startedAt = new Date();
+  const point = task.resume_message_id ? await readResumePoint(deps.sql, task.id, task.resume_message_id) : null;
+  const resume = point && { ...point, at: startedAt.toISOString() };
   let messageId: string;
   let inserted: Promise<void>;
   if (resume && task.resume_message_id) {
     // Continued after a restart: the turn goes on in the message it had started, marked so.
     messageId = task.resume_message_id;
-    const resumed = [...(Array.isArray(resume.metadata.resumed) ? resume.metadata.resumed : []), startedAt.toISOString()];
+    const resumed = [...(Array.isArray(resume.metadata.resumed) ? resume.metadata.resumed : []), resume.at];
     inserted = mergeMessageMetadata(deps.sql, messageId, { resumed, worker: deps.workerId });
     log.info({ message_id: messageId, resumes: task.resumes }, 'continuing an interrupted turn');
   } else {
@@ -65,18 +66,20 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
       metadata: { agent: task.agent, worker: deps.workerId },
     });
   }
-  deps.broker.publish(session.id, {
-    type: 'message_started',
-    chat_id: chatId,
-    message_id: messageId,
-    role: 'assistant',
-    task_id: task.id,
-    turn,
-    model: task.model,
-    agent: task.agent,
-    started_at: startedAt.toISOString(),
-    ...(resume ? { resumed_at: startedAt.toISOString() } : {}),
-  });
+  // A continued message is announced once its agent is known (see dispatch): it decides what is kept.
+  if (!resume) {
+    deps.broker.publish(session.id, {
+      type: 'message_started',
+      chat_id: chatId,
+      message_id: messageId,
+      role: 'assistant',
+      task_id: task.id,
+      turn,
+      model: task.model,
+      agent: task.agent,
+      started_at: startedAt.toISOString(),
+    });
+  }
   const writer = new MessageWriter(deps.sql, messageId, deps.writeIntervalMs, inserted);
   if (resume) writer.continueFrom(resume.content, resume.reasoning);
   deps.streaming.add(session.id, writer);
