@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -91,13 +91,14 @@ function toolResults(prompt: string, request: number): Map<string, string> {
 }
 
 describe('a native turn outlives its server', () => {
+  // Each test has a database of its own: a server a failed test left running must not take the next test's turns.
   let db: string;
   let sql: postgres.Sql;
-  beforeAll(async () => {
+  beforeEach(async () => {
     db = await createTestDatabase();
     sql = postgres(db, { max: 1, onnotice: () => {} });
   });
-  afterAll(() => sql?.end());
+  afterEach(() => sql?.end());
 
   it('kill -9 after a completed step: the turn continues from its journal; the finished command is not run again', { timeout: 240_000 }, async () => {
     const home = scratchDir('boocode-durable-');
@@ -155,6 +156,9 @@ describe('a native turn outlives its server', () => {
         return false;
       }
     }, 90_000, 'the command to start');
+    // Its trace is stored a moment after it starts (off the hot path): a crash before that loses the
+    // call's record, and the turn then starts over.
+    await until(async () => (await sql`SELECT 1 FROM tool_traces WHERE task_id = ${posted.task.id} AND tool_call_id = 'call_slow'`).length === 1, 90_000, 'the call traced');
 
     first.proc.child.kill('SIGKILL');
     await first.proc.exited;
