@@ -257,6 +257,11 @@ export interface PromptCtx {
   onEvent: (event: AgentEvent) => void;
   /** 1-based turn number within the chat, for logs and traces. */
   turn?: number;
+  /**
+   * Resolves once the tool call (its `tool_call` event) is stored. Agents that run tools themselves
+   * (the native agent) start a tool only then, so a crash cannot lose the record of a call that ran.
+   */
+  recorded?: (toolCallId: string) => Promise<void>;
 }
 
 /** One agent protocol turned into AgentEvents. Backends never touch the database. */

@@ -143,6 +143,7 @@ export class NativeBackend implements AgentBackend {
         hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [],
         signal: ac.signal,
         onEvent: ctx.onEvent,
+        ...(ctx.recorded ? { recorded: ctx.recorded } : {}),
         log,
       });
     } catch (err) {

@@ -41,6 +41,8 @@ export interface NativeTurnParams {
   hiddenEnv: readonly string[];
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
+  /** See PromptCtx.recorded. */
+  recorded?: (toolCallId: string) => Promise<void>;
   log: Logger;
 }
 
@@ -120,7 +122,7 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   let lastStep = { raw: p.messages.length, sent: p.messages };
   let produced: ModelMessage[] | null = null;
 
-  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv });
+  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv }, p.recorded);
 
   const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
     if (checkPending && p.check && !p.signal.aborted) {

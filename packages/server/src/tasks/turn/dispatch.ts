@@ -169,7 +169,7 @@ export async function dispatchTurn(t: Turn, signal: AbortSignal): Promise<Dispat
   let abandoned = false;
   try {
     ({ result, abandoned } = await raceAbort(
-      agent.prompt(handle, input, { signal, onEvent: t.events.onEvent, turn: t.turn }),
+      agent.prompt(handle, input, { signal, onEvent: t.events.onEvent, recorded: t.events.recorded, turn: t.turn }),
       signal,
     ));
   } catch (err) {

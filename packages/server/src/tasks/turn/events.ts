@@ -10,6 +10,9 @@ import type { PermissionCenter } from '../../permissions/center.js';
 import type { Logger } from '../../logger.js';
 import { TurnFrames, type TurnEffects, type TurnIdentity, type TurnWrite } from './frames.js';
 
+/** How long a tool waits for its call to be stored before it runs anyway. */
+const RECORD_WAIT_MS = 5_000;
+
 function store(sql: Sql, w: TurnWrite): Promise<void> {
   switch (w.type) {
     case 'trace_started':
@@ -84,6 +87,30 @@ export class TurnEvents {
     return this.failure;
   }
 
+  /** Calls announced (or awaited) so far: settled once their trace row is written. */
+  private readonly calls = new Map<string, { stored: Promise<void>; resolve: () => void }>();
+
+  private call(id: string): { stored: Promise<void>; resolve: () => void } {
+    let c = this.calls.get(id);
+    if (!c) {
+      let resolve!: () => void;
+      const stored = new Promise<void>((r) => (resolve = r));
+      c = { stored, resolve };
+      this.calls.set(id, c);
+    }
+    return c;
+  }
+
+  /**
+   * Resolves when the call's trace is stored (or its storing failed: the tool must not hang on it).
+   * The agent may ask before its `tool_call` event reached us; after RECORD_WAIT_MS it goes ahead.
+   */
+  readonly recorded = (toolCallId: string): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WAIT_MS)));
+    return Promise.race([this.call(toolCallId).stored, late]).finally(() => clearTimeout(timer));
+  };
+
   readonly onEvent = (event: AgentEvent): void => {
     if (this.sealed) {
       if (event.type === 'permission_request') event.respond({ outcome: 'cancelled' });
@@ -91,6 +118,10 @@ export class TurnEvents {
     }
     const effects = this.frames.apply(event);
     this.carryOut(effects);
+    if (event.type === 'tool_call') {
+      const c = this.call(event.id);
+      void this.chain.then(c.resolve);
+    }
     if (event.type === 'tool_update' && effects.frames.length === 0) {
       this.log.debug({ task_id: this.id.taskId, tool_call_id: event.id }, 'tool update for an unknown call');
     }
