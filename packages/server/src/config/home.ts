@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile, chmod, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ApiToken } from '@boocode/contracts';
-import { BACKENDS, CustomAgentsConfig, type BackendDefinition } from '@boocode/agents';
+import { BACKENDS, CustomAgentsConfig, SandboxSettings, type BackendDefinition } from '@boocode/agents';
 import { ConfigError } from './error.js';
 
 /** Each backend's config.json section (`native`, `opencode`, `acp`, `paseo`), from the backend registry. */
@@ -18,6 +18,8 @@ export const HomeConfig = z.object({
   pg_password: z.string().min(16),
   /** User-defined agents: `{"<name>": {command, args, env, kind}}`. */
   agents: CustomAgentsConfig.default({}),
+  /** Confinement of agent commands (`mode`, `network`, `agents` started inside it). */
+  sandbox: SandboxSettings.default({ mode: 'auto', network: true, agents: [] }),
   ...BACKEND_SECTIONS,
 });
 export type HomeConfig = z.output<typeof HomeConfig>;
