@@ -63,3 +63,16 @@ export async function loadHomeConfig(home: string): Promise<HomeConfig> {
   await chmod(file, 0o600);
   return parsed.data;
 }
+
+/**
+ * Replaces the token in BOOCODE_HOME/config.json (`boocode token rotate`), keeping every other
+ * setting as written; atomic, mode 0600.
+ */
+export async function storeHomeToken(home: string, token: string): Promise<void> {
+  const file = path.join(home, 'config.json');
+  const current = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const next = { ...current, token: ApiToken.parse(token) };
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, file);
+}
