@@ -6,6 +6,8 @@ export interface BwrapPlan {
   /** Directories the command must not see (BooCode's home, with its config and other worktrees). */
   hide: readonly string[];
   network: boolean;
+  /** A directory bound writable over the home directory (an external agent's private home). */
+  home?: { source: string; target: string };
 }
 
 function bindArgs(m: Mount): string[] {
@@ -40,6 +42,7 @@ export async function bwrapArgs(plan: BwrapPlan): Promise<string[]> {
     '/tmp',
   ];
   for (const dir of plan.hide) args.push('--tmpfs', dir);
+  if (plan.home) args.push('--bind', plan.home.source, plan.home.target, '--setenv', 'HOME', plan.home.target);
   for (const m of git.before) args.push(...bindArgs(m));
   args.push('--bind', plan.root, plan.root);
   for (const m of git.after) args.push(...bindArgs(m));

@@ -1,3 +1,7 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Env } from '../external/env.js';
 import { bwrapArgs } from './bwrap.js';
 import type { SandboxProbe } from './detect.js';
 import type { SandboxSettings } from './settings.js';
@@ -8,6 +12,8 @@ export interface SandboxPolicy {
   probe: SandboxProbe;
   /** Directories no sandboxed command sees (BooCode's home). */
   hide: readonly string[];
+  /** Where the private homes of external agents started in the sandbox are kept, one per agent. */
+  agentHomes?: string;
 }
 
 /** What `GET /api/agents` shows of an agent's sandbox. */
@@ -44,7 +50,13 @@ export function externalAgentSandbox(policy: SandboxPolicy | undefined, name: st
  * Wraps `command` for the sandbox the policy asks for. Without a sandbox a command runs as it is,
  * unless the settings require one: then it is refused with a sentence saying why.
  */
-export async function sandboxCommand(policy: SandboxPolicy | undefined, root: string, command: string, args: readonly string[]): Promise<Confined> {
+export async function sandboxCommand(
+  policy: SandboxPolicy | undefined,
+  root: string,
+  command: string,
+  args: readonly string[],
+  home?: { source: string; target: string },
+): Promise<Confined> {
   if (!policy || policy.settings.mode === 'off') return { ok: true, command, args: [...args], sandboxed: false };
   if (!policy.probe.available) {
     if (policy.settings.mode === 'required') {
@@ -52,8 +64,37 @@ export async function sandboxCommand(policy: SandboxPolicy | undefined, root: st
     }
     return { ok: true, command, args: [...args], sandboxed: false };
   }
-  const pre = await bwrapArgs({ root, hide: policy.hide, network: policy.settings.network });
+  const pre = await bwrapArgs({ root, hide: policy.hide, network: policy.settings.network, home });
   return { ok: true, command: policy.probe.bwrap, args: [...pre, '--', command, ...args], sandboxed: true };
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How an external agent process is started: inside the sandbox when `sandbox.agents` names it,
+ * with a private home of its own (its logins and caches stay there, and the user's real home
+ * directory stays read-only), else as it is.
+ */
+export async function sandboxAgentCommand(
+  policy: SandboxPolicy | undefined,
+  name: string,
+  root: string,
+  command: string,
+  args: readonly string[],
+  env: Env,
+): Promise<Confined> {
+  if (!policy?.settings.agents.includes(name)) return { ok: true, command, args: [...args], sandboxed: false };
+  // The read-only system cannot take a new mount point: a home that does not exist becomes one in /tmp.
+  const target = env.HOME && (await isDirectory(env.HOME)) ? env.HOME : '/tmp/home';
+  const source = path.join(policy.agentHomes ?? path.join(tmpdir(), 'boocode-agent-homes'), name);
+  await mkdir(source, { recursive: true, mode: 0o700 });
+  return sandboxCommand(policy, root, command, args, { source, target });
 }
 
 /** bubblewrap's own report that the program inside could not be started. */

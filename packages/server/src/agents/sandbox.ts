@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { probeSandbox, sandboxState, type SandboxPolicy } from '@boocode/agents';
 import type { ServerConfig } from '../config/server-config.js';
 import type { Logger } from '../logger.js';
@@ -8,7 +9,7 @@ import type { Logger } from '../logger.js';
  */
 export async function sandboxPolicy(config: ServerConfig, log: Logger): Promise<SandboxPolicy> {
   const probe = config.sandbox.mode === 'off' ? ({ available: false, reason: 'switched off' } as const) : await probeSandbox(config.env.PATH ?? '');
-  const policy: SandboxPolicy = { settings: config.sandbox, probe, hide: [config.home] };
+  const policy: SandboxPolicy = { settings: config.sandbox, probe, hide: [config.home], agentHomes: path.join(config.home, 'sandbox-homes') };
   const state = sandboxState(policy);
   const fields = { sandbox: state.state, network: state.network, mode: config.sandbox.mode, agents: config.sandbox.agents };
   if (state.state === 'on') log.info(fields, 'sandbox: agent commands run in bubblewrap');
