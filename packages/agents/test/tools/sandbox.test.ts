@@ -8,6 +8,7 @@ import {
   runCommandTool,
   runTool,
   SandboxSettings,
+  sandboxState,
   type RunCommandResult,
   type SandboxPolicy,
   type SandboxSettingsInput,
@@ -166,6 +167,14 @@ describe('run_command in the sandbox', () => {
     if (!refused.ok) expect(refused.error).toContain('sandbox is required');
     const unconfined = resultOf(await run([`cat ${home}/config.json`], ctxWith({ mode: 'auto' }, { probe: missing })));
     expect(unconfined.stdout).toContain('TOKEN-IN-CONFIG');
+  });
+
+  it('says in the agent row whether commands are confined, and why not', () => {
+    expect(sandboxState(policy)).toEqual({ state: 'on', network: true, detail: null });
+    const missing = { available: false as const, reason: 'bubblewrap (bwrap) is not installed' };
+    expect(sandboxState({ ...policy, probe: missing }).detail).toBe('bubblewrap (bwrap) is not installed; commands run unconfined');
+    expect(sandboxState({ ...policy, probe: missing, settings: SandboxSettings.parse({ mode: 'required' }) }).detail).toContain('commands are refused');
+    expect(sandboxState({ ...policy, settings: SandboxSettings.parse({ mode: 'off' }) }).state).toBe('off');
   });
 
   it('says "Command not found" for a program missing inside the sandbox', async () => {
