@@ -51,15 +51,17 @@ export const AgentRow = memo(function AgentRow({
         <span className="wf-status__dot" aria-hidden="true" />
         {STATUS_TEXT[status]}
       </span>
-      <button type="button" className="wf-agent__open" role="cell" onClick={() => onOpen(a.position)} title="Open its transcript, tool calls and changes">
+      <span className="wf-agent__cell" role="cell">
+        <button type="button" className="wf-agent__open" onClick={() => onOpen(a.position)} title="Open its transcript, tool calls and changes">
         <span className="wf-agent__label">{agentTitle(a)}</span>
         <span className="wf-agent__meta">
           {who || (active ? 'waiting for a worker' : '')}
           {a.attempts > 1 ? ` · attempt ${a.attempts}` : ''}
           {a.worktree ? ` · own worktree, ${a.worktree.files} file${a.worktree.files === 1 ? '' : 's'} changed` : ''}
           {a.error && !active ? ` · ${a.error}` : ''}
-        </span>
-      </button>
+          </span>
+        </button>
+      </span>
       <span className="wf-agent__figures" role="cell">
         {a.cached ? (
           <span className="wf-cached" title="Its result was replayed from the journal of an earlier run: no agent ran again">

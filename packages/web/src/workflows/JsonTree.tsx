@@ -3,9 +3,9 @@ import { useState } from 'react';
 /** Children shown before "show more": a result with thousands of items must not stall the page. */
 const PAGE = 100;
 
-/** A JSON value as a tree: objects and arrays fold open and closed; the top levels start open. */
+/** A JSON value as a tree: objects and arrays fold open and closed; the top three levels start open. */
 export function JsonTree({ value, label, depth = 0 }: { value: unknown; label?: string; depth?: number }) {
-  const [open, setOpen] = useState(depth < 2);
+  const [open, setOpen] = useState(depth < 3);
   const [shown, setShown] = useState(PAGE);
   const key = label === undefined ? null : <span className="json-tree__key">{label}: </span>;
   if (value === null || typeof value !== 'object') {

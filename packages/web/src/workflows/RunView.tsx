@@ -193,9 +193,11 @@ export function RunView({
               style={{ transform: `translateY(${row.start - margin}px)`, height: row.size }}
             >
               {it.kind === 'phase' ? (
-                <div className="wf-phase" role="rowheader">
-                  <span className="wf-phase__title">{it.phase ?? 'Agents'}</span>
-                  <span className="wf-phase__count">
+                <div className="wf-phase" role="row">
+                  <span className="wf-phase__title" role="rowheader">
+                    {it.phase ?? 'Agents'}
+                  </span>
+                  <span className="wf-phase__count" role="cell">
                     {it.done}/{it.count}
                   </span>
                 </div>

@@ -98,7 +98,16 @@ export function mergeDetail(prev: RunView | undefined, detail: WorkflowRunDetail
     else if (agentFinished(old) && !agentFinished(fresh)) agents[old.position] = { ...fresh, ...finishOf(old) };
   }
   const keepRun = prev && runFinished(prev.run) && !runFinished(run) ? prev.run : run;
-  return { run: keepRun, agents: fill(agents), phases: phasesOf(agents, prev?.phases ?? (run.phase ? [run.phase] : [])), logs: prev?.logs ?? [], loaded: true };
+  return { run: keepRun, agents: runFinished(keepRun) ? settle(fill(agents), keepRun.finished_at) : fill(agents), phases: phasesOf(agents, prev?.phases ?? (run.phase ? [run.phase] : [])), logs: prev?.logs ?? [], loaded: true };
+}
+
+/**
+ * Agents still going when their run ended were stopped with it (their `agent()` call gave null);
+ * no frame says so for each of them.
+ */
+function settle(agents: AgentView[], at: string | null): AgentView[] {
+  if (!agents.some((a) => a.status === 'running')) return agents;
+  return agents.map((a) => (a.status === 'running' ? { ...a, status: 'cancelled', error: a.error ?? 'the run ended', finishedAt: at } : a));
 }
 
 const finishOf = (a: AgentView): Partial<AgentView> => ({ status: a.status, cached: a.cached, usage: a.usage, error: a.error, finishedAt: a.finishedAt });
@@ -136,7 +145,12 @@ function placeholderAgent(position: number): AgentView {
 export function applyRunFrame(view: RunView, f: WorkflowFrame & { ts: string }): RunView {
   switch (f.type) {
     case 'workflow_run':
-      return { ...view, run: f.run, phases: f.run.phase && !view.phases.includes(f.run.phase) ? [...view.phases, f.run.phase] : view.phases };
+      return {
+        ...view,
+        run: f.run,
+        agents: runFinished(f.run) ? settle(view.agents, f.ts) : view.agents,
+        phases: f.run.phase && !view.phases.includes(f.run.phase) ? [...view.phases, f.run.phase] : view.phases,
+      };
     case 'workflow_phase':
       return view.phases.includes(f.title) ? view : { ...view, phases: [...view.phases, f.title] };
     case 'workflow_log': {
