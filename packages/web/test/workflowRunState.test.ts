@@ -23,7 +23,7 @@ const run = (over: Partial<WorkflowRun> = {}): WorkflowRun => ({
   finished_at: null,
   ...over,
 });
-const agentFrame = (position: number, over: Partial<Extract<WorkflowFrame, { type: 'workflow_agent' }>> = {}) => ({
+const agentFrame = (position: number, over: Partial<Extract<WorkflowFrame, { type: 'workflow_agent' }> & { ts: string }> = {}) => ({
   type: 'workflow_agent' as const,
   run_id: RUN,
   position,

@@ -47,7 +47,8 @@ afterEach(() => vi.useRealTimers());
 describe('WorkflowStore', () => {
   it('applies frames to an opened run and fetches the detail again for agents whose chat it does not know', async () => {
     vi.useFakeTimers();
-    const { store, calls, send } = setup(() => ({ ...run(), agents: [] }));
+    let stored: WorkflowRunDetail['agents'] = [];
+    const { store, calls, send } = setup(() => ({ ...run(), agents: stored }));
     store.openRun(RUN);
     await vi.runAllTimersAsync();
     expect(calls).toEqual(['list', 'get']);
@@ -55,11 +56,37 @@ describe('WorkflowStore', () => {
     expect(store.getSnapshot().details[RUN]!.agents[0]).toMatchObject({ label: 'w', status: 'running', chatId: null });
     // A burst of frames makes one refetch, not one per frame.
     send([frame({ type: 'workflow_log', run_id: RUN, message: 'hi' })]);
-    await vi.runAllTimersAsync();
+    await vi.advanceTimersByTimeAsync(1000);
     expect(calls).toEqual(['list', 'get', 'get']);
     expect(store.getSnapshot().details[RUN]!.logs).toEqual(['hi']);
-    // The frames' agent stays: the detail was answered before it knew about it.
+    // The frames' agent stays: the detail was answered before its step was stored...
     expect(store.getSnapshot().details[RUN]!.agents).toHaveLength(1);
+    // ...so it asks again until the step (with its chat) is there, then stops asking.
+    stored = [
+      {
+        position: 0,
+        label: 'w',
+        phase: null,
+        status: 'running',
+        cached: false,
+        task_id: uuid(100),
+        attempts: 1,
+        chat_id: uuid(200),
+        agent: 'native',
+        model: null,
+        task_status: 'running',
+        prompt: 'p',
+        usage: emptyUsage(),
+        result: null,
+        error: null,
+        worktree: null,
+        started_at: '2026-01-01T00:00:00Z',
+        finished_at: null,
+      },
+    ];
+    await vi.runAllTimersAsync();
+    expect(calls).toEqual(['list', 'get', 'get', 'get']);
+    expect(store.getSnapshot().details[RUN]!.agents[0]).toMatchObject({ chatId: uuid(200), agent: 'native' });
     store.stop();
   });
 

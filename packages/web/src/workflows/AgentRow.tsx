@@ -14,7 +14,8 @@ export const STATUS_TEXT: Record<AgentDisplayStatus, string> = {
 
 /** How long the agent took, or has been going (running agents tick with `now`). */
 export function agentDuration(a: AgentView, now: number): string {
-  if (!a.startedAt) return '';
+  // A cached agent did not run in this run.
+  if (!a.startedAt || a.cached) return '';
   const start = Date.parse(a.startedAt);
   if (a.finishedAt) return formatDuration(Date.parse(a.finishedAt) - start);
   return formatElapsed(now - start);
@@ -55,7 +56,7 @@ export const AgentRow = memo(function AgentRow({
         <button type="button" className="wf-agent__open" onClick={() => onOpen(a.position)} title="Open its transcript, tool calls and changes">
         <span className="wf-agent__label">{agentTitle(a)}</span>
         <span className="wf-agent__meta">
-          {who || (active ? 'waiting for a worker' : '')}
+          {who || (status === 'queued' ? 'waiting for a worker' : '')}
           {a.attempts > 1 ? ` · attempt ${a.attempts}` : ''}
           {a.worktree ? ` · own worktree, ${a.worktree.files} file${a.worktree.files === 1 ? '' : 's'} changed` : ''}
           {a.error && !active ? ` · ${a.error}` : ''}

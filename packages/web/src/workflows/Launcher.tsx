@@ -79,9 +79,80 @@ export function Launcher({
     }
   };
 
+  // Right under the picked workflow, so it is in view on a phone too.
+  const form = entry ? (
+    <form
+      className="wf-form"
+      aria-label={`Run ${entry.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void launch();
+      }}
+    >
+      <label htmlFor={ids.args}>Args (JSON)</label>
+      <textarea
+        id={ids.args}
+        className="wf-form__args"
+        rows={5}
+        spellCheck={false}
+        placeholder={'{"task": "…"}  or  "a question"  (empty: no args)'}
+        aria-invalid={argsError !== null}
+        aria-describedby={ids.argsHelp}
+        value={argsText}
+        onChange={(e) => {
+          setArgsText(e.target.value);
+          if (argsError) setArgsError(null);
+        }}
+        onBlur={() => {
+          const r = parseArgs(argsText);
+          setArgsError(r.ok ? null : r.message);
+        }}
+      />
+      {argsError ? (
+        <p id={ids.argsHelp} className="wf-error" role="alert">
+          {argsError}
+        </p>
+      ) : (
+        <p id={ids.argsHelp} className="wf-form__help">
+          The script reads this as <code>args</code>.
+        </p>
+      )}
+      <div className="wf-form__row">
+        <span className="wf-form__field">
+          <label htmlFor={ids.budget}>Budget (output tokens)</label>
+          <input id={ids.budget} inputMode="numeric" placeholder="no cap" value={budgetText} aria-invalid={budgetError !== null} onChange={(e) => setBudgetText(e.target.value)} />
+        </span>
+        <span className="wf-form__field">
+          <label htmlFor={ids.resume}>Resume from</label>
+          <select id={ids.resume} value={resumeFrom} onChange={(e) => setResumeFrom(e.target.value)} disabled={earlier.length === 0}>
+            <option value="">{earlier.length ? 'Nothing: run every agent' : 'No earlier run of this workflow'}</option>
+            {earlier.map((r) => (
+              <option key={r.id} value={r.id}>
+                {formatTime(r.created_at)} · {r.status} · {r.agent_counts.total} agents
+              </option>
+            ))}
+          </select>
+        </span>
+      </div>
+      {budgetError ? (
+        <p className="wf-error" role="alert">
+          {budgetError}
+        </p>
+      ) : null}
+      <WorkflowError error={refused} />
+      <div className="wf-form__actions">
+        <button type="submit" className="button button--primary" disabled={starting || archived}>
+          {starting ? 'Starting…' : resumeFrom ? `Resume ${entry.name}` : `Run ${entry.name}`}
+        </button>
+        {archived ? <span className="wf-form__help">This session is archived.</span> : null}
+      </div>
+    </form>
+  ) : null;
+
   if (!catalog) return state.loadError ? <WorkflowError error={new Error(state.loadError)} /> : <Spinner label="Loading workflows" />;
   return (
     <div className="wf-launcher">
+      {entry ? null : <p className="wf-form__help">Pick a workflow to run it in this session.</p>}
       <ul className="wf-catalog" aria-label="Workflows">
         {catalog.items.map((w) => (
           <li key={w.name}>
@@ -104,6 +175,7 @@ export function Launcher({
                 </span>
               ) : null}
             </button>
+            {w.name === selected ? form : null}
           </li>
         ))}
       </ul>
@@ -121,76 +193,6 @@ export function Launcher({
           </ul>
         </details>
       ) : null}
-      {entry ? (
-        <form
-          className="wf-form"
-          aria-label={`Run ${entry.name}`}
-          onSubmit={(e) => {
-            e.preventDefault();
-            void launch();
-          }}
-        >
-          <label htmlFor={ids.args}>Args (JSON)</label>
-          <textarea
-            id={ids.args}
-            className="wf-form__args"
-            rows={5}
-            spellCheck={false}
-            placeholder={'{"task": "…"}  or  "a question"  (empty: no args)'}
-            aria-invalid={argsError !== null}
-            aria-describedby={ids.argsHelp}
-            value={argsText}
-            onChange={(e) => {
-              setArgsText(e.target.value);
-              if (argsError) setArgsError(null);
-            }}
-            onBlur={() => {
-              const r = parseArgs(argsText);
-              setArgsError(r.ok ? null : r.message);
-            }}
-          />
-          {argsError ? (
-            <p id={ids.argsHelp} className="wf-error" role="alert">
-              {argsError}
-            </p>
-          ) : (
-            <p id={ids.argsHelp} className="wf-form__help">
-              The script reads this as <code>args</code>.
-            </p>
-          )}
-          <div className="wf-form__row">
-            <span className="wf-form__field">
-              <label htmlFor={ids.budget}>Budget (output tokens)</label>
-              <input id={ids.budget} inputMode="numeric" placeholder="no cap" value={budgetText} aria-invalid={budgetError !== null} onChange={(e) => setBudgetText(e.target.value)} />
-            </span>
-            <span className="wf-form__field">
-              <label htmlFor={ids.resume}>Resume from</label>
-              <select id={ids.resume} value={resumeFrom} onChange={(e) => setResumeFrom(e.target.value)} disabled={earlier.length === 0}>
-                <option value="">{earlier.length ? 'Nothing: run every agent' : 'No earlier run of this workflow'}</option>
-                {earlier.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {formatTime(r.created_at)} · {r.status} · {r.agent_counts.total} agents
-                  </option>
-                ))}
-              </select>
-            </span>
-          </div>
-          {budgetError ? (
-            <p className="wf-error" role="alert">
-              {budgetError}
-            </p>
-          ) : null}
-          <WorkflowError error={refused} />
-          <div className="wf-form__actions">
-            <button type="submit" className="button button--primary" disabled={starting || archived}>
-              {starting ? 'Starting…' : resumeFrom ? `Resume ${entry.name}` : `Run ${entry.name}`}
-            </button>
-            {archived ? <span className="wf-form__help">This session is archived.</span> : null}
-          </div>
-        </form>
-      ) : (
-        <p className="wf-form__help">Pick a workflow to run it in this session.</p>
-      )}
     </div>
   );
 }

@@ -119,7 +119,7 @@ export function RunView({
 
   const started = run.started_at ? Date.parse(run.started_at) : null;
   const elapsed = started === null ? null : run.finished_at ? formatDuration(Date.parse(run.finished_at) - started) : formatElapsed(now - started);
-  const spent = run.usage.output;
+  const spent = progress.spent;
   const pct = progress.started ? Math.round((progress.done / progress.started) * 100) : 0;
 
   return (
@@ -153,7 +153,7 @@ export function RunView({
           ) : null}
           <span className="wf-meter__text">
             {run.budget ? `${formatTokens(spent)} of ${formatTokens(run.budget)} output tokens spent` : `${formatTokens(spent)} output tokens, no budget cap`}
-            {` · ${formatTokens(run.usage.input_total)} input`}
+            {` · ${formatTokens(progress.input)} input`}
           </span>
         </div>
         <div className="wf-run__actions">

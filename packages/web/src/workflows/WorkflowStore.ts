@@ -116,8 +116,11 @@ export class WorkflowStore {
     try {
       const detail = await this.api.getRun(runId);
       if (this.stopped) return;
-      this.setDetail(runId, mergeDetail(this.state.details[runId], detail));
-      this.upsertRun(this.state.details[runId]!.run);
+      const view = mergeDetail(this.state.details[runId], detail);
+      this.setDetail(runId, view);
+      this.upsertRun(view.run);
+      // Agents whose frames came before their step was stored: ask again while the run goes on.
+      if (!runFinished(view.run) && view.agents.some((a) => a.taskId && !a.chatId)) this.scheduleRefetch(runId);
     } catch (err) {
       if (!this.stopped) this.set({ loadError: workflowErrorText(err) });
     }

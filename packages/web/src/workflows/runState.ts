@@ -1,8 +1,8 @@
-import type { SessionFrame, Usage, WorkflowRun, WorkflowRunAgent, WorkflowRunDetail } from '@boocode/contracts';
+import type { SessionFrame, SessionFramePayload, Usage, WorkflowRun, WorkflowRunAgent, WorkflowRunDetail } from '@boocode/contracts';
 
-export type WorkflowFrame = Extract<SessionFrame, { type: 'workflow_run' | 'workflow_phase' | 'workflow_agent' | 'workflow_log' }>;
+export type WorkflowFrame = Extract<SessionFramePayload, { type: 'workflow_run' | 'workflow_phase' | 'workflow_agent' | 'workflow_log' }>;
 
-export const isWorkflowFrame = (f: SessionFrame): f is WorkflowFrame =>
+export const isWorkflowFrame = (f: SessionFrame): f is SessionFrame & WorkflowFrame =>
   f.type === 'workflow_run' || f.type === 'workflow_phase' || f.type === 'workflow_agent' || f.type === 'workflow_log';
 
 /** One `agent()` call as the run view shows it: the API's agent, kept live by frames. */
@@ -118,6 +118,8 @@ function fill(agents: AgentView[]): AgentView[] {
   return agents;
 }
 
+const isPlaceholder = (a: AgentView) => a.startedAt === null && a.taskId === null;
+
 function placeholderAgent(position: number): AgentView {
   return {
     position,
@@ -195,6 +197,8 @@ export function displayStatus(a: AgentView, liveTaskStatus?: string): AgentDispl
 export function groupByPhase(view: RunView): { phase: string | null; agents: AgentView[] }[] {
   const groups = new Map<string | null, AgentView[]>();
   for (const a of view.agents) {
+    // A position announced out of order holds its place until its own frame comes.
+    if (isPlaceholder(a)) continue;
     let g = groups.get(a.phase);
     if (!g) groups.set(a.phase, (g = []));
     g.push(a);
@@ -205,15 +209,31 @@ export function groupByPhase(view: RunView): { phase: string | null; agents: Age
   return out;
 }
 
-/** Done, started and running counts for the progress bar. */
-export function progressOf(view: RunView): { done: number; started: number; running: number; cached: number } {
+/**
+ * Done, started and running counts for the progress bar, and the output tokens spent: the run's
+ * own figure is updated when it ends, its agents' as each of them ends (cached ones cost nothing).
+ */
+export function progressOf(view: RunView): { done: number; started: number; running: number; cached: number; spent: number; input: number } {
   let done = 0;
   let running = 0;
   let cached = 0;
+  let spent = 0;
+  let input = 0;
   for (const a of view.agents) {
+    if (!a.cached && a.usage) {
+      spent += a.usage.output;
+      input += a.usage.input_total;
+    }
     if (a.status === 'running') running++;
     else done++;
     if (a.cached) cached++;
   }
-  return { done, started: Math.max(view.agents.length, view.run.agent_counts.total), running, cached };
+  return {
+    done,
+    started: Math.max(view.agents.length, view.run.agent_counts.total),
+    running,
+    cached,
+    spent: Math.max(spent, view.run.usage.output),
+    input: Math.max(input, view.run.usage.input_total),
+  };
 }
