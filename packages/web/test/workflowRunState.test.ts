@@ -143,6 +143,9 @@ describe('run view state', () => {
       ['Build', [1]],
     ]);
     expect(v.logs).toEqual(['one', 'two']);
+    // Fetched: the phases in the order of their agents, then the current one with none yet.
+    const m = mergeDetail(undefined, { ...run({ phase: 'Ship' }), agents: [apiAgent(0, { phase: 'Build' }), apiAgent(1, { phase: 'Plan' }), apiAgent(2, { phase: 'Build' })] });
+    expect(m.phases).toEqual(['Build', 'Plan', 'Ship']);
     for (let i = 0; i < LOG_LIMIT + 5; i++) v = applyRunFrame(v, { type: 'workflow_log', run_id: RUN, message: `l${i}`, ts: 't' });
     expect(v.logs).toHaveLength(LOG_LIMIT);
     expect(v.logs.at(-1)).toBe(`l${LOG_LIMIT + 4}`);

@@ -310,7 +310,9 @@ export class SessionStore {
     if (this.queue.length === 0 || this.stopped) return;
     const frames = this.queue;
     this.queue = [];
-    this.set({ state: applyFrames(this.view.state, frames) });
+    // Workflow frames change nothing here (the workflow view keeps them): a batch of only those
+    // must not render the whole session again (a 200-agent run sends hundreds a second).
+    if (frames.some((f) => !f.type.startsWith('workflow_'))) this.set({ state: applyFrames(this.view.state, frames) });
     for (const fn of this.frameListeners) fn(frames);
     for (const f of frames) {
       if (f.type === 'message_complete') this.scheduleHeal(f.chat_id);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { WorkflowRun } from '@boocode/contracts';
 import { Markdown } from '../markdown/Markdown';
@@ -220,11 +220,7 @@ export function RunView({
       <section className="wf-section" aria-label="Log">
         <h4>Log</h4>
         {view.logs.length ? (
-          <ol className="wf-log" start={Math.max(1, view.logs.length - LOG_SHOWN + 1)}>
-            {view.logs.slice(-LOG_SHOWN).map((line, i) => (
-              <li key={i}>{line}</li>
-            ))}
-          </ol>
+          <LogLines logs={view.logs} />
         ) : (
           <p className="wf-form__help">{finished ? 'No log lines were seen while this page was open.' : 'The script has not logged anything yet.'}</p>
         )}
@@ -239,6 +235,18 @@ export function RunView({
     </div>
   );
 }
+
+/** The newest log lines; keyed by line number, so a new line adds one item instead of redrawing all. */
+const LogLines = memo(function LogLines({ logs }: { logs: readonly string[] }) {
+  const first = Math.max(0, logs.length - LOG_SHOWN);
+  return (
+    <ol className="wf-log" start={first + 1}>
+      {logs.slice(first).map((line, i) => (
+        <li key={first + i}>{line}</li>
+      ))}
+    </ol>
+  );
+});
 
 export function RunResult({ value }: { value: unknown }) {
   if (value === undefined) return <p className="wf-form__help">The script returned nothing.</p>;

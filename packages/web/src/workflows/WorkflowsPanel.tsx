@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Session, WorkflowRun } from '@boocode/contracts';
 import type { SessionStore, SessionView } from '../stream/SessionStore';
 import { formatDuration, formatTokens } from '../traces/latency';
@@ -25,8 +25,10 @@ export default function WorkflowsPanel({ sessionStore, view, session }: { sessio
     if (store && runId) store.openRun(runId);
   }, [store, runId]);
 
+  // Stable, so the memoized agent rows do not render again with every frame.
+  const openAgent = useCallback((position: number) => runId && setPlace({ kind: 'agent', id: runId, position }), [runId]);
+  const open = useCallback((run: WorkflowRun) => setPlace({ kind: 'run', id: run.id }), []);
   if (!store) return <Spinner label="Loading workflows" />;
-  const open = (run: WorkflowRun) => setPlace({ kind: 'run', id: run.id });
   const detail = runId ? state.details[runId] : undefined;
 
   return (
@@ -60,7 +62,7 @@ export default function WorkflowsPanel({ sessionStore, view, session }: { sessio
         ) : !detail ? (
           state.loadError ? <WorkflowError error={new Error(state.loadError)} /> : <Spinner label="Loading the run" />
         ) : here.kind === 'run' ? (
-          <RunView store={store} view={detail} tasks={view.state.tasks} onOpenAgent={(position) => setPlace({ kind: 'agent', id: here.id, position })} onStarted={open} />
+          <RunView store={store} view={detail} tasks={view.state.tasks} onOpenAgent={openAgent} onStarted={open} />
         ) : detail.agents[here.position] ? (
           <AgentDetail store={sessionStore} view={view} session={session} agent={detail.agents[here.position]!} />
         ) : (

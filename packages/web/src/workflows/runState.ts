@@ -71,11 +71,14 @@ export function agentFromApi(a: WorkflowRunAgent): AgentView {
 
 export const emptyRunView = (run: WorkflowRun): RunView => ({ run, agents: [], phases: run.phase ? [run.phase] : [], logs: [], loaded: false });
 
-/** The phases in the order their first agent started, then any announced phase with no agent yet. */
+/**
+ * The phases in the order their first agent started (positions are in start order), then any
+ * announced phase with no agent yet (the run's current phase, say).
+ */
 function phasesOf(agents: readonly AgentView[], announced: readonly string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const p of [...announced, ...agents.map((a) => a.phase)]) {
+  for (const p of [...agents.map((a) => a.phase), ...announced]) {
     if (p !== null && !seen.has(p)) {
       seen.add(p);
       out.push(p);
