@@ -146,7 +146,7 @@ describe('workflows in Chromium', () => {
   it('watches a 20-agent run complete, then opens one agent and sees its transcript', async () => {
     const { page } = browser;
     for (let i = 0; i < 20; i++) {
-      llm.push({ match: { lastUserIncludes: `fan [item ${i}]` }, text: ['done ', `${i}`], chunkDelayMs: 4000, usage: { prompt_tokens: 50, completion_tokens: 3 } });
+      llm.push({ match: { lastUserIncludes: `fan [item ${i}]` }, text: ['done ', `${i}`], chunkDelayMs: 2500, usage: { prompt_tokens: 50, completion_tokens: 3 } });
     }
     llm.push({ match: { lastUserIncludes: 'sum up [' }, text: 'All **twenty** answered.', usage: { prompt_tokens: 80, completion_tokens: 5 } });
     await launch(page, 'fan-out', '{"n": 20}');
@@ -187,7 +187,7 @@ describe('workflows in Chromium', () => {
     await panel(page).getByRole('button', { name: '← fan-out' }).click();
     await panel(page).getByRole('button', { name: '← All runs' }).click();
     expect(await panel(page).getByRole('list', { name: 'Runs' }).getByRole('listitem').count()).toBe(2);
-  });
+  }, 180_000);
 
   it('cancels one agent and then the run mid-way, and resumes it with the finished agents from cache', async () => {
     const { page } = browser;
