@@ -88,6 +88,8 @@ describe('run view state', () => {
     // Task frames are newer than the fetched detail.
     expect(displayStatus(v.agents[0]!, 'running')).toBe('running');
     expect(displayStatus({ ...v.agents[0]!, status: 'failed' })).toBe('failed');
+    // Started by the script but waiting for one of the run's slots: no task yet.
+    expect(displayStatus({ ...v.agents[1]!, taskId: null, taskStatus: null })).toBe('queued');
   });
 
   it('keeps what frames finished when an older detail arrives, and takes chat, agent and model from it', () => {

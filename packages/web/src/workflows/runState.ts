@@ -191,7 +191,8 @@ export function applyRunFrame(view: RunView, f: WorkflowFrame & { ts: string }):
 export type AgentDisplayStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'cached';
 
 export function displayStatus(a: AgentView, liveTaskStatus?: string): AgentDisplayStatus {
-  if (a.status === 'running') return (liveTaskStatus ?? a.taskStatus) === 'pending' ? 'queued' : 'running';
+  // No task yet (waiting for a slot of the run) or a task still in the queue.
+  if (a.status === 'running') return !a.taskId || (liveTaskStatus ?? a.taskStatus) === 'pending' ? 'queued' : 'running';
   if (a.status === 'completed') return a.cached ? 'cached' : 'done';
   return a.status;
 }
