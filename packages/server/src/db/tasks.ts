@@ -154,6 +154,7 @@ export interface Recovered {
   session_id: string | null;
   chat_id: string | null;
   status: 'pending' | 'failed' | 'cancelled';
+  /** Its assistant message: ended with the task, or (pending) deleted for the next attempt. */
   message_id: string | null;
 }
 
@@ -193,7 +194,7 @@ export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
             run_after = now(), error = 'worker lost; retrying', updated_at = now()
           WHERE id = ${t.id}`;
         await tx`SELECT pg_notify(${TASKS_CHANNEL}, ${t.id})`;
-        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'pending', message_id: null });
+        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'pending', message_id: msg?.id ?? null });
       } else {
         const reason = msg?.has_output ? 'interrupted' : 'interrupted: no attempts left';
         await tx`

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, onUnauthorized } from '../api';
+import { useAttention } from '../attention/useAttention';
+import { useAttentionSettings } from '../attention/useAttentionSettings';
 import { SessionView } from '../session/SessionView';
 import { Sidebar } from '../sidebar/Sidebar';
 import { WorkspaceContext, useWorkspace } from '../stream/useWorkspace';
@@ -8,6 +10,7 @@ import { useTheme } from '../theme/useTheme';
 import { EmptyState } from '../ui/EmptyState';
 import { SignInScreen } from './SignInScreen';
 import { TopBar } from './TopBar';
+import { useEscape } from './useEscape';
 import { useRoute } from './useRoute';
 
 const NARROW = '(max-width: 900px)';
@@ -56,6 +59,10 @@ function Workspace() {
     },
     [navigate],
   );
+  const [attention, setAttention] = useAttentionSettings();
+  useAttention({ sessions: view.sessions, loaded: view.loaded, currentSessionId: route.sessionId, settings: attention, onOpenSession: openSession });
+  // The drawer covers the chat on a narrow screen: Escape closes it wherever focus is.
+  useEscape(narrow && sidebarOpen, () => setSidebarOpen(false));
   const selectChat = useCallback(
     (chatId: string, opts?: { replace?: boolean }) => navigate({ sessionId: route.sessionId, chatId }, opts),
     [navigate, route.sessionId],
@@ -72,6 +79,8 @@ function Workspace() {
         sidebarOpen={sidebarOpen}
         onToggleSidebar={() => setSidebarOpen((v) => !v)}
         eventsStatus={view.status}
+        attention={attention}
+        onAttentionChange={setAttention}
       />
       {narrow && sidebarOpen ? (
         <button type="button" className="app__scrim" aria-label="Hide projects" tabIndex={-1} onClick={() => setSidebarOpen(false)} />
@@ -80,9 +89,6 @@ function Workspace() {
         className="app__sidebar"
         id="sidebar"
         hidden={!sidebarOpen}
-        onKeyDown={(e) => {
-          if (narrow && e.key === 'Escape') setSidebarOpen(false);
-        }}
       >
         <Sidebar currentSessionId={route.sessionId} onOpenSession={openSession} />
       </div>

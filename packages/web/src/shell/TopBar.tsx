@@ -1,3 +1,5 @@
+import { AttentionMenu } from '../attention/AttentionMenu';
+import type { AttentionSettings } from '../attention/useAttentionSettings';
 import { ThemeToggle } from '../theme/ThemeToggle';
 import type { Theme } from '../theme/useTheme';
 import { IconButton } from '../ui/IconButton';
@@ -10,12 +12,16 @@ export function TopBar({
   sidebarOpen,
   onToggleSidebar,
   eventsStatus,
+  attention,
+  onAttentionChange,
 }: {
   theme: Theme;
   onToggleTheme: () => void;
   sidebarOpen: boolean;
   onToggleSidebar: () => void;
   eventsStatus: SocketStatus;
+  attention: AttentionSettings;
+  onAttentionChange: (patch: Partial<AttentionSettings>) => void;
 }) {
   return (
     <header className="top-bar">
@@ -32,6 +38,7 @@ export function TopBar({
       </a>
       <div className="top-bar__spacer" />
       {eventsStatus !== 'live' ? <ConnectionBadge status={eventsStatus} /> : null}
+      <AttentionMenu settings={attention} onChange={onAttentionChange} />
       <ThemeToggle theme={theme} onToggle={onToggleTheme} />
     </header>
   );
