@@ -69,7 +69,7 @@ describe('crash recovery of a running turn', () => {
     children.push(first);
     const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
     let api = apiFor(first.url, token);
-    const { chat } = await setup(api);
+    const { session, chat } = await setup(api);
     llm.push({ match: { lastUserIncludes: 'crash me' }, text: Array.from({ length: 200 }, (_, i) => `t${i} `), chunkDelayMs: 50 });
     const posted = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'crash me' })).body;
     // Wait until streamed text has reached the database (coalesced writes), then crash.
@@ -86,6 +86,8 @@ describe('crash recovery of a running turn', () => {
     expect(partial.status).toBe('failed');
     expect(partial.metadata.interrupted).toBe(true);
     expect(partial.content).toMatch(/^t0 t1 /);
+    // The sidebar of every browser shows it failed until someone looks.
+    expect((await api<Session>('GET', `/api/sessions/${session.id}`)).body.attention).toBe('failed');
 
     const next = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'are you back?' })).body;
     const done = await taskWhen(api, next.task.id, (t) => t.status === 'completed', 15_000, 'next turn');

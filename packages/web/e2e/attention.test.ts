@@ -1,0 +1,212 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Chat, MessagePage } from '@boocode/contracts';
+import { makeGitRepo } from '@boocode/testkit/server';
+import { openBrowser, type Browser } from './helpers/browser';
+import { screenshotBothThemes } from './helpers/screenshots';
+import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { addProject, lastReply, newSession, send } from './helpers/ui';
+
+const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
+
+/**
+ * What tells a person that a session wants them, against a real server and the fake ACP agent:
+ * the sidebar badge (stored on the server, so it survives a reload), the tab title, the favicon
+ * and a browser notification (the Notification API stubbed at the browser boundary); and the
+ * everyday rough edges: a turn lost to kill -9, a turn error, Escape, narrow screens.
+ */
+describe('attention and daily use in Chromium', () => {
+  let server: RunningBoocode;
+  let browser: Browser;
+  let token: string;
+  let first: string;
+  let second: string;
+
+  /** The API as a script would use it, for turns started while the page looks elsewhere. */
+  const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+    const res = await fetch(server.url + url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const postIn = async (sessionId: string, content: string) => {
+    const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${sessionId}/chats`)).items[0]!;
+    await api('POST', `/api/chats/${chat.id}/messages`, { content });
+  };
+  const badgeOf = (page: Page, sessionId: string) => page.locator(`a.session-link[href*="${sessionId}"] .badge`);
+  const notes = (page: Page) => page.evaluate(() => (window as unknown as { __notes: { title: string; body: string }[] }).__notes);
+
+  beforeAll(async () => {
+    const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'daily');
+    const script = path.join(repo, '..', 'fake-acp-daily.json');
+    await writeFile(
+      script,
+      JSON.stringify({
+        name: 'fake-acp',
+        turns: [
+          { match: 'edit please', steps: [{ tool: { id: 't1', title: 'Edit a.txt', kind: 'edit', input: { path: 'a.txt' }, permission: true, output: 'edited' } }, { text: 'Edited.' }] },
+          { match: 'crash now', steps: [{ text: 'about to die' }, { crash: 3 }] },
+          { match: 'keep going', steps: [{ text: 'Working on it, ' }, { waitForCancel: true }] },
+          { match: 'hello', steps: [{ text: 'Hello back.' }] },
+        ],
+      }),
+    );
+    [server, browser] = await Promise.all([
+      // A lease that outlasts the restart: the page is back on the new server, showing the
+      // message as stored (still streaming), before the lost turn is recovered.
+      startBoocode({ env: { BOOCODE_LEASE_MS: '20000' }, agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } } }),
+      openBrowser(),
+    ]);
+    token = (JSON.parse(await readFile(path.join(server.home, 'config.json'), 'utf8')) as { token: string }).token;
+    // The browser boundary: a Notification API that records instead of showing.
+    await browser.context.addInitScript(() => {
+      const w = window as unknown as { __notes: { title: string; body: string }[]; Notification: unknown };
+      w.__notes = [];
+      class RecordingNotification {
+        static permission = 'default';
+        static requestPermission() {
+          RecordingNotification.permission = 'granted';
+          return Promise.resolve('granted');
+        }
+        onclick: (() => void) | null = null;
+        constructor(title: string, opts?: { body?: string }) {
+          w.__notes.push({ title, body: opts?.body ?? '' });
+        }
+        close() {}
+      }
+      w.Notification = RecordingNotification;
+    });
+    const { page } = browser;
+    await logIn(page, server);
+    await addProject(page, repo);
+    for (const which of ['first', 'second'] as const) {
+      const id = await newSession(page, 'daily');
+      await page.locator('select[aria-label="Agent"] option[value="fakeacp"]').waitFor({ state: 'attached', timeout: 90_000 });
+      await page.getByRole('combobox', { name: 'Agent' }).selectOption('fakeacp');
+      await page.getByText(/fakeacp/).first().waitFor();
+      if (which === 'first') first = id;
+      else second = id;
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('closes the add-project form and the drawer with Escape wherever focus is', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Add project' }).click();
+    await page.getByRole('form', { name: 'Add project' }).waitFor();
+    await page.locator('.top-bar__spacer').click();
+    expect(await page.evaluate(() => document.activeElement?.closest('form') ?? null)).toBeNull();
+    await page.keyboard.press('Escape');
+    await page.getByRole('form', { name: 'Add project' }).waitFor({ state: 'detached' });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Show projects' }).click();
+    await page.locator('#sidebar').waitFor();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Escape');
+    await page.locator('#sidebar').waitFor({ state: 'hidden' });
+  });
+
+  it('fits the composer and the remove-project question on a phone', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/?session=${first}`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    const overflow = (selector: string, container: string) =>
+      page.evaluate(
+        ([sel, box]) => {
+          const limit = document.querySelector(box)!.getBoundingClientRect().right;
+          return Math.max(...[...document.querySelectorAll(sel)].map((el) => el.getBoundingClientRect().right)) - limit;
+        },
+        [selector, container] as const,
+      );
+    expect(await overflow('.composer *', '.composer')).toBeLessThanOrEqual(0);
+    await screenshotBothThemes(page, 'composer-390');
+
+    await page.getByRole('button', { name: 'Show projects' }).click();
+    await page.getByRole('button', { name: 'Remove project daily' }).click();
+    await page.getByRole('group', { name: 'Remove project daily' }).waitFor();
+    expect(await overflow('.project__head *', '.sidebar')).toBeLessThanOrEqual(0);
+    await screenshotBothThemes(page, 'remove-project-390');
+    await page.getByRole('group', { name: 'Remove project daily' }).getByRole('button', { name: 'Cancel' }).click();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('shows a turn error once, in the agent reply', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/?session=${first}`);
+    await send(page, 'crash now');
+    await lastReply(page).locator('.message__error').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('message-list').locator('.message__error').count()).toBe(1);
+    expect(await page.getByRole('article', { name: /^You/ }).last().locator('.message__error').count()).toBe(0);
+  });
+
+  it('notifies and counts in the title when a background session asks for permission, and keeps the badge over a reload', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/?session=${first}`);
+    await page.getByRole('button', { name: 'Notifications' }).click();
+    await page.getByLabel('Show a browser notification').check();
+    await page.getByRole('button', { name: 'Notifications' }).click();
+    expect(await page.title()).toBe('BooCode');
+
+    await postIn(second, 'edit please');
+    await badgeOf(page, second).filter({ hasText: 'needs permission' }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.title()).toBe('(1) BooCode');
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toContain('e5484d');
+    await expect.poll(() => notes(page)).toEqual([{ title: expect.any(String), body: 'The agent is asking for your permission.' }]);
+    await screenshotBothThemes(page, 'attention-permission');
+
+    await page.reload();
+    await badgeOf(page, second).filter({ hasText: 'needs permission' }).waitFor();
+    await expect.poll(() => page.title()).toBe('(1) BooCode');
+    // The reload itself does not ring again.
+    expect(await notes(page)).toEqual([]);
+
+    // Answering in the session, with the page on it: it finishes seen, and every sign goes.
+    await page.locator(`a.session-link[href*="${second}"]`).click();
+    await page.getByLabel('Permission request: Edit a.txt').getByRole('button', { name: 'Allow', exact: true }).click();
+    await lastReply(page).getByText('Edited.').waitFor({ timeout: 20_000 });
+    await badgeOf(page, second).waitFor({ state: 'detached' });
+    await expect.poll(() => page.title()).toBe('BooCode');
+  });
+
+  it('keeps a failed badge over a reload until the session is opened', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/?session=${first}`);
+    await postIn(second, 'crash now');
+    await badgeOf(page, second).filter({ hasText: 'failed' }).waitFor({ timeout: 30_000 });
+    await page.reload();
+    await badgeOf(page, second).filter({ hasText: 'failed' }).waitFor();
+    await page.locator(`a.session-link[href*="${second}"]`).click();
+    await badgeOf(page, second).waitFor({ state: 'detached' });
+  });
+
+  it('settles a reply interrupted by kill -9 once the server is back, without a reload', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/?session=${first}`);
+    await send(page, 'keep going');
+    await lastReply(page).getByText('Working on it,').waitFor({ timeout: 30_000 });
+    // Crash once the partial text is stored (writes are coalesced), as a real crash mid-turn would find it.
+    const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${first}/chats`)).items[0]!;
+    await expect
+      .poll(async () => (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).items.some((m) => m.content.startsWith('Working on it')), { timeout: 20_000 })
+      .toBe(true);
+    expect(await lastReply(page).getAttribute('aria-busy')).toBe('true');
+
+    server.process.child.kill('SIGKILL');
+    await server.process.exited;
+    await server.restart();
+    await expect.poll(() => lastReply(page).getAttribute('aria-busy'), { timeout: 60_000 }).toBe('false');
+    await lastReply(page).getByText('interrupted').waitFor();
+    expect(await lastReply(page).getByText('streaming…').count()).toBe(0);
+    expect(await lastReply(page).getByText('Working on it,').count()).toBe(1);
+  });
+});
