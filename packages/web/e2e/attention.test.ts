@@ -103,8 +103,8 @@ describe('attention and daily use in Chromium', () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'Add project' }).click();
     await page.getByRole('form', { name: 'Add project' }).waitFor();
-    await page.locator('.top-bar__spacer').click();
-    expect(await page.evaluate(() => document.activeElement?.closest('form') ?? null)).toBeNull();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
     await page.keyboard.press('Escape');
     await page.getByRole('form', { name: 'Add project' }).waitFor({ state: 'detached' });
 
@@ -118,6 +118,7 @@ describe('attention and daily use in Chromium', () => {
 
   it('fits the composer and the remove-project question on a phone', async () => {
     const { page } = browser;
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/?session=${first}`);
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
     const overflow = (selector: string, container: string) =>
