@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Chat, MessagePage } from '@boocode/contracts';
+import type { Chat, MessagePage, Project, Session } from '@boocode/contracts';
 import { makeGitRepo } from '@boocode/testkit/server';
 import { openBrowser, type Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
@@ -188,6 +188,44 @@ describe('attention and daily use in Chromium', () => {
     await badgeOf(page, second).filter({ hasText: 'failed' }).waitFor();
     await page.locator(`a.session-link[href*="${second}"]`).click();
     await badgeOf(page, second).waitFor({ state: 'detached' });
+  });
+
+  it('shows every session on the board with its state, filters and sorts it, and opens a row by keyboard', async () => {
+    const { page } = browser;
+    const [project] = (await api<{ items: Project[] }>('GET', '/api/projects')).items;
+    const third = await api<Session>('POST', '/api/sessions', { project_id: project!.id, name: 'Quiet one', agent: 'fakeacp' });
+    await page.goto(`${server.url}/?view=board`);
+    await page.getByRole('heading', { name: 'All sessions' }).waitFor();
+    await postIn(second, 'edit please');
+    await postIn(first, 'hello');
+    const row = (id: string) => page.locator(`tr:has(a[href*="${id}"])`);
+    await row(second).getByText('needs permission').waitFor({ timeout: 30_000 });
+    await row(first).getByText('finished').waitFor({ timeout: 30_000 });
+    await row(third.id).getByText('idle').waitFor();
+    const order = () => page.locator('a.board__open').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('session')));
+    await page.getByRole('button', { name: 'Status' }).click();
+    expect(await order()).toEqual([second, first, third.id]);
+    await screenshotBothThemes(page, 'board');
+
+    await page.getByLabel('Status').selectOption('permission');
+    expect(await order()).toEqual([second]);
+    await page.getByLabel('Status').selectOption('');
+
+    // Keyboard only: into the table, down a row, open it.
+    await page.locator('a.board__open').first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('session') === first);
+    await page.getByRole('tab', { name: 'Chat 1' }).waitFor();
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/?view=board`);
+    await row(second).waitFor();
+    await screenshotBothThemes(page, 'board-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/?session=${second}`);
+    await page.getByLabel('Permission request: Edit a.txt').getByRole('button', { name: 'Allow', exact: true }).click();
+    await lastReply(page).getByText('Edited.').waitFor({ timeout: 20_000 });
   });
 
   it('settles a reply interrupted by kill -9 once the server is back, without a reload', async () => {

@@ -4,6 +4,7 @@ import { ThemeToggle } from '../theme/ThemeToggle';
 import type { Theme } from '../theme/useTheme';
 import { IconButton } from '../ui/IconButton';
 import { ConnectionBadge } from './ConnectionBadge';
+import { routeSearch } from './route';
 import type { SocketStatus } from '@boocode/client';
 
 export function TopBar({
@@ -14,6 +15,8 @@ export function TopBar({
   eventsStatus,
   attention,
   onAttentionChange,
+  boardOpen,
+  onOpenBoard,
 }: {
   theme: Theme;
   onToggleTheme: () => void;
@@ -22,6 +25,8 @@ export function TopBar({
   eventsStatus: SocketStatus;
   attention: AttentionSettings;
   onAttentionChange: (patch: Partial<AttentionSettings>) => void;
+  boardOpen: boolean;
+  onOpenBoard: () => void;
 }) {
   return (
     <header className="top-bar">
@@ -35,6 +40,18 @@ export function TopBar({
       />
       <a className="top-bar__brand" href="/">
         BooCode
+      </a>
+      <a
+        className="top-bar__link"
+        href={`/${routeSearch({ sessionId: null, chatId: null, board: true })}`}
+        aria-current={boardOpen ? 'page' : undefined}
+        onClick={(e) => {
+          if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          onOpenBoard();
+        }}
+      >
+        All sessions
       </a>
       <div className="top-bar__spacer" />
       {eventsStatus !== 'live' ? <ConnectionBadge status={eventsStatus} /> : null}
