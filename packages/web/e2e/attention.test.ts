@@ -228,6 +228,37 @@ describe('attention and daily use in Chromium', () => {
     await lastReply(page).getByText('Edited.').waitFor({ timeout: 20_000 });
   });
 
+  it('goes to a session from the command palette and shows the shortcuts, by keyboard only', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/?view=board`);
+    await page.getByRole('heading', { name: 'All sessions' }).waitFor();
+    await page.keyboard.press('Control+k');
+    const input = page.getByRole('combobox', { name: 'Command' });
+    await input.waitFor();
+    await page.keyboard.type('quiet');
+    await page.getByRole('option', { name: /Go to Quiet one/ }).waitFor();
+    await screenshotBothThemes(page, 'palette');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('x');
+    expect(await page.getByRole('option').count()).toBe(0);
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Command palette' }).waitFor({ state: 'detached' });
+    await page.waitForURL((u) => (u.searchParams.get('session') ?? '') !== '' && !u.searchParams.has('view'));
+    await page.getByRole('tab', { name: 'Chat 1' }).waitFor();
+    await page.getByRole('heading', { name: 'Quiet one', level: 1 }).waitFor();
+
+    // `/` writes a message; `?` (outside a field) lists the shortcuts; Escape closes the list.
+    await page.keyboard.press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Shift+Slash');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await screenshotBothThemes(page, 'shortcuts');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
+  });
+
   it('settles a reply interrupted by kill -9 once the server is back, without a reload', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/?session=${first}`);
