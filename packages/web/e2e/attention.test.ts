@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Chat, MessagePage, Project, Session } from '@boocode/contracts';
+import type { AgentInfo, Chat, MessagePage, Project, Session } from '@boocode/contracts';
 import { makeGitRepo } from '@boocode/testkit/server';
 import { openBrowser, type Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
@@ -257,6 +257,40 @@ describe('attention and daily use in Chromium', () => {
     await screenshotBothThemes(page, 'shortcuts');
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
+  });
+
+  it('starts a session from the dialog with an ACP agent, its model, a policy and a name', async () => {
+    const { page } = browser;
+    const agents = (await api<{ items: AgentInfo[] }>('GET', '/api/agents')).items;
+    const fake = agents.find((a) => a.name === 'fakeacp')!;
+    await page.goto(`${server.url}/?view=board`);
+    await page.getByRole('button', { name: 'Start a session in daily, choosing agent and options' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New session in daily' });
+    await dialog.getByLabel('Name').fill('Dialog made');
+    await dialog.getByLabel('Agent').selectOption('fakeacp');
+    // The agent's own list when it reported one; free text only where there is none.
+    const chosenModel = fake.models[1]?.id ?? 'fake/beta';
+    if (fake.models.length > 0) {
+      expect(await dialog.getByRole('combobox', { name: 'Model' }).locator('option').allTextContents()).toEqual(["The agent's default", ...fake.models.map((m) => m.name ?? m.id)]);
+      await dialog.getByRole('combobox', { name: 'Model' }).selectOption(chosenModel);
+    } else {
+      await dialog.getByRole('textbox', { name: 'Model' }).fill(chosenModel);
+    }
+    await dialog.getByLabel('Permissions').selectOption('allow_edits');
+    await screenshotBothThemes(page, 'new-session-dialog');
+    await dialog.getByRole('button', { name: 'Start session' }).click();
+    await page.getByRole('heading', { name: 'Dialog made', level: 1 }).waitFor();
+    const id = new URL(page.url()).searchParams.get('session')!;
+    expect(await api<Session>('GET', `/api/sessions/${id}`)).toMatchObject({ name: 'Dialog made', agent: 'fakeacp', model: chosenModel, permission_policy: 'allow_edits', isolated: true });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Show projects' }).click();
+    await page.getByRole('button', { name: 'Start a session in daily, choosing agent and options' }).click();
+    await page.getByRole('dialog', { name: 'New session in daily' }).waitFor();
+    await screenshotBothThemes(page, 'new-session-dialog-390');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'New session in daily' }).waitFor({ state: 'detached' });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('settles a reply interrupted by kill -9 once the server is back, without a reload', async () => {
