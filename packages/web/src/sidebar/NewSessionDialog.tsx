@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { createPortal } from 'react-dom';
 import type { PermissionPolicy, Project, Session } from '@boocode/contracts';
 import { api } from '../api';
 import { useAgents } from '../chat/useAgents';
@@ -49,7 +50,8 @@ export function NewSessionDialog({ project, onCreated, onClose }: { project: Pro
     }
   };
 
-  return (
+  // On the body: the sidebar it is opened from may be a drawer that clips or moves it.
+  return createPortal(
     <div className="overlay" onPointerDown={(e) => e.target === e.currentTarget && onClose()}>
       <form className="new-session" role="dialog" aria-modal="true" aria-labelledby="new-session-title" onSubmit={submit}>
         <h2 id="new-session-title">New session in {project.name}</h2>
@@ -121,6 +123,7 @@ export function NewSessionDialog({ project, onCreated, onClose }: { project: Pro
           </button>
         </div>
       </form>
-    </div>
+    </div>,
+    document.body,
   );
 }
