@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import type { AgentInfo, Chat, MessagePage, Project, Session } from '@boocode/contracts';
 import { makeGitRepo } from '@boocode/testkit/server';
 import { openBrowser, type Browser } from './helpers/browser';
-import { screenshotBothThemes } from './helpers/screenshots';
+import { screenshotBothThemes, screenshotDialogBothThemes } from './helpers/screenshots';
 import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
 import { addProject, lastReply, newSession, send } from './helpers/ui';
 
@@ -237,7 +237,7 @@ describe('attention and daily use in Chromium', () => {
     await input.waitFor();
     await page.keyboard.type('quiet');
     await page.getByRole('option', { name: /Go to Quiet one/ }).waitFor();
-    await screenshotBothThemes(page, 'palette');
+    await screenshotDialogBothThemes(page, 'palette');
     await page.keyboard.press('Backspace');
     await page.keyboard.type('x');
     expect(await page.getByRole('option').count()).toBe(0);
@@ -254,7 +254,7 @@ describe('attention and daily use in Chromium', () => {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('Shift+Slash');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
-    await screenshotBothThemes(page, 'shortcuts');
+    await screenshotDialogBothThemes(page, 'shortcuts');
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
   });
@@ -277,7 +277,7 @@ describe('attention and daily use in Chromium', () => {
       await dialog.getByRole('textbox', { name: 'Model' }).fill(chosenModel);
     }
     await dialog.getByLabel('Permissions').selectOption('allow_edits');
-    await screenshotBothThemes(page, 'new-session-dialog');
+    await screenshotDialogBothThemes(page, 'new-session-dialog');
     await dialog.getByRole('button', { name: 'Start session' }).click();
     await page.getByRole('heading', { name: 'Dialog made', level: 1 }).waitFor();
     const id = new URL(page.url()).searchParams.get('session')!;
@@ -287,7 +287,7 @@ describe('attention and daily use in Chromium', () => {
     await page.getByRole('button', { name: 'Show projects' }).click();
     await page.getByRole('button', { name: 'Start a session in daily, choosing agent and options' }).click();
     await page.getByRole('dialog', { name: 'New session in daily' }).waitFor();
-    await screenshotBothThemes(page, 'new-session-dialog-390');
+    await screenshotDialogBothThemes(page, 'new-session-dialog-390');
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'New session in daily' }).waitFor({ state: 'detached' });
     await page.setViewportSize({ width: 1280, height: 800 });
