@@ -7,7 +7,7 @@ import { useEscape } from '../shell/useEscape';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
 const POLICIES: { value: PermissionPolicy; label: string }[] = [
-  { value: 'ask', label: 'Ask me before every tool that needs permission' },
+  { value: 'ask', label: 'Ask me each time' },
   { value: 'allow_edits', label: 'Allow file edits, ask for the rest' },
   { value: 'allow_all', label: 'Allow everything' },
 ];
@@ -16,7 +16,9 @@ const POLICIES: { value: PermissionPolicy; label: string }[] = [
 export function NewSessionDialog({ project, onCreated, onClose }: { project: Project; onCreated: (s: Session) => void; onClose: () => void }) {
   const agents = useAgents();
   const [name, setName] = useState('');
-  const [agent, setAgent] = useState('native');
+  const [picked, setAgent] = useState<string | null>(null);
+  // Until the user picks one: the first agent that can run a turn.
+  const agent = picked ?? agents?.find((a) => a.available)?.name ?? 'native';
   const [model, setModel] = useState('');
   const [base, setBase] = useState('');
   const [isolated, setIsolated] = useState(true);
