@@ -49,6 +49,8 @@ describe('attention and daily use in Chromium', () => {
       script,
       JSON.stringify({
         name: 'fake-acp',
+        // No session to load: a turn cut off by a crash ends interrupted instead of continuing.
+        capabilities: { loadSession: false },
         turns: [
           { match: 'edit please', steps: [{ tool: { id: 't1', title: 'Edit a.txt', kind: 'edit', input: { path: 'a.txt' }, permission: true, output: 'edited' } }, { text: 'Edited.' }] },
           { match: 'crash now', steps: [{ text: 'about to die' }, { crash: 3 }] },

@@ -15,6 +15,8 @@ export interface WorkerOptions {
   pollMs: number;
   /** A turn still running after this long is aborted and ends `timed_out`. */
   turnTimeoutMs: number;
+  /** On stop, how long running turns may go on finishing before they are handed back. */
+  shutdownGraceMs: number;
 }
 
 /**
@@ -71,9 +73,10 @@ export class Worker {
   private async announceRecovered(r: Recovered, sessionId: string): Promise<void> {
     const { broker, sql } = this.deps;
     const error = r.status === 'failed' ? 'interrupted' : null;
-    if (r.message_id && r.chat_id) {
-      if (r.status === 'pending') broker.publish(sessionId, { type: 'message_deleted', chat_id: r.chat_id, message_id: r.message_id });
-      else broker.publish(sessionId, { type: 'message_complete', chat_id: r.chat_id, message_id: r.message_id, status: r.status, finished_at: new Date().toISOString(), error });
+    if (r.chat_id && r.dropped_message_id) broker.publish(sessionId, { type: 'message_deleted', chat_id: r.chat_id, message_id: r.dropped_message_id });
+    // A pending one continues in its message, which keeps streaming.
+    if (r.chat_id && r.message_id && r.status !== 'pending') {
+      broker.publish(sessionId, { type: 'message_complete', chat_id: r.chat_id, message_id: r.message_id, status: r.status, finished_at: new Date().toISOString(), error });
     }
     broker.publish(sessionId, { type: 'task_state', task_id: r.id, chat_id: r.chat_id, status: r.status, error });
     if (r.status === 'failed') await updateAttention(sql, broker, sessionId, 'failed');
@@ -150,11 +153,22 @@ export class Worker {
     return true;
   }
 
-  /** Stops claiming; running turns are aborted as `shutdown` and written down before returning. */
+  /**
+   * Stops claiming, lets running turns finish for the grace period, then aborts the rest as
+   * `shutdown`: each is written down and handed back at once (not after its lease), to continue
+   * in another worker or the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.claimDone;
+    if (this.running.size > 0 && this.opts.shutdownGraceMs > 0) {
+      this.deps.log.info({ running: this.running.size, grace_ms: this.opts.shutdownGraceMs }, 'waiting for running turns before stopping');
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.opts.shutdownGraceMs)));
+      await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), grace]);
+      clearTimeout(timer);
+    }
     for (const id of this.running.keys()) this.cancelLocal(id, 'shutdown');
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
     for (const u of this.unlisten) await u().catch(() => {});
