@@ -5,7 +5,7 @@ import { CliError, ExitCode, notFoundError, usageError } from './exit-codes.js';
 /** How ids are shown to people: enough of them to be unique in practice, as git shows commits. */
 export const shortId = (id: string): string => id.slice(0, 8);
 
-const KIND_NAMES: Record<IdKind, string> = { project: 'project', session: 'session', chat: 'chat', task: 'task', permission: 'permission request' };
+const KIND_NAMES: Record<IdKind, string> = { project: 'project', session: 'session', chat: 'chat', task: 'task', permission: 'permission request', workflow_run: 'workflow run' };
 const kindsText = (kinds: readonly IdKind[]) => kinds.map((k) => KIND_NAMES[k]).join(' or ');
 
 /**

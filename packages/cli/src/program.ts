@@ -11,6 +11,7 @@ import { registerPermissions } from './commands/permissions.js';
 import { registerReview } from './commands/review.js';
 import { registerAgents } from './commands/agents.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerWorkflows } from './commands/workflows.js';
 
 const ROOT_HELP = `
 Examples:
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerPermissions(program);
   registerReview(program);
   registerAgents(program);
+  registerWorkflows(program);
   registerCompletion(program);
   return program;
 }
