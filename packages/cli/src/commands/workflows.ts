@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ApiClient } from '@boocode/client';
-import type { CliWorkflowLogEntry, CliWorkflowRun, Session, StartWorkflowRunBody, WorkflowCatalog, WorkflowRun, WorkflowRunList } from '@boocode/contracts';
+import type { CliWorkflowLogEntry, CliWorkflowRun, Session, StartWorkflowRunBody, WorkflowCatalog, WorkflowRun, WorkflowRunDetail, WorkflowRunList } from '@boocode/contracts';
 import { clientCommand, type ClientOptions } from '../command.js';
 import { connect, type Connection } from '../connection.js';
 import { parseDuration } from '../duration.js';
@@ -14,7 +14,7 @@ import { renderTable } from '../output/table.js';
 import { projectOrCurrent } from '../projects.js';
 import { progress } from '../turns/progress.js';
 import { followRun, runExit, type FollowTarget } from '../workflows/follow.js';
-import { detailText, frameLine, historyLines, RUN_FINISHED, runSummary, runTable } from '../workflows/view.js';
+import { detailText, frameLine, historyLines, runSummary, runTable } from '../workflows/view.js';
 
 interface LaunchOptions extends ClientOptions {
   args?: { value: unknown };
@@ -268,36 +268,32 @@ export function registerWorkflows(program: Command): void {
       if (taskId && !taskIds.has(taskId)) out(taskId);
       if (taskId) taskIds.add(taskId);
     };
-    // History: the run as it stands.
-    if (mode === 'table') historyLines(run, paint).forEach(out);
-    else if (mode === 'quiet') run.agents.forEach((a) => id(a.task_id));
-    else {
-      const { agents, ...head } = run;
-      await entry({ type: 'run', run: head });
-      for (const agent of agents) await entry({ type: 'agent', agent });
-    }
-    if (!opts.follow) return;
-    // A run that ends between the read above and the stream's start has no frame left to say so.
-    let ended = RUN_FINISHED.has(run.status);
+    /** The run as it stands: its agents so far and, once it ended, how. */
+    const history = async (d: WorkflowRunDetail) => {
+      if (mode === 'table') historyLines(d, paint).forEach(out);
+      else if (mode === 'quiet') d.agents.forEach((a) => id(a.task_id));
+      else {
+        const { agents, ...head } = d;
+        await entry({ type: 'run', run: head });
+        for (const agent of agents) await entry({ type: 'agent', agent });
+      }
+    };
+    if (!opts.follow) return history(run);
+    // Read again once the stream is open, so that nothing between the read and the stream is lost.
     const { run: end, stopped } = await followRun(
       conn,
       run.session_id,
       { runId: run.id },
       async (f) => {
-        if (f.type === 'workflow_run' && RUN_FINISHED.has(f.run.status)) ended = true;
         if (mode === 'table') {
           const line = frameLine(f, paint);
           if (line) out(line);
         } else if (mode === 'quiet') id(f.type === 'workflow_agent' ? f.task_id : null);
         else await entry({ type: 'frame', frame: f });
       },
-      { quiet: mode === 'quiet' },
+      { quiet: mode === 'quiet', onSnapshot: (d, first) => (first ? history(d) : undefined) },
     );
     if (stopped) throw stopped;
-    if (!ended) {
-      if (mode === 'table') out(runSummary(end));
-      else if (mode !== 'quiet') await entry({ type: 'run', run: (({ agents: _agents, ...head }) => head)(end) });
-    }
     process.exitCode = runExit(end);
   });
 }

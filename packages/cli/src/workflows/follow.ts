@@ -13,6 +13,11 @@ export interface FollowOptions {
   cancelOnInterrupt?: boolean | undefined;
   /** Progress lines (permission requests, "still waiting") on stderr; off for `-q`. */
   quiet?: boolean;
+  /**
+   * The run as it stands once the stream is open (`first`), and again when the stream had to start
+   * over: what happened before the frames that follow.
+   */
+  onSnapshot?: (run: WorkflowRunDetail, first: boolean) => void | Promise<void>;
 }
 
 /** What to follow: a run that exists, or one that `start` creates once the stream is open (so no frame of it is missed). */
@@ -34,14 +39,18 @@ export async function followRun(
 ): Promise<{ run: WorkflowRunDetail; stopped: CliError | null }> {
   const { api } = conn;
   let runId = 'runId' in target ? target.runId : null;
-  const finished = async (id: string) => RUN_FINISHED.has((await api.call('getWorkflowRun', { params: { id } })).status);
+  const finished = async (id: string, first: boolean) => {
+    const run = await api.call('getWorkflowRun', { params: { id } });
+    await opts.onSnapshot?.(run, first);
+    return RUN_FINISHED.has(run.status);
+  };
   const prompt = canPrompt() ? new PermissionPrompt(api) : null;
   let end;
   try {
     end = await watchSession(conn, sessionId, {
       timeoutMs: opts.timeoutMs,
       onSnapshot: async (first) => {
-        if (runId) return finished(runId);
+        if (runId) return finished(runId, first);
         if (!first || 'runId' in target) return false;
         const run = await target.start();
         runId = run.id;
