@@ -12,6 +12,7 @@ import { registerReview } from './commands/review.js';
 import { registerAgents } from './commands/agents.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerWorkflows } from './commands/workflows.js';
+import { registerTerminals } from './commands/terminals.js';
 
 const ROOT_HELP = `
 Examples:
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerReview(program);
   registerAgents(program);
   registerWorkflows(program);
+  registerTerminals(program);
   registerCompletion(program);
   return program;
 }

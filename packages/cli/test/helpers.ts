@@ -32,6 +32,8 @@ export const lines = (text: string): string[] => text.split('\n').filter(Boolean
 export interface PtyCli {
   output(): string;
   write(text: string): void;
+  /** Resizes the pty: the command gets SIGWINCH, as in a terminal window being resized. */
+  resize(cols: number, rows: number): void;
   waitForOutput(pattern: RegExp): Promise<string>;
   exited: Promise<number>;
 }
@@ -62,6 +64,7 @@ export async function ptyCli(args: string[], env: Record<string, string>, cwd: s
   return {
     output: () => out,
     write: (text) => p.write(text),
+    resize: (cols, rows) => p.resize(cols, rows),
     exited,
     waitForOutput(pattern) {
       if (pattern.test(out)) return Promise.resolve(out);

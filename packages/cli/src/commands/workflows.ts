@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ApiClient } from '@boocode/client';
 import type { CliWorkflowLogEntry, CliWorkflowRun, Session, StartWorkflowRunBody, WorkflowCatalog, WorkflowRun, WorkflowRunDetail, WorkflowRunList } from '@boocode/contracts';
-import { clientCommand, type ClientOptions } from '../command.js';
+import { clientCommand, withExamples, type ClientOptions } from '../command.js';
 import { connect, type Connection } from '../connection.js';
 import { parseDuration } from '../duration.js';
 import { notFoundError, usageError } from '../exit-codes.js';
@@ -135,10 +135,10 @@ function catalogText(c: WorkflowCatalog, paint: Paint): string {
 const runArg = ['<run>', 'workflow run id or a unique start of it'] as const;
 
 export function registerWorkflows(program: Command): void {
-  const group = program
-    .command('workflow')
-    .description('workflows: JavaScript that drives many agents, journaled and resumable (docs/workflows.md)');
-  group.addHelpText('after', '\nExamples:\n  $ boocode workflow ls\n  $ boocode workflow run deep-research --args \'"how are sessions archived?"\' --wait\n');
+  const group = withExamples(program.command('workflow').description('workflows: JavaScript that drives many agents, journaled and resumable (docs/workflows.md)'), [
+    'boocode workflow ls',
+    `boocode workflow run deep-research --args '"how are sessions archived?"' --wait`,
+  ]);
 
   clientCommand(
     group
