@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApiClient } from '@boocode/client';
-import { IdPrefix, type Terminal, type TerminalSearchResult } from '@boocode/contracts';
+import type { Terminal, TerminalSearchResult } from '@boocode/contracts';
 import { clientCommand, withExamples, type ClientOptions } from '../command.js';
 import { addConnectionOptions, connect, type ConnectionOptions } from '../connection.js';
 import { formatAge } from '../duration.js';
@@ -9,7 +9,6 @@ import { resolve, shortId } from '../ids.js';
 import type { Paint } from '../output/color.js';
 import { outputMode, printResult } from '../output/format.js';
 import { renderTable } from '../output/table.js';
-import { attachTerminal } from '../terminals/attach.js';
 import { collect, promptText } from '../turns/images.js';
 
 /**
@@ -17,6 +16,7 @@ import { collect, promptText } from '../turns/images.js';
  * running terminals. Terminals live in tmux, not in the database, so they are looked up in their list.
  */
 export async function findTerminal(api: ApiClient, text: string): Promise<Terminal> {
+  const { IdPrefix } = await import('@boocode/contracts');
   const wanted = text.toLowerCase();
   if (!IdPrefix.safeParse(wanted).success) {
     if (/^[0-9a-f-]{1,3}$/.test(wanted)) throw usageError(`${text}: give at least 4 characters of the terminal id`);
@@ -127,6 +127,7 @@ export function registerTerminals(program: Command): void {
   ).action(async (text: string, opts: ConnectionOptions) => {
     const { api, server } = await connect(opts);
     const t = await findTerminal(api, text);
+    const { attachTerminal } = await import('../terminals/attach.js');
     process.exitCode = await attachTerminal({ api, server, terminal: t });
   });
 
