@@ -93,9 +93,11 @@ describe('boocode terminal', () => {
     await cli.waitForOutput(/before-2/);
     // The terminal takes this window's size (the pty is 200x50).
     await expect.poll(async () => (await server.api<Terminal>('GET', `/api/terminals/${t.id}`)).body, { timeout: 10_000 }).toMatchObject({ cols: 200, rows: 50 });
-    // Raw mode: keys go as typed, a Tab and a Ctrl-C included (the shell gets the interrupt, not the CLI).
+    // Raw mode: keys go as typed, Ctrl-C included (the remote shell gets the interrupt, not the CLI).
     cli.write('sleep 100');
     cli.write('\x03');
+    // The remote terminal drops what is typed with the interrupt: the next line waits for its echo.
+    await cli.waitForOutput(/sleep 100\^C/);
     cli.write('echo typed-$((3*3))\r');
     await cli.waitForOutput(/typed-9/);
     cli.resize(120, 40);
