@@ -3,7 +3,7 @@ import { describeError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { buildProgram } from './program.js';
 
-const program = buildProgram();
+const program = buildProgram(process.argv);
 
 // `boocode ... | head`: a reader that goes away is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

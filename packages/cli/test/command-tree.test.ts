@@ -47,6 +47,16 @@ describe('the command tree', () => {
     expect(flags).toEqual(expect.arrayContaining(['-o, --output <format>', '--json', '-q, --quiet', '--url <url>', '--token <token>', '--home <dir>']));
   });
 
+  it('a command line builds the group of the command it names, which holds that command', () => {
+    for (const c of all.filter((x) => !x.path.includes(' '))) {
+      const tree = buildProgram(['node', 'boocode', c.path, '--json']);
+      expect(tree.commands.map((x) => x.name()), c.path).toContain(c.path);
+      if (c.path !== 'completion') expect(tree.commands.length, c.path).toBeLessThan(all.length / 2);
+    }
+    expect(buildProgram(['node', 'boocode', '--version']).commands).toEqual([]);
+    expect(buildProgram(['node', 'boocode', '--help']).commands.length).toBe(buildProgram().commands.length);
+  });
+
   it('the built binary prints the same help, exit 0', async () => {
     const run = await runCli(['merge', '--help']);
     expect(run.code).toBe(0);
