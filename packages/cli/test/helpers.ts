@@ -38,6 +38,8 @@ export interface PtyCli {
   exited: Promise<number>;
 }
 
+const OUTPUT_WAIT_MS = 45_000;
+
 export async function ptyCli(args: string[], env: Record<string, string>, cwd: string): Promise<PtyCli> {
   const { default: pty } = await import('@lydell/node-pty');
   const bin = new URL('../bin/boocode.js', import.meta.url).pathname;
@@ -69,7 +71,12 @@ export async function ptyCli(args: string[], env: Record<string, string>, cwd: s
     waitForOutput(pattern) {
       if (pattern.test(out)) return Promise.resolve(out);
       if (ended) return Promise.reject(new Error(`boocode ${args.join(' ')} has ended`));
-      return new Promise((resolve, reject) => waiters.push({ pattern, resolve, reject }));
+      return new Promise((resolve, reject) => {
+        // Generous, for a busy machine; it says what was printed instead of timing the test out blind.
+        const timer = setTimeout(() => reject(new Error(`boocode ${args.join(' ')} did not print ${pattern} in ${OUTPUT_WAIT_MS} ms:\n${JSON.stringify(out)}`)), OUTPUT_WAIT_MS);
+        const done = <T>(f: (v: T) => void) => (v: T) => (clearTimeout(timer), f(v));
+        waiters.push({ pattern, resolve: done(resolve), reject: done(reject) });
+      });
     },
   };
 }

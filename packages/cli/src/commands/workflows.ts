@@ -5,7 +5,7 @@ import type { CliWorkflowLogEntry, CliWorkflowRun, Session, StartWorkflowRunBody
 import { clientCommand, withExamples, type ClientOptions } from '../command.js';
 import { connect, type Connection } from '../connection.js';
 import { parseDuration } from '../duration.js';
-import { notFoundError, usageError } from '../exit-codes.js';
+import { notFoundError, usageError, type CliError } from '../exit-codes.js';
 import { resolve, shortId } from '../ids.js';
 import { newSessionOptions, openSession, type NewSessionOptions } from '../new-session.js';
 import { paintFor, type Paint } from '../output/color.js';
@@ -77,7 +77,7 @@ async function launch(conn: Connection, session: Session, body: StartWorkflowRun
   };
   const target: FollowTarget = { start };
   let result: CliWorkflowRun;
-  let stopped = null;
+  let stopped: CliError | null = null;
   if (opts.wait) {
     const paint = paintFor(process.stderr);
     const followed = await followRun(
