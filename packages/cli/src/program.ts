@@ -13,6 +13,7 @@ import { registerAgents } from './commands/agents.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerWorkflows } from './commands/workflows.js';
 import { registerTerminals } from './commands/terminals.js';
+import { registerToken } from './commands/token.js';
 
 const ROOT_HELP = `
 Examples:
@@ -43,6 +44,7 @@ const GROUPS: [register: (program: Command) => void, commands: string[]][] = [
   [registerPermissions, ['permit']],
   [registerReview, ['diff', 'apply', 'reject', 'commit', 'merge', 'collisions']],
   [registerAgents, ['agents']],
+  [registerToken, ['token']],
   [registerWorkflows, ['workflow']],
   [registerTerminals, ['terminal']],
   [registerCompletion, ['completion']],
