@@ -2,12 +2,12 @@ import { useMemo, useState } from 'react';
 import type { MergeBody, MergeResult, PendingChange } from '@boocode/contracts';
 import type { Collision } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
-import { ErrorNotice } from '../ui/ErrorNotice';
 import { CollisionList } from './CollisionList';
 import { DiffFileList } from './DiffFileList';
 import { DiffFileView } from './DiffFileView';
 import { MergeForm } from './MergeForm';
 import { parseUnifiedDiff } from './parseDiff';
+import { describeRefusal } from './refusals';
 
 export interface ReviewActions {
   apply(changeId: string): Promise<{ files: string[] }>;
@@ -16,6 +16,12 @@ export interface ReviewActions {
 }
 
 type Outcome = { kind: 'ok'; text: string } | { kind: 'warn'; text: string; files: string[] };
+
+/** How the diff is drawn; kept across sessions. */
+export interface DiffLayout {
+  view: 'unified' | 'split';
+  wrap: boolean;
+}
 
 function describeMerge(r: MergeResult): Outcome {
   switch (r.status) {
@@ -34,39 +40,53 @@ function describeMerge(r: MergeResult): Outcome {
 }
 
 /**
- * The session's pending change: per-file stats, a unified diff per file, collision warnings,
- * and Apply / Reject / Merge. Refusals (dirty project, patch does not apply, ...) are shown as
- * the server sent them, details included.
+ * The session's pending change: per-file stats, the diff per file (unified or side by side),
+ * collision warnings, and Apply / Reject / Merge. Review waits while a turn runs, and
+ * refusals (conflicts, a dirty project, a patch that no longer applies) read as sentences
+ * naming the files.
  */
 export function DiffPane({
   change,
   collisions,
   defaultBranch,
   actions,
+  turnRunning,
+  layout,
+  onLayout,
+  full,
+  onToggleFull,
 }: {
   change: PendingChange;
   collisions: Collision[];
   defaultBranch: string;
   /** null: this server cannot apply, reject or merge (the change can still be read). */
   actions: ReviewActions | null;
+  /** A turn of the session is running: the change is still moving, so review waits. */
+  turnRunning: boolean;
+  layout: DiffLayout;
+  onLayout: (l: DiffLayout) => void;
+  /** The panel takes the whole width (the chat is behind it). */
+  full: boolean;
+  onToggleFull: () => void;
 }) {
   const parsed = useMemo(() => new Map(parseUnifiedDiff(change.patch).map((f) => [f.path, f])), [change.patch]);
   const [selected, setSelected] = useState<string | null>(change.files[0]?.path ?? null);
   const [busy, setBusy] = useState<'apply' | 'reject' | 'merge' | null>(null);
-  const [confirmReject, setConfirmReject] = useState(false);
+  const [confirm, setConfirm] = useState<'apply' | 'reject' | null>(null);
   const [merging, setMerging] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const open = change.status === 'pending' && actions !== null;
+  const locked = busy !== null || turnRunning;
+  const lockReason = turnRunning ? 'A turn is running: review when it ends.' : undefined;
 
   const run = async (kind: 'apply' | 'reject' | 'merge', fn: () => Promise<Outcome>) => {
     setBusy(kind);
-    setError(null);
     setOutcome(null);
     try {
       setOutcome(await fn());
     } catch (err) {
-      setError(err);
+      const r = describeRefusal(kind, err);
+      setOutcome({ kind: 'warn', text: r.text, files: r.files });
     } finally {
       setBusy(null);
     }
@@ -84,55 +104,78 @@ export function DiffPane({
       </div>
       <CollisionList collisions={collisions} />
       {open ? (
-        <div className="diff-pane__actions">
-          <button
-            type="button"
-            className="button button--primary"
-            disabled={busy !== null}
-            onClick={() =>
-              void run('apply', async () => {
-                const r = await actions!.apply(change.id);
-                return { kind: 'ok', text: `Applied ${r.files.length} file${r.files.length === 1 ? '' : 's'} to the project.` };
-              })
-            }
-          >
-            {busy === 'apply' ? 'Applying…' : 'Apply'}
-          </button>
-          <button type="button" className="button" disabled={busy !== null} onClick={() => setMerging((v) => !v)} aria-expanded={merging}>
-            Merge…
-          </button>
-          {confirmReject ? (
+        <div className="diff-pane__actions" role="group" aria-label="Review">
+          {confirm === 'apply' ? (
+            <span className="diff-pane__confirm" role="group" aria-label="Confirm apply">
+              Copy these changes into the project&apos;s working tree (not committed; the session keeps its branch)?
+              <button
+                type="button"
+                className="button button--primary"
+                disabled={locked}
+                title={lockReason}
+                onClick={() =>
+                  void run('apply', async () => {
+                    const r = await actions!.apply(change.id);
+                    setConfirm(null);
+                    return { kind: 'ok', text: `Applied ${r.files.length} file${r.files.length === 1 ? '' : 's'} to the project.` };
+                  })
+                }
+              >
+                {busy === 'apply' ? 'Applying…' : 'Apply'}
+              </button>
+              <button type="button" className="button" onClick={() => setConfirm(null)}>
+                Cancel
+              </button>
+            </span>
+          ) : confirm === 'reject' ? (
             <span className="diff-pane__confirm" role="group" aria-label="Confirm reject">
               Reset the worktree to its base?
               <button
                 type="button"
                 className="button button--danger"
-                disabled={busy !== null}
+                disabled={locked}
+                title={lockReason}
                 onClick={() =>
                   void run('reject', async () => {
                     await actions!.reject(change.id);
-                    setConfirmReject(false);
+                    setConfirm(null);
                     return { kind: 'ok', text: 'Rejected: the worktree is back at its base commit.' };
                   })
                 }
               >
                 {busy === 'reject' ? 'Rejecting…' : 'Reject'}
               </button>
-              <button type="button" className="button" onClick={() => setConfirmReject(false)}>
+              <button type="button" className="button" onClick={() => setConfirm(null)}>
                 Keep
               </button>
             </span>
           ) : (
-            <button type="button" className="button button--danger" disabled={busy !== null} onClick={() => setConfirmReject(true)}>
-              Reject…
-            </button>
+            <>
+              <button type="button" className="button button--primary" disabled={locked} title={lockReason} onClick={() => setConfirm('apply')}>
+                Apply…
+              </button>
+              <button
+                type="button"
+                className="button"
+                disabled={locked}
+                title={lockReason}
+                onClick={() => setMerging((v) => !v)}
+                aria-expanded={merging}
+              >
+                Merge…
+              </button>
+              <button type="button" className="button button--danger" disabled={locked} title={lockReason} onClick={() => setConfirm('reject')}>
+                Reject…
+              </button>
+            </>
           )}
+          {turnRunning ? <span className="diff-pane__lock">{lockReason}</span> : null}
         </div>
       ) : null}
       {merging && open ? (
         <MergeForm
           defaultBranch={defaultBranch}
-          busy={busy !== null}
+          busy={locked}
           onCancel={() => setMerging(false)}
           onSubmit={(body) =>
             void run('merge', async () => {
@@ -143,9 +186,8 @@ export function DiffPane({
           }
         />
       ) : null}
-      {error ? <ErrorNotice error={error} /> : null}
       {outcome ? (
-        <div className={`diff-pane__outcome diff-pane__outcome--${outcome.kind}`} role="status">
+        <div className={`diff-pane__outcome diff-pane__outcome--${outcome.kind}`} role={outcome.kind === 'warn' ? 'alert' : 'status'}>
           {outcome.text}
           {outcome.kind === 'warn' && outcome.files.length ? (
             <ul>
@@ -162,8 +204,33 @@ export function DiffPane({
         <EmptyState title="No changes">The agent has not changed any file in this session.</EmptyState>
       ) : (
         <>
-          <DiffFileList files={change.files} collisions={collisions} selected={selected} onSelect={setSelected} />
-          {file ? <DiffFileView key={file.path} file={file} /> : null}
+          <div className="diff-pane__toolbar" role="group" aria-label="Diff layout">
+            <span className="segmented" role="radiogroup" aria-label="Layout">
+              {(['unified', 'split'] as const).map((v) => (
+                <button
+                  key={v}
+                  type="button"
+                  role="radio"
+                  aria-checked={layout.view === v}
+                  className={`segmented__option${layout.view === v ? ' segmented__option--on' : ''}`}
+                  onClick={() => onLayout({ ...layout, view: v })}
+                >
+                  {v === 'unified' ? 'Unified' : 'Split'}
+                </button>
+              ))}
+            </span>
+            <label className="diff-pane__wrap">
+              <input type="checkbox" checked={layout.wrap} onChange={(e) => onLayout({ ...layout, wrap: e.target.checked })} />
+              Wrap lines
+            </label>
+            <button type="button" className="button button--small" aria-pressed={full} onClick={onToggleFull}>
+              {full ? 'Side panel' : 'Full width'}
+            </button>
+          </div>
+          <div className={`diff-pane__files${full ? ' diff-pane__files--full' : ''}`}>
+            <DiffFileList files={change.files} collisions={collisions} selected={selected} onSelect={setSelected} />
+            {file ? <DiffFileView key={file.path} file={file} view={layout.view} wrap={layout.wrap} /> : null}
+          </div>
         </>
       )}
     </div>

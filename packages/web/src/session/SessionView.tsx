@@ -38,6 +38,8 @@ export function SessionView({
   const listRef = useRef<MessageListHandle>(null);
   const [firstVisible, setFirstVisible] = useState(0);
   const [actionError, setActionError] = useState<unknown>(null);
+  /** The Changes panel covers the chat, for reading a wide diff. */
+  const [diffFull, setDiffFull] = useState(false);
 
   const state = live?.view.state;
   const chats = state?.chats ?? [];
@@ -102,7 +104,11 @@ export function SessionView({
   }
 
   return (
-    <div className={`session-view${panel ? ` session-view--with-panel session-view--with-${panel}` : ''}`}>
+    <div
+      className={`session-view${panel ? ` session-view--with-panel session-view--with-${panel}` : ''}${
+        panel === 'changes' && diffFull ? ' session-view--panel-full' : ''
+      }`}
+    >
       <SessionHeader
         session={session}
         view={view}
@@ -182,6 +188,9 @@ export function SessionView({
                 defaultBranch={session.base_branch ?? 'main'}
                 actions={reviewActions}
                 onLoad={loadChange}
+                turnRunning={(state?.inFlight.length ?? 0) > 0}
+                full={diffFull}
+                onToggleFull={() => setDiffFull((v) => !v)}
               />
             )}
           </SidePanel>

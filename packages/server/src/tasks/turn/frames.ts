@@ -6,6 +6,7 @@ import {
   type AgentSessionState,
   type Message,
   type SessionFramePayload,
+  type ToolOffsets,
   type Usage,
 } from '@boocode/contracts';
 import type { NewToolTrace, ToolTraceEnding } from '../../db/traces.js';
@@ -111,6 +112,12 @@ export class TurnFrames {
   private readonly traces = new Map<string, OpenTrace>();
   /** Traces started since the last usage event: that step's usage is theirs. */
   private stepTraceIds: string[] = [];
+  /** Length of the message text so far: where in it each tool call happened. */
+  private textLength = 0;
+  /** A step ended (a tool call or the step's usage) since the last text: the next text starts a new block. */
+  private stepBreak = false;
+  /** Trace id -> text offset, kept in the message's metadata so a reload places the cards too. */
+  private readonly toolOffsets: ToolOffsets = {};
 
   constructor(
     private readonly id: TurnIdentity,
@@ -129,10 +136,16 @@ export class TurnFrames {
     const out: TurnEffects = { frames: [], append: null, writes: [] };
     if (this.firstOutputAt === null && !NOT_OUTPUT.has(e.type)) this.firstOutputAt = this.now();
     switch (e.type) {
-      case 'text':
-        out.frames.push({ type: 'message_delta', ...ref, text: e.text });
-        out.append = { to: 'text', text: e.text };
+      case 'text': {
+        // Steps' texts would otherwise run together ("…first.Now I will"), and a heading that
+        // opens a step would not start a line: a blank line separates them.
+        const text = this.stepBreak && this.textLength > 0 && !e.text.startsWith('\n\n') ? `\n\n${e.text}` : e.text;
+        this.stepBreak = false;
+        this.textLength += text.length;
+        out.frames.push({ type: 'message_delta', ...ref, text });
+        out.append = { to: 'text', text };
         break;
+      }
       case 'reasoning':
         out.frames.push({ type: 'reasoning_delta', ...ref, text: e.text });
         out.append = { to: 'reasoning', text: e.text };
@@ -143,6 +156,8 @@ export class TurnFrames {
         this.traces.set(e.id, trace);
         this.stepTraceIds.push(trace.id);
         this.toolCalls++;
+        this.stepBreak = true;
+        this.toolOffsets[trace.id] = this.textLength;
         out.frames.push({
           type: 'tool_trace_start',
           ...ref,
@@ -168,6 +183,7 @@ export class TurnFrames {
             startedAt: new Date(trace.startedAt),
           },
         });
+        out.writes.push({ type: 'message_metadata', messageId, patch: { tool_offsets: { ...this.toolOffsets } } });
         break;
       }
       case 'tool_update': {
@@ -212,6 +228,7 @@ export class TurnFrames {
       }
       case 'usage': {
         this.steps++;
+        this.stepBreak = true;
         this.usage = addUsage(this.usage, e.usage);
         this.raw.push(e.raw ?? null);
         if (e.model) this.model = e.model;
