@@ -1,13 +1,35 @@
 import { useMemo, useState } from 'react';
-import { highlightLine, languageOfPath, START, type CarryState } from '../markdown/highlight';
+import type { Token } from '../markdown/highlighter';
 import { HighlightedLine } from '../markdown/HighlightedLine';
+import { useHighlighter, type Highlighter } from '../markdown/useHighlighter';
 import type { PatchFile, PatchLine } from './parseDiff';
 
 /** Big files show their first lines until asked: tens of thousands of rows would stall the page. */
 const INITIAL_LINES = 1500;
 const SIGN: Record<PatchLine['kind'], string> = { add: '+', del: '−', context: ' ', note: '\\' };
 
-type Row = { key: string; header?: string; line?: PatchLine; tokens?: ReturnType<typeof highlightLine>['tokens'] };
+type Row = { key: string; header?: string; line?: PatchLine; tokens?: readonly Token[] };
+
+/** Hunks bigger than this are left plain: colouring them would stall the first paint. */
+const MAX_HIGHLIGHT_LINES = 5000;
+
+/**
+ * Colours for each line of a hunk: the old side (removed and context lines) and the new side
+ * (added and context lines) are highlighted as two texts, so a removed block comment cannot
+ * colour the added lines after it.
+ */
+function hunkTokens(h: Highlighter | null, grammar: string | null, lines: readonly PatchLine[]): (readonly Token[])[] {
+  const plain = lines.map((l) => [{ text: l.text, cls: l.kind === 'note' ? 'hljs-comment' : null }]);
+  if (!h || !grammar || lines.length > MAX_HIGHLIGHT_LINES) return plain;
+  const side = (keep: (l: PatchLine) => boolean) => {
+    const idx = lines.flatMap((l, i) => (keep(l) ? [i] : []));
+    const coloured = h.highlightLines(idx.map((i) => lines[i]!.text).join('\n'), grammar);
+    return new Map(idx.map((i, j) => [i, coloured[j] ?? []]));
+  };
+  const oldSide = side((l) => l.kind === 'del' || l.kind === 'context');
+  const newSide = side((l) => l.kind === 'add' || l.kind === 'context');
+  return lines.map((l, i) => (l.kind === 'del' ? oldSide.get(i) : l.kind === 'note' ? undefined : newSide.get(i)) ?? plain[i]!);
+}
 type Side = { line: PatchLine; tokens: Row['tokens'] } | null;
 
 /**
@@ -77,27 +99,17 @@ function SplitCell({ side, which }: { side: Side; which: 'old' | 'new' }) {
  */
 export function DiffFileView({ file, view = 'unified', wrap = false }: { file: PatchFile; view?: 'unified' | 'split'; wrap?: boolean }) {
   const [showAll, setShowAll] = useState(false);
-  const lang = languageOfPath(file.path);
+  const h = useHighlighter();
+  const grammar = h?.grammarFor(file.path) ?? null;
   const rows = useMemo(() => {
     const out: Row[] = [];
-    file.hunks.forEach((h, hi) => {
-      out.push({ key: `h${hi}`, header: h.header });
-      let oldCarry: CarryState = START;
-      let newCarry: CarryState = START;
-      h.lines.forEach((line, li) => {
-        let tokens;
-        if (line.kind === 'note') tokens = [{ kind: 'comment' as const, text: line.text }];
-        else {
-          const r = highlightLine(line.text, lang, line.kind === 'del' ? oldCarry : newCarry);
-          if (line.kind !== 'add') oldCarry = r.carry;
-          if (line.kind !== 'del') newCarry = r.carry;
-          tokens = r.tokens;
-        }
-        out.push({ key: `h${hi}l${li}`, line, tokens });
-      });
+    file.hunks.forEach((hunk, hi) => {
+      out.push({ key: `h${hi}`, header: hunk.header });
+      const tokens = hunkTokens(h, grammar, hunk.lines);
+      hunk.lines.forEach((line, li) => out.push({ key: `h${hi}l${li}`, line, tokens: tokens[li] }));
     });
     return out;
-  }, [file, lang]);
+  }, [file, h, grammar]);
 
   if (file.binary) return <p className="diff-view__note">Binary file: not shown.</p>;
   if (rows.length === 0) return <p className="diff-view__note">No content changes (renamed or mode change only).</p>;

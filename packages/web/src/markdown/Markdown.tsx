@@ -1,12 +1,17 @@
-import { memo, useMemo, type ReactNode } from 'react';
-import type { Block, Inline } from './ast';
-import { parseMarkdown, splitChunks } from './parseMarkdown';
+import { memo, useMemo, type ComponentProps } from 'react';
+import ReactMarkdown, { type Components, type ExtraProps } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import type { Root as MdRoot, RootContent } from 'mdast';
+import type { Element } from 'hast';
 import { CodeBlock } from './CodeBlock';
+import { splitChunks } from './chunks';
 
 /**
- * Renders markdown as React elements (never as an HTML string), so message text cannot inject
- * markup. The text is cut into chunks that render separately: while a message streams, only
- * its last chunk changes, so only that one is parsed and rendered again.
+ * Message text as GFM (tables, task lists, strikethrough, autolinks) through react-markdown:
+ * React elements, never an HTML string. HTML written in the text is shown as text, links
+ * pass react-markdown's URL filter (no `javascript:`) and open in a new tab, and images are
+ * shown as links (a message cannot make the browser fetch anything). The text is cut into
+ * chunks that render separately: while a message streams, only its last chunk is parsed again.
  */
 export const Markdown = memo(function Markdown({ source }: { source: string }) {
   const chunks = useMemo(() => splitChunks(source), [source]);
@@ -20,91 +25,72 @@ export const Markdown = memo(function Markdown({ source }: { source: string }) {
 });
 
 const MarkdownChunk = memo(function MarkdownChunk({ source }: { source: string }) {
-  const blocks = useMemo(() => parseMarkdown(source), [source]);
-  return <>{blocks.map(renderBlock)}</>;
+  return (
+    <ReactMarkdown remarkPlugins={PLUGINS} components={COMPONENTS}>
+      {source}
+    </ReactMarkdown>
+  );
 });
 
-function renderBlock(b: Block, key: number): ReactNode {
-  switch (b.t) {
-    case 'p':
-      return <p key={key}>{b.c.map(renderInline)}</p>;
-    case 'h': {
-      const H = `h${Math.min(6, b.level + 1)}` as 'h2';
-      return <H key={key}>{b.c.map(renderInline)}</H>;
-    }
-    case 'code':
-      return <CodeBlock key={key} code={b.v} lang={b.lang} />;
-    case 'list': {
-      const items = b.items.map((item, i) => <li key={i}>{item.map(renderBlock)}</li>);
-      return b.ordered ? (
-        <ol key={key} start={b.start}>
-          {items}
-        </ol>
-      ) : (
-        <ul key={key}>{items}</ul>
-      );
-    }
-    case 'quote':
-      return <blockquote key={key}>{b.c.map(renderBlock)}</blockquote>;
-    case 'hr':
-      return <hr key={key} />;
-    case 'table':
-      return (
-        <div key={key} className="markdown__table-wrap">
-          <table>
-            <thead>
-              <tr>
-                {b.head.map((cell, i) => (
-                  <th key={i} style={b.align[i] ? { textAlign: b.align[i]! } : undefined}>
-                    {cell.map(renderInline)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {b.rows.map((row, r) => (
-                <tr key={r}>
-                  {row.map((cell, i) => (
-                    <td key={i} style={b.align[i] ? { textAlign: b.align[i]! } : undefined}>
-                      {cell.map(renderInline)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      );
-    default: {
-      const unhandled: never = b;
-      return unhandled;
-    }
-  }
+/** Raw HTML in a message becomes literal text ("use the <details> element" keeps its tag). */
+function htmlAsText() {
+  return (tree: MdRoot) => {
+    const visit = (node: MdRoot | RootContent) => {
+      if (!('children' in node)) return;
+      node.children = node.children.map((c) => (c.type === 'html' ? { type: 'text', value: c.value } : c)) as typeof node.children;
+      node.children.forEach(visit);
+    };
+    visit(tree);
+  };
 }
 
-function renderInline(n: Inline, key: number): ReactNode {
-  switch (n.t) {
-    case 'text':
-      return n.v;
-    case 'code':
-      return <code key={key}>{n.v}</code>;
-    case 'strong':
-      return <strong key={key}>{n.c.map(renderInline)}</strong>;
-    case 'em':
-      return <em key={key}>{n.c.map(renderInline)}</em>;
-    case 'del':
-      return <del key={key}>{n.c.map(renderInline)}</del>;
-    case 'link':
-      return (
-        <a key={key} href={n.href} target="_blank" rel="noopener noreferrer nofollow">
-          {n.c.map(renderInline)}
-        </a>
-      );
-    case 'br':
-      return <br key={key} />;
-    default: {
-      const unhandled: never = n;
-      return unhandled;
-    }
-  }
+const PLUGINS = [remarkGfm, htmlAsText];
+
+/** Text of a hast element (a code block's content: text nodes only, nothing is highlighted yet). */
+function textOf(e: Element): string {
+  return e.children.map((c) => (c.type === 'text' ? c.value : c.type === 'element' ? textOf(c) : '')).join('');
 }
+
+function Pre({ node }: ComponentProps<'pre'> & ExtraProps) {
+  const code = node?.children.find((c): c is Element => c.type === 'element' && c.tagName === 'code');
+  if (!code) return null;
+  const cls = code.properties.className;
+  const lang = (Array.isArray(cls) ? cls.map(String) : []).find((c) => c.startsWith('language-'))?.slice('language-'.length) ?? '';
+  return <CodeBlock code={textOf(code).replace(/\n$/, '')} lang={lang} />;
+}
+
+// A message's headings sit below the chat's own: # is drawn as h2, and so on down.
+const shift =
+  (Tag: 'h2' | 'h3' | 'h4' | 'h5' | 'h6') =>
+  ({ node: _, ...props }: ComponentProps<'h1'> & ExtraProps) => <Tag {...props} />;
+
+const COMPONENTS: Components = {
+  pre: Pre,
+  h1: shift('h2'),
+  h2: shift('h3'),
+  h3: shift('h4'),
+  h4: shift('h5'),
+  h5: shift('h6'),
+  h6: shift('h6'),
+  a: ({ node: _, href, children, ...props }) =>
+    href ? (
+      <a {...props} href={href} target="_blank" rel="noopener noreferrer nofollow">
+        {children}
+      </a>
+    ) : (
+      <span>{children}</span>
+    ),
+  img: ({ src, alt }) =>
+    typeof src === 'string' && src !== '' ? (
+      <a href={src} target="_blank" rel="noopener noreferrer nofollow">
+        {alt || src}
+      </a>
+    ) : (
+      <span>{alt}</span>
+    ),
+  table: ({ node: _, ...props }) => (
+    <div className="markdown__table-wrap">
+      <table {...props} />
+    </div>
+  ),
+};
