@@ -65,8 +65,9 @@ export function ChangesPanel({
     );
   }
   return (
+    // Not keyed by the change: a merge or commit makes a new change, and the outcome of the
+    // action (a conflict, say) must stay on screen through that.
     <DiffPane
-      key={change.id}
       change={change}
       collisions={collisions}
       defaultBranch={defaultBranch}

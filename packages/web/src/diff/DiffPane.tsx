@@ -92,7 +92,8 @@ export function DiffPane({
     }
   };
 
-  const file = selected ? parsed.get(selected) : undefined;
+  // The selected file may be gone from a newer change: fall back to the first one.
+  const file = (selected ? parsed.get(selected) : undefined) ?? (change.files[0] ? parsed.get(change.files[0].path) : undefined);
   return (
     <div className="diff-pane">
       <div className="diff-pane__summary">
@@ -228,7 +229,7 @@ export function DiffPane({
             </button>
           </div>
           <div className={`diff-pane__files${full ? ' diff-pane__files--full' : ''}`}>
-            <DiffFileList files={change.files} collisions={collisions} selected={selected} onSelect={setSelected} />
+            <DiffFileList files={change.files} collisions={collisions} selected={file?.path ?? null} onSelect={setSelected} />
             {file ? <DiffFileView key={file.path} file={file} view={layout.view} wrap={layout.wrap} /> : null}
           </div>
         </>
