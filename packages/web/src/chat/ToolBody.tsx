@@ -17,7 +17,7 @@ export function ToolBody({ call, display: d }: { call: ToolCallView; display: To
       return (
         <>
           {d.edits.map((e, i) => (
-            <DiffRows key={i} lines={lineDiff(e.before, e.after)} label={`Edit of ${d.path ?? 'a file'}`} />
+            <DiffRows key={i} lines={lineDiff(e.before, e.after)} label={`Edit of ${d.path ?? 'a file'}`} numbered={false} />
           ))}
           <ResultLine call={call} />
         </>
@@ -27,7 +27,7 @@ export function ToolBody({ call, display: d }: { call: ToolCallView; display: To
     case 'write':
       return (
         <>
-          <DiffRows lines={lineDiff('', d.content)} label={`New content of ${d.path ?? 'a file'}`} />
+          <DiffRows lines={lineDiff('', d.content)} label={`New content of ${d.path ?? 'a file'}`} numbered />
           <ResultLine call={call} />
         </>
       );
@@ -71,7 +71,8 @@ function ResultLine({ call }: { call: ToolCallView }) {
 
 const SIGN: Record<PatchLine['kind'], string> = { add: '+', del: '−', context: ' ', note: '\\' };
 
-function DiffRows({ lines, label }: { lines: PatchLine[]; label: string }) {
+/** `numbered`: line numbers are the file's (a whole file, a patch); an edit's snippet has none. */
+function DiffRows({ lines, label, numbered }: { lines: PatchLine[]; label: string; numbered: boolean }) {
   const shown = lines.slice(0, MAX_ROWS);
   return (
     <div className="tool-diff" role="region" aria-label={label} tabIndex={0}>
@@ -79,7 +80,7 @@ function DiffRows({ lines, label }: { lines: PatchLine[]; label: string }) {
         <tbody>
           {shown.map((l, i) => (
             <tr key={i} className={`diff-view__line diff-view__line--${l.kind}`}>
-              <td className="diff-view__no">{l.kind === 'add' ? l.newNo : l.oldNo}</td>
+              {numbered ? <td className="diff-view__no">{l.kind === 'add' ? l.newNo : l.oldNo}</td> : null}
               <td className="diff-view__sign" aria-hidden="true">
                 {SIGN[l.kind]}
               </td>
@@ -106,7 +107,7 @@ function PatchBody({ patch, call }: { patch: string; call: ToolCallView }) {
       {files.map((f) => (
         <div key={f.path}>
           <p className="tool-card__file">{f.path}</p>
-          <DiffRows lines={f.hunks.flatMap((h) => h.lines)} label={`Edit of ${f.path}`} />
+          <DiffRows lines={f.hunks.flatMap((h) => h.lines)} label={`Edit of ${f.path}`} numbered />
         </div>
       ))}
       <ResultLine call={call} />

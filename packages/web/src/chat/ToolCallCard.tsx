@@ -28,8 +28,10 @@ export const ToolCallCard = memo(function ToolCallCard({ call }: { call: ToolCal
   const bodyId = useId();
   const { verb, target } = toolTitle(call, display);
   const exit = display.kind === 'shell' && call.status !== 'running' ? display.exitCode : null;
+  // A command that exited non-zero ran, but did not succeed: it looks failed.
+  const status = exit !== null && exit !== 0 && call.status === 'completed' ? 'failed' : call.status;
   return (
-    <div className={`tool-card tool-card--${call.status} tool-card--${display.kind}`} data-tool={call.name}>
+    <div className={`tool-card tool-card--${status} tool-card--${display.kind}`} data-tool={call.name}>
       <button
         type="button"
         className="tool-card__head"
@@ -38,11 +40,11 @@ export const ToolCallCard = memo(function ToolCallCard({ call }: { call: ToolCal
         onClick={() => setOpen(!isOpen)}
         title={display.kind === 'other' ? undefined : call.name}
       >
-        <span className="tool-card__status" aria-label={STATUS_LABEL[call.status]}>
-          {call.status === 'running' ? (
+        <span className="tool-card__status" aria-label={STATUS_LABEL[status]}>
+          {status === 'running' ? (
             <span className="spinner spinner--small" aria-hidden="true" />
           ) : (
-            <Icon name={call.status === 'completed' ? 'check' : call.status === 'failed' ? 'alert' : 'stop'} size={12} />
+            <Icon name={status === 'completed' ? 'check' : status === 'failed' ? 'alert' : 'stop'} size={12} />
           )}
         </span>
         <span className="tool-card__name">{verb}</span>
