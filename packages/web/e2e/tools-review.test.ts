@@ -148,6 +148,40 @@ describe('tool calls, steps and review in Chromium', () => {
     await expect.poll(() => review.getByRole('button', { name: 'Apply…' }).isEnabled()).toBe(true);
   });
 
+  it('sends comments on diff lines to the agent as one message quoting file and lines', async () => {
+    const { page } = browser;
+    const diff = page.getByRole('region', { name: 'Diff of README.md' });
+    await diff.getByRole('button', { name: 'Comment on line 3 (added) of README.md' }).click();
+    const draft = page.getByRole('form', { name: 'Comment on a line' });
+    await draft.getByRole('textbox', { name: 'Comment' }).fill('Say "tiny" instead of "small".');
+    await draft.getByRole('button', { name: 'Add comment' }).click();
+    await diff.getByRole('button', { name: 'Comment on old line 3 (removed) of README.md' }).click();
+    await draft.getByRole('textbox', { name: 'Comment' }).fill('Keep the full stop.');
+    await draft.getByRole('button', { name: 'Add comment' }).click();
+    const list = page.getByRole('region', { name: 'Review comments' });
+    expect(await list.locator('li').count()).toBe(2);
+    await screenshotBothThemes(page, 'review-comments');
+
+    llm.push({ match: { lastUserIncludes: 'Review comments on your changes' }, text: 'I will change both lines.' });
+    await list.getByRole('button', { name: 'Send 2 comments to the agent' }).click();
+    await lastReply(page).getByText('I will change both lines.').waitFor({ timeout: 30_000 });
+    const request = llm.requests.find((r) => r.lastUserText.includes('Review comments on your changes'));
+    expect(request?.lastUserText).toBe(
+      [
+        'Review comments on your changes:',
+        '',
+        'README.md, line 3 (added):',
+        '> A small demo project.',
+        'Say "tiny" instead of "small".',
+        '',
+        'README.md, old line 3 (removed):',
+        '> A demo project.',
+        'Keep the full stop.',
+      ].join('\n'),
+    );
+    await page.getByText('Sent 2 comments to the agent as one message.').waitFor();
+  });
+
   it('names the conflicting files when a merge conflicts, in words', async () => {
     const { page } = browser;
     // The project's main branch changes the line the session changed.

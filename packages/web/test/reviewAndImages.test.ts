@@ -4,7 +4,7 @@ import { describeRefusal } from '../src/diff/refusals';
 import { IMAGE_LIMITS, readImages, sniffImage } from '../src/chat/images';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
-const file = (name: string, bytes: Uint8Array | number) => new File([typeof bytes === 'number' ? new Uint8Array(bytes).fill(0x89) : bytes], name);
+const file = (name: string, bytes: Uint8Array<ArrayBuffer> | number) => new File([typeof bytes === 'number' ? new Uint8Array(bytes).fill(0x89) : bytes], name);
 
 describe('describeRefusal', () => {
   it('names the files of a merge conflict in words, without the code', () => {

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Token } from '../markdown/highlighter';
 import { HighlightedLine } from '../markdown/HighlightedLine';
 import { useHighlighter, type Highlighter } from '../markdown/useHighlighter';
+import { lineLabel } from './lineComments';
 import type { PatchFile, PatchLine } from './parseDiff';
 
 /** Big files show their first lines until asked: tens of thousands of rows would stall the page. */
@@ -71,7 +72,20 @@ function splitRows(rows: Row[]): { key: string; header?: string; left?: Side; ri
   return out;
 }
 
-function SplitCell({ side, which }: { side: Side; which: 'old' | 'new' }) {
+/** A line number; with `onComment`, a button that starts a comment on that line. */
+function NoCell({ line, no, path, onComment, className }: { line: PatchLine; no: number | null; path: string; onComment?: (l: PatchLine) => void; className?: string }) {
+  const cls = `diff-view__no${className ? ` ${className}` : ''}`;
+  if (!onComment || no === null || line.kind === 'note') return <td className={cls}>{no ?? ''}</td>;
+  return (
+    <td className={cls}>
+      <button type="button" className="diff-view__comment" onClick={() => onComment(line)} aria-label={`Comment on ${lineLabel(line)} of ${path}`}>
+        {no}
+      </button>
+    </td>
+  );
+}
+
+function SplitCell({ side, which, path, onComment }: { side: Side; which: 'old' | 'new'; path: string; onComment?: (l: PatchLine) => void }) {
   if (!side) {
     return (
       <>
@@ -83,7 +97,13 @@ function SplitCell({ side, which }: { side: Side; which: 'old' | 'new' }) {
   const kind = side.line.kind;
   return (
     <>
-      <td className={`diff-view__no diff-view__cell--${kind}`}>{which === 'old' ? side.line.oldNo : side.line.newNo}</td>
+      <NoCell
+        line={side.line}
+        no={which === 'old' ? side.line.oldNo : side.line.newNo}
+        path={path}
+        onComment={which === 'new' || kind === 'del' ? onComment : undefined}
+        className={`diff-view__cell--${kind}`}
+      />
       <td className={`diff-view__code diff-view__cell--${kind}`}>
         <span className="visually-hidden">{kind === 'add' ? 'added: ' : kind === 'del' ? 'removed: ' : ''}</span>
         <HighlightedLine tokens={side.tokens ?? []} />
@@ -97,7 +117,18 @@ function SplitCell({ side, which }: { side: Side; which: 'old' | 'new' }) {
  * or scrolled. Old and new lines are coloured as separate streams (a deleted block comment
  * must not colour the added lines after it).
  */
-export function DiffFileView({ file, view = 'unified', wrap = false }: { file: PatchFile; view?: 'unified' | 'split'; wrap?: boolean }) {
+export function DiffFileView({
+  file,
+  view = 'unified',
+  wrap = false,
+  onComment,
+}: {
+  file: PatchFile;
+  view?: 'unified' | 'split';
+  wrap?: boolean;
+  /** Starts a comment on a line (the line numbers become buttons). */
+  onComment?: (line: PatchLine) => void;
+}) {
   const [showAll, setShowAll] = useState(false);
   const h = useHighlighter();
   const grammar = h?.grammarFor(file.path) ?? null;
@@ -139,8 +170,8 @@ export function DiffFileView({ file, view = 'unified', wrap = false }: { file: P
                 </tr>
               ) : (
                 <tr key={r.key} className="diff-view__line">
-                  <SplitCell side={r.left ?? null} which="old" />
-                  <SplitCell side={r.right ?? null} which="new" />
+                  <SplitCell side={r.left ?? null} which="old" path={file.path} onComment={onComment} />
+                  <SplitCell side={r.right ?? null} which="new" path={file.path} onComment={onComment} />
                 </tr>
               ),
             )}
@@ -161,8 +192,8 @@ export function DiffFileView({ file, view = 'unified', wrap = false }: { file: P
               </tr>
             ) : (
               <tr key={r.key} className={`diff-view__line diff-view__line--${r.line!.kind}`}>
-                <td className="diff-view__no">{r.line!.oldNo ?? ''}</td>
-                <td className="diff-view__no">{r.line!.newNo ?? ''}</td>
+                <NoCell line={r.line!} no={r.line!.oldNo} path={file.path} onComment={r.line!.kind === 'del' ? onComment : undefined} />
+                <NoCell line={r.line!} no={r.line!.newNo} path={file.path} onComment={onComment} />
                 <td className="diff-view__sign" aria-hidden="true">
                   {SIGN[r.line!.kind]}
                 </td>

@@ -6,13 +6,17 @@ import { CollisionList } from './CollisionList';
 import { DiffFileList } from './DiffFileList';
 import { DiffFileView } from './DiffFileView';
 import { MergeForm } from './MergeForm';
-import { parseUnifiedDiff } from './parseDiff';
+import { parseUnifiedDiff, type PatchLine } from './parseDiff';
+import { CommentDraft, CommentList } from './CommentBox';
+import { commentsMessage, type LineComment } from './lineComments';
 import { describeRefusal } from './refusals';
 
 export interface ReviewActions {
   apply(changeId: string): Promise<{ files: string[] }>;
   reject(changeId: string): Promise<unknown>;
   merge(body: MergeBody): Promise<MergeResult>;
+  /** Posts the review comments to the chat in view, as one message to the agent. */
+  sendComments(text: string): Promise<unknown>;
 }
 
 type Outcome = { kind: 'ok'; text: string } | { kind: 'warn'; text: string; files: string[] };
@@ -75,9 +79,26 @@ export function DiffPane({
   const [confirm, setConfirm] = useState<'apply' | 'reject' | null>(null);
   const [merging, setMerging] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [comments, setComments] = useState<LineComment[]>([]);
+  const [draft, setDraft] = useState<{ path: string; line: PatchLine } | null>(null);
+  const [sendingComments, setSendingComments] = useState(false);
   const open = change.status === 'pending' && actions !== null;
   const locked = busy !== null || turnRunning;
   const lockReason = turnRunning ? 'A turn is running: review when it ends.' : undefined;
+
+  const sendComments = async () => {
+    if (!actions) return;
+    setSendingComments(true);
+    try {
+      await actions.sendComments(commentsMessage(comments));
+      setOutcome({ kind: 'ok', text: `Sent ${comments.length} comment${comments.length === 1 ? '' : 's'} to the agent as one message.` });
+      setComments([]);
+    } catch (err) {
+      setOutcome({ kind: 'warn', text: describeRefusal('send the comments', err).text, files: [] });
+    } finally {
+      setSendingComments(false);
+    }
+  };
 
   const run = async (kind: 'apply' | 'reject' | 'merge', fn: () => Promise<Outcome>) => {
     setBusy(kind);
@@ -230,8 +251,36 @@ export function DiffPane({
           </div>
           <div className={`diff-pane__files${full ? ' diff-pane__files--full' : ''}`}>
             <DiffFileList files={change.files} collisions={collisions} selected={file?.path ?? null} onSelect={setSelected} />
-            {file ? <DiffFileView key={file.path} file={file} view={layout.view} wrap={layout.wrap} /> : null}
+            {file ? (
+              <DiffFileView
+                key={file.path}
+                file={file}
+                view={layout.view}
+                wrap={layout.wrap}
+                onComment={actions ? (line) => setDraft({ path: file.path, line }) : undefined}
+              />
+            ) : null}
           </div>
+          {draft ? (
+            <CommentDraft
+              key={`${draft.path}:${draft.line.oldNo}:${draft.line.newNo}`}
+              path={draft.path}
+              line={draft.line}
+              onCancel={() => setDraft(null)}
+              onAdd={(text) => {
+                setComments((prev) => [...prev, { id: `${Date.now()}-${prev.length}`, path: draft.path, line: draft.line, text }]);
+                setDraft(null);
+              }}
+            />
+          ) : null}
+          {comments.length > 0 ? (
+            <CommentList
+              comments={comments}
+              sending={sendingComments}
+              onRemove={(id) => setComments((prev) => prev.filter((c) => c.id !== id))}
+              onSend={() => void sendComments()}
+            />
+          ) : null}
         </>
       )}
     </div>

@@ -24,7 +24,7 @@ function filesFromApplyOutput(output: unknown): string[] {
  * codes and details (conflicting files, git's output) become words and a file list; nothing
  * is shown as raw JSON.
  */
-export function describeRefusal(action: 'apply' | 'merge' | 'reject', err: unknown): Refusal {
+export function describeRefusal(action: 'apply' | 'merge' | 'reject' | 'send the comments', err: unknown): Refusal {
   if (!(err instanceof ApiClientError)) {
     return { text: `Could not ${action}: ${err instanceof Error ? err.message : String(err)}.`, files: [] };
   }

@@ -86,8 +86,12 @@ export function SessionView({
       apply: (changeId) => api.call('applyChange', { params: { id: sessionId }, body: { change_id: changeId } }).finally(loadChange),
       reject: (changeId) => api.call('rejectChange', { params: { id: sessionId }, body: { change_id: changeId } }).finally(loadChange),
       merge: (body) => api.call('mergeSession', { params: { id: sessionId }, body }).finally(loadChange),
+      sendComments: (content) => {
+        if (!currentChatId) return Promise.reject(new Error('this session has no chat to send them to'));
+        return api.call('postMessage', { params: { id: currentChatId }, body: { content } });
+      },
     }),
-    [sessionId, loadChange],
+    [sessionId, loadChange, currentChatId],
   );
 
   if (!live) return <Spinner label="Opening session" />;
