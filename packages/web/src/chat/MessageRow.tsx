@@ -78,7 +78,7 @@ export const MessageRow = memo(function MessageRow({
         {segments.map((seg) =>
           seg.type === 'text' ? (
             <div key={`t${seg.start}`} className="message__step">
-              <Markdown source={seg.text} />
+              <Markdown source={seg.text} streaming={streaming} />
             </div>
           ) : (
             <div key={`c${seg.tools[0]!.traceId}`} className="message__tools">

@@ -1,20 +1,30 @@
 import { memo, useMemo, type ComponentProps } from 'react';
-import ReactMarkdown, { type Components, type ExtraProps } from 'react-markdown';
+import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
+import { defaultUrlTransform, type Components, type ExtraProps } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { toJsxRuntime } from 'hast-util-to-jsx-runtime';
 import type { Root as MdRoot, RootContent } from 'mdast';
-import type { Element } from 'hast';
+import type { Element, Root as HastRoot, RootContent as HastContent } from 'hast';
 import { CodeBlock } from './CodeBlock';
 import { splitChunks } from './chunks';
 
 /**
- * Message text as GFM (tables, task lists, strikethrough, autolinks) through react-markdown:
- * React elements, never an HTML string. HTML written in the text is shown as text, links
+ * Message text as GFM (tables, task lists, strikethrough, autolinks) through the unified
+ * pipeline react-markdown is made of (remark, remark-gfm, remark-rehype, hast to React
+ * elements, with react-markdown's URL filter): React elements, never an HTML string. The
+ * pipeline is built once and reused; react-markdown's component builds it on every render,
+ * which cost a long chat twice as much time to mount. HTML written in the text is shown as text, links
  * pass react-markdown's URL filter (no `javascript:`) and open in a new tab, and images are
- * shown as links (a message cannot make the browser fetch anything). The text is cut into
- * chunks that render separately: while a message streams, only its last chunk is parsed again.
+ * shown as links (a message cannot make the browser fetch anything). While a message streams
+ * its text is cut into chunks that render separately, so only the last one is parsed again;
+ * a finished message is parsed whole (one parse costs less than several, and references
+ * between chunks resolve).
  */
-export const Markdown = memo(function Markdown({ source }: { source: string }) {
-  const chunks = useMemo(() => splitChunks(source), [source]);
+export const Markdown = memo(function Markdown({ source, streaming = false }: { source: string; streaming?: boolean }) {
+  const chunks = useMemo(() => (streaming ? splitChunks(source) : [source]), [source, streaming]);
   return (
     <div className="markdown">
       {chunks.map((chunk, i) => (
@@ -25,11 +35,11 @@ export const Markdown = memo(function Markdown({ source }: { source: string }) {
 });
 
 const MarkdownChunk = memo(function MarkdownChunk({ source }: { source: string }) {
-  return (
-    <ReactMarkdown remarkPlugins={PLUGINS} components={COMPONENTS}>
-      {source}
-    </ReactMarkdown>
-  );
+  return useMemo(() => {
+    const tree = PIPELINE.runSync(PIPELINE.parse(source)) as HastRoot;
+    filterUrls(tree);
+    return toJsxRuntime(tree, { Fragment, jsx, jsxs, components: COMPONENTS, ignoreInvalidStyle: true, passKeys: true, passNode: true });
+  }, [source]);
 });
 
 /** Raw HTML in a message becomes literal text ("use the <details> element" keeps its tag). */
@@ -44,7 +54,18 @@ function htmlAsText() {
   };
 }
 
-const PLUGINS = [remarkGfm, htmlAsText];
+const PIPELINE = unified().use(remarkParse).use(remarkGfm).use(htmlAsText).use(remarkRehype).freeze();
+
+/** Links and images keep only URLs that cannot run script (react-markdown's own filter). */
+function filterUrls(node: HastRoot | HastContent): void {
+  if (node.type === 'element') {
+    for (const key of ['href', 'src'] as const) {
+      const v = node.properties[key];
+      if (typeof v === 'string') node.properties[key] = defaultUrlTransform(v);
+    }
+  }
+  if ('children' in node) node.children.forEach(filterUrls);
+}
 
 /** Text of a hast element (a code block's content: text nodes only, nothing is highlighted yet). */
 function textOf(e: Element): string {
