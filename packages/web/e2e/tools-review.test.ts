@@ -194,6 +194,10 @@ describe('tool calls, steps and review in Chromium', () => {
 
     await page.getByRole('button', { name: 'Merge…' }).click();
     const form = page.getByRole('form', { name: 'Merge the session branch' });
+    // The commit message is written from the session's requests, and can be edited.
+    expect(await form.getByRole('textbox', { name: 'Commit message' }).inputValue()).toBe(
+      'Please tidy the readme\n\n- Please tidy the readme\n- show markdown please\n- think slowly',
+    );
     await form.getByRole('button', { name: 'Merge' }).click();
     const alert = page.locator('.diff-pane').getByRole('alert');
     await alert.waitFor();

@@ -34,6 +34,7 @@ export function ChangesPanel({
   turnRunning,
   full,
   onToggleFull,
+  prompts,
 }: {
   change: PendingChange | null | undefined;
   summary: DiffSummary | null;
@@ -44,6 +45,7 @@ export function ChangesPanel({
   turnRunning: boolean;
   full: boolean;
   onToggleFull: () => void;
+  prompts: readonly string[];
 }) {
   const [layout, setLayoutState] = useState(savedLayout);
   const setLayout = useCallback((l: DiffLayout) => {
@@ -77,6 +79,7 @@ export function ChangesPanel({
       onLayout={setLayout}
       full={full}
       onToggleFull={onToggleFull}
+      prompts={prompts}
     />
   );
 }

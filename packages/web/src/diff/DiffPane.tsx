@@ -9,6 +9,7 @@ import { MergeForm } from './MergeForm';
 import { parseUnifiedDiff, type PatchLine } from './parseDiff';
 import { CommentDraft, CommentList } from './CommentBox';
 import { commentsMessage, type LineComment } from './lineComments';
+import { mergeMessageFrom } from './mergeMessage';
 import { describeRefusal } from './refusals';
 
 export interface ReviewActions {
@@ -59,6 +60,7 @@ export function DiffPane({
   onLayout,
   full,
   onToggleFull,
+  prompts,
 }: {
   change: PendingChange;
   collisions: Collision[];
@@ -72,6 +74,8 @@ export function DiffPane({
   /** The panel takes the whole width (the chat is behind it). */
   full: boolean;
   onToggleFull: () => void;
+  /** What the user asked in the session, for the merge commit message. */
+  prompts: readonly string[];
 }) {
   const parsed = useMemo(() => new Map(parseUnifiedDiff(change.patch).map((f) => [f.path, f])), [change.patch]);
   const [selected, setSelected] = useState<string | null>(change.files[0]?.path ?? null);
@@ -197,6 +201,7 @@ export function DiffPane({
       {merging && open ? (
         <MergeForm
           defaultBranch={defaultBranch}
+          suggestedMessage={mergeMessageFrom(prompts)}
           busy={locked}
           onCancel={() => setMerging(false)}
           onSubmit={(body) =>

@@ -55,6 +55,7 @@ export function SessionView({
     () => Object.fromEntries(Object.entries(state?.chatAgents ?? {}).map(([id, a]) => [id, a.title])),
     [state?.chatAgents],
   );
+  const prompts = useMemo(() => messages.filter((m) => m.role === 'user').map((m) => m.content), [messages]);
   const runningChatIds = useMemo(() => new Set(state?.inFlight.map((t) => t.chat_id) ?? []), [state?.inFlight]);
   const currentTurn = useMemo(() => turnInView(messages, firstVisible), [messages, firstVisible]);
   const liveStore = live?.store;
@@ -195,6 +196,7 @@ export function SessionView({
                 turnRunning={(state?.inFlight.length ?? 0) > 0}
                 full={diffFull}
                 onToggleFull={() => setDiffFull((v) => !v)}
+                prompts={prompts}
               />
             )}
           </SidePanel>
