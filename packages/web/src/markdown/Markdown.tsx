@@ -1,4 +1,4 @@
-import { memo, useMemo, type ComponentProps } from 'react';
+import { memo, useMemo, type ComponentProps, type ReactNode } from 'react';
 import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
 import { defaultUrlTransform, type Components, type ExtraProps } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
@@ -34,12 +34,30 @@ export const Markdown = memo(function Markdown({ source, streaming = false }: { 
   );
 });
 
+/**
+ * Rendered chunks by text, most recent last: a virtualized chat mounts a row again each time it
+ * scrolls back into view, and parsing is most of what mounting a message costs.
+ */
+const rendered = new Map<string, ReactNode>();
+const RENDERED_MAX = 400;
+
+function render(source: string): ReactNode {
+  const hit = rendered.get(source);
+  if (hit !== undefined) {
+    rendered.delete(source);
+    rendered.set(source, hit);
+    return hit;
+  }
+  const tree = PIPELINE.runSync(PIPELINE.parse(source)) as HastRoot;
+  filterUrls(tree);
+  const out = toJsxRuntime(tree, { Fragment, jsx, jsxs, components: COMPONENTS, ignoreInvalidStyle: true, passKeys: true, passNode: true });
+  rendered.set(source, out);
+  if (rendered.size > RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+  return out;
+}
+
 const MarkdownChunk = memo(function MarkdownChunk({ source }: { source: string }) {
-  return useMemo(() => {
-    const tree = PIPELINE.runSync(PIPELINE.parse(source)) as HastRoot;
-    filterUrls(tree);
-    return toJsxRuntime(tree, { Fragment, jsx, jsxs, components: COMPONENTS, ignoreInvalidStyle: true, passKeys: true, passNode: true });
-  }, [source]);
+  return useMemo(() => render(source), [source]);
 });
 
 /** Raw HTML in a message becomes literal text ("use the <details> element" keeps its tag). */

@@ -165,9 +165,12 @@ export function fromMetadata(meta: Record<string, unknown>): { plan: PlanEntry[]
 
 /** Where in the message text each tool call happened (see `ToolOffsets`); empty when not recorded. */
 export function toolOffsets(m: Pick<Message, 'metadata'>): ToolOffsets {
+  // Most messages have none: skip building a validation error for each of them.
+  if (m.metadata.tool_offsets === undefined) return NO_OFFSETS;
   const parsed = ToolOffsets.safeParse(m.metadata.tool_offsets);
-  return parsed.success ? parsed.data : {};
+  return parsed.success ? parsed.data : NO_OFFSETS;
 }
+const NO_OFFSETS: ToolOffsets = Object.freeze({});
 
 export const toUiMessage = (m: Message, previous?: UiMessage): UiMessage => {
   const meta = fromMetadata(m.metadata);
