@@ -7,9 +7,11 @@ import {
   type Message,
   type SessionFramePayload,
   type ToolOffsets,
+  type Transcript,
   type Usage,
 } from '@boocode/contracts';
 import type { NewToolTrace, ToolTraceEnding } from '../../db/traces.js';
+import type { JournalSaid } from '../../db/transcripts.js';
 
 /** Tool output kept per trace row; the full text still reached the agent and the live stream. */
 const MAX_TRACE_OUTPUT = 64 * 1024;
@@ -32,7 +34,9 @@ export type TurnWrite =
   | { type: 'trace_finished'; traceId: string; end: ToolTraceEnding }
   | { type: 'trace_cancelled'; traceId: string }
   | { type: 'step_usage'; traceIds: string[]; usage: Usage }
-  | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] };
+  | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] }
+  /** `said`: how much of the message's text and reasoning the journaled steps had produced (filled in by TurnEvents). */
+  | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; said: JournalSaid | null };
 
 /** What one event amounts to: frames to publish (in order), text for the message, rows to write. */
 export interface TurnEffects {
@@ -49,7 +53,7 @@ interface OpenTrace {
 }
 
 /** Events that describe the agent's state rather than answer: they do not count as first output. */
-const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed']);
+const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed', 'journal']);
 
 /** PostgreSQL text and jsonb cannot hold NUL; agents' output may contain it (binary files, tools). */
 const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s);
@@ -84,6 +88,11 @@ export interface TurnFramesOptions {
   now?: () => number;
   /** Ids of trace rows (tests pin them). */
   newId?: () => string;
+  /**
+   * Length of the message's text so far, when something else holds it (the message writer: a
+   * turn continued after a restart starts from the text kept); else the text of this turn's events.
+   */
+  textLength?: () => number;
 }
 
 /**
@@ -102,6 +111,8 @@ export class TurnFrames {
   readonly raw: unknown[] = [];
   steps = 0;
   toolCalls = 0;
+  /** The agent journaled its conversation (the native agent): the journal row is dropped at the end. */
+  journaled = false;
   cost: number | null = null;
   model: string | null = null;
   provider: string | null = null;
@@ -112,8 +123,9 @@ export class TurnFrames {
   private readonly traces = new Map<string, OpenTrace>();
   /** Traces started since the last usage event: that step's usage is theirs. */
   private stepTraceIds: string[] = [];
-  /** Length of the message text so far: where in it each tool call happened. */
-  private textLength = 0;
+  /** Length of this turn's text events, for `textLength` when no other source is given. */
+  private ownText = 0;
+  private readonly textLength: () => number;
   /** A step ended (a tool call or the step's usage) since the last text: the next text starts a new block. */
   private stepBreak = false;
   /** Trace id -> text offset, kept in the message's metadata so a reload places the cards too. */
@@ -125,6 +137,7 @@ export class TurnFrames {
   ) {
     this.now = opts.now ?? Date.now;
     this.newId = opts.newId ?? randomUUID;
+    this.textLength = opts.textLength ?? (() => this.ownText);
     this.startedAt = this.now();
   }
 
@@ -139,9 +152,9 @@ export class TurnFrames {
       case 'text': {
         // Steps' texts would otherwise run together ("…first.Now I will"), and a heading that
         // opens a step would not start a line: a blank line separates them.
-        const text = this.stepBreak && this.textLength > 0 && !e.text.startsWith('\n\n') ? `\n\n${e.text}` : e.text;
+        const text = this.stepBreak && this.textLength() > 0 && !e.text.startsWith('\n\n') ? `\n\n${e.text}` : e.text;
         this.stepBreak = false;
-        this.textLength += text.length;
+        this.ownText += text.length;
         out.frames.push({ type: 'message_delta', ...ref, text });
         out.append = { to: 'text', text };
         break;
@@ -157,7 +170,7 @@ export class TurnFrames {
         this.stepTraceIds.push(trace.id);
         this.toolCalls++;
         this.stepBreak = true;
-        this.toolOffsets[trace.id] = this.textLength;
+        this.toolOffsets[trace.id] = this.textLength();
         out.frames.push({
           type: 'tool_trace_start',
           ...ref,
@@ -273,6 +286,11 @@ export class TurnFrames {
       case 'session_info':
         this.agentState.title = e.title;
         out.frames.push({ type: 'agent_title', chat_id: chatId, agent: this.id.agent, title: e.title });
+        break;
+      case 'journal':
+        this.journaled = true;
+        // Not for clients: what a turn continued after a restart starts from.
+        out.writes.push({ type: 'journal', taskId: this.id.taskId, transcript: e.transcript, steps: e.steps, said: null });
         break;
       case 'permission_request':
         // Stored and answered by the permission center; it only counts as output here.
