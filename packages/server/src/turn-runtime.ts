@@ -2,6 +2,8 @@ import type { ServerConfig } from './config/server-config.js';
 import type { Sql } from './db/connection.js';
 import type { Logger } from './logger.js';
 import { Broker } from './stream/broker.js';
+import { startTelemetry } from './telemetry/telemetry.js';
+import { PriceBook } from './usage/prices.js';
 import type { FrameBus } from './stream/frame-bus.js';
 import { InProcessFrameBus } from './stream/in-process-bus.js';
 import { PostgresFrameBus } from './stream/postgres-bus.js';
@@ -79,10 +81,11 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
   const pool = new BackendPool(config.agentIdleMs, o.log);
   const workspace = new Workspace(o.sql, broker, config.home, o.log.child({ component: 'workspace' }));
   const streaming = new StreamingMessages();
+  const telemetry = o.worker === false ? null : await startTelemetry(config.otlpEndpoint, o.version);
   const worker =
     o.worker === false
       ? null
-      : new Worker(o.sql, { sql: o.sql, broker, log: o.log, pool, registry, permissions, workspace, streaming, writeIntervalMs: o.writeIntervalMs }, o.worker);
+      : new Worker(o.sql, { sql: o.sql, broker, log: o.log, pool, registry, permissions, workspace, streaming, writeIntervalMs: o.writeIntervalMs, prices: new PriceBook(config.prices), telemetry }, o.worker);
   const tasks = createTaskControl(o.sql, (task) => {
     broker.publishUser({ type: 'task_state', task_id: task.id, session_id: task.session_id, chat_id: task.chat_id, status: task.status });
     if (task.session_id) broker.publish(task.session_id, { type: 'task_state', task_id: task.id, chat_id: task.chat_id, status: task.status, error: task.error });
@@ -110,6 +113,8 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
       await pool.closeAll();
       await registry.disposeAll();
       await broker.close();
+      // Last: the stopped worker's final spans are flushed to the collector.
+      await telemetry?.shutdown().catch((err: unknown) => o.log.warn({ err }, 'flushing telemetry failed'));
     },
   };
 }

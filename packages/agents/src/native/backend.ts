@@ -2,9 +2,12 @@ import { realpath } from 'node:fs/promises';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { z } from 'zod';
 import {
+  addUsage,
   emptyUsage,
+  PromptInput as PromptInputSchema,
   type AgentBackend,
   type AgentSessionHandle,
+  type Compaction,
   type BackendHealth,
   type EnsureSessionOpts,
   type PromptCtx,
@@ -17,7 +20,11 @@ import type { CheckPlan } from './check-after-write.js';
 import { NativeAgentConfig, type NativeAgentConfigInput } from './config.js';
 import { idleTimeoutFetch } from './idle-fetch.js';
 import { silentLogger, type Logger } from './logger.js';
-import { toModelMessages } from './messages.js';
+import { toAiTools } from './ai-tools.js';
+import { compactCommand, compactionNotice, planCompaction, summarise, type SummaryRequest } from './compaction.js';
+import { contextWindowOf } from './context-window.js';
+import { historyMessages, userMessage } from './messages.js';
+import { MessageCounter, tokenizerFor, toolTokens } from './tokens.js';
 import { loadProjectConfig, resolveCheckCommand } from './project-check.js';
 import { systemPrompt } from './system-prompt.js';
 import type { ToolLimits } from './tools/index.js';
@@ -100,12 +107,9 @@ export class NativeBackend implements AgentBackend {
     if (config.apiKeyEnv && !config.apiKey && !apiKey) {
       return failed('bad_request', `Environment variable ${config.apiKeyEnv} (the API key) is not set.`);
     }
-    let messages;
-    try {
-      messages = toModelMessages(input);
-    } catch (err) {
-      return failed('bad_request', `Invalid prompt input: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const parsedInput = PromptInputSchema.safeParse(input);
+    if (!parsedInput.success) return failed('bad_request', `Invalid prompt input: ${parsedInput.error.message}`);
+    const { parts, history } = parsedInput.data;
 
     const ac = new AbortController();
     const onOuterAbort = (): void => ac.abort(ctx.signal.reason);
@@ -123,14 +127,66 @@ export class NativeBackend implements AgentBackend {
         includeUsage: true,
         fetch: idleTimeoutFetch(config.idleTimeoutMs),
       });
-      const check = await this.checkPlan(session);
-      log.debug({ chat: handle.key.chatId, turn: ctx.turn, model: modelId, check: check?.command }, 'native agent: turn start');
-      return await runNativeTurn({
-        model: provider.chatModel(modelId),
+      const model = provider.chatModel(modelId);
+      const system = systemPrompt(session.root, config.systemPrompt);
+      const tokenizer = await tokenizerFor(modelId);
+      const counter = new MessageCounter(tokenizer);
+      const contextWindow = contextWindowOf(modelId, config.contextWindow);
+      const request: SummaryRequest = {
+        model,
         modelId,
         providerName: config.providerName,
-        system: systemPrompt(session.root, config.systemPrompt),
-        messages,
+        system,
+        tools: toAiTools({ root: session.root, signal: ac.signal, limits: this.opts.toolLimits, env: this.opts.baseEnv, hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [] }),
+        summarise: history,
+        instructions: '',
+        maxRetries: config.maxRetries,
+        signal: ac.signal,
+        onEvent: ctx.onEvent,
+        counter,
+        systemTokens: tokenizer.count(system),
+        toolTokens: toolTokens(tokenizer),
+      };
+      ctx.onEvent({ type: 'commands', commands: [{ name: 'compact', description: 'Summarise the earlier turns to free context', input_hint: 'what to keep (optional)' }] });
+
+      const command = compactCommand(parts);
+      if (command) return await this.compactNow(request, command.instructions, ctx);
+
+      // Near the window: summarise the oldest turns before this turn's first request.
+      let kept = history;
+      let compaction: Compaction | undefined;
+      let compactionUsage = emptyUsage();
+      const input = userMessage(parts);
+      const plan = planCompaction(history, counter, {
+        fixedTokens: request.systemTokens + request.toolTokens + counter.count([input]),
+        window: contextWindow,
+        compactAt: config.compactAt,
+      });
+      if (plan) {
+        try {
+          const done = await summarise({ ...request, summarise: plan.summarise }, plan.throughTurn, plan.tokensBefore);
+          compaction = done.compaction;
+          compactionUsage = done.usage;
+          kept = [{ role: 'user', content: compaction.summary, turn: compaction.through_turn, summary: true }, ...plan.keep];
+          ctx.onEvent(compactionNotice(compaction, new Set(plan.keep.map((h) => h.turn)).size));
+          log.info({ chat: handle.key.chatId, through_turn: compaction.through_turn, before: compaction.tokens_before, after: compaction.tokens_after }, 'native agent: compacted');
+        } catch (err) {
+          if (ac.signal.aborted) throw err;
+          // The turn may still fit; if it does not, the provider says so.
+          const message = err instanceof Error ? err.message : String(err);
+          log.warn({ chat: handle.key.chatId, err: message }, 'native agent: compaction failed');
+          ctx.onEvent({ type: 'notice', severity: 'warning', title: 'Compaction failed', description: `The earlier turns could not be summarised: ${message}` });
+        }
+      }
+
+      const check = await this.checkPlan(session);
+      log.debug({ chat: handle.key.chatId, turn: ctx.turn, model: modelId, check: check?.command }, 'native agent: turn start');
+      const result = await runNativeTurn({
+        model,
+        modelId,
+        providerName: config.providerName,
+        system,
+        messages: [...historyMessages(kept), input],
         root: session.root,
         maxSteps: config.maxSteps,
         maxRetries: config.maxRetries,
@@ -143,13 +199,30 @@ export class NativeBackend implements AgentBackend {
         signal: ac.signal,
         onEvent: ctx.onEvent,
         log,
+        tokenizer,
+        contextWindow,
+        stepOffset: compaction ? 1 : 0,
       });
+      return compaction ? { ...result, usage: addUsage(result.usage, compactionUsage), compaction } : result;
     } catch (err) {
       return failed('agent_error', err instanceof Error ? err.message : String(err));
     } finally {
       ctx.signal.removeEventListener('abort', onOuterAbort);
       if (session.active === ac) session.active = null;
     }
+  }
+
+  /** `/compact`: every earlier turn, and this request itself, become one summary. */
+  private async compactNow(request: SummaryRequest, instructions: string, ctx: PromptCtx): Promise<TurnResult> {
+    if (request.summarise.length === 0) {
+      ctx.onEvent({ type: 'text', text: 'Nothing to compact yet: this chat has no earlier turns.' });
+      return { ok: true, stop_reason: 'end_turn', usage: emptyUsage() };
+    }
+    const lastTurn = Math.max(...request.summarise.map((h) => h.turn ?? 0));
+    const { compaction, usage } = await summarise({ ...request, instructions }, ctx.turn ?? lastTurn + 1, request.counter.count(historyMessages(request.summarise)));
+    ctx.onEvent(compactionNotice(compaction, 0));
+    ctx.onEvent({ type: 'text', text: `Compacted the conversation into a summary of ${compaction.tokens_after.toLocaleString('en-US')} tokens.` });
+    return { ok: true, stop_reason: 'end_turn', usage, compaction };
   }
 
   /** Read per turn: the project may add or change its config between turns. */

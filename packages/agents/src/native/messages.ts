@@ -1,25 +1,37 @@
 import type { ModelMessage, UserContent } from 'ai';
-import { PromptInput } from '@boocode/contracts';
+import { PromptInput, type HistoryMessage, type InputPart } from '@boocode/contracts';
+
+/** How a compaction's summary reads to the model, in place of the turns it stands for. */
+export const summaryText = (summary: string, throughTurn: number): string =>
+  `Summary of the conversation so far (turns 1 to ${throughTurn}), written by you when the context grew long:\n\n${summary}`;
+
+/**
+ * Earlier turns as the model sees them. A turn with a transcript is replayed exactly as the model
+ * saw it, so this request's prompt extends the previous one and providers' prefix caches hit;
+ * turns without one contribute their final text; a compaction's summary stands for the turns it covers.
+ */
+export function historyMessages(history: readonly HistoryMessage[]): ModelMessage[] {
+  return history.flatMap((h): ModelMessage[] => {
+    // Validated as TranscriptMessage, which is the serialised form of what the SDK handed us.
+    if (h.transcript) return h.transcript as ModelMessage[];
+    if (h.summary) return [{ role: 'user', content: summaryText(h.content, h.turn ?? 0) }];
+    return [h.role === 'user' ? { role: 'user', content: h.content } : { role: 'assistant', content: h.content }];
+  });
+}
+
+export function userMessage(parts: readonly InputPart[]): ModelMessage {
+  const hasImage = parts.some((p) => p.type === 'image');
+  const content: UserContent = hasImage
+    ? parts.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image', image: p.data, mediaType: p.mime_type }))
+    : parts.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
+  return { role: 'user', content };
+}
 
 /**
  * Builds the model conversation from the turn input. The native agent keeps no state between
- * turns: earlier turns arrive as `history` (from the database, via the caller). A turn with a
- * transcript is replayed exactly as the model saw it, so this request's prompt extends the
- * previous one and providers' prefix caches hit; turns without one contribute their final text.
+ * turns: earlier turns arrive as `history` (from the database, via the caller).
  */
 export function toModelMessages(input: PromptInput): ModelMessage[] {
   const parsed = PromptInput.parse(input);
-  const messages: ModelMessage[] = parsed.history.flatMap((h): ModelMessage[] => {
-    // Validated as TranscriptMessage, which is the serialised form of what the SDK handed us.
-    if (h.transcript) return h.transcript as ModelMessage[];
-    return [h.role === 'user' ? { role: 'user', content: h.content } : { role: 'assistant', content: h.content }];
-  });
-  const hasImage = parsed.parts.some((p) => p.type === 'image');
-  const content: UserContent = hasImage
-    ? parsed.parts.map((p) =>
-        p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image', image: p.data, mediaType: p.mime_type },
-      )
-    : parsed.parts.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
-  messages.push({ role: 'user', content });
-  return messages;
+  return [...historyMessages(parsed.history), userMessage(parsed.parts)];
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, chmod, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ApiToken } from '@boocode/contracts';
+import { ApiToken, PriceOverrides } from '@boocode/contracts';
 import { BACKENDS, CustomAgentsConfig, type BackendDefinition } from '@boocode/agents';
 import { ConfigError } from './error.js';
 
@@ -18,6 +18,8 @@ export const HomeConfig = z.object({
   pg_password: z.string().min(16),
   /** User-defined agents: `{"<name>": {command, args, env, kind}}`. */
   agents: CustomAgentsConfig.default({}),
+  /** Model prices over the bundled table: `{"<model id>": {input, cached_input, cache_write, output, reasoning}}`, USD per million tokens. */
+  prices: PriceOverrides.default({}),
   ...BACKEND_SECTIONS,
 });
 export type HomeConfig = z.output<typeof HomeConfig>;

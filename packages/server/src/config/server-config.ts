@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
-import { homeDirectory } from '@boocode/contracts';
+import { homeDirectory, type PriceOverrides } from '@boocode/contracts';
 import { BACKENDS, type BackendDefinition, type BackendSettings, type CustomAgentsConfig, type Env } from '@boocode/agents';
 import { ConfigError } from './error.js';
 import { loadHomeConfig, type HomeConfig } from './home.js';
@@ -40,6 +40,10 @@ export interface ServerConfig {
   env: Env;
   /** Terminals: tmux, the shell and the environment it starts with, limits. */
   terminals: TerminalSettings;
+  /** config.json `prices`: USD per million tokens by model id, over the bundled price table. */
+  prices: PriceOverrides;
+  /** Where OpenTelemetry spans are sent (OTLP/HTTP base URL); null: telemetry off. */
+  otlpEndpoint: string | null;
 }
 
 export interface ConfigSources {
@@ -148,5 +152,7 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     backends: backendSettings(file, fromEnv),
     env: { ...(sources.env ?? process.env) },
     terminals: terminalSettings(vars, env),
+    prices: file.prices,
+    otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
   };
 }

@@ -45,6 +45,8 @@ export const ServerEnv = z.object({
   BOOCODE_TERMINAL_MAX_BPS: Integer(1024, Number.MAX_SAFE_INTEGER, 'an integer of at least 1024').optional(),
   /** The user's login shell, started in terminals; anything but an absolute path means `/bin/sh`. */
   SHELL: z.string().optional(),
+  /** The OTLP/HTTP collector spans go to; unset: no telemetry at all. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 /** Settings of the CLI's client commands from the environment. */

@@ -1,12 +1,18 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { TurnUsage } from '@boocode/contracts';
+import type { ModelCall, TurnUsage } from '@boocode/contracts';
 import { traceKey, type SessionState, type UiMessage } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
+import { CACHE_THRESHOLDS_KEY, cacheThresholds } from './cacheTone';
+import { CacheTrend } from './CacheTrend';
 import { TraceTurnGroup } from './TraceTurnGroup';
+import { useModelCalls } from './useModelCalls';
+import './cache.css';
 import { turnEntries } from './turnEntries';
 
+const NO_CALLS: readonly ModelCall[] = [];
+
 /**
- * The chat's tool calls as a tree of turns, with latency bars relative to each turn. Turns
+ * The chat's prompt cache across turns, then its model and tool calls as a tree of turns, with latency bars relative to each turn. Turns
  * come from the usage summary and the live stream; each turn's calls load when it is opened.
  * The newest turn and any running one start open.
  */
@@ -27,6 +33,16 @@ export function TraceViewer({
 }) {
   const entries = useMemo(() => turnEntries(messages, usage), [messages, usage]);
   const running = entries.some((e) => e.running);
+  // Fetched again when a turn is added or finishes.
+  const version = `${usage.length}:${usage.at(-1)?.finished_at ?? ''}:${running}`;
+  const calls = useModelCalls(chatId, version);
+  const callsByTurn = useMemo(() => {
+    const m = new Map<number, ModelCall[]>();
+    for (const c of calls ?? []) m.set(c.turn_number, [...(m.get(c.turn_number) ?? []), c]);
+    return m;
+  }, [calls]);
+  const usageByTurn = useMemo(() => new Map(usage.map((u) => [u.turn_number, u])), [usage]);
+  const thresholds = useMemo(() => cacheThresholds(localStorage.getItem(CACHE_THRESHOLDS_KEY)), []);
   const [now, setNow] = useState(() => Date.now());
   // Running calls grow with the clock.
   useEffect(() => {
@@ -39,6 +55,7 @@ export function TraceViewer({
   const last = entries[entries.length - 1]!.turn;
   return (
     <div className="trace-viewer">
+      <CacheTrend turns={usage} thresholds={thresholds} />
       <p className="trace-viewer__legend">
         <span className="legend legend--fast">&lt; 1 s</span>
         <span className="legend legend--medium">&lt; 5 s</span>
@@ -54,6 +71,9 @@ export function TraceViewer({
             now={now}
             onOpen={() => onOpenTurn(e.turn)}
             onLoadMore={() => onLoadMore(e.turn)}
+            calls={callsByTurn.get(e.turn) ?? NO_CALLS}
+            priced={usageByTurn.get(e.turn)}
+            thresholds={thresholds}
           />
         ))}
       </ol>

@@ -1,12 +1,15 @@
 import type { AgentEvent, PermissionPolicy } from '@boocode/contracts';
 import type { Sql } from '../../db/connection.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
+import { insertModelCall } from '../../db/model-calls.js';
 import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
 import type { Broker } from '../../stream/broker.js';
 import type { Stamp } from '../../stream/frame-bus.js';
 import type { MessageWriter } from '../../stream/message-writer.js';
 import type { PermissionCenter } from '../../permissions/center.js';
 import type { Logger } from '../../logger.js';
+import type { TurnSpan } from '../../telemetry/telemetry.js';
+import type { PriceBook } from '../../usage/prices.js';
 import { TurnFrames, type TurnEffects, type TurnIdentity, type TurnWrite } from './frames.js';
 
 function store(sql: Sql, w: TurnWrite): Promise<void> {
@@ -21,9 +24,18 @@ function store(sql: Sql, w: TurnWrite): Promise<void> {
       return markToolTraceCancelled(sql, w.traceId);
     case 'step_usage':
       return setStepUsage(sql, w.traceIds, w.usage);
+    case 'model_call':
+      return insertModelCall(sql, w.call);
     case 'message_metadata':
       return mergeMessageMetadata(sql, w.messageId, w.patch);
   }
+}
+
+/** The turn's model and tool calls as child spans of its `invoke_agent` span. */
+function observe(span: TurnSpan, w: TurnWrite): void {
+  if (w.type === 'model_call') span.modelCall(w.call);
+  else if (w.type === 'trace_started') span.toolStarted(w.trace);
+  else if (w.type === 'trace_finished') span.toolFinished(w.traceId, w.end);
 }
 
 /**
@@ -36,6 +48,7 @@ export class TurnEvents {
   private chain: Promise<void>;
   private failure: unknown = null;
   private sealed = false;
+  private readonly span: TurnSpan | null;
 
   constructor(
     private readonly sql: Sql,
@@ -44,10 +57,12 @@ export class TurnEvents {
     private readonly permissions: PermissionCenter,
     private readonly id: TurnIdentity & { policy: PermissionPolicy },
     private readonly log: Logger,
+    o: { prices: PriceBook; span: TurnSpan | null },
     /** Rows written here reference the message, so they wait for its INSERT. */
     after: Promise<unknown> = Promise.resolve(),
   ) {
-    this.frames = new TurnFrames(id);
+    this.frames = new TurnFrames(id, { prices: o.prices });
+    this.span = o.span;
     this.chain = after.then(
       () => undefined,
       (err: unknown) => {
@@ -107,6 +122,9 @@ export class TurnEvents {
     for (const frame of effects.frames) seq = this.broker.publish(this.id.sessionId, frame);
     if (effects.append?.to === 'text') this.writer.appendText(effects.append.text, seq);
     else if (effects.append?.to === 'reasoning') this.writer.appendReasoning(effects.append.text, seq);
-    for (const w of effects.writes) this.persist(() => store(this.sql, w));
+    for (const w of effects.writes) {
+      if (this.span) observe(this.span, w);
+      this.persist(() => store(this.sql, w));
+    }
   }
 }

@@ -8,7 +8,9 @@ import {
   type SessionFramePayload,
   type Usage,
 } from '@boocode/contracts';
+import type { NewModelCall } from '../../db/model-calls.js';
 import type { NewToolTrace, ToolTraceEnding } from '../../db/traces.js';
+import { PriceBook } from '../../usage/prices.js';
 
 /** Tool output kept per trace row; the full text still reached the agent and the live stream. */
 const MAX_TRACE_OUTPUT = 64 * 1024;
@@ -31,6 +33,7 @@ export type TurnWrite =
   | { type: 'trace_finished'; traceId: string; end: ToolTraceEnding }
   | { type: 'trace_cancelled'; traceId: string }
   | { type: 'step_usage'; traceIds: string[]; usage: Usage }
+  | { type: 'model_call'; call: NewModelCall }
   | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] };
 
 /** What one event amounts to: frames to publish (in order), text for the message, rows to write. */
@@ -48,7 +51,7 @@ interface OpenTrace {
 }
 
 /** Events that describe the agent's state rather than answer: they do not count as first output. */
-const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed']);
+const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'model_call', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed']);
 
 /** PostgreSQL text and jsonb cannot hold NUL; agents' output may contain it (binary files, tools). */
 const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s);
@@ -83,6 +86,8 @@ export interface TurnFramesOptions {
   now?: () => number;
   /** Ids of trace rows (tests pin them). */
   newId?: () => string;
+  /** Prices usage the agent reports without a cost. */
+  prices?: PriceBook;
 }
 
 /**
@@ -94,6 +99,7 @@ export interface TurnFramesOptions {
 export class TurnFrames {
   private readonly now: () => number;
   private readonly newId: () => string;
+  private readonly prices: PriceBook;
   readonly startedAt: number;
   firstOutputAt: number | null = null;
   usage: Usage = emptyUsage();
@@ -102,6 +108,8 @@ export class TurnFrames {
   steps = 0;
   toolCalls = 0;
   cost: number | null = null;
+  /** What the prompt cache saved (USD), for priced models. */
+  saved: number | null = null;
   model: string | null = null;
   provider: string | null = null;
   /** The agent's latest settings, commands, title and context; stored on its agent session when the turn ends. */
@@ -118,6 +126,7 @@ export class TurnFrames {
   ) {
     this.now = opts.now ?? Date.now;
     this.newId = opts.newId ?? randomUUID;
+    this.prices = opts.prices ?? new PriceBook();
     this.startedAt = this.now();
   }
 
@@ -216,11 +225,23 @@ export class TurnFrames {
         this.raw.push(e.raw ?? null);
         if (e.model) this.model = e.model;
         if (e.provider) this.provider = e.provider;
-        if (e.cost !== undefined) this.cost = (this.cost ?? 0) + e.cost;
+        const priced = this.prices.price(e.model ?? this.model, e.usage);
+        const cost = e.cost ?? priced?.cost;
+        if (cost !== undefined) this.cost = (this.cost ?? 0) + cost;
+        if (priced) this.saved = (this.saved ?? 0) + priced.saved;
         out.frames.push({ type: 'usage', ...ref, turn: this.id.turn, usage: this.usage, model: this.model });
         const ids = this.stepTraceIds;
         this.stepTraceIds = [];
         if (ids.length) out.writes.push({ type: 'step_usage', traceIds: ids, usage: e.usage });
+        break;
+      }
+      case 'model_call': {
+        const { type: _, ...call } = e;
+        const priced = this.prices.price(call.model, call.usage);
+        out.writes.push({
+          type: 'model_call',
+          call: { ...call, sessionId, chatId, messageId, taskId: this.id.taskId, turn: this.id.turn, cost: priced?.cost ?? null, saved: priced?.saved ?? null },
+        });
         break;
       }
       case 'plan':

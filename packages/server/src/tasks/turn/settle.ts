@@ -3,6 +3,7 @@ import { deleteMessage } from '../../db/messages.js';
 import type { TaskRow } from '../../db/rows.js';
 import { finishTask, requeueTask } from '../../db/tasks.js';
 import { insertTurnUsage } from '../../db/traces.js';
+import { insertCompaction } from '../../db/compactions.js';
 import { insertTranscript } from '../../db/transcripts.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn, type TurnEnding } from './context.js';
 import type { TurnFrames } from './frames.js';
@@ -38,6 +39,7 @@ export async function settleTurn(t: Turn, ending: TurnEnding, result: TurnResult
   events.seal();
   if (ending.status === 'pending') {
     // Nothing reached the user: the next attempt starts from a clean slate.
+    t.span?.end({ status: 'pending', error: ending.error, usage: tally.usage, model: tally.model });
     await deleteMessage(deps.sql, messageId);
     await settleTask(deps, task, ending, tally, null);
     deps.broker.publish(session.id, { type: 'message_deleted', chat_id: chatId, message_id: messageId });
@@ -54,6 +56,8 @@ export async function settleTurn(t: Turn, ending: TurnEnding, result: TurnResult
   if (ending.status === 'completed' && result?.transcript) {
     await insertTranscript(deps.sql, { messageId, chatId, turn: t.turn, transcript: result.transcript });
   }
+  // A compaction holds whatever the turn's fate: the summary covers earlier turns only (or, for /compact, the request itself).
+  if (result?.compaction) await insertCompaction(deps.sql, chatId, messageId, result.compaction);
   const finishedAt = new Date();
   if (tally.steps > 0 || tally.toolCalls > 0 || ending.status === 'completed') {
     await insertTurnUsage(deps.sql, {
@@ -67,6 +71,7 @@ export async function settleTurn(t: Turn, ending: TurnEnding, result: TurnResult
       provider: tally.provider,
       usage: tally.usage,
       cost: tally.cost,
+      saved: tally.saved,
       steps: tally.steps,
       toolCalls: tally.toolCalls,
       raw: tally.raw,
@@ -77,6 +82,7 @@ export async function settleTurn(t: Turn, ending: TurnEnding, result: TurnResult
     });
   }
   const error = ending.error ?? (persistFailure ? 'some events could not be stored' : null);
+  t.span?.end({ status: ending.status, error, usage: tally.usage, model: tally.model });
   await settleTask(deps, task, { ...ending, error }, tally, summarize(writer.content));
   deps.broker.publish(session.id, {
     type: 'message_complete',
