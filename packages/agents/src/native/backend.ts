@@ -147,7 +147,7 @@ export class NativeBackend implements AgentBackend {
         systemTokens: tokenizer.count(system),
         toolTokens: toolTokens(tokenizer),
       };
-      ctx.onEvent({ type: 'commands', commands: [{ name: 'compact', description: 'Summarise the earlier turns to free context', input_hint: 'what to keep (optional)' }] });
+      if (!ac.signal.aborted) ctx.onEvent({ type: 'commands', commands: [{ name: 'compact', description: 'Summarise the earlier turns to free context', input_hint: 'what to keep (optional)' }] });
 
       const command = compactCommand(parts);
       if (command) return await this.compactNow(request, command.instructions, ctx);
@@ -157,7 +157,7 @@ export class NativeBackend implements AgentBackend {
       let compaction: Compaction | undefined;
       let compactionUsage = emptyUsage();
       const input = userMessage(parts);
-      const plan = planCompaction(history, counter, {
+      const plan = ac.signal.aborted ? null : planCompaction(history, counter, {
         fixedTokens: request.systemTokens + request.toolTokens + counter.count([input]),
         window: contextWindow,
         compactAt: config.compactAt,
@@ -205,6 +205,8 @@ export class NativeBackend implements AgentBackend {
       });
       return compaction ? { ...result, usage: addUsage(result.usage, compactionUsage), compaction } : result;
     } catch (err) {
+      // A summary request cut short by cancel.
+      if (ac.signal.aborted) return { ok: false, stop_reason: 'cancelled', usage: emptyUsage() };
       return failed('agent_error', err instanceof Error ? err.message : String(err));
     } finally {
       ctx.signal.removeEventListener('abort', onOuterAbort);

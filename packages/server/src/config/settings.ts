@@ -46,7 +46,7 @@ export const ServerEnv = z.object({
   /** The user's login shell, started in terminals; anything but an absolute path means `/bin/sh`. */
   SHELL: z.string().optional(),
   /** The OTLP/HTTP collector spans go to; unset: no telemetry at all. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
 });
 
 /** Settings of the CLI's client commands from the environment. */
