@@ -1,6 +1,14 @@
-import type { TurnUsage } from '@boocode/contracts';
+import type { Usage } from '@boocode/contracts';
 import { cacheTone, formatCost, type CacheThresholds } from './cacheTone';
 import { formatTokens } from './latency';
+
+/** One turn's figures for the trend: its tokens, and its price when known. */
+export interface TrendTurn {
+  turn: number;
+  usage: Usage;
+  cost: number | null;
+  saved: number | null;
+}
 
 const W = 240;
 const H = 48;
@@ -9,7 +17,7 @@ const H = 48;
  * The chat's prompt cache over its turns: one bar per turn (its hit rate, coloured by the
  * thresholds) and a line for the cumulative hit rate, with the totals of tokens, cost and saving.
  */
-export function CacheTrend({ turns, thresholds }: { turns: readonly TurnUsage[]; thresholds: CacheThresholds }) {
+export function CacheTrend({ turns, thresholds }: { turns: readonly TrendTurn[]; thresholds: CacheThresholds }) {
   const withInput = turns.filter((t) => t.usage.input_total > 0);
   if (withInput.length === 0) return null;
   let read = 0;
@@ -17,7 +25,7 @@ export function CacheTrend({ turns, thresholds }: { turns: readonly TurnUsage[];
   const points = withInput.map((t) => {
     read += t.usage.cache_read;
     input += t.usage.input_total;
-    return { turn: t.turn_number, pct: (t.usage.cache_read / t.usage.input_total) * 100, cumulative: (read / input) * 100 };
+    return { turn: t.turn, pct: (t.usage.cache_read / t.usage.input_total) * 100, cumulative: (read / input) * 100 };
   });
   const overall = Math.round(points.at(-1)!.cumulative);
   const priced = turns.filter((t) => t.cost !== null);

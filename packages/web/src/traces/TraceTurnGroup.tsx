@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { ModelCall, TurnUsage } from '@boocode/contracts';
+import type { ModelCall } from '@boocode/contracts';
 import { mergeToolCalls } from '../stream/fromApi';
 import type { TurnTraces } from '../stream/sessionState';
 import { Icon } from '../ui/Icon';
@@ -26,14 +26,14 @@ export function TraceTurnGroup({
   onOpen,
   onLoadMore,
   calls: modelCalls,
-  priced,
+  cost,
   thresholds,
 }: {
   entry: TurnEntry;
   /** The turn's model calls (empty until loaded, and for agents that report none). */
   calls: readonly ModelCall[];
-  /** The turn's usage row, for its cost. */
-  priced: TurnUsage | undefined;
+  /** USD; null: no price; undefined: not known yet (running). */
+  cost: number | null | undefined;
   thresholds: CacheThresholds;
   fetched: TurnTraces | undefined;
   defaultOpen: boolean;
@@ -94,7 +94,7 @@ export function TraceTurnGroup({
           <span>{formatTokens(entry.usage.cache_read)} cache read</span>
           {hit !== null ? <span className={`cache-pill cache-pill--${cacheTone(hit, thresholds)}`}>{hit}% cached</span> : null}
           {entry.usage.cache_write > 0 ? <span>{formatTokens(entry.usage.cache_write)} cache write</span> : null}
-          {priced ? <span>{formatCost(priced.cost)}</span> : null}
+          {cost !== undefined ? <span>{formatCost(cost)}</span> : null}
         </div>
       ) : null}
       {shaped?.segments ? (

@@ -3,7 +3,7 @@ import type { ModelCall, TurnUsage } from '@boocode/contracts';
 import { traceKey, type SessionState, type UiMessage } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
 import { CACHE_THRESHOLDS_KEY, cacheThresholds } from './cacheTone';
-import { CacheTrend } from './CacheTrend';
+import { CacheTrend, type TrendTurn } from './CacheTrend';
 import { TraceTurnGroup } from './TraceTurnGroup';
 import { useModelCalls } from './useModelCalls';
 import './cache.css';
@@ -42,6 +42,23 @@ export function TraceViewer({
     return m;
   }, [calls]);
   const usageByTurn = useMemo(() => new Map(usage.map((u) => [u.turn_number, u])), [usage]);
+  // Live turns are not in the usage summary until the chat reloads: their tokens come from the
+  // stream, their price from their model calls.
+  const trend = useMemo(
+    (): TrendTurn[] =>
+      entries.flatMap((e) => {
+        if (!e.usage || e.running) return [];
+        const row = usageByTurn.get(e.turn);
+        const own = callsByTurn.get(e.turn) ?? [];
+        const sum = (pick: (c: ModelCall) => number | null) => {
+          const known = own.map(pick).filter((v): v is number => v !== null);
+          return known.length ? known.reduce((a, b) => a + b, 0) : null;
+        };
+        return [{ turn: e.turn, usage: e.usage, cost: row ? row.cost : sum((c) => c.cost), saved: row ? row.saved : sum((c) => c.saved) }];
+      }),
+    [entries, usageByTurn, callsByTurn],
+  );
+  const costByTurn = useMemo(() => new Map(trend.map((t) => [t.turn, t.cost])), [trend]);
   const thresholds = useMemo(() => cacheThresholds(localStorage.getItem(CACHE_THRESHOLDS_KEY)), []);
   const [now, setNow] = useState(() => Date.now());
   // Running calls grow with the clock.
@@ -55,7 +72,7 @@ export function TraceViewer({
   const last = entries[entries.length - 1]!.turn;
   return (
     <div className="trace-viewer">
-      <CacheTrend turns={usage} thresholds={thresholds} />
+      <CacheTrend turns={trend} thresholds={thresholds} />
       <p className="trace-viewer__legend">
         <span className="legend legend--fast">&lt; 1 s</span>
         <span className="legend legend--medium">&lt; 5 s</span>
@@ -72,7 +89,7 @@ export function TraceViewer({
             onOpen={() => onOpenTurn(e.turn)}
             onLoadMore={() => onLoadMore(e.turn)}
             calls={callsByTurn.get(e.turn) ?? NO_CALLS}
-            priced={usageByTurn.get(e.turn)}
+            cost={costByTurn.get(e.turn)}
             thresholds={thresholds}
           />
         ))}
