@@ -85,7 +85,7 @@ describe('prompt cache and cost in Chromium', () => {
     await reply.getByText(/Compacted the conversation/).waitFor({ timeout: 30_000 });
     const notice = reply.locator('.notice').filter({ hasText: 'Context compacted' });
     await notice.waitFor();
-    expect(await notice.textContent()).toMatch(/Turns 1 to 4 \([\d,]+ tokens\) are now a summary of [\d,]+ tokens/);
+    expect(await notice.textContent()).toMatch(/Turns 1 to 3 \([\d,]+ tokens\) are now a summary of [\d,]+ tokens/);
     await screenshotBothThemes(page, 'compaction-notice');
   });
 });

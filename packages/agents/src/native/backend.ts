@@ -168,7 +168,7 @@ export class NativeBackend implements AgentBackend {
           compaction = done.compaction;
           compactionUsage = done.usage;
           kept = [{ role: 'user', content: compaction.summary, turn: compaction.through_turn, summary: true }, ...plan.keep];
-          ctx.onEvent(compactionNotice(compaction, new Set(plan.keep.map((h) => h.turn)).size));
+          ctx.onEvent(compactionNotice(compaction, new Set(plan.keep.map((h) => h.turn)).size, compaction.through_turn));
           log.info({ chat: handle.key.chatId, through_turn: compaction.through_turn, before: compaction.tokens_before, after: compaction.tokens_after }, 'native agent: compacted');
         } catch (err) {
           if (ac.signal.aborted) throw err;
@@ -222,7 +222,7 @@ export class NativeBackend implements AgentBackend {
     }
     const lastTurn = Math.max(...request.summarise.map((h) => h.turn ?? 0));
     const { compaction, usage } = await summarise({ ...request, instructions }, ctx.turn ?? lastTurn + 1, request.counter.count(historyMessages(request.summarise)));
-    ctx.onEvent(compactionNotice(compaction, 0));
+    ctx.onEvent(compactionNotice(compaction, 0, lastTurn));
     ctx.onEvent({ type: 'text', text: `Compacted the conversation into a summary of ${compaction.tokens_after.toLocaleString('en-US')} tokens.` });
     return { ok: true, stop_reason: 'end_turn', usage, compaction };
   }

@@ -127,13 +127,14 @@ export async function summarise(r: SummaryRequest, throughTurn: number, tokensBe
   return { compaction: { through_turn: throughTurn, summary, tokens_before: tokensBefore, tokens_after: tokensAfter }, usage };
 }
 
-export function compactionNotice(c: Compaction, keptTurns: number): AgentEvent {
+/** `lastSummarised`: the newest turn in the summary (a `/compact` turn covers itself too, but says what it summarised). */
+export function compactionNotice(c: Compaction, keptTurns: number, lastSummarised: number): AgentEvent {
   const fmt = (n: number) => n.toLocaleString('en-US');
   const kept = keptTurns === 0 ? '' : ` The newest ${keptTurns === 1 ? 'turn stays' : `${keptTurns} turns stay`} as they were.`;
   return {
     type: 'notice',
     severity: 'info',
     title: 'Context compacted',
-    description: `Turns 1 to ${c.through_turn} (${fmt(c.tokens_before)} tokens) are now a summary of ${fmt(c.tokens_after)} tokens.${kept}`,
+    description: `${lastSummarised === 1 ? 'Turn 1' : `Turns 1 to ${lastSummarised}`} (${fmt(c.tokens_before)} tokens) are now a summary of ${fmt(c.tokens_after)} tokens.${kept}`,
   };
 }

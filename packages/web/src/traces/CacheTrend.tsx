@@ -1,6 +1,7 @@
 import type { Usage } from '@boocode/contracts';
 import { cacheTone, formatCost, type CacheThresholds } from './cacheTone';
 import { formatTokens } from './latency';
+import { SegmentLegend } from './SegmentBar';
 
 /** One turn's figures for the trend: its tokens, and its price when known. */
 export interface TrendTurn {
@@ -17,7 +18,7 @@ const H = 48;
  * The chat's prompt cache over its turns: one bar per turn (its hit rate, coloured by the
  * thresholds) and a line for the cumulative hit rate, with the totals of tokens, cost and saving.
  */
-export function CacheTrend({ turns, thresholds }: { turns: readonly TrendTurn[]; thresholds: CacheThresholds }) {
+export function CacheTrend({ turns, thresholds, shaped }: { turns: readonly TrendTurn[]; thresholds: CacheThresholds; shaped: boolean }) {
   const withInput = turns.filter((t) => t.usage.input_total > 0);
   if (withInput.length === 0) return null;
   let read = 0;
@@ -60,6 +61,7 @@ export function CacheTrend({ turns, thresholds }: { turns: readonly TrendTurn[];
         <path className="cache-trend__line" d={line} />
       </svg>
       <p className="cache-trend__caption">Bars: each turn’s share of cached prompt tokens. Line: the share so far.</p>
+      {shaped ? <SegmentLegend /> : null}
     </section>
   );
 }

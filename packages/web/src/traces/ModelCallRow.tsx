@@ -20,9 +20,7 @@ export function ModelCallRow({ call, turnStartMs, turnDurationMs }: { call: Mode
       <button type="button" className="trace__head" aria-expanded={open} aria-controls={id} onClick={() => setOpen((v) => !v)}>
         <Icon name={open ? 'chevronDown' : 'chevronRight'} size={10} />
         <span className="trace__name">{label}</span>
-        <span className="trace__target">
-          {formatTokens(call.usage.input_total)} in{hit !== null ? `, ${hit}% cached` : ''}
-        </span>
+        <span className="trace__target">{hit !== null ? `${hit}% cached` : ''}</span>
         <span className="trace__flag" />
         <LatencyBar startMs={start} latencyMs={latency} turnStartMs={turnStartMs} turnDurationMs={turnDurationMs} />
         <span className="trace__latency">{formatDuration(latency)}</span>
@@ -46,7 +44,7 @@ export function ModelCallRow({ call, turnStartMs, turnDurationMs }: { call: Mode
               {call.saved ? `, ${formatCost(call.saved)} saved by the cache` : ''}
             </dd>
           </dl>
-          {call.segments ? <SegmentBar segments={call.segments} usage={call.usage} /> : null}
+          {call.segments ? <SegmentBar segments={call.segments} usage={call.usage} legend /> : null}
           {call.tokenizer ? <p className="model-call__note">Segments counted with the {call.tokenizer} tokenizer.</p> : null}
         </div>
       ) : null}

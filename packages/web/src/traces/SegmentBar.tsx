@@ -14,7 +14,7 @@ const LABEL: Record<keyof PromptSegments, string> = {
  * provider reported cached shaded solid and the rest striped. The provider reports cached tokens as a
  * count, and prefix caches cover the front of the prompt, so the solid part runs from the left.
  */
-export function SegmentBar({ segments, usage }: { segments: PromptSegments; usage: Usage }) {
+export function SegmentBar({ segments, usage, legend = false }: { segments: PromptSegments; usage: Usage; legend?: boolean }) {
   const total = PROMPT_SEGMENT_ORDER.reduce((sum, k) => sum + segments[k], 0);
   if (total <= 0) return null;
   const cachedPct = usage.input_total > 0 ? Math.min(100, (usage.cache_read / usage.input_total) * 100) : 0;
@@ -28,14 +28,30 @@ export function SegmentBar({ segments, usage }: { segments: PromptSegments; usag
         ))}
         <span className="cache-bar__uncached" style={{ left: `${cachedPct}%` }} />
       </div>
-      <ul className="cache-bar__legend">
-        {parts.map((k) => (
-          <li key={k} className={`cache-bar__key cache-bar__key--${k}`}>
-            {LABEL[k]} {formatTokens(segments[k])}
-          </li>
-        ))}
-        <li className="cache-bar__key cache-bar__key--uncached">striped: not cached</li>
-      </ul>
+      {legend ? (
+        <ul className="cache-bar__legend">
+          {parts.map((k) => (
+            <li key={k} className={`cache-bar__key cache-bar__key--${k}`}>
+              {LABEL[k]} {formatTokens(segments[k])}
+            </li>
+          ))}
+          <li className="cache-bar__key cache-bar__key--uncached">striped: not cached</li>
+        </ul>
+      ) : null}
     </div>
+  );
+}
+
+/** What the colours of every segment bar mean, shown once above the turns. */
+export function SegmentLegend() {
+  return (
+    <ul className="cache-bar__legend" aria-label="Prompt segments">
+      {PROMPT_SEGMENT_ORDER.map((k) => (
+        <li key={k} className={`cache-bar__key cache-bar__key--${k}`}>
+          {LABEL[k]}
+        </li>
+      ))}
+      <li className="cache-bar__key cache-bar__key--uncached">striped: not cached</li>
+    </ul>
   );
 }

@@ -72,7 +72,7 @@ export function TraceViewer({
   const last = entries[entries.length - 1]!.turn;
   return (
     <div className="trace-viewer">
-      <CacheTrend turns={trend} thresholds={thresholds} />
+      <CacheTrend turns={trend} thresholds={thresholds} shaped={(calls ?? []).some((c) => c.segments !== null)} />
       <p className="trace-viewer__legend">
         <span className="legend legend--fast">&lt; 1 s</span>
         <span className="legend legend--medium">&lt; 5 s</span>
