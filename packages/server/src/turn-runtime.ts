@@ -91,7 +91,7 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
     if (task.session_id) broker.publish(task.session_id, { type: 'task_state', task_id: task.id, chat_id: task.chat_id, status: task.status, error: task.error });
   });
   const workflows =
-    o.workflows === false ? null : new WorkflowManager({ sql: o.sql, broker, log: o.log.child({ component: 'workflows' }), workspace, tasks, home: config.home }, o.workflows);
+    o.workflows === false ? null : new WorkflowManager({ sql: o.sql, broker, log: o.log.child({ component: 'workflows' }), workspace, tasks, home: config.home, telemetry }, o.workflows);
   // Only with several processes can a session's turn run elsewhere than where its clients are.
   const writeThrough = o.bus === 'postgres' ? new WriteThrough(o.sql, streaming, o.log.child({ component: 'bus' }), worker?.id ?? null) : null;
   await writeThrough?.start({ asks: o.listen });

@@ -6,6 +6,7 @@ import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode
 import { createLogger, loadServerConfig } from '@boocode/server';
 import { removeScratch, scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
 
 /** An OTLP attribute value as the JSON encoding sends it. */
 interface AnyValue {
@@ -139,6 +140,23 @@ describe('OpenTelemetry export', () => {
     // The turn's log lines carry the trace id.
     const finished = logLines.find((l) => l.msg === 'turn finished' && l.task_id === task.id);
     expect(finished?.trace_id).toBe(root.traceId);
+  });
+
+  it('sends invoke_workflow per run, with its agents\' turns as children', async () => {
+    const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
+    const api: Api = (m, u, b) => server.api(m, u, b);
+    const run = await startRun(api, session.id, { script: script(`return await agent('traced agent');`, 'traced') });
+    expect((await waitRun(api, run.id)).status).toBe('completed');
+    await receiver.until(() => receiver.spans.some((s) => s.name === 'invoke_workflow traced'));
+    const wf = receiver.spans.find((s) => s.name === 'invoke_workflow traced')!;
+    expect(attr(wf, 'boocode.workflow_run.id')).toBe(run.id);
+    expect(attr(wf, 'boocode.session.id')).toBe(session.id);
+    expect(attr(wf, 'boocode.workflow_run.status')).toBe('completed');
+    await receiver.until(() => receiver.spans.some((s) => s.name === 'invoke_agent native' && attr(s, 'boocode.workflow_run.id') === run.id));
+    const agentTurn = receiver.spans.find((s) => s.name === 'invoke_agent native' && attr(s, 'boocode.workflow_run.id') === run.id)!;
+    expect(agentTurn.traceId).toBe(wf.traceId);
+    expect(agentTurn.parentSpanId).toBe(wf.spanId);
+    expect(logLines.find((l) => l.msg === 'workflow run finished' && l.run_id === run.id)?.trace_id).toBe(wf.traceId);
   });
 });
 

@@ -1,14 +1,16 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Usage } from '@boocode/contracts';
-import type { Telemetry, TurnSpan, TurnSpanIdentity } from './telemetry.js';
+import type { Telemetry, TurnSpan, TurnSpanIdentity, WorkflowSpan } from './telemetry.js';
 
 /**
  * Spans after the OpenTelemetry GenAI semantic conventions: `invoke_agent` per turn, `chat` per
  * model call, `execute_tool` per tool call, with token usage (the cache write under both its older
  * `cache_creation` and its newer `cache_write` name) and BooCode's session, chat and task ids.
+ * `invoke_workflow` per workflow run: the turns of its agents that run in the same process are its
+ * children; those run by another worker process carry the run id only.
  */
 
 const usageAttributes = (u: Usage): Attributes => ({
@@ -28,6 +30,8 @@ export function createOtlpTelemetry(endpoint: string, version: string): Telemetr
     spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000 })],
   });
   const tracer = provider.getTracer('boocode', version);
+  /** Workflow runs hosted here, by id: their agents' turns start under them. */
+  const workflows = new Map<string, Context>();
 
   return {
     startTurn(id: TurnSpanIdentity): TurnSpan {
@@ -39,15 +43,19 @@ export function createOtlpTelemetry(endpoint: string, version: string): Telemetr
         'gen_ai.conversation.id': id.chatId,
         ...(id.workflowRunId ? { 'boocode.workflow_run.id': id.workflowRunId } : {}),
       };
-      const root = tracer.startSpan(`invoke_agent ${id.agent}`, {
-        kind: SpanKind.INTERNAL,
-        attributes: {
-          'gen_ai.operation.name': 'invoke_agent',
-          'gen_ai.agent.name': id.agent,
-          ...(id.model ? { 'gen_ai.request.model': id.model } : {}),
-          ...ids,
+      const root = tracer.startSpan(
+        `invoke_agent ${id.agent}`,
+        {
+          kind: SpanKind.INTERNAL,
+          attributes: {
+            'gen_ai.operation.name': 'invoke_agent',
+            'gen_ai.agent.name': id.agent,
+            ...(id.model ? { 'gen_ai.request.model': id.model } : {}),
+            ...ids,
+          },
         },
-      });
+        (id.workflowRunId ? workflows.get(id.workflowRunId) : undefined) ?? context.active(),
+      );
       const parent = trace.setSpan(context.active(), root);
       const tools = new Map<string, { span: Span; name: string }>();
       return {
@@ -99,6 +107,27 @@ export function createOtlpTelemetry(endpoint: string, version: string): Telemetr
           root.setAttributes({ ...usageAttributes(o.usage), 'boocode.turn.status': o.status, ...(o.model ? { 'gen_ai.response.model': o.model } : {}) });
           if (o.error) root.setStatus({ code: SpanStatusCode.ERROR, message: o.error });
           root.end();
+        },
+      };
+    },
+    startWorkflow(id): WorkflowSpan {
+      const span = tracer.startSpan(`invoke_workflow ${id.name}`, {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          'gen_ai.operation.name': 'invoke_workflow',
+          'boocode.workflow.name': id.name,
+          'boocode.workflow_run.id': id.runId,
+          'boocode.session.id': id.sessionId,
+        },
+      });
+      workflows.set(id.runId, trace.setSpan(context.active(), span));
+      return {
+        traceId: span.spanContext().traceId,
+        end(o) {
+          workflows.delete(id.runId);
+          span.setAttribute('boocode.workflow_run.status', o.status);
+          if (o.error) span.setStatus({ code: SpanStatusCode.ERROR, message: o.error });
+          span.end();
         },
       };
     },

@@ -25,9 +25,16 @@ export interface TurnSpan {
   end(o: { status: string; error: string | null; usage: Usage; model: string | null }): void;
 }
 
-/** Spans of turns, or nothing at all when no collector is configured. */
+/** A workflow run's `invoke_workflow` span: the turns of its agents run in this process are its children. */
+export interface WorkflowSpan {
+  readonly traceId: string;
+  end(o: { status: string; error: string | null }): void;
+}
+
+/** Spans of turns and workflow runs, or nothing at all when no collector is configured. */
 export interface Telemetry {
   startTurn(id: TurnSpanIdentity): TurnSpan;
+  startWorkflow(id: { runId: string; name: string; sessionId: string }): WorkflowSpan;
   shutdown(): Promise<void>;
 }
 
