@@ -86,6 +86,8 @@ describe('prompt cache and cost in Chromium', () => {
     const notice = reply.locator('.notice').filter({ hasText: 'Context compacted' });
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/Turns 1 to 3 \([\d,]+ tokens\) are now a summary of [\d,]+ tokens/);
+    // The context meter drops to what the next request starts from: system prompt, tools, summary.
+    await expect.poll(async () => (await page.locator('.agent-status__context').textContent()) ?? '').toMatch(/context 1\.\dk\/128k/);
     await screenshotBothThemes(page, 'compaction-notice');
   });
 });

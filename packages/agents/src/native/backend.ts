@@ -150,7 +150,7 @@ export class NativeBackend implements AgentBackend {
       if (!ac.signal.aborted) ctx.onEvent({ type: 'commands', commands: [{ name: 'compact', description: 'Summarise the earlier turns to free context', input_hint: 'what to keep (optional)' }] });
 
       const command = compactCommand(parts);
-      if (command) return await this.compactNow(request, command.instructions, ctx);
+      if (command) return await this.compactNow(request, command.instructions, contextWindow, ctx);
 
       // Near the window: summarise the oldest turns before this turn's first request.
       let kept = history;
@@ -215,7 +215,7 @@ export class NativeBackend implements AgentBackend {
   }
 
   /** `/compact`: every earlier turn, and this request itself, become one summary. */
-  private async compactNow(request: SummaryRequest, instructions: string, ctx: PromptCtx): Promise<TurnResult> {
+  private async compactNow(request: SummaryRequest, instructions: string, contextWindow: number, ctx: PromptCtx): Promise<TurnResult> {
     if (request.summarise.length === 0) {
       ctx.onEvent({ type: 'text', text: 'Nothing to compact yet: this chat has no earlier turns.' });
       return { ok: true, stop_reason: 'end_turn', usage: emptyUsage() };
@@ -223,6 +223,8 @@ export class NativeBackend implements AgentBackend {
     const lastTurn = Math.max(...request.summarise.map((h) => h.turn ?? 0));
     const { compaction, usage } = await summarise({ ...request, instructions }, ctx.turn ?? lastTurn + 1, request.counter.count(historyMessages(request.summarise)));
     ctx.onEvent(compactionNotice(compaction, 0, lastTurn));
+    // What the next request will start from: the context meter drops at once.
+    ctx.onEvent({ type: 'context_usage', used: request.systemTokens + request.toolTokens + compaction.tokens_after, size: contextWindow });
     ctx.onEvent({ type: 'text', text: `Compacted the conversation into a summary of ${compaction.tokens_after.toLocaleString('en-US')} tokens.` });
     return { ok: true, stop_reason: 'end_turn', usage, compaction };
   }
