@@ -7,7 +7,6 @@ import {
   PromptInput as PromptInputSchema,
   type AgentBackend,
   type AgentSessionHandle,
-  type Compaction,
   type BackendHealth,
   type EnsureSessionOpts,
   type PromptCtx,
@@ -21,7 +20,7 @@ import { NativeAgentConfig, type NativeAgentConfigInput } from './config.js';
 import { idleTimeoutFetch } from './idle-fetch.js';
 import { silentLogger, type Logger } from './logger.js';
 import { toAiTools } from './ai-tools.js';
-import { compactCommand, compactionNotice, planCompaction, summarise, type SummaryRequest } from './compaction.js';
+import { compactBeforeTurn, compactCommand, compactionNotice, summarise, type SummaryRequest } from './compaction.js';
 import { contextWindowOf } from './context-window.js';
 import { historyMessages, userMessage } from './messages.js';
 import { MessageCounter, tokenizerFor, toolTokens } from './tokens.js';
@@ -132,12 +131,13 @@ export class NativeBackend implements AgentBackend {
       const tokenizer = await tokenizerFor(modelId);
       const counter = new MessageCounter(tokenizer);
       const contextWindow = contextWindowOf(modelId, config.contextWindow);
+      const hiddenEnv = config.apiKeyEnv ? [config.apiKeyEnv] : [];
       const request: SummaryRequest = {
         model,
         modelId,
         providerName: config.providerName,
         system,
-        tools: toAiTools({ root: session.root, signal: ac.signal, limits: this.opts.toolLimits, env: this.opts.baseEnv, hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [] }),
+        tools: toAiTools({ root: session.root, signal: ac.signal, limits: this.opts.toolLimits, env: this.opts.baseEnv, hiddenEnv }),
         summarise: history,
         instructions: '',
         maxRetries: config.maxRetries,
@@ -152,32 +152,14 @@ export class NativeBackend implements AgentBackend {
       const command = compactCommand(parts);
       if (command) return await this.compactNow(request, command.instructions, contextWindow, ctx);
 
-      // Near the window: summarise the oldest turns before this turn's first request.
-      let kept = history;
-      let compaction: Compaction | undefined;
-      let compactionUsage = emptyUsage();
       const input = userMessage(parts);
-      const plan = ac.signal.aborted ? null : planCompaction(history, counter, {
-        fixedTokens: request.systemTokens + request.toolTokens + counter.count([input]),
+      const { history: kept, compaction, usage: compactionUsage } = await compactBeforeTurn(request, {
+        inputTokens: counter.count([input]),
         window: contextWindow,
         compactAt: config.compactAt,
+        log,
+        chatId: handle.key.chatId,
       });
-      if (plan) {
-        try {
-          const done = await summarise({ ...request, summarise: plan.summarise }, plan.throughTurn, plan.tokensBefore);
-          compaction = done.compaction;
-          compactionUsage = done.usage;
-          kept = [{ role: 'user', content: compaction.summary, turn: compaction.through_turn, summary: true }, ...plan.keep];
-          ctx.onEvent(compactionNotice(compaction, new Set(plan.keep.map((h) => h.turn)).size, compaction.through_turn));
-          log.info({ chat: handle.key.chatId, through_turn: compaction.through_turn, before: compaction.tokens_before, after: compaction.tokens_after }, 'native agent: compacted');
-        } catch (err) {
-          if (ac.signal.aborted) throw err;
-          // The turn may still fit; if it does not, the provider says so.
-          const message = err instanceof Error ? err.message : String(err);
-          log.warn({ chat: handle.key.chatId, err: message }, 'native agent: compaction failed');
-          ctx.onEvent({ type: 'notice', severity: 'warning', title: 'Compaction failed', description: `The earlier turns could not be summarised: ${message}` });
-        }
-      }
 
       const check = await this.checkPlan(session);
       log.debug({ chat: handle.key.chatId, turn: ctx.turn, model: modelId, check: check?.command }, 'native agent: turn start');
@@ -195,7 +177,7 @@ export class NativeBackend implements AgentBackend {
         check,
         toolLimits: this.opts.toolLimits,
         env: this.opts.baseEnv,
-        hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [],
+        hiddenEnv,
         signal: ac.signal,
         onEvent: ctx.onEvent,
         log,

@@ -1,6 +1,7 @@
 import { generateText, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
-import type { AgentEvent, Compaction, HistoryMessage, InputPart, Usage } from '@boocode/contracts';
+import { emptyUsage, type AgentEvent, type Compaction, type HistoryMessage, type InputPart, type Usage } from '@boocode/contracts';
 import { historyMessages } from './messages.js';
+import type { Logger } from './logger.js';
 import type { MessageCounter } from './tokens.js';
 import { normalizeUsage } from './usage.js';
 
@@ -137,4 +138,30 @@ export function compactionNotice(c: Compaction, keptTurns: number, lastSummarise
     title: 'Context compacted',
     description: `${lastSummarised === 1 ? 'Turn 1' : `Turns 1 to ${lastSummarised}`} (${fmt(c.tokens_before)} tokens) are now a summary of ${fmt(c.tokens_after)} tokens.${kept}`,
   };
+}
+
+/**
+ * Before a turn's first request: when the prompt would reach `compactAt` of the window, the oldest
+ * turns are summarised and the history to replay is the summary plus the newest turns. A failed
+ * summary leaves the history as it was (the turn may still fit; if not, the provider says so).
+ */
+export async function compactBeforeTurn(
+  r: SummaryRequest,
+  o: { inputTokens: number; window: number; compactAt: number; log: Logger; chatId: string },
+): Promise<{ history: HistoryMessage[]; compaction?: Compaction; usage: Usage }> {
+  const history = [...r.summarise];
+  const plan = planCompaction(history, r.counter, { fixedTokens: r.systemTokens + r.toolTokens + o.inputTokens, window: o.window, compactAt: o.compactAt });
+  if (!plan || r.signal.aborted) return { history, usage: emptyUsage() };
+  try {
+    const { compaction, usage } = await summarise({ ...r, summarise: plan.summarise }, plan.throughTurn, plan.tokensBefore);
+    r.onEvent(compactionNotice(compaction, new Set(plan.keep.map((h) => h.turn)).size, compaction.through_turn));
+    o.log.info({ chat: o.chatId, through_turn: compaction.through_turn, before: compaction.tokens_before, after: compaction.tokens_after }, 'native agent: compacted');
+    return { history: [{ role: 'user', content: compaction.summary, turn: compaction.through_turn, summary: true }, ...plan.keep], compaction, usage };
+  } catch (err) {
+    if (r.signal.aborted) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    o.log.warn({ chat: o.chatId, err: message }, 'native agent: compaction failed');
+    r.onEvent({ type: 'notice', severity: 'warning', title: 'Compaction failed', description: `The earlier turns could not be summarised: ${message}` });
+    return { history, usage: emptyUsage() };
+  }
 }

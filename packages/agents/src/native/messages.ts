@@ -1,5 +1,5 @@
 import type { ModelMessage, UserContent } from 'ai';
-import { PromptInput, type HistoryMessage, type InputPart } from '@boocode/contracts';
+import type { HistoryMessage, InputPart } from '@boocode/contracts';
 
 /** How a compaction's summary reads to the model, in place of the turns it stands for. */
 export const summaryText = (summary: string, throughTurn: number): string =>
@@ -25,13 +25,4 @@ export function userMessage(parts: readonly InputPart[]): ModelMessage {
     ? parts.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image', image: p.data, mediaType: p.mime_type }))
     : parts.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
   return { role: 'user', content };
-}
-
-/**
- * Builds the model conversation from the turn input. The native agent keeps no state between
- * turns: earlier turns arrive as `history` (from the database, via the caller).
- */
-export function toModelMessages(input: PromptInput): ModelMessage[] {
-  const parsed = PromptInput.parse(input);
-  return [...historyMessages(parsed.history), userMessage(parsed.parts)];
 }
