@@ -71,6 +71,15 @@ describe('prompt cache and cost in Chromium', () => {
     expect(await body.textContent()).toMatch(/cached/);
     await screenshotBothThemes(page, 'cache-traces');
 
+    // A second chat: its trend is its own, with a line for the whole session.
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Chat 2/ }).getAttribute('aria-selected')).toBe('true');
+    llm.push({ match: { lastUserIncludes: 'second chat' }, text: 'Hello from chat 2.' });
+    await send(page, 'A second chat');
+    await lastReply(page).getByText('Hello from chat 2.').waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await trend.textContent()) ?? '', { timeout: 20_000 }).toMatch(/Whole session: \$[\d.]+, \$[\d.]+ saved over 4 turns/);
+    expect(await trend.locator('.cache-trend__bar').count()).toBe(1);
+
     await page.setViewportSize({ width: 390, height: 844 });
     await trend.waitFor();
     await screenshotBothThemes(page, 'cache-traces-narrow');
@@ -79,6 +88,8 @@ describe('prompt cache and cost in Chromium', () => {
 
   it('shows a compaction the user asked for as a notice in the chat', async () => {
     const { page } = browser;
+    await page.getByRole('tab', { name: /^Chat 1/ }).click();
+    await lastReply(page).getByText('Read it, turn 3.').waitFor();
     llm.push({ match: { lastUserIncludes: 'about to be replaced by your summary' }, text: 'The user had the readme read three times.' });
     await send(page, '/compact');
     const reply = lastReply(page);

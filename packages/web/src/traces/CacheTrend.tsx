@@ -1,4 +1,4 @@
-import type { Usage } from '@boocode/contracts';
+import type { Usage, UsageTotals } from '@boocode/contracts';
 import { cacheTone, formatCost, type CacheThresholds } from './cacheTone';
 import { formatTokens } from './latency';
 import { SegmentLegend } from './SegmentBar';
@@ -18,7 +18,18 @@ const H = 48;
  * The chat's prompt cache over its turns: one bar per turn (its hit rate, coloured by the
  * thresholds) and a line for the cumulative hit rate, with the totals of tokens, cost and saving.
  */
-export function CacheTrend({ turns, thresholds, shaped }: { turns: readonly TrendTurn[]; thresholds: CacheThresholds; shaped: boolean }) {
+export function CacheTrend({
+  turns,
+  thresholds,
+  shaped,
+  session,
+}: {
+  turns: readonly TrendTurn[];
+  thresholds: CacheThresholds;
+  shaped: boolean;
+  /** The whole session's totals, when it has other chats too. */
+  session: UsageTotals | null;
+}) {
   const withInput = turns.filter((t) => t.usage.input_total > 0);
   if (withInput.length === 0) return null;
   let read = 0;
@@ -33,7 +44,8 @@ export function CacheTrend({ turns, thresholds, shaped }: { turns: readonly Tren
   const cost = priced.length ? priced.reduce((s, t) => s + t.cost!, 0) : null;
   const saved = priced.length ? priced.reduce((s, t) => s + (t.saved ?? 0), 0) : null;
   const unpriced = turns.length - priced.length;
-  const step = W / points.length;
+  // A few turns get narrow bars on the left, not a wall of colour.
+  const step = Math.min(W / points.length, W / 12);
   const y = (pct: number) => H - (pct / 100) * (H - 4) - 2;
   const line = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${(i + 0.5) * step},${y(p.cumulative)}`).join(' ');
   return (
@@ -45,6 +57,13 @@ export function CacheTrend({ turns, thresholds, shaped }: { turns: readonly Tren
         {saved !== null && saved > 0 ? <span>{formatCost(saved)} saved by the cache</span> : null}
         {unpriced > 0 && cost !== null ? <span>{unpriced} turn{unpriced === 1 ? '' : 's'} without a price</span> : null}
       </div>
+      {session ? (
+        <p className="cache-trend__session">
+          Whole session: {formatCost(session.cost)}
+          {session.saved ? `, ${formatCost(session.saved)} saved` : ''} over {session.turns} turn{session.turns === 1 ? '' : 's'}
+          {session.unpriced_turns > 0 && session.cost !== null ? ` (${session.unpriced_turns} without a price)` : ''}
+        </p>
+      ) : null}
       <svg className="cache-trend__chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`Cache hit rate per turn, ${overall}% overall`}>
         {points.map((p, i) => (
           <rect

@@ -80,9 +80,7 @@ export function TraceTurnGroup({
         <Icon name={open ? 'chevronDown' : 'chevronRight'} size={12} />
         <span className="trace-turn__title">Turn {entry.turn}</span>
         <time dateTime={entry.startedAt}>{formatTime(entry.startedAt)}</time>
-        <span>
-          {count} call{count === 1 ? '' : 's'}
-        </span>
+        <span>{count === 0 ? 'no tool calls' : `${count} tool call${count === 1 ? '' : 's'}`}</span>
         <span>{entry.running ? 'running' : formatDuration(durationMs)}</span>
         {errors > 0 ? <span className="badge badge--failed">{errors} failed</span> : null}
       </button>

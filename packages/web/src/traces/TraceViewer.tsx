@@ -5,7 +5,7 @@ import { EmptyState } from '../ui/EmptyState';
 import { CACHE_THRESHOLDS_KEY, cacheThresholds } from './cacheTone';
 import { CacheTrend, type TrendTurn } from './CacheTrend';
 import { TraceTurnGroup } from './TraceTurnGroup';
-import { useModelCalls } from './useModelCalls';
+import { useModelCalls, useSessionUsage } from './useModelCalls';
 import './cache.css';
 import { turnEntries } from './turnEntries';
 
@@ -17,6 +17,7 @@ const NO_CALLS: readonly ModelCall[] = [];
  * The newest turn and any running one start open.
  */
 export function TraceViewer({
+  sessionId,
   chatId,
   messages,
   usage,
@@ -24,6 +25,7 @@ export function TraceViewer({
   onOpenTurn,
   onLoadMore,
 }: {
+  sessionId: string;
   chatId: string;
   messages: readonly UiMessage[];
   usage: readonly TurnUsage[];
@@ -36,6 +38,8 @@ export function TraceViewer({
   // Fetched again when a turn is added or finishes.
   const version = `${usage.length}:${usage.at(-1)?.finished_at ?? ''}:${running}`;
   const calls = useModelCalls(chatId, version);
+  // The session's totals are worth a line only when its other chats add to this one's.
+  const sessionTotals = useSessionUsage(sessionId, version);
   const callsByTurn = useMemo(() => {
     const m = new Map<number, ModelCall[]>();
     for (const c of calls ?? []) m.set(c.turn_number, [...(m.get(c.turn_number) ?? []), c]);
@@ -72,7 +76,12 @@ export function TraceViewer({
   const last = entries[entries.length - 1]!.turn;
   return (
     <div className="trace-viewer">
-      <CacheTrend turns={trend} thresholds={thresholds} shaped={(calls ?? []).some((c) => c.segments !== null)} />
+      <CacheTrend
+        turns={trend}
+        thresholds={thresholds}
+        shaped={(calls ?? []).some((c) => c.segments !== null)}
+        session={sessionTotals && sessionTotals.turns > trend.length ? sessionTotals : null}
+      />
       <p className="trace-viewer__legend">
         <span className="legend legend--fast">&lt; 1 s</span>
         <span className="legend legend--medium">&lt; 5 s</span>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ModelCall } from '@boocode/contracts';
+import type { ModelCall, UsageTotals } from '@boocode/contracts';
 import { api } from '../api';
 
 /**
@@ -19,4 +19,20 @@ export function useModelCalls(chatId: string, version: string): ModelCall[] | nu
     };
   }, [chatId, version]);
   return calls;
+}
+
+/** The whole session's totals (every chat), fetched again whenever `version` changes. */
+export function useSessionUsage(sessionId: string, version: string): UsageTotals | null {
+  const [totals, setTotals] = useState<UsageTotals | null>(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .call('getSessionUsage', { params: { id: sessionId } })
+      .then((r) => live && setTotals(r))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [sessionId, version]);
+  return totals;
 }
