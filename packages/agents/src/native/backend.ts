@@ -22,7 +22,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { toAiTools } from './ai-tools.js';
 import { compactBeforeTurn, compactCommand, compactionNotice, summarise, type SummaryRequest } from './compaction.js';
 import { contextWindowOf } from './context-window.js';
-import { historyMessages, userMessage } from './messages.js';
+import { historyMessages, turnMessages } from './messages.js';
 import { MessageCounter, tokenizerFor, toolTokens } from './tokens.js';
 import { loadProjectConfig, resolveCheckCommand } from './project-check.js';
 import { systemPrompt } from './system-prompt.js';
@@ -152,15 +152,17 @@ export class NativeBackend implements AgentBackend {
       const command = compactCommand(parts);
       if (command) return await this.compactNow(request, command.instructions, contextWindow, ctx);
 
-      const input = userMessage(parts);
+      // The turn's own messages: its user message, or a continued turn's journal.
+      const own = turnMessages(parsedInput.data);
       const { history: kept, compaction, usage: compactionUsage } = await compactBeforeTurn(request, {
-        inputTokens: counter.count([input]),
+        inputTokens: counter.count(own),
         window: contextWindow,
         compactAt: config.compactAt,
         log,
         chatId: handle.key.chatId,
       });
 
+      const prior = historyMessages(kept);
       const check = await this.checkPlan(session);
       log.debug({ chat: handle.key.chatId, turn: ctx.turn, model: modelId, check: check?.command }, 'native agent: turn start');
       const result = await runNativeTurn({
@@ -168,7 +170,8 @@ export class NativeBackend implements AgentBackend {
         modelId,
         providerName: config.providerName,
         system,
-        messages: [...historyMessages(kept), input],
+        messages: [...prior, ...own],
+        turnStart: prior.length,
         root: session.root,
         maxSteps: config.maxSteps,
         maxRetries: config.maxRetries,
@@ -180,6 +183,7 @@ export class NativeBackend implements AgentBackend {
         hiddenEnv,
         signal: ac.signal,
         onEvent: ctx.onEvent,
+        ...(ctx.recorded ? { recorded: ctx.recorded } : {}),
         log,
         tokenizer,
         contextWindow,

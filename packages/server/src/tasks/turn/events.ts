@@ -1,5 +1,6 @@
 import type { AgentEvent, PermissionPolicy } from '@boocode/contracts';
 import type { Sql } from '../../db/connection.js';
+import { saveJournal } from '../../db/transcripts.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
 import { insertModelCall } from '../../db/model-calls.js';
 import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
@@ -11,6 +12,9 @@ import type { Logger } from '../../logger.js';
 import type { TurnSpan } from '../../telemetry/telemetry.js';
 import type { PriceBook } from '../../usage/prices.js';
 import { TurnFrames, type TurnEffects, type TurnIdentity, type TurnWrite } from './frames.js';
+
+/** How long a tool waits for its call to be stored before it runs anyway. */
+const RECORD_WAIT_MS = 5_000;
 
 function store(sql: Sql, w: TurnWrite): Promise<void> {
   switch (w.type) {
@@ -28,6 +32,8 @@ function store(sql: Sql, w: TurnWrite): Promise<void> {
       return insertModelCall(sql, w.call);
     case 'message_metadata':
       return mergeMessageMetadata(sql, w.messageId, w.patch);
+    case 'journal':
+      return saveJournal(sql, w.taskId, w.transcript, w.steps, w.said ?? { content: 0, reasoning: 0 });
   }
 }
 
@@ -96,6 +102,30 @@ export class TurnEvents {
     return this.failure;
   }
 
+  /** Calls announced (or awaited) so far: settled once their trace row is written. */
+  private readonly calls = new Map<string, { stored: Promise<void>; resolve: () => void }>();
+
+  private call(id: string): { stored: Promise<void>; resolve: () => void } {
+    let c = this.calls.get(id);
+    if (!c) {
+      let resolve!: () => void;
+      const stored = new Promise<void>((r) => (resolve = r));
+      c = { stored, resolve };
+      this.calls.set(id, c);
+    }
+    return c;
+  }
+
+  /**
+   * Resolves when the call's trace is stored (or its storing failed: the tool must not hang on it).
+   * The agent may ask before its `tool_call` event reached us; after RECORD_WAIT_MS it goes ahead.
+   */
+  readonly recorded = (toolCallId: string): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WAIT_MS)));
+    return Promise.race([this.call(toolCallId).stored, late]).finally(() => clearTimeout(timer));
+  };
+
   readonly onEvent = (event: AgentEvent): void => {
     if (this.sealed) {
       if (event.type === 'permission_request') event.respond({ outcome: 'cancelled' });
@@ -103,6 +133,10 @@ export class TurnEvents {
     }
     const effects = this.frames.apply(event);
     this.carryOut(effects);
+    if (event.type === 'tool_call') {
+      const c = this.call(event.id);
+      void this.chain.then(c.resolve);
+    }
     if (event.type === 'tool_update' && effects.frames.length === 0) {
       this.log.debug({ task_id: this.id.taskId, tool_call_id: event.id }, 'tool update for an unknown call');
     }
@@ -124,7 +158,9 @@ export class TurnEvents {
     else if (effects.append?.to === 'reasoning') this.writer.appendReasoning(effects.append.text, seq);
     for (const w of effects.writes) {
       if (this.span) observe(this.span, w);
-      this.persist(() => store(this.sql, w));
+      // A journaled step covers the text streamed so far; a continued turn says the rest again.
+      const write = w.type === 'journal' ? { ...w, said: { content: this.writer.content.length, reasoning: this.writer.reasoning.length } } : w;
+      this.persist(() => store(this.sql, write));
     }
   }
 }
