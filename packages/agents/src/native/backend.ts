@@ -15,6 +15,7 @@ import {
   type TurnResult,
 } from '@boocode/contracts';
 import type { Env } from '../external/env.js';
+import type { SandboxPolicy } from '../sandbox/index.js';
 import type { CheckPlan } from './check-after-write.js';
 import { NativeAgentConfig, type NativeAgentConfigInput } from './config.js';
 import { idleTimeoutFetch } from './idle-fetch.js';
@@ -37,6 +38,8 @@ export interface NativeBackendOptions {
   toolLimits?: Partial<ToolLimits>;
   /** The server's environment: where `apiKeyEnv` is looked up, and what commands start from. */
   baseEnv: Env;
+  /** Confines the agent's commands; none: they run as they are. */
+  sandbox?: SandboxPolicy;
 }
 
 interface NativeSession {
@@ -137,7 +140,7 @@ export class NativeBackend implements AgentBackend {
         modelId,
         providerName: config.providerName,
         system,
-        tools: toAiTools({ root: session.root, signal: ac.signal, limits: this.opts.toolLimits, env: this.opts.baseEnv, hiddenEnv }),
+        tools: toAiTools({ root: session.root, signal: ac.signal, limits: this.opts.toolLimits, env: this.opts.baseEnv, hiddenEnv, sandbox: this.opts.sandbox }),
         summarise: history,
         instructions: '',
         maxRetries: config.maxRetries,
@@ -181,6 +184,7 @@ export class NativeBackend implements AgentBackend {
         toolLimits: this.opts.toolLimits,
         env: this.opts.baseEnv,
         hiddenEnv,
+        sandbox: this.opts.sandbox,
         signal: ac.signal,
         onEvent: ctx.onEvent,
         ...(ctx.recorded ? { recorded: ctx.recorded } : {}),

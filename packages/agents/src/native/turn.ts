@@ -10,6 +10,7 @@ import {
   type Usage,
 } from '@boocode/contracts';
 import type { Env } from '../external/env.js';
+import type { SandboxPolicy } from '../sandbox/index.js';
 import { isToolOutcome, toAiTools } from './ai-tools.js';
 import { checkNote, runCheck, type CheckPlan } from './check-after-write.js';
 import { classifyError, type TurnError } from './errors.js';
@@ -41,6 +42,8 @@ export interface NativeTurnParams {
   env: Env;
   /** Variables commands must not see although their names look harmless: the configured `apiKeyEnv`. */
   hiddenEnv: readonly string[];
+  /** Confines run_command and the check (none: they run as they are). */
+  sandbox?: SandboxPolicy;
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
   /** See PromptCtx.recorded. */
@@ -146,14 +149,14 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
     if (request && !request.firstTokenAt) request.firstTokenAt = new Date();
   };
 
-  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv }, p.recorded);
+  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv, sandbox: p.sandbox }, p.recorded);
 
   const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
     if (checkPending && p.check && !p.signal.aborted) {
       checkPending = false;
       const id = `${CHECK_CALL_PREFIX}${stepNumber}`;
       emit({ type: 'tool_call', id, name: 'check', input: { command: p.check.command }, started_at: new Date().toISOString() });
-      const outcome = await runCheck(p.check, p.root, p.signal, { base: p.env, hidden: p.hiddenEnv });
+      const outcome = await runCheck(p.check, p.root, p.signal, { base: p.env, hidden: p.hiddenEnv, sandbox: p.sandbox });
       emit({
         type: 'tool_update',
         id,

@@ -25,7 +25,8 @@ export function TraceViewer({
   onOpenTurn,
   onLoadMore,
 }: {
-  sessionId: string;
+  /** For the whole session's totals beside the chat's; without it, the chat's alone. */
+  sessionId?: string;
   chatId: string;
   messages: readonly UiMessage[];
   usage: readonly TurnUsage[];
@@ -39,7 +40,7 @@ export function TraceViewer({
   const version = `${usage.length}:${usage.at(-1)?.finished_at ?? ''}:${running}`;
   const calls = useModelCalls(chatId, version);
   // The session's totals are worth a line only when its other chats add to this one's.
-  const sessionTotals = useSessionUsage(sessionId, version);
+  const sessionTotals = useSessionUsage(sessionId ?? null, version);
   const callsByTurn = useMemo(() => {
     const m = new Map<number, ModelCall[]>();
     for (const c of calls ?? []) m.set(c.turn_number, [...(m.get(c.turn_number) ?? []), c]);

@@ -22,9 +22,10 @@ export function useModelCalls(chatId: string, version: string): ModelCall[] | nu
 }
 
 /** The whole session's totals (every chat), fetched again whenever `version` changes. */
-export function useSessionUsage(sessionId: string, version: string): UsageTotals | null {
+export function useSessionUsage(sessionId: string | null, version: string): UsageTotals | null {
   const [totals, setTotals] = useState<UsageTotals | null>(null);
   useEffect(() => {
+    if (!sessionId) return;
     let live = true;
     api
       .call('getSessionUsage', { params: { id: sessionId } })
