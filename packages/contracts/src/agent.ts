@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { storableText, Usage } from './common.js';
+import { ModelCallData } from './usage.js';
 
 /** Transport kinds a backend can be. */
 export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo']);
@@ -39,6 +40,10 @@ export const HistoryMessage = z.object({
   role: z.enum(['user', 'assistant']),
   content: z.string(),
   transcript: Transcript.optional(),
+  /** The chat turn the entry belongs to; a compaction names the last turn it summarised. */
+  turn: z.number().int().optional(),
+  /** The entry is a compaction's summary of every turn up to `turn`, standing in for them. */
+  summary: z.boolean().optional(),
 });
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
 
@@ -178,6 +183,8 @@ export const AgentEventData = z.discriminatedUnion('type', [
     title: z.string(),
     description: z.string().optional(),
   }),
+  /** One model call of the turn, with its prompt's shape where the agent knows it (the native agent). */
+  z.object({ type: z.literal('model_call'), ...ModelCallData.shape }),
   /** The agent renamed its session (ACP session_info_update). */
   z.object({ type: z.literal('session_info'), title: z.string().nullable() }),
   /**
@@ -211,6 +218,16 @@ export const TurnErrorCode = z.enum([
 ]);
 export type TurnErrorCode = z.infer<typeof TurnErrorCode>;
 
+/** A summary of a chat's turns up to `through_turn`, made by the model itself. */
+export const Compaction = z.object({
+  through_turn: z.number().int().min(1),
+  summary: z.string().min(1),
+  /** Estimated prompt tokens of the history before and after. */
+  tokens_before: z.number().int().nonnegative(),
+  tokens_after: z.number().int().nonnegative(),
+});
+export type Compaction = z.infer<typeof Compaction>;
+
 export const TurnResult = z.object({
   ok: z.boolean(),
   stop_reason: StopReason,
@@ -220,6 +237,8 @@ export const TurnResult = z.object({
   resume_token: z.string().nullable().optional(),
   /** The turn's exact conversation, for agents that replay it on the next turn (the native agent). */
   transcript: Transcript.optional(),
+  /** Earlier turns the agent summarised to fit its context window; later turns replay the summary instead. */
+  compaction: Compaction.optional(),
 });
 export type TurnResult = z.infer<typeof TurnResult>;
 

@@ -6,6 +6,7 @@ export * from './project-config.js';
 export * from './git.js';
 export * from './agents.js';
 export * from './runner.js';
+export * from './usage.js';
 export * from './home.js';
 export * from './routes.js';
 export * from './workflows.js';

@@ -49,7 +49,10 @@ export const TurnUsage = z.object({
   model: z.string().nullable(),
   provider: z.string().nullable(),
   usage: Usage,
+  /** USD; null: no price for the model (or the agent reported none). */
   cost: z.number().nullable(),
+  /** What the cache saved on this turn (USD); null when unpriced. */
+  saved: z.number().nullable(),
   steps: z.number().int(),
   tool_calls: z.number().int(),
   latency_ms: z.number().int().nullable(),
@@ -65,6 +68,7 @@ export const UsageSummary = z.object({
   turns: z.array(TurnUsage),
   total: Usage,
   cost: z.number().nullable(),
+  saved: z.number().nullable(),
   cache_hit_ratio: z.number().nullable(),
 });
 export type UsageSummary = z.infer<typeof UsageSummary>;

@@ -3,6 +3,8 @@ import type { ServerConfig } from './config/server-config.js';
 import type { Sql } from './db/connection.js';
 import type { Logger } from './logger.js';
 import { Broker } from './stream/broker.js';
+import { startTelemetry } from './telemetry/telemetry.js';
+import { PriceBook } from './usage/prices.js';
 import type { FrameBus } from './stream/frame-bus.js';
 import { InProcessFrameBus } from './stream/in-process-bus.js';
 import { PostgresFrameBus } from './stream/postgres-bus.js';
@@ -81,16 +83,17 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
   const pool = new BackendPool(config.agentIdleMs, o.log);
   const workspace = new Workspace(o.sql, broker, config.home, o.log.child({ component: 'workspace' }));
   const streaming = new StreamingMessages();
+  const telemetry = o.worker === false ? null : await startTelemetry(config.otlpEndpoint, o.version);
   const worker =
     o.worker === false
       ? null
-      : new Worker(o.sql, { sql: o.sql, broker, log: o.log, pool, registry, permissions, workspace, streaming, writeIntervalMs: o.writeIntervalMs }, o.worker);
+      : new Worker(o.sql, { sql: o.sql, broker, log: o.log, pool, registry, permissions, workspace, streaming, writeIntervalMs: o.writeIntervalMs, prices: new PriceBook(config.prices), telemetry }, o.worker);
   const tasks = createTaskControl(o.sql, (task) => {
     broker.publishUser({ type: 'task_state', task_id: task.id, session_id: task.session_id, chat_id: task.chat_id, status: task.status });
     if (task.session_id) broker.publish(task.session_id, { type: 'task_state', task_id: task.id, chat_id: task.chat_id, status: task.status, error: task.error });
   });
   const workflows =
-    o.workflows === false ? null : new WorkflowManager({ sql: o.sql, broker, log: o.log.child({ component: 'workflows' }), workspace, tasks, home: config.home }, o.workflows);
+    o.workflows === false ? null : new WorkflowManager({ sql: o.sql, broker, log: o.log.child({ component: 'workflows' }), workspace, tasks, home: config.home, telemetry }, o.workflows);
   // Only with several processes can a session's turn run elsewhere than where its clients are.
   const writeThrough = o.bus === 'postgres' ? new WriteThrough(o.sql, streaming, o.log.child({ component: 'bus' }), worker?.id ?? null) : null;
   await writeThrough?.start({ asks: o.listen });
@@ -112,6 +115,8 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
       await pool.closeAll();
       await registry.disposeAll();
       await broker.close();
+      // Last: the stopped worker's final spans are flushed to the collector.
+      await telemetry?.shutdown().catch((err: unknown) => o.log.warn({ err }, 'flushing telemetry failed'));
     },
   };
 }

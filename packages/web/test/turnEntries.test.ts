@@ -13,6 +13,7 @@ const usageRow = (turn: number, tools: number, messageId: string | null): TurnUs
   provider: null,
   usage: { ...emptyUsage(), input_total: 100, cache_read: 50, output: 10 },
   cost: null,
+  saved: null,
   steps: 1,
   tool_calls: tools,
   latency_ms: 900,

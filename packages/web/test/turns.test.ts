@@ -43,6 +43,7 @@ it('takes finished turns from the usage summary, with their tool counts, when no
         provider: null,
         usage: { input_total: 10, no_cache: 10, cache_read: 0, cache_write: 0, output: 5, reasoning: 0 },
         cost: null,
+        saved: null,
         steps: 1,
         tool_calls: 4,
         latency_ms: 1000,

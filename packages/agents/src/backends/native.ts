@@ -13,6 +13,10 @@ export const NativeSettings = z.object({
   apiKey: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
   maxSteps: z.number().int().min(1).max(500).optional(),
+  /** The model's context window in tokens, when the built-in table does not know the model. */
+  contextWindow: z.number().int().min(1024).optional(),
+  /** Share of the context window (0.1 to 0.99) at which earlier turns are summarised; default 0.8. */
+  compactAt: z.number().min(0.1).max(0.99).optional(),
 });
 export type NativeSettings = z.output<typeof NativeSettings>;
 

@@ -2,7 +2,9 @@ import { realpath } from 'node:fs/promises';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { z } from 'zod';
 import {
+  addUsage,
   emptyUsage,
+  PromptInput as PromptInputSchema,
   type AgentBackend,
   type AgentSessionHandle,
   type BackendHealth,
@@ -18,7 +20,11 @@ import type { CheckPlan } from './check-after-write.js';
 import { NativeAgentConfig, type NativeAgentConfigInput } from './config.js';
 import { idleTimeoutFetch } from './idle-fetch.js';
 import { silentLogger, type Logger } from './logger.js';
-import { toModelMessages } from './messages.js';
+import { toAiTools } from './ai-tools.js';
+import { compactBeforeTurn, compactCommand, compactionNotice, summarise, type SummaryRequest } from './compaction.js';
+import { contextWindowOf } from './context-window.js';
+import { historyMessages, turnMessages } from './messages.js';
+import { MessageCounter, tokenizerFor, toolTokens } from './tokens.js';
 import { loadProjectConfig, resolveCheckCommand } from './project-check.js';
 import { systemPrompt } from './system-prompt.js';
 import type { ToolLimits } from './tools/index.js';
@@ -103,12 +109,9 @@ export class NativeBackend implements AgentBackend {
     if (config.apiKeyEnv && !config.apiKey && !apiKey) {
       return failed('bad_request', `Environment variable ${config.apiKeyEnv} (the API key) is not set.`);
     }
-    let conversation;
-    try {
-      conversation = toModelMessages(input);
-    } catch (err) {
-      return failed('bad_request', `Invalid prompt input: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const parsedInput = PromptInputSchema.safeParse(input);
+    if (!parsedInput.success) return failed('bad_request', `Invalid prompt input: ${parsedInput.error.message}`);
+    const { parts, history } = parsedInput.data;
 
     const ac = new AbortController();
     const onOuterAbort = (): void => ac.abort(ctx.signal.reason);
@@ -126,15 +129,52 @@ export class NativeBackend implements AgentBackend {
         includeUsage: true,
         fetch: idleTimeoutFetch(config.idleTimeoutMs),
       });
-      const check = await this.checkPlan(session);
-      log.debug({ chat: handle.key.chatId, turn: ctx.turn, model: modelId, check: check?.command }, 'native agent: turn start');
-      return await runNativeTurn({
-        model: provider.chatModel(modelId),
+      const model = provider.chatModel(modelId);
+      const system = systemPrompt(session.root, config.systemPrompt);
+      const tokenizer = await tokenizerFor(modelId);
+      const counter = new MessageCounter(tokenizer);
+      const contextWindow = contextWindowOf(modelId, config.contextWindow);
+      const hiddenEnv = config.apiKeyEnv ? [config.apiKeyEnv] : [];
+      const request: SummaryRequest = {
+        model,
         modelId,
         providerName: config.providerName,
-        system: systemPrompt(session.root, config.systemPrompt),
-        messages: conversation.messages,
-        turnStart: conversation.turnStart,
+        system,
+        tools: toAiTools({ root: session.root, signal: ac.signal, limits: this.opts.toolLimits, env: this.opts.baseEnv, hiddenEnv, sandbox: this.opts.sandbox }),
+        summarise: history,
+        instructions: '',
+        maxRetries: config.maxRetries,
+        signal: ac.signal,
+        onEvent: ctx.onEvent,
+        counter,
+        systemTokens: tokenizer.count(system),
+        toolTokens: toolTokens(tokenizer),
+      };
+      if (!ac.signal.aborted) ctx.onEvent({ type: 'commands', commands: [{ name: 'compact', description: 'Summarise the earlier turns to free context', input_hint: 'what to keep (optional)' }] });
+
+      const command = compactCommand(parts);
+      if (command) return await this.compactNow(request, command.instructions, contextWindow, ctx);
+
+      // The turn's own messages: its user message, or a continued turn's journal.
+      const own = turnMessages(parsedInput.data);
+      const { history: kept, compaction, usage: compactionUsage } = await compactBeforeTurn(request, {
+        inputTokens: counter.count(own),
+        window: contextWindow,
+        compactAt: config.compactAt,
+        log,
+        chatId: handle.key.chatId,
+      });
+
+      const prior = historyMessages(kept);
+      const check = await this.checkPlan(session);
+      log.debug({ chat: handle.key.chatId, turn: ctx.turn, model: modelId, check: check?.command }, 'native agent: turn start');
+      const result = await runNativeTurn({
+        model,
+        modelId,
+        providerName: config.providerName,
+        system,
+        messages: [...prior, ...own],
+        turnStart: prior.length,
         root: session.root,
         maxSteps: config.maxSteps,
         maxRetries: config.maxRetries,
@@ -143,19 +183,40 @@ export class NativeBackend implements AgentBackend {
         check,
         toolLimits: this.opts.toolLimits,
         env: this.opts.baseEnv,
-        hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [],
+        hiddenEnv,
         sandbox: this.opts.sandbox,
         signal: ac.signal,
         onEvent: ctx.onEvent,
         ...(ctx.recorded ? { recorded: ctx.recorded } : {}),
         log,
+        tokenizer,
+        contextWindow,
+        stepOffset: compaction ? 1 : 0,
       });
+      return compaction ? { ...result, usage: addUsage(result.usage, compactionUsage), compaction } : result;
     } catch (err) {
+      // A summary request cut short by cancel.
+      if (ac.signal.aborted) return { ok: false, stop_reason: 'cancelled', usage: emptyUsage() };
       return failed('agent_error', err instanceof Error ? err.message : String(err));
     } finally {
       ctx.signal.removeEventListener('abort', onOuterAbort);
       if (session.active === ac) session.active = null;
     }
+  }
+
+  /** `/compact`: every earlier turn, and this request itself, become one summary. */
+  private async compactNow(request: SummaryRequest, instructions: string, contextWindow: number, ctx: PromptCtx): Promise<TurnResult> {
+    if (request.summarise.length === 0) {
+      ctx.onEvent({ type: 'text', text: 'Nothing to compact yet: this chat has no earlier turns.' });
+      return { ok: true, stop_reason: 'end_turn', usage: emptyUsage() };
+    }
+    const lastTurn = Math.max(...request.summarise.map((h) => h.turn ?? 0));
+    const { compaction, usage } = await summarise({ ...request, instructions }, ctx.turn ?? lastTurn + 1, request.counter.count(historyMessages(request.summarise)));
+    ctx.onEvent(compactionNotice(compaction, 0, lastTurn));
+    // What the next request will start from: the context meter drops at once.
+    ctx.onEvent({ type: 'context_usage', used: request.systemTokens + request.toolTokens + compaction.tokens_after, size: contextWindow });
+    ctx.onEvent({ type: 'text', text: `Compacted the conversation into a summary of ${compaction.tokens_after.toLocaleString('en-US')} tokens.` });
+    return { ok: true, stop_reason: 'end_turn', usage, compaction };
   }
 
   /** Read per turn: the project may add or change its config between turns. */

@@ -29,6 +29,10 @@ export const NativeAgentConfig = z.object({
   temperature: z.number().min(0).max(2).optional(),
   maxOutputTokens: z.number().int().positive().optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  /** The model's context window in tokens; unset: the known table (or a safe default for unknown models). */
+  contextWindow: z.number().int().min(1024).optional(),
+  /** Share of the context window at which earlier turns are summarised to make room. */
+  compactAt: z.number().min(0.1).max(0.99).default(0.8),
 });
 export type NativeAgentConfig = z.output<typeof NativeAgentConfig>;
 export type NativeAgentConfigInput = z.input<typeof NativeAgentConfig>;

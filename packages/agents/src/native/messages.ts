@@ -1,5 +1,5 @@
 import type { ModelMessage, ToolResultPart, UserContent } from 'ai';
-import { PromptInput, type InputPart, type ResumedCall, type TurnResume } from '@boocode/contracts';
+import type { HistoryMessage, InputPart, PromptInput, ResumedCall, TurnResume } from '@boocode/contracts';
 
 /** What the model is told about a tool call a restart cut off: it may or may not have taken effect. */
 export const INTERRUPTED_CALL =
@@ -8,34 +8,35 @@ export const INTERRUPTED_CALL =
 /** Ids of the check-after-write runs, which the turn reports as tool calls but the model never made. */
 export const CHECK_CALL_PREFIX = 'check-';
 
-/** The model conversation of a turn, and where the turn's own part (its user message) starts. */
-export interface ModelConversation {
-  messages: ModelMessage[];
-  turnStart: number;
+/** How a compaction's summary reads to the model, in place of the turns it stands for. */
+export const summaryText = (summary: string, throughTurn: number): string =>
+  `Summary of the conversation so far (turns 1 to ${throughTurn}), written by you when the context grew long:\n\n${summary}`;
+
+/**
+ * Earlier turns as the model sees them. A turn with a transcript is replayed exactly as the model
+ * saw it, so this request's prompt extends the previous one and providers' prefix caches hit;
+ * turns without one contribute their final text; a compaction's summary stands for the turns it covers.
+ */
+export function historyMessages(history: readonly HistoryMessage[]): ModelMessage[] {
+  return history.flatMap((h): ModelMessage[] => {
+    // Validated as TranscriptMessage, which is the serialised form of what the SDK handed us.
+    if (h.transcript) return h.transcript as ModelMessage[];
+    if (h.summary) return [{ role: 'user', content: summaryText(h.content, h.turn ?? 0) }];
+    return [h.role === 'user' ? { role: 'user', content: h.content } : { role: 'assistant', content: h.content }];
+  });
 }
 
 /**
- * Builds the model conversation from the turn input. The native agent keeps no state between
- * turns: earlier turns arrive as `history` (from the database, via the caller). A turn with a
- * transcript is replayed exactly as the model saw it, so this request's prompt extends the
- * previous one and providers' prefix caches hit; turns without one contribute their final text.
- * A continued turn (`resume`) starts from its journal instead of its user message.
+ * The turn's own part of the conversation: its user message, or for a continued turn (`resume`)
+ * its journal and the step a restart cut off.
  */
-export function toModelMessages(input: PromptInput): ModelConversation {
-  const parsed = PromptInput.parse(input);
-  const messages: ModelMessage[] = parsed.history.flatMap((h): ModelMessage[] => {
-    // Validated as TranscriptMessage, which is the serialised form of what the SDK handed us.
-    if (h.transcript) return h.transcript as ModelMessage[];
-    return [h.role === 'user' ? { role: 'user', content: h.content } : { role: 'assistant', content: h.content }];
-  });
-  const turnStart = messages.length;
-  const journal = parsed.resume?.transcript as ModelMessage[] | undefined;
-  messages.push(...(journal ?? [userMessage(parsed.parts)]));
-  if (parsed.resume) messages.push(...cutOffStep(parsed.resume, messages.slice(turnStart)));
-  return { messages, turnStart };
+export function turnMessages(input: Pick<PromptInput, 'parts' | 'resume'>): ModelMessage[] {
+  const journal = input.resume?.transcript as ModelMessage[] | undefined;
+  const own = journal ?? [userMessage(input.parts)];
+  return input.resume ? [...own, ...cutOffStep(input.resume, own)] : own;
 }
 
-function userMessage(parts: InputPart[]): ModelMessage {
+export function userMessage(parts: readonly InputPart[]): ModelMessage {
   const hasImage = parts.some((p) => p.type === 'image');
   const content: UserContent = hasImage
     ? parts.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image', image: p.data, mediaType: p.mime_type }))

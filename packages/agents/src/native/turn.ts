@@ -4,6 +4,7 @@ import {
   emptyUsage,
   Transcript,
   type AgentEvent,
+  type PromptSegments,
   type StopReason,
   type TurnResult,
   type Usage,
@@ -16,6 +17,7 @@ import { classifyError, type TurnError } from './errors.js';
 import type { Logger } from './logger.js';
 import { CHECK_CALL_PREFIX } from './messages.js';
 import { WRITING_TOOL_NAMES, type ToolLimits } from './tools/index.js';
+import { MessageCounter, toolTokens, type Tokenizer } from './tokens.js';
 import { normalizeUsage } from './usage.js';
 
 /** Everything one native turn needs; the backend assembles it per prompt. */
@@ -47,6 +49,19 @@ export interface NativeTurnParams {
   /** See PromptCtx.recorded. */
   recorded?: (toolCallId: string) => Promise<void>;
   log: Logger;
+  /** Counts each request's prompt segments. */
+  tokenizer: Tokenizer;
+  /** The model's context window, for the context meter. */
+  contextWindow: number;
+  /** Model calls already made this turn (a compaction's summary request): steps are numbered after them. */
+  stepOffset: number;
+}
+
+/** The request of the step in flight: when it was sent and what its prompt was made of. */
+interface StepRequest {
+  startedAt: Date;
+  firstTokenAt: Date | null;
+  segments: PromptSegments;
 }
 
 /** A note inserted into the conversation before the message at index `at` of the step input. */
@@ -125,6 +140,15 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   let lastStep = { raw: p.messages.length, sent: p.messages };
   let produced: ModelMessage[] | null = null;
 
+  const counter = new MessageCounter(p.tokenizer);
+  const fixed = { system: p.tokenizer.count(p.system), tools: toolTokens(p.tokenizer) };
+  // The turn's own part starts with its user message at turnStart; steps add tool calls and results after it.
+  const own = p.turnStart;
+  let request: StepRequest | null = null;
+  const firstToken = (): void => {
+    if (request && !request.firstTokenAt) request.firstTokenAt = new Date();
+  };
+
   const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv, sandbox: p.sandbox }, p.recorded);
 
   const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
@@ -146,6 +170,16 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
     }
     const sent = withNotes(messages, notes);
     lastStep = { raw: messages.length, sent };
+    request = {
+      startedAt: new Date(),
+      firstTokenAt: null,
+      segments: {
+        ...fixed,
+        history: counter.count(sent.slice(0, own)),
+        input: counter.count(sent.slice(own, own + 1)),
+        tool_results: counter.count(sent.slice(own + 1)),
+      },
+    };
     return notes.length ? { messages: sent } : {};
   };
 
@@ -173,12 +207,18 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
     for await (const part of result.fullStream) {
       switch (part.type) {
         case 'text-delta':
+          firstToken();
           if (part.text) emit({ type: 'text', text: part.text });
           break;
         case 'reasoning-delta':
+          firstToken();
           if (part.text) emit({ type: 'reasoning', text: part.text });
           break;
+        case 'tool-input-start':
+          firstToken();
+          break;
         case 'tool-call':
+          firstToken();
           emit({
             type: 'tool_call',
             id: part.toolCallId,
@@ -214,6 +254,24 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
           const stepUsage = normalizeUsage(part.usage.raw, part.usage);
           usage = addUsage(usage, stepUsage);
           emit({ type: 'usage', usage: stepUsage, raw: part.usage.raw ?? null, model: p.modelId, provider: p.providerName });
+          if (request) {
+            emit({
+              type: 'model_call',
+              step: p.stepOffset + steps,
+              kind: 'step',
+              model: p.modelId,
+              provider: p.providerName,
+              started_at: request.startedAt.toISOString(),
+              first_token_at: request.firstTokenAt?.toISOString() ?? null,
+              finished_at: new Date().toISOString(),
+              usage: stepUsage,
+              segments: request.segments,
+              tokenizer: p.tokenizer.name,
+            });
+            const prompt = Object.values(request.segments).reduce((a, b) => a + b, 0);
+            emit({ type: 'context_usage', used: (stepUsage.input_total || prompt) + stepUsage.output, size: p.contextWindow });
+            request = null;
+          }
           if (wroteInStep && p.check) checkPending = true;
           wroteInStep = false;
           break;

@@ -1,5 +1,6 @@
 import { IdParams } from '../common.js';
 import { TracePage, TracesQuery, UsageSummary } from '../runner.js';
+import { ModelCallList, UsageTotals } from '../usage.js';
 import type { RouteDef } from './def.js';
 
 export const traceRoutes = {
@@ -23,5 +24,35 @@ export const traceRoutes = {
     response: UsageSummary,
     status: 200,
     errors: [],
+  },
+  listModelCalls: {
+    method: 'GET',
+    path: '/api/chats/:id/model-calls',
+    summary: "A chat's model calls in order: timing, tokens, the prompt's cached and uncached segments, cost",
+    tag: 'traces',
+    params: IdParams,
+    response: ModelCallList,
+    status: 200,
+    errors: ['not_found'],
+  },
+  getSessionUsage: {
+    method: 'GET',
+    path: '/api/sessions/:id/usage',
+    summary: "A session's tokens, cost and what the prompt cache saved, over all its chats",
+    tag: 'traces',
+    params: IdParams,
+    response: UsageTotals,
+    status: 200,
+    errors: ['not_found'],
+  },
+  getProjectUsage: {
+    method: 'GET',
+    path: '/api/projects/:id/usage',
+    summary: "A project's tokens, cost and what the prompt cache saved, over all its sessions",
+    tag: 'traces',
+    params: IdParams,
+    response: UsageTotals,
+    status: 200,
+    errors: ['not_found'],
   },
 } as const satisfies Record<string, RouteDef>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, chmod, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ApiToken } from '@boocode/contracts';
+import { ApiToken, PriceOverrides } from '@boocode/contracts';
 import { BACKENDS, CustomAgentsConfig, SandboxSettings, type BackendDefinition } from '@boocode/agents';
 import { ConfigError } from './error.js';
 
@@ -20,6 +20,8 @@ export const HomeConfig = z.object({
   agents: CustomAgentsConfig.default({}),
   /** Confinement of agent commands (`mode`, `network`, `agents` started inside it). */
   sandbox: SandboxSettings.default({ mode: 'auto', network: true, agents: [] }),
+  /** Model prices over the bundled table: `{"<model id>": {input, cached_input, cache_write, output, reasoning}}`, USD per million tokens. */
+  prices: PriceOverrides.default({}),
   ...BACKEND_SECTIONS,
 });
 export type HomeConfig = z.output<typeof HomeConfig>;

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
-import { homeDirectory } from '@boocode/contracts';
+import { homeDirectory, type PriceOverrides } from '@boocode/contracts';
 import { BACKENDS, type BackendDefinition, type BackendSettings, type CustomAgentsConfig, type Env, type SandboxSettings } from '@boocode/agents';
 import { ConfigError } from './error.js';
 import { loadHomeConfig, type HomeConfig } from './home.js';
@@ -44,6 +44,10 @@ export interface ServerConfig {
   terminals: TerminalSettings;
   /** How agent commands are confined: config.json `sandbox` with BOOCODE_SANDBOX* over it. */
   sandbox: SandboxSettings;
+  /** config.json `prices`: USD per million tokens by model id, over the bundled price table. */
+  prices: PriceOverrides;
+  /** Where OpenTelemetry spans are sent (OTLP/HTTP base URL); null: telemetry off. */
+  otlpEndpoint: string | null;
 }
 
 export interface ConfigSources {
@@ -158,5 +162,7 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
       ...(vars.BOOCODE_SANDBOX ? { mode: vars.BOOCODE_SANDBOX } : {}),
       ...(vars.BOOCODE_SANDBOX_NETWORK !== undefined ? { network: vars.BOOCODE_SANDBOX_NETWORK } : {}),
     },
+    prices: file.prices,
+    otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
   };
 }

@@ -50,6 +50,8 @@ export const ServerEnv = z.object({
   BOOCODE_SANDBOX_NETWORK: z.enum(['on', 'off']).transform((v) => v === 'on').optional(),
   /** The user's login shell, started in terminals; anything but an absolute path means `/bin/sh`. */
   SHELL: z.string().optional(),
+  /** The OTLP/HTTP collector spans go to; unset: no telemetry at all. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
 });
 
 /** Settings of the CLI's client commands from the environment. */

@@ -7,6 +7,7 @@ import type {
   InputPart,
   Message,
   PermissionOption,
+  PromptSegments,
   ToolTrace,
 } from '@boocode/contracts';
 import type { z } from 'zod';
@@ -37,6 +38,7 @@ export type JsonColumn =
   | DiffStats
   | readonly FileTouch[]
   | UsageEvent['raw'][]
+  | PromptSegments
   | JsonValue;
 
 /**

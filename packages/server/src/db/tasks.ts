@@ -48,7 +48,7 @@ interface ClaimedRow extends TaskRow {
   claimed_worktree: WorktreeRow | null;
   claimed_resume_token: string | null;
   /** A transcript arrives as its stored text (see turn_transcripts). */
-  claimed_history: { role: HistoryMessage['role']; content: string; transcript?: string }[];
+  claimed_history: { role: HistoryMessage['role']; content: string; transcript?: string; turn: number; summary?: boolean }[];
 }
 
 /**
@@ -97,17 +97,23 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
         (SELECT to_jsonb(p) FROM projects p WHERE p.id = c.project_id) AS claimed_project,
         (SELECT to_jsonb(w) FROM session_worktrees w WHERE w.session_id = c.session_id) AS claimed_worktree,
         (SELECT a.resume_token FROM agent_sessions a WHERE a.chat_id = c.chat_id AND a.agent = c.agent) AS claimed_resume_token,
-        (SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('role', h.role, 'content', h.content, 'transcript', h.transcript))
+        (SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('role', h.role, 'content', h.content, 'transcript', h.transcript,
+                                                                        'turn', h.turn, 'summary', h.summary))
                                    ORDER BY h.turn, h.role DESC, h.pos), '[]'::jsonb)
          FROM (
-           SELECT m.role, m.content, m.turn, m.pos, tt.messages AS transcript FROM messages m
+           -- The newest compaction's summary stands for every turn up to its through_turn.
+           (SELECT 'user' AS role, k.summary AS content, k.through_turn AS turn, 0::bigint AS pos, NULL::text AS transcript, true AS summary
+            FROM chat_compactions k WHERE k.chat_id = c.chat_id ORDER BY k.through_turn DESC, k.created_at DESC LIMIT 1)
+           UNION ALL
+           (SELECT m.role, m.content, m.turn, m.pos, tt.messages AS transcript, NULL::boolean AS summary FROM messages m
            LEFT JOIN turn_transcripts tt ON tt.message_id = m.id
            WHERE m.chat_id = c.chat_id AND m.role IN ('user', 'assistant') AND (m.content <> '' OR tt.messages IS NOT NULL)
              -- A turn with a transcript is replayed from it, its user message included.
              AND NOT (m.role = 'user' AND EXISTS (SELECT 1 FROM turn_transcripts x WHERE x.chat_id = m.chat_id AND x.turn = m.turn))
              -- The turn this task answers (1 when its input does not say; such input fails the turn anyway).
              AND m.turn < COALESCE(CASE WHEN jsonb_typeof(c.input -> 'turn') = 'number' THEN (c.input ->> 'turn')::numeric END, 1)
-           ORDER BY m.turn DESC, m.role DESC, m.pos DESC LIMIT ${HISTORY_LIMIT}) h) AS claimed_history
+             AND m.turn > COALESCE((SELECT max(k.through_turn) FROM chat_compactions k WHERE k.chat_id = c.chat_id), 0)
+           ORDER BY m.turn DESC, m.role DESC, m.pos DESC LIMIT ${HISTORY_LIMIT})) h) AS claimed_history
       FROM claimed c`;
   } catch (err) {
     // Two workers raced for two tasks of one session: the index refused the second. Not an error.
@@ -128,8 +134,9 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
 }
 
 function historyMessage(h: ClaimedRow['claimed_history'][number]): HistoryMessage {
-  if (h.transcript === undefined) return { role: h.role, content: h.content };
-  return { role: h.role, content: h.content, transcript: Transcript.parse(JSON.parse(h.transcript)) };
+  const base = { role: h.role, content: h.content, turn: h.turn, ...(h.summary ? { summary: true } : {}) };
+  if (h.transcript === undefined) return base;
+  return { ...base, transcript: Transcript.parse(JSON.parse(h.transcript)) };
 }
 
 /** Returns a task this worker claimed but will not run (it is shutting down), attempt not counted. */

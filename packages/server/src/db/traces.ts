@@ -1,4 +1,4 @@
-import { addUsage, emptyUsage, type ToolTrace, type TracePage, type TracesQuery, type TurnUsage, type Usage, type UsageSummary } from '@boocode/contracts';
+import { addUsage, emptyUsage, type ToolTrace, type TracePage, type TracesQuery, type TurnUsage, type Usage, type UsageSummary, type UsageTotals } from '@boocode/contracts';
 import type { Sql } from './connection.js';
 import { jsonb } from './json.js';
 import { iso, isoOrNull, usageOf, type UsageColumns } from './rows.js';
@@ -131,6 +131,7 @@ export interface NewTurnUsage {
   provider: string | null;
   usage: Usage;
   cost: number | null;
+  saved: number | null;
   steps: number;
   toolCalls: number;
   /** The agents' own usage payloads, one per step. */
@@ -146,10 +147,10 @@ export async function insertTurnUsage(sql: Sql, t: NewTurnUsage): Promise<void> 
   await sql`
     INSERT INTO turn_usage (session_id, chat_id, message_id, task_id, turn_number, agent, model, provider,
       input_tokens, no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-      cost, steps, tool_calls, raw, latency_ms, ttft_ms, started_at, finished_at)
+      cost, saved, steps, tool_calls, raw, latency_ms, ttft_ms, started_at, finished_at)
     VALUES (${t.sessionId}, ${t.chatId}, ${t.messageId}, ${t.taskId}, ${t.turn}, ${t.agent}, ${t.model}, ${t.provider},
       ${u.input_total}, ${u.no_cache}, ${u.cache_read}, ${u.cache_write}, ${u.output}, ${u.reasoning},
-      ${t.cost}, ${t.steps}, ${t.toolCalls}, ${jsonb(sql, t.raw)},
+      ${t.cost}, ${t.saved}, ${t.steps}, ${t.toolCalls}, ${jsonb(sql, t.raw)},
       ${t.latencyMs}, ${t.ttftMs}, ${t.startedAt}, ${t.finishedAt})`;
 }
 
@@ -161,6 +162,7 @@ interface UsageRow extends UsageColumns {
   model: string | null;
   provider: string | null;
   cost: number | null;
+  saved: number | null;
   steps: number;
   tool_calls: number;
   latency_ms: number | null;
@@ -185,6 +187,7 @@ export async function chatUsage(sql: Sql, chatId: string): Promise<UsageSummary>
       provider: r.provider,
       usage,
       cost: r.cost,
+      saved: r.saved,
       steps: r.steps,
       tool_calls: r.tool_calls,
       latency_ms: r.latency_ms,
@@ -195,6 +198,41 @@ export async function chatUsage(sql: Sql, chatId: string): Promise<UsageSummary>
     };
   });
   const total = turns.reduce((sum, t) => addUsage(sum, t.usage), emptyUsage());
-  const costs = turns.map((t) => t.cost).filter((c): c is number => c !== null);
-  return { turns, total, cost: costs.length ? costs.reduce((a, b) => a + b, 0) : null, cache_hit_ratio: ratio(total.cache_read, total.input_total) };
+  return { turns, total, cost: sumOf(turns.map((t) => t.cost)), saved: sumOf(turns.map((t) => t.saved)), cache_hit_ratio: ratio(total.cache_read, total.input_total) };
+}
+
+/** The sum of the known values; null when none is known. */
+function sumOf(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? known.reduce((a, b) => a + b, 0) : null;
+}
+
+interface TotalsRow {
+  turns: number;
+  input_tokens: number;
+  no_cache_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost: number | null;
+  saved: number | null;
+  unpriced_turns: number;
+}
+
+/** Totals over a session's or a project's turns. */
+export async function usageTotals(sql: Sql, scope: { sessionId: string } | { projectId: string }): Promise<UsageTotals> {
+  const where =
+    'sessionId' in scope
+      ? sql`u.session_id = ${scope.sessionId}`
+      : sql`u.session_id IN (SELECT s.id FROM sessions s WHERE s.project_id = ${scope.projectId})`;
+  const [r] = await sql<TotalsRow[]>`
+    SELECT count(*)::int AS turns,
+      COALESCE(sum(input_tokens), 0)::int AS input_tokens, COALESCE(sum(no_cache_tokens), 0)::int AS no_cache_tokens,
+      COALESCE(sum(cache_read_tokens), 0)::int AS cache_read_tokens, COALESCE(sum(cache_write_tokens), 0)::int AS cache_write_tokens,
+      COALESCE(sum(output_tokens), 0)::int AS output_tokens, COALESCE(sum(reasoning_tokens), 0)::int AS reasoning_tokens,
+      sum(cost) AS cost, sum(saved) AS saved, (count(*) FILTER (WHERE cost IS NULL))::int AS unpriced_turns
+    FROM turn_usage u WHERE ${where}`;
+  const total = usageOf(r!);
+  return { turns: r!.turns, total, cost: r!.cost, saved: r!.saved, unpriced_turns: r!.unpriced_turns, cache_hit_ratio: ratio(total.cache_read, total.input_total) };
 }

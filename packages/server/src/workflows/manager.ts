@@ -25,6 +25,7 @@ import { loadCatalog } from './catalog.js';
 import { TaskExecutor } from './executor.js';
 import { PgJournal } from './journal.js';
 import { TaskWaiter } from './task-waiter.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 
 export interface WorkflowManagerOptions {
   /** Runs whose sandbox this process hosts at once; the others wait for a worker. */
@@ -44,6 +45,8 @@ export interface WorkflowManagerDeps {
   workspace: Workspace;
   tasks: TaskControl;
   home: string;
+  /** OpenTelemetry export; null when off. */
+  telemetry: Telemetry | null;
 }
 
 interface Active {
@@ -162,9 +165,26 @@ export class WorkflowManager {
     active.controller.abort();
   }
 
+  /** Hosts the run inside its `invoke_workflow` span, when telemetry is on. */
   private async execute(run: WorkflowRunRow, active: Active): Promise<void> {
+    const span = this.deps.telemetry?.startWorkflow({ runId: run.id, name: run.name, sessionId: run.session_id }) ?? null;
+    const log = this.deps.log.child({ run_id: run.id, session_id: run.session_id, workflow: run.name, ...(span ? { trace_id: span.traceId } : {}) });
+    // Handed over unless it finishes here.
+    let outcome: { status: string; error: string | null } = { status: 'handed over', error: null };
+    try {
+      await this.executeRun(run, active, log, (o) => (outcome = o));
+    } finally {
+      span?.end(outcome);
+    }
+  }
+
+  private async executeRun(
+    run: WorkflowRunRow,
+    active: Active,
+    log: Logger,
+    ended: (o: { status: string; error: string | null }) => void,
+  ): Promise<void> {
     const { sql, broker } = this.deps;
-    const log = this.deps.log.child({ run_id: run.id, session_id: run.session_id, workflow: run.name });
     const publish = (payload: SessionFramePayload) => broker.publish(run.session_id, payload);
     publish({ type: 'workflow_run', run: toWorkflowRun(run) });
     log.info({ attempt: run.attempts }, run.attempts > 1 ? 'workflow run taken over' : 'workflow run started');
@@ -197,6 +217,7 @@ export class WorkflowManager {
     }
     const finished = await finishWorkflowRun(sql, run.id, this.id, { status: end.status, result: end.result, error: end.error });
     if (!finished) return;
+    ended({ status: finished.status, error: finished.error });
     publish({ type: 'workflow_run', run: toWorkflowRun(finished) });
     log.info({ status: finished.status, agents: finished.agents_total, cached: finished.agents_cached, error: finished.error }, 'workflow run finished');
   }

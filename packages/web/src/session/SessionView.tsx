@@ -174,6 +174,7 @@ export function SessionView({
             ) : panel === 'traces' ? (
               current ? (
                 <TraceViewer
+                  sessionId={session.id}
                   chatId={current.id}
                   messages={messages}
                   usage={view.state.usage[current.id] ?? NO_USAGE}

@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { ModelCall } from '@boocode/contracts';
 import { mergeToolCalls } from '../stream/fromApi';
 import type { TurnTraces } from '../stream/sessionState';
 import { Icon } from '../ui/Icon';
@@ -7,6 +8,9 @@ import { formatTime } from '../ui/format';
 import { toTraceView } from './fromToolCalls';
 import { groupByTurn } from './groupByTurn';
 import { cacheHitPct, formatDuration, formatTokens } from './latency';
+import { cacheTone, formatCost, type CacheThresholds } from './cacheTone';
+import { ModelCallRow } from './ModelCallRow';
+import { SegmentBar } from './SegmentBar';
 import { TraceRow } from './TraceRow';
 import type { TurnEntry } from './turnEntries';
 
@@ -21,8 +25,16 @@ export function TraceTurnGroup({
   now,
   onOpen,
   onLoadMore,
+  calls: modelCalls,
+  cost,
+  thresholds,
 }: {
   entry: TurnEntry;
+  /** The turn's model calls (empty until loaded, and for agents that report none). */
+  calls: readonly ModelCall[];
+  /** USD; null: no price; undefined: not known yet (running). */
+  cost: number | null | undefined;
+  thresholds: CacheThresholds;
   fetched: TurnTraces | undefined;
   defaultOpen: boolean;
   now: number;
@@ -51,6 +63,16 @@ export function TraceTurnGroup({
   const errors = traces.filter((t) => t.outcome === 'error').length;
   const count = Math.max(entry.toolCount, traces.length);
   const hit = entry.usage ? cacheHitPct(entry.usage) : null;
+  // The turn's largest prompt is its last step's: its shape is the turn's.
+  const shaped = [...modelCalls].reverse().find((c) => c.segments !== null);
+  const rows = useMemo(
+    () =>
+      [
+        ...traces.map((t) => ({ at: Date.parse(t.startedAt), key: t.id, tool: t, call: null })),
+        ...modelCalls.map((c) => ({ at: Date.parse(c.started_at), key: c.id, tool: null, call: c })),
+      ].sort((a, b) => a.at - b.at),
+    [traces, modelCalls],
+  );
 
   return (
     <li className="trace-turn">
@@ -58,9 +80,7 @@ export function TraceTurnGroup({
         <Icon name={open ? 'chevronDown' : 'chevronRight'} size={12} />
         <span className="trace-turn__title">Turn {entry.turn}</span>
         <time dateTime={entry.startedAt}>{formatTime(entry.startedAt)}</time>
-        <span>
-          {count} call{count === 1 ? '' : 's'}
-        </span>
+        <span>{count === 0 ? 'no tool calls' : `${count} tool call${count === 1 ? '' : 's'}`}</span>
         <span>{entry.running ? 'running' : formatDuration(durationMs)}</span>
         {errors > 0 ? <span className="badge badge--failed">{errors} failed</span> : null}
       </button>
@@ -69,19 +89,28 @@ export function TraceTurnGroup({
           <span>{formatTokens(entry.usage.input_total)} in</span>
           <span>{formatTokens(entry.usage.output)} out</span>
           {entry.usage.reasoning > 0 ? <span>{formatTokens(entry.usage.reasoning)} reasoning</span> : null}
-          <span>
-            {formatTokens(entry.usage.cache_read)} cache read{hit !== null ? ` (${hit}%)` : ''}
-          </span>
+          <span>{formatTokens(entry.usage.cache_read)} cache read</span>
+          {hit !== null ? <span className={`cache-pill cache-pill--${cacheTone(hit, thresholds)}`}>{hit}% cached</span> : null}
           {entry.usage.cache_write > 0 ? <span>{formatTokens(entry.usage.cache_write)} cache write</span> : null}
+          {cost !== undefined ? <span>{formatCost(cost)}</span> : null}
+        </div>
+      ) : null}
+      {shaped?.segments ? (
+        <div className="trace-turn__shape">
+          <SegmentBar segments={shaped.segments} usage={shaped.usage} />
         </div>
       ) : null}
       {open ? (
         <div id={id}>
-          {traces.length > 0 ? (
+          {rows.length > 0 ? (
             <ul className="trace-turn__calls">
-              {traces.map((t) => (
-                <TraceRow key={t.id} trace={t} turnStartMs={startMs} turnDurationMs={durationMs} />
-              ))}
+              {rows.map((r) =>
+                r.tool ? (
+                  <TraceRow key={r.key} trace={r.tool} turnStartMs={startMs} turnDurationMs={durationMs} />
+                ) : (
+                  <ModelCallRow key={r.key} call={r.call!} turnStartMs={startMs} turnDurationMs={durationMs} />
+                ),
+              )}
             </ul>
           ) : fetched?.loading ? null : (
             <p className="trace-turn__empty">No tool calls in this turn.</p>

@@ -2,9 +2,12 @@ import type { Handlers } from '../route.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../../errors.js';
 import { getChat } from '../../db/chats.js';
-import { chatUsage, pageTraces } from '../../db/traces.js';
+import { listModelCalls } from '../../db/model-calls.js';
+import { getProject } from '../../db/projects.js';
+import { getSession } from '../../db/sessions.js';
+import { chatUsage, pageTraces, usageTotals } from '../../db/traces.js';
 
-export function traceHandlers(ctx: AppContext): Handlers<'listTraces' | 'getChatUsage'> {
+export function traceHandlers(ctx: AppContext): Handlers<'listTraces' | 'getChatUsage' | 'listModelCalls' | 'getSessionUsage' | 'getProjectUsage'> {
   const { sql } = ctx;
   return {
     listTraces: async ({ params, query }) => {
@@ -14,6 +17,18 @@ export function traceHandlers(ctx: AppContext): Handlers<'listTraces' | 'getChat
     getChatUsage: async ({ params }) => {
       if (!(await getChat(sql, params.id))) throw notFound('chat', params.id);
       return chatUsage(sql, params.id);
+    },
+    listModelCalls: async ({ params }) => {
+      if (!(await getChat(sql, params.id))) throw notFound('chat', params.id);
+      return { items: await listModelCalls(sql, params.id) };
+    },
+    getSessionUsage: async ({ params }) => {
+      if (!(await getSession(sql, params.id))) throw notFound('session', params.id);
+      return usageTotals(sql, { sessionId: params.id });
+    },
+    getProjectUsage: async ({ params }) => {
+      if (!(await getProject(sql, params.id))) throw notFound('project', params.id);
+      return usageTotals(sql, { projectId: params.id });
     },
   };
 }

@@ -10,6 +10,8 @@ import type { PermissionCenter } from '../../permissions/center.js';
 import type { Broker } from '../../stream/broker.js';
 import type { MessageWriter } from '../../stream/message-writer.js';
 import type { StreamingMessages } from '../../stream/streaming-messages.js';
+import type { Telemetry, TurnSpan } from '../../telemetry/telemetry.js';
+import type { PriceBook } from '../../usage/prices.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { TurnEvents } from './events.js';
 
@@ -25,6 +27,10 @@ export interface RunnerDeps {
   /** Coalescing interval of streamed message writes. */
   writeIntervalMs: number;
   streaming: StreamingMessages;
+  /** Prices usage that agents report without a cost. */
+  prices: PriceBook;
+  /** OpenTelemetry export; null when off. */
+  telemetry: Telemetry | null;
 }
 
 /** Why a run was aborted from outside: the user, this process shutting down, a lost lease, the turn timeout. */
@@ -63,6 +69,8 @@ export interface Turn {
   messageId: string;
   writer: MessageWriter;
   events: TurnEvents;
+  /** The turn's `invoke_agent` span; null when telemetry is off. */
+  span: TurnSpan | null;
 }
 
 /** Publishes the task's state on the session stream and the user stream. */

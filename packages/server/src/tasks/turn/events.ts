@@ -2,12 +2,15 @@ import type { AgentEvent, PermissionPolicy } from '@boocode/contracts';
 import type { Sql } from '../../db/connection.js';
 import { saveJournal } from '../../db/transcripts.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
+import { insertModelCall } from '../../db/model-calls.js';
 import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
 import type { Broker } from '../../stream/broker.js';
 import type { Stamp } from '../../stream/frame-bus.js';
 import type { MessageWriter } from '../../stream/message-writer.js';
 import type { PermissionCenter } from '../../permissions/center.js';
 import type { Logger } from '../../logger.js';
+import type { TurnSpan } from '../../telemetry/telemetry.js';
+import type { PriceBook } from '../../usage/prices.js';
 import { TurnFrames, type TurnEffects, type TurnIdentity, type TurnWrite } from './frames.js';
 
 /** How long a tool waits for its call to be stored before it runs anyway. */
@@ -25,11 +28,20 @@ function store(sql: Sql, w: TurnWrite): Promise<void> {
       return markToolTraceCancelled(sql, w.traceId);
     case 'step_usage':
       return setStepUsage(sql, w.traceIds, w.usage);
+    case 'model_call':
+      return insertModelCall(sql, w.call);
     case 'message_metadata':
       return mergeMessageMetadata(sql, w.messageId, w.patch);
     case 'journal':
       return saveJournal(sql, w.taskId, w.transcript, w.steps, w.said ?? { content: 0, reasoning: 0 });
   }
+}
+
+/** The turn's model and tool calls as child spans of its `invoke_agent` span. */
+function observe(span: TurnSpan, w: TurnWrite): void {
+  if (w.type === 'model_call') span.modelCall(w.call);
+  else if (w.type === 'trace_started') span.toolStarted(w.trace);
+  else if (w.type === 'trace_finished') span.toolFinished(w.traceId, w.end);
 }
 
 /**
@@ -42,6 +54,7 @@ export class TurnEvents {
   private chain: Promise<void>;
   private failure: unknown = null;
   private sealed = false;
+  private readonly span: TurnSpan | null;
 
   constructor(
     private readonly sql: Sql,
@@ -50,10 +63,12 @@ export class TurnEvents {
     private readonly permissions: PermissionCenter,
     private readonly id: TurnIdentity & { policy: PermissionPolicy },
     private readonly log: Logger,
+    o: { prices: PriceBook; span: TurnSpan | null },
     /** Rows written here reference the message, so they wait for its INSERT. */
     after: Promise<unknown> = Promise.resolve(),
   ) {
-    this.frames = new TurnFrames(id, { textLength: () => this.writer.content.length });
+    this.frames = new TurnFrames(id, { textLength: () => this.writer.content.length, prices: o.prices });
+    this.span = o.span;
     this.chain = after.then(
       () => undefined,
       (err: unknown) => {
@@ -142,6 +157,7 @@ export class TurnEvents {
     if (effects.append?.to === 'text') this.writer.appendText(effects.append.text, seq);
     else if (effects.append?.to === 'reasoning') this.writer.appendReasoning(effects.append.text, seq);
     for (const w of effects.writes) {
+      if (this.span) observe(this.span, w);
       // A journaled step covers the text streamed so far; a continued turn says the rest again.
       const write = w.type === 'journal' ? { ...w, said: { content: this.writer.content.length, reasoning: this.writer.reasoning.length } } : w;
       this.persist(() => store(this.sql, write));

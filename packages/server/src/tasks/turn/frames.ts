@@ -10,8 +10,10 @@ import {
   type Transcript,
   type Usage,
 } from '@boocode/contracts';
+import type { NewModelCall } from '../../db/model-calls.js';
 import type { NewToolTrace, ToolTraceEnding } from '../../db/traces.js';
 import type { JournalSaid } from '../../db/transcripts.js';
+import { PriceBook } from '../../usage/prices.js';
 
 /** Tool output kept per trace row; the full text still reached the agent and the live stream. */
 const MAX_TRACE_OUTPUT = 64 * 1024;
@@ -34,6 +36,7 @@ export type TurnWrite =
   | { type: 'trace_finished'; traceId: string; end: ToolTraceEnding }
   | { type: 'trace_cancelled'; traceId: string }
   | { type: 'step_usage'; traceIds: string[]; usage: Usage }
+  | { type: 'model_call'; call: NewModelCall }
   | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] }
   /** `said`: how much of the message's text and reasoning the journaled steps had produced (filled in by TurnEvents). */
   | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; said: JournalSaid | null };
@@ -53,7 +56,7 @@ interface OpenTrace {
 }
 
 /** Events that describe the agent's state rather than answer: they do not count as first output. */
-const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed', 'journal']);
+const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'model_call', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed', 'journal']);
 
 /** PostgreSQL text and jsonb cannot hold NUL; agents' output may contain it (binary files, tools). */
 const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s);
@@ -93,6 +96,8 @@ export interface TurnFramesOptions {
    * turn continued after a restart starts from the text kept); else the text of this turn's events.
    */
   textLength?: () => number;
+  /** Prices usage the agent reports without a cost. */
+  prices?: PriceBook;
 }
 
 /**
@@ -104,6 +109,7 @@ export interface TurnFramesOptions {
 export class TurnFrames {
   private readonly now: () => number;
   private readonly newId: () => string;
+  private readonly prices: PriceBook;
   readonly startedAt: number;
   firstOutputAt: number | null = null;
   usage: Usage = emptyUsage();
@@ -114,6 +120,8 @@ export class TurnFrames {
   /** The agent journaled its conversation (the native agent): the journal row is dropped at the end. */
   journaled = false;
   cost: number | null = null;
+  /** What the prompt cache saved (USD), for priced models. */
+  saved: number | null = null;
   model: string | null = null;
   provider: string | null = null;
   /** The agent's latest settings, commands, title and context; stored on its agent session when the turn ends. */
@@ -138,6 +146,7 @@ export class TurnFrames {
     this.now = opts.now ?? Date.now;
     this.newId = opts.newId ?? randomUUID;
     this.textLength = opts.textLength ?? (() => this.ownText);
+    this.prices = opts.prices ?? new PriceBook();
     this.startedAt = this.now();
   }
 
@@ -246,11 +255,23 @@ export class TurnFrames {
         this.raw.push(e.raw ?? null);
         if (e.model) this.model = e.model;
         if (e.provider) this.provider = e.provider;
-        if (e.cost !== undefined) this.cost = (this.cost ?? 0) + e.cost;
+        const priced = this.prices.price(e.model ?? this.model, e.usage);
+        const cost = e.cost ?? priced?.cost;
+        if (cost !== undefined) this.cost = (this.cost ?? 0) + cost;
+        if (priced) this.saved = (this.saved ?? 0) + priced.saved;
         out.frames.push({ type: 'usage', ...ref, turn: this.id.turn, usage: this.usage, model: this.model });
         const ids = this.stepTraceIds;
         this.stepTraceIds = [];
         if (ids.length) out.writes.push({ type: 'step_usage', traceIds: ids, usage: e.usage });
+        break;
+      }
+      case 'model_call': {
+        const { type: _, ...call } = e;
+        const priced = this.prices.price(call.model, call.usage);
+        out.writes.push({
+          type: 'model_call',
+          call: { ...call, sessionId, chatId, messageId, taskId: this.id.taskId, turn: this.id.turn, cost: priced?.cost ?? null, saved: priced?.saved ?? null },
+        });
         break;
       }
       case 'plan':

@@ -19,7 +19,7 @@ const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().in
  */
 export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promise<Turn | null> {
   const { task, session, project, worktree, resumeToken, history } = claimed;
-  const log = deps.log.child({ task_id: task.id, session_id: task.session_id, agent: task.agent });
+  let log = deps.log.child({ task_id: task.id, session_id: task.session_id, agent: task.agent });
   const input = TaskInput.safeParse(task.input);
   const turn = input.success ? (input.data.turn ?? 1) : 1;
   if (!session || !project) {
@@ -66,6 +66,18 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
       metadata: { agent: task.agent, worker: deps.workerId },
     });
   }
+  const span =
+    deps.telemetry?.startTurn({
+      sessionId: session.id,
+      chatId,
+      taskId: task.id,
+      messageId,
+      turn,
+      agent: task.agent,
+      model: task.model,
+      workflowRunId: task.workflow_run_id,
+    }) ?? null;
+  if (span) log = log.child({ trace_id: span.traceId });
   // A continued message is announced once its agent is known (see dispatch): it decides what is kept.
   if (!resume) {
     deps.broker.publish(session.id, {
@@ -90,7 +102,8 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
     deps.permissions,
     { sessionId: session.id, projectId: project.id, chatId, messageId, taskId: task.id, turn, agent: task.agent, policy: session.permission_policy },
     log,
+    { prices: deps.prices, span },
     inserted,
   );
-  return { deps, task, log, session, project, chatId, turn, parts: input.data.parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events };
+  return { deps, task, log, session, project, chatId, turn, parts: input.data.parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events, span };
 }

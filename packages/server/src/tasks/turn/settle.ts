@@ -3,6 +3,7 @@ import { deleteMessage } from '../../db/messages.js';
 import type { TaskRow } from '../../db/rows.js';
 import { finishTask, requeueTask, requeueToResume } from '../../db/tasks.js';
 import { insertTurnUsage } from '../../db/traces.js';
+import { insertCompaction } from '../../db/compactions.js';
 import { dropJournal, insertTranscript } from '../../db/transcripts.js';
 import { updateAttention } from '../../stream/attention.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn, type TurnEnding } from './context.js';
@@ -43,6 +44,7 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
     // Everything that reached clients is stored before another worker continues the turn.
     await writer.flush();
     if (await requeueToResume(deps.sql, task.id, deps.workerId, messageId)) {
+      t.span?.end({ status: 'handed over', error: ending.error, usage: tally.usage, model: tally.model });
       announceTask(deps, task, chatId, 'pending', ending.error);
       t.log.info({ chat_id: chatId }, 'turn stopped by shutdown; queued to continue');
       return;
@@ -51,6 +53,7 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
   }
   if (ending.status === 'pending') {
     // Nothing reached the user: the next attempt starts from a clean slate.
+    t.span?.end({ status: 'pending', error: ending.error, usage: tally.usage, model: tally.model });
     await deleteMessage(deps.sql, messageId);
     await settleTask(deps, task, ending, tally, null);
     deps.broker.publish(session.id, { type: 'message_deleted', chat_id: chatId, message_id: messageId });
@@ -67,6 +70,8 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
   if (ending.status === 'completed' && result?.transcript) {
     await insertTranscript(deps.sql, { messageId, chatId, turn: t.turn, transcript: result.transcript });
   }
+  // A compaction holds whatever the turn's fate: the summary covers earlier turns only (or, for /compact, the request itself).
+  if (result?.compaction) await insertCompaction(deps.sql, chatId, messageId, result.compaction);
   if (tally.journaled || t.resume) await dropJournal(deps.sql, task.id);
   const finishedAt = new Date();
   if (tally.steps > 0 || tally.toolCalls > 0 || ending.status === 'completed') {
@@ -81,6 +86,7 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
       provider: tally.provider,
       usage: tally.usage,
       cost: tally.cost,
+      saved: tally.saved,
       steps: tally.steps,
       toolCalls: tally.toolCalls,
       raw: tally.raw,
@@ -91,6 +97,7 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
     });
   }
   const error = ending.error ?? (persistFailure ? 'some events could not be stored' : null);
+  t.span?.end({ status: ending.status, error, usage: tally.usage, model: tally.model });
   await settleTask(deps, task, { ...ending, error }, tally, summarize(writer.content));
   deps.broker.publish(session.id, {
     type: 'message_complete',

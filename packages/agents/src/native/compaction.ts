@@ -1,0 +1,167 @@
+import { generateText, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
+import { emptyUsage, type AgentEvent, type Compaction, type HistoryMessage, type InputPart, type Usage } from '@boocode/contracts';
+import { historyMessages } from './messages.js';
+import type { Logger } from './logger.js';
+import type { MessageCounter } from './tokens.js';
+import { normalizeUsage } from './usage.js';
+
+/**
+ * Compaction: when a conversation nears the model's context window, the oldest turns are
+ * summarised by the model itself and replaced by that summary; the newest turns stay verbatim.
+ * The system prompt and tool schemas are untouched and stay first, so the provider's prefix
+ * cache still covers them after a compaction; the summary request itself replays the old turns
+ * exactly as before, so it is mostly a cache hit too.
+ */
+
+/** Share of the context window the newest turns may keep verbatim when compacting on their own. */
+const KEEP_SHARE = 0.25;
+
+const INSTRUCTION = [
+  'The conversation above is about to be replaced by your summary of it, to free context. Write that summary',
+  'for your own later use: what the user asked for and decided, what you found out, which files you read and',
+  'changed (with paths), commands you ran and their outcomes, errors met, and what is still to do.',
+  'Be specific and complete, but concise. Answer with the summary only; do not call tools.',
+].join('\n');
+
+/** `/compact [instructions]` as the whole prompt: the user asks for a compaction now. */
+export function compactCommand(parts: readonly InputPart[]): { instructions: string } | null {
+  if (parts.length !== 1 || parts[0]!.type !== 'text') return null;
+  const m = /^\/compact(?:\s+([\s\S]*))?$/.exec(parts[0]!.text.trim());
+  return m ? { instructions: m[1]?.trim() ?? '' } : null;
+}
+
+export interface CompactionPlan {
+  /** The oldest entries, to be summarised. */
+  summarise: HistoryMessage[];
+  /** The newest, kept verbatim after the summary. */
+  keep: HistoryMessage[];
+  throughTurn: number;
+  tokensBefore: number;
+}
+
+/**
+ * Which turns to summarise when the prompt would use `compactAt` of the window or more: the newest
+ * turns that fit in a quarter of the window stay (the newest one always), the rest go. Null when
+ * there is nothing to gain. Entries without a turn number cannot be recorded, so they block it.
+ */
+export function planCompaction(
+  history: readonly HistoryMessage[],
+  counter: MessageCounter,
+  o: { fixedTokens: number; window: number; compactAt: number },
+): CompactionPlan | null {
+  if (history.some((h) => h.turn === undefined)) return null;
+  const turns = [...new Set(history.map((h) => h.turn!))];
+  const sizes = new Map(turns.map((t) => [t, counter.count(historyMessages(history.filter((h) => h.turn === t)))]));
+  const before = [...sizes.values()].reduce((a, b) => a + b, 0);
+  if (o.fixedTokens + before < o.compactAt * o.window) return null;
+  let firstKept = turns.length - 1;
+  let kept = sizes.get(turns[firstKept]!)!;
+  while (firstKept > 0 && kept + sizes.get(turns[firstKept - 1]!)! <= KEEP_SHARE * o.window) {
+    firstKept--;
+    kept += sizes.get(turns[firstKept]!)!;
+  }
+  if (firstKept === 0) return null;
+  const throughTurn = turns[firstKept - 1]!;
+  return {
+    summarise: history.filter((h) => h.turn! <= throughTurn),
+    keep: history.filter((h) => h.turn! > throughTurn),
+    throughTurn,
+    tokensBefore: before,
+  };
+}
+
+export interface SummaryRequest {
+  model: LanguageModel;
+  modelId: string;
+  providerName: string;
+  system: string;
+  /** The same tools as the turn's steps: the request's prefix then matches theirs. */
+  tools: ToolSet;
+  summarise: readonly HistoryMessage[];
+  instructions: string;
+  maxRetries: number;
+  signal: AbortSignal;
+  onEvent: (e: AgentEvent) => void;
+  counter: MessageCounter;
+  systemTokens: number;
+  toolTokens: number;
+}
+
+/** Asks the model for the summary; reports the request like any step (usage, model call). */
+export async function summarise(r: SummaryRequest, throughTurn: number, tokensBefore: number): Promise<{ compaction: Compaction; usage: Usage }> {
+  const old = historyMessages(r.summarise);
+  const ask: ModelMessage = { role: 'user', content: r.instructions ? `${INSTRUCTION}\n\nThe user adds: ${r.instructions}` : INSTRUCTION };
+  const startedAt = new Date();
+  const result = await generateText({
+    model: r.model,
+    system: r.system,
+    messages: [...old, ask],
+    tools: r.tools,
+    toolChoice: 'none',
+    maxRetries: r.maxRetries,
+    abortSignal: r.signal,
+  });
+  const summary = result.text.trim();
+  if (!summary) throw new Error('the model returned an empty summary');
+  const usage = normalizeUsage(result.usage.raw, result.usage);
+  r.onEvent({ type: 'usage', usage, raw: result.usage.raw ?? null, model: r.modelId, provider: r.providerName });
+  r.onEvent({
+    type: 'model_call',
+    step: 1,
+    kind: 'compaction',
+    model: r.modelId,
+    provider: r.providerName,
+    started_at: startedAt.toISOString(),
+    first_token_at: null,
+    finished_at: new Date().toISOString(),
+    usage,
+    segments: {
+      system: r.systemTokens,
+      tools: r.toolTokens,
+      history: r.counter.count(old),
+      input: r.counter.count([ask]),
+      tool_results: 0,
+    },
+    tokenizer: r.counter.tokenizer.name,
+  });
+  const tokensAfter = r.counter.count(historyMessages([{ role: 'user', content: summary, turn: throughTurn, summary: true }]));
+  return { compaction: { through_turn: throughTurn, summary, tokens_before: tokensBefore, tokens_after: tokensAfter }, usage };
+}
+
+/** `lastSummarised`: the newest turn in the summary (a `/compact` turn covers itself too, but says what it summarised). */
+export function compactionNotice(c: Compaction, keptTurns: number, lastSummarised: number): AgentEvent {
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const kept = keptTurns === 0 ? '' : ` The newest ${keptTurns === 1 ? 'turn stays' : `${keptTurns} turns stay`} as they were.`;
+  return {
+    type: 'notice',
+    severity: 'info',
+    title: 'Context compacted',
+    description: `${lastSummarised === 1 ? 'Turn 1' : `Turns 1 to ${lastSummarised}`} (${fmt(c.tokens_before)} tokens) are now a summary of ${fmt(c.tokens_after)} tokens.${kept}`,
+  };
+}
+
+/**
+ * Before a turn's first request: when the prompt would reach `compactAt` of the window, the oldest
+ * turns are summarised and the history to replay is the summary plus the newest turns. A failed
+ * summary leaves the history as it was (the turn may still fit; if not, the provider says so).
+ */
+export async function compactBeforeTurn(
+  r: SummaryRequest,
+  o: { inputTokens: number; window: number; compactAt: number; log: Logger; chatId: string },
+): Promise<{ history: HistoryMessage[]; compaction?: Compaction; usage: Usage }> {
+  const history = [...r.summarise];
+  const plan = planCompaction(history, r.counter, { fixedTokens: r.systemTokens + r.toolTokens + o.inputTokens, window: o.window, compactAt: o.compactAt });
+  if (!plan || r.signal.aborted) return { history, usage: emptyUsage() };
+  try {
+    const { compaction, usage } = await summarise({ ...r, summarise: plan.summarise }, plan.throughTurn, plan.tokensBefore);
+    r.onEvent(compactionNotice(compaction, new Set(plan.keep.map((h) => h.turn)).size, compaction.through_turn));
+    o.log.info({ chat: o.chatId, through_turn: compaction.through_turn, before: compaction.tokens_before, after: compaction.tokens_after }, 'native agent: compacted');
+    return { history: [{ role: 'user', content: compaction.summary, turn: compaction.through_turn, summary: true }, ...plan.keep], compaction, usage };
+  } catch (err) {
+    if (r.signal.aborted) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    o.log.warn({ chat: o.chatId, err: message }, 'native agent: compaction failed');
+    r.onEvent({ type: 'notice', severity: 'warning', title: 'Compaction failed', description: `The earlier turns could not be summarised: ${message}` });
+    return { history, usage: emptyUsage() };
+  }
+}

@@ -1,0 +1,12 @@
+import type { Compaction } from '@boocode/contracts';
+import type { Sql } from './connection.js';
+
+/**
+ * A chat's compactions: the model's summary of its turns up to `through_turn`. The newest one
+ * stands for those turns in every later turn's history (see claimTurn).
+ */
+export async function insertCompaction(sql: Sql, chatId: string, messageId: string, c: Compaction): Promise<void> {
+  await sql`
+    INSERT INTO chat_compactions (chat_id, message_id, through_turn, summary, tokens_before, tokens_after)
+    VALUES (${chatId}, ${messageId}, ${c.through_turn}, ${c.summary}, ${c.tokens_before}, ${c.tokens_after})`;
+}

@@ -1,0 +1,173 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
+import { createLogger, loadServerConfig } from '@boocode/server';
+import { removeScratch, scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
+
+/** An OTLP attribute value as the JSON encoding sends it. */
+interface AnyValue {
+  stringValue?: string;
+  intValue?: number | string;
+  doubleValue?: number;
+  boolValue?: boolean;
+}
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  attributes: { key: string; value: AnyValue }[];
+}
+interface OtlpBody {
+  resourceSpans: { resource: { attributes: { key: string; value: AnyValue }[] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
+}
+
+/** A local OTLP/HTTP collector: keeps every span it is sent and wakes whoever waits for one. */
+class Receiver {
+  readonly spans: OtlpSpan[] = [];
+  readonly paths: string[] = [];
+  private waiters: (() => void)[] = [];
+  readonly server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      this.paths.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpBody;
+      for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) this.spans.push(...ss.spans);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      for (const w of this.waiters.splice(0)) w();
+    });
+  });
+
+  async until(check: () => boolean): Promise<void> {
+    while (!check()) await new Promise<void>((r) => this.waiters.push(r));
+  }
+}
+
+const attr = (s: OtlpSpan, key: string): string | number | boolean | undefined => {
+  const v = s.attributes.find((a) => a.key === key)?.value;
+  if (!v) return undefined;
+  return v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined) ?? v.doubleValue ?? v.boolValue;
+};
+
+const USAGE = { style: 'deepseek', prompt_tokens: 1000, completion_tokens: 100, cached_tokens: 800 } as const;
+let llm: FakeLlm;
+let receiver: Receiver;
+let server: TestServer;
+let project: Project;
+const logLines: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  receiver = new Receiver();
+  await new Promise<void>((r) => receiver.server.listen(0, '127.0.0.1', r));
+  const port = (receiver.server.address() as AddressInfo).port;
+  llm = await startFakeLlm({ fallback: { text: 'done', usage: USAGE } });
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      cb();
+    },
+  });
+  server = await startTestServer({
+    env: {
+      BOOCODE_NATIVE_BASE_URL: llm.url,
+      BOOCODE_NATIVE_MODEL: 'deepseek-chat',
+      BOOCODE_NATIVE_API_KEY: 'k',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    },
+    logger: createLogger({ level: 'info', destination }),
+    writeIntervalMs: 50,
+  });
+  project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'alpha\n' }) })).body;
+});
+afterAll(async () => {
+  await server?.close();
+  await llm?.close();
+  await new Promise((r) => receiver?.server.close(r));
+});
+
+async function waitTask(id: string): Promise<Task> {
+  for (;;) {
+    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
+    if (['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status)) return t;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('OpenTelemetry export', () => {
+  it('sends invoke_agent, chat and execute_tool spans over OTLP/HTTP with GenAI attributes and BooCode ids', async () => {
+    const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
+    const chat = (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
+    llm.push({ toolCalls: [{ id: 'call_a', name: 'read_file', arguments: { path: 'a.txt' } }, { id: 'call_b', name: 'read_file', arguments: { path: 'missing.txt' } }], usage: USAGE });
+    const r = await server.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'read a.txt' });
+    const task = await waitTask(r.body.task.id);
+    expect(task.status).toBe('completed');
+
+    await receiver.until(() => receiver.spans.some((s) => s.name === 'invoke_agent native' && attr(s, 'boocode.task.id') === task.id));
+    expect(receiver.paths[0]).toMatch(/^POST \/v1\/traces application\/json/);
+    const root = receiver.spans.find((s) => s.name === 'invoke_agent native' && attr(s, 'boocode.task.id') === task.id)!;
+    const children = receiver.spans.filter((s) => s.traceId === root.traceId && s !== root);
+    expect(children.map((s) => s.name).sort()).toEqual(['chat deepseek-chat', 'chat deepseek-chat', 'execute_tool read_file', 'execute_tool read_file']);
+    for (const c of children) {
+      expect(c.parentSpanId).toBe(root.spanId);
+      expect(attr(c, 'boocode.session.id')).toBe(session.id);
+      expect(attr(c, 'boocode.chat.id')).toBe(chat.id);
+      expect(attr(c, 'boocode.task.id')).toBe(task.id);
+    }
+    expect(root.parentSpanId ?? '').toBe('');
+    expect(attr(root, 'gen_ai.operation.name')).toBe('invoke_agent');
+    expect(attr(root, 'gen_ai.usage.input_tokens')).toBe(2000);
+
+    const chatSpan = children.find((s) => s.name.startsWith('chat'))!;
+    expect(attr(chatSpan, 'gen_ai.operation.name')).toBe('chat');
+    expect(attr(chatSpan, 'gen_ai.request.model')).toBe('deepseek-chat');
+    expect(attr(chatSpan, 'gen_ai.usage.input_tokens')).toBe(1000);
+    expect(attr(chatSpan, 'gen_ai.usage.output_tokens')).toBe(100);
+    expect(attr(chatSpan, 'gen_ai.usage.cache_read.input_tokens')).toBe(800);
+    expect(attr(chatSpan, 'gen_ai.usage.cache_creation.input_tokens')).toBe(0);
+    expect(attr(chatSpan, 'gen_ai.usage.cache_write.input_tokens')).toBe(0);
+
+    const tools = children.filter((s) => s.name.startsWith('execute_tool'));
+    expect(tools.map((s) => attr(s, 'gen_ai.tool.name'))).toEqual(['read_file', 'read_file']);
+    expect(tools.map((s) => attr(s, 'gen_ai.tool.call.id')).sort()).toEqual(['call_a', 'call_b']);
+    const failed = tools.find((s) => attr(s, 'gen_ai.tool.call.id') === 'call_b') as OtlpSpan & { status?: { code?: number } };
+    expect(failed.status?.code).toBe(2);
+
+    // The turn's log lines carry the trace id.
+    const finished = logLines.find((l) => l.msg === 'turn finished' && l.task_id === task.id);
+    expect(finished?.trace_id).toBe(root.traceId);
+  });
+
+  it('sends invoke_workflow per run, with its agents\' turns as children', async () => {
+    const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
+    const api: Api = (m, u, b) => server.api(m, u, b);
+    const run = await startRun(api, session.id, { script: script(`return await agent('traced agent');`, 'traced') });
+    expect((await waitRun(api, run.id)).status).toBe('completed');
+    await receiver.until(() => receiver.spans.some((s) => s.name === 'invoke_workflow traced'));
+    const wf = receiver.spans.find((s) => s.name === 'invoke_workflow traced')!;
+    expect(attr(wf, 'boocode.workflow_run.id')).toBe(run.id);
+    expect(attr(wf, 'boocode.session.id')).toBe(session.id);
+    expect(attr(wf, 'boocode.workflow_run.status')).toBe('completed');
+    await receiver.until(() => receiver.spans.some((s) => s.name === 'invoke_agent native' && attr(s, 'boocode.workflow_run.id') === run.id));
+    const agentTurn = receiver.spans.find((s) => s.name === 'invoke_agent native' && attr(s, 'boocode.workflow_run.id') === run.id)!;
+    expect(agentTurn.traceId).toBe(wf.traceId);
+    expect(agentTurn.parentSpanId).toBe(wf.spanId);
+    expect(logLines.find((l) => l.msg === 'workflow run finished' && l.run_id === run.id)?.trace_id).toBe(wf.traceId);
+  });
+});
+
+describe('telemetry settings', () => {
+  it('is off unless an endpoint is set, and refuses an endpoint that is not a URL, naming the variable', async () => {
+    const home = scratchDir('boocode-otel-');
+    try {
+      expect((await loadServerConfig({ env: {}, flags: { home } })).otlpEndpoint).toBeNull();
+      await expect(loadServerConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, flags: { home } })).rejects.toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT: /);
+    } finally {
+      removeScratch(home);
+    }
+  });
+});
