@@ -35,6 +35,8 @@ export interface ProbeContext {
   timeoutMs: number;
   /** Also ask for the agent's models (slower: may start a session). */
   probeModels: boolean;
+  /** The backend's configured settings (its config.json section), unparsed; undefined when none. */
+  settings: unknown;
   logger: AgentLogger;
 }
 

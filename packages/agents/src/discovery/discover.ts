@@ -20,6 +20,8 @@ export interface DiscoveryOptions {
   probeModels?: boolean;
   /** Environment additions for every probe (e.g. isolated HOME in tests). */
   env?: Record<string, string | undefined>;
+  /** Each backend's settings, for probes that need them (Paseo's daemon host). */
+  settings?: Partial<BackendSettings>;
   /** Time limit of each probe. Default 15 s. */
   timeoutMs?: number;
   logger?: AgentLogger;
@@ -72,6 +74,7 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
           cwd,
           timeoutMs,
           probeModels,
+          settings: opts.settings?.[agent.kind],
           logger,
         });
         return {
