@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import type { AgentInfo } from '@boocode/contracts';
 import { BACKENDS, DEFAULT_AGENTS, backendDefinition, type BackendSettings, type CustomAgentsConfig } from '../backends/registry.js';
 import type { KnownAgent } from '../backends/definition.js';
 import type { Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
+import { NoAnswerError } from '../external/no-answer.js';
 import { nodeModulesBins, packageBin, which } from './which.js';
 
 export interface DiscoveryOptions {
@@ -22,6 +24,8 @@ export interface DiscoveryOptions {
   env?: Record<string, string | undefined>;
   /** Each backend's settings, for probes that need them (Paseo's daemon host). */
   settings?: Partial<BackendSettings>;
+  /** Probes running at once. Default: the number of CPUs, at least 2 (ten at once on two cores made each too slow). */
+  concurrency?: number;
   /** Time limit of each probe. Default 15 s. */
   timeoutMs?: number;
   logger?: AgentLogger;
@@ -31,7 +35,8 @@ export interface DiscoveryOptions {
  * Finds the usable external agents: every discovered backend's built-in list (opencode from
  * BooCode's own dependency, the project's node_modules or PATH; ACP agents; paseo) plus custom ones
  * from the user's config. Each is located, then asked for its version in its own protocol by its
- * backend's probe; all probes run at once.
+ * backend's probe, a few at a time. An agent that does not answer in time is listed as slow to
+ * start, not as unusable.
  */
 export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[]> {
   const cwd = opts.cwd ?? process.cwd();
@@ -46,8 +51,7 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
   }
   const extraDirs = nodeModulesBins(cwd);
 
-  return Promise.all(
-    [...byName.values()].map(async (agent): Promise<AgentInfo> => {
+  return mapLimited([...byName.values()], opts.concurrency ?? Math.max(2, availableParallelism()), async (agent): Promise<AgentInfo> => {
       const def = backendDefinition(agent.kind);
       const checkedAt = new Date().toISOString();
       const path =
@@ -86,11 +90,28 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
           error: probe.error,
         };
       } catch (err) {
+        if (err instanceof NoAnswerError) {
+          logger.info({ agent: agent.name, err: err.message }, 'discovery: agent slow to start');
+          return { ...base, available: true, version: null, models: [], error: `slow to start: ${err.message}; it may still work` };
+        }
         logger.info({ agent: agent.name, err: errorMessage(err) }, 'discovery: agent not usable');
         return { ...base, available: false, version: null, models: [], error: errorMessage(err) };
       }
-    }),
-  );
+  });
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in the order of `items`. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** The agents that run inside BooCode (native), as `GET /api/agents` lists them. */
