@@ -40,6 +40,8 @@ export const AgentInfo = z.object({
   /** Its backend's capabilities, refined by what the agent itself declared when probed (ACP `promptCapabilities`). */
   capabilities: AgentCapabilities,
   error: z.string().nullable(),
+  /** Known quirks of this agent, one sentence each, for the user setting it up. */
+  notes: z.array(z.string()).default([]),
   checked_at: Timestamp,
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;

@@ -13,6 +13,8 @@ export interface KnownAgent {
   args: string[];
   env?: Record<string, string>;
   custom?: boolean;
+  /** Known quirks, listed with the agent in `GET /api/agents`. */
+  notes?: readonly string[];
 }
 
 /** What asking an installed agent in its own protocol told. */

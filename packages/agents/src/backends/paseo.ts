@@ -24,7 +24,16 @@ export const paseoBackend = defineBackend({
   },
   capabilities: { images: true, resume: true, modes: false, model_list: false, usage: true },
   discover: {
-    agents: [{ name: 'paseo', label: 'Paseo', kind: 'paseo', command: 'paseo', args: [] }],
+    agents: [
+      {
+        name: 'paseo',
+        label: 'Paseo',
+        kind: 'paseo',
+        command: 'paseo',
+        args: [],
+        notes: ['Text arrives a part at a time, not token by token, and each paseo call takes a second or more.'],
+      },
+    ],
     async probe(executable, _agent, ctx) {
       const version = parseVersion(await runProbe(executable, ['--version'], { base: ctx.baseEnv, agent: ctx.env }, ctx.timeoutMs, ctx.cwd));
       // The CLI alone cannot run agents: the daemon must answer.

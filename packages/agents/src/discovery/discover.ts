@@ -64,6 +64,7 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
         install_path: path,
         command: [path ?? agent.command, ...agent.args],
         custom: agent.custom === true,
+        notes: [...(agent.notes ?? [])],
         capabilities: def.capabilities,
         checked_at: checkedAt,
       };
@@ -129,6 +130,7 @@ export function builtinAgents(settings: Partial<BackendSettings>, version: strin
         install_path: null,
         command: [],
         custom: false,
+        notes: [],
         capabilities: def.capabilities,
         checked_at: new Date().toISOString(),
       },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentInfo, type AgentInfo as AgentInfoT } from '@boocode/contracts';
 import { fakeAcpBin, fakePaseoBin } from '@boocode/testkit';
+import { DEFAULT_AGENTS } from '../../src/backends/index.js';
 import { backendFor, discoverAgents } from '../../src/discovery/index.js';
 import { openCodeTestHome, type OpenCodeTestHome } from '../opencode/env.js';
 
@@ -98,6 +99,15 @@ describe('discoverAgents', () => {
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ available: false, version: '0.9.0-fake' });
     expect(list[0]?.error).toContain('Cannot connect to daemon');
+  });
+
+  it("lists each built-in agent's known quirks with it, found or not", async () => {
+    const list = await discoverAgents({ baseEnv: process.env, cwd: dir, path: bin, agents: DEFAULT_AGENTS.filter((a) => ['claude', 'codex', 'gemini'].includes(a.name)) });
+    expect(byName(list, 'claude').notes.join(' ')).toMatch(/IS_SANDBOX=1.*|Node\.js 22/);
+    expect(byName(list, 'claude').notes).toHaveLength(2);
+    expect(byName(list, 'codex').notes.join(' ')).toContain('bwrap');
+    expect(byName(list, 'gemini').notes.join(' ')).toContain('new file');
+    expect(AgentInfo.array().parse(list)).toHaveLength(3);
   });
 
   it('runs probes a few at a time', async () => {
