@@ -1,3 +1,4 @@
+import { sandboxPolicy } from './agents/sandbox.js';
 import type { ServerConfig } from './config/server-config.js';
 import type { Sql } from './db/connection.js';
 import type { Logger } from './logger.js';
@@ -54,7 +55,7 @@ export interface TurnRuntime {
 
 /** The turn worker's settings from the configuration, `overrides` (tests, benchmarks) over them. */
 export function workerSettings(config: ServerConfig, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
-  return { concurrency: config.concurrency, leaseMs: config.leaseMs, turnTimeoutMs: config.turnTimeoutMs, pollMs: 2_000, ...overrides };
+  return { concurrency: config.concurrency, leaseMs: config.leaseMs, turnTimeoutMs: config.turnTimeoutMs, shutdownGraceMs: config.shutdownGraceMs, pollMs: 2_000, ...overrides };
 }
 
 /** The workflow manager's settings from the configuration, `overrides` (tests) over them. */
@@ -75,6 +76,7 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
     baseEnv: config.env,
     version: o.version,
     log: o.log.child({ component: 'agents' }),
+    sandbox: await sandboxPolicy(config, o.log.child({ component: 'sandbox' })),
   });
   const pool = new BackendPool(config.agentIdleMs, o.log);
   const workspace = new Workspace(o.sql, broker, config.home, o.log.child({ component: 'workspace' }));

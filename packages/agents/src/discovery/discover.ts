@@ -5,6 +5,7 @@ import type { KnownAgent } from '../backends/definition.js';
 import type { Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { NoAnswerError } from '../external/no-answer.js';
+import { sandboxState, type SandboxPolicy } from '../sandbox/index.js';
 import { nodeModulesBins, packageBin, which } from './which.js';
 
 export interface DiscoveryOptions {
@@ -52,52 +53,52 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
   const extraDirs = nodeModulesBins(cwd);
 
   return mapLimited([...byName.values()], opts.concurrency ?? Math.max(2, availableParallelism()), async (agent): Promise<AgentInfo> => {
-      const def = backendDefinition(agent.kind);
-      const checkedAt = new Date().toISOString();
-      const path =
-        (agent.command === 'opencode' && !agent.custom ? await packageBin('opencode-ai', 'opencode') : null) ??
-        (await which(agent.command, { extraDirs, path: searchPath }));
-      const base = {
-        name: agent.name,
-        label: agent.label,
-        kind: agent.kind,
-        install_path: path,
-        command: [path ?? agent.command, ...agent.args],
-        custom: agent.custom === true,
-        notes: [...(agent.notes ?? [])],
-        capabilities: def.capabilities,
-        checked_at: checkedAt,
+    const def = backendDefinition(agent.kind);
+    const checkedAt = new Date().toISOString();
+    const path =
+      (agent.command === 'opencode' && !agent.custom ? await packageBin('opencode-ai', 'opencode') : null) ??
+      (await which(agent.command, { extraDirs, path: searchPath }));
+    const base = {
+      name: agent.name,
+      label: agent.label,
+      kind: agent.kind,
+      install_path: path,
+      command: [path ?? agent.command, ...agent.args],
+      custom: agent.custom === true,
+      notes: [...(agent.notes ?? [])],
+      capabilities: def.capabilities,
+      checked_at: checkedAt,
+    };
+    if (!path) {
+      return { ...base, available: false, version: null, models: [], error: `${agent.command} not found (node_modules/.bin or PATH)` };
+    }
+    if (!def.discover) return { ...base, available: false, version: null, models: [], error: `a ${agent.kind} agent is not started by command` };
+    try {
+      const probe = await def.discover.probe(path, agent, {
+        env: { ...opts.env, ...agent.env },
+        baseEnv: opts.baseEnv,
+        cwd,
+        timeoutMs,
+        probeModels,
+        settings: opts.settings?.[agent.kind],
+        logger,
+      });
+      return {
+        ...base,
+        capabilities: { ...def.capabilities, ...probe.capabilities },
+        available: probe.available ?? true,
+        version: probe.version,
+        models: probe.models,
+        error: probe.error,
       };
-      if (!path) {
-        return { ...base, available: false, version: null, models: [], error: `${agent.command} not found (node_modules/.bin or PATH)` };
+    } catch (err) {
+      if (err instanceof NoAnswerError) {
+        logger.info({ agent: agent.name, err: err.message }, 'discovery: agent slow to start');
+        return { ...base, available: true, version: null, models: [], error: `slow to start: ${err.message}; it may still work` };
       }
-      if (!def.discover) return { ...base, available: false, version: null, models: [], error: `a ${agent.kind} agent is not started by command` };
-      try {
-        const probe = await def.discover.probe(path, agent, {
-          env: { ...opts.env, ...agent.env },
-          baseEnv: opts.baseEnv,
-          cwd,
-          timeoutMs,
-          probeModels,
-          settings: opts.settings?.[agent.kind],
-          logger,
-        });
-        return {
-          ...base,
-          capabilities: { ...def.capabilities, ...probe.capabilities },
-          available: probe.available ?? true,
-          version: probe.version,
-          models: probe.models,
-          error: probe.error,
-        };
-      } catch (err) {
-        if (err instanceof NoAnswerError) {
-          logger.info({ agent: agent.name, err: err.message }, 'discovery: agent slow to start');
-          return { ...base, available: true, version: null, models: [], error: `slow to start: ${err.message}; it may still work` };
-        }
-        logger.info({ agent: agent.name, err: errorMessage(err) }, 'discovery: agent not usable');
-        return { ...base, available: false, version: null, models: [], error: errorMessage(err) };
-      }
+      logger.info({ agent: agent.name, err: errorMessage(err) }, 'discovery: agent not usable');
+      return { ...base, available: false, version: null, models: [], error: errorMessage(err) };
+    }
   });
 }
 
@@ -116,7 +117,7 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 }
 
 /** The agents that run inside BooCode (native), as `GET /api/agents` lists them. */
-export function builtinAgents(settings: Partial<BackendSettings>, version: string): AgentInfo[] {
+export function builtinAgents(settings: Partial<BackendSettings>, version: string, sandbox?: SandboxPolicy): AgentInfo[] {
   return BACKENDS.flatMap((def): AgentInfo[] => {
     if (!def.builtin) return [];
     const status = def.builtin.status(def.settings.parse(settings[def.kind] ?? {}));
@@ -133,6 +134,7 @@ export function builtinAgents(settings: Partial<BackendSettings>, version: strin
         notes: [],
         capabilities: def.capabilities,
         checked_at: new Date().toISOString(),
+        sandbox: sandboxState(sandbox),
       },
     ];
   });

@@ -1,17 +1,28 @@
-import { tool, type ToolSet } from 'ai';
+import { tool, zodSchema, type ToolSet } from 'ai';
 import { NATIVE_TOOLS, runTool, type ToolContext, type ToolOutcome } from './tools/index.js';
+
+/**
+ * Each tool's input schema as the AI SDK takes it, built once: the SDK turns a zod schema into JSON
+ * Schema again for every model call, which was the largest share of a step's own time.
+ */
+const SDK_TOOLS = NATIVE_TOOLS.map((t) => ({ t, schema: zodSchema(t.inputSchema) }));
 
 /**
  * Exposes the native tools to the AI SDK. A tool returns a ToolOutcome; the model receives its
  * text, marked as an error when the tool refused or failed, and the turn reads `ok` for the UI.
+ * `recorded`: resolves once the call is on record; a tool starts only then, so a crash cannot
+ * leave a call that ran without a trace (the continued turn would not know it had run).
  */
-export function toAiTools(ctx: ToolContext): ToolSet {
+export function toAiTools(ctx: ToolContext, recorded?: (toolCallId: string) => Promise<void>): ToolSet {
   const set: ToolSet = {};
-  for (const t of NATIVE_TOOLS) {
+  for (const { t, schema } of SDK_TOOLS) {
     set[t.name] = tool<unknown, ToolOutcome>({
       description: t.description,
-      inputSchema: t.inputSchema,
-      execute: (input, { abortSignal }) => runTool(t, input, { ...ctx, signal: abortSignal ?? ctx.signal }),
+      inputSchema: schema,
+      execute: async (input, { abortSignal, toolCallId }) => {
+        await recorded?.(toolCallId);
+        return runTool(t, input, { ...ctx, signal: abortSignal ?? ctx.signal });
+      },
       toModelOutput: ({ output }) =>
         output.ok ? { type: 'text', value: output.output } : { type: 'error-text', value: output.error },
     });

@@ -13,6 +13,7 @@ import {
   type TurnResult,
 } from '@boocode/contracts';
 import type { Env } from '../external/env.js';
+import type { SandboxPolicy } from '../sandbox/index.js';
 import type { CheckPlan } from './check-after-write.js';
 import { NativeAgentConfig, type NativeAgentConfigInput } from './config.js';
 import { idleTimeoutFetch } from './idle-fetch.js';
@@ -31,6 +32,8 @@ export interface NativeBackendOptions {
   toolLimits?: Partial<ToolLimits>;
   /** The server's environment: where `apiKeyEnv` is looked up, and what commands start from. */
   baseEnv: Env;
+  /** Confines the agent's commands; none: they run as they are. */
+  sandbox?: SandboxPolicy;
 }
 
 interface NativeSession {
@@ -100,9 +103,9 @@ export class NativeBackend implements AgentBackend {
     if (config.apiKeyEnv && !config.apiKey && !apiKey) {
       return failed('bad_request', `Environment variable ${config.apiKeyEnv} (the API key) is not set.`);
     }
-    let messages;
+    let conversation;
     try {
-      messages = toModelMessages(input);
+      conversation = toModelMessages(input);
     } catch (err) {
       return failed('bad_request', `Invalid prompt input: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -130,7 +133,8 @@ export class NativeBackend implements AgentBackend {
         modelId,
         providerName: config.providerName,
         system: systemPrompt(session.root, config.systemPrompt),
-        messages,
+        messages: conversation.messages,
+        turnStart: conversation.turnStart,
         root: session.root,
         maxSteps: config.maxSteps,
         maxRetries: config.maxRetries,
@@ -140,8 +144,10 @@ export class NativeBackend implements AgentBackend {
         toolLimits: this.opts.toolLimits,
         env: this.opts.baseEnv,
         hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [],
+        sandbox: this.opts.sandbox,
         signal: ac.signal,
         onEvent: ctx.onEvent,
+        ...(ctx.recorded ? { recorded: ctx.recorded } : {}),
         log,
       });
     } catch (err) {

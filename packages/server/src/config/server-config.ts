@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { homeDirectory } from '@boocode/contracts';
-import { BACKENDS, type BackendDefinition, type BackendSettings, type CustomAgentsConfig, type Env } from '@boocode/agents';
+import { BACKENDS, type BackendDefinition, type BackendSettings, type CustomAgentsConfig, type Env, type SandboxSettings } from '@boocode/agents';
 import { ConfigError } from './error.js';
 import { loadHomeConfig, type HomeConfig } from './home.js';
 import { ServerEnv, ServerFlags, type LogLevel, type ServerFlagsInput } from './settings.js';
@@ -22,6 +22,8 @@ export interface ServerConfig {
   concurrency: number;
   leaseMs: number;
   turnTimeoutMs: number;
+  /** On SIGTERM/SIGINT, how long running turns may go on finishing before they are handed back to continue elsewhere. */
+  shutdownGraceMs: number;
   agentIdleMs: number;
   reapIntervalMs: number;
   replayFrames: number;
@@ -40,6 +42,8 @@ export interface ServerConfig {
   env: Env;
   /** Terminals: tmux, the shell and the environment it starts with, limits. */
   terminals: TerminalSettings;
+  /** How agent commands are confined: config.json `sandbox` with BOOCODE_SANDBOX* over it. */
+  sandbox: SandboxSettings;
 }
 
 export interface ConfigSources {
@@ -136,6 +140,7 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     concurrency: vars.BOOCODE_CONCURRENCY ?? 8,
     leaseMs: vars.BOOCODE_LEASE_MS ?? 30_000,
     turnTimeoutMs: vars.BOOCODE_TURN_TIMEOUT_MS ?? 2 * 60 * 60_000,
+    shutdownGraceMs: vars.BOOCODE_SHUTDOWN_GRACE_MS ?? 10_000,
     agentIdleMs: vars.BOOCODE_AGENT_IDLE_MS ?? 15 * 60_000,
     reapIntervalMs: vars.BOOCODE_REAP_INTERVAL_MS ?? 5 * 60_000,
     replayFrames: vars.BOOCODE_REPLAY_FRAMES ?? 1000,
@@ -148,5 +153,10 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     backends: backendSettings(file, fromEnv),
     env: { ...(sources.env ?? process.env) },
     terminals: terminalSettings(vars, env),
+    sandbox: {
+      ...file.sandbox,
+      ...(vars.BOOCODE_SANDBOX ? { mode: vars.BOOCODE_SANDBOX } : {}),
+      ...(vars.BOOCODE_SANDBOX_NETWORK !== undefined ? { network: vars.BOOCODE_SANDBOX_NETWORK } : {}),
+    },
   };
 }

@@ -127,6 +127,10 @@ export interface TaskRow extends UsageColumns {
   cancel_requested: boolean;
   /** Set for the task of a workflow's agent() call. */
   workflow_run_id: string | null;
+  /** An interrupted turn queued to continue: the assistant message it keeps writing into. */
+  resume_message_id: string | null;
+  /** How often the turn was continued after an interruption. */
+  resumes: number;
   created_at: Stamp;
   started_at: Stamp | null;
   finished_at: Stamp | null;

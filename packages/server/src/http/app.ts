@@ -92,7 +92,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     // Decide on the route the router matched (it decodes %xx), never on the raw URL text.
     const path = req.routeOptions.url ?? decodedPath(req.url);
     if (path !== null && (!path.startsWith('/api/') || PUBLIC_ROUTES.has(routeKey(req.method, path)))) return;
-    if (!ctx.auth.isAuthorized(req)) throw new DomainError('unauthorized', 'missing or wrong token: send Authorization: Bearer <token>');
+    if (!(await ctx.auth.isAuthorized(req))) throw new DomainError('unauthorized', 'missing or wrong token: send Authorization: Bearer <token>');
   });
 
   app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Env } from '../../external/env.js';
+import type { SandboxPolicy } from '../../sandbox/index.js';
 
 /** What every tool receives besides its input. */
 export interface ToolContext {
@@ -13,6 +14,8 @@ export interface ToolContext {
   env: Env;
   /** Variables run_command must not pass on although their names look harmless (the model's API key). */
   hiddenEnv?: readonly string[];
+  /** Confines run_command (none: commands run as they are). */
+  sandbox?: SandboxPolicy;
 }
 
 export interface ToolLimits {
