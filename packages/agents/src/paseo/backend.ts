@@ -131,7 +131,11 @@ export class PaseoBackend implements AgentBackend {
         this.logger.info({ agentId: turn.agentId, chat: handle.key.chatId }, 'paseo: agent created');
       }
       const agentId = turn.agentId;
-      if (turn.ac.signal.aborted) return await this.cancelled(turn, agentId);
+      if (turn.ac.signal.aborted) {
+        // Cancelled while `paseo run` was creating the agent: its turn started anyway, stop it now.
+        turn.stopping = this.stopQuietly(agentId);
+        return await this.cancelled(turn, agentId);
+      }
       const outcome = await this.follow(stream, agentId, turn, ctx);
       switch (outcome.kind) {
         case 'completed':
@@ -162,13 +166,15 @@ export class PaseoBackend implements AgentBackend {
     if (!turn || turn.ac.signal.aborted) return;
     // `paseo stop` interrupts the agent itself; the turn then ends on its `turn_canceled`.
     const id = turn.agentId;
-    turn.stopping = id
-      ? this.cli.stop(id).catch((err: unknown) => {
-          this.logger.warn({ err: errorMessage(err), agentId: id }, 'paseo: stop failed');
-        })
-      : null;
+    turn.stopping = id ? this.stopQuietly(id) : null;
     turn.ac.abort();
     await turn.stopping;
+  }
+
+  private stopQuietly(id: string): Promise<void> {
+    return this.cli.stop(id).catch((err: unknown) => {
+      this.logger.warn({ err: errorMessage(err), agentId: id }, 'paseo: stop failed');
+    });
   }
 
   /** Nothing is warm on our side; the Paseo agent stays (not archived) so the chat can resume it. */
