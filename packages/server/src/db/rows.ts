@@ -48,6 +48,7 @@ export interface SessionRow {
   permission_policy: Session['permission_policy'];
   isolated: boolean;
   base_branch: string | null;
+  attention: Session['attention'];
   created_at: Stamp;
   updated_at: Stamp;
 }
@@ -61,6 +62,7 @@ export const toSession = (r: SessionRow): Session => ({
   permission_policy: r.permission_policy,
   isolated: r.isolated,
   base_branch: r.base_branch,
+  attention: r.attention,
   created_at: iso(r.created_at),
   updated_at: iso(r.updated_at),
 });

@@ -22,6 +22,7 @@ import { usePanel } from './usePanel';
 const NO_USAGE: TurnUsage[] = [];
 // xterm.js is loaded only when a terminal pane is first opened.
 const TerminalPanel = lazy(() => import('../terminal/TerminalPanel'));
+const WorkflowsPanel = lazy(() => import('../workflows/WorkflowsPanel'));
 
 /** An open session: header, chat tabs, the current chat, and the timeline or trace panel. */
 export function SessionView({
@@ -170,6 +171,10 @@ export function SessionView({
                   onLoadMore={moreTurn}
                 />
               ) : null
+            ) : panel === 'workflows' ? (
+              <Suspense fallback={<Spinner label="Loading workflows" />}>
+                <WorkflowsPanel sessionStore={store} view={view} session={session} />
+              </Suspense>
             ) : panel === 'terminal' ? (
               <Suspense fallback={<Spinner label="Loading the terminal" />}>
                 <TerminalPanel session={session} />

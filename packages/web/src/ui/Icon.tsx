@@ -26,6 +26,9 @@ const PATHS = {
   archive: 'M2 3h12v3H2zM3 6v7h10V6M6.5 9h3',
   trash: 'M3 4h10M6 4V2.5h4V4M4.5 4l.7 9.5h5.6l.7-9.5',
   pin: 'M6 2h4l-1 4 3 2v1H4V8l3-2zM8 9v5',
+  workflow: 'M2 2.5h4v3H2zM10 6.5h4v3h-4zM2 10.5h4v3H2zM6 4h2v8H6M8 8h2',
+  settings: 'M3 4h10M3 8h10M3 12h10M6 2.5v3M10 6.5v3M5 10.5v3',
+  bell: 'M4 11V7a4 4 0 0 1 8 0v4l1.5 1.5h-11zM6.5 14h3',
 } as const;
 
 export type IconName = keyof typeof PATHS;
