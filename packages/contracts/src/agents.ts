@@ -51,6 +51,8 @@ export const AgentInfo = z.object({
   /** Its backend's capabilities, refined by what the agent itself declared when probed (ACP `promptCapabilities`). */
   capabilities: AgentCapabilities,
   error: z.string().nullable(),
+  /** Known quirks of this agent, one sentence each, for the user setting it up. */
+  notes: z.array(z.string()).default([]),
   checked_at: Timestamp,
   /** Absent when the server does not say (an agent listed by an older server). */
   sandbox: AgentSandbox.optional(),

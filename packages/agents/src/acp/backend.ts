@@ -24,7 +24,7 @@ import type { Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { AcpAgentProcess, AgentCrashedError, type AcpCommand } from './process.js';
 import { matchModel, modelOption, selectValues } from './settings.js';
-import { AcpTranslator, configOptions } from './translate.js';
+import { AcpTranslator, quotaUsage, configOptions } from './translate.js';
 
 export interface AcpBackendOptions {
   /** The agent's name, for logs (e.g. `opencode-acp`, `gemini`). */
@@ -189,8 +189,16 @@ export class AcpBackend implements AgentBackend {
         const res = await proc.prompt(sessionId, blocks);
         // Updates sent just before the response may still be in the SDK's dispatch chain.
         await new Promise((r) => setImmediate(r));
-        const usage = res.usage ? usageFrom(res.usage) : emptyUsage();
-        if (res.usage) ctx.onEvent({ type: 'usage', usage, raw: res.usage, ...(st.model ? { model: st.model } : {}) });
+        // The standard `usage`, else what gemini-cli (`_meta.quota`) or qwen-code (chunks' `_meta.usage`) report instead.
+        const quota = res.usage ? null : quotaUsage(res._meta);
+        const chunks = res.usage || quota ? null : turn.translator.chunkUsage;
+        const reported = res.usage
+          ? { usage: usageFrom(res.usage), raw: res.usage as unknown }
+          : quota
+            ? { usage: quota, raw: res._meta as unknown }
+            : chunks;
+        const usage = reported?.usage ?? emptyUsage();
+        if (reported) ctx.onEvent({ type: 'usage', usage, raw: reported.raw, ...(st.model ? { model: st.model } : {}) });
         const stop = turn.cancelled ? 'cancelled' : STOP[res.stopReason];
         result = { ok: stop === 'end_turn', stop_reason: stop, usage, resume_token: sessionId };
       }

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk/unstable';
 import { externalAgentEnv, type Env } from '../external/env.js';
+import { NoAnswerError } from '../external/no-answer.js';
 import { errorMessage, type AgentLogger } from '../external/logger.js';
 import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
 import { readConfined, RefusedPathError, writeConfined } from './fs.js';
@@ -228,7 +229,7 @@ function raceExit<T>(p: Promise<T>, exited: Promise<ProcessExit>, timeoutMs: num
     };
     const timer =
       timeoutMs > 0
-        ? setTimeout(() => settle(() => reject(new Error(`the agent did not answer within ${timeoutMs} ms`))), timeoutMs)
+        ? setTimeout(() => settle(() => reject(new NoAnswerError(`the agent did not answer within ${timeoutMs} ms`))), timeoutMs)
         : undefined;
     void exited.then((e) => settle(() => reject(new AgentCrashedError(e))));
     p.then(

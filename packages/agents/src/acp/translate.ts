@@ -1,5 +1,6 @@
 import type * as acp from '@agentclientprotocol/sdk/unstable';
-import type { AgentConfigOption, AgentEvent, PlanEntry } from '@boocode/contracts';
+import { addUsage, type AgentConfigOption, type AgentEvent, type PlanEntry, type Usage } from '@boocode/contracts';
+import { z } from 'zod';
 import { selectValues } from './settings.js';
 
 type ToolStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
@@ -12,8 +13,10 @@ interface ToolState {
 
 const nowIso = (): string => new Date().toISOString();
 
+/** The announced input, or null while it is not known: several agents announce `{}` and send the real one later. */
 function asInput(raw: unknown): Record<string, unknown> | null {
   if (raw === undefined || raw === null) return null;
+  if (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0) return null;
   if (typeof raw === 'object' && !Array.isArray(raw)) return raw as Record<string, unknown>;
   return { value: raw };
 }
@@ -55,6 +58,36 @@ function outputText(u: { content?: acp.ToolCallContent[] | null; rawOutput?: unk
   return typeof u.rawOutput === 'string' ? u.rawOutput : JSON.stringify(u.rawOutput);
 }
 
+const Count = z.number().int().nonnegative();
+
+/** qwen-code's per-model-call usage in `agent_message_chunk._meta.usage`. */
+const MetaUsage = z.object({
+  usage: z.looseObject({ inputTokens: Count, outputTokens: Count, cachedReadTokens: Count.optional() }),
+});
+
+/** gemini-cli's usage in the prompt response's `_meta.quota.token_count`. */
+const QuotaMeta = z.object({
+  quota: z.looseObject({ token_count: z.looseObject({ input_tokens: Count, output_tokens: Count }) }),
+});
+
+/** Usage from gemini-cli's prompt response `_meta`, or null when it carries none. */
+export function quotaUsage(meta: unknown): Usage | null {
+  const q = QuotaMeta.safeParse(meta);
+  if (!q.success) return null;
+  const { input_tokens: input, output_tokens: output } = q.data.quota.token_count;
+  return { input_total: input, no_cache: input, cache_read: 0, cache_write: 0, output, reasoning: 0 };
+}
+
+/**
+ * The tool's name for traces: the agent's own name for it when it gives one, else its ACP kind;
+ * the title ("run a command", "Read foo.ts") only when neither says more.
+ */
+function toolName(call: acp.ToolCallUpdate): string {
+  if (call.name) return call.name;
+  if (call.kind && call.kind !== 'other') return call.kind;
+  return call.title ?? call.kind ?? 'tool';
+}
+
 export function configOptions(options: acp.SessionConfigOption[]): AgentConfigOption[] {
   return options.map((o) => ({
     id: o.id,
@@ -76,6 +109,12 @@ export function configOptions(options: acp.SessionConfigOption[]): AgentConfigOp
  */
 export class AcpTranslator {
   private readonly tools = new Map<string, ToolState>();
+  private metaUsage: { usage: Usage; raw: unknown[] } | null = null;
+
+  /** Usage the agent reported in message chunks' `_meta` this turn (qwen-code), summed over model calls. */
+  get chunkUsage(): { usage: Usage; raw: unknown[] } | null {
+    return this.metaUsage;
+  }
 
   constructor(private readonly emit: (event: AgentEvent) => void) {}
 
@@ -87,7 +126,7 @@ export class AcpTranslator {
     this.emit({
       type: 'tool_call',
       id: call.toolCallId,
-      name: call.name ?? call.title ?? call.kind ?? 'tool',
+      name: toolName(call),
       input: input ?? {},
       started_at: nowIso(),
     });
@@ -98,6 +137,7 @@ export class AcpTranslator {
       case 'agent_message_chunk': {
         const text = blockText(u.content);
         if (text) this.emit({ type: 'text', text });
+        this.addMetaUsage(u._meta);
         return;
       }
       case 'agent_thought_chunk': {
@@ -170,6 +210,24 @@ export class AcpTranslator {
         // Variants newer than this SDK (and compaction summary text) carry nothing a turn records.
         return;
     }
+  }
+
+  private addMetaUsage(meta: unknown): void {
+    const m = MetaUsage.safeParse(meta);
+    if (!m.success) return;
+    const { inputTokens, outputTokens, cachedReadTokens = 0 } = m.data.usage;
+    // qwen-code's inputTokens include the cached ones.
+    const usage: Usage = {
+      input_total: inputTokens,
+      no_cache: Math.max(0, inputTokens - cachedReadTokens),
+      cache_read: cachedReadTokens,
+      cache_write: 0,
+      output: outputTokens,
+      reasoning: 0,
+    };
+    this.metaUsage = this.metaUsage
+      ? { usage: addUsage(this.metaUsage.usage, usage), raw: [...this.metaUsage.raw, m.data.usage] }
+      : { usage, raw: [m.data.usage] };
   }
 
   private progress(id: string, status: ToolStatus | null, u: acp.ToolCallUpdate): void {

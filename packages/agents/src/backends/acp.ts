@@ -31,9 +31,33 @@ export const acpBackend = defineBackend({
     agents: [
       { name: 'opencode-acp', label: 'OpenCode (ACP)', kind: 'acp', command: 'opencode', args: ['acp'] },
       { name: 'qwen', label: 'Qwen Code', kind: 'acp', command: 'qwen', args: ['--acp'] },
-      { name: 'gemini', label: 'Gemini CLI', kind: 'acp', command: 'gemini', args: ['--acp'] },
-      { name: 'claude', label: 'Claude Code (ACP)', kind: 'acp', command: 'claude-agent-acp', args: [] },
-      { name: 'codex', label: 'Codex (ACP)', kind: 'acp', command: 'codex-acp', args: [] },
+      {
+        name: 'gemini',
+        label: 'Gemini CLI',
+        kind: 'acp',
+        command: 'gemini',
+        args: ['--acp'],
+        notes: ['It cannot create a new file through BooCode (a bug of gemini-cli): the attempt shows as a failed tool with its message.'],
+      },
+      {
+        name: 'claude',
+        label: 'Claude Code (ACP)',
+        kind: 'acp',
+        command: 'claude-agent-acp',
+        args: [],
+        notes: [
+          'Needs Node.js 22 or later.',
+          'Run as root, it refuses to start unless IS_SANDBOX=1 is in its env (config.json agents.claude.env).',
+        ],
+      },
+      {
+        name: 'codex',
+        label: 'Codex (ACP)',
+        kind: 'acp',
+        command: 'codex-acp',
+        args: [],
+        notes: ['It fails when the system has a bwrap it cannot use (a container without user namespaces): remove that bwrap from its PATH.'],
+      },
     ],
     async probe(executable, agent, ctx) {
       // A throwaway directory: probing must not touch the user's project.

@@ -14,6 +14,8 @@ export interface KnownAgent {
   args: string[];
   env?: Record<string, string>;
   custom?: boolean;
+  /** Known quirks, listed with the agent in `GET /api/agents`. */
+  notes?: readonly string[];
 }
 
 /** What asking an installed agent in its own protocol told. */
@@ -36,6 +38,8 @@ export interface ProbeContext {
   timeoutMs: number;
   /** Also ask for the agent's models (slower: may start a session). */
   probeModels: boolean;
+  /** The backend's configured settings (its config.json section), unparsed; undefined when none. */
+  settings: unknown;
   logger: AgentLogger;
 }
 

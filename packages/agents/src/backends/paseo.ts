@@ -7,9 +7,9 @@ import { defineBackend, definedOnly } from './definition.js';
 
 /** config.json `paseo`: how BooCode calls the Paseo daemon. */
 export const PaseoSettings = z.strictObject({
-  /** Provider Paseo runs imported agents with (`paseo import --provider`); default `opencode`. */
+  /** Provider Paseo runs the agents it creates with (`paseo run --provider`); default `opencode`. */
   provider: z.string().min(1).optional(),
-  /** Daemon address for every call (`--host`); default: the CLI's own. */
+  /** Daemon address (`host:port`) for every call and the event stream; default: the one the CLI itself picks. */
   host: z.string().min(1).optional(),
 });
 export type PaseoSettings = z.output<typeof PaseoSettings>;
@@ -24,18 +24,28 @@ export const paseoBackend = defineBackend({
   },
   capabilities: { images: true, resume: true, modes: false, model_list: false, usage: true },
   discover: {
-    agents: [{ name: 'paseo', label: 'Paseo', kind: 'paseo', command: 'paseo', args: [] }],
+    agents: [
+      {
+        name: 'paseo',
+        label: 'Paseo',
+        kind: 'paseo',
+        command: 'paseo',
+        args: [],
+        notes: ['Text arrives a part at a time, not token by token, and each paseo call takes a second or more.'],
+      },
+    ],
     async probe(executable, _agent, ctx) {
       const version = parseVersion(await runProbe(executable, ['--version'], { base: ctx.baseEnv, agent: ctx.env }, ctx.timeoutMs, ctx.cwd));
       // The CLI alone cannot run agents: the daemon must answer.
       try {
-        await new PaseoCli({ bin: executable, baseEnv: ctx.baseEnv, env: ctx.env, timeoutMs: ctx.timeoutMs }).ls();
+        const settings = PaseoSettings.parse(ctx.settings ?? {});
+        await new PaseoCli({ bin: executable, host: settings.host, baseEnv: ctx.baseEnv, env: ctx.env, timeoutMs: ctx.timeoutMs }).ls();
         return { version, models: [], error: null };
       } catch (err) {
         return { version, models: [], error: `daemon not reachable: ${errorMessage(err)}`, available: false };
       }
     },
   },
-  // Stateless: every call is one `paseo` run.
+  // Stateless on BooCode's side: the daemon keeps the agents.
   create: (s, deps) => new PaseoBackend({ ...s, env: deps.env, bin: deps.command[0], baseEnv: deps.baseEnv, logger: deps.logger }),
 });

@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import type { AgentInfo } from '@boocode/contracts';
 import { BACKENDS, DEFAULT_AGENTS, backendDefinition, type BackendSettings, type CustomAgentsConfig } from '../backends/registry.js';
 import type { KnownAgent } from '../backends/definition.js';
 import type { Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
+import { NoAnswerError } from '../external/no-answer.js';
 import { sandboxState, type SandboxPolicy } from '../sandbox/index.js';
 import { nodeModulesBins, packageBin, which } from './which.js';
 
@@ -21,6 +23,10 @@ export interface DiscoveryOptions {
   probeModels?: boolean;
   /** Environment additions for every probe (e.g. isolated HOME in tests). */
   env?: Record<string, string | undefined>;
+  /** Each backend's settings, for probes that need them (Paseo's daemon host). */
+  settings?: Partial<BackendSettings>;
+  /** Probes running at once. Default: the number of CPUs, at least 2 (ten at once on two cores made each too slow). */
+  concurrency?: number;
   /** Time limit of each probe. Default 15 s. */
   timeoutMs?: number;
   logger?: AgentLogger;
@@ -30,7 +36,8 @@ export interface DiscoveryOptions {
  * Finds the usable external agents: every discovered backend's built-in list (opencode from
  * BooCode's own dependency, the project's node_modules or PATH; ACP agents; paseo) plus custom ones
  * from the user's config. Each is located, then asked for its version in its own protocol by its
- * backend's probe; all probes run at once.
+ * backend's probe, a few at a time. An agent that does not answer in time is listed as slow to
+ * start, not as unusable.
  */
 export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[]> {
   const cwd = opts.cwd ?? process.cwd();
@@ -45,50 +52,68 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
   }
   const extraDirs = nodeModulesBins(cwd);
 
-  return Promise.all(
-    [...byName.values()].map(async (agent): Promise<AgentInfo> => {
-      const def = backendDefinition(agent.kind);
-      const checkedAt = new Date().toISOString();
-      const path =
-        (agent.command === 'opencode' && !agent.custom ? await packageBin('opencode-ai', 'opencode') : null) ??
-        (await which(agent.command, { extraDirs, path: searchPath }));
-      const base = {
-        name: agent.name,
-        label: agent.label,
-        kind: agent.kind,
-        install_path: path,
-        command: [path ?? agent.command, ...agent.args],
-        custom: agent.custom === true,
-        capabilities: def.capabilities,
-        checked_at: checkedAt,
+  return mapLimited([...byName.values()], opts.concurrency ?? Math.max(2, availableParallelism()), async (agent): Promise<AgentInfo> => {
+    const def = backendDefinition(agent.kind);
+    const checkedAt = new Date().toISOString();
+    const path =
+      (agent.command === 'opencode' && !agent.custom ? await packageBin('opencode-ai', 'opencode') : null) ??
+      (await which(agent.command, { extraDirs, path: searchPath }));
+    const base = {
+      name: agent.name,
+      label: agent.label,
+      kind: agent.kind,
+      install_path: path,
+      command: [path ?? agent.command, ...agent.args],
+      custom: agent.custom === true,
+      notes: [...(agent.notes ?? [])],
+      capabilities: def.capabilities,
+      checked_at: checkedAt,
+    };
+    if (!path) {
+      return { ...base, available: false, version: null, models: [], error: `${agent.command} not found (node_modules/.bin or PATH)` };
+    }
+    if (!def.discover) return { ...base, available: false, version: null, models: [], error: `a ${agent.kind} agent is not started by command` };
+    try {
+      const probe = await def.discover.probe(path, agent, {
+        env: { ...opts.env, ...agent.env },
+        baseEnv: opts.baseEnv,
+        cwd,
+        timeoutMs,
+        probeModels,
+        settings: opts.settings?.[agent.kind],
+        logger,
+      });
+      return {
+        ...base,
+        capabilities: { ...def.capabilities, ...probe.capabilities },
+        available: probe.available ?? true,
+        version: probe.version,
+        models: probe.models,
+        error: probe.error,
       };
-      if (!path) {
-        return { ...base, available: false, version: null, models: [], error: `${agent.command} not found (node_modules/.bin or PATH)` };
+    } catch (err) {
+      if (err instanceof NoAnswerError) {
+        logger.info({ agent: agent.name, err: err.message }, 'discovery: agent slow to start');
+        return { ...base, available: true, version: null, models: [], error: `slow to start: ${err.message}; it may still work` };
       }
-      if (!def.discover) return { ...base, available: false, version: null, models: [], error: `a ${agent.kind} agent is not started by command` };
-      try {
-        const probe = await def.discover.probe(path, agent, {
-          env: { ...opts.env, ...agent.env },
-          baseEnv: opts.baseEnv,
-          cwd,
-          timeoutMs,
-          probeModels,
-          logger,
-        });
-        return {
-          ...base,
-          capabilities: { ...def.capabilities, ...probe.capabilities },
-          available: probe.available ?? true,
-          version: probe.version,
-          models: probe.models,
-          error: probe.error,
-        };
-      } catch (err) {
-        logger.info({ agent: agent.name, err: errorMessage(err) }, 'discovery: agent not usable');
-        return { ...base, available: false, version: null, models: [], error: errorMessage(err) };
-      }
-    }),
-  );
+      logger.info({ agent: agent.name, err: errorMessage(err) }, 'discovery: agent not usable');
+      return { ...base, available: false, version: null, models: [], error: errorMessage(err) };
+    }
+  });
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in the order of `items`. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** The agents that run inside BooCode (native), as `GET /api/agents` lists them. */
@@ -106,6 +131,7 @@ export function builtinAgents(settings: Partial<BackendSettings>, version: strin
         install_path: null,
         command: [],
         custom: false,
+        notes: [],
         capabilities: def.capabilities,
         checked_at: new Date().toISOString(),
         sandbox: sandboxState(sandbox),

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { externalAgentEnv, type Env } from '../external/env.js';
+import { NoAnswerError } from '../external/no-answer.js';
 
 /** Helpers the backends' discovery probes share. */
 
@@ -12,7 +13,9 @@ export function runProbe(
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { env: externalAgentEnv(env.base, env.agent), timeout: timeoutMs, cwd, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${[file, ...args].join(' ')} failed: ${(stderr || err.message).trim().slice(0, 500)}`));
+      const command = [file, ...args].join(' ');
+      if (err?.killed) reject(new NoAnswerError(`${command} did not answer within ${timeoutMs} ms`));
+      else if (err) reject(new Error(`${command} failed: ${(stderr || err.message).trim().slice(0, 500)}`));
       else resolve(stdout);
     });
   });
@@ -27,7 +30,7 @@ export function parseVersion(out: string): string | null {
 
 export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    const t = setTimeout(() => reject(new NoAnswerError(`no answer within ${ms} ms`)), ms);
     p.then(
       (v) => {
         clearTimeout(t);

@@ -1,9 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { externalAgentEnv, type Env } from '../external/env.js';
-import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
-import { killProcessTree, TailBuffer, trackChild } from '../external/process.js';
+import { silentLogger, type AgentLogger } from '../external/logger.js';
 
 /** `paseo ls --json` rows. */
 export const PaseoListItem = z.looseObject({
@@ -29,26 +29,51 @@ export const PaseoAgentDetail = z.looseObject({
   Archived: z.boolean().optional(),
   ArchivedAt: z.string().nullish(),
   Cwd: z.string().optional(),
+  /** The last turn's usage; InputTokens excludes the cached ones. */
   LastUsage: z
     .looseObject({
-      inputTokens: Count,
-      outputTokens: Count,
-      cachedInputTokens: Count,
-      totalCostUsd: Count,
+      InputTokens: Count,
+      OutputTokens: Count,
+      CachedTokens: Count,
+      CostUsd: Count,
     })
     .nullish(),
 });
 export type PaseoAgentDetail = z.infer<typeof PaseoAgentDetail>;
 
+/** `paseo run --detach --json` and `paseo import --json`: the new agent. */
+const CreatedAgent = z.looseObject({ agentId: z.string().min(1) }).transform((r) => r.agentId);
+
+const ListenConfig = z.looseObject({ daemon: z.looseObject({ listen: z.string().optional() }).optional() });
+
 /**
- * `paseo import --json`: the current CLI answers `{agentId, status, ...}`; older ones printed the
- * agent snapshot (`{Id, ...}` or `{id, ...}`). All three carry the new agent's id.
+ * The daemon the CLI itself would pick when given no `--host`: PASEO_HOST, else `daemon.listen`
+ * of PASEO_HOME's config.json (default ~/.paseo), else localhost:6767. Resolved once, so that the
+ * CLI calls and the WebSocket stream always reach the same daemon.
  */
-const ImportResult = z.union([
-  z.looseObject({ agentId: z.string() }).transform((r) => r.agentId),
-  z.looseObject({ Id: z.string() }).transform((r) => r.Id),
-  z.looseObject({ id: z.string() }).transform((r) => r.id),
-]);
+export function defaultPaseoHost(env: NodeJS.ProcessEnv): string {
+  if (env.PASEO_HOST) return env.PASEO_HOST;
+  const home = env.PASEO_HOME ?? (env.HOME ? join(env.HOME, '.paseo') : null);
+  if (home) {
+    try {
+      const listen = ListenConfig.parse(JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'))).daemon?.listen;
+      if (listen && /^[^/\s]+:\d+$/.test(listen)) return listen;
+    } catch {
+      // No readable config: the CLI's own fallback.
+    }
+  }
+  return 'localhost:6767';
+}
+
+/**
+ * Time limit of the commands that start an agent's turn: the daemon answers them only once the
+ * provider (opencode's server) is up, which takes tens of seconds on a busy machine.
+ */
+const STARTING_MS = 300_000;
+
+function labelArgs(labels: Record<string, string> | undefined): string[] {
+  return Object.entries(labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
 
 /** The CLI's JSON error body (stderr with --json). */
 const ErrorBody = z.object({ error: z.looseObject({ code: z.string().optional(), message: z.string() }) });
@@ -79,13 +104,13 @@ export class PaseoCliError extends Error {
 export interface PaseoCliOptions {
   /** The `paseo` executable. Default: `paseo` from PATH. */
   bin?: string;
-  /** `--host` for every call (`host:port`, or `tcp://...`); default: the CLI's own. */
+  /** `--host` for every call (`host:port`); default: the daemon the CLI itself would pick. */
   host?: string;
   /** The server's environment, which every call starts from. */
   baseEnv: Env;
   /** Added to (or, when undefined, removed from) the environment of every call. */
   env?: Record<string, string | undefined>;
-  /** Time limit of the non-streaming commands. Default 30 s. */
+  /** Time limit of each command. Default 30 s. */
   timeoutMs?: number;
   logger?: AgentLogger;
 }
@@ -108,15 +133,19 @@ function errorFrom(command: string, exitCode: number | null, stderr: string): Pa
 }
 
 /**
- * The `paseo` CLI, always run with an argument array (no shell); `--` separates options from the
- * agent id and prompt so a prompt starting with `-` is never read as a flag.
+ * The `paseo` CLI, always run with an argument array (no shell) and an explicit `--host`; `--`
+ * separates options from the agent id and prompt so a prompt starting with `-` is never read as
+ * a flag.
  */
 export class PaseoCli {
   readonly bin: string;
+  /** The daemon every call goes to (`host:port`). */
+  readonly host: string;
   private readonly logger: AgentLogger;
 
   constructor(private readonly opts: PaseoCliOptions) {
     this.bin = opts.bin ?? 'paseo';
+    this.host = opts.host ?? defaultPaseoHost(this.env());
     this.logger = opts.logger ?? silentLogger;
   }
 
@@ -128,82 +157,70 @@ export class PaseoCli {
     return PaseoAgentDetail.parse(await this.json(['inspect', '--json', '--', id]));
   }
 
-  /** Registers a provider session as a Paseo agent; returns the agent id. */
-  async import(
-    providerSessionId: string,
-    opts: { provider: string; cwd: string; labels?: Record<string, string> },
-  ): Promise<string> {
-    const args = ['import', '--json', '--provider', opts.provider, '--cwd', opts.cwd];
-    for (const [k, v] of Object.entries(opts.labels ?? {})) args.push('--label', `${k}=${v}`);
-    args.push('--', providerSessionId);
-    return ImportResult.parse(await this.json(args));
+  /**
+   * Registers a session the provider already has (opencode's `ses_...`, given by the user) as a
+   * Paseo agent; returns the agent id.
+   */
+  async import(providerSessionId: string, opts: { provider: string; cwd: string; labels?: Record<string, string> }): Promise<string> {
+    const args = ['import', '--json', '--provider', opts.provider, '--cwd', opts.cwd, ...labelArgs(opts.labels), '--', providerSessionId];
+    return CreatedAgent.parse(await this.json(args, STARTING_MS));
   }
 
+  /** Creates an agent in `cwd` and starts its first turn without waiting for it; returns its id. */
+  async run(
+    prompt: string,
+    opts: { provider: string; model?: string | null; cwd: string; labels?: Record<string, string>; images?: string[] },
+  ): Promise<string> {
+    const args = ['run', '--detach', '--json', '--provider', opts.provider, '--cwd', opts.cwd];
+    if (opts.model) args.push('--model', opts.model);
+    for (const img of opts.images ?? []) args.push('--image', img);
+    args.push(...labelArgs(opts.labels), '--', prompt);
+    return CreatedAgent.parse(await this.json(args, STARTING_MS));
+  }
+
+  /** Starts a turn of an existing agent without waiting for it. */
+  async send(id: string, prompt: string, opts: { images?: string[] } = {}): Promise<void> {
+    const args = ['send', '--no-wait', '--json'];
+    for (const img of opts.images ?? []) args.push('--image', img);
+    await this.exec([...args, '--', id, prompt], STARTING_MS);
+  }
+
+  /** Archives the agent, interrupting a turn it may still be running. */
   async archive(id: string): Promise<void> {
-    await this.run(['archive', '--json', '--', id]);
+    await this.exec(['archive', '--force', '--json', '--', id]);
   }
 
   async stop(id: string): Promise<void> {
-    await this.run(['stop', '--', id]);
+    await this.exec(['stop', '--json', '--', id]);
   }
 
-  /**
-   * `paseo send`: streams the agent's output lines to `onLine` while the turn runs, resolves
-   * when the CLI exits 0, rejects with PaseoCliError otherwise. Aborting kills the CLI.
-   */
-  send(
-    id: string,
-    prompt: string,
-    opts: { onLine: (line: string) => void; signal: AbortSignal; images?: string[] },
-  ): Promise<void> {
-    const args = ['send', ...this.hostArgs()];
-    for (const img of opts.images ?? []) args.push('--image', img);
-    args.push('--', id, prompt);
-    return new Promise((resolve, reject) => {
-      // Aborted before the spawn: the listener below would never fire, and the prompt would go out.
-      if (opts.signal.aborted) {
-        reject(new PaseoCliError('send', null, '', null, 'paseo send was cancelled before it started'));
-        return;
-      }
-      const child = spawn(this.bin, args, { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-      trackChild(child);
-      const stderr = new TailBuffer();
-      child.stderr.on('data', (c: Buffer) => stderr.push(c));
-      createInterface({ input: child.stdout }).on('line', opts.onLine);
-      const onAbort = (): void => void killProcessTree(child, 1_000);
-      opts.signal.addEventListener('abort', onAbort, { once: true });
-      child.once('error', (err) => {
-        opts.signal.removeEventListener('abort', onAbort);
-        reject(new PaseoCliError('send', null, errorMessage(err), null, `cannot run ${this.bin}: ${errorMessage(err)}`));
-      });
-      child.once('close', (code) => {
-        opts.signal.removeEventListener('abort', onAbort);
-        if (code === 0) resolve();
-        else reject(errorFrom('send', code, stderr.toString()));
-      });
-    });
-  }
-
-  private hostArgs(): string[] {
-    return this.opts.host ? ['--host', this.opts.host] : [];
+  /** Answers a permission request of the agent. */
+  async permit(id: string, requestId: string, allow: boolean): Promise<void> {
+    await this.exec(['permit', allow ? 'allow' : 'deny', '--', id, requestId]);
   }
 
   private env(): NodeJS.ProcessEnv {
     return externalAgentEnv(this.opts.baseEnv, this.opts.env);
   }
 
-  private run(args: string[]): Promise<string> {
-    // `--host` goes after the subcommand, where every paseo command accepts it.
-    const [command = '', ...rest] = args;
-    const full = [command, ...this.hostArgs(), ...rest];
+  private exec(args: string[], minTimeoutMs = 0): Promise<string> {
+    const timeoutMs = Math.max(this.opts.timeoutMs ?? 30_000, minTimeoutMs);
+    // `--host` goes after the (sub)command, where every paseo command accepts it.
+    const words = args[0] === 'permit' ? 2 : 1;
+    const command = args.slice(0, words).join(' ');
+    const full = [...args.slice(0, words), '--host', this.host, ...args.slice(words)];
     return new Promise((resolve, reject) => {
       execFile(
         this.bin,
         full,
-        { env: this.env(), timeout: this.opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 },
+        { env: this.env(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
         (err, stdout, stderr) => {
           if (!err) {
             resolve(stdout);
+            return;
+          }
+          if (err.killed) {
+            reject(new PaseoCliError(command, null, stderr, null, `paseo ${command} did not finish within ${Math.round(timeoutMs / 1000)} s`));
             return;
           }
           const exitCode = typeof err.code === 'number' ? err.code : null;
@@ -219,8 +236,8 @@ export class PaseoCli {
     });
   }
 
-  private async json(args: string[]): Promise<unknown> {
-    const stdout = await this.run(args);
+  private async json(args: string[], minTimeoutMs = 0): Promise<unknown> {
+    const stdout = await this.exec(args, minTimeoutMs);
     try {
       return JSON.parse(stdout) as unknown;
     } catch {

@@ -1,2 +1,2 @@
 export { PaseoBackend, type PaseoBackendOptions } from './backend.js';
-export { PaseoCli, PaseoCliError, type PaseoAgentDetail, type PaseoCliOptions, type PaseoListItem } from './cli.js';
+export { defaultPaseoHost, PaseoCli, PaseoCliError, type PaseoAgentDetail, type PaseoCliOptions, type PaseoListItem } from './cli.js';

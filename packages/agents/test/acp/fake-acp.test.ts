@@ -155,6 +155,56 @@ describe('AcpBackend with the fake ACP agent', () => {
     expect(anthropic.result.usage).toEqual({ input_total: 125, no_cache: 5, cache_read: 100, cache_write: 20, output: 30, reasoning: 7 });
   });
 
+  it("reads qwen-code's and gemini-cli's usage shapes, and reports none when the agent sends none", async () => {
+    const s = await setup({
+      turns: [
+        // qwen-code: each model call's usage on a message chunk's `_meta.usage`, no PromptResponse.usage.
+        {
+          match: 'qwen',
+          steps: [
+            { text: 'Looking. ', metaUsage: { inputTokens: 100, outputTokens: 10, cachedReadTokens: 40 } },
+            { text: 'Done.', metaUsage: { inputTokens: 130, outputTokens: 5, cachedReadTokens: 100 } },
+          ],
+        },
+        // gemini-cli: `_meta.quota.token_count` on the prompt response.
+        { match: 'gemini', steps: [{ text: 'ok' }], quota: { input_tokens: 321, output_tokens: 12 } },
+        { match: 'silent', steps: [{ text: 'ok' }] },
+      ],
+    });
+    const qwen = await run(s, 'qwen');
+    expect(qwen.result.usage).toEqual({ input_total: 230, no_cache: 90, cache_read: 140, cache_write: 0, output: 15, reasoning: 0 });
+    expect(qwen.events.filter((e) => e.type === 'usage')).toHaveLength(1);
+    expect(texts(qwen.events, 'text')).toBe('Looking. Done.');
+    const gemini = await run(s, 'gemini');
+    expect(gemini.result.usage).toEqual({ input_total: 321, no_cache: 321, cache_read: 0, cache_write: 0, output: 12, reasoning: 0 });
+    expect(gemini.events.find((e) => e.type === 'usage')).toMatchObject({ raw: { quota: { token_count: { input_tokens: 321 } } } });
+    const silent = await run(s, 'silent');
+    expect(silent.events.some((e) => e.type === 'usage')).toBe(false);
+  });
+
+  it('takes a tool input sent after an empty announcement, and names tools by name or kind rather than title', async () => {
+    const s = await setup({
+      turns: [
+        {
+          steps: [
+            // claude-agent-acp / qwen-code / opencode acp: `rawInput: {}` first, the real input later.
+            { tool: { id: 'b1', title: 'run a command', kind: 'execute', input: { command: 'ls -la' }, inputLater: true, output: 'x' } },
+            { tool: { id: 'n1', title: 'Read notes.txt', kind: 'read', name: 'read_file', input: { path: 'notes.txt' }, output: 'y' } },
+            { tool: { id: 'o1', title: 'Something custom', kind: 'other', input: { a: 1 }, output: 'z' } },
+          ],
+        },
+      ],
+    });
+    const { events } = await run(s, 'tools');
+    const calls = events.filter((e) => e.type === 'tool_call');
+    expect(calls.map((e) => [e.id, e.name])).toEqual([['b1', 'execute'], ['n1', 'read_file'], ['o1', 'Something custom']]);
+    expect(calls[0]).toMatchObject({ input: {} });
+    // The real input arrives as an update, and is not overwritten afterwards.
+    const b1 = events.filter((e) => e.type === 'tool_update' && e.id === 'b1');
+    expect(b1.find((e) => e.type === 'tool_update' && e.input)).toMatchObject({ input: { command: 'ls -la' } });
+    expect(b1.at(-1)).toMatchObject({ status: 'completed', output: 'x' });
+  });
+
   it('keeps the process and session warm across turns', async () => {
     const s = await setup({ turns: [{ steps: [{ text: 'one' }] }, { steps: [{ text: 'two' }] }] });
     const pid = s.backend.processInfo(s.handle.key)?.pid;

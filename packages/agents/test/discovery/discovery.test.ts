@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentInfo, type AgentInfo as AgentInfoT } from '@boocode/contracts';
 import { fakeAcpBin, fakePaseoBin } from '@boocode/testkit';
+import { DEFAULT_AGENTS } from '../../src/backends/index.js';
 import { backendFor, discoverAgents } from '../../src/discovery/index.js';
 import { openCodeTestHome, type OpenCodeTestHome } from '../opencode/env.js';
 
@@ -100,6 +101,32 @@ describe('discoverAgents', () => {
     expect(list[0]?.error).toContain('Cannot connect to daemon');
   });
 
+  it("lists each built-in agent's known quirks with it, found or not", async () => {
+    const list = await discoverAgents({ baseEnv: process.env, cwd: dir, path: bin, agents: DEFAULT_AGENTS.filter((a) => ['claude', 'codex', 'gemini'].includes(a.name)) });
+    expect(byName(list, 'claude').notes.join(' ')).toMatch(/IS_SANDBOX=1.*|Node\.js 22/);
+    expect(byName(list, 'claude').notes).toHaveLength(2);
+    expect(byName(list, 'codex').notes.join(' ')).toContain('bwrap');
+    expect(byName(list, 'gemini').notes.join(' ')).toContain('new file');
+    expect(AgentInfo.array().parse(list)).toHaveLength(3);
+  });
+
+  it('runs probes a few at a time', async () => {
+    // Each probe records when it starts and ends (a shell script standing in for `paseo --version`).
+    const log = join(dir, 'probe-times.log');
+    const probe = join(dir, 'timed-probe.sh');
+    writeFileSync(probe, `#!/bin/sh\necho "start $$" >> ${log}\nsleep 0.3\necho "end $$" >> ${log}\necho 1.0.0\n`, { mode: 0o755 });
+    const custom = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`p${i}`, { command: probe, args: [], env: {}, kind: 'paseo' as const }]));
+    await discoverAgents({ baseEnv: process.env, cwd: dir, path: bin, agents: [], custom, concurrency: 2 });
+    let running = 0;
+    let most = 0;
+    for (const line of readFileSync(log, 'utf8').trim().split('\n')) {
+      running += line.startsWith('start') ? 1 : -1;
+      most = Math.max(most, running);
+    }
+    expect(most).toBeGreaterThanOrEqual(1);
+    expect(most).toBeLessThanOrEqual(2);
+  });
+
   it('reports custom agents that are missing or do not speak ACP', async () => {
     const list = await discoverAgents({
       baseEnv: process.env,
@@ -114,8 +141,9 @@ describe('discoverAgents', () => {
     });
     expect(byName(list, 'ghost')).toMatchObject({ available: false, install_path: null });
     expect(byName(list, 'ghost').error).toContain('no-such-agent not found');
-    expect(byName(list, 'mute')).toMatchObject({ available: false });
-    expect(byName(list, 'mute').error).toContain('did not answer');
+    // Silence is not proof of a broken agent (a busy machine starts it slowly).
+    expect(byName(list, 'mute')).toMatchObject({ available: true });
+    expect(byName(list, 'mute').error).toMatch(/^slow to start: .*did not answer/);
   });
 
   it("gives each agent its backend's capabilities, refined by what an ACP agent declares", async () => {

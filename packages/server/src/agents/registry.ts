@@ -54,6 +54,7 @@ export class AgentRegistry {
         ...this.opts.discovery,
         baseEnv: this.opts.baseEnv,
         custom: this.opts.custom,
+        settings: this.opts.backends,
         logger: this.opts.log.child({ component: 'discovery' }),
       });
     }

@@ -191,7 +191,11 @@ export function runFakeAcpAgent(
         cancels.delete(params.sessionId);
       }
       if (cancel.signal.aborted) return { stopReason: 'cancelled' as const };
-      return { stopReason: turn.stopReason, ...(turn.usage ? { usage: { totalTokens: turn.usage.inputTokens + turn.usage.outputTokens, ...turn.usage } } : {}) };
+      return {
+        stopReason: turn.stopReason,
+        ...(turn.usage ? { usage: { totalTokens: turn.usage.inputTokens + turn.usage.outputTokens, ...turn.usage } } : {}),
+        ...(turn.quota ? { _meta: { quota: { token_count: turn.quota } } } : {}),
+      };
     });
 
   return app.connect(
@@ -231,7 +235,13 @@ function wait(ms: number, signal: AbortSignal): Promise<void> {
 async function runStep(ctx: TurnCtx, step: ParsedStep): Promise<void> {
   if (ctx.cancel.aborted) throw new Cancelled();
   if ('thought' in step) return update(ctx, { sessionUpdate: 'agent_thought_chunk', content: { type: 'text', text: step.thought } });
-  if ('text' in step) return update(ctx, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: step.text } });
+  if ('text' in step) {
+    return update(ctx, {
+      sessionUpdate: 'agent_message_chunk',
+      content: { type: 'text', text: step.text },
+      ...('metaUsage' in step ? { _meta: { usage: step.metaUsage } } : {}),
+    });
+  }
   if ('plan' in step) {
     return update(ctx, {
       sessionUpdate: 'plan',
@@ -269,7 +279,7 @@ async function runTool(ctx: TurnCtx, t: ToolSpec): Promise<void> {
     title: t.title,
     kind,
     status: 'pending',
-    rawInput: input,
+    rawInput: t.inputLater ? {} : input,
     ...(t.name ? { name: t.name } : {}),
   });
   if (t.permission) {
@@ -293,7 +303,7 @@ async function runTool(ctx: TurnCtx, t: ToolSpec): Promise<void> {
       return;
     }
   }
-  await update(ctx, { sessionUpdate: 'tool_call_update', toolCallId: t.id, status: 'in_progress' });
+  await update(ctx, { sessionUpdate: 'tool_call_update', toolCallId: t.id, status: 'in_progress', ...(t.inputLater ? { rawInput: input } : {}) });
   let output = t.output ?? '';
   try {
     if (t.readFile) {

@@ -12,6 +12,15 @@ const ToolKind = z.enum(['read', 'edit', 'delete', 'move', 'search', 'execute', 
 export const FakeAcpStep = z.union([
   z.strictObject({ thought: z.string() }),
   z.strictObject({ text: z.string() }),
+  /** A message chunk carrying one model call's usage in `_meta.usage`, as qwen-code reports it. */
+  z.strictObject({
+    text: z.string(),
+    metaUsage: z.object({
+      inputTokens: z.number().int().nonnegative(),
+      outputTokens: z.number().int().nonnegative(),
+      cachedReadTokens: z.number().int().nonnegative().optional(),
+    }),
+  }),
   z.strictObject({
     plan: z.array(
       z.object({
@@ -28,6 +37,11 @@ export const FakeAcpStep = z.union([
       kind: ToolKind.default('other'),
       name: z.string().optional(),
       input: z.record(z.string(), z.unknown()).default({}),
+      /**
+       * Announce the call with `rawInput: {}` and send the input in the next `tool_call_update`,
+       * as claude-agent-acp, qwen-code and `opencode acp` do.
+       */
+      inputLater: z.boolean().default(false),
       /** Ask the client first; a rejection fails the tool, a cancellation ends the turn. */
       permission: z.boolean().default(false),
       /** Read this file through the client's `fs/read_text_file`; its content becomes the output. */
@@ -67,6 +81,8 @@ export const FakeAcpTurn = z.object({
       totalTokens: z.number().int().nonnegative().optional(),
     })
     .optional(),
+  /** Gemini-cli's shape: no `usage`, but `_meta.quota.token_count` on the prompt response. */
+  quota: z.object({ input_tokens: z.number().int().nonnegative(), output_tokens: z.number().int().nonnegative() }).optional(),
   /** Answer the prompt with this JSON-RPC error instead. */
   error: z.object({ code: z.number().int(), message: z.string() }).optional(),
 });
