@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Usage } from './common.js';
+import type { SubagentControl } from './subagents.js';
 
 /** Transport kinds a backend can be. */
 export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo']);
@@ -213,6 +214,15 @@ export interface EnsureSessionOpts {
   resumeToken: string | null;
   /** Backend-specific settings (provider, mode, env, ...). */
   config?: Record<string, unknown>;
+  /** BooCode's MCP server, scoped to this chat's session, for agents that take MCP servers. */
+  mcp?: McpServerRef;
+}
+
+/** An MCP server reachable over Streamable HTTP, with the headers that authorize the caller. */
+export interface McpServerRef {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
 }
 
 export interface AgentSessionHandle {
@@ -229,6 +239,8 @@ export interface PromptCtx {
   onEvent: (event: AgentEvent) => void;
   /** 1-based turn number within the chat, for logs and traces. */
   turn?: number;
+  /** Background subagents of this turn (absent where the server offers none). */
+  subagents?: SubagentControl;
 }
 
 /** One agent protocol turned into AgentEvents. Backends never touch the database. */

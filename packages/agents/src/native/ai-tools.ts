@@ -1,5 +1,6 @@
 import { tool, type ToolSet } from 'ai';
 import { NATIVE_TOOLS, runTool, type ToolContext, type ToolOutcome } from './tools/index.js';
+import { SUBAGENT_TOOLS } from './tools/subagent-tools.js';
 
 /**
  * Exposes the native tools to the AI SDK. A tool returns a ToolOutcome; the model receives its
@@ -7,11 +8,11 @@ import { NATIVE_TOOLS, runTool, type ToolContext, type ToolOutcome } from './too
  */
 export function toAiTools(ctx: ToolContext): ToolSet {
   const set: ToolSet = {};
-  for (const t of NATIVE_TOOLS) {
+  for (const t of ctx.subagents ? [...NATIVE_TOOLS, ...SUBAGENT_TOOLS] : NATIVE_TOOLS) {
     set[t.name] = tool<unknown, ToolOutcome>({
       description: t.description,
       inputSchema: t.inputSchema,
-      execute: (input, { abortSignal }) => runTool(t, input, { ...ctx, signal: abortSignal ?? ctx.signal }),
+      execute: (input, { abortSignal, toolCallId }) => runTool(t, input, { ...ctx, signal: abortSignal ?? ctx.signal, toolCallId }),
       toModelOutput: ({ output }) =>
         output.ok ? { type: 'text', value: output.output } : { type: 'error-text', value: output.error },
     });

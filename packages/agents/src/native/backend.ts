@@ -143,6 +143,7 @@ export class NativeBackend implements AgentBackend {
         signal: ac.signal,
         onEvent: ctx.onEvent,
         log,
+        subagents: ctx.subagents,
       });
     } catch (err) {
       return failed('agent_error', err instanceof Error ? err.message : String(err));

@@ -5,6 +5,7 @@ import {
   Transcript,
   type AgentEvent,
   type StopReason,
+  type SubagentControl,
   type TurnResult,
   type Usage,
 } from '@boocode/contracts';
@@ -39,6 +40,8 @@ export interface NativeTurnParams {
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
   log: Logger;
+  /** Background subagents of this turn, when the server offers them. */
+  subagents?: SubagentControl;
 }
 
 /** A note inserted into the conversation before the message at index `at` of the step input. */
@@ -110,7 +113,7 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   let lastStep = { raw: p.messages.length, sent: p.messages };
   let produced: ModelMessage[] | null = null;
 
-  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv });
+  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv, subagents: p.subagents });
 
   const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
     if (checkPending && p.check && !p.signal.aborted) {

@@ -48,6 +48,7 @@ export interface SessionRow {
   permission_policy: Session['permission_policy'];
   isolated: boolean;
   base_branch: string | null;
+  subagent_followup: boolean;
   created_at: Stamp;
   updated_at: Stamp;
 }
@@ -61,6 +62,7 @@ export const toSession = (r: SessionRow): Session => ({
   permission_policy: r.permission_policy,
   isolated: r.isolated,
   base_branch: r.base_branch,
+  subagent_followup: r.subagent_followup,
   created_at: iso(r.created_at),
   updated_at: iso(r.updated_at),
 });
@@ -127,6 +129,12 @@ export interface TaskRow extends UsageColumns {
   cancel_requested: boolean;
   /** Set for the task of a workflow's agent() call. */
   workflow_run_id: string | null;
+  /** Set for a background subagent: the turn that spawned it. */
+  parent_task_id: string | null;
+  subagent_label: string | null;
+  subagent_depth: number;
+  subagent_worktree: string | null;
+  spawn_tool_call_id: string | null;
   created_at: Stamp;
   started_at: Stamp | null;
   finished_at: Stamp | null;

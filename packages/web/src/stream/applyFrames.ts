@@ -323,6 +323,9 @@ function applyOne(d: Draft, f: SessionFrame): void {
     case 'workflow_log':
       // The web app has no workflow view yet; a run's agents show as chats of the session.
       return;
+    case 'subagent':
+      // The background agents pane (subagents/) keeps its own list.
+      return;
     default: {
       const unhandled: never = f;
       return unhandled;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SubagentControl } from '@boocode/contracts';
 import type { Env } from '../../external/env.js';
 
 /** What every tool receives besides its input. */
@@ -13,6 +14,10 @@ export interface ToolContext {
   env: Env;
   /** Variables run_command must not pass on although their names look harmless (the model's API key). */
   hiddenEnv?: readonly string[];
+  /** Background subagents of the running turn; the subagent tools are offered only with it. */
+  subagents?: SubagentControl;
+  /** The model's id of the call being run (a spawned subagent remembers it). */
+  toolCallId?: string;
 }
 
 export interface ToolLimits {

@@ -11,6 +11,8 @@ import type { MessageWriter } from '../../stream/message-writer.js';
 import type { StreamingMessages } from '../../stream/streaming-messages.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { TurnEvents } from './events.js';
+import type { Subagents } from '../../subagents/service.js';
+import type { McpEndpoint } from '../../mcp/endpoint.js';
 
 export interface RunnerDeps {
   sql: Sql;
@@ -24,6 +26,8 @@ export interface RunnerDeps {
   /** Coalescing interval of streamed message writes. */
   writeIntervalMs: number;
   streaming: StreamingMessages;
+  subagents: Subagents;
+  mcp: McpEndpoint;
 }
 
 /** Why a run was aborted from outside: the user, this process shutting down, a lost lease, the turn timeout. */

@@ -72,6 +72,7 @@ async function startAgent(t: Turn, key: SessionKey, root: string, signal: AbortS
       root,
       model: task.model,
       resumeToken: t.resumeToken,
+      mcp: deps.mcp.refFor(session.id, t.chatId),
     });
     return { backend, lease };
   } catch (err) {
@@ -118,7 +119,7 @@ export async function dispatchTurn(t: Turn, signal: AbortSignal): Promise<Dispat
   let abandoned = false;
   try {
     ({ result, abandoned } = await raceAbort(
-      agent.prompt(handle, { parts: t.parts, history: t.history }, { signal, onEvent: t.events.onEvent, turn: t.turn }),
+      agent.prompt(handle, { parts: t.parts, history: t.history }, { signal, onEvent: t.events.onEvent, turn: t.turn, subagents: deps.subagents.controlFor(task) }),
       signal,
     ));
   } catch (err) {

@@ -19,6 +19,7 @@ async function settleTask(deps: RunnerDeps, task: TaskRow, ending: TurnEnding, t
 export async function endUnstarted(deps: RunnerDeps, task: TaskRow, ending: TurnEnding, announce?: { chatId: string | null; error: string }): Promise<void> {
   await settleTask(deps, task, ending, null, null);
   if (announce) announceTask(deps, task, announce.chatId, ending.status, announce.error);
+  if (ending.status !== 'pending') await deps.subagents.taskEnded({ ...task, status: ending.status });
 }
 
 /**
@@ -89,6 +90,8 @@ export async function settleTurn(t: Turn, ending: TurnEnding, result: TurnResult
   });
   announceTask(deps, task, chatId, ending.status, ending.error);
   announceActivity(deps, session, ending.status === 'failed' || ending.status === 'timed_out' ? 'failed' : 'idle');
+  // After the task row: whichever of a parent and its child ends last hands the result over.
+  await deps.subagents.taskEnded({ ...task, status: ending.status });
   t.log.info(
     { chat_id: chatId, status: ending.status, steps: tally.steps, tool_calls: tally.toolCalls, ms: finishedAt.getTime() - tally.startedAt },
     'turn finished',
