@@ -13,7 +13,7 @@ export type SubagentIsolation = z.infer<typeof SubagentIsolation>;
 
 export const SpawnSubagentInput = z.object({
   prompt: z.string().trim().min(1, 'must not be empty').max(200_000).refine(noNul, NO_NUL_MESSAGE).describe('The whole task for the subagent: it sees nothing of your conversation.'),
-  agent: z.string().min(1).max(100).refine(noNul, NO_NUL_MESSAGE).optional().describe("Which agent runs it (an id from list_agents); default: this session's agent."),
+  agent: z.string().min(1).max(100).refine(noNul, NO_NUL_MESSAGE).optional().describe("Which agent runs it (a name from list_agents); default: this session's agent."),
   model: z.string().min(1).max(200).refine(noNul, NO_NUL_MESSAGE).optional().describe("Model for the subagent; default: the session's model."),
   label: z.string().trim().min(1).max(100).refine(noNul, NO_NUL_MESSAGE).optional().describe('A short name shown in the background agents pane.'),
   isolation: SubagentIsolation.default('worktree').describe(

@@ -54,5 +54,10 @@ export function registerMcp(app: FastifyInstance, ctx: AppContext, tokens: McpTo
     await server.connect(transport);
     await transport.handleRequest(req.raw, reply.raw, req.body);
   };
-  app.route({ method: ['GET', 'POST', 'DELETE'], url: MCP_PATH, handler: handle });
+  app.post(MCP_PATH, handle);
+  // Stateless: no stream of server-initiated messages and no session to end. Clients take 405 as "none".
+  const none = async (_req: FastifyRequest, reply: FastifyReply) =>
+    reply.code(405).header('allow', 'POST').send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless; POST only' }, id: null });
+  app.get(MCP_PATH, none);
+  app.delete(MCP_PATH, none);
 }

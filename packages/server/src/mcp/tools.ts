@@ -74,7 +74,7 @@ export function mcpTools(ctx: AppContext): McpTool[] {
   return [
     tool({
       name: 'list_agents',
-      description: 'The agents BooCode can run (id, name, whether usable), for the `agent` of spawn_subagent or create_session.',
+      description: 'The agents BooCode can run (name, label, kind, whether available), for the `agent` of spawn_subagent or create_session.',
       input: z.object({}),
       run: async () => call('listAgents', { query: {} }),
     }),
@@ -94,7 +94,7 @@ export function mcpTools(ctx: AppContext): McpTool[] {
       input: z.object({
         project_id: Id,
         name: z.string().min(1).max(200).optional(),
-        agent: z.string().min(1).max(100).optional().describe('Agent id (see list_agents); default: native.'),
+        agent: z.string().min(1).max(100).optional().describe('Agent name (see list_agents); default: native.'),
         model: z.string().min(1).max(200).optional(),
       }),
       run: async (a, scope) => {
