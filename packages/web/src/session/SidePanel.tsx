@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import { IconButton } from '../ui/IconButton';
 
-export type PanelKind = 'timeline' | 'traces' | 'changes' | 'terminal';
+export type PanelKind = 'timeline' | 'traces' | 'changes' | 'terminal' | 'agents';
 
-export const PANEL_TITLE: Record<PanelKind, string> = { timeline: 'Timeline', traces: 'Tool traces', changes: 'Changes', terminal: 'Terminal' };
+export const PANEL_TITLE: Record<PanelKind, string> = { timeline: 'Timeline', traces: 'Tool traces', changes: 'Changes', terminal: 'Terminal', agents: 'Background agents' };
 
 /** The right-hand panel (an overlay on narrow screens); Escape closes it. */
 export function SidePanel({ kind, onClose, children }: { kind: PanelKind; onClose: () => void; children: ReactNode }) {

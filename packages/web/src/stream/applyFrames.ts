@@ -324,7 +324,7 @@ function applyOne(d: Draft, f: SessionFrame): void {
       // The web app has no workflow view yet; a run's agents show as chats of the session.
       return;
     case 'subagent':
-      // The background agents pane (subagents/) keeps its own list.
+      s.subagents = { ...s.subagents, [f.subagent.id]: f.subagent };
       return;
     default: {
       const unhandled: never = f;
