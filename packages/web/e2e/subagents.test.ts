@@ -80,6 +80,7 @@ describe('background agents in Chromium', () => {
 
     // A child's transcript opens as its own chat.
     await pane.locator('li', { hasText: 'Summarize README' }).getByRole('button', { name: 'Open transcript' }).click();
-    await page.getByText('It is a demo.').waitFor();
+    await expect.poll(() => page.getByRole('tab', { name: 'Summarize README', selected: true }).count()).toBe(1);
+    await page.getByText('summarize the readme').waitFor();
   });
 });

@@ -1,8 +1,8 @@
-import type { Message, Subagent, SubagentResult } from '@boocode/contracts';
+import type { Chat, Message, Subagent, SubagentResult } from '@boocode/contracts';
 import type postgres from 'postgres';
 import type { Sql } from './connection.js';
 import { jsonb } from './json.js';
-import { iso, isoOrNull, toMessage, usageOf, type MessageRow, type TaskRow } from './rows.js';
+import { iso, isoOrNull, toChat, toMessage, usageOf, type ChatRow, type MessageRow, type TaskRow } from './rows.js';
 
 /** Background subagents: child tasks of a turn, each in a chat of its own in the parent's session. */
 
@@ -63,15 +63,15 @@ export interface NewSubagent {
  * Queues a child: its chat, its prompt as the chat's first user message, its task. The parent's
  * row is locked while its children are counted, so two spawns racing cannot both pass a limit.
  */
-export async function insertSubagent(sql: Sql, n: NewSubagent): Promise<{ row: TaskRow } | { refused: SpawnRefusal }> {
+export async function insertSubagent(sql: Sql, n: NewSubagent): Promise<{ row: TaskRow; chat: Chat } | { refused: SpawnRefusal }> {
   return sql.begin(async (tx) => {
     const [parent] = await tx<{ id: string }[]>`SELECT id FROM tasks WHERE id = ${n.parentTaskId} FOR UPDATE`;
     if (!parent) return { refused: { limit: 'parent_gone' } as const };
     const refused = await spawnRefusal(tx, n.parentTaskId, n.limits);
     if (refused) return { refused };
     const name = `${n.label ?? 'subagent'}`.slice(0, 200);
-    const [chat] = await tx<{ id: string }[]>`
-      INSERT INTO chats (session_id, name, user_turns) VALUES (${n.sessionId}, ${name}, 1) RETURNING id`;
+    const [chat] = await tx<ChatRow[]>`
+      INSERT INTO chats (session_id, name, user_turns) VALUES (${n.sessionId}, ${name}, 1) RETURNING *`;
     const [msg] = await tx<{ id: string }[]>`
       INSERT INTO messages (chat_id, session_id, role, content, status, turn, finished_at, metadata)
       VALUES (${chat!.id}, ${n.sessionId}, 'user', ${n.prompt}, 'complete', 1, now(), ${jsonb(tx, { parent_task_id: n.parentTaskId })})
@@ -84,7 +84,7 @@ export async function insertSubagent(sql: Sql, n: NewSubagent): Promise<{ row: T
         ${n.parentTaskId}, ${n.label}, ${n.depth}, ${n.worktree?.id ?? null}, ${n.toolCallId})
       RETURNING *`;
     await tx`UPDATE messages SET task_id = ${n.id} WHERE id = ${msg!.id}`;
-    return { row: row! };
+    return { row: row!, chat: toChat(chat!) };
   });
 }
 

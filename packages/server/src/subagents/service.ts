@@ -109,6 +109,8 @@ export class Subagents {
     }
     if ('refused' in inserted) throw this.refusal(inserted.refused);
     const child = toSubagent(inserted.row);
+    // Its chat is one of the session's, where its transcript shows.
+    this.deps.broker.publish(session.id, { type: 'chat_created', chat: inserted.chat });
     this.announce(child);
     log.info(
       { task_id: child.id, parent_task_id: parent.id, session_id: session.id, chat_id: child.chat_id, agent, depth, isolation: child.isolation },
