@@ -43,9 +43,32 @@ export const HistoryMessage = z.object({
 });
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
 
+/** A tool call of an interrupted turn, as recorded: its output, or null when it was cut off. */
+export const ResumedCall = z.object({
+  id: z.string(),
+  name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  output: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type ResumedCall = z.infer<typeof ResumedCall>;
+
+/**
+ * A turn interrupted by a restart, to be continued rather than answered afresh (agents that replay
+ * transcripts: the native agent).
+ */
+export const TurnResume = z.object({
+  /** The turn's conversation up to its last completed model step (from its user message on); absent when none completed. */
+  transcript: Transcript.optional(),
+  /** Every tool call of the turn in start order; those the transcript lacks are answered from here. */
+  calls: z.array(ResumedCall),
+});
+export type TurnResume = z.infer<typeof TurnResume>;
+
 export const PromptInput = z.object({
   parts: z.array(InputPart).min(1),
   history: z.array(HistoryMessage).default([]),
+  resume: TurnResume.optional(),
 });
 export type PromptInput = z.input<typeof PromptInput>;
 
@@ -158,6 +181,11 @@ export const AgentEventData = z.discriminatedUnion('type', [
   }),
   /** The agent renamed its session (ACP session_info_update). */
   z.object({ type: z.literal('session_info'), title: z.string().nullable() }),
+  /**
+   * The turn's conversation so far, after each completed model step (the native agent): stored as it
+   * happens, so a turn cut off by a restart continues from its last step instead of starting over.
+   */
+  z.object({ type: z.literal('journal'), transcript: Transcript, steps: z.number().int().nonnegative() }),
 ]);
 export type AgentEventData = z.infer<typeof AgentEventData>;
 
@@ -239,6 +267,11 @@ export interface PromptCtx {
   onEvent: (event: AgentEvent) => void;
   /** 1-based turn number within the chat, for logs and traces. */
   turn?: number;
+  /**
+   * Resolves once the tool call (its `tool_call` event) is stored. Agents that run tools themselves
+   * (the native agent) start a tool only then, so a crash cannot lose the record of a call that ran.
+   */
+  recorded?: (toolCallId: string) => Promise<void>;
   /** Background subagents of this turn (absent where the server offers none). */
   subagents?: SubagentControl;
 }

@@ -39,6 +39,11 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
     model: z.string().nullable(),
     agent: z.string().nullable().optional(),
     started_at: Timestamp,
+    /** Set when an interrupted turn continues in this (already started) message after a restart. */
+    resumed_at: Timestamp.optional(),
+    /** With `resumed_at`: the message's text and reasoning are cut back to this many characters (the rest is said again). */
+    content_chars: z.number().int().nonnegative().optional(),
+    reasoning_chars: z.number().int().nonnegative().optional(),
   }),
   z.object({ type: z.literal('message_delta'), ...msgRef, text: z.string() }),
   /** A message removed: the empty answer of an attempt that will be retried. */

@@ -62,7 +62,7 @@ export interface TurnRuntime {
 
 /** The turn worker's settings from the configuration, `overrides` (tests, benchmarks) over them. */
 export function workerSettings(config: ServerConfig, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
-  return { concurrency: config.concurrency, leaseMs: config.leaseMs, turnTimeoutMs: config.turnTimeoutMs, pollMs: 2_000, ...overrides };
+  return { concurrency: config.concurrency, leaseMs: config.leaseMs, turnTimeoutMs: config.turnTimeoutMs, shutdownGraceMs: config.shutdownGraceMs, pollMs: 2_000, ...overrides };
 }
 
 /** The workflow manager's settings from the configuration, `overrides` (tests) over them. */

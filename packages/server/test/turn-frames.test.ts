@@ -187,7 +187,8 @@ describe('endingOf', () => {
 
   it('queues a turn interrupted by shutdown again only when the agent had not answered yet', () => {
     expect(endingOf('shutdown', ok, false)).toEqual({ status: 'pending', error: 'server shut down before the agent answered' });
-    expect(endingOf('shutdown', ok, true)).toEqual({ status: 'failed', error: 'interrupted', extra: { interrupted: true } });
+    expect(endingOf('shutdown', ok, true)).toEqual({ status: 'pending', error: 'server stopped; continuing', resume: true });
+    expect(endingOf('lease_lost', ok, true)).toEqual({ status: 'failed', error: 'interrupted', extra: { interrupted: true } });
     expect(endingOf('lease_lost', ok, false)).toEqual({ status: 'failed', error: 'interrupted', extra: { interrupted: true } });
   });
 });

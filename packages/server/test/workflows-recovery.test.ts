@@ -60,8 +60,8 @@ describe('a workflow run whose server is killed', () => {
 
     llm.push(
       ...[0, 1, 2].map((i) => ({ match: { lastUserIncludes: `crash done [${i}]` }, text: `D${i}` })),
-      // Streaming when the server dies: it had output, so its task ends `interrupted` and the
-      // agent is asked again by the next process.
+      // Streaming when the server dies: it had output, so its task continues in the next process,
+      // which asks the model again (nothing was journaled) and keeps only the new answer.
       { match: { lastUserIncludes: 'crash streaming' }, text: Array.from({ length: 300 }, (_, k) => `s${k} `), chunkDelayMs: 50 },
       { match: { lastUserIncludes: 'crash streaming' }, text: 'S' },
       // Silent when the server dies: its task goes back to the queue and the same task runs again.
@@ -110,9 +110,9 @@ return [...quick, ...slow, last];`),
     const after = Object.fromEntries(done.agents.map((a) => [a.label ?? 'final', a]));
     expect(after['silent']!.task_id).toBe(silent.task_id);
     expect((await api<Task>('GET', `/api/tasks/${silent.task_id}`)).body).toMatchObject({ status: 'completed', attempts: 2 });
-    // ...and the one that was streaming was asked again in a new task; its lost task says why.
-    expect(after['streaming']!.task_id).not.toBe(streaming.task_id);
-    expect((await api<Task>('GET', `/api/tasks/${streaming.task_id}`)).body).toMatchObject({ status: 'failed', error: 'interrupted' });
+    // ...and the one that was streaming continued in its own task, saying its answer again.
+    expect(after['streaming']!.task_id).toBe(streaming.task_id);
+    expect((await api<Task>('GET', `/api/tasks/${streaming.task_id}`)).body).toMatchObject({ status: 'completed' });
     expect(asked('crash streaming')).toBe(2);
     expect(asked('crash silent')).toBe(2);
     expect(asked('crash final')).toBe(1);

@@ -79,6 +79,17 @@ describe('applyFrames', () => {
     expect(s.logs[CHAT]!.messages[0]!.content).toBe('kept');
   });
 
+  it('a turn continued after a restart streams on in its message, marked as resumed', () => {
+    // 'Half ' was journaled; 'wa' was cut off mid-step and is said again.
+    const stored = message(2, { id: MSG, role: 'assistant', status: 'streaming', content: 'Half wa' });
+    let s = applyFrames(emptySessionState(), [frame({ type: 'message_created', message: stored })]);
+    const resumed = { ...started(), resumed_at: '2026-01-01T00:01:00.000Z', content_chars: 5, reasoning_chars: 0 } as ReturnType<typeof started>;
+    s = applyFrames(s, [resumed, delta('way')]);
+    expect(s.logs[CHAT]!.messages).toHaveLength(1);
+    expect(s.logs[CHAT]!.messages[0]).toMatchObject({ content: 'Half way', status: 'streaming', metadata: { resumed: ['2026-01-01T00:01:00.000Z'] } });
+    expect(s.inFlight.map((t) => t.message_id)).toEqual([MSG]);
+  });
+
   it('tracks a tool call from start to failure', () => {
     const trace = uuid(70);
     let s = applyFrames(emptySessionState(), [

@@ -5,14 +5,19 @@ import { SUBAGENT_TOOLS } from './tools/subagent-tools.js';
 /**
  * Exposes the native tools to the AI SDK. A tool returns a ToolOutcome; the model receives its
  * text, marked as an error when the tool refused or failed, and the turn reads `ok` for the UI.
+ * `recorded`: resolves once the call is on record; a tool starts only then, so a crash cannot
+ * leave a call that ran without a trace (the continued turn would not know it had run).
  */
-export function toAiTools(ctx: ToolContext): ToolSet {
+export function toAiTools(ctx: ToolContext, recorded?: (toolCallId: string) => Promise<void>): ToolSet {
   const set: ToolSet = {};
   for (const t of ctx.subagents ? [...NATIVE_TOOLS, ...SUBAGENT_TOOLS] : NATIVE_TOOLS) {
     set[t.name] = tool<unknown, ToolOutcome>({
       description: t.description,
       inputSchema: t.inputSchema,
-      execute: (input, { abortSignal, toolCallId }) => runTool(t, input, { ...ctx, signal: abortSignal ?? ctx.signal, toolCallId }),
+      execute: async (input, { abortSignal, toolCallId }) => {
+        await recorded?.(toolCallId);
+        return runTool(t, input, { ...ctx, signal: abortSignal ?? ctx.signal, toolCallId });
+      },
       toModelOutput: ({ output }) =>
         output.ok ? { type: 'text', value: output.output } : { type: 'error-text', value: output.error },
     });

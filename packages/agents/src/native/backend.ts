@@ -100,9 +100,9 @@ export class NativeBackend implements AgentBackend {
     if (config.apiKeyEnv && !config.apiKey && !apiKey) {
       return failed('bad_request', `Environment variable ${config.apiKeyEnv} (the API key) is not set.`);
     }
-    let messages;
+    let conversation;
     try {
-      messages = toModelMessages(input);
+      conversation = toModelMessages(input);
     } catch (err) {
       return failed('bad_request', `Invalid prompt input: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -130,7 +130,8 @@ export class NativeBackend implements AgentBackend {
         modelId,
         providerName: config.providerName,
         system: systemPrompt(session.root, config.systemPrompt),
-        messages,
+        messages: conversation.messages,
+        turnStart: conversation.turnStart,
         root: session.root,
         maxSteps: config.maxSteps,
         maxRetries: config.maxRetries,
@@ -142,6 +143,7 @@ export class NativeBackend implements AgentBackend {
         hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [],
         signal: ac.signal,
         onEvent: ctx.onEvent,
+        ...(ctx.recorded ? { recorded: ctx.recorded } : {}),
         log,
         subagents: ctx.subagents,
       });

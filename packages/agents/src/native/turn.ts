@@ -14,6 +14,7 @@ import { isToolOutcome, toAiTools } from './ai-tools.js';
 import { checkNote, runCheck, type CheckPlan } from './check-after-write.js';
 import { classifyError, type TurnError } from './errors.js';
 import type { Logger } from './logger.js';
+import { CHECK_CALL_PREFIX } from './messages.js';
 import { WRITING_TOOL_NAMES, type ToolLimits } from './tools/index.js';
 import { normalizeUsage } from './usage.js';
 
@@ -24,6 +25,8 @@ export interface NativeTurnParams {
   providerName: string;
   system: string;
   messages: ModelMessage[];
+  /** Index in `messages` of the turn's own user message (what precedes it is earlier turns). */
+  turnStart: number;
   /** realpath of the session root. */
   root: string;
   maxSteps: number;
@@ -39,6 +42,8 @@ export interface NativeTurnParams {
   hiddenEnv: readonly string[];
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
+  /** See PromptCtx.recorded. */
+  recorded?: (toolCallId: string) => Promise<void>;
   log: Logger;
   /** Background subagents of this turn, when the server offers them. */
   subagents?: SubagentControl;
@@ -100,8 +105,15 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
     }
   };
 
+  const last = p.messages[p.messages.length - 1];
+  if (last?.role === 'assistant') {
+    // A continued turn whose last step had already answered before the restart: nothing to ask.
+    return { ok: true, stop_reason: 'end_turn', usage: emptyUsage(), transcript: Transcript.parse(p.messages.slice(p.turnStart)) };
+  }
+
   let usage: Usage = emptyUsage();
   let steps = 0;
+  let journaled = 0;
   let lastFinish: FinishReason | undefined;
   let failure: TurnError | null = null;
   const notes: Note[] = [];
@@ -113,12 +125,15 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   let lastStep = { raw: p.messages.length, sent: p.messages };
   let produced: ModelMessage[] | null = null;
 
-  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv, subagents: p.subagents });
+  const tools: ToolSet = toAiTools(
+    { root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv, subagents: p.subagents },
+    p.recorded,
+  );
 
   const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
     if (checkPending && p.check && !p.signal.aborted) {
       checkPending = false;
-      const id = `check-${stepNumber}`;
+      const id = `${CHECK_CALL_PREFIX}${stepNumber}`;
       emit({ type: 'tool_call', id, name: 'check', input: { command: p.check.command }, started_at: new Date().toISOString() });
       const outcome = await runCheck(p.check, p.root, p.signal, { base: p.env, hidden: p.hiddenEnv });
       emit({
@@ -149,6 +164,12 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
       temperature: p.temperature,
       maxOutputTokens: p.maxOutputTokens,
       prepareStep,
+      onStepFinish: (step) => {
+        // The journal: what a turn continued after a restart starts from.
+        const transcript = transcriptOf(p, lastStep, step.response.messages);
+        journaled++;
+        if (transcript) emit({ type: 'journal', transcript, steps: journaled });
+      },
       // Errors arrive as stream parts and are handled below; the default handler would console.error.
       onError: () => {},
     });
@@ -232,21 +253,16 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
     return { ok: false, stop_reason: 'error', usage, error: f };
   }
   const stop_reason = stopReasonOf(lastFinish, steps, p.maxSteps);
-  return { ok: stop_reason !== 'error', stop_reason, usage, ...transcriptOf(p, lastStep, produced) };
+  const transcript = produced ? transcriptOf(p, lastStep, produced) : null;
+  return { ok: stop_reason !== 'error', stop_reason, usage, ...(transcript ? { transcript } : {}) };
 }
 
-/** The turn's conversation from its user message on, exactly as the next turn must replay it. */
-function transcriptOf(
-  p: NativeTurnParams,
-  lastStep: { raw: number; sent: ModelMessage[] },
-  produced: ModelMessage[] | null,
-): { transcript?: Transcript } {
-  if (!produced) return {};
-  const own = p.messages.length - 1;
-  const messages = [...lastStep.sent.slice(own), ...produced.slice(lastStep.raw - p.messages.length)];
+/** The turn's conversation from its user message on, exactly as the next turn must replay it (null: not serialisable). */
+function transcriptOf(p: NativeTurnParams, lastStep: { raw: number; sent: ModelMessage[] }, produced: ModelMessage[]): Transcript | null {
+  const messages = [...lastStep.sent.slice(p.turnStart), ...produced.slice(lastStep.raw - p.messages.length)];
   const parsed = Transcript.safeParse(JSON.parse(JSON.stringify(messages)));
-  if (parsed.success) return { transcript: parsed.data };
+  if (parsed.success) return parsed.data;
   // The next turn then falls back to this turn's final text.
   p.log.warn({ err: parsed.error.message }, 'native agent: transcript not kept');
-  return {};
+  return null;
 }

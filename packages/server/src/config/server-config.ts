@@ -23,6 +23,8 @@ export interface ServerConfig {
   concurrency: number;
   leaseMs: number;
   turnTimeoutMs: number;
+  /** On SIGTERM/SIGINT, how long running turns may go on finishing before they are handed back to continue elsewhere. */
+  shutdownGraceMs: number;
   agentIdleMs: number;
   reapIntervalMs: number;
   replayFrames: number;
@@ -139,6 +141,7 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     concurrency: vars.BOOCODE_CONCURRENCY ?? 8,
     leaseMs: vars.BOOCODE_LEASE_MS ?? 30_000,
     turnTimeoutMs: vars.BOOCODE_TURN_TIMEOUT_MS ?? 2 * 60 * 60_000,
+    shutdownGraceMs: vars.BOOCODE_SHUTDOWN_GRACE_MS ?? 10_000,
     agentIdleMs: vars.BOOCODE_AGENT_IDLE_MS ?? 15 * 60_000,
     reapIntervalMs: vars.BOOCODE_REAP_INTERVAL_MS ?? 5 * 60_000,
     replayFrames: vars.BOOCODE_REPLAY_FRAMES ?? 1000,

@@ -33,6 +33,7 @@ export const ServerEnv = z.object({
   BOOCODE_CONCURRENCY: Count.optional(),
   BOOCODE_LEASE_MS: Millis.optional(),
   BOOCODE_TURN_TIMEOUT_MS: Millis.optional(),
+  BOOCODE_SHUTDOWN_GRACE_MS: Integer(0, MAX_TIMER_MS, `an integer of milliseconds from 0 to ${MAX_TIMER_MS}`).optional(),
   BOOCODE_AGENT_IDLE_MS: Millis.optional(),
   BOOCODE_REAP_INTERVAL_MS: Millis.optional(),
   BOOCODE_REPLAY_FRAMES: Count.optional(),

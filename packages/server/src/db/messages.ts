@@ -117,6 +117,11 @@ export async function appendToMessage(sql: Sql, id: string, text: string, reason
     WHERE id = ${id}`;
 }
 
+/** Replaces a streaming message's text and reasoning (a continued turn cutting back what it says again). */
+export async function setMessageText(sql: Sql, id: string, content: string, reasoning: string): Promise<void> {
+  await sql`UPDATE messages SET content = ${content}, reasoning = ${reasoning} WHERE id = ${id}`;
+}
+
 export interface FinishedMessage {
   content: string;
   reasoning: string;

@@ -135,6 +135,10 @@ export interface TaskRow extends UsageColumns {
   subagent_depth: number;
   subagent_worktree: string | null;
   spawn_tool_call_id: string | null;
+  /** An interrupted turn queued to continue: the assistant message it keeps writing into. */
+  resume_message_id: string | null;
+  /** How often the turn was continued after an interruption. */
+  resumes: number;
   created_at: Stamp;
   started_at: Stamp | null;
   finished_at: Stamp | null;

@@ -1,4 +1,5 @@
 import { Transcript, type HistoryMessage, type InFlightTurn, type Project, type Session, type Task, type TaskStatus, type Usage } from '@boocode/contracts';
+import type { TransactionSql } from 'postgres';
 import type { Sql } from './connection.js';
 import { jsonb } from './json.js';
 import { toProject, toSession, toTask, type ProjectRow, type SessionRow, type TaskRow } from './rows.js';
@@ -158,15 +159,20 @@ export interface Recovered {
   message_id: string | null;
 }
 
+/** How often one turn is continued after an interruption before it fails as `interrupted`. */
+export const MAX_RESUMES = 3;
+
 /**
  * Tasks whose worker died (lease expired). With no agent output persisted yet, the task is
- * queued again (and its empty assistant message dropped), up to max_attempts; otherwise it is
- * failed as `interrupted`, keeping the partial message, marked.
+ * queued again (and its empty assistant message dropped), up to max_attempts. With output, it is
+ * queued to continue in the same message (calls cut off are closed as interrupted), up to
+ * MAX_RESUMES times; past that it fails as `interrupted`, keeping the partial message, marked.
+ * Whether its agent can continue is decided when the turn runs again.
  */
 export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
   return sql.begin(async (tx) => {
-    const expired = await tx<{ id: string; session_id: string | null; chat_id: string | null; attempts: number; max_attempts: number; cancel_requested: boolean }[]>`
-      SELECT id, session_id, chat_id, attempts, max_attempts, cancel_requested FROM tasks
+    const expired = await tx<{ id: string; session_id: string | null; chat_id: string | null; attempts: number; max_attempts: number; cancel_requested: boolean; resumes: number }[]>`
+      SELECT id, session_id, chat_id, attempts, max_attempts, cancel_requested, resumes FROM tasks
       WHERE status = 'running' AND lease_expires_at < now()
       FOR UPDATE SKIP LOCKED`;
     const out: Recovered[] = [];
@@ -178,6 +184,7 @@ export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
       await tx`
         UPDATE permissions SET status = 'cancelled', decided_by = 'cancelled', answered_at = now()
         WHERE task_id = ${t.id} AND status = 'pending'`;
+      if (msg?.has_output) await closeInterruptedTraces(tx, t.id);
       if (t.cancel_requested) {
         // The user had cancelled it: it ends cancelled, whatever it had produced.
         await tx`
@@ -195,6 +202,13 @@ export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
           WHERE id = ${t.id}`;
         await tx`SELECT pg_notify(${TASKS_CHANNEL}, ${t.id})`;
         out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'pending', message_id: null });
+      } else if (msg && t.resumes < MAX_RESUMES) {
+        await tx`
+          UPDATE tasks SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, run_after = now(),
+            resume_message_id = ${msg.id}, resumes = resumes + 1, error = 'worker lost; continuing', updated_at = now()
+          WHERE id = ${t.id}`;
+        await tx`SELECT pg_notify(${TASKS_CHANNEL}, ${t.id})`;
+        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'pending', message_id: msg.id });
       } else {
         const reason = msg?.has_output ? 'interrupted' : 'interrupted: no attempts left';
         await tx`
@@ -206,14 +220,61 @@ export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
             UPDATE messages SET status = 'failed', finished_at = now(),
               metadata = metadata || ${jsonb(tx, { interrupted: true, error: reason })}
             WHERE id = ${msg.id}`;
-          await tx`UPDATE tool_traces SET outcome = 'cancelled', error = 'interrupted', finished_at = now()
-                   WHERE task_id = ${t.id} AND finished_at IS NULL`;
         }
         out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'failed', message_id: msg?.id ?? null });
       }
     }
     return out;
   });
+}
+
+/** Tool calls of a task still open when its worker stopped: they will never report back. */
+async function closeInterruptedTraces(sql: Sql | TransactionSql, taskId: string): Promise<void> {
+  await sql`UPDATE tool_traces SET outcome = 'cancelled', error = 'interrupted', finished_at = now()
+            WHERE task_id = ${taskId} AND finished_at IS NULL`;
+}
+
+/**
+ * A turn this worker stops before its end (shutdown) that has already answered something: queued
+ * at once to continue in the same message, wherever a worker is free, without waiting for the
+ * lease. False when the task is no longer this worker's or was continued too often.
+ */
+export async function requeueToResume(sql: Sql, taskId: string, workerId: string, messageId: string): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const rows = await tx`
+      UPDATE tasks SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, run_after = now(),
+        resume_message_id = ${messageId}, resumes = resumes + 1, error = 'server stopped; continuing', updated_at = now()
+      WHERE id = ${taskId} AND lease_owner = ${workerId} AND status = 'running' AND NOT cancel_requested AND resumes < ${MAX_RESUMES}
+      RETURNING id`;
+    if (rows.length === 0) return false;
+    await closeInterruptedTraces(tx, taskId);
+    await tx`SELECT pg_notify(${TASKS_CHANNEL}, ${taskId})`;
+    return true;
+  });
+}
+
+/** What a continued turn starts from: its message so far and, for the native agent, its journal. */
+export interface ResumePoint {
+  content: string;
+  reasoning: string;
+  metadata: Record<string, unknown>;
+  /** The journaled conversation as stored text and how much of the message it covers; null when there is none. */
+  journal: { messages: string; content_chars: number; reasoning_chars: number } | null;
+  /** Tool calls of the turn in start order, with how they ended. */
+  calls: { tool_call_id: string; tool_name: string; tool_input: Record<string, unknown>; tool_output: string | null; error: string | null; outcome: string | null }[];
+}
+
+export async function readResumePoint(sql: Sql, taskId: string, messageId: string): Promise<ResumePoint | null> {
+  const [m] = await sql<Omit<ResumePoint, 'calls'>[]>`
+    SELECT m.content, m.reasoning, m.metadata,
+      (SELECT jsonb_build_object('messages', j.messages, 'content_chars', j.content_chars, 'reasoning_chars', j.reasoning_chars)
+       FROM turn_journals j WHERE j.task_id = ${taskId}) AS journal
+    FROM messages m WHERE m.id = ${messageId}`;
+  if (!m) return null;
+  const calls = await sql<ResumePoint['calls']>`
+    SELECT tool_call_id, tool_name, tool_input, tool_output, error, outcome FROM tool_traces
+    WHERE task_id = ${taskId} ORDER BY pos`;
+  return { ...m, calls: [...calls] };
 }
 
 /**

@@ -16,3 +16,26 @@ export async function insertTranscript(sql: Sql, t: NewTranscript): Promise<void
     INSERT INTO turn_transcripts (message_id, chat_id, turn, messages)
     VALUES (${t.messageId}, ${t.chatId}, ${t.turn}, ${JSON.stringify(t.transcript)})`;
 }
+
+/** How much of its message's text and reasoning (in UTF-16 units) a turn had said when it journaled a step. */
+export interface JournalSaid {
+  content: number;
+  reasoning: number;
+}
+
+/**
+ * The running turn's conversation so far (the native agent's journal, rewritten after each model
+ * step), with how much of the message it accounts for; a turn continued after a restart starts
+ * from it. Dropped once the turn is written down.
+ */
+export async function saveJournal(sql: Sql, taskId: string, transcript: Transcript, steps: number, said: JournalSaid): Promise<void> {
+  await sql`
+    INSERT INTO turn_journals (task_id, messages, steps, content_chars, reasoning_chars)
+    VALUES (${taskId}, ${JSON.stringify(transcript)}, ${steps}, ${said.content}, ${said.reasoning})
+    ON CONFLICT (task_id) DO UPDATE SET messages = EXCLUDED.messages, steps = EXCLUDED.steps,
+      content_chars = EXCLUDED.content_chars, reasoning_chars = EXCLUDED.reasoning_chars, updated_at = now()`;
+}
+
+export async function dropJournal(sql: Sql, taskId: string): Promise<void> {
+  await sql`DELETE FROM turn_journals WHERE task_id = ${taskId}`;
+}

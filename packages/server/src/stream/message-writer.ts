@@ -1,6 +1,6 @@
 import type { Usage } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
-import { appendToMessage, finishMessage } from '../db/messages.js';
+import { appendToMessage, finishMessage, setMessageText } from '../db/messages.js';
 import type { Stamp } from './frame-bus.js';
 
 export interface FinalMessage {
@@ -41,6 +41,25 @@ export class MessageWriter {
         this.failure ??= err;
       },
     );
+  }
+
+  /** A turn continued after a restart keeps writing into its message: what is stored already. */
+  continueFrom(content: string, reasoning: string): void {
+    this.content = content;
+    this.reasoning = reasoning;
+  }
+
+  /** Cuts the stored text back to what a continued turn keeps (what it will not say again). */
+  cutBack(contentChars: number, reasoningChars: number): void {
+    this.content = this.content.slice(0, contentChars);
+    this.reasoning = this.reasoning.slice(0, reasoningChars);
+    const { content, reasoning } = this;
+    this.chain = this.chain.then(async () => {
+      this.writes++;
+      await setMessageText(this.sql, this.messageId, content, reasoning).catch((err: unknown) => {
+        this.failure ??= err;
+      });
+    });
   }
 
   /** Set by finish(): an agent that keeps talking after its turn was closed changes nothing. */

@@ -14,6 +14,8 @@ export interface WorkerOptions {
   pollMs: number;
   /** A turn still running after this long is aborted and ends `timed_out`. */
   turnTimeoutMs: number;
+  /** On stop, how long running turns may go on finishing before they are handed back. */
+  shutdownGraceMs: number;
 }
 
 /**
@@ -133,11 +135,22 @@ export class Worker {
     return true;
   }
 
-  /** Stops claiming; running turns are aborted as `shutdown` and written down before returning. */
+  /**
+   * Stops claiming, lets running turns finish for the grace period, then aborts the rest as
+   * `shutdown`: each is written down and handed back at once (not after its lease), to continue
+   * in another worker or the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.claimDone;
+    if (this.running.size > 0 && this.opts.shutdownGraceMs > 0) {
+      this.deps.log.info({ running: this.running.size, grace_ms: this.opts.shutdownGraceMs }, 'waiting for running turns before stopping');
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.opts.shutdownGraceMs)));
+      await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), grace]);
+      clearTimeout(timer);
+    }
     for (const id of this.running.keys()) this.cancelLocal(id, 'shutdown');
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
     for (const u of this.unlisten) await u().catch(() => {});

@@ -33,7 +33,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const { env, home, databaseUrl, ...serverOpts } = opts;
   const ownHome = home ? null : scratchDir('boocode-home-');
   const config = await loadServerConfig({
-    env: { ...inheritedEnv(), DATABASE_URL: databaseUrl ?? (await createTestDatabase()), BOOCODE_PORT: '0', ...env },
+    // No shutdown grace: a test closing its server mid-turn means to stop it now.
+    env: { ...inheritedEnv(), DATABASE_URL: databaseUrl ?? (await createTestDatabase()), BOOCODE_PORT: '0', BOOCODE_SHUTDOWN_GRACE_MS: '0', ...env },
     flags: { home: home ?? ownHome! },
   });
   const server = await startServer(config, {

@@ -27,6 +27,11 @@ export interface MessageRowProps {
   onAnswerPermission: (permissionId: string, option: PermissionOption) => Promise<void>;
 }
 
+/** How often the turn of this message was continued after a restart. */
+function resumedTimes(m: UiMessage): number {
+  return Array.isArray(m.metadata.resumed) ? m.metadata.resumed.length : 0;
+}
+
 /** One message: header, reasoning, plan, tool calls, permissions, text, and a stats footer. */
 export const MessageRow = memo(function MessageRow({
   message: m,
@@ -60,6 +65,11 @@ export const MessageRow = memo(function MessageRow({
           {formatTime(m.started_at)}
         </time>
         {queued ? <span className="badge badge--queued">queued</span> : null}
+        {resumedTimes(m) > 0 ? (
+          <span className="badge badge--resumed" title="BooCode restarted during this answer; the agent continued where it had stopped">
+            resumed after restart
+          </span>
+        ) : null}
         {queued && m.task_id ? (
           <button type="button" className="link-button" onClick={() => onCancelTask(m.task_id!)}>
             Cancel

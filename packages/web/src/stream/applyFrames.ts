@@ -94,6 +94,21 @@ function placeholder(f: { session_id: string; chat_id: string; message_id: strin
   return { ...m, tools: [], plan: null, notices: [], error: null };
 }
 
+function resumedMessage(m: UiMessage, f: Extract<SessionFrame, { type: 'message_started' }>): UiMessage {
+  const at = f.resumed_at!;
+  const before = Array.isArray(m.metadata.resumed) ? m.metadata.resumed : [];
+  const resumed = before.includes(at) ? before : [...before, at];
+  return {
+    ...m,
+    content: f.content_chars === undefined ? m.content : m.content.slice(0, f.content_chars),
+    reasoning: f.reasoning_chars === undefined ? m.reasoning : m.reasoning.slice(0, f.reasoning_chars),
+    status: 'streaming',
+    finished_at: null,
+    error: null,
+    metadata: { ...m.metadata, resumed },
+  };
+}
+
 /** Appends a delta, unless the text already holds it (a stored copy read after it was written). */
 function appendDelta(m: UiMessage, f: Extract<SessionFrame, { type: 'message_delta' | 'reasoning_delta' }>): UiMessage {
   if (typeof m.content_seq === 'number' && f.seq <= m.content_seq) return m;
@@ -131,8 +146,9 @@ function applyOne(d: Draft, f: SessionFrame): void {
         started_at: f.started_at,
         status: f.role === 'assistant' ? 'streaming' : 'complete',
       });
-      // Already known (e.g. the REST refetch raced the frame): keep its content.
-      d.update(f.chat_id, f.message_id, (m) => m, fresh);
+      // Already known (e.g. the REST refetch raced the frame): keep its content. A turn continued
+      // after a restart goes on in its message, which streams again, marked as resumed.
+      d.update(f.chat_id, f.message_id, (m) => (f.resumed_at ? resumedMessage(m, f) : m), fresh);
       if (f.role === 'assistant' && f.task_id && !s.inFlight.some((t) => t.message_id === f.message_id)) {
         s.inFlight = [
           ...s.inFlight.filter((t) => t.task_id !== f.task_id),

@@ -1,6 +1,7 @@
 import type { HistoryMessage, InputPart, Project, Session } from '@boocode/contracts';
 import type { Sql } from '../../db/connection.js';
 import type { TaskRow } from '../../db/rows.js';
+import type { ResumePoint } from '../../db/tasks.js';
 import type { WorktreeRow } from '../../db/workspaces.js';
 import type { BackendPool } from '../../agents/backend-pool.js';
 import type { AgentRegistry } from '../../agents/registry.js';
@@ -41,6 +42,8 @@ export interface TurnEnding {
   extra?: Record<string, unknown>;
   /** For `pending`: when the task may run again. */
   retryInMs?: number;
+  /** For `pending`: the agent had answered something; the turn continues in the same message. */
+  resume?: boolean;
 }
 
 /** A claimed task made ready to run: its records read, its assistant message opened. */
@@ -59,6 +62,8 @@ export interface Turn {
   worktree: WorktreeRow | null;
   resumeToken: string | null;
   history: HistoryMessage[];
+  /** A turn interrupted by a restart, continuing in its message: where it had got to, and since when. */
+  resume: (ResumePoint & { at: string }) | null;
   messageId: string;
   writer: MessageWriter;
   events: TurnEvents;

@@ -1,4 +1,4 @@
-import { emptyUsage, type AgentBackend, type AgentSessionHandle, type SessionKey, type TurnResult } from '@boocode/contracts';
+import { emptyUsage, Transcript, type AgentBackend, type AgentSessionHandle, type PromptInput, type SessionKey, type TurnResult } from '@boocode/contracts';
 import type { Lease } from '../../agents/backend-pool.js';
 import { markAgentSessionBusy } from '../../db/agent-sessions.js';
 import type { Turn, TurnEnding } from './context.js';
@@ -87,6 +87,50 @@ async function startAgent(t: Turn, key: SessionKey, root: string, signal: AbortS
   }
 }
 
+/** What an external agent is asked when its turn continues after a restart in its own resumed session. */
+export const CONTINUE_PROMPT =
+  'BooCode restarted while you were working on my last request, so your answer was cut off. Continue the request from where you stopped; check the state of the files first rather than redoing work.';
+
+/**
+ * The prompt of the turn. A turn continued after a restart: the native agent replays its journal
+ * and says again what followed its last journaled step (the message is cut back to that point);
+ * an external agent that kept its own session (same resume token) is asked to go on; any other
+ * cannot continue (null), since it would start over without knowing what it had done.
+ */
+function promptInput(t: Turn, agent: AgentBackend, handle: AgentSessionHandle): PromptInput | null {
+  if (!t.resume) return { parts: t.parts, history: t.history };
+  let input: PromptInput | null = null;
+  if (agent.kind === 'native') {
+    const journal = t.resume.journal;
+    t.writer.cutBack(journal?.content_chars ?? 0, journal?.reasoning_chars ?? 0);
+    const transcript = journal ? Transcript.parse(JSON.parse(journal.messages)) : undefined;
+    const calls = t.resume.calls.map((c) => ({ id: c.tool_call_id, name: c.tool_name, input: c.tool_input, output: c.tool_output, error: c.error }));
+    input = { parts: t.parts, history: t.history, resume: { ...(transcript ? { transcript } : {}), calls } };
+  } else if (t.resumeToken !== null && handle.resumeToken === t.resumeToken) {
+    input = { parts: [{ type: 'text', text: CONTINUE_PROMPT }], history: t.history };
+  }
+  if (input) announceResumed(t, t.resume.at);
+  return input;
+}
+
+/** Clients learn that the message streams again, and what of it is kept. */
+function announceResumed(t: Turn, at: string): void {
+  t.deps.broker.publish(t.session.id, {
+    type: 'message_started',
+    chat_id: t.chatId,
+    message_id: t.messageId,
+    role: 'assistant',
+    task_id: t.task.id,
+    turn: t.turn,
+    model: t.task.model,
+    agent: t.task.agent,
+    started_at: at,
+    resumed_at: at,
+    content_chars: t.writer.content.length,
+    reasoning_chars: t.writer.reasoning.length,
+  });
+}
+
 /**
  * Hands the turn to its agent: the workspace, the backend (warm from the pool, or started now,
  * resuming the agent's own session), then prompt() with the turn's events flowing into
@@ -113,13 +157,20 @@ export async function dispatchTurn(t: Turn, signal: AbortSignal): Promise<Dispat
     root,
   }).catch((err: unknown) => log.warn({ err }, 'recording the agent session failed'));
 
+  const input = promptInput(t, agent, handle);
+  if (!input) {
+    lease.release();
+    await agentSessionRecorded;
+    return { kind: 'not_started', ending: { status: 'failed', error: 'interrupted', extra: { interrupted: true, cannot_continue: true } } };
+  }
+
   const onAbort = () => void agent.cancel(handle).catch((err: unknown) => log.warn({ err }, 'backend cancel failed'));
   signal.addEventListener('abort', onAbort, { once: true });
   let result: TurnResult;
   let abandoned = false;
   try {
     ({ result, abandoned } = await raceAbort(
-      agent.prompt(handle, { parts: t.parts, history: t.history }, { signal, onEvent: t.events.onEvent, turn: t.turn, subagents: deps.subagents.controlFor(task) }),
+      agent.prompt(handle, input, { signal, onEvent: t.events.onEvent, recorded: t.events.recorded, turn: t.turn, subagents: deps.subagents.controlFor(task) }),
       signal,
     ));
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { AgentEvent, PermissionPolicy } from '@boocode/contracts';
 import type { Sql } from '../../db/connection.js';
+import { saveJournal } from '../../db/transcripts.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
 import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
 import type { Broker } from '../../stream/broker.js';
@@ -8,6 +9,9 @@ import type { MessageWriter } from '../../stream/message-writer.js';
 import type { PermissionCenter } from '../../permissions/center.js';
 import type { Logger } from '../../logger.js';
 import { TurnFrames, type TurnEffects, type TurnIdentity, type TurnWrite } from './frames.js';
+
+/** How long a tool waits for its call to be stored before it runs anyway. */
+const RECORD_WAIT_MS = 5_000;
 
 function store(sql: Sql, w: TurnWrite): Promise<void> {
   switch (w.type) {
@@ -23,6 +27,8 @@ function store(sql: Sql, w: TurnWrite): Promise<void> {
       return setStepUsage(sql, w.traceIds, w.usage);
     case 'message_metadata':
       return mergeMessageMetadata(sql, w.messageId, w.patch);
+    case 'journal':
+      return saveJournal(sql, w.taskId, w.transcript, w.steps, w.said ?? { content: 0, reasoning: 0 });
   }
 }
 
@@ -81,6 +87,30 @@ export class TurnEvents {
     return this.failure;
   }
 
+  /** Calls announced (or awaited) so far: settled once their trace row is written. */
+  private readonly calls = new Map<string, { stored: Promise<void>; resolve: () => void }>();
+
+  private call(id: string): { stored: Promise<void>; resolve: () => void } {
+    let c = this.calls.get(id);
+    if (!c) {
+      let resolve!: () => void;
+      const stored = new Promise<void>((r) => (resolve = r));
+      c = { stored, resolve };
+      this.calls.set(id, c);
+    }
+    return c;
+  }
+
+  /**
+   * Resolves when the call's trace is stored (or its storing failed: the tool must not hang on it).
+   * The agent may ask before its `tool_call` event reached us; after RECORD_WAIT_MS it goes ahead.
+   */
+  readonly recorded = (toolCallId: string): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WAIT_MS)));
+    return Promise.race([this.call(toolCallId).stored, late]).finally(() => clearTimeout(timer));
+  };
+
   readonly onEvent = (event: AgentEvent): void => {
     if (this.sealed) {
       if (event.type === 'permission_request') event.respond({ outcome: 'cancelled' });
@@ -88,6 +118,10 @@ export class TurnEvents {
     }
     const effects = this.frames.apply(event);
     this.carryOut(effects);
+    if (event.type === 'tool_call') {
+      const c = this.call(event.id);
+      void this.chain.then(c.resolve);
+    }
     if (event.type === 'tool_update' && effects.frames.length === 0) {
       this.log.debug({ task_id: this.id.taskId, tool_call_id: event.id }, 'tool update for an unknown call');
     }
@@ -107,6 +141,10 @@ export class TurnEvents {
     for (const frame of effects.frames) seq = this.broker.publish(this.id.sessionId, frame);
     if (effects.append?.to === 'text') this.writer.appendText(effects.append.text, seq);
     else if (effects.append?.to === 'reasoning') this.writer.appendReasoning(effects.append.text, seq);
-    for (const w of effects.writes) this.persist(() => store(this.sql, w));
+    for (const w of effects.writes) {
+      // A journaled step covers the text streamed so far; a continued turn says the rest again.
+      const write = w.type === 'journal' ? { ...w, said: { content: this.writer.content.length, reasoning: this.writer.reasoning.length } } : w;
+      this.persist(() => store(this.sql, write));
+    }
   }
 }

@@ -6,9 +6,11 @@ import {
   type AgentSessionState,
   type Message,
   type SessionFramePayload,
+  type Transcript,
   type Usage,
 } from '@boocode/contracts';
 import type { NewToolTrace, ToolTraceEnding } from '../../db/traces.js';
+import type { JournalSaid } from '../../db/transcripts.js';
 
 /** Tool output kept per trace row; the full text still reached the agent and the live stream. */
 const MAX_TRACE_OUTPUT = 64 * 1024;
@@ -31,7 +33,9 @@ export type TurnWrite =
   | { type: 'trace_finished'; traceId: string; end: ToolTraceEnding }
   | { type: 'trace_cancelled'; traceId: string }
   | { type: 'step_usage'; traceIds: string[]; usage: Usage }
-  | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] };
+  | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] }
+  /** `said`: how much of the message's text and reasoning the journaled steps had produced (filled in by TurnEvents). */
+  | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; said: JournalSaid | null };
 
 /** What one event amounts to: frames to publish (in order), text for the message, rows to write. */
 export interface TurnEffects {
@@ -48,7 +52,7 @@ interface OpenTrace {
 }
 
 /** Events that describe the agent's state rather than answer: they do not count as first output. */
-const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed']);
+const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed', 'journal']);
 
 /** PostgreSQL text and jsonb cannot hold NUL; agents' output may contain it (binary files, tools). */
 const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s);
@@ -101,6 +105,8 @@ export class TurnFrames {
   readonly raw: unknown[] = [];
   steps = 0;
   toolCalls = 0;
+  /** The agent journaled its conversation (the native agent): the journal row is dropped at the end. */
+  journaled = false;
   cost: number | null = null;
   model: string | null = null;
   provider: string | null = null;
@@ -256,6 +262,11 @@ export class TurnFrames {
       case 'session_info':
         this.agentState.title = e.title;
         out.frames.push({ type: 'agent_title', chat_id: chatId, agent: this.id.agent, title: e.title });
+        break;
+      case 'journal':
+        this.journaled = true;
+        // Not for clients: what a turn continued after a restart starts from.
+        out.writes.push({ type: 'journal', taskId: this.id.taskId, transcript: e.transcript, steps: e.steps, said: null });
         break;
       case 'permission_request':
         // Stored and answered by the permission center; it only counts as output here.

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { PromptInput } from '@boocode/contracts';
 import { z } from 'zod';
 import { insertChat } from '../../db/chats.js';
-import { insertAssistantMessage } from '../../db/messages.js';
-import { setTaskChat, type ClaimedTurn } from '../../db/tasks.js';
+import { insertAssistantMessage, mergeMessageMetadata } from '../../db/messages.js';
+import { readResumePoint, setTaskChat, type ClaimedTurn } from '../../db/tasks.js';
 import { MessageWriter } from '../../stream/message-writer.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn } from './context.js';
 import { TurnEvents } from './events.js';
@@ -40,32 +40,48 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
   announceTask(deps, task, chatId, 'running');
   announceActivity(deps, session, 'running');
 
-  // The assistant message's INSERT is not awaited here: the agent starts at once, and every
-  // write that references the message is chained after the INSERT.
-  const messageId = randomUUID();
   const startedAt = new Date();
-  const inserted = insertAssistantMessage(deps.sql, {
-    id: messageId,
-    chatId,
-    sessionId: session.id,
-    taskId: task.id,
-    model: task.model,
-    turn,
-    startedAt,
-    metadata: { agent: task.agent, worker: deps.workerId },
-  });
-  deps.broker.publish(session.id, {
-    type: 'message_started',
-    chat_id: chatId,
-    message_id: messageId,
-    role: 'assistant',
-    task_id: task.id,
-    turn,
-    model: task.model,
-    agent: task.agent,
-    started_at: startedAt.toISOString(),
-  });
+  const point = task.resume_message_id ? await readResumePoint(deps.sql, task.id, task.resume_message_id) : null;
+  const resume = point && { ...point, at: startedAt.toISOString() };
+  let messageId: string;
+  let inserted: Promise<void>;
+  if (resume && task.resume_message_id) {
+    // Continued after a restart: the turn goes on in the message it had started, marked so.
+    messageId = task.resume_message_id;
+    const resumed = [...(Array.isArray(resume.metadata.resumed) ? resume.metadata.resumed : []), resume.at];
+    inserted = mergeMessageMetadata(deps.sql, messageId, { resumed, worker: deps.workerId });
+    log.info({ message_id: messageId, resumes: task.resumes }, 'continuing an interrupted turn');
+  } else {
+    // The assistant message's INSERT is not awaited here: the agent starts at once, and every
+    // write that references the message is chained after the INSERT.
+    messageId = randomUUID();
+    inserted = insertAssistantMessage(deps.sql, {
+      id: messageId,
+      chatId,
+      sessionId: session.id,
+      taskId: task.id,
+      model: task.model,
+      turn,
+      startedAt,
+      metadata: { agent: task.agent, worker: deps.workerId },
+    });
+  }
+  // A continued message is announced once its agent is known (see dispatch): it decides what is kept.
+  if (!resume) {
+    deps.broker.publish(session.id, {
+      type: 'message_started',
+      chat_id: chatId,
+      message_id: messageId,
+      role: 'assistant',
+      task_id: task.id,
+      turn,
+      model: task.model,
+      agent: task.agent,
+      started_at: startedAt.toISOString(),
+    });
+  }
   const writer = new MessageWriter(deps.sql, messageId, deps.writeIntervalMs, inserted);
+  if (resume) writer.continueFrom(resume.content, resume.reasoning);
   deps.streaming.add(session.id, writer);
   const events = new TurnEvents(
     deps.sql,
@@ -76,5 +92,5 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
     log,
     inserted,
   );
-  return { deps, task, log, session, project, chatId, turn, parts: input.data.parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, messageId, writer, events };
+  return { deps, task, log, session, project, chatId, turn, parts: input.data.parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events };
 }

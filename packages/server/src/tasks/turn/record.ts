@@ -5,15 +5,16 @@ import type { Dispatched } from './dispatch.js';
 
 /**
  * How a prompted turn ends, from why it was aborted (if it was) and what the agent answered.
- * Interrupted by us (shutdown, lost lease) is neither the agent's nor the user's doing: with no
- * output yet a shutdown queues the task again, otherwise it fails as `interrupted`, as recovery
- * of a dead worker's task does.
+ * Interrupted by a shutdown is neither the agent's nor the user's doing: the task is queued again,
+ * to start over when the agent had said nothing yet, else to continue in the same message, as
+ * recovery of a dead worker's task does. A lost lease means another worker has taken the task over.
  */
 export function endingOf(reason: AbortReason | null, result: TurnResult, hasOutput: boolean): TurnEnding {
-  if (reason === 'shutdown' || reason === 'lease_lost') {
-    if (!hasOutput && reason === 'shutdown') return { status: 'pending', error: 'server shut down before the agent answered' };
-    return { status: 'failed', error: 'interrupted', extra: { interrupted: true } };
+  if (reason === 'shutdown') {
+    if (!hasOutput) return { status: 'pending', error: 'server shut down before the agent answered' };
+    return { status: 'pending', error: 'server stopped; continuing', resume: true };
   }
+  if (reason === 'lease_lost') return { status: 'failed', error: 'interrupted', extra: { interrupted: true } };
   if (reason === 'timeout') return { status: 'timed_out', error: 'the turn ran longer than BOOCODE_TURN_TIMEOUT_MS' };
   if (reason === 'cancel' || result.stop_reason === 'cancelled') return { status: 'cancelled', error: null };
   if (result.ok) return { status: 'completed', error: null };

@@ -1,9 +1,9 @@
 import { emptyUsage, type TurnResult } from '@boocode/contracts';
 import { deleteMessage } from '../../db/messages.js';
 import type { TaskRow } from '../../db/rows.js';
-import { finishTask, requeueTask } from '../../db/tasks.js';
+import { finishTask, requeueTask, requeueToResume } from '../../db/tasks.js';
 import { insertTurnUsage } from '../../db/traces.js';
-import { insertTranscript } from '../../db/transcripts.js';
+import { dropJournal, insertTranscript } from '../../db/transcripts.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn, type TurnEnding } from './context.js';
 import type { TurnFrames } from './frames.js';
 
@@ -27,16 +27,28 @@ export async function endUnstarted(deps: RunnerDeps, task: TaskRow, ending: Turn
  * traces, the message with its final text and usage, its transcript, turn usage), the task row last, so whoever
  * sees the task finished sees everything it did; then the frames that say so.
  */
-export async function settleTurn(t: Turn, ending: TurnEnding, result: TurnResult | null): Promise<void> {
+export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnResult | null): Promise<void> {
   const { deps, task, session, chatId, messageId, writer, events } = t;
+  let ending = endingAsked;
   const tally = events.frames;
   deps.streaming.remove(session.id, writer);
   // Requests still being stored must exist before the sweep that cancels the turn's requests.
   await events.settled();
   await deps.permissions.cancelForTask(task.id);
-  if (ending.status !== 'completed') events.closeOpenTraces(ending.status === 'cancelled' ? 'cancelled' : 'error', ending.error ?? ending.status);
+  if (ending.resume) events.closeOpenTraces('cancelled', 'interrupted');
+  else if (ending.status !== 'completed') events.closeOpenTraces(ending.status === 'cancelled' ? 'cancelled' : 'error', ending.error ?? ending.status);
   const persistFailure = await events.settled();
   events.seal();
+  if (ending.resume) {
+    // Everything that reached clients is stored before another worker continues the turn.
+    await writer.flush();
+    if (await requeueToResume(deps.sql, task.id, deps.workerId, messageId)) {
+      announceTask(deps, task, chatId, 'pending', ending.error);
+      t.log.info({ chat_id: chatId }, 'turn stopped by shutdown; queued to continue');
+      return;
+    }
+    ending = { status: 'failed', error: 'interrupted', extra: { interrupted: true } };
+  }
   if (ending.status === 'pending') {
     // Nothing reached the user: the next attempt starts from a clean slate.
     await deleteMessage(deps.sql, messageId);
@@ -55,6 +67,7 @@ export async function settleTurn(t: Turn, ending: TurnEnding, result: TurnResult
   if (ending.status === 'completed' && result?.transcript) {
     await insertTranscript(deps.sql, { messageId, chatId, turn: t.turn, transcript: result.transcript });
   }
+  if (tally.journaled || t.resume) await dropJournal(deps.sql, task.id);
   const finishedAt = new Date();
   if (tally.steps > 0 || tally.toolCalls > 0 || ending.status === 'completed') {
     await insertTurnUsage(deps.sql, {
