@@ -6,6 +6,9 @@
  *
  *   node --conditions=source --import tsx bench/native-turn/run.ts [--iterations 30] [--steps 10] [--delay 2]
  *
+ * Then the cost of one command (`run_command` of `true`) run directly and inside the bubblewrap
+ * sandbox, in the same run, so the sandbox's overhead per command is the difference.
+ *
  * Prints figures only; no assertions.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,7 +16,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { NativeBackend } from '@boocode/agents';
+import { zodSchema } from 'ai';
+import { NATIVE_TOOLS, NativeBackend, probeSandbox, runCommandTool, runTool, SandboxSettings, type SandboxPolicy, type ToolContext } from '@boocode/agents';
 import type { AgentEvent } from '@boocode/contracts';
 import { removeScratch, scratchDir, startFakeLlm } from '@boocode/testkit';
 import { tenStepScript } from './script.js';
@@ -25,12 +29,14 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '3' },
     steps: { type: 'string', default: '10' },
     delay: { type: 'string', default: '2' },
+    commands: { type: 'string', default: '40' },
   },
 });
 const ITERATIONS = Number(args.iterations);
 const WARMUP = Number(args.warmup);
 const STEPS = Number(args.steps);
 const CHUNK_DELAY_MS = Number(args.delay);
+const COMMANDS = Number(args.commands);
 
 async function makeRepo(): Promise<{ root: string; cleanup: () => Promise<void> }> {
   const base = scratchDir('boocode-bench-native-');
@@ -103,6 +109,8 @@ async function main(): Promise<void> {
   }
   await backend.dispose();
   await llm.close();
+  const commands = await commandCosts(repo.root);
+  const direct = await directToolCosts(repo.root);
   await repo.cleanup();
 
   const fmt = (n: number) => n.toFixed(2);
@@ -129,8 +137,91 @@ async function main(): Promise<void> {
     ]),
   );
   const names = [...new Set(samples.flatMap((s) => [...s.perTool.keys()]))].sort();
-  console.log('\ntool execution by tool (ms per turn, tool_call to tool_update, summed; parallel calls overlap)\n');
+  console.log('\ntool calls by tool (ms per turn, tool_call to tool_update, summed; parallel calls overlap; includes waiting for the rest of the model stream)\n');
   console.log(table(names.map((n) => row(n, samples.map((s) => s.perTool.get(n) ?? 0)))));
+
+  console.log(`\neach tool run directly, ${COMMANDS} calls each (ms per call)\n`);
+  console.log(table([...direct.tools].map(([n, xs]) => row(n, xs))));
+  const rebuilt = summary(direct.schemasRebuilt).p50;
+  const cached = summary(direct.schemasCached).p50;
+  console.log(
+    `\ntool input schemas for one model call: rebuilt from zod each call ${fmt(rebuilt)} ms, built once ${fmt(cached)} ms ` +
+      `(p50; the saving per model step is the difference)`,
+  );
+
+  console.log(`\nrun_command of \`true\`, ${COMMANDS} calls each, interleaved (ms per call)\n`);
+  if (!commands.sandboxed) {
+    console.log(table([row('without sandbox', commands.direct)]));
+    console.log(`sandbox unavailable here: ${commands.reason}`);
+    return;
+  }
+  console.log(table([row('without sandbox', commands.direct), row('in the bubblewrap sandbox', commands.sandboxed)]));
+  const d = summary(commands.direct).p50;
+  const s = summary(commands.sandboxed).p50;
+  console.log(`sandbox overhead per command: ${fmt(s - d)} ms at p50 (${fmt(s / d)}x the direct call)`);
+}
+
+/**
+ * Each read-only tool called directly, and the JSON Schema of every tool's input as the AI SDK
+ * needs it for each model call: converted from zod every time, or converted once and reused.
+ */
+async function directToolCosts(root: string): Promise<{ tools: Map<string, number[]>; schemasRebuilt: number[]; schemasCached: number[] }> {
+  const ctx: ToolContext = { root, env: process.env };
+  const calls: [string, unknown][] = [
+    ['read_file', { path: 'src/mod0.ts' }],
+    ['list_dir', { path: 'src' }],
+    ['glob', { pattern: '**/*.ts' }],
+    ['grep', { pattern: 'export const v\\d+', path: 'src' }],
+  ];
+  const tools = new Map<string, number[]>();
+  for (const [name, input] of calls) {
+    const tool = NATIVE_TOOLS.find((t) => t.name === name)!;
+    const xs: number[] = [];
+    for (let i = 0; i < WARMUP + COMMANDS; i++) {
+      const t0 = performance.now();
+      await runTool(tool, input, ctx);
+      if (i >= WARMUP) xs.push(performance.now() - t0);
+    }
+    tools.set(name, xs);
+  }
+  const once = NATIVE_TOOLS.map((t) => zodSchema(t.inputSchema));
+  const schemasRebuilt: number[] = [];
+  const schemasCached: number[] = [];
+  for (let i = 0; i < WARMUP + COMMANDS; i++) {
+    let t0 = performance.now();
+    for (const t of NATIVE_TOOLS) void zodSchema(t.inputSchema).jsonSchema;
+    const a = performance.now() - t0;
+    t0 = performance.now();
+    for (const s of once) void s.jsonSchema;
+    const b = performance.now() - t0;
+    if (i < WARMUP) continue;
+    schemasRebuilt.push(a);
+    schemasCached.push(b);
+  }
+  return { tools, schemasRebuilt, schemasCached };
+}
+
+/** Direct and sandboxed calls alternate, so machine load weighs on both alike. */
+async function commandCosts(root: string): Promise<{ direct: number[]; sandboxed: number[] | null; reason: string | null }> {
+  const probe = await probeSandbox(process.env.PATH ?? '');
+  const policy: SandboxPolicy = { settings: SandboxSettings.parse({}), probe, hide: [] };
+  const direct: ToolContext = { root, env: process.env };
+  const boxed: ToolContext = { root, env: process.env, sandbox: policy };
+  const time = async (ctx: ToolContext): Promise<number> => {
+    const t0 = performance.now();
+    const r = await runTool(runCommandTool, { command: 'true' }, ctx);
+    if (!r.ok) throw new Error(r.error);
+    return performance.now() - t0;
+  };
+  const out = { direct: [] as number[], sandboxed: probe.available ? ([] as number[]) : null, reason: probe.available ? null : probe.reason };
+  for (let i = 0; i < WARMUP + COMMANDS; i++) {
+    const a = await time(direct);
+    const b = probe.available ? await time(boxed) : 0;
+    if (i < WARMUP) continue;
+    out.direct.push(a);
+    out.sandboxed?.push(b);
+  }
+  return out;
 }
 
 await main();

@@ -7,7 +7,7 @@ import { emptyUsage, PROTOCOL_VERSION, type Chat, type HelloFrame, type Message,
 
 export const SESSION_ID = '10000000-0000-4000-8000-000000000001';
 export const CHAT_ID = '10000000-0000-4000-8000-000000000002';
-const PROJECT_ID = '10000000-0000-4000-8000-000000000003';
+export const PROJECT_ID = '10000000-0000-4000-8000-000000000003';
 export const STREAM_MSG = '10000000-0000-4000-8000-0000000fffff';
 
 const session: Session = {
@@ -85,6 +85,8 @@ export async function startFakeServer(
   distDir: string,
   messages: Message[],
   onSocket: (ws: WebSocket) => void,
+  /** More API answers by path (e.g. a workflow run); undefined: not found. */
+  extra: (path: string) => unknown = () => undefined,
 ): Promise<FakeServer> {
   const server = createServer((req, res) => void handle(req, res));
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -103,6 +105,8 @@ export async function startFakeServer(
       const items = messages.slice(start, end);
       return json(res, { items, prev_cursor: start > 0 ? items[0]!.cursor : null, next_cursor: null });
     }
+    const more = extra(p);
+    if (more !== undefined) return json(res, more);
     if (p.startsWith('/api/')) return json(res, { error: 'not_found', message: 'bench' }, 404);
     const file = p === '/' ? 'index.html' : p.slice(1);
     const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html';

@@ -1,7 +1,9 @@
 // UI benchmark (Playwright + Debian's Chromium, built UI, fake API routed inside the browser):
 //   1. time to render a chat of 5,000 messages and scroll to its top (paging back 200 at a time),
 //      against a 100-message chat as the baseline;
-//   2. frame rate while 2,000 deltas/s stream into one message, against the idle page.
+//   2. frame rate while 2,000 deltas/s stream into one message, against the idle page;
+//   3. the workflow run view: first render of 200 agents against 20, and the frame rate while
+//      200 agents stream their state (workflow-run.ts).
 //   node --conditions=source --import tsx bench/ui/run.ts
 // Figures only: no assertions (tests check behaviour, benchmarks measure speed).
 import path from 'node:path';
@@ -10,6 +12,7 @@ import type { WebSocket } from 'ws';
 import { openBrowser } from '../../packages/web/e2e/helpers/browser.js';
 import { ensureWebBuilt, WEB_DIR } from '../../packages/web/e2e/helpers/web-build.js';
 import { table } from '../lib/stats.js';
+import { workflowRunFigures } from './workflow-run.js';
 import { CHAT_ID, makeMessages, SESSION_ID, startFakeServer, STREAM_MSG, type FakeServer } from './fake-api.js';
 
 const wire = (seq: number, payload: Record<string, unknown>) =>
@@ -159,3 +162,8 @@ console.log(
 );
 console.log('\nFrame rate while deltas stream into one message\n');
 console.log(table(await streamingFrameRate(2000, 5)));
+const wf = await workflowRunFigures(FRAME_PROBE);
+console.log('\nOpen a workflow run and render its agents (virtualized rows)\n');
+console.log(table(wf.render));
+console.log('\nFrame rate while 200 agents of a run stream their state\n');
+console.log(table(wf.stream));

@@ -5,3 +5,4 @@ export * from './paseo/index.js';
 export * from './discovery/index.js';
 export * from './backends/index.js';
 export type { Env } from './external/env.js';
+export * from './sandbox/index.js';

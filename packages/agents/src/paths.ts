@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { lstat, open, realpath } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -89,25 +90,78 @@ export function isGitInternal(rel: string): boolean {
 }
 
 /**
+ * A file with more than one hard link may be the same inode as a file outside the root (a link
+ * made by a command in the worktree); where its other names are cannot be checked, so it is
+ * neither read nor written.
+ */
+export class HardLinkedFileError extends Error {
+  constructor(readonly abs: string) {
+    super(`${path.basename(abs)} has other hard links, which may lead outside the project root; it is neither read nor written.`);
+    this.name = 'HardLinkedFileError';
+  }
+}
+
+async function openChecked(abs: string, flags: number, mode?: number): Promise<{ fh: FileHandle; info: Stats }> {
+  const fh = await open(abs, flags | constants.O_NOFOLLOW, mode);
+  try {
+    // Checked on the open descriptor, so a link made between the check and the read cannot slip in.
+    const info = await fh.stat();
+    if (info.isFile() && info.nlink > 1) throw new HardLinkedFileError(abs);
+    return { fh, info };
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+}
+
+/**
  * Writes `abs` (a path resolveInRoot returned) without following a symlink in its last component:
  * one planted there after the check (the agent runs commands in the worktree) fails with ELOOP
- * instead of redirecting the write.
+ * instead of redirecting the write. A hard-linked file is refused before it is truncated.
  */
 export async function writeNoFollow(abs: string, content: string): Promise<void> {
-  const fh = await open(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o666);
+  const { fh } = await openChecked(abs, constants.O_WRONLY | constants.O_CREAT, 0o666);
   try {
+    await fh.truncate(0);
     await fh.writeFile(content, 'utf8');
   } finally {
     await fh.close();
   }
 }
 
-/** Reads `abs` (a path resolveInRoot returned) without following a symlink in its last component. */
+/**
+ * Opens `abs` for reading without following a symlink in its last component, refusing a
+ * hard-linked file; the caller closes the handle.
+ */
+export async function openForRead(abs: string): Promise<{ fh: FileHandle; info: Stats }> {
+  return openChecked(abs, constants.O_RDONLY);
+}
+
+/** Reads `abs` (a path resolveInRoot returned) as openForRead does. */
 export async function readNoFollow(abs: string): Promise<string> {
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const { fh } = await openForRead(abs);
   try {
     return await fh.readFile('utf8');
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Whether `abs` (lexically inside `root`, a real path) is reached without a symlinked directory:
+ * glob and grep list what they find under a directory, and one reached through a link may lie
+ * outside the root. `seen` caches answers per directory across one listing.
+ */
+export async function reachedWithoutLinks(root: string, abs: string, seen: Map<string, boolean>): Promise<boolean> {
+  const dir = path.dirname(abs);
+  let ok = seen.get(dir);
+  if (ok === undefined) {
+    try {
+      ok = isInside(root, dir) && (await realpath(dir)) === dir;
+    } catch {
+      ok = false;
+    }
+    seen.set(dir, ok);
+  }
+  return ok;
 }

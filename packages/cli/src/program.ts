@@ -11,6 +11,7 @@ import { registerPermissions } from './commands/permissions.js';
 import { registerReview } from './commands/review.js';
 import { registerAgents } from './commands/agents.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerToken } from './commands/token.js';
 
 const ROOT_HELP = `
 Examples:
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerPermissions(program);
   registerReview(program);
   registerAgents(program);
+  registerToken(program);
   registerCompletion(program);
   return program;
 }

@@ -18,14 +18,14 @@ function helpOf(cmd: Command): string {
 
 const all = commands(buildProgram()).filter((c) => c.path !== 'help');
 /** Commands that talk to a server and print a result (not serve, worker or completion, not the groups). */
-const clientCommands = all.filter((c) => !['serve', 'worker', 'completion', 'project', 'agents'].includes(c.path));
+const clientCommands = all.filter((c) => !['serve', 'worker', 'completion', 'project', 'agents', 'token'].includes(c.path));
 
 describe('the command tree', () => {
   it('has the commands of the issue', () => {
     expect(all.map((c) => c.path).sort()).toEqual(
       [
         'serve', 'worker', 'status', 'login-url', 'project', 'project add', 'project ls', 'project rm', 'run', 'send', 'wait', 'stop', 'logs', 'ls', 'inspect',
-        'archive', 'rename', 'permit', 'permit ls', 'diff', 'apply', 'reject', 'commit', 'merge', 'collisions', 'agents', 'agents ls', 'agents models', 'completion',
+        'archive', 'rename', 'permit', 'permit ls', 'diff', 'apply', 'reject', 'commit', 'merge', 'collisions', 'agents', 'agents ls', 'agents models', 'completion', 'token', 'token rotate',
       ].sort(),
     );
   });

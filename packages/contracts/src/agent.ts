@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { Usage } from './common.js';
+import { storableText, Usage } from './common.js';
 import type { SubagentControl } from './subagents.js';
 
 /** Transport kinds a backend can be. */
 export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo']);
 export type AgentBackendKind = z.infer<typeof AgentBackendKind>;
 
-export const TextPart = z.object({ type: z.literal('text'), text: z.string() });
+export const TextPart = z.object({ type: z.literal('text'), text: z.string().superRefine(storableText) });
 /** Image parts carry base64 data so every backend can forward them without a file system. */
 export const ImagePart = z.object({
   type: z.literal('image'),
-  mime_type: z.string().regex(/^image\//, 'must be an image/* MIME type'),
-  data: z.string().min(1),
+  mime_type: z.string().regex(/^image\//, 'must be an image/* MIME type').superRefine(storableText),
+  data: z.string().min(1).superRefine(storableText),
 });
 export const InputPart = z.discriminatedUnion('type', [TextPart, ImagePart]);
 export type InputPart = z.infer<typeof InputPart>;

@@ -22,6 +22,17 @@ export const AgentCapabilities = z.object({
 });
 export type AgentCapabilities = z.infer<typeof AgentCapabilities>;
 
+/**
+ * Whether an agent's commands run in BooCode's OS sandbox: `on`, `off` (by setting, or an external
+ * agent not started inside it), or `unavailable` on this machine; `detail` says why when not on.
+ */
+export const AgentSandbox = z.object({
+  state: z.enum(['on', 'off', 'unavailable']),
+  network: z.boolean(),
+  detail: z.string().nullable(),
+});
+export type AgentSandbox = z.infer<typeof AgentSandbox>;
+
 /** One agent as discovery found it (`GET /api/agents`). */
 export const AgentInfo = z.object({
   name: AgentName,
@@ -41,6 +52,8 @@ export const AgentInfo = z.object({
   capabilities: AgentCapabilities,
   error: z.string().nullable(),
   checked_at: Timestamp,
+  /** Absent when the server does not say (an agent listed by an older server). */
+  sandbox: AgentSandbox.optional(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 

@@ -4,9 +4,53 @@ import { z } from 'zod';
 export const Id = z.uuid();
 export type Id = z.infer<typeof Id>;
 
-/** Text a client sends for storage: PostgreSQL cannot store NUL characters, so they are refused. */
-export const noNul = (s: string) => !s.includes('\u0000');
-export const NO_NUL_MESSAGE = 'must not contain NUL characters';
+/**
+ * Text a client sends for storage. PostgreSQL refuses NUL characters in `text`, and `json`/`jsonb`
+ * also refuse a lone UTF-16 surrogate (JSON.stringify writes it as `\ud800`): both are refused at
+ * the boundary, naming the field, instead of failing in the database.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why PostgreSQL would refuse `s`, or null. */
+export function unstorableText(s: string): string | null {
+  if (s.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(s)) return 'must not contain unpaired UTF-16 surrogates';
+  return null;
+}
+
+/** The refinement every stored string of a request gets: `z.string().superRefine(storableText)`. */
+export function storableText(s: string, ctx: z.RefinementCtx): void {
+  const problem = unstorableText(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
+
+/**
+ * The first string (or object key) anywhere in `value` that PostgreSQL would refuse, with its path;
+ * the server checks every request with it, so a field whose schema forgot the refinement is
+ * refused all the same.
+ */
+export function findUnstorable(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; message: string } | null {
+  if (typeof value === 'string') {
+    const message = unstorableText(value);
+    return message ? { path, message } : null;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnstorable(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const keyProblem = unstorableText(k);
+      if (keyProblem) return { path: [...path, k], message: `key ${keyProblem}` };
+      const found = findUnstorable(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
 
 /** Timestamps travel as ISO-8601 strings. */
 export const Timestamp = z.string();

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { commaList, Id, NO_NUL_MESSAGE, noNul, Timestamp, Usage } from './common.js';
+import { commaList, Id, storableText, Timestamp, Usage } from './common.js';
 import { InputPart } from './agent.js';
 
-const name = z.string().trim().min(1, 'must not be empty').max(200).refine(noNul, NO_NUL_MESSAGE);
+const name = z.string().trim().min(1, 'must not be empty').max(200).superRefine(storableText);
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 /** Keyset cursors are opaque to clients but always a decimal position. */
 const cursor = z.string().regex(/^\d{1,18}$/, 'must be a cursor returned by this API');
@@ -17,7 +17,7 @@ export const Project = z.object({
 export type Project = z.infer<typeof Project>;
 
 export const CreateProjectBody = z.object({
-  path: z.string().min(1, 'must not be empty').refine(noNul, NO_NUL_MESSAGE),
+  path: z.string().min(1, 'must not be empty').superRefine(storableText),
   name: name.optional(),
 });
 export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
@@ -50,19 +50,19 @@ export type Session = z.infer<typeof Session>;
 export const CreateSessionBody = z.object({
   project_id: Id,
   name: name.optional(),
-  agent: z.string().min(1).max(100).refine(noNul, NO_NUL_MESSAGE).default('native'),
-  model: z.string().min(1).max(200).refine(noNul, NO_NUL_MESSAGE).nullable().optional(),
+  agent: z.string().min(1).max(100).superRefine(storableText).default('native'),
+  model: z.string().min(1).max(200).superRefine(storableText).nullable().optional(),
   permission_policy: PermissionPolicy.default('ask'),
   isolated: z.boolean().default(true),
-  base_branch: z.string().min(1).max(250).refine(noNul, NO_NUL_MESSAGE).nullable().optional(),
+  base_branch: z.string().min(1).max(250).superRefine(storableText).nullable().optional(),
 });
 export type CreateSessionBody = z.input<typeof CreateSessionBody>;
 
 export const UpdateSessionBody = z
   .object({
     name: name.optional(),
-    model: z.string().min(1).max(200).refine(noNul, NO_NUL_MESSAGE).nullable().optional(),
-    agent: z.string().min(1).max(100).refine(noNul, NO_NUL_MESSAGE).optional(),
+    model: z.string().min(1).max(200).superRefine(storableText).nullable().optional(),
+    agent: z.string().min(1).max(100).superRefine(storableText).optional(),
     permission_policy: PermissionPolicy.optional(),
     subagent_followup: z.boolean().optional(),
   })
@@ -136,10 +136,10 @@ export type MessagePage = z.infer<typeof MessagePage>;
 
 export const PostMessageBody = z
   .object({
-    content: z.string().max(1_000_000).refine(noNul, NO_NUL_MESSAGE).default(''),
+    content: z.string().max(1_000_000).superRefine(storableText).default(''),
     images: z.array(InputPart).max(16).default([]),
-    agent: z.string().min(1).max(100).refine(noNul, NO_NUL_MESSAGE).optional(),
-    model: z.string().min(1).max(200).refine(noNul, NO_NUL_MESSAGE).optional(),
+    agent: z.string().min(1).max(100).superRefine(storableText).optional(),
+    model: z.string().min(1).max(200).superRefine(storableText).optional(),
   })
   .refine((b) => b.content.trim().length > 0 || b.images.length > 0, {
     message: 'content must not be empty',

@@ -16,7 +16,7 @@ import { subagentRoutes } from './routes/subagents.js';
 
 export * from './routes/errors.js';
 export * from './routes/def.js';
-export { LoginCodeQuery, LoginBody, LoginCode, OpenApiDocument } from './routes/meta.js';
+export { LoginCodeQuery, LoginBody, LoginCode, OpenApiDocument, RotatedToken } from './routes/meta.js';
 export { ProjectList } from './routes/projects.js';
 export { SessionList, ChatList, CancelSessionResult } from './routes/sessions.js';
 export { PermissionList } from './routes/permissions.js';

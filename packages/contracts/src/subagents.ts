@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, NO_NUL_MESSAGE, noNul, Timestamp, Usage } from './common.js';
+import { Id, storableText, Timestamp, Usage } from './common.js';
 import { TaskStatus } from './rest.js';
 
 /**
@@ -12,10 +12,10 @@ export const SubagentIsolation = z.enum(['worktree', 'shared']);
 export type SubagentIsolation = z.infer<typeof SubagentIsolation>;
 
 export const SpawnSubagentInput = z.object({
-  prompt: z.string().trim().min(1, 'must not be empty').max(200_000).refine(noNul, NO_NUL_MESSAGE).describe('The whole task for the subagent: it sees nothing of your conversation.'),
-  agent: z.string().min(1).max(100).refine(noNul, NO_NUL_MESSAGE).optional().describe("Which agent runs it (a name from list_agents); default: this session's agent."),
-  model: z.string().min(1).max(200).refine(noNul, NO_NUL_MESSAGE).optional().describe("Model for the subagent; default: the session's model."),
-  label: z.string().trim().min(1).max(100).refine(noNul, NO_NUL_MESSAGE).optional().describe('A short name shown in the background agents pane.'),
+  prompt: z.string().trim().min(1, 'must not be empty').max(200_000).superRefine(storableText).describe('The whole task for the subagent: it sees nothing of your conversation.'),
+  agent: z.string().min(1).max(100).superRefine(storableText).optional().describe("Which agent runs it (a name from list_agents); default: this session's agent."),
+  model: z.string().min(1).max(200).superRefine(storableText).optional().describe("Model for the subagent; default: the session's model."),
+  label: z.string().trim().min(1).max(100).superRefine(storableText).optional().describe('A short name shown in the background agents pane.'),
   isolation: SubagentIsolation.default('worktree').describe(
     '"worktree" (default): the subagent works in its own git worktree and its changes stay there for review; "shared": it works in your worktree, next to you.',
   ),

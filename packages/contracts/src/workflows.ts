@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Usage } from './common.js';
+import { TaskStatus } from './rest.js';
 
 /**
  * Workflows: JavaScript files in the format of Claude Code's dynamic workflows. The field names of
@@ -221,6 +222,11 @@ export const WorkflowRunAgent = z.object({
   task_id: z.uuid().nullable(),
   /** Tasks it took: more than one when its output did not match its `schema`. */
   attempts: z.number().int(),
+  /** Of its task: the chat holding its transcript, the agent and model that ran it, and whether it still waits in the queue. */
+  chat_id: z.uuid().nullable(),
+  agent: z.string().nullable(),
+  model: z.string().nullable(),
+  task_status: TaskStatus.nullable(),
   prompt: z.string(),
   usage: Usage,
   /** The text, or the validated object with `schema`; null while running, cancelled or failed. */

@@ -9,6 +9,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-post
 import { connect, type Sql } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
+import { storeHomeToken } from './config/home.js';
 import { Auth } from './http/auth.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
@@ -106,7 +107,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       workflows: opts.worker === false ? false : workflowSettings(config, opts.workflows),
     });
     const { broker, permissions, registry, pool, workspace, streaming, worker, workflows, tasks, subagents, mcp } = runtime;
-    const auth = new Auth(config.token);
+    const auth = new Auth({ token: config.token, sql, persistToken: (token) => storeHomeToken(home, token) });
     terminals = new TerminalManager({ ...config.terminals, home, logger: log.child({ component: 'terminals' }) });
     const ctx: AppContext = {
       terminals,

@@ -1,3 +1,4 @@
+import { sandboxPolicy } from './agents/sandbox.js';
 import type { ServerConfig } from './config/server-config.js';
 import type { Sql } from './db/connection.js';
 import type { Logger } from './logger.js';
@@ -83,6 +84,7 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
     baseEnv: config.env,
     version: o.version,
     log: o.log.child({ component: 'agents' }),
+    sandbox: await sandboxPolicy(config, o.log.child({ component: 'sandbox' })),
   });
   const pool = new BackendPool(config.agentIdleMs, o.log);
   const workspace = new Workspace(o.sql, broker, config.home, o.log.child({ component: 'workspace' }));

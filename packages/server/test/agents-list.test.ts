@@ -25,6 +25,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'text-only.json'), JSON.stringify({ name: 'text-only', capabilities: { image: false } }));
   const home = homeWithConfig({
     native: { baseURL: 'http://127.0.0.1:9/v1', model: 'local-model' },
+    sandbox: { agents: ['my-acp'] },
     agents: {
       'my-acp': { command: fakeAcpBin, args: ['--script', join(dir, 'acp.json')], kind: 'acp', label: 'My ACP agent' },
       paseo: { command: fakePaseoBin, kind: 'paseo', env: { FAKE_PASEO_STATE: join(dir, 'state.json') } },
@@ -69,6 +70,10 @@ describe('GET /api/agents', () => {
     expect(agents.opencode!.capabilities).toEqual({ images: true, resume: true, modes: true, model_list: true, usage: true });
     expect(agents['my-acp']!.capabilities).toMatchObject({ images: true, resume: true });
     expect(agents['text-only']!.capabilities).toMatchObject({ images: false, modes: true });
+    // Whether each agent runs in the sandbox (bubblewrap is part of the test machine).
+    expect(agents.native!.sandbox).toEqual({ state: 'on', network: true, detail: null });
+    expect(agents['my-acp']!.sandbox).toEqual({ state: 'on', network: true, detail: null });
+    expect(agents.paseo!.sandbox).toMatchObject({ state: 'off' });
     // The custom agents' env (it may hold keys) is not part of the answer.
     expect(JSON.stringify(r.body)).not.toContain('FAKE_PASEO_STATE');
   });

@@ -128,6 +128,10 @@ describe('loadServerConfig', () => {
     await expect(load({ BOOCODE_LOG_LEVEL: 'loud' })).rejects.toThrow(/^BOOCODE_LOG_LEVEL: .*"info".*\(got "loud"\)/);
     await expect(load({ BOOCODE_OPENCODE_OFFLINE: 'true' })).rejects.toThrow('BOOCODE_OPENCODE_OFFLINE: must be 0 or 1 (got "true")');
     await expect(load({ BOOCODE_NATIVE_BASE_URL: 'localhost' })).rejects.toThrow(/^BOOCODE_NATIVE_BASE_URL: /);
+    await expect(load({ BOOCODE_SANDBOX: 'maybe' })).rejects.toThrow(/^BOOCODE_SANDBOX: .*\(got "maybe"\)/);
+    await expect(load({ BOOCODE_SANDBOX_NETWORK: 'yes' })).rejects.toThrow(/^BOOCODE_SANDBOX_NETWORK: /);
+    expect((await load({ BOOCODE_SANDBOX: 'required', BOOCODE_SANDBOX_NETWORK: 'off' })).sandbox).toEqual({ mode: 'required', network: false, agents: [] });
+    expect((await load({})).sandbox).toEqual({ mode: 'auto', network: true, agents: [] });
   });
 
   it('stops at bad JSON, in config.json or in a variable', async () => {

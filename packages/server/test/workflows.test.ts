@@ -85,6 +85,11 @@ return await parallel(Array.from({ length: args.n }, (_, i) => () => agent('fan 
     // Each agent was a task of the session, in a chat named after the run and its label.
     const tasks = await Promise.all(done.agents.map(async (a) => (await api<Task>('GET', `/api/tasks/${a.task_id}`)).body));
     expect(tasks.every((t) => t.status === 'completed' && t.session_id === session.id)).toBe(true);
+    // The run's agents carry what their task says: its chat, agent and model, and its state.
+    for (const [i, a] of done.agents.entries()) {
+      expect(a).toMatchObject({ chat_id: tasks[i]!.chat_id, agent: tasks[i]!.agent, model: tasks[i]!.model, task_status: 'completed' });
+      expect(a.chat_id).not.toBeNull();
+    }
     const chats = (await api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items;
     expect(chats.filter((c) => c.name.startsWith('fan-out · worker '))).toHaveLength(20);
     // They ran side by side (several started before the first one finished).

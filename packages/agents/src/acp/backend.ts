@@ -1,3 +1,4 @@
+import type { SandboxPolicy } from '../sandbox/index.js';
 import { randomUUID } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import type * as acp from '@agentclientprotocol/sdk/unstable';
@@ -37,6 +38,8 @@ export interface AcpBackendOptions {
   initTimeoutMs?: number;
   /** After `session/cancel`, how long the agent gets to end the turn before it is killed. Default 10 s. */
   cancelGraceMs?: number;
+  /** Starts each chat's agent process inside the sandbox when the policy names this agent. */
+  sandbox?: SandboxPolicy;
 }
 
 /** What `EnsureSessionOpts.config` may carry for this backend. */
@@ -297,6 +300,7 @@ export class AcpBackend implements AgentBackend {
         baseEnv: this.opts.baseEnv,
         logger: this.logger,
         initTimeoutMs: this.opts.initTimeoutMs,
+        ...(this.opts.sandbox && this.opts.name ? { sandbox: { policy: this.opts.sandbox, name: this.opts.name } } : {}),
       });
       st.proc = proc;
       st.crashed = null;

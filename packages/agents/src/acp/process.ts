@@ -1,3 +1,4 @@
+import { sandboxAgentCommand, type SandboxPolicy } from '../sandbox/index.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk/unstable';
@@ -59,11 +60,24 @@ export class AcpAgentProcess {
   static async start(
     cmd: AcpCommand,
     hooks: AcpProcessHooks,
-    opts: { cwd: string; baseEnv: Env; logger: AgentLogger; initTimeoutMs?: number; clientName?: string },
+    opts: {
+      cwd: string;
+      baseEnv: Env;
+      logger: AgentLogger;
+      initTimeoutMs?: number;
+      clientName?: string;
+      /** Starts the agent inside the sandbox when the policy names it (`sandbox.agents`). */
+      sandbox?: { policy: SandboxPolicy; name: string };
+    },
   ): Promise<AcpAgentProcess> {
-    const child = spawn(cmd.command, cmd.args ?? [], {
+    const env = externalAgentEnv(opts.baseEnv, cmd.env);
+    const run = opts.sandbox
+      ? await sandboxAgentCommand(opts.sandbox.policy, opts.sandbox.name, opts.cwd, cmd.command, cmd.args ?? [], env)
+      : ({ ok: true, command: cmd.command, args: cmd.args ?? [], sandboxed: false } as const);
+    if (!run.ok) throw new Error(run.error);
+    const child = spawn(run.command, run.args, {
       cwd: opts.cwd,
-      env: externalAgentEnv(opts.baseEnv, cmd.env),
+      env,
       stdio: ['pipe', 'pipe', 'pipe'],
       // Own process group, so the agent's own children (tools, MCP servers) die with it.
       detached: true,

@@ -69,6 +69,6 @@ export const acpBackend = defineBackend({
   // One process per chat, started inside the backend.
   create: (s, deps) => {
     const [command = '', ...args] = deps.command;
-    return new AcpBackend({ ...s, name: deps.name, command: { command, args, env: deps.env }, baseEnv: deps.baseEnv, logger: deps.logger });
+    return new AcpBackend({ ...s, name: deps.name, command: { command, args, env: deps.env }, baseEnv: deps.baseEnv, logger: deps.logger, sandbox: deps.sandbox });
   },
 });

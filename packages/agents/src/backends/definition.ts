@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AgentBackend, AgentBackendKind, AgentCapabilities, AgentModel } from '@boocode/contracts';
 import type { Env } from '../external/env.js';
 import type { AgentLogger } from '../external/logger.js';
+import type { SandboxPolicy } from '../sandbox/index.js';
 
 /** An agent started by command: one of a backend's built-in agents, or a custom one from config.json. */
 export interface KnownAgent {
@@ -49,6 +50,8 @@ export interface BackendDeps {
   /** The server's environment, which every process the backend starts begins from. */
   baseEnv: Env;
   logger: AgentLogger;
+  /** How agent commands are confined on this machine; none: not at all. */
+  sandbox?: SandboxPolicy;
 }
 
 /** Environment variables over a backend's settings: `schema`'s keys are the variable names. */

@@ -44,5 +44,5 @@ export const nativeBackend = defineBackend({
       error: s.baseURL ? null : 'no provider: set BOOCODE_NATIVE_BASE_URL (and BOOCODE_NATIVE_MODEL) or "native" in config.json',
     }),
   },
-  create: (settings, deps) => new NativeBackend({ defaults: definedOnly(settings), baseEnv: deps.baseEnv, logger: deps.logger }),
+  create: (settings, deps) => new NativeBackend({ defaults: definedOnly(settings), baseEnv: deps.baseEnv, logger: deps.logger, sandbox: deps.sandbox }),
 });

@@ -3,6 +3,7 @@ import { BACKENDS, DEFAULT_AGENTS, backendDefinition, type BackendSettings, type
 import type { KnownAgent } from '../backends/definition.js';
 import type { Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
+import { sandboxState, type SandboxPolicy } from '../sandbox/index.js';
 import { nodeModulesBins, packageBin, which } from './which.js';
 
 export interface DiscoveryOptions {
@@ -91,7 +92,7 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
 }
 
 /** The agents that run inside BooCode (native), as `GET /api/agents` lists them. */
-export function builtinAgents(settings: Partial<BackendSettings>, version: string): AgentInfo[] {
+export function builtinAgents(settings: Partial<BackendSettings>, version: string, sandbox?: SandboxPolicy): AgentInfo[] {
   return BACKENDS.flatMap((def): AgentInfo[] => {
     if (!def.builtin) return [];
     const status = def.builtin.status(def.settings.parse(settings[def.kind] ?? {}));
@@ -107,6 +108,7 @@ export function builtinAgents(settings: Partial<BackendSettings>, version: strin
         custom: false,
         capabilities: def.capabilities,
         checked_at: new Date().toISOString(),
+        sandbox: sandboxState(sandbox),
       },
     ];
   });

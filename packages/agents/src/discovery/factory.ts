@@ -2,6 +2,7 @@ import type { AgentBackend, AgentInfo } from '@boocode/contracts';
 import { backendDefinition, type BackendSettings, type CustomAgentsConfig } from '../backends/registry.js';
 import type { Env } from '../external/env.js';
 import { silentLogger, type AgentLogger } from '../external/logger.js';
+import type { SandboxPolicy } from '../sandbox/index.js';
 
 export interface BackendFactoryOptions {
   /** The server's environment, which every process a backend starts begins from. */
@@ -11,6 +12,7 @@ export interface BackendFactoryOptions {
   /** The user's custom agents: their `env` is not part of AgentInfo (it may hold secrets). */
   custom?: CustomAgentsConfig;
   logger?: AgentLogger;
+  sandbox?: SandboxPolicy;
 }
 
 /**
@@ -28,5 +30,6 @@ export function backendFor(agent: AgentInfo, opts: BackendFactoryOptions): Agent
     env: opts.custom?.[agent.name]?.env ?? {},
     baseEnv: opts.baseEnv,
     logger: opts.logger ?? silentLogger,
+    sandbox: opts.sandbox,
   });
 }

@@ -13,6 +13,7 @@ import {
   type TurnResult,
 } from '@boocode/contracts';
 import type { Env } from '../external/env.js';
+import type { SandboxPolicy } from '../sandbox/index.js';
 import type { CheckPlan } from './check-after-write.js';
 import { NativeAgentConfig, type NativeAgentConfigInput } from './config.js';
 import { idleTimeoutFetch } from './idle-fetch.js';
@@ -31,6 +32,8 @@ export interface NativeBackendOptions {
   toolLimits?: Partial<ToolLimits>;
   /** The server's environment: where `apiKeyEnv` is looked up, and what commands start from. */
   baseEnv: Env;
+  /** Confines the agent's commands; none: they run as they are. */
+  sandbox?: SandboxPolicy;
 }
 
 interface NativeSession {
@@ -141,6 +144,7 @@ export class NativeBackend implements AgentBackend {
         toolLimits: this.opts.toolLimits,
         env: this.opts.baseEnv,
         hiddenEnv: config.apiKeyEnv ? [config.apiKeyEnv] : [],
+        sandbox: this.opts.sandbox,
         signal: ac.signal,
         onEvent: ctx.onEvent,
         ...(ctx.recorded ? { recorded: ctx.recorded } : {}),

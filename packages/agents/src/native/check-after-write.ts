@@ -1,4 +1,5 @@
 import type { Env } from '../external/env.js';
+import type { SandboxPolicy } from '../sandbox/index.js';
 import { execNoShell } from './tools/exec.js';
 
 /** Runs the project check after a writing step and words a failure as a note for the model. */
@@ -30,13 +31,14 @@ export async function runCheck(
   plan: CheckPlan,
   root: string,
   signal: AbortSignal,
-  env: { base: Env; hidden: readonly string[] },
+  env: { base: Env; hidden: readonly string[]; sandbox?: SandboxPolicy },
 ): Promise<CheckOutcome> {
   const [program, ...args] = plan.command;
   const shown = plan.command.join(' ');
   if (!program) return { passed: true, summary: 'no check command', output: '' };
-  const r = await execNoShell(program, args, { cwd: root, timeoutMs: plan.timeoutMs, signal, keepChars: 256 * 1024, env: env.base, hiddenEnv: env.hidden });
+  const r = await execNoShell(program, args, { cwd: root, timeoutMs: plan.timeoutMs, signal, keepChars: 256 * 1024, env: env.base, hiddenEnv: env.hidden, sandbox: env.sandbox });
   const output = clip([r.stdout, r.stderr].filter((s) => s.trim()).join('\n').trim());
+  if (r.refused) return { passed: true, summary: `${shown}: not run (${r.refused})`, output: '' };
   if (r.spawnError) {
     // A missing package manager is the environment's problem, not the model's: do not nag it.
     return { passed: true, summary: `${shown}: could not start (${r.spawnError}); check skipped`, output: '' };

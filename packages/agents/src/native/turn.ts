@@ -10,6 +10,7 @@ import {
   type Usage,
 } from '@boocode/contracts';
 import type { Env } from '../external/env.js';
+import type { SandboxPolicy } from '../sandbox/index.js';
 import { isToolOutcome, toAiTools } from './ai-tools.js';
 import { checkNote, runCheck, type CheckPlan } from './check-after-write.js';
 import { classifyError, type TurnError } from './errors.js';
@@ -40,6 +41,8 @@ export interface NativeTurnParams {
   env: Env;
   /** Variables commands must not see although their names look harmless: the configured `apiKeyEnv`. */
   hiddenEnv: readonly string[];
+  /** Confines run_command and the check (none: they run as they are). */
+  sandbox?: SandboxPolicy;
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
   /** See PromptCtx.recorded. */
@@ -126,7 +129,7 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   let produced: ModelMessage[] | null = null;
 
   const tools: ToolSet = toAiTools(
-    { root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv, subagents: p.subagents },
+    { root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv, sandbox: p.sandbox, subagents: p.subagents },
     p.recorded,
   );
 
@@ -135,7 +138,7 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
       checkPending = false;
       const id = `${CHECK_CALL_PREFIX}${stepNumber}`;
       emit({ type: 'tool_call', id, name: 'check', input: { command: p.check.command }, started_at: new Date().toISOString() });
-      const outcome = await runCheck(p.check, p.root, p.signal, { base: p.env, hidden: p.hiddenEnv });
+      const outcome = await runCheck(p.check, p.root, p.signal, { base: p.env, hidden: p.hiddenEnv, sandbox: p.sandbox });
       emit({
         type: 'tool_update',
         id,

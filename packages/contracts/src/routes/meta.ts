@@ -7,6 +7,8 @@ export const LoginBody = z.object({ token: z.string().min(1) });
 export type LoginBody = z.infer<typeof LoginBody>;
 export const LoginCode = z.object({ code: z.string(), url_path: z.string() });
 export type LoginCode = z.infer<typeof LoginCode>;
+export const RotatedToken = z.object({ token: z.string() });
+export type RotatedToken = z.infer<typeof RotatedToken>;
 /** An OpenAPI 3 document; its shape is OpenAPI's, not this API's. */
 export const OpenApiDocument = z.record(z.string(), z.unknown());
 
@@ -53,9 +55,26 @@ export const metaRoutes = {
   logout: {
     method: 'POST',
     path: '/api/auth/logout',
-    summary: "Forget this browser's login (clears the session cookie)",
+    summary: "Log this browser out: its session cookie is revoked and cleared",
     tag: 'auth',
     status: 204,
+    errors: [],
+  },
+  logoutAll: {
+    method: 'POST',
+    path: '/api/auth/logout-all',
+    summary: 'Log every browser out (revokes every session cookie)',
+    tag: 'auth',
+    status: 204,
+    errors: [],
+  },
+  rotateToken: {
+    method: 'POST',
+    path: '/api/auth/token/rotate',
+    summary: 'Replace the API token (stored in config.json); the old token and every browser login stop working at once',
+    tag: 'auth',
+    response: RotatedToken,
+    status: 200,
     errors: [],
   },
   createLoginCode: {

@@ -3,12 +3,14 @@ import {
   backendDefinition,
   backendFor,
   builtinAgents,
+  externalAgentSandbox,
   discoverAgents,
   type BackendDefinition,
   type BackendSettings,
   type CustomAgentsConfig,
   type DiscoveryOptions,
   type Env,
+  type SandboxPolicy,
 } from '@boocode/agents';
 import type { AgentBackend, AgentCapabilities, AgentInfo } from '@boocode/contracts';
 import type { Logger } from '../logger.js';
@@ -24,6 +26,8 @@ export interface AgentRegistryOptions {
   discovery?: Omit<DiscoveryOptions, 'custom' | 'logger' | 'baseEnv'>;
   version: string;
   log: Logger;
+  /** How agent commands (and sandboxed external agents) are confined; none: not at all. */
+  sandbox?: SandboxPolicy;
 }
 
 /**
@@ -39,7 +43,7 @@ export class AgentRegistry {
     for (const def of BACKENDS as readonly BackendDefinition[]) {
       if (!def.builtin) continue;
       const name = def.builtin.name;
-      this.backends.set(name, def.create(opts.backends[def.kind], { name, command: [], env: {}, baseEnv: opts.baseEnv, logger: opts.log.child({ agent: name }) }));
+      this.backends.set(name, def.create(opts.backends[def.kind], { name, command: [], env: {}, baseEnv: opts.baseEnv, logger: opts.log.child({ agent: name }), sandbox: opts.sandbox }));
     }
     for (const [name, b] of Object.entries(opts.overrides ?? {})) this.backends.set(name, b);
   }
@@ -58,7 +62,8 @@ export class AgentRegistry {
       this.discovered = null;
       return [] as AgentInfo[];
     });
-    return [...builtinAgents(this.opts.backends, this.opts.version), ...found];
+    const external = found.map((a) => ({ ...a, sandbox: externalAgentSandbox(this.opts.sandbox, a.name) }));
+    return [...builtinAgents(this.opts.backends, this.opts.version, this.opts.sandbox), ...external];
   }
 
   /** What the agent can do, or null for a name nothing serves (its turn fails saying so). */
@@ -79,6 +84,7 @@ export class AgentRegistry {
       settings: this.opts.backends,
       custom: this.opts.custom,
       logger: this.opts.log.child({ agent }),
+      sandbox: this.opts.sandbox,
     });
     this.backends.set(agent, backend);
     return backend;

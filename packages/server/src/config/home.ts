@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile, chmod, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ApiToken } from '@boocode/contracts';
-import { BACKENDS, CustomAgentsConfig, type BackendDefinition } from '@boocode/agents';
+import { BACKENDS, CustomAgentsConfig, SandboxSettings, type BackendDefinition } from '@boocode/agents';
 import { ConfigError } from './error.js';
 
 /** Each backend's config.json section (`native`, `opencode`, `acp`, `paseo`), from the backend registry. */
@@ -18,6 +18,8 @@ export const HomeConfig = z.object({
   pg_password: z.string().min(16),
   /** User-defined agents: `{"<name>": {command, args, env, kind}}`. */
   agents: CustomAgentsConfig.default({}),
+  /** Confinement of agent commands (`mode`, `network`, `agents` started inside it). */
+  sandbox: SandboxSettings.default({ mode: 'auto', network: true, agents: [] }),
   ...BACKEND_SECTIONS,
 });
 export type HomeConfig = z.output<typeof HomeConfig>;
@@ -60,4 +62,17 @@ export async function loadHomeConfig(home: string): Promise<HomeConfig> {
   // Keep the secret unreadable by others even if someone loosened it.
   await chmod(file, 0o600);
   return parsed.data;
+}
+
+/**
+ * Replaces the token in BOOCODE_HOME/config.json (`boocode token rotate`), keeping every other
+ * setting as written; atomic, mode 0600.
+ */
+export async function storeHomeToken(home: string, token: string): Promise<void> {
+  const file = path.join(home, 'config.json');
+  const current = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const next = { ...current, token: ApiToken.parse(token) };
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, file);
 }

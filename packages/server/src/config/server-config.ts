@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { homeDirectory } from '@boocode/contracts';
-import { BACKENDS, type BackendDefinition, type BackendSettings, type CustomAgentsConfig, type Env } from '@boocode/agents';
+import { BACKENDS, type BackendDefinition, type BackendSettings, type CustomAgentsConfig, type Env, type SandboxSettings } from '@boocode/agents';
 import { ConfigError } from './error.js';
 import { loadHomeConfig, type HomeConfig } from './home.js';
 import { ServerEnv, ServerFlags, type LogLevel, type ServerFlagsInput } from './settings.js';
@@ -45,6 +45,8 @@ export interface ServerConfig {
   env: Env;
   /** Terminals: tmux, the shell and the environment it starts with, limits. */
   terminals: TerminalSettings;
+  /** How agent commands are confined: config.json `sandbox` with BOOCODE_SANDBOX* over it. */
+  sandbox: SandboxSettings;
 }
 
 export interface ConfigSources {
@@ -159,5 +161,10 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     backends: backendSettings(file, fromEnv),
     env: { ...(sources.env ?? process.env) },
     terminals: terminalSettings(vars, env),
+    sandbox: {
+      ...file.sandbox,
+      ...(vars.BOOCODE_SANDBOX ? { mode: vars.BOOCODE_SANDBOX } : {}),
+      ...(vars.BOOCODE_SANDBOX_NETWORK !== undefined ? { network: vars.BOOCODE_SANDBOX_NETWORK } : {}),
+    },
   };
 }

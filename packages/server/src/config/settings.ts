@@ -47,6 +47,10 @@ export const ServerEnv = z.object({
   BOOCODE_TERMINAL_RING_LINES: Integer(10, 1_000_000, 'an integer from 10 to 1000000').optional(),
   BOOCODE_TERMINALS_PER_SESSION: Integer(1, 1000, 'an integer from 1 to 1000').optional(),
   BOOCODE_TERMINAL_MAX_BPS: Integer(1024, Number.MAX_SAFE_INTEGER, 'an integer of at least 1024').optional(),
+  /** Confinement of agent commands: auto (bubblewrap when it works), required (refuse without it), off. */
+  BOOCODE_SANDBOX: z.enum(['auto', 'required', 'off']).optional(),
+  /** Whether sandboxed commands reach the network. */
+  BOOCODE_SANDBOX_NETWORK: z.enum(['on', 'off']).transform((v) => v === 'on').optional(),
   /** The user's login shell, started in terminals; anything but an absolute path means `/bin/sh`. */
   SHELL: z.string().optional(),
 });

@@ -257,7 +257,15 @@ export interface StepWorktree {
   kept?: Omit<WorkflowAgentWorktree, 'path' | 'branch' | 'base_commit'>;
 }
 
-const toAgent = (r: StepRow): WorkflowRunAgent => ({
+/** A step with what the run view shows of its task. */
+interface StepTaskRow extends StepRow {
+  chat_id: string | null;
+  agent: string | null;
+  model: string | null;
+  task_status: WorkflowRunAgent['task_status'];
+}
+
+const toAgent = (r: StepTaskRow): WorkflowRunAgent => ({
   position: r.position,
   label: r.label,
   phase: r.phase,
@@ -265,6 +273,10 @@ const toAgent = (r: StepRow): WorkflowRunAgent => ({
   cached: r.cached,
   task_id: r.task_id,
   attempts: r.attempts,
+  chat_id: r.chat_id,
+  agent: r.agent,
+  model: r.model,
+  task_status: r.task_status,
   prompt: r.prompt,
   usage: usageOf(r),
   result: r.seq === null ? null : r.result,
@@ -275,7 +287,12 @@ const toAgent = (r: StepRow): WorkflowRunAgent => ({
 });
 
 export async function listWorkflowSteps(sql: Sql, runId: string): Promise<WorkflowRunAgent[]> {
-  return (await sql<StepRow[]>`SELECT * FROM workflow_steps WHERE run_id = ${runId} ORDER BY position`).map(toAgent);
+  return (
+    await sql<StepTaskRow[]>`
+      SELECT s.*, t.chat_id, t.agent, t.model, t.status AS task_status
+      FROM workflow_steps s LEFT JOIN tasks t ON t.id = s.task_id
+      WHERE s.run_id = ${runId} ORDER BY s.position`
+  ).map(toAgent);
 }
 
 /** A recorded step (seq set) with what the journal keeps of it, and the task that ran it. */

@@ -97,7 +97,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     if (path !== null && (!path.startsWith('/api/') || PUBLIC_ROUTES.has(routeKey(req.method, path)))) return;
     // The MCP endpoint checks its own tokens: the main one, or one scoped to an agent's session.
     if (path === MCP_PATH) return;
-    if (!ctx.auth.isAuthorized(req)) throw new DomainError('unauthorized', 'missing or wrong token: send Authorization: Bearer <token>');
+    if (!(await ctx.auth.isAuthorized(req))) throw new DomainError('unauthorized', 'missing or wrong token: send Authorization: Bearer <token>');
   });
 
   app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {

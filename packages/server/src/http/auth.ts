@@ -1,24 +1,33 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { Sql } from '../db/connection.js';
+import { insertLoginSession, loginSessionValid, revokeAllLoginSessions, revokeLoginSession } from '../db/login-sessions.js';
 
 export const SESSION_COOKIE = 'boocode_session';
 const CODE_TTL_MS = 15 * 60_000;
-/** A browser login lasts this long; the cookie carries its issue time, signed with the token. */
+/** A browser login lasts this long unless it is logged out first. */
 export const SESSION_TTL_S = 30 * 24 * 3600;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+export interface AuthOptions {
+  token: string;
+  sql: Sql;
+  /** Stores a new token where the server and the CLI read it (config.json). */
+  persistToken(token: string): Promise<void>;
+}
+
 /**
- * Token checks for HTTP and WebSockets. A browser cookie is `<issued-at>.<HMAC(token, issued-at)>`:
- * it expires on its own, survives restarts, and rotating the token in config.json logs every
- * browser out. Login codes are single-use and short-lived.
+ * Token checks for HTTP and WebSockets. A browser cookie is a random secret whose hash is a row of
+ * `login_sessions`: logging out revokes it at once, in every server sharing the database, and
+ * rotating the token revokes every login. Login codes are single-use and short-lived.
  */
 export class Auth {
-  private readonly tokenDigest: Buffer;
+  private tokenDigest: Buffer;
   private readonly codes = new Map<string, number>();
 
-  constructor(private readonly token: string) {
-    this.tokenDigest = digest(token);
+  constructor(private readonly opts: AuthOptions) {
+    this.tokenDigest = digest(opts.token);
   }
 
   /** A login code that works once, within 15 minutes. */
@@ -40,25 +49,41 @@ export class Auth {
     return timingSafeEqual(digest(candidate), this.tokenDigest);
   }
 
-  private sign(issuedAt: number): string {
-    return createHmac('sha256', this.token).update(`browser-session:${issuedAt}`).digest('base64url');
+  /** A new browser login: the cookie value to set. */
+  async startLogin(): Promise<string> {
+    const secret = randomBytes(32).toString('base64url');
+    await insertLoginSession(this.opts.sql, digest(secret), SESSION_TTL_S);
+    return secret;
   }
 
-  sessionCookie(now = Date.now()): string {
-    const issuedAt = Math.floor(now / 1000);
-    return `${issuedAt}.${this.sign(issuedAt)}`;
+  async checkCookie(value: string): Promise<boolean> {
+    // Not one of ours (a forged or truncated value): no need to ask the database.
+    if (!/^[A-Za-z0-9_-]{43}$/.test(value)) return false;
+    return loginSessionValid(this.opts.sql, digest(value));
   }
 
-  checkCookie(value: string, now = Date.now()): boolean {
-    const dot = value.indexOf('.');
-    const issuedAt = Number(value.slice(0, dot));
-    if (dot <= 0 || !Number.isInteger(issuedAt)) return false;
-    const age = Math.floor(now / 1000) - issuedAt;
-    if (age < -60 || age > SESSION_TTL_S) return false;
-    return timingSafeEqual(digest(value.slice(dot + 1)), digest(this.sign(issuedAt)));
+  async logout(cookie: string | undefined): Promise<void> {
+    if (cookie) await revokeLoginSession(this.opts.sql, digest(cookie));
   }
 
-  isAuthorized(req: FastifyRequest): boolean {
+  /** Logs every browser out; returns how many were logged in. */
+  logoutAll(): Promise<number> {
+    return revokeAllLoginSessions(this.opts.sql);
+  }
+
+  /**
+   * Replaces the API token: the new one is stored first (a failure leaves the old one working),
+   * then the old one stops being accepted and every browser login is revoked.
+   */
+  async rotateToken(): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.opts.persistToken(token);
+    this.tokenDigest = digest(token);
+    await this.logoutAll();
+    return token;
+  }
+
+  async isAuthorized(req: FastifyRequest): Promise<boolean> {
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) return this.checkToken(header.slice(7).trim());
     const cookie = req.cookies?.[SESSION_COOKIE];

@@ -76,6 +76,12 @@ export function invalid(where: 'body' | 'query', err: ZodError): DomainError {
   );
 }
 
+/** A request string PostgreSQL would refuse, named by its path ("images.0.data: must not contain NUL characters"). */
+export function unstorableField(found: { path: (string | number)[]; message: string }): DomainError {
+  const field = found.path.join('.') || 'body';
+  return new DomainError('invalid_request', `${field}: ${found.message}`, [{ path: field, message: found.message }]);
+}
+
 /** The refusals of `work` name the request field they are about ("path: /x does not exist"). */
 export async function inField<T>(field: string, work: Promise<T>): Promise<T> {
   try {

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { routes, type RouteDef, type RouteName, type RouteSchema } from '@boocode/contracts';
+import { findUnstorable, routes, type RouteDef, type RouteName, type RouteSchema } from '@boocode/contracts';
 import type { z, ZodType } from 'zod';
 import { DomainError } from '../errors.js';
-import { invalid } from './errors.js';
+import { invalid, unstorableField } from './errors.js';
 
 type Parsed<S> = S extends ZodType ? z.output<S> : undefined;
 
@@ -33,6 +33,9 @@ export function routeInput<N extends RouteName>(name: N, raw: { params?: unknown
   if (!query.success) throw invalid('query', query.error);
   const body = def.body ? def.body.safeParse(raw.body ?? {}) : PASS;
   if (!body.success) throw invalid('body', body.error);
+  // Whatever reaches the database as text or JSON must be storable there, whichever field it is.
+  const unstorable = findUnstorable(body.data) ?? findUnstorable(query.data);
+  if (unstorable) throw unstorableField(unstorable);
   return { params: params.data, query: query.data, body: body.data } as HandlerInput<N>;
 }
 

@@ -38,7 +38,9 @@ export function registerMcp(app: FastifyInstance, ctx: AppContext, tokens: McpTo
   const log = ctx.log.child({ component: 'mcp' });
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
-    const scope = header?.startsWith('Bearer ') ? tokens.scopeOf(header.slice(7).trim()) : null;
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    // The main token as it is now (it can be rotated while the server runs).
+    const scope: McpScope | null = bearer === null ? null : ctx.auth.checkToken(bearer) ? { kind: 'full' } : tokens.scopeOf(bearer);
     if (!scope) throw new DomainError('unauthorized', 'missing or wrong token: send Authorization: Bearer <token> (the main token, or the MCP token BooCode gave the agent)');
     // A scoped token outlives nothing: its chat (and session) must still be there.
     if (scope.kind === 'session' && (await getChat(ctx.sql, scope.chatId))?.session_id !== scope.sessionId) {

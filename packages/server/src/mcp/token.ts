@@ -23,9 +23,8 @@ export class McpTokens {
     return `${PREFIX}.${sessionId}.${chatId}.${this.mac(sessionId, chatId)}`;
   }
 
-  /** The scope a bearer token grants, or null for a token that grants nothing. */
+  /** The session scope a minted token grants, or null (the main token is checked by the caller, against the current one). */
   scopeOf(token: string): McpScope | null {
-    if (timingSafeEqual(digest(token), digest(this.mainToken))) return { kind: 'full' };
     const [prefix, sessionId, chatId, mac, ...rest] = token.split('.');
     if (prefix !== PREFIX || rest.length > 0 || !sessionId || !chatId || !mac || !UUID.test(sessionId) || !UUID.test(chatId)) return null;
     return timingSafeEqual(digest(mac), digest(this.mac(sessionId, chatId))) ? { kind: 'session', sessionId, chatId } : null;

@@ -6,7 +6,7 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { IconButton } from '../ui/IconButton';
 import { PANEL_TITLE, type PanelKind } from './SidePanel';
 
-const ICON = { timeline: 'timeline', traces: 'traces', changes: 'diff', terminal: 'terminal', agents: 'agents' } as const;
+const ICON = { timeline: 'timeline', traces: 'traces', changes: 'diff', terminal: 'terminal', workflows: 'workflow', agents: 'agents' } as const;
 
 export function SessionHeader({
   session,

@@ -25,6 +25,7 @@ import { isActive, useSubagents } from '../subagents/useSubagents';
 const NO_USAGE: TurnUsage[] = [];
 // xterm.js is loaded only when a terminal pane is first opened.
 const TerminalPanel = lazy(() => import('../terminal/TerminalPanel'));
+const WorkflowsPanel = lazy(() => import('../workflows/WorkflowsPanel'));
 
 /** An open session: header, chat tabs, the current chat, and the timeline or trace panel. */
 export function SessionView({
@@ -175,6 +176,10 @@ export function SessionView({
                   onLoadMore={moreTurn}
                 />
               ) : null
+            ) : panel === 'workflows' ? (
+              <Suspense fallback={<Spinner label="Loading workflows" />}>
+                <WorkflowsPanel sessionStore={store} view={view} session={session} />
+              </Suspense>
             ) : panel === 'agents' ? (
               <SubagentsPane items={subagents.items} error={subagents.error} onOpenChat={(id) => onSelectChat(id)} />
             ) : panel === 'terminal' ? (

@@ -122,6 +122,7 @@ function rafFlush(fn: () => void): void {
 export class SessionStore {
   private view: SessionView;
   private listeners = new Set<() => void>();
+  private frameListeners = new Set<(frames: readonly SessionFrame[] | null) => void>();
   private socket: FrameSocket<SessionFrame>;
   private queue: SessionFrame[] = [];
   private flushScheduled = false;
@@ -170,6 +171,16 @@ export class SessionStore {
     });
   }
 
+  /**
+   * Views that keep state of their own from the stream (workflow runs) get each batch of frames
+   * as it is applied, and `null` when the store has refetched after a snapshot (frames may have
+   * been missed: refetch too).
+   */
+  onFrames = (fn: (frames: readonly SessionFrame[] | null) => void): (() => void) => {
+    this.frameListeners.add(fn);
+    return () => this.frameListeners.delete(fn);
+  };
+
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -192,6 +203,7 @@ export class SessionStore {
       if (h !== null) this.timers.clear(h);
     }
     this.listeners.clear();
+    this.frameListeners.clear();
   }
 
   reconnectNow(): void {
@@ -298,7 +310,10 @@ export class SessionStore {
     if (this.queue.length === 0 || this.stopped) return;
     const frames = this.queue;
     this.queue = [];
-    this.set({ state: applyFrames(this.view.state, frames) });
+    // Workflow frames change nothing here (the workflow view keeps them): a batch of only those
+    // must not render the whole session again (a 200-agent run sends hundreds a second).
+    if (frames.some((f) => !f.type.startsWith('workflow_'))) this.set({ state: applyFrames(this.view.state, frames) });
+    for (const fn of this.frameListeners) fn(frames);
     for (const f of frames) {
       if (f.type === 'message_complete') this.scheduleHeal(f.chat_id);
       if (f.type === 'diff_updated') this.scheduleChangeReload();
@@ -359,6 +374,10 @@ export class SessionStore {
       const ready: SessionFrame[] = [];
       for (const f of pending) this.route(refetched, f, ready);
       this.set({ state: applyFrames(refetched, dropSeamOverlap(refetched, ready)), syncing: false, loadError: null });
+      for (const fn of this.frameListeners) {
+        fn(null);
+        fn(ready);
+      }
       for (const id of ids) void this.lookUpQueuedTasks(id);
       // Chats shown while this refetch was under way.
       for (const id of this.watched) if (known.has(id) && !ids.includes(id)) void this.loadChat(id);

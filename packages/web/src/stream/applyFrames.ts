@@ -337,7 +337,7 @@ function applyOne(d: Draft, f: SessionFrame): void {
     case 'workflow_phase':
     case 'workflow_agent':
     case 'workflow_log':
-      // The web app has no workflow view yet; a run's agents show as chats of the session.
+      // Kept by the workflow view (it listens to the store's frames); its agents are chats here.
       return;
     case 'subagent':
       s.subagents = { ...s.subagents, [f.subagent.id]: f.subagent };

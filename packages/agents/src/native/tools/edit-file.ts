@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { isGitInternal, resolveInRoot, writeNoFollow } from '../../paths.js';
+import { isGitInternal, readNoFollow, resolveInRoot, writeNoFollow } from '../../paths.js';
 import { defineTool, failure, success } from './types.js';
 
 export const EditFileInput = z.object({
@@ -35,7 +35,7 @@ export const editFileTool = defineTool({
     } catch {
       return failure(`File not found: ${input.path}. Use write_file to create it.`);
     }
-    const text = await readFile(r.abs, 'utf8');
+    const text = await readNoFollow(r.abs);
     const count = countOccurrences(text, input.old_string);
     if (count === 0) {
       return failure(

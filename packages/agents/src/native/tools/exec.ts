@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Env } from '../../external/env.js';
+import { sandboxCommand, sandboxSpawnError, type SandboxPolicy } from '../../sandbox/index.js';
 import { scrubbedEnv } from './env.js';
 
 /** Shared by run_command and the check-after-write loop: one way to run a program safely. */
@@ -14,6 +15,8 @@ export interface ExecOptions {
   env: Env;
   /** Variables dropped from the command's environment besides the secret-looking ones. */
   hiddenEnv?: readonly string[];
+  /** Runs the command inside the sandbox this policy asks for (none: as it is). */
+  sandbox?: SandboxPolicy;
 }
 
 export interface ExecResult {
@@ -28,10 +31,19 @@ export interface ExecResult {
   cancelled: boolean;
   /** The program could not be started: an errno code such as ENOENT or EACCES. */
   spawnError: string | null;
+  /** Refused before starting: the sandbox is required and unavailable. */
+  refused: string | null;
+  /** Ran inside the sandbox. */
+  sandboxed: boolean;
   durationMs: number;
 }
 
 const DEFAULT_KEEP_CHARS = 1024 * 1024;
+/**
+ * After the command exits, how long its output pipes may stay open. A process that escaped its
+ * group (`setsid`, outside the sandbox) holds them for as long as it lives; the call must still return.
+ */
+const PIPE_GRACE_MS = 200;
 
 /**
  * Runs a program with an argument array and no shell (execFile semantics: no injection, pipes or
@@ -41,9 +53,13 @@ const DEFAULT_KEEP_CHARS = 1024 * 1024;
  * pipes open; and execFile kills a command whose output exceeds maxBuffer, while here the command
  * finishes and its output is cut.
  */
-export function execNoShell(command: string, args: string[], opts: ExecOptions): Promise<ExecResult> {
+export async function execNoShell(command: string, args: string[], opts: ExecOptions): Promise<ExecResult> {
   const started = performance.now();
   const keep = opts.keepChars ?? DEFAULT_KEEP_CHARS;
+  const run = await sandboxCommand(opts.sandbox, opts.cwd, command, args);
+  if (!run.ok) {
+    return { exitCode: null, signal: null, stdout: '', stderr: '', overflow: false, timedOut: false, cancelled: false, spawnError: null, refused: run.error, sandboxed: false, durationMs: 0 };
+  }
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -52,7 +68,7 @@ export function execNoShell(command: string, args: string[], opts: ExecOptions):
     let cancelled = false;
     let spawnError: string | null = null;
 
-    const child = spawn(command, args, {
+    const child = spawn(run.command, run.args, {
       cwd: opts.cwd,
       env: scrubbedEnv(opts.env, opts.hiddenEnv),
       shell: false,
@@ -93,25 +109,39 @@ export function execNoShell(command: string, args: string[], opts: ExecOptions):
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
+    let graceTimer: NodeJS.Timeout | undefined;
     // No background processes: whatever the command left running in its group dies when it exits,
-    // rather than outliving the call or holding the output pipes (and so the call) open.
-    child.on('exit', killGroup);
+    // rather than outliving the call or holding the output pipes (and so the call) open. In the
+    // sandbox the PID namespace ends with the command, taking every process it started along.
+    child.on('exit', () => {
+      killGroup();
+      graceTimer = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, PIPE_GRACE_MS);
+    });
     child.on('error', (err: NodeJS.ErrnoException) => {
       spawnError = err.code ?? err.message;
     });
-    // 'close' (not 'exit'): fires after the pipes are drained, and also after a spawn error.
+    // 'close' (not 'exit'): fires after the pipes are drained (or cut after the grace), and also
+    // after a spawn error.
     child.on('close', (code, sig) => {
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       opts.signal?.removeEventListener('abort', onAbort);
+      const exitCode = spawnError ? null : (child.exitCode ?? code);
+      const startError = spawnError ?? (run.sandboxed ? sandboxSpawnError(stderr, exitCode) : null);
       resolve({
-        exitCode: spawnError ? null : code,
-        signal: sig,
+        exitCode: startError ? null : exitCode,
+        signal: child.signalCode ?? sig,
         stdout,
-        stderr,
+        stderr: startError ? '' : stderr,
         overflow,
         timedOut,
         cancelled,
-        spawnError,
+        spawnError: startError,
+        refused: null,
+        sandboxed: run.sandboxed,
         durationMs: Math.round(performance.now() - started),
       });
     });

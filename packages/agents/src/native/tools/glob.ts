@@ -2,7 +2,7 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import { globPatternError, IGNORED_DIRS } from './glob-pattern.js';
-import { resolveInRoot } from '../../paths.js';
+import { reachedWithoutLinks, resolveInRoot } from '../../paths.js';
 import { defineTool, failure, success } from './types.js';
 
 const MAX_RESULTS = 1000;
@@ -35,7 +35,15 @@ export const globTool = defineTool({
       ignore: IGNORED_DIRS,
       signal: ctx.signal,
     });
-    const rel = found.map((f) => path.relative(ctx.root, path.join(r.abs, f))).sort();
+    // A pattern naming a symlinked directory ("link_dir/*") is crawled from inside it; what lies
+    // behind a link is dropped so nothing outside the root is listed.
+    const seen = new Map<string, boolean>();
+    const rel: string[] = [];
+    for (const f of found) {
+      const abs = path.join(r.abs, f);
+      if (await reachedWithoutLinks(ctx.root, abs, seen)) rel.push(path.relative(ctx.root, abs));
+    }
+    rel.sort();
     if (rel.length === 0) return success(`No files match "${input.pattern}" in ${r.rel}.`);
     const shown = rel.slice(0, MAX_RESULTS).join('\n');
     return success(rel.length > MAX_RESULTS ? `${shown}\n[${rel.length - MAX_RESULTS} more files not shown; narrow the pattern]` : shown);

@@ -19,8 +19,9 @@ parentPort.on('message', ({ files, source, flags, maxMatches, maxFileBytes, maxL
   outer: for (const file of files) {
     let st;
     try { st = fs.lstatSync(file); } catch { skipped++; continue; }
-    // Symlinks are never read: they could point outside the project root.
-    if (!st.isFile() || st.size > maxFileBytes) { skipped++; continue; }
+    // Symlinks are never read: they could point outside the project root; nor are hard-linked
+    // files, whose other names could be outside it.
+    if (!st.isFile() || st.nlink > 1 || st.size > maxFileBytes) { skipped++; continue; }
     let buf;
     try { buf = fs.readFileSync(file); } catch { skipped++; continue; }
     if (buf.subarray(0, 8192).includes(0)) { skipped++; continue; }

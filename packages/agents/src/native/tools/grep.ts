@@ -4,7 +4,7 @@ import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import { runGrepJob, type GrepRun } from './grep-workers.js';
 import { globPatternError, IGNORED_DIRS } from './glob-pattern.js';
-import { resolveInRoot } from '../../paths.js';
+import { HardLinkedFileError, reachedWithoutLinks, resolveInRoot } from '../../paths.js';
 import { defineTool, failure, limitsOf, success, type ToolOutcome } from './types.js';
 
 /** Long patterns are where pathological backtracking hides; real searches are short. */
@@ -38,7 +38,7 @@ export const grepTool = defineTool({
   description:
     'Search file contents with a regular expression (JavaScript syntax), line by line. Returns ' +
     '"path:line: text" for each matching line, at most max_matches (default 200). Narrow with path and ' +
-    'include (a glob such as "**/*.ts"). node_modules, .git, binary files, symlinks and files over 5 MB are ' +
+    'include (a glob such as "**/*.ts"). node_modules, .git, binary files, symlinks, hard-linked files and files over 5 MB are ' +
     `skipped. Patterns are limited to ${MAX_PATTERN_LENGTH} characters and each search to a few seconds.`,
   inputSchema: GrepInput,
   writes: false,
@@ -58,7 +58,8 @@ export const grepTool = defineTool({
     let files: string[];
     try {
       const info = await stat(r.abs);
-      files = info.isDirectory()
+      if (info.isFile() && info.nlink > 1) return failure(new HardLinkedFileError(r.abs).message);
+      const listed = info.isDirectory()
         ? (
             await glob(input.include ?? '**/*', {
               cwd: r.abs,
@@ -72,6 +73,9 @@ export const grepTool = defineTool({
             })
           ).sort()
         : [r.abs];
+      const seen = new Map<string, boolean>();
+      files = [];
+      for (const f of listed) if (await reachedWithoutLinks(ctx.root, f, seen)) files.push(f);
     } catch {
       return failure(`Path not found: ${input.path}`);
     }

@@ -1,6 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { resolveInRoot } from '../../paths.js';
+import { openForRead, resolveInRoot } from '../../paths.js';
 import { defineTool, failure, success } from './types.js';
 
 /** Files above this size are refused; grep or a line range from a smaller file are better. */
@@ -28,17 +27,24 @@ export const readFileTool = defineTool({
   async execute(input, ctx) {
     const r = await resolveInRoot(ctx.root, input.path);
     if (!r.ok) return failure(r.error);
-    let info;
+    let opened;
     try {
-      info = await stat(r.abs);
-    } catch {
-      return failure(`File not found: ${input.path}`);
+      opened = await openForRead(r.abs);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return failure(`File not found: ${input.path}`);
+      throw err;
     }
-    if (info.isDirectory()) return failure(`${input.path} is a directory; use list_dir to see its contents.`);
-    if (info.size > MAX_FILE_BYTES) {
-      return failure(`${input.path} is ${info.size} bytes, over the ${MAX_FILE_BYTES}-byte limit; use grep to find the part you need.`);
+    const { fh, info } = opened;
+    let buf: Buffer;
+    try {
+      if (info.isDirectory()) return failure(`${input.path} is a directory; use list_dir to see its contents.`);
+      if (info.size > MAX_FILE_BYTES) {
+        return failure(`${input.path} is ${info.size} bytes, over the ${MAX_FILE_BYTES}-byte limit; use grep to find the part you need.`);
+      }
+      buf = await fh.readFile();
+    } finally {
+      await fh.close();
     }
-    const buf = await readFile(r.abs);
     if (buf.subarray(0, 8192).includes(0)) return failure(`${input.path} looks like a binary file; it cannot be shown as text.`);
     const text = buf.toString('utf8');
     if (text === '') return success(`(${r.rel} is empty)`);

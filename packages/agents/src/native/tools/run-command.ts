@@ -58,7 +58,9 @@ export const runCommandTool = defineTool({
       keepChars: cap,
       env: ctx.env,
       hiddenEnv: ctx.hiddenEnv,
+      sandbox: ctx.sandbox,
     });
+    if (r.refused) return failure(r.refused);
     if (r.spawnError) {
       return failure(
         r.spawnError === 'ENOENT'

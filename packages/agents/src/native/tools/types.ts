@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { SubagentControl } from '@boocode/contracts';
 import type { Env } from '../../external/env.js';
+import type { SandboxPolicy } from '../../sandbox/index.js';
 
 /** What every tool receives besides its input. */
 export interface ToolContext {
@@ -14,6 +15,8 @@ export interface ToolContext {
   env: Env;
   /** Variables run_command must not pass on although their names look harmless (the model's API key). */
   hiddenEnv?: readonly string[];
+  /** Confines run_command (none: commands run as they are). */
+  sandbox?: SandboxPolicy;
   /** Background subagents of the running turn; the subagent tools are offered only with it. */
   subagents?: SubagentControl;
   /** The model's id of the call being run (a spawned subagent remembers it). */

@@ -1,0 +1,29 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { api } from '../api';
+import type { SessionStore } from '../stream/SessionStore';
+import { WorkflowStore, type WorkflowApi, type WorkflowState } from './WorkflowStore';
+
+const restApi: WorkflowApi = {
+  catalog: (projectId) => api.call('listWorkflows', { params: { id: projectId } }),
+  listRuns: (sessionId) => api.call('listWorkflowRuns', { params: { id: sessionId } }),
+  getRun: (runId) => api.call('getWorkflowRun', { params: { id: runId } }),
+  start: (sessionId, body) => api.call('startWorkflowRun', { params: { id: sessionId }, body }),
+  cancelRun: (runId) => api.call('cancelWorkflowRun', { params: { id: runId } }),
+  cancelTask: (taskId) => api.call('cancelTask', { params: { id: taskId } }),
+};
+
+const EMPTY: WorkflowState = { runs: null, details: {}, catalog: null, loadError: null };
+const none = () => () => {};
+
+/** The session's workflow runs, live from its store's frames, while the view is mounted. */
+export function useWorkflowStore(session: SessionStore): { store: WorkflowStore | null; state: WorkflowState } {
+  const [store, setStore] = useState<WorkflowStore | null>(null);
+  useEffect(() => {
+    const s = new WorkflowStore(session.sessionId, restApi, session);
+    s.start();
+    setStore(s);
+    return () => s.stop();
+  }, [session]);
+  const state = useSyncExternalStore(store?.subscribe ?? none, store?.getSnapshot ?? (() => EMPTY));
+  return { store, state };
+}
