@@ -1,8 +1,9 @@
-// Bundles the built CLI (dist/main.js, from `tsc -b`) into one file, dist/boocode.mjs, which
-// bin/boocode.js runs. Loading one file instead of some 200 modules (zod alone is over 100) is most
-// of a client command's start-up on Node 20, which has no compile cache; so is parsing, hence the
-// whitespace and syntax minified (names kept, for readable stack traces). What only some commands
-// need stays outside and is loaded when used: the server (`serve`), ws (streams), js-yaml (-o yaml).
+// Bundles the built CLI (dist/main.js, from `tsc -b`) into dist/boocode.mjs, which bin/boocode.js
+// runs, and a few chunks it imports when a command needs them. Loading a few files instead of some
+// 200 modules (zod alone is over 100) is most of a client command's start-up on Node 20, which has
+// no compile cache; so is parsing, hence the whitespace and syntax minified (names kept, for
+// readable stack traces). What only some commands need stays outside and is loaded when used: the
+// server (`serve`, `worker`), ws (streams), js-yaml (-o yaml).
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -24,8 +25,13 @@ const englishOnly = {
 };
 
 await build({
-  entryPoints: [new URL('dist/main.js', import.meta.url).pathname],
-  outfile: new URL('dist/boocode.mjs', import.meta.url).pathname,
+  entryPoints: { boocode: new URL('dist/main.js', import.meta.url).pathname },
+  outdir: new URL('dist', import.meta.url).pathname,
+  // What a command imports when it runs (the client and the contracts once it connects) goes into
+  // chunks of its own, loaded then: --help, --version and completion start without them.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

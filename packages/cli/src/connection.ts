@@ -1,5 +1,5 @@
-import { ApiClient } from '@boocode/client';
-import { findServer, type ServerConnection } from '@boocode/client/node';
+import type { ApiClient } from '@boocode/client';
+import type { ServerConnection } from '@boocode/client/node';
 import type { Command } from 'commander';
 import { clientEnv } from './client-env.js';
 import { httpFetch } from './http-fetch.js';
@@ -25,6 +25,9 @@ export interface Connection {
 }
 
 export async function connect(opts: ConnectionOptions): Promise<Connection> {
+  // The client and the contracts (zod) are most of what a client command loads: loaded when it
+  // connects, so that --help, --version, completion and usage errors start without them.
+  const [{ ApiClient }, { findServer }] = await Promise.all([import('@boocode/client'), import('@boocode/client/node')]);
   const env = clientEnv();
   const server = await findServer({
     home: opts.home,

@@ -1,4 +1,3 @@
-import { ApiClientError, ServerUnreachableError, errorText } from '@boocode/client';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** Codes whose status says something else than what they mean to someone at a shell. */
@@ -15,8 +14,10 @@ function exitForStatus(status: number): ExitCode {
 }
 
 /** The exit code and the one-line message of anything a command can throw. */
-export function describeError(err: unknown): { exitCode: ExitCode; message: string } {
+export async function describeError(err: unknown): Promise<{ exitCode: ExitCode; message: string }> {
   if (err instanceof CliError) return { exitCode: err.exitCode, message: err.message };
+  // Loaded here as everywhere: a command that never reached the server starts without the client.
+  const { ApiClientError, ServerUnreachableError, errorText } = await import('@boocode/client');
   if (err instanceof ServerUnreachableError) {
     return { exitCode: ExitCode.Failure, message: `${err.message}\nIs the server running? Start one with \`boocode serve\`, or point --url / BOOCODE_URL at it.` };
   }

@@ -1,11 +1,11 @@
-import { Id, IdPrefix, type IdKind, type IdMatch } from '@boocode/contracts';
+import type { IdKind, IdMatch } from '@boocode/contracts';
 import type { ApiClient } from '@boocode/client';
 import { CliError, ExitCode, notFoundError, usageError } from './exit-codes.js';
 
 /** How ids are shown to people: enough of them to be unique in practice, as git shows commits. */
 export const shortId = (id: string): string => id.slice(0, 8);
 
-const KIND_NAMES: Record<IdKind, string> = { project: 'project', session: 'session', chat: 'chat', task: 'task', permission: 'permission request' };
+const KIND_NAMES: Record<IdKind, string> = { project: 'project', session: 'session', chat: 'chat', task: 'task', permission: 'permission request', workflow_run: 'workflow run' };
 const kindsText = (kinds: readonly IdKind[]) => kinds.map((k) => KIND_NAMES[k]).join(' or ');
 
 /**
@@ -13,6 +13,7 @@ const kindsText = (kinds: readonly IdKind[]) => kinds.map((k) => KIND_NAMES[k]).
  * one thing of the kinds given. Nothing: exit 3; several: a usage error listing them.
  */
 export async function resolveId(api: ApiClient, text: string, kinds: readonly IdKind[]): Promise<IdMatch> {
+  const { Id, IdPrefix } = await import('@boocode/contracts');
   // A whole id of the only kind asked for needs no lookup: the call that uses it says if it exists.
   if (kinds.length === 1 && Id.safeParse(text.toLowerCase()).success) return { kind: kinds[0]!, id: text.toLowerCase() };
   const prefix = IdPrefix.safeParse(text);

@@ -3,7 +3,7 @@ import { describeError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { buildProgram } from './program.js';
 
-const program = buildProgram();
+const program = buildProgram(process.argv);
 
 // `boocode ... | head`: a reader that goes away is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -16,7 +16,7 @@ try {
 } catch (err) {
   // Commander has printed its message (or the help) already.
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage);
-  const { exitCode, message } = describeError(err);
+  const { exitCode, message } = await describeError(err);
   process.stderr.write(`boocode: ${message}\n`);
   process.exit(exitCode);
 }

@@ -21,4 +21,10 @@ export function onStopSignal(log: Logger, stop: () => Promise<void>): void {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   process.on('SIGINT', () => handle('SIGINT'));
   process.on('SIGTERM', () => handle('SIGTERM'));
+  // Started by the `boocode` bin standing in for it (bin/boocode.js): when that process is gone,
+  // even killed outright, nothing is left to stop this one.
+  if (process.channel) {
+    process.channel.unref();
+    process.on('disconnect', () => handle('the parent boocode process exited'));
+  }
 }

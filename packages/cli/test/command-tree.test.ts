@@ -17,8 +17,11 @@ function helpOf(cmd: Command): string {
 }
 
 const all = commands(buildProgram()).filter((c) => c.path !== 'help');
-/** Commands that talk to a server and print a result (not serve, worker or completion, not the groups). */
-const clientCommands = all.filter((c) => !['serve', 'worker', 'completion', 'project', 'agents', 'token'].includes(c.path));
+/**
+ * Commands that talk to a server and print a result (not serve, worker or completion, not the
+ * groups; nor `terminal attach`, which hands this terminal over to the remote one).
+ */
+const clientCommands = all.filter((c) => !['serve', 'worker', 'completion', 'project', 'agents', 'token', 'workflow', 'terminal', 'terminal attach'].includes(c.path));
 
 describe('the command tree', () => {
   it('has the commands of the issue', () => {
@@ -26,6 +29,8 @@ describe('the command tree', () => {
       [
         'serve', 'worker', 'status', 'login-url', 'project', 'project add', 'project ls', 'project rm', 'run', 'send', 'wait', 'stop', 'logs', 'ls', 'inspect',
         'archive', 'rename', 'permit', 'permit ls', 'diff', 'apply', 'reject', 'commit', 'merge', 'collisions', 'agents', 'agents ls', 'agents models', 'completion', 'token', 'token rotate',
+        'workflow', 'workflow ls', 'workflow run', 'workflow resume', 'workflow status', 'workflow cancel', 'workflow logs',
+        'terminal', 'terminal ls', 'terminal new', 'terminal attach', 'terminal send', 'terminal capture', 'terminal search', 'terminal rename', 'terminal kill',
       ].sort(),
     );
   });
@@ -40,6 +45,16 @@ describe('the command tree', () => {
   it.each(clientCommands.map((c) => [c.path, c.cmd] as const))('boocode %s takes the output and connection options', (_path, cmd) => {
     const flags = cmd.options.map((o) => o.flags);
     expect(flags).toEqual(expect.arrayContaining(['-o, --output <format>', '--json', '-q, --quiet', '--url <url>', '--token <token>', '--home <dir>']));
+  });
+
+  it('a command line builds the group of the command it names, which holds that command', () => {
+    for (const c of all.filter((x) => !x.path.includes(' '))) {
+      const tree = buildProgram(['node', 'boocode', c.path, '--json']);
+      expect(tree.commands.map((x) => x.name()), c.path).toContain(c.path);
+      if (c.path !== 'completion') expect(tree.commands.length, c.path).toBeLessThan(all.length / 2);
+    }
+    expect(buildProgram(['node', 'boocode', '--version']).commands).toEqual([]);
+    expect(buildProgram(['node', 'boocode', '--help']).commands.length).toBe(buildProgram().commands.length);
   });
 
   it('the built binary prints the same help, exit 0', async () => {

@@ -32,9 +32,13 @@ export const lines = (text: string): string[] => text.split('\n').filter(Boolean
 export interface PtyCli {
   output(): string;
   write(text: string): void;
+  /** Resizes the pty: the command gets SIGWINCH, as in a terminal window being resized. */
+  resize(cols: number, rows: number): void;
   waitForOutput(pattern: RegExp): Promise<string>;
   exited: Promise<number>;
 }
+
+const OUTPUT_WAIT_MS = 45_000;
 
 export async function ptyCli(args: string[], env: Record<string, string>, cwd: string): Promise<PtyCli> {
   const { default: pty } = await import('@lydell/node-pty');
@@ -62,11 +66,17 @@ export async function ptyCli(args: string[], env: Record<string, string>, cwd: s
   return {
     output: () => out,
     write: (text) => p.write(text),
+    resize: (cols, rows) => p.resize(cols, rows),
     exited,
     waitForOutput(pattern) {
       if (pattern.test(out)) return Promise.resolve(out);
       if (ended) return Promise.reject(new Error(`boocode ${args.join(' ')} has ended`));
-      return new Promise((resolve, reject) => waiters.push({ pattern, resolve, reject }));
+      return new Promise((resolve, reject) => {
+        // Generous, for a busy machine; it says what was printed instead of timing the test out blind.
+        const timer = setTimeout(() => reject(new Error(`boocode ${args.join(' ')} did not print ${pattern} in ${OUTPUT_WAIT_MS} ms:\n${JSON.stringify(out)}`)), OUTPUT_WAIT_MS);
+        const done = <T>(f: (v: T) => void) => (v: T) => (clearTimeout(timer), f(v));
+        waiters.push({ pattern, resolve: done(resolve), reject: done(reject) });
+      });
     },
   };
 }

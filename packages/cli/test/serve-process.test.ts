@@ -25,6 +25,8 @@ describe('boocode serve as a process', () => {
     const first = await spawnServe(['--port', '0', '--home', home]);
     running.push(first);
     expect(first.stdout()).toContain(`data directory:          ${home}`);
+    // Once discovery ends, the banner says which agents can run turns; without a provider the native one cannot.
+    await expect.poll(() => first.stdout(), { timeout: 60_000 }).toMatch(/ {2}agents:\n(?: {4}\S+ +.+\n)* {4}native +not usable: no provider: set BOOCODE_NATIVE_BASE_URL/);
     const dataDir = dataDirOf(first);
     const token = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(home, 'config.json'), 'utf8'))).token as string;
     const repo = await makeGitRepo();

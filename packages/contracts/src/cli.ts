@@ -5,6 +5,7 @@ import { AgentInfo, AgentModel } from './agents.js';
 import { PendingChange } from './git.js';
 import { Permission, ToolTrace } from './runner.js';
 import { SessionFrame } from './frames.js';
+import { WorkflowRun, WorkflowRunAgent, WorkflowRunDetail } from './workflows.js';
 
 /**
  * What `boocode <command> --json` prints when it is not an API response as it came. Scripts
@@ -72,3 +73,22 @@ export const CliLogEntry = z.discriminatedUnion('type', [
   z.object({ type: z.literal('frame'), frame: SessionFrame }),
 ]);
 export type CliLogEntry = z.infer<typeof CliLogEntry>;
+
+/**
+ * `boocode workflow run` and `workflow resume`: the session the run is in and the run with its
+ * agents, as it stands when the command returns (`pending` unless `--wait`).
+ */
+export const CliWorkflowRun = z.object({ session: Session, run: WorkflowRunDetail });
+export type CliWorkflowRun = z.infer<typeof CliWorkflowRun>;
+
+/**
+ * One line of `boocode workflow logs --json` (JSON Lines): the run as it stands, each of its agents
+ * so far in start order, then, with `-f`, the run's live frames (`workflow_*`, and the permission
+ * requests of the session) until it ends.
+ */
+export const CliWorkflowLogEntry = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run'), run: WorkflowRun }),
+  z.object({ type: z.literal('agent'), agent: WorkflowRunAgent }),
+  z.object({ type: z.literal('frame'), frame: SessionFrame }),
+]);
+export type CliWorkflowLogEntry = z.infer<typeof CliWorkflowLogEntry>;

@@ -26,6 +26,13 @@ export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
 export const SessionStatus = z.enum(['open', 'archived']);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
+/**
+ * What a session wants from its user until they look at it: a permission question waiting
+ * (cleared by the answer), or a turn that finished or failed while nobody watched.
+ */
+export const SessionAttention = z.enum(['permission', 'finished', 'failed']);
+export type SessionAttention = z.infer<typeof SessionAttention>;
+
 export const PermissionPolicy = z.enum(['ask', 'allow_edits', 'allow_all']);
 export type PermissionPolicy = z.infer<typeof PermissionPolicy>;
 
@@ -42,6 +49,8 @@ export const Session = z.object({
   base_branch: z.string().nullable(),
   /** A background subagent finishing after its parent's turn ended starts a follow-up turn that hands over its result. */
   subagent_followup: z.boolean().default(true),
+  /** Absent from older servers: nothing to look at. */
+  attention: SessionAttention.nullable().default(null),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcpBackend } from '@boocode/agents';
-import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Task, TracePage, UsageSummary } from '@boocode/contracts';
+import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Session, Task, TracePage, UsageSummary } from '@boocode/contracts';
 import { fakeAcpBin, type FakeAcpScript } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, joined, newSession, post, waitTask } from './agents-env.js';
@@ -225,6 +225,11 @@ describe('ACP through the server (fake agent)', () => {
     expect((asked.options as { kind: string }[]).map((o) => o.kind)).toEqual(['allow_once', 'allow_always', 'reject_once']);
     const pending = (await server.api<{ items: Permission[] }>('GET', `/api/sessions/${session.id}/permissions?status=pending`)).body.items;
     expect(pending.map((p) => p.id)).toEqual([asked.permission_id]);
+    // Stored on the session, so a reload or another browser shows it too.
+    const attention = async () => (await server.api<Session>('GET', `/api/sessions/${session.id}`)).body.attention;
+    await until(async () => (await attention()) === 'permission', 'the session to need permission');
+    // Seeing the session does not clear a question still waiting for its answer.
+    expect((await server.api<Session>('POST', `/api/sessions/${session.id}/seen`)).body.attention).toBe('permission');
 
     const r = await server.api<Permission>('POST', `/api/permissions/${String(asked.permission_id)}`, { decision: 'reject' });
     expect(r.status).toBe(200);
@@ -233,6 +238,14 @@ describe('ACP through the server (fake agent)', () => {
     expect(done.status).toBe('completed');
     expect(done.output_summary).toBe('After the answer.');
     expect(await stream.waitFor((f) => f.type === 'permission_resolved')).toMatchObject({ permission_id: asked.permission_id, outcome: 'reject', decided_by: 'user' });
+    // Answered, then finished unseen, until the user looks; every page hears of each change.
+    expect(await stream.waitFor((f) => f.type === 'session_updated' && (f.session as Session).attention === 'finished')).toBeTruthy();
+    expect(await attention()).toBe('finished');
+    const seen = await server.api<Session>('POST', `/api/sessions/${session.id}/seen`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.attention).toBeNull();
+    expect(await stream.waitFor((f) => f.type === 'session_updated' && (f.session as Session).attention === null)).toBeTruthy();
+    expect((await server.api('POST', '/api/sessions/00000000-0000-4000-8000-000000000000/seen')).status).toBe(404);
     stream.close();
     const traces = (await server.api<TracePage>('GET', `/api/chats/${chat.id}/traces`)).body.items;
     expect(traces).toEqual([expect.objectContaining({ tool_call_id: 'edit-1', outcome: 'error', error: 'permission rejected by the user' })]);

@@ -69,7 +69,7 @@ describe('crash recovery of a running turn', () => {
     children.push(first);
     const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
     let api = apiFor(first.url, token);
-    const { chat } = await setup(api);
+    const { session, chat } = await setup(api);
     llm.push(
       { match: { lastUserIncludes: 'crash me' }, text: Array.from({ length: 200 }, (_, i) => `t${i} `), chunkDelayMs: 50 },
       { match: { lastUserIncludes: 'crash me' }, text: 'and the rest.' },
@@ -90,6 +90,8 @@ describe('crash recovery of a running turn', () => {
     expect(message!.metadata.resumed).toHaveLength(1);
     // Nothing of it was journaled (text only): it is said again from the start, not appended to.
     expect(message!.content).toBe('and the rest.');
+    // Finished while nobody watched: every browser's sidebar says so until someone looks.
+    expect((await api<Session>('GET', `/api/sessions/${session.id}`)).body.attention).toBe('finished');
 
     const next = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'are you back?' })).body;
     const done = await taskWhen(api, next.task.id, (t) => t.status === 'completed', 15_000, 'next turn');

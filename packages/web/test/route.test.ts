@@ -10,6 +10,12 @@ describe('route', () => {
     expect(parseRoute(routeSearch(r))).toEqual(r);
     expect(routeSearch({ sessionId: null, chatId: C })).toBe('');
   });
+  it('round-trips the board, which a session overrides', () => {
+    expect(routeSearch({ sessionId: null, chatId: null, board: true })).toBe('?view=board');
+    expect(parseRoute('?view=board')).toEqual({ sessionId: null, chatId: null, board: true });
+    expect(parseRoute(`?view=board&session=${S}`)).toEqual({ sessionId: S, chatId: null });
+    expect(parseRoute('?view=other')).toEqual({ sessionId: null, chatId: null });
+  });
   it('ignores values that are not ids', () => {
     expect(parseRoute('?session=<script>&chat=x')).toEqual({ sessionId: null, chatId: null });
   });

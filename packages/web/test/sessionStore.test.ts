@@ -15,6 +15,7 @@ const session: Session = {
   isolated: true,
   subagent_followup: true,
   base_branch: null,
+  attention: null,
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
 };

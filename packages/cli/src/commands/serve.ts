@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ServerInfo } from '@boocode/contracts';
+import type { AgentInfo, ServerInfo } from '@boocode/contracts';
 import { withExamples } from '../command.js';
 import { onStopSignal } from '../stop-signal.js';
 
@@ -17,7 +17,8 @@ export function registerServe(program: Command): void {
       // Loaded here, so that the client commands start without the server and its dependencies.
       const { createLogger, isLoopback, loadServerConfig, startServer } = await import('@boocode/server');
       const config = await loadServerConfig({ flags });
-      const log = createLogger({ level: config.logLevel });
+      // A person at a terminal reads lines; anything else (a service manager, a pipe) gets JSON.
+      const log = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
       if (!isLoopback(config.host)) {
         log.warn({ host: config.host }, 'binding a non-loopback address: anyone who can reach it and has the token controls your agents');
       }
@@ -38,9 +39,31 @@ export function registerServe(program: Command): void {
         `  API token:               in ${path.join(server.home, 'config.json')}`,
       ];
       process.stdout.write(lines.join('\n') + '\n');
+      // Discovery probes each agent, which can take seconds: the login line must not wait for it.
+      void server.ctx.registry.list().then((agents) => process.stdout.write(agentLines(agents).join('\n') + '\n'));
       onStopSignal(log, async () => {
         await server.close();
         await rm(serverFile, { force: true });
       });
     });
+}
+
+/** What the banner says of the agents: which can run turns, and why the others cannot. */
+export function agentLines(agents: readonly AgentInfo[]): string[] {
+  if (agents.length === 0) return ['  agents:                  none found'];
+  const width = Math.max(...agents.map((a) => a.name.length));
+  return [
+    '  agents:',
+    ...agents.map((a) => {
+      return `    ${a.name.padEnd(width)}  ${agentState(a)}`;
+    }),
+  ];
+}
+
+function agentState(a: AgentInfo): string {
+  if (!a.available) return `not usable: ${a.error ?? 'no reason given'}`;
+  if (a.kind !== 'native') return a.version ? `ready (${a.version})` : 'ready';
+  // The native agent has no model of its own: without a default each session must name one.
+  const model = a.models[0]?.id;
+  return model ? `ready, model ${model}` : 'ready, but no model: set BOOCODE_NATIVE_MODEL or choose one per session';
 }

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CliStop, CliTurn, CliWait, PostMessageBody, Session, Task } from '@boocode/contracts';
 import { clientCommand, type ClientOptions } from '../command.js';
 import { connect, type Connection } from '../connection.js';
@@ -6,7 +6,7 @@ import { parseDuration } from '../duration.js';
 import type { CliError } from '../exit-codes.js';
 import { resolve, resolveId, shortId } from '../ids.js';
 import { outputMode, printResult, type OutputMode } from '../output/format.js';
-import { projectOrCurrent } from '../projects.js';
+import { newSessionOptions, openSession, type NewSessionOptions } from '../new-session.js';
 import { collect, promptText, readImages } from '../turns/images.js';
 import { progress } from '../turns/progress.js';
 import { answerOf, FINISHED, postAndFollow, taskSummary, turnExit, TurnView, waitStopped, type WaitOptions } from '../turns/turn.js';
@@ -89,15 +89,9 @@ async function waitIdle(conn: Connection, session: Session, mode: OutputMode, op
 export function registerTurns(program: Command): void {
   clientCommand(
     promptOptions(
-      program
-        .command('run')
+      newSessionOptions(program.command('run'))
         .description('open a session in the current project, send it a prompt and follow the turn to its end')
-        .argument('<prompt>', 'what to ask the agent; - reads it from stdin')
-        .option('--project <project>', 'project (id, name or path; default: the one holding the current directory)')
-        .option('--name <name>', 'session name')
-        .option('--no-worktree', 'work directly in the project directory instead of a new git worktree')
-        .option('--base <branch>', 'branch the worktree starts from (default: the project HEAD)')
-        .addOption(new Option('--policy <policy>', 'what the agent may do without asking').choices(['ask', 'allow_edits', 'allow_all']).default('ask')),
+        .argument('<prompt>', 'what to ask the agent; - reads it from stdin'),
     ),
     [
       'boocode run "add a --verbose flag to the build script"',
@@ -105,23 +99,11 @@ export function registerTurns(program: Command): void {
       'boocode run "describe this screenshot" --image shot.png --detach -q',
       'git diff | boocode run - --json > result.json',
     ],
-  ).action(async (promptArg: string, opts: PromptOptions & { project?: string; name?: string; worktree: boolean; base?: string; policy: 'ask' | 'allow_edits' | 'allow_all' }) => {
+  ).action(async (promptArg: string, opts: PromptOptions & NewSessionOptions) => {
     const mode = outputMode(opts);
     const body = await messageBody(promptArg, opts);
     const conn = await connect(opts);
-    const project = await projectOrCurrent(conn.api, opts.project);
-    const session = await conn.api.call('createSession', {
-      body: {
-        project_id: project.id,
-        ...(opts.name ? { name: opts.name } : {}),
-        ...(opts.agent ? { agent: opts.agent } : {}),
-        ...(opts.model ? { model: opts.model } : {}),
-        permission_policy: opts.policy,
-        isolated: opts.worktree,
-        ...(opts.base ? { base_branch: opts.base } : {}),
-      },
-    });
-    if (mode !== 'quiet') progress(`session ${shortId(session.id)} opened in ${project.name}`);
+    const { session } = await openSession(conn.api, opts, mode === 'quiet');
     const chat = (await conn.api.call('listChats', { params: { id: session.id } })).items[0]!;
     await turnCommand(conn, session, chat.id, body, mode, opts, (r) => r.session.id);
   });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readServerInfo } from '@boocode/client/node';
 import { withExamples } from '../command.js';
 import { onStopSignal } from '../stop-signal.js';
 
@@ -12,6 +11,7 @@ export function registerWorker(program: Command): void {
     .option('--home <dir>', 'data directory (default $BOOCODE_HOME or ~/.boocode)')
     .action(async (flags: { home?: string }) => {
       const { createLogger, embeddedDatabaseUrl, isAlive, loadServerConfig, startWorker } = await import('@boocode/server');
+      const { readServerInfo } = await import('@boocode/client/node');
       const config = await loadServerConfig({ flags });
       const log = createLogger({ level: config.logLevel });
       const { home } = config;

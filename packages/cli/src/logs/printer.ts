@@ -16,7 +16,8 @@ function toolSubject(input: Record<string, unknown>): string {
   return clipped === text ? text : `${clipped}…`;
 }
 
-const tokens = (u: Usage | undefined) => (u && (u.input_total || u.output) ? ` · ${u.input_total} in / ${u.output} out tokens` : '');
+/** ` · 120 in / 8 out tokens`, or nothing when no tokens were counted. */
+export const tokens = (u: Usage | undefined) => (u && (u.input_total || u.output) ? ` · ${u.input_total} in / ${u.output} out tokens` : '');
 
 const elapsed = (from: string, to: string) => formatDuration(Math.max(0, new Date(to).getTime() - new Date(from).getTime()));
 

@@ -1,4 +1,4 @@
-import { FrameSocket, sessionFrames, sessionStreamPath, streamUrl, type SocketStatus, type WebSocketLike } from '@boocode/client';
+import type { SocketStatus, WebSocketLike } from '@boocode/client';
 import type { ServerConnection } from '@boocode/client/node';
 import type { SessionFrame } from '@boocode/contracts';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -18,7 +18,7 @@ export async function openSessionFeed(
   onStatus: (status: SocketStatus) => void = () => {},
 ): Promise<SessionFeed> {
   // Node 20 has no global WebSocket, and the token goes in a header; loaded only by the commands that stream.
-  const { default: WebSocket } = await import('ws');
+  const [{ default: WebSocket }, { FrameSocket, sessionFrames, sessionStreamPath, streamUrl }] = await Promise.all([import('ws'), import('@boocode/client')]);
   const queue: SessionFrame[] = [];
   let wake: (() => void) | null = null;
   let failure: Error | null = null;

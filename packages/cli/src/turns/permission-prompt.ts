@@ -1,5 +1,5 @@
 import { createInterface, type Interface } from 'node:readline/promises';
-import { ApiClientError, errorText, type ApiClient } from '@boocode/client';
+import type { ApiClient } from '@boocode/client';
 import type { PermissionDecision, SessionFrame } from '@boocode/contracts';
 import { paintFor } from '../output/color.js';
 import { shortId } from '../ids.js';
@@ -75,6 +75,7 @@ export class PermissionPrompt {
         try {
           await this.api.call('answerPermission', { params: { id: req.permission_id }, body: { decision } });
         } catch (err) {
+          const { ApiClientError, errorText } = await import('@boocode/client');
           const answered = err instanceof ApiClientError && err.code === 'already_resolved';
           process.stderr.write(`${answered ? `permission ${shortId(req.permission_id)} was already answered` : `boocode: ${errorText(err)}`}\n`);
         }

@@ -3,7 +3,7 @@ import { commaList, Id } from '../common.js';
 import type { RouteDef } from './def.js';
 
 /** What a short id may name. */
-export const IdKind = z.enum(['project', 'session', 'chat', 'task', 'permission']);
+export const IdKind = z.enum(['project', 'session', 'chat', 'task', 'permission', 'workflow_run']);
 export type IdKind = z.infer<typeof IdKind>;
 
 /** The most matches a lookup returns: enough to show why a prefix is ambiguous. */

@@ -66,6 +66,16 @@ export const sessionRoutes = {
     status: 200,
     errors: [],
   },
+  markSessionSeen: {
+    method: 'POST',
+    path: '/api/sessions/:id/seen',
+    summary: 'Say the user has seen how the last turn ended: clears "finished" and "failed" (a waiting permission stays)',
+    tag: 'sessions',
+    params: IdParams,
+    response: Session,
+    status: 200,
+    errors: [],
+  },
   cancelSession: {
     method: 'POST',
     path: '/api/sessions/:id/cancel',

@@ -18,6 +18,7 @@ export async function resolveIds(sql: Sql, prefix: string, kinds: readonly IdKin
     chat: () => sql`SELECT id FROM chats WHERE id BETWEEN ${lo} AND ${hi} ORDER BY id LIMIT ${ID_MATCH_LIMIT}`,
     task: () => sql`SELECT id FROM tasks WHERE id BETWEEN ${lo} AND ${hi} ORDER BY id LIMIT ${ID_MATCH_LIMIT}`,
     permission: () => sql`SELECT id FROM permissions WHERE id BETWEEN ${lo} AND ${hi} ORDER BY id LIMIT ${ID_MATCH_LIMIT}`,
+    workflow_run: () => sql`SELECT id FROM workflow_runs WHERE id BETWEEN ${lo} AND ${hi} ORDER BY id LIMIT ${ID_MATCH_LIMIT}`,
   };
   const matches: IdMatch[] = [];
   for (const kind of Object.keys(queries) as IdKind[]) {

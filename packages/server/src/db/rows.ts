@@ -49,6 +49,7 @@ export interface SessionRow {
   isolated: boolean;
   base_branch: string | null;
   subagent_followup: boolean;
+  attention: Session['attention'];
   created_at: Stamp;
   updated_at: Stamp;
 }
@@ -63,6 +64,7 @@ export const toSession = (r: SessionRow): Session => ({
   isolated: r.isolated,
   base_branch: r.base_branch,
   subagent_followup: r.subagent_followup,
+  attention: r.attention,
   created_at: iso(r.created_at),
   updated_at: iso(r.updated_at),
 });

@@ -1,4 +1,4 @@
-import type { Chat, PermissionPolicy, Session, SessionStatus } from '@boocode/contracts';
+import type { Chat, PermissionPolicy, Session, SessionAttention, SessionStatus } from '@boocode/contracts';
 import type { Sql } from './connection.js';
 import { toChat, toSession, type ChatRow, type SessionRow } from './rows.js';
 
@@ -57,4 +57,37 @@ export async function updateSession(sql: Sql, id: string, patch: SessionPatch): 
 
 export async function openSessionIds(sql: Sql): Promise<string[]> {
   return (await sql<{ id: string }[]>`SELECT id FROM sessions WHERE status = 'open'`).map((r) => r.id);
+}
+
+/**
+ * Sets what the session wants from its user; null when `unless` holds the present value (a
+ * finished turn does not hide a permission question another chat still waits on) or nothing
+ * changed. Returns the updated session otherwise.
+ */
+export async function setAttention(
+  sql: Sql,
+  id: string,
+  attention: SessionAttention | null,
+  opts: { only?: readonly SessionAttention[]; unless?: readonly SessionAttention[] } = {},
+): Promise<Session | null> {
+  const only = opts.only ? [...opts.only] : null;
+  const unless = [...(opts.unless ?? [])];
+  const rows = await sql<SessionRow[]>`
+    UPDATE sessions SET attention = ${attention}, updated_at = now()
+    WHERE id = ${id}
+      AND attention IS DISTINCT FROM ${attention}
+      AND (${only}::text[] IS NULL OR attention = ANY(${only}::text[]))
+      AND (attention IS NULL OR NOT attention = ANY(${unless}::text[]))
+    RETURNING *`;
+  return rows[0] ? toSession(rows[0]) : null;
+}
+
+/** Clears "needs permission" once no question of the session is left waiting. */
+export async function clearAnsweredAttention(sql: Sql, id: string): Promise<Session | null> {
+  const rows = await sql<SessionRow[]>`
+    UPDATE sessions SET attention = NULL, updated_at = now()
+    WHERE id = ${id} AND attention = 'permission'
+      AND NOT EXISTS (SELECT 1 FROM permissions p WHERE p.session_id = ${id} AND p.status = 'pending')
+    RETURNING *`;
+  return rows[0] ? toSession(rows[0]) : null;
 }

@@ -156,7 +156,10 @@ export interface Recovered {
   session_id: string | null;
   chat_id: string | null;
   status: 'pending' | 'failed' | 'cancelled';
+  /** Its assistant message: ended with the task, or (pending) to be continued. */
   message_id: string | null;
+  /** The empty assistant message deleted so that the next attempt starts afresh. */
+  dropped_message_id: string | null;
 }
 
 /** How often one turn is continued after an interruption before it fails as `interrupted`. */
@@ -191,7 +194,7 @@ export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
           UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
           WHERE id = ${t.id}`;
         if (msg) await tx`UPDATE messages SET status = 'cancelled', finished_at = now() WHERE id = ${msg.id}`;
-        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'cancelled', message_id: msg?.id ?? null });
+        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'cancelled', message_id: msg?.id ?? null, dropped_message_id: null });
         continue;
       }
       if (!msg?.has_output && t.attempts < t.max_attempts) {
@@ -201,14 +204,14 @@ export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
             run_after = now(), error = 'worker lost; retrying', updated_at = now()
           WHERE id = ${t.id}`;
         await tx`SELECT pg_notify(${TASKS_CHANNEL}, ${t.id})`;
-        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'pending', message_id: null });
+        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'pending', message_id: null, dropped_message_id: msg?.id ?? null });
       } else if (msg && t.resumes < MAX_RESUMES) {
         await tx`
           UPDATE tasks SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, run_after = now(),
             resume_message_id = ${msg.id}, resumes = resumes + 1, error = 'worker lost; continuing', updated_at = now()
           WHERE id = ${t.id}`;
         await tx`SELECT pg_notify(${TASKS_CHANNEL}, ${t.id})`;
-        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'pending', message_id: msg.id });
+        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'pending', message_id: msg.id, dropped_message_id: null });
       } else {
         const reason = msg?.has_output ? 'interrupted' : 'interrupted: no attempts left';
         await tx`
@@ -221,7 +224,7 @@ export async function recoverExpired(sql: Sql): Promise<Recovered[]> {
               metadata = metadata || ${jsonb(tx, { interrupted: true, error: reason })}
             WHERE id = ${msg.id}`;
         }
-        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'failed', message_id: msg?.id ?? null });
+        out.push({ id: t.id, session_id: t.session_id, chat_id: t.chat_id, status: 'failed', message_id: msg?.id ?? null, dropped_message_id: null });
       }
     }
     return out;

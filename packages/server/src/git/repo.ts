@@ -39,7 +39,7 @@ export async function inspectRepository(projectPath: string): Promise<Repository
     top = (await git(['rev-parse', '--show-toplevel'], { cwd: real })).replace(/\n$/, '');
   } catch (err) {
     if (err instanceof GitCommandError) {
-      throw new GitDomainError('not_a_git_repository', `${projectPath} is not a git repository (or is a bare one)`, {
+      throw new GitDomainError('not_a_git_repository', `${projectPath} is not a git repository (no .git found)`, {
         output: err.stderr.trim(),
       });
     }

@@ -18,6 +18,7 @@ import {
   notifyPermissionAnswered,
   PERMISSION_CHANNEL,
 } from '../db/permissions.js';
+import { permissionSettled, updateAttention } from '../stream/attention.js';
 import type { Broker } from '../stream/broker.js';
 import type { Logger } from '../logger.js';
 
@@ -107,6 +108,7 @@ export class PermissionCenter {
     else {
       this.log.info({ session_id: ctx.sessionId, task_id: ctx.taskId, permission_id: id }, 'waiting for a permission answer');
       this.broker.publishUser({ type: 'session_activity', session_id: ctx.sessionId, project_id: ctx.projectId, activity: 'awaiting_permission' });
+      await updateAttention(this.sql, this.broker, ctx.sessionId, 'permission');
     }
   }
 
@@ -137,6 +139,7 @@ export class PermissionCenter {
     if (row.decided_by === 'user' && ![...this.waiting.values()].some((o) => o.sessionId === w.sessionId)) {
       this.broker.publishUser({ type: 'session_activity', session_id: w.sessionId, project_id: w.projectId, activity: 'running' });
     }
+    await permissionSettled(this.sql, this.broker, w.sessionId);
   }
 
   /** Cancels every request still waiting for a task (its turn ended or was cancelled). */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Sql } from '../db/connection.js';
-import { CANCEL_CHANNEL, claimTurn, recoverExpired, renewLease, TASKS_CHANNEL, unclaimTask, type ClaimedTurn } from '../db/tasks.js';
+import { CANCEL_CHANNEL, claimTurn, recoverExpired, renewLease, TASKS_CHANNEL, unclaimTask, type ClaimedTurn, type Recovered } from '../db/tasks.js';
+import { permissionSettled, updateAttention } from '../stream/attention.js';
 import type { AbortReason, RunnerDeps } from './turn/context.js';
 import { runTurn } from './turn/runner.js';
 
@@ -56,13 +57,30 @@ export class Worker {
     try {
       for (const r of await recoverExpired(this.sql)) {
         this.deps.log.warn({ task_id: r.id, session_id: r.session_id, status: r.status }, 'recovered a task from a lost worker');
-        if (r.session_id) this.deps.broker.publish(r.session_id, { type: 'task_state', task_id: r.id, chat_id: r.chat_id, status: r.status, error: r.status === 'failed' ? 'interrupted' : null });
+        if (r.session_id) await this.announceRecovered(r, r.session_id);
         this.deps.broker.publishUser({ type: 'task_state', task_id: r.id, session_id: r.session_id, chat_id: r.chat_id, status: r.status });
       }
     } catch (err) {
       this.deps.log.error({ err }, 'recovery sweep failed');
     }
     this.kick();
+  }
+
+  /**
+   * Tells open pages how a lost worker's turn ended: its message stops streaming there (ended
+   * or removed) without a reload, and a failed one asks for the user's attention.
+   */
+  private async announceRecovered(r: Recovered, sessionId: string): Promise<void> {
+    const { broker, sql } = this.deps;
+    const error = r.status === 'failed' ? 'interrupted' : null;
+    if (r.chat_id && r.dropped_message_id) broker.publish(sessionId, { type: 'message_deleted', chat_id: r.chat_id, message_id: r.dropped_message_id });
+    // A pending one continues in its message, which keeps streaming.
+    if (r.chat_id && r.message_id && r.status !== 'pending') {
+      broker.publish(sessionId, { type: 'message_complete', chat_id: r.chat_id, message_id: r.message_id, status: r.status, finished_at: new Date().toISOString(), error });
+    }
+    broker.publish(sessionId, { type: 'task_state', task_id: r.id, chat_id: r.chat_id, status: r.status, error });
+    if (r.status === 'failed') await updateAttention(sql, broker, sessionId, 'failed');
+    else await permissionSettled(sql, broker, sessionId);
   }
 
   private claimDone: Promise<void> = Promise.resolve();

@@ -21,3 +21,14 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
   if (current !== theme) await page.getByRole('button', { name: `Switch to ${theme} theme` }).click();
   await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
 }
+
+/** For a page under a dialog, which covers the theme button: sets the theme on the document directly. */
+export async function screenshotDialogBothThemes(page: Page, name: string, dir = SCREENSHOT_DIR): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const before = await page.evaluate(() => document.documentElement.dataset.theme);
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+    await page.screenshot({ path: path.join(dir, `${name}-${theme}.png`) });
+  }
+  await page.evaluate((t) => (document.documentElement.dataset.theme = t ?? 'light'), before);
+}

@@ -1,4 +1,4 @@
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { PermissionOption } from '@boocode/contracts';
 import type { PermissionView, TaskView, UiMessage } from '../stream/sessionState';
@@ -50,6 +50,8 @@ const NO_PERMISSIONS: PermissionView[] = [];
  */
 export const MessageList = forwardRef<MessageListHandle, MessageListProps>(function MessageList(props, ref) {
   const { messages, loaded, hasOlder, loadingOlder, onLoadOlder, onFirstVisible } = props;
+  // A turn's error belongs to the agent's reply once there is one, not also to the prompt.
+  const replied = useMemo(() => new Set(messages.flatMap((m) => (m.role === 'assistant' && m.task_id ? [m.task_id] : []))), [messages]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(props.pinnedId === null);
   const [showJump, setShowJump] = useState(false);
@@ -208,7 +210,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
                 <MessageRow
                   message={m}
                   permissions={props.permissionsByMessage.get(m.id) ?? NO_PERMISSIONS}
-                  task={m.task_id ? props.tasks[m.task_id] : undefined}
+                  task={m.task_id && !(m.role === 'user' && replied.has(m.task_id)) ? props.tasks[m.task_id] : undefined}
                   pinned={props.pinnedId === m.id}
                   onPin={props.onPin}
                   onCancelTask={props.onCancelTask}

@@ -1,5 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorized } from '../api';
+import { useAttention } from '../attention/useAttention';
+import { useAttentionSettings } from '../attention/useAttentionSettings';
+import { Board } from '../board/Board';
 import { SessionView } from '../session/SessionView';
 import { Sidebar } from '../sidebar/Sidebar';
 import { WorkspaceContext, useWorkspace } from '../stream/useWorkspace';
@@ -7,7 +10,12 @@ import { WorkspaceStore } from '../stream/WorkspaceStore';
 import { useTheme } from '../theme/useTheme';
 import { EmptyState } from '../ui/EmptyState';
 import { SignInScreen } from './SignInScreen';
+import { CommandPalette } from './CommandPalette';
+import { paletteCommands } from './commands';
+import { ShortcutHelp } from './ShortcutHelp';
 import { TopBar } from './TopBar';
+import { useShortcuts } from './useShortcuts';
+import { useEscape } from './useEscape';
 import { useRoute } from './useRoute';
 
 const NARROW = '(max-width: 900px)';
@@ -32,7 +40,7 @@ export function App() {
 }
 
 function Workspace() {
-  const { view } = useWorkspace();
+  const { store, view } = useWorkspace();
   const [theme, toggleTheme] = useTheme();
   const [route, navigate] = useRoute();
   const [sidebarOpen, setSidebarOpen] = useState(() => !matchMedia(NARROW).matches);
@@ -56,6 +64,48 @@ function Workspace() {
     },
     [navigate],
   );
+  const [attention, setAttention] = useAttentionSettings();
+  useAttention({ sessions: view.sessions, loaded: view.loaded, currentSessionId: route.sessionId, settings: attention, onOpenSession: openSession });
+  // The drawer covers the chat on a narrow screen: Escape closes it wherever focus is.
+  useEscape(narrow && sidebarOpen, () => setSidebarOpen(false));
+  const [overlay, setOverlay] = useState<'palette' | 'help' | null>(null);
+  const openBoard = useCallback(() => navigate({ sessionId: null, chatId: null, board: true }), [navigate]);
+  // Sessions in the order the sidebar lists them, for cycling through with the keyboard.
+  const ordered = useMemo(() => {
+    const open = view.sessions.filter((s) => s.status === 'open');
+    return view.projects.flatMap((p) => open.filter((s) => s.project_id === p.id));
+  }, [view.sessions, view.projects]);
+  const commands = useMemo(
+    () =>
+      paletteCommands(ordered, view.projects, {
+        openSession,
+        openBoard,
+        toggleTheme,
+        toggleSidebar: () => setSidebarOpen((v) => !v),
+        newSession: (projectId) => {
+          api
+            .call('createSession', { body: { project_id: projectId } })
+            .then((s) => {
+              store.upsertSession(s);
+              openSession(s.id);
+            })
+            .catch((err: unknown) => window.alert(`The session could not be started: ${err instanceof Error ? err.message : String(err)}`));
+        },
+      }),
+    [ordered, view.projects, openSession, openBoard, toggleTheme, store],
+  );
+  useShortcuts({
+    palette: () => setOverlay((o) => (o === 'palette' ? null : 'palette')),
+    help: () => setOverlay('help'),
+    board: openBoard,
+    composer: () => document.querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]')?.focus(),
+    cycle: (step) => {
+      if (ordered.length === 0) return;
+      const at = ordered.findIndex((s) => s.id === route.sessionId);
+      const next = at < 0 ? (step === 1 ? 0 : ordered.length - 1) : (at + step + ordered.length) % ordered.length;
+      openSession(ordered[next]!.id);
+    },
+  });
   const selectChat = useCallback(
     (chatId: string, opts?: { replace?: boolean }) => navigate({ sessionId: route.sessionId, chatId }, opts),
     [navigate, route.sessionId],
@@ -72,6 +122,10 @@ function Workspace() {
         sidebarOpen={sidebarOpen}
         onToggleSidebar={() => setSidebarOpen((v) => !v)}
         eventsStatus={view.status}
+        attention={attention}
+        onAttentionChange={setAttention}
+        boardOpen={route.board === true}
+        onOpenBoard={openBoard}
       />
       {narrow && sidebarOpen ? (
         <button type="button" className="app__scrim" aria-label="Hide projects" tabIndex={-1} onClick={() => setSidebarOpen(false)} />
@@ -80,19 +134,20 @@ function Workspace() {
         className="app__sidebar"
         id="sidebar"
         hidden={!sidebarOpen}
-        onKeyDown={(e) => {
-          if (narrow && e.key === 'Escape') setSidebarOpen(false);
-        }}
       >
         <Sidebar currentSessionId={route.sessionId} onOpenSession={openSession} />
       </div>
       <main className="app__main" id="main" tabIndex={-1}>
         {route.sessionId ? (
           <SessionView key={route.sessionId} sessionId={route.sessionId} chatId={route.chatId} onSelectChat={selectChat} />
+        ) : route.board ? (
+          <Board onOpenSession={openSession} />
         ) : (
           <EmptyState title="No session open">Pick a session in the sidebar, or start one with the + next to a project.</EmptyState>
         )}
       </main>
+      {overlay === 'palette' ? <CommandPalette commands={commands} onClose={() => setOverlay(null)} /> : null}
+      {overlay === 'help' ? <ShortcutHelp onClose={() => setOverlay(null)} /> : null}
     </div>
   );
 }

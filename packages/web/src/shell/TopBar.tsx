@@ -1,7 +1,10 @@
+import { AttentionMenu } from '../attention/AttentionMenu';
+import type { AttentionSettings } from '../attention/useAttentionSettings';
 import { ThemeToggle } from '../theme/ThemeToggle';
 import type { Theme } from '../theme/useTheme';
 import { IconButton } from '../ui/IconButton';
 import { ConnectionBadge } from './ConnectionBadge';
+import { routeSearch } from './route';
 import type { SocketStatus } from '@boocode/client';
 
 export function TopBar({
@@ -10,12 +13,20 @@ export function TopBar({
   sidebarOpen,
   onToggleSidebar,
   eventsStatus,
+  attention,
+  onAttentionChange,
+  boardOpen,
+  onOpenBoard,
 }: {
   theme: Theme;
   onToggleTheme: () => void;
   sidebarOpen: boolean;
   onToggleSidebar: () => void;
   eventsStatus: SocketStatus;
+  attention: AttentionSettings;
+  onAttentionChange: (patch: Partial<AttentionSettings>) => void;
+  boardOpen: boolean;
+  onOpenBoard: () => void;
 }) {
   return (
     <header className="top-bar">
@@ -30,8 +41,21 @@ export function TopBar({
       <a className="top-bar__brand" href="/">
         BooCode
       </a>
+      <a
+        className="top-bar__link"
+        href={`/${routeSearch({ sessionId: null, chatId: null, board: true })}`}
+        aria-current={boardOpen ? 'page' : undefined}
+        onClick={(e) => {
+          if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          onOpenBoard();
+        }}
+      >
+        All sessions
+      </a>
       <div className="top-bar__spacer" />
       {eventsStatus !== 'live' ? <ConnectionBadge status={eventsStatus} /> : null}
+      <AttentionMenu settings={attention} onChange={onAttentionChange} />
       <ThemeToggle theme={theme} onToggle={onToggleTheme} />
     </header>
   );

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Project } from '@boocode/contracts';
 import { api } from '../api';
+import { useEscape } from '../shell/useEscape';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
 /** Adds a project by path; the server checks it is a git repository and says why not. */
@@ -8,6 +9,7 @@ export function AddProjectForm({ onAdded, onCancel }: { onAdded: (p: Project) =>
   const [path, setPath] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  useEscape(true, onCancel);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -35,7 +37,6 @@ export function AddProjectForm({ onAdded, onCancel }: { onAdded: (p: Project) =>
         spellCheck={false}
         autoComplete="off"
         autoFocus
-        onKeyDown={(e) => e.key === 'Escape' && onCancel()}
       />
       <div className="add-project__actions">
         <button type="submit" className="button button--primary" disabled={busy || path.trim() === ''}>

@@ -6,6 +6,7 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { Icon } from '../ui/Icon';
 import { IconButton } from '../ui/IconButton';
+import { NewSessionDialog } from './NewSessionDialog';
 import { SessionLink } from './SessionLink';
 
 /** One project with its open sessions and a button to start a new one. */
@@ -29,6 +30,7 @@ export function ProjectGroup({
   const [open, setOpen] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [dialog, setDialog] = useState(false);
   const listId = `project-${project.id}-sessions`;
 
   const create = async () => {
@@ -69,6 +71,7 @@ export function ProjectGroup({
           <span className="project__name">{project.name}</span>
         </button>
         <IconButton icon="plus" label={`New session in ${project.name}`} onClick={create} disabled={busy} />
+        <IconButton icon="settings" label={`Start a session in ${project.name}, choosing agent and options`} onClick={() => setDialog(true)} />
         <ConfirmButton
           icon="trash"
           label={`Remove project ${project.name}`}
@@ -88,6 +91,16 @@ export function ProjectGroup({
         </ul>
       ) : null}
       {error ? <ErrorNotice error={error} compact /> : null}
+      {dialog ? (
+        <NewSessionDialog
+          project={project}
+          onClose={() => setDialog(false)}
+          onCreated={(s) => {
+            setDialog(false);
+            onSessionCreated(s);
+          }}
+        />
+      ) : null}
     </li>
   );
 }

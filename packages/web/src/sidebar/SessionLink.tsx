@@ -30,7 +30,7 @@ export function SessionLink({
     >
       <span className="session-link__name">{session.name}</span>
       <span className="session-link__agent">{session.agent}</span>
-      <ActivityBadge activity={activity} />
+      <ActivityBadge attention={session.attention} activity={activity} />
     </a>
   );
 }

@@ -1,8 +1,8 @@
 import { ApiClientError } from '@boocode/client';
 
 /**
- * An error as the server sent it: its code, message and, when present, the details
- * (field issues, conflicting files, command output), shown verbatim.
+ * An error as a sentence: the server's message up front; its code and details (field issues,
+ * conflicting files, command output) folded away for whoever needs them.
  */
 export function ErrorNotice({ error, onRetry, compact }: { error: unknown; onRetry?: () => void; compact?: boolean }) {
   const api = error instanceof ApiClientError ? error : null;
@@ -11,7 +11,6 @@ export function ErrorNotice({ error, onRetry, compact }: { error: unknown; onRet
   return (
     <div className={`error-notice${compact ? ' error-notice--compact' : ''}`} role="alert">
       <div className="error-notice__head">
-        {api ? <code className="error-notice__code">{api.code}</code> : null}
         <span className="error-notice__message">{message}</span>
         {onRetry ? (
           <button type="button" className="link-button" onClick={onRetry}>
@@ -19,7 +18,13 @@ export function ErrorNotice({ error, onRetry, compact }: { error: unknown; onRet
           </button>
         ) : null}
       </div>
-      {details ? <pre className="error-notice__details">{details}</pre> : null}
+      {api ? (
+        <details className="error-notice__more">
+          <summary>Details</summary>
+          <code className="error-notice__code">{api.code}</code>
+          {details ? <pre className="error-notice__details">{details}</pre> : null}
+        </details>
+      ) : null}
     </div>
   );
 }

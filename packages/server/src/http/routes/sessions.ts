@@ -6,14 +6,12 @@ import { notFound } from '../../errors.js';
 import { getProject } from '../../db/projects.js';
 import { getSession, insertSession, listSessions, updateSession } from '../../db/sessions.js';
 import { getChat, insertChat, listChats, renameChat } from '../../db/chats.js';
+import { announceSession, updateAttention } from '../../stream/attention.js';
 import { cancelSessionWorkflowRuns, toWorkflowRun } from '../../db/workflows.js';
 
-export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'listSessions' | 'getSession' | 'updateSession' | 'archiveSession' | 'createChat' | 'listChats' | 'renameChat' | 'getChat'> {
+export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'listSessions' | 'getSession' | 'updateSession' | 'markSessionSeen' | 'archiveSession' | 'createChat' | 'listChats' | 'renameChat' | 'getChat'> {
   const { sql, broker } = ctx;
-  const announce = (session: Session) => {
-    broker.publishUser({ type: 'session_updated', session });
-    broker.publish(session.id, { type: 'session_updated', session });
-  };
+  const announce = (session: Session) => announceSession(broker, session);
   return {
     createSession: async ({ body }) => {
       if (!(await getProject(sql, body.project_id))) throw notFound('project', body.project_id);
@@ -37,6 +35,10 @@ export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'li
       if (!session) throw notFound('session', params.id);
       announce(session);
       return session;
+    },
+    markSessionSeen: async ({ params }) => {
+      const seen = await updateAttention(sql, broker, params.id, null, { only: ['finished', 'failed'] });
+      return seen ?? (await getSession(sql, params.id)) ?? Promise.reject(notFound('session', params.id));
     },
     archiveSession: async ({ params, body }) => {
       const open = await getSession(sql, params.id);

@@ -4,6 +4,7 @@ import type { TaskRow } from '../../db/rows.js';
 import { finishTask, requeueTask, requeueToResume } from '../../db/tasks.js';
 import { insertTurnUsage } from '../../db/traces.js';
 import { dropJournal, insertTranscript } from '../../db/transcripts.js';
+import { updateAttention } from '../../stream/attention.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn, type TurnEnding } from './context.js';
 import type { TurnFrames } from './frames.js';
 
@@ -103,6 +104,9 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
   });
   announceTask(deps, task, chatId, ending.status, ending.error);
   announceActivity(deps, session, ending.status === 'failed' || ending.status === 'timed_out' ? 'failed' : 'idle');
+  // A cancelled turn was the user's own doing: nothing new to look at.
+  const attention = ending.status === 'completed' ? 'finished' : ending.status === 'cancelled' ? null : 'failed';
+  if (attention) await updateAttention(deps.sql, deps.broker, session.id, attention, { unless: ['permission'] });
   // After the task row: whichever of a parent and its child ends last hands the result over.
   await deps.subagents.taskEnded({ ...task, status: ending.status });
   t.log.info(

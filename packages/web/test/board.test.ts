@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { Project, Session } from '@boocode/contracts';
+import { boardRows, DEFAULT_QUERY } from '../src/board/rows';
+import { uuid } from './fixtures';
+
+const project = (n: number, name: string): Project => ({ id: uuid(n), name, path: `/r/${name}`, created_at: '2026-01-01T00:00:00Z' }) as Project;
+const session = (n: number, p: number, over: Partial<Session> = {}): Session => ({
+  id: uuid(n),
+  project_id: uuid(p),
+  name: `s${n}`,
+  agent: 'native',
+  model: null,
+  status: 'open',
+  permission_policy: 'ask',
+  isolated: true,
+  base_branch: null,
+  subagent_followup: true,
+  attention: null,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: `2026-01-01T00:00:0${n}Z`,
+  ...over,
+});
+
+describe('board rows', () => {
+  const projects = [project(100, 'alpha'), project(101, 'beta')];
+  const sessions = [
+    session(1, 100),
+    session(2, 100, { attention: 'failed' }),
+    session(3, 101, { agent: 'opencode' }),
+    session(4, 101, { status: 'archived' }),
+    session(5, 101, { attention: 'permission' }),
+  ];
+  const names = (q = DEFAULT_QUERY, activity = {}) => boardRows(sessions, projects, activity, q).map((r) => r.session.name);
+
+  it('lists open sessions, newest activity first; archived only when asked for', () => {
+    expect(names()).toEqual(['s5', 's3', 's2', 's1']);
+    expect(names({ ...DEFAULT_QUERY, state: 'archived' })).toEqual(['s4']);
+  });
+
+  it('takes the state from stored attention, then live activity', () => {
+    const rows = boardRows(sessions, projects, { [uuid(1)]: 'running' }, DEFAULT_QUERY);
+    expect(Object.fromEntries(rows.map((r) => [r.session.name, r.state]))).toEqual({ s1: 'running', s2: 'failed', s3: 'idle', s5: 'permission' });
+  });
+
+  it('filters by project, state and agent, and sorts by any column both ways', () => {
+    expect(names({ ...DEFAULT_QUERY, project: uuid(101) })).toEqual(['s5', 's3']);
+    expect(names({ ...DEFAULT_QUERY, agent: 'opencode' })).toEqual(['s3']);
+    expect(names({ ...DEFAULT_QUERY, state: 'failed' })).toEqual(['s2']);
+    expect(names({ ...DEFAULT_QUERY, sort: 'state', ascending: true })).toEqual(['s5', 's2', 's3', 's1']);
+    expect(names({ ...DEFAULT_QUERY, sort: 'project', ascending: false })).toEqual(['s5', 's3', 's2', 's1']);
+    expect(names({ ...DEFAULT_QUERY, sort: 'name', ascending: true })).toEqual(['s1', 's2', 's3', 's5']);
+  });
+});
