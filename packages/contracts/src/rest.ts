@@ -126,6 +126,13 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
+/**
+ * `metadata.tool_offsets` of an assistant message: trace id -> length of the message text when
+ * the call started, so a client draws each tool call where it happened within the text.
+ */
+export const ToolOffsets = z.record(z.string(), z.number().int().nonnegative());
+export type ToolOffsets = z.infer<typeof ToolOffsets>;
+
 export const ListMessagesQuery = z
   .object({
     before: cursor.optional(),

@@ -78,7 +78,7 @@ describe('opencode acp through the server', { timeout: 3 * OPENCODE_MS }, () => 
     expect(t1.status).toBe('completed');
     const m1 = (await stream.waitFor((f) => f.type === 'message_complete' && f.status === 'complete')).message_id as string;
     expect(stream.frames.filter((f) => f.type === 'message_delta' && f.message_id === m1).length).toBeGreaterThanOrEqual(4);
-    expect(joined(stream.frames, 'message_delta', m1)).toBe('I will read it.The file says hi.');
+    expect(joined(stream.frames, 'message_delta', m1)).toBe('I will read it.\n\nThe file says hi.');
     expect(joined(stream.frames, 'reasoning_delta', m1)).toBe('Let me think.');
     expect(stream.frames.find((f) => f.type === 'config_options')).toMatchObject({ chat_id: chat.id, agent: AGENT });
 
@@ -105,7 +105,7 @@ describe('opencode acp through the server', { timeout: 3 * OPENCODE_MS }, () => 
     stream.close();
 
     const stored = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.filter((m) => m.role === 'assistant');
-    expect(stored.map((m) => m.content)).toEqual(['I will read it.The file says hi.', 'Second answer.']);
+    expect(stored.map((m) => m.content)).toEqual(['I will read it.\n\nThe file says hi.', 'Second answer.']);
     // opencode's ACP usage covers the prompt's last step only.
     const usage = (await server.api<UsageSummary>('GET', `/api/chats/${chat.id}/usage`)).body;
     expect(usage.turns.map((t) => t.turn_number)).toEqual([1, 2]);

@@ -70,7 +70,7 @@ describe('OpenCode through the server', { timeout: 3 * OPENCODE_MS }, () => {
     const deltas = stream.frames.filter((f) => f.type === 'message_delta' && f.message_id === m1);
     // Real streaming: several deltas, not one final blob.
     expect(deltas.length).toBeGreaterThanOrEqual(4);
-    expect(joined(stream.frames, 'message_delta', m1)).toBe('I will read it.The file says hi.');
+    expect(joined(stream.frames, 'message_delta', m1)).toBe('I will read it.\n\nThe file says hi.');
     expect(joined(stream.frames, 'reasoning_delta', m1)).toBe('Let me think.');
     const start = stream.frames.find((f) => f.type === 'tool_trace_start' && f.message_id === m1);
     expect(start).toMatchObject({ tool_name: 'read' });
@@ -78,7 +78,9 @@ describe('OpenCode through the server', { timeout: 3 * OPENCODE_MS }, () => {
     expect(finish).toMatchObject({ outcome: 'success', tool_name: 'read' });
 
     const stored = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.find((m) => m.id === m1)!;
-    expect(stored).toMatchObject({ content: 'I will read it.The file says hi.', reasoning: 'Let me think.', status: 'complete' });
+    expect(stored).toMatchObject({ content: 'I will read it.\n\nThe file says hi.', reasoning: 'Let me think.', status: 'complete' });
+    // The read happened after the first step's text: the message says where, for the UI to place its card.
+    expect(stored.metadata).toMatchObject({ tool_offsets: { [(start as { trace_id: string }).trace_id]: 'I will read it.'.length } });
 
     const traces = (await server.api<TracePage>('GET', `/api/chats/${chat.id}/traces`)).body.items;
     expect(traces).toHaveLength(1);

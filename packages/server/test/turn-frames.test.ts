@@ -66,6 +66,7 @@ describe('TurnFrames', () => {
         type: 'trace_started',
         trace: { id: traceId, sessionId: id.sessionId, chatId: id.chatId, messageId: id.messageId, taskId: id.taskId, turn: 3, toolCallId: 'c1', toolName: 'bash', input: {}, startedAt: new Date(T0 + 100) },
       },
+      { type: 'message_metadata', messageId: id.messageId, patch: { tool_offsets: { [traceId]: 0 } } },
     ]);
     // Some agents send the start twice: still one trace.
     expect(tf.apply({ type: 'tool_call', id: 'c1', name: 'bash', input: {}, started_at: new Date(T0).toISOString() })).toEqual({ frames: [], append: null, writes: [] });
@@ -91,6 +92,36 @@ describe('TurnFrames', () => {
     const { tf } = frames();
     expect(tf.apply({ type: 'tool_update', id: 'nope', status: 'completed', output: 'x' })).toEqual({ frames: [], append: null, writes: [] });
     expect(tf.toolCalls).toBe(0);
+  });
+
+  it("separates the steps' texts with a blank line and notes where in the text each call happened", () => {
+    const { tf } = frames();
+    const at = new Date(T0).toISOString();
+    expect(tf.apply({ type: 'text', text: 'Let me look first.' }).append?.text).toBe('Let me look first.');
+    const call = tf.apply({ type: 'tool_call', id: 'c1', name: 'read_file', input: {}, started_at: at });
+    expect(call.writes[1]).toEqual({
+      type: 'message_metadata',
+      messageId: id.messageId,
+      patch: { tool_offsets: { '00000000-0000-4000-8000-100000000001': 18 } },
+    });
+    tf.apply({ type: 'tool_update', id: 'c1', status: 'completed', output: 'x' });
+    tf.apply({ type: 'usage', usage: usage(1), raw: null });
+    const next = valid(tf.apply({ type: 'text', text: '## Plan' }));
+    expect(next.frames).toEqual([{ type: 'message_delta', ...ref, text: '\n\n## Plan' }]);
+    expect(next.append).toEqual({ to: 'text', text: '\n\n## Plan' });
+    // Within a step, deltas are joined as sent.
+    expect(tf.apply({ type: 'text', text: ' now' }).append?.text).toBe(' now');
+    // A step with no text before it (a call first) adds nothing; offsets count the inserted break.
+    const call2 = tf.apply({ type: 'tool_call', id: 'c2', name: 'bash', input: {}, started_at: at });
+    expect(call2.writes[1]).toMatchObject({
+      patch: { tool_offsets: { '00000000-0000-4000-8000-100000000001': 18, '00000000-0000-4000-8000-100000000002': 31 } },
+    });
+  });
+
+  it('starts a turn whose first output is a tool call without a leading break', () => {
+    const { tf } = frames();
+    tf.apply({ type: 'tool_call', id: 'c1', name: 'read_file', input: {}, started_at: new Date(T0).toISOString() });
+    expect(tf.apply({ type: 'text', text: 'Done.' }).append?.text).toBe('Done.');
   });
 
   it('a failed call without an error says so', () => {

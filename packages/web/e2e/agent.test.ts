@@ -58,17 +58,18 @@ describe('agent turns in Chromium', () => {
     await reply.waitFor();
     // In progress: the reply is marked busy while text streams in.
     await expect.poll(() => reply.getAttribute('aria-busy')).toBe('true');
-    const card = reply.locator('.tool-card').filter({ hasText: 'read_file' });
+    const card = reply.locator('.tool-card[data-tool="read_file"]');
     await card.waitFor();
     expect(await card.locator('.tool-card__target').textContent()).toBe('README.md');
     await reply.locator('strong', { hasText: 'demo project' }).waitFor();
     await expect.poll(() => reply.getAttribute('aria-busy'), { timeout: 20_000 }).toBe('false');
-    expect(await reply.locator('.syn-keyword').first().textContent()).toBe('const');
+    expect(await reply.locator('.hljs-keyword').first().textContent()).toBe('const');
     // Reasoning is collapsed by default.
     expect(await reply.getByRole('button', { name: /Reasoning/ }).getAttribute('aria-expanded')).toBe('false');
 
     await card.getByRole('button').click();
-    expect(await card.locator('.tool-card__body').textContent()).toContain('A demo project.');
+    // A read is its excerpt with line numbers.
+    expect(await card.getByRole('region', { name: 'Lines of README.md' }).locator('tr').allTextContents()).toEqual(['1# Demo', '2', '3A demo project.']);
     await expect.poll(async () => (await reply.locator('.message__foot').textContent()) ?? '').toMatch(/in · .* out/);
     await screenshotBothThemes(page, 'chat-tool-call');
   });
@@ -102,7 +103,7 @@ describe('agent turns in Chromium', () => {
     await lastReply(page).locator('.markdown', { hasText: 'w5 ' }).waitFor();
     await page.reload();
     // Tool calls are not part of the messages: after the reload they come from the traces API.
-    await page.locator('.tool-card', { hasText: 'read_file' }).first().waitFor();
+    await page.locator('.tool-card[data-tool="read_file"]').first().waitFor();
     const reply = lastReply(page);
     // History from the API: the words stored before the reload are there at once...
     await reply.locator('.markdown', { hasText: 'w3 ' }).waitFor();
@@ -135,19 +136,23 @@ describe('agent turns in Chromium', () => {
     await screenshotBothThemes(page, 'changes');
   });
 
-  it('renders the server refusal of Apply as sent, then applies the change to the project', async () => {
+  it('tells why Apply was refused in words, naming the file, then applies the change to the project', async () => {
     const { page } = browser;
     // An untracked file in the way: the server refuses to apply and names it.
     await writeFile(path.join(repo, 'NOTES.md'), 'mine\n');
-    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('button', { name: 'Apply…' }).click();
+    // Apply says what it does before doing it.
+    const confirm = page.getByRole('group', { name: 'Confirm apply' });
+    expect(await confirm.textContent()).toContain("Copy these changes into the project's working tree");
+    await confirm.getByRole('button', { name: 'Apply', exact: true }).click();
     const alert = page.locator('.diff-pane').getByRole('alert');
     await alert.waitFor();
-    expect(await alert.locator('code').first().textContent()).toBe('dirty_project');
-    expect(await alert.textContent()).toContain('NOTES.md');
+    expect(await alert.textContent()).toContain('Not applied: the project has uncommitted edits in a file this change also touches.');
+    expect(await alert.locator('li').allTextContents()).toEqual(['NOTES.md']);
     await screenshotBothThemes(page, 'changes-refused');
 
     await rm(path.join(repo, 'NOTES.md'));
-    await page.getByRole('button', { name: 'Apply' }).click();
+    await confirm.getByRole('button', { name: 'Apply', exact: true }).click();
     await page.getByText('The last change was applied to the project.').waitFor();
     expect(await readFile(path.join(repo, 'NOTES.md'), 'utf8')).toBe('# Notes\n\n- first\n');
     await screenshotBothThemes(page, 'changes-applied');

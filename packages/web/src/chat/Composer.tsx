@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import type { PostMessageResponse, Session } from '@boocode/contracts';
 import type { ChatAgentView } from '../stream/sessionState';
 import { api } from '../api';
@@ -7,6 +7,9 @@ import { Icon } from '../ui/Icon';
 import { AgentPicker } from './AgentPicker';
 import { AgentStatus } from './AgentStatus';
 import { CommandHints } from './CommandHints';
+import { ImagePickButton, ImageStrip } from './ImageStrip';
+import { readImages, rememberSentImages, type Attachment } from './images';
+import { useAgents } from './useAgents';
 
 /**
  * The input box. While a turn runs a new message is still accepted: the server queues it
@@ -32,15 +35,51 @@ export function Composer({
   const [sending, setSending] = useState(false);
   const [stopping, setStopping] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  const [images, setImages] = useState<Attachment[]>([]);
+  const [imageProblems, setImageProblems] = useState<string[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const agents = useAgents();
+  const agent = agents?.find((a) => a.name === session.agent);
+  // Refused here, before anything is sent, when the agent says it cannot take images.
+  const imagesRefused =
+    images.length > 0 && agent?.capabilities.images === false
+      ? `${agent.label} cannot take images. Remove them, or pick an agent that can.`
+      : null;
+
+  const attach = async (files: File[]) => {
+    if (files.length === 0) return;
+    const { added, problems } = await readImages(files, images);
+    setImages((prev) => [...prev, ...added]);
+    setImageProblems(problems);
+  };
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...e.clipboardData.files];
+    if (files.length === 0) return; // plain text pastes as usual
+    e.preventDefault();
+    void attach(files);
+  };
+  const onDrop = (e: DragEvent<HTMLFormElement>) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
+    e.preventDefault();
+    setDragging(false);
+    void attach([...e.dataTransfer.files]);
+  };
 
   const send = async (e?: FormEvent) => {
     e?.preventDefault();
-    if (!text.trim() || sending) return;
+    if ((!text.trim() && images.length === 0) || sending || imagesRefused) return;
     setSending(true);
     setError(null);
     try {
-      onPosted(await api.call('postMessage', { params: { id: chatId }, body: { content: text } }));
+      const r = await api.call('postMessage', {
+        params: { id: chatId },
+        body: { content: text, images: images.map((i) => ({ type: 'image' as const, mime_type: i.mime, data: i.data })) },
+      });
+      if (images.length) rememberSentImages(r.message.id, images);
+      onPosted(r);
       setText('');
+      setImages([]);
+      setImageProblems([]);
     } catch (err) {
       setError(err);
     } finally {
@@ -69,8 +108,27 @@ export function Composer({
   };
 
   return (
-    <form className="composer" onSubmit={send} aria-label="Send a message">
+    <form
+      className={`composer${dragging ? ' composer--drop' : ''}`}
+      onSubmit={send}
+      aria-label="Send a message"
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
       {error ? <ErrorNotice error={error} compact /> : null}
+      <ImageStrip
+        images={images}
+        problems={imagesRefused ? [imagesRefused, ...imageProblems] : imageProblems}
+        onRemove={(id) => {
+          setImages((prev) => prev.filter((i) => i.id !== id));
+          setImageProblems([]);
+        }}
+      />
       <CommandHints
         text={text}
         commands={agentView?.commands ?? []}
@@ -85,6 +143,7 @@ export function Composer({
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         placeholder={running ? 'Queue a follow-up…' : 'Ask the agent…  (Enter to send, Shift+Enter for a new line)'}
         aria-label="Message"
         rows={3}
@@ -98,7 +157,8 @@ export function Composer({
               <Icon name="stop" size={12} /> {stopping ? 'Stopping…' : 'Stop'}
             </button>
           ) : null}
-          <button type="submit" className="button button--primary" disabled={sending || !text.trim()}>
+          <ImagePickButton onPick={(files) => void attach(files)} />
+          <button type="submit" className="button button--primary" disabled={sending || (!text.trim() && images.length === 0) || imagesRefused !== null}>
             <Icon name="send" size={12} /> {running ? 'Queue' : 'Send'}
           </button>
         </div>

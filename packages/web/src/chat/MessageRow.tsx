@@ -1,14 +1,16 @@
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useMemo } from 'react';
 import type { PermissionOption } from '@boocode/contracts';
-import type { TaskView, PermissionView, UiMessage } from '../stream/sessionState';
+import { toolOffsets, type TaskView, type PermissionView, type UiMessage } from '../stream/sessionState';
 import { Markdown } from '../markdown/Markdown';
 import { PermissionCard } from '../permissions/PermissionCard';
 import { cacheHitPct, formatDuration, formatTokens } from '../traces/latency';
 import { formatTime } from '../ui/format';
 import { IconButton } from '../ui/IconButton';
+import { MessageImages } from './MessageImages';
 import { NoticeList } from './NoticeList';
 import { PlanList } from './PlanList';
 import { ReasoningBlock } from './ReasoningBlock';
+import { segmentTurn } from './segments';
 import { ToolCallCard } from './ToolCallCard';
 
 const ROLE: Record<UiMessage['role'], string> = { user: 'You', assistant: 'Agent', system: 'System' };
@@ -52,6 +54,7 @@ export const MessageRow = memo(function MessageRow({
   const queued = m.role === 'user' && task?.status === 'pending';
   const duration = m.finished_at ? Date.parse(m.finished_at) - Date.parse(m.started_at) : null;
   const hit = cacheHitPct(m.usage);
+  const segments = useMemo(() => segmentTurn(m.content, m.tools, toolOffsets(m)), [m]);
   return (
     <article
       className={`message message--${m.role}${pinned ? ' message--pinned' : ''}${m.status === 'failed' ? ' message--failed' : ''}`}
@@ -77,21 +80,27 @@ export const MessageRow = memo(function MessageRow({
         ) : null}
         <IconButton icon="link" label="Link to this message" className="message__pin" onClick={() => onPin(m.id)} />
       </header>
+      {m.role === 'user' ? <MessageImages messageId={m.id} count={typeof m.metadata.images === 'number' ? m.metadata.images : 0} /> : null}
       {m.reasoning ? <ReasoningBlock text={m.reasoning} streaming={streaming && m.content === ''} /> : null}
       {m.plan && m.plan.length > 0 ? <PlanList entries={m.plan} /> : null}
       {m.notices.length > 0 ? <NoticeList notices={m.notices} /> : null}
-      {m.tools.length > 0 ? (
-        <div className="message__tools">
-          {m.tools.map((t) => (
-            <ToolCallCard key={t.traceId} call={t} />
-          ))}
-        </div>
-      ) : null}
-      {permissions.map((p) => (
-        <PermissionCard key={p.permissionId} permission={p} onAnswer={onAnswerPermission} />
-      ))}
       <div className={`message__body${streaming ? ' message__body--streaming' : ''}`}>
-        {m.content ? <Markdown source={m.content} /> : null}
+        {segments.map((seg) =>
+          seg.type === 'text' ? (
+            <div key={`t${seg.start}`} className="message__step">
+              <Markdown source={seg.text} streaming={streaming} />
+            </div>
+          ) : (
+            <div key={`c${seg.tools[0]!.traceId}`} className="message__tools">
+              {seg.tools.map((t) => (
+                <ToolCallCard key={t.traceId} call={t} />
+              ))}
+            </div>
+          ),
+        )}
+        {permissions.map((p) => (
+          <PermissionCard key={p.permissionId} permission={p} onAnswer={onAnswerPermission} />
+        ))}
         {streaming ? <span className="caret" aria-hidden="true" /> : null}
       </div>
       {m.error || (m.role === 'user' && task?.error) ? (

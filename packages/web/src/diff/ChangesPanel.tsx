@@ -1,16 +1,27 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { PendingChange } from '@boocode/contracts';
 import type { Collision, DiffSummary } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
 import { Spinner } from '../ui/Spinner';
 import { CollisionList } from './CollisionList';
-import { DiffPane, type ReviewActions } from './DiffPane';
+import { DiffPane, type DiffLayout, type ReviewActions } from './DiffPane';
 
 const SETTLED: Record<Exclude<DiffSummary['status'], 'pending'>, string> = {
   applied: 'The last change was applied to the project.',
   rejected: 'The last change was rejected; the worktree is back at its base.',
   merged: 'The last change was merged.',
 };
+
+const LAYOUT_KEY = 'boocode.diffLayout';
+
+function savedLayout(): DiffLayout {
+  try {
+    const v = JSON.parse(localStorage.getItem(LAYOUT_KEY) ?? '{}') as Partial<DiffLayout>;
+    return { view: v.view === 'split' ? 'split' : 'unified', wrap: v.wrap === true };
+  } catch {
+    return { view: 'unified', wrap: false };
+  }
+}
 
 /** The Changes panel: the pending change to review, or why there is none. */
 export function ChangesPanel({
@@ -20,6 +31,10 @@ export function ChangesPanel({
   defaultBranch,
   actions,
   onLoad,
+  turnRunning,
+  full,
+  onToggleFull,
+  prompts,
 }: {
   change: PendingChange | null | undefined;
   summary: DiffSummary | null;
@@ -27,7 +42,16 @@ export function ChangesPanel({
   defaultBranch: string;
   actions: ReviewActions | null;
   onLoad: () => void;
+  turnRunning: boolean;
+  full: boolean;
+  onToggleFull: () => void;
+  prompts: readonly string[];
 }) {
+  const [layout, setLayoutState] = useState(savedLayout);
+  const setLayout = useCallback((l: DiffLayout) => {
+    localStorage.setItem(LAYOUT_KEY, JSON.stringify(l));
+    setLayoutState(l);
+  }, []);
   useEffect(() => {
     if (change === undefined) onLoad();
   }, [change, onLoad]);
@@ -42,5 +66,20 @@ export function ChangesPanel({
       </>
     );
   }
-  return <DiffPane key={change.id} change={change} collisions={collisions} defaultBranch={defaultBranch} actions={actions} />;
+  return (
+    // Not keyed by the change: a merge or commit makes a new change, and the outcome of the
+    // action (a conflict, say) must stay on screen through that.
+    <DiffPane
+      change={change}
+      collisions={collisions}
+      defaultBranch={defaultBranch}
+      actions={actions}
+      turnRunning={turnRunning}
+      layout={layout}
+      onLayout={setLayout}
+      full={full}
+      onToggleFull={onToggleFull}
+      prompts={prompts}
+    />
+  );
 }

@@ -4,18 +4,21 @@ import type { MergeBody } from '@boocode/contracts';
 /** Target branch, and whether to commit the worktree's uncommitted changes first. */
 export function MergeForm({
   defaultBranch,
+  suggestedMessage,
   busy,
   onSubmit,
   onCancel,
 }: {
   defaultBranch: string;
+  /** Written from the session's requests; empty when there are none to go by. */
+  suggestedMessage: string;
   busy: boolean;
   onSubmit: (body: MergeBody) => void;
   onCancel: () => void;
 }) {
   const [branch, setBranch] = useState(defaultBranch);
   const [commitPending, setCommitPending] = useState(true);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState(suggestedMessage);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSubmit({
@@ -37,7 +40,7 @@ export function MergeForm({
       {commitPending ? (
         <label>
           Commit message
-          <input value={message} onChange={(e) => setMessage(e.target.value)} placeholder="Changes from a BooCode session" />
+          <textarea value={message} onChange={(e) => setMessage(e.target.value)} placeholder="Changes from a BooCode session" rows={Math.min(6, message.split('\n').length + 1)} />
         </label>
       ) : null}
       <div className="merge-form__actions">

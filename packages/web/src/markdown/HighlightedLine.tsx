@@ -1,14 +1,14 @@
-import type { Token } from './highlight';
+import type { Token } from './highlighter';
 
-/** One line of coloured tokens; plain tokens stay bare text to keep the DOM small. */
-export function HighlightedLine({ tokens }: { tokens: Token[] }) {
+/** One line of coloured runs; plain runs stay bare text to keep the DOM small. */
+export function HighlightedLine({ tokens }: { tokens: readonly Token[] }) {
   return (
     <>
       {tokens.map((t, i) =>
-        t.kind === 'plain' ? (
+        t.cls === null ? (
           t.text
         ) : (
-          <span key={i} className={`syn-${t.kind}`}>
+          <span key={i} className={t.cls}>
             {t.text}
           </span>
         ),

@@ -42,6 +42,8 @@ export function SessionView({
   const listRef = useRef<MessageListHandle>(null);
   const [firstVisible, setFirstVisible] = useState(0);
   const [actionError, setActionError] = useState<unknown>(null);
+  /** The Changes panel covers the chat, for reading a wide diff. */
+  const [diffFull, setDiffFull] = useState(false);
 
   const state = live?.view.state;
   const subagents = useSubagents(live?.store ?? null, state ?? null);
@@ -58,6 +60,7 @@ export function SessionView({
     () => Object.fromEntries(Object.entries(state?.chatAgents ?? {}).map(([id, a]) => [id, a.title])),
     [state?.chatAgents],
   );
+  const prompts = useMemo(() => messages.filter((m) => m.role === 'user').map((m) => m.content), [messages]);
   const runningChatIds = useMemo(() => new Set(state?.inFlight.map((t) => t.chat_id) ?? []), [state?.inFlight]);
   const currentTurn = useMemo(() => turnInView(messages, firstVisible), [messages, firstVisible]);
   const liveStore = live?.store;
@@ -89,8 +92,12 @@ export function SessionView({
       apply: (changeId) => api.call('applyChange', { params: { id: sessionId }, body: { change_id: changeId } }).finally(loadChange),
       reject: (changeId) => api.call('rejectChange', { params: { id: sessionId }, body: { change_id: changeId } }).finally(loadChange),
       merge: (body) => api.call('mergeSession', { params: { id: sessionId }, body }).finally(loadChange),
+      sendComments: (content) => {
+        if (!currentChatId) return Promise.reject(new Error('this session has no chat to send them to'));
+        return api.call('postMessage', { params: { id: currentChatId }, body: { content } });
+      },
     }),
-    [sessionId, loadChange],
+    [sessionId, loadChange, currentChatId],
   );
 
   if (!live) return <Spinner label="Opening session" />;
@@ -107,7 +114,11 @@ export function SessionView({
   }
 
   return (
-    <div className={`session-view${panel ? ` session-view--with-panel session-view--with-${panel}` : ''}`}>
+    <div
+      className={`session-view${panel ? ` session-view--with-panel session-view--with-${panel}` : ''}${
+        panel === 'changes' && diffFull ? ' session-view--panel-full' : ''
+      }`}
+    >
       <SessionHeader
         session={session}
         view={view}
@@ -194,6 +205,10 @@ export function SessionView({
                 defaultBranch={session.base_branch ?? 'main'}
                 actions={reviewActions}
                 onLoad={loadChange}
+                turnRunning={(state?.inFlight.length ?? 0) > 0}
+                full={diffFull}
+                onToggleFull={() => setDiffFull((v) => !v)}
+                prompts={prompts}
               />
             )}
           </SidePanel>

@@ -7,6 +7,7 @@ import {
   type ChatLog,
   type SessionState,
   type ToolCallView,
+  toolOffsets,
   toUiMessage,
   type UiMessage,
 } from './sessionState';
@@ -130,6 +131,16 @@ function upsertTool(m: UiMessage, traceId: string, fn: (t: ToolCallView | undefi
   return { ...m, tools };
 }
 
+/**
+ * Notes where in the text a call started, as the server does in the message's metadata (a
+ * stored copy read later has it already): the card is drawn at that point of the text.
+ */
+function withToolOffset(m: UiMessage, traceId: string): UiMessage {
+  const offsets = toolOffsets(m);
+  if (offsets[traceId] !== undefined) return m;
+  return { ...m, metadata: { ...m.metadata, tool_offsets: { ...offsets, [traceId]: m.content.length } } };
+}
+
 function applyOne(d: Draft, f: SessionFrame): void {
   const s = d.next;
   switch (f.type) {
@@ -196,7 +207,7 @@ function applyOne(d: Draft, f: SessionFrame): void {
         f.chat_id,
         f.message_id,
         (m) =>
-          upsertTool(m, f.trace_id, (t) => ({
+          upsertTool(withToolOffset(m, f.trace_id), f.trace_id, (t) => ({
             traceId: f.trace_id,
             toolCallId: f.tool_call_id,
             name: f.tool_name,
@@ -229,7 +240,7 @@ function applyOne(d: Draft, f: SessionFrame): void {
         f.chat_id,
         f.message_id,
         (m) =>
-          upsertTool(m, f.trace_id, (t) => ({
+          upsertTool(withToolOffset(m, f.trace_id), f.trace_id, (t) => ({
             traceId: f.trace_id,
             toolCallId: f.tool_call_id,
             name: f.tool_name,

@@ -1,4 +1,4 @@
-import { PlanEntry as PlanEntrySchema } from '@boocode/contracts';
+import { PlanEntry as PlanEntrySchema, ToolOffsets } from '@boocode/contracts';
 import type {
   AgentCommand,
   AgentConfigOption,
@@ -167,10 +167,22 @@ export function fromMetadata(meta: Record<string, unknown>): { plan: PlanEntry[]
   return { plan: plan.success ? plan.data : null, notices, error: typeof meta.error === 'string' ? meta.error : null };
 }
 
+/** Where in the message text each tool call happened (see `ToolOffsets`); empty when not recorded. */
+export function toolOffsets(m: Pick<Message, 'metadata'>): ToolOffsets {
+  // Most messages have none: skip building a validation error for each of them.
+  if (m.metadata.tool_offsets === undefined) return NO_OFFSETS;
+  const parsed = ToolOffsets.safeParse(m.metadata.tool_offsets);
+  return parsed.success ? parsed.data : NO_OFFSETS;
+}
+const NO_OFFSETS: ToolOffsets = Object.freeze({});
+
 export const toUiMessage = (m: Message, previous?: UiMessage): UiMessage => {
   const meta = fromMetadata(m.metadata);
+  // A stored copy can lag the stream by a write: offsets seen live are kept.
+  const offsets = previous ? { ...toolOffsets(previous), ...toolOffsets(m) } : null;
   return {
     ...m,
+    ...(offsets && Object.keys(offsets).length ? { metadata: { ...m.metadata, tool_offsets: offsets } } : {}),
     // REST messages carry no tool calls; keep what the stream already told us.
     tools: previous?.tools ?? [],
     plan: previous?.plan ?? meta.plan,

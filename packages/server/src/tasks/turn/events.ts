@@ -53,7 +53,7 @@ export class TurnEvents {
     /** Rows written here reference the message, so they wait for its INSERT. */
     after: Promise<unknown> = Promise.resolve(),
   ) {
-    this.frames = new TurnFrames(id);
+    this.frames = new TurnFrames(id, { textLength: () => this.writer.content.length });
     this.chain = after.then(
       () => undefined,
       (err: unknown) => {

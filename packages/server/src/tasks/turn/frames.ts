@@ -6,6 +6,7 @@ import {
   type AgentSessionState,
   type Message,
   type SessionFramePayload,
+  type ToolOffsets,
   type Transcript,
   type Usage,
 } from '@boocode/contracts';
@@ -87,6 +88,11 @@ export interface TurnFramesOptions {
   now?: () => number;
   /** Ids of trace rows (tests pin them). */
   newId?: () => string;
+  /**
+   * Length of the message's text so far, when something else holds it (the message writer: a
+   * turn continued after a restart starts from the text kept); else the text of this turn's events.
+   */
+  textLength?: () => number;
 }
 
 /**
@@ -117,6 +123,13 @@ export class TurnFrames {
   private readonly traces = new Map<string, OpenTrace>();
   /** Traces started since the last usage event: that step's usage is theirs. */
   private stepTraceIds: string[] = [];
+  /** Length of this turn's text events, for `textLength` when no other source is given. */
+  private ownText = 0;
+  private readonly textLength: () => number;
+  /** A step ended (a tool call or the step's usage) since the last text: the next text starts a new block. */
+  private stepBreak = false;
+  /** Trace id -> text offset, kept in the message's metadata so a reload places the cards too. */
+  private readonly toolOffsets: ToolOffsets = {};
 
   constructor(
     private readonly id: TurnIdentity,
@@ -124,6 +137,7 @@ export class TurnFrames {
   ) {
     this.now = opts.now ?? Date.now;
     this.newId = opts.newId ?? randomUUID;
+    this.textLength = opts.textLength ?? (() => this.ownText);
     this.startedAt = this.now();
   }
 
@@ -135,10 +149,16 @@ export class TurnFrames {
     const out: TurnEffects = { frames: [], append: null, writes: [] };
     if (this.firstOutputAt === null && !NOT_OUTPUT.has(e.type)) this.firstOutputAt = this.now();
     switch (e.type) {
-      case 'text':
-        out.frames.push({ type: 'message_delta', ...ref, text: e.text });
-        out.append = { to: 'text', text: e.text };
+      case 'text': {
+        // Steps' texts would otherwise run together ("…first.Now I will"), and a heading that
+        // opens a step would not start a line: a blank line separates them.
+        const text = this.stepBreak && this.textLength() > 0 && !e.text.startsWith('\n\n') ? `\n\n${e.text}` : e.text;
+        this.stepBreak = false;
+        this.ownText += text.length;
+        out.frames.push({ type: 'message_delta', ...ref, text });
+        out.append = { to: 'text', text };
         break;
+      }
       case 'reasoning':
         out.frames.push({ type: 'reasoning_delta', ...ref, text: e.text });
         out.append = { to: 'reasoning', text: e.text };
@@ -149,6 +169,8 @@ export class TurnFrames {
         this.traces.set(e.id, trace);
         this.stepTraceIds.push(trace.id);
         this.toolCalls++;
+        this.stepBreak = true;
+        this.toolOffsets[trace.id] = this.textLength();
         out.frames.push({
           type: 'tool_trace_start',
           ...ref,
@@ -174,6 +196,7 @@ export class TurnFrames {
             startedAt: new Date(trace.startedAt),
           },
         });
+        out.writes.push({ type: 'message_metadata', messageId, patch: { tool_offsets: { ...this.toolOffsets } } });
         break;
       }
       case 'tool_update': {
@@ -218,6 +241,7 @@ export class TurnFrames {
       }
       case 'usage': {
         this.steps++;
+        this.stepBreak = true;
         this.usage = addUsage(this.usage, e.usage);
         this.raw.push(e.raw ?? null);
         if (e.model) this.model = e.model;

@@ -1,0 +1,124 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { makeGitRepo } from '@boocode/testkit/server';
+import { openBrowser, type Browser } from './helpers/browser';
+import { SCREENSHOT_DIR, screenshotBothThemes, setTheme } from './helpers/screenshots';
+import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { addProject, lastReply, newSession, send } from './helpers/ui';
+
+const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
+
+/** Pastes a PNG drawn in the page into the message box, as a screenshot pasted from the clipboard would be. */
+async function pastePng(page: Page, name: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).evaluate(async (box, fileName) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 160;
+    canvas.height = 100;
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#5b4ce0';
+    g.fillRect(0, 0, 160, 100);
+    g.fillStyle = '#ffd34d';
+    g.fillRect(20, 20, 60, 60);
+    const blob = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], fileName, { type: 'image/png' }));
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, name);
+}
+
+/**
+ * Images in the composer, in Chromium against a real server: pasted, shown as thumbnails and
+ * full size, received by the native agent (the fake LLM records the image part); a file that
+ * only claims to be an image is refused by its content; an agent without image support is
+ * refused before sending.
+ */
+describe('images in the composer', () => {
+  let llm: FakeLlm;
+  let server: RunningBoocode;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    llm = await startFakeLlm();
+    const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'pics');
+    const script = path.join(repo, '..', 'no-images-acp.json');
+    await writeFile(script, JSON.stringify({ name: 'blind-acp', capabilities: { image: false }, turns: [] }));
+    [server, browser] = await Promise.all([
+      startBoocode({
+        env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model' },
+        agents: { blind: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } },
+      }),
+      openBrowser(),
+    ]);
+    await logIn(browser.page, server);
+    await addProject(browser.page, repo);
+    await newSession(browser.page, 'pics');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await llm?.close();
+  });
+
+  it('pastes an image, shows its thumbnail and full size, and the native agent receives it', async () => {
+    const { page } = browser;
+    await pastePng(page, 'sketch.png');
+    const strip = page.getByRole('list', { name: 'Attached images' });
+    await strip.getByRole('button', { name: 'View sketch.png' }).waitFor();
+    await screenshotBothThemes(page, 'composer-image');
+
+    llm.push({ match: { lastUserIncludes: 'what is in the picture' }, text: 'A yellow square on purple.' });
+    await send(page, 'what is in the picture?');
+    await lastReply(page).getByText('A yellow square on purple.').waitFor({ timeout: 30_000 });
+    // The model got the image as an image part of the user's message, with the bytes we pasted.
+    const request = llm.requests.find((r) => r.images.length > 0);
+    expect(request?.images).toHaveLength(1);
+    expect(request!.images[0]!.url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+    expect(await strip.count()).toBe(0); // sent: the composer is empty again
+
+    // The user's bubble shows the thumbnail; it opens full size (once per theme: the theme
+    // button is behind the modal view).
+    const bubble = page.getByRole('article', { name: 'You' }).last();
+    const dialog = page.getByRole('dialog', { name: 'sketch.png' });
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      await bubble.getByRole('button', { name: 'View sketch.png' }).click();
+      await dialog.waitFor();
+      expect(await dialog.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(160);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `image-lightbox-${theme}.png`) });
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+    }
+    await setTheme(page, 'light');
+  });
+
+  it('refuses a file that is not an image, whatever its name says', async () => {
+    const { page } = browser;
+    await page.getByLabel('Image files').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just text, not a picture') });
+    const problems = page.locator('.image-strip__problems');
+    await problems.waitFor();
+    expect(await problems.textContent()).toBe('notes.png is not a PNG, JPEG, GIF, WebP image.');
+    expect(await page.getByRole('list', { name: 'Attached images' }).count()).toBe(0);
+  });
+
+  it('refuses images before sending when the agent cannot take them', async () => {
+    const { page } = browser;
+    await page.locator('select[aria-label="Agent"] option[value="blind"]').waitFor({ state: 'attached', timeout: 90_000 });
+    await page.getByRole('combobox', { name: 'Agent' }).selectOption('blind');
+    await pastePng(page, 'diagram.png');
+    const problems = page.locator('.image-strip__problems');
+    await problems.getByText(/cannot take images\. Remove them, or pick an agent that can\./).waitFor();
+    await page.getByRole('textbox', { name: 'Message' }).fill('look at this');
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await screenshotBothThemes(page, 'image-refused');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await screenshotBothThemes(page, 'narrow-image-refused');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // Removing the image lets the message go.
+    await page.getByRole('button', { name: 'Remove diagram.png' }).click();
+    expect(await page.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+  });
+});
