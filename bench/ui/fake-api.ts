@@ -20,6 +20,7 @@ const session: Session = {
   permission_policy: 'ask',
   isolated: true,
   base_branch: null,
+  subagent_followup: true,
   attention: null,
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',

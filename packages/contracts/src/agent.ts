@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { storableText, Usage } from './common.js';
 import { ModelCallData } from './usage.js';
+import type { SubagentControl } from './subagents.js';
 
 /** Transport kinds a backend can be. */
 export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo']);
@@ -260,6 +261,15 @@ export interface EnsureSessionOpts {
   resumeToken: string | null;
   /** Backend-specific settings (provider, mode, env, ...). */
   config?: Record<string, unknown>;
+  /** BooCode's MCP server, scoped to this chat's session, for agents that take MCP servers. */
+  mcp?: McpServerRef;
+}
+
+/** An MCP server reachable over Streamable HTTP, with the headers that authorize the caller. */
+export interface McpServerRef {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
 }
 
 export interface AgentSessionHandle {
@@ -281,6 +291,8 @@ export interface PromptCtx {
    * (the native agent) start a tool only then, so a crash cannot lose the record of a call that ran.
    */
   recorded?: (toolCallId: string) => Promise<void>;
+  /** Background subagents of this turn (absent where the server offers none). */
+  subagents?: SubagentControl;
 }
 
 /** One agent protocol turned into AgentEvents. Backends never touch the database. */

@@ -5,6 +5,7 @@ import { Chat, Message, MessageRole, MessageStatus, Project, Session, TaskStatus
 import { PendingChangeStatus } from './git.js';
 import { ContextUsage } from './agents.js';
 import { WorkflowRun, WorkflowRunAgent } from './workflows.js';
+import { Subagent } from './subagents.js';
 
 /**
  * Frames on the per-session WebSocket. The server adds `seq` (monotonic per session)
@@ -196,6 +197,8 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
   }),
   /** The run's script called `log()` (or the runtime reports something about it). */
   z.object({ type: z.literal('workflow_log'), run_id: Id, message: z.string() }),
+  /** A background subagent of the session was spawned, started or ended. */
+  z.object({ type: z.literal('subagent'), subagent: Subagent }),
 ]);
 export type SessionFramePayload = z.infer<typeof SessionFramePayload>;
 
@@ -240,8 +243,9 @@ export type UserFrame = z.infer<typeof UserFrame>;
  * are only ever added (a client ignores types it does not know), so any client works with a newer
  * server; the number goes up with each addition, so a client can tell what to expect.
  * 2: workflow runs (`workflow_run`, `workflow_phase`, `workflow_agent`, `workflow_log`).
+ * 3: background subagents (`subagent`).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /**
  * Names a server may list in `hello.capabilities`; a client ignores names it does not know.

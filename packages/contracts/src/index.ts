@@ -12,3 +12,4 @@ export * from './routes.js';
 export * from './workflows.js';
 export * from './terminals.js';
 export * from './cli.js';
+export * from './subagents.js';

@@ -47,6 +47,8 @@ export const Session = z.object({
   /** false: the agent works directly in the project directory. */
   isolated: z.boolean(),
   base_branch: z.string().nullable(),
+  /** A background subagent finishing after its parent's turn ended starts a follow-up turn that hands over its result. */
+  subagent_followup: z.boolean().default(true),
   /** Absent from older servers: nothing to look at. */
   attention: SessionAttention.nullable().default(null),
   created_at: Timestamp,
@@ -71,6 +73,7 @@ export const UpdateSessionBody = z
     model: z.string().min(1).max(200).superRefine(storableText).nullable().optional(),
     agent: z.string().min(1).max(100).superRefine(storableText).optional(),
     permission_policy: PermissionPolicy.optional(),
+    subagent_followup: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
 export type UpdateSessionBody = z.infer<typeof UpdateSessionBody>;

@@ -12,6 +12,7 @@ import { reviewRoutes } from './routes/review.js';
 import { idRoutes } from './routes/ids.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { terminalRoutes } from './routes/terminals.js';
+import { subagentRoutes } from './routes/subagents.js';
 
 export * from './routes/errors.js';
 export * from './routes/def.js';
@@ -40,6 +41,7 @@ export const routes = {
   ...idRoutes,
   ...workflowRoutes,
   ...terminalRoutes,
+  ...subagentRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

@@ -8,3 +8,4 @@ export { insertWorkflowRun } from './db/workflows.js';
 export { Broker } from './stream/broker.js';
 export { PostgresFrameBus } from './stream/postgres-bus.js';
 export type { Stamp } from './stream/frame-bus.js';
+export { McpTokens } from './mcp/token.js';

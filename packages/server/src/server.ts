@@ -106,7 +106,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       worker: opts.worker === false ? false : workerSettings(config, opts.worker),
       workflows: opts.worker === false ? false : workflowSettings(config, opts.workflows),
     });
-    const { broker, permissions, registry, pool, workspace, streaming, worker, workflows, tasks } = runtime;
+    const { broker, permissions, registry, pool, workspace, streaming, worker, workflows, tasks, subagents, mcp } = runtime;
     const auth = new Auth({ token: config.token, sql, persistToken: (token) => storeHomeToken(home, token) });
     terminals = new TerminalManager({ ...config.terminals, home, logger: log.child({ component: 'terminals' }) });
     const ctx: AppContext = {
@@ -124,6 +124,8 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       version: VERSION,
       database: pg ? 'embedded' : 'external',
       tasks,
+      subagents,
+      mcpTokens: mcp.tokens,
     };
     const app = await buildApp(ctx, {
       ...(opts.webDir ? { webDir: opts.webDir } : {}),
@@ -132,13 +134,15 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     });
     const reaper = new WorktreeReaper(sql, workspace, log.child({ component: 'reaper' }), terminals);
     await app.listen({ host, port: config.port });
-    await worker?.start();
-    await workflows?.start();
-    reaper.start(config.reapIntervalMs);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
     const url = `http://${urlHost}:${port}`;
+    // Before the worker starts: the agents of its first turns get the MCP server too.
+    mcp.serve(url);
+    await worker?.start();
+    await workflows?.start();
+    reaper.start(config.reapIntervalMs);
     const openSql = sql;
     const openPg = pg;
     const openRuntime = runtime;

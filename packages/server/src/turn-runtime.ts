@@ -17,6 +17,10 @@ import { Workspace } from './workspace/workspace.js';
 import { Worker, type WorkerOptions } from './tasks/worker.js';
 import { createTaskControl, type TaskControl } from './tasks/control.js';
 import { WorkflowManager, type WorkflowManagerOptions } from './workflows/manager.js';
+import { TaskWaiter } from './workflows/task-waiter.js';
+import { Subagents } from './subagents/service.js';
+import { McpEndpoint } from './mcp/endpoint.js';
+import { McpTokens } from './mcp/token.js';
 
 /** Which frame bus a process uses (see stream/frame-bus.ts). */
 export type BusKind = FrameBus['kind'];
@@ -51,6 +55,10 @@ export interface TurnRuntime {
   workflows: WorkflowManager | null;
   /** Cancels tasks wherever they run (the database and NOTIFY). */
   tasks: TaskControl;
+  /** Background subagents: spawning, status, results, and handing results to their parents. */
+  subagents: Subagents;
+  /** BooCode's MCP server as the agents this process starts reach it. */
+  mcp: McpEndpoint;
   /** Stops the workflow runs (handed to the next worker), the worker (its turns are written down), agents, the bus; not the database. */
   close(): Promise<void>;
 }
@@ -84,10 +92,18 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
   const workspace = new Workspace(o.sql, broker, config.home, o.log.child({ component: 'workspace' }));
   const streaming = new StreamingMessages();
   const telemetry = o.worker === false ? null : await startTelemetry(config.otlpEndpoint, o.version);
+  const waiter = new TaskWaiter(o.sql, o.log.child({ component: 'subagents' }), 2_000);
+  await waiter.start();
+  const subagents = new Subagents({ sql: o.sql, broker, log: o.log.child({ component: 'subagents' }), workspace, home: config.home, waiter, limits: config.subagents });
+  const mcp = new McpEndpoint(new McpTokens(config.token));
   const worker =
     o.worker === false
       ? null
-      : new Worker(o.sql, { sql: o.sql, broker, log: o.log, pool, registry, permissions, workspace, streaming, writeIntervalMs: o.writeIntervalMs, prices: new PriceBook(config.prices), telemetry }, o.worker);
+      : new Worker(
+          o.sql,
+          { sql: o.sql, broker, log: o.log, pool, registry, permissions, workspace, streaming, subagents, mcp, writeIntervalMs: o.writeIntervalMs, prices: new PriceBook(config.prices), telemetry },
+          o.worker,
+        );
   const tasks = createTaskControl(o.sql, (task) => {
     broker.publishUser({ type: 'task_state', task_id: task.id, session_id: task.session_id, chat_id: task.chat_id, status: task.status });
     if (task.session_id) broker.publish(task.session_id, { type: 'task_state', task_id: task.id, chat_id: task.chat_id, status: task.status, error: task.error });
@@ -107,11 +123,14 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
     worker,
     workflows,
     tasks,
+    subagents,
+    mcp,
     async close() {
       // Runs first: they hand their agents' tasks over to whoever takes the runs next.
       await workflows?.stop();
       await worker?.stop();
       await writeThrough?.stop();
+      await waiter.stop();
       await pool.closeAll();
       await registry.disposeAll();
       await broker.close();

@@ -9,6 +9,7 @@ import './styles/chat.css';
 import './styles/panels.css';
 import './styles/diff.css';
 import './styles/terminal.css';
+import './styles/subagents.css';
 import './styles/board.css';
 
 // Before the first render, so a dark-theme user never sees a light flash.

@@ -13,6 +13,7 @@ const session = (n: number, attention: SessionAttention | null, status: Session[
   permission_policy: 'ask',
   isolated: true,
   base_branch: null,
+  subagent_followup: true,
   attention,
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',

@@ -14,6 +14,7 @@ const session = (n: number, p: number, over: Partial<Session> = {}): Session => 
   permission_policy: 'ask',
   isolated: true,
   base_branch: null,
+  subagent_followup: true,
   attention: null,
   created_at: '2026-01-01T00:00:00Z',
   updated_at: `2026-01-01T00:00:0${n}Z`,

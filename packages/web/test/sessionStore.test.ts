@@ -13,6 +13,7 @@ const session: Session = {
   status: 'open',
   permission_policy: 'ask',
   isolated: true,
+  subagent_followup: true,
   base_branch: null,
   attention: null,
   created_at: '2026-01-01T00:00:00Z',

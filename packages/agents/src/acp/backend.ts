@@ -10,6 +10,7 @@ import {
   type AgentSessionHandle,
   type BackendHealth,
   type EnsureSessionOpts,
+  type McpServerRef,
   type PermissionOutcome,
   type PromptCtx,
   type PromptInput,
@@ -70,6 +71,8 @@ interface ChatState {
   /** Why the process died, until a later turn restarts it. */
   crashed: string | null;
   connecting: Promise<Connected> | null;
+  /** BooCode's MCP server for this chat, handed to the agent's session. */
+  mcp: McpServerRef | null;
 }
 
 interface Connected {
@@ -78,6 +81,13 @@ interface Connected {
 }
 
 const keyOf = (k: SessionKey): string => `${k.chatId}\u0000${k.agent}`;
+
+/** BooCode's MCP server as ACP names it, for agents that speak MCP over HTTP. */
+function mcpServers(st: ChatState, proc: AcpAgentProcess): acp.McpServer[] {
+  if (!st.mcp || !proc.acceptsHttpMcp) return [];
+  const headers = Object.entries(st.mcp.headers).map(([name, value]) => ({ name, value }));
+  return [{ type: 'http', name: st.mcp.name, url: st.mcp.url, headers }];
+}
 
 const STOP: Record<acp.StopReason, StopReason> = {
   end_turn: 'end_turn',
@@ -127,6 +137,7 @@ export class AcpBackend implements AgentBackend {
         between: new Map(),
         crashed: null,
         connecting: null,
+        mcp: null,
       };
       this.chats.set(keyOf(key), st);
     }
@@ -137,6 +148,7 @@ export class AcpBackend implements AgentBackend {
     st.root = root;
     st.model = opts.model;
     st.mode = cfg.mode ?? st.mode;
+    st.mcp = opts.mcp ?? null;
     await this.connect(st, opts.resumeToken);
     return { key, backend: this.kind, root, model: st.model, resumeToken: st.sessionId };
   }
@@ -316,7 +328,7 @@ export class AcpBackend implements AgentBackend {
         // Known before the answer: load replays history, and settings sent with it must be kept.
         st.sessionId = token;
         try {
-          const res = proc.canResume ? await proc.resumeSession(token, st.root) : await proc.loadSession(token, st.root);
+          const res = proc.canResume ? await proc.resumeSession(token, st.root, mcpServers(st, proc)) : await proc.loadSession(token, st.root, mcpServers(st, proc));
           sessionId = token;
           st.modes = res.modes ?? null;
           st.options = res.configOptions ?? st.options;
@@ -328,7 +340,7 @@ export class AcpBackend implements AgentBackend {
         }
       }
       if (!sessionId) {
-        const res = await proc.newSession(st.root);
+        const res = await proc.newSession(st.root, mcpServers(st, proc));
         sessionId = res.sessionId;
         st.modes = res.modes ?? null;
         st.options = res.configOptions ?? [];

@@ -157,16 +157,21 @@ export class AcpAgentProcess {
     return this.init.agentCapabilities?.promptCapabilities?.image === true;
   }
 
-  newSession(cwd: string): Promise<acp.NewSessionResponse> {
-    return this.call(this.conn.agent.request(acp.methods.agent.session.new, { cwd, mcpServers: [] }));
+  /** The agent connects to MCP servers over HTTP (every ACP agent takes stdio ones). */
+  get acceptsHttpMcp(): boolean {
+    return this.init.agentCapabilities?.mcpCapabilities?.http === true;
   }
 
-  loadSession(sessionId: string, cwd: string): Promise<acp.LoadSessionResponse> {
-    return this.call(this.conn.agent.request(acp.methods.agent.session.load, { sessionId, cwd, mcpServers: [] }));
+  newSession(cwd: string, mcpServers: acp.McpServer[] = []): Promise<acp.NewSessionResponse> {
+    return this.call(this.conn.agent.request(acp.methods.agent.session.new, { cwd, mcpServers }));
   }
 
-  resumeSession(sessionId: string, cwd: string): Promise<acp.ResumeSessionResponse> {
-    return this.call(this.conn.agent.request(acp.methods.agent.session.resume, { sessionId, cwd, mcpServers: [] }));
+  loadSession(sessionId: string, cwd: string, mcpServers: acp.McpServer[] = []): Promise<acp.LoadSessionResponse> {
+    return this.call(this.conn.agent.request(acp.methods.agent.session.load, { sessionId, cwd, mcpServers }));
+  }
+
+  resumeSession(sessionId: string, cwd: string, mcpServers: acp.McpServer[] = []): Promise<acp.ResumeSessionResponse> {
+    return this.call(this.conn.agent.request(acp.methods.agent.session.resume, { sessionId, cwd, mcpServers }));
   }
 
   setConfigOption(sessionId: string, configId: string, value: string): Promise<acp.SetSessionConfigOptionResponse> {

@@ -1,11 +1,13 @@
 import { tool, zodSchema, type ToolSet } from 'ai';
 import { NATIVE_TOOLS, runTool, type ToolContext, type ToolOutcome } from './tools/index.js';
+import { SUBAGENT_TOOLS } from './tools/subagent-tools.js';
 
 /**
  * Each tool's input schema as the AI SDK takes it, built once: the SDK turns a zod schema into JSON
  * Schema again for every model call, which was the largest share of a step's own time.
  */
 const SDK_TOOLS = NATIVE_TOOLS.map((t) => ({ t, schema: zodSchema(t.inputSchema) }));
+const SDK_SUBAGENT_TOOLS = SUBAGENT_TOOLS.map((t) => ({ t, schema: zodSchema(t.inputSchema) }));
 
 /**
  * Exposes the native tools to the AI SDK. A tool returns a ToolOutcome; the model receives its
@@ -15,13 +17,13 @@ const SDK_TOOLS = NATIVE_TOOLS.map((t) => ({ t, schema: zodSchema(t.inputSchema)
  */
 export function toAiTools(ctx: ToolContext, recorded?: (toolCallId: string) => Promise<void>): ToolSet {
   const set: ToolSet = {};
-  for (const { t, schema } of SDK_TOOLS) {
+  for (const { t, schema } of ctx.subagents ? [...SDK_TOOLS, ...SDK_SUBAGENT_TOOLS] : SDK_TOOLS) {
     set[t.name] = tool<unknown, ToolOutcome>({
       description: t.description,
       inputSchema: schema,
       execute: async (input, { abortSignal, toolCallId }) => {
         await recorded?.(toolCallId);
-        return runTool(t, input, { ...ctx, signal: abortSignal ?? ctx.signal });
+        return runTool(t, input, { ...ctx, signal: abortSignal ?? ctx.signal, toolCallId });
       },
       toModelOutput: ({ output }) =>
         output.ok ? { type: 'text', value: output.output } : { type: 'error-text', value: output.error },

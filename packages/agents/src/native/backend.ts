@@ -192,6 +192,7 @@ export class NativeBackend implements AgentBackend {
         tokenizer,
         contextWindow,
         stepOffset: compaction ? 1 : 0,
+        subagents: ctx.subagents,
       });
       return compaction ? { ...result, usage: addUsage(result.usage, compactionUsage), compaction } : result;
     } catch (err) {

@@ -6,6 +6,7 @@ import {
   type AgentEvent,
   type PromptSegments,
   type StopReason,
+  type SubagentControl,
   type TurnResult,
   type Usage,
 } from '@boocode/contracts';
@@ -62,6 +63,8 @@ interface StepRequest {
   startedAt: Date;
   firstTokenAt: Date | null;
   segments: PromptSegments;
+  /** Background subagents of this turn, when the server offers them. */
+  subagents?: SubagentControl;
 }
 
 /** A note inserted into the conversation before the message at index `at` of the step input. */
@@ -149,7 +152,10 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
     if (request && !request.firstTokenAt) request.firstTokenAt = new Date();
   };
 
-  const tools: ToolSet = toAiTools({ root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv, sandbox: p.sandbox }, p.recorded);
+  const tools: ToolSet = toAiTools(
+    { root: p.root, signal: p.signal, limits: p.toolLimits, env: p.env, hiddenEnv: p.hiddenEnv, sandbox: p.sandbox, subagents: p.subagents },
+    p.recorded,
+  );
 
   const prepareStep = async ({ messages, stepNumber }: { messages: ModelMessage[]; stepNumber: number }) => {
     if (checkPending && p.check && !p.signal.aborted) {

@@ -6,6 +6,7 @@ import {
   type AgentSessionHandle,
   type BackendHealth,
   type EnsureSessionOpts,
+  type McpServerRef,
   type PromptCtx,
   type PromptInput,
   type SessionKey,
@@ -58,6 +59,8 @@ interface SessionRecord {
   turn: OpenCodeTurn | null;
   reconciling: boolean;
   reconcileAgain: boolean;
+  /** BooCode's MCP server, with the token of this chat. */
+  mcp: McpServerRef | null;
 }
 
 /** Page size when reconciling; a single turn rarely has more messages than this. */
@@ -119,10 +122,25 @@ export class OpenCodeBackend implements AgentBackend {
       turn: prev?.turn ?? null,
       reconciling: false,
       reconcileAgain: false,
+      mcp: opts.mcp ?? null,
     });
     // Open the directory's stream now, so the first prompt does not wait for it.
     this.stream(endpoint, directory);
     return handle;
+  }
+
+  /**
+   * opencode keeps MCP servers per directory (per instance), not per session: BooCode's is
+   * registered again before each turn, with the token of the chat whose turn it is.
+   */
+  private async registerMcp(endpoint: OpenCodeEndpoint, directory: string, mcp: McpServerRef): Promise<void> {
+    try {
+      await ocCall(endpoint, directory, 'POST', '/mcp', {
+        body: { name: mcp.name, config: { type: 'remote', url: mcp.url, headers: mcp.headers, enabled: true } },
+      });
+    } catch (err) {
+      this.logger.warn({ err: errorMessage(err), directory }, 'opencode: registering BooCode\'s MCP server failed; the turn runs without it');
+    }
   }
 
   async prompt(handle: AgentSessionHandle, input: PromptInput, ctx: PromptCtx): Promise<TurnResult> {
@@ -153,6 +171,7 @@ export class OpenCodeBackend implements AgentBackend {
     } catch (err) {
       return errorResult('agent_crashed', `opencode is not available: ${errorMessage(err)}`);
     }
+    if (rec.mcp) await this.registerMcp(endpoint, rec.handle.root, rec.mcp);
 
     const directory = rec.handle.root;
     const inactivityMs = this.opts.inactivityTimeoutMs ?? 180_000;

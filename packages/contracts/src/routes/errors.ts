@@ -33,6 +33,8 @@ export const ErrorCode = z.enum([
   // server whose Node cannot load the sandbox.
   'invalid_workflow',
   'workflows_unavailable',
+  // Spawning a background subagent past a limit (how many at once, in all, how deep).
+  'subagent_limit',
   ...GitErrorCode.options,
   ...TerminalErrorCode.options,
 ]);

@@ -7,6 +7,7 @@ import { ConfigError } from './error.js';
 import { loadHomeConfig, type HomeConfig } from './home.js';
 import { ServerEnv, ServerFlags, type LogLevel, type ServerFlagsInput } from './settings.js';
 import { TerminalSettings } from '../terminals/settings.js';
+import type { SubagentLimits } from '../subagents/limits.js';
 
 /** Everything the server runs with, parsed once at start and passed down. */
 export interface ServerConfig {
@@ -32,6 +33,8 @@ export interface ServerConfig {
   workflowRuns: number;
   /** Agents of one workflow run running at once (the rest queue). */
   workflowAgents: number;
+  /** How many background subagents a turn may have, and how deep they may nest. */
+  subagents: SubagentLimits;
   token: string;
   pgPassword: string;
   /** Custom agents from config.json. */
@@ -151,6 +154,11 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     wsMaxBufferBytes: vars.BOOCODE_WS_MAX_BUFFER ?? 8 * 1024 * 1024,
     workflowRuns: vars.BOOCODE_WORKFLOW_RUNS ?? 8,
     workflowAgents: vars.BOOCODE_WORKFLOW_AGENTS ?? 16,
+    subagents: {
+      running: vars.BOOCODE_SUBAGENTS_RUNNING ?? 8,
+      depth: vars.BOOCODE_SUBAGENT_DEPTH ?? 2,
+      perTurn: vars.BOOCODE_SUBAGENTS_PER_TURN ?? 16,
+    },
     token: file.token,
     pgPassword: file.pg_password,
     agents: file.agents,

@@ -47,6 +47,8 @@ export interface NewUserMessage {
   images: InputPart[];
   agent: string;
   model: string | null;
+  /** Kept on the message (a follow-up turn's note says which subagents it reports). */
+  metadata?: Record<string, unknown>;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function insertUserMessageWithTask(sql: Sql, m: NewUserMessage): Pr
     ), message AS (
       INSERT INTO messages (id, chat_id, session_id, task_id, role, content, status, turn, finished_at, metadata)
       SELECT ${messageId}, ${m.chatId}, ${m.sessionId}, ${taskId}, 'user', ${m.content}, 'complete', turn, now(),
-             ${jsonb(sql, { images: m.images.length })}
+             ${jsonb(sql, { ...m.metadata, images: m.images.length })}
       FROM counted
       RETURNING *
     ), task AS (

@@ -48,6 +48,7 @@ export interface SessionRow {
   permission_policy: Session['permission_policy'];
   isolated: boolean;
   base_branch: string | null;
+  subagent_followup: boolean;
   attention: Session['attention'];
   created_at: Stamp;
   updated_at: Stamp;
@@ -62,6 +63,7 @@ export const toSession = (r: SessionRow): Session => ({
   permission_policy: r.permission_policy,
   isolated: r.isolated,
   base_branch: r.base_branch,
+  subagent_followup: r.subagent_followup,
   attention: r.attention,
   created_at: iso(r.created_at),
   updated_at: iso(r.updated_at),
@@ -129,6 +131,12 @@ export interface TaskRow extends UsageColumns {
   cancel_requested: boolean;
   /** Set for the task of a workflow's agent() call. */
   workflow_run_id: string | null;
+  /** Set for a background subagent: the turn that spawned it. */
+  parent_task_id: string | null;
+  subagent_label: string | null;
+  subagent_depth: number;
+  subagent_worktree: string | null;
+  spawn_tool_call_id: string | null;
   /** An interrupted turn queued to continue: the assistant message it keeps writing into. */
   resume_message_id: string | null;
   /** How often the turn was continued after an interruption. */

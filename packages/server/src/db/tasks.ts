@@ -55,8 +55,8 @@ interface ClaimedRow extends TaskRow {
  * Claims the oldest runnable task: pending, due, the oldest pending of its session, and its
  * session not already running one. SKIP LOCKED lets many workers claim at once without
  * waiting on each other; the unique index on running tasks per session backs the rule up.
- * A workflow's agents (workflow_run_id set) are outside that rule, as they are in Claude Code:
- * they run side by side in the session, next to its turns.
+ * A workflow's agents (workflow_run_id set) and background subagents (parent_task_id set) are
+ * outside that rule, as they are in Claude Code: they run side by side in the session, next to its turns.
  *
  * The same statement reads what the turn needs before prompt() (session, project, worktree row,
  * the agent's resume token, the chat's history), since dispatch latency is mostly round trips.
@@ -79,13 +79,14 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
         WHERE id = (
           SELECT t.id FROM tasks t
           WHERE t.status = 'pending' AND t.run_after <= now() AND NOT t.cancel_requested
-            AND (t.workflow_run_id IS NOT NULL OR NOT EXISTS (
-              SELECT 1 FROM tasks r WHERE r.session_id = t.session_id AND r.status = 'running' AND r.workflow_run_id IS NULL))
+            AND (t.workflow_run_id IS NOT NULL OR t.parent_task_id IS NOT NULL OR NOT EXISTS (
+              SELECT 1 FROM tasks r WHERE r.session_id = t.session_id AND r.status = 'running' AND r.workflow_run_id IS NULL AND r.parent_task_id IS NULL))
             -- A review action (apply, reject, merge, commit) holds this lock while it works on the worktree.
             AND (t.session_id IS NULL OR pg_try_advisory_xact_lock(${REVIEW_LOCK}, hashtext(t.session_id::text)))
-            AND (t.workflow_run_id IS NOT NULL OR NOT EXISTS (
+            AND (t.workflow_run_id IS NOT NULL OR t.parent_task_id IS NOT NULL OR NOT EXISTS (
               SELECT 1 FROM tasks e
               WHERE e.session_id = t.session_id AND e.status = 'pending' AND NOT e.cancel_requested AND e.workflow_run_id IS NULL
+                AND e.parent_task_id IS NULL
                 AND (e.created_at, e.id) < (t.created_at, t.id)))
           ORDER BY t.created_at, t.id
           FOR UPDATE SKIP LOCKED

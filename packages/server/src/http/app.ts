@@ -22,7 +22,10 @@ import { workspaceHandlers } from './routes/workspace.js';
 import { idHandlers } from './routes/ids.js';
 import { workflowHandlers } from './routes/workflows.js';
 import { terminalHandlers } from './routes/terminals.js';
+import { subagentHandlers } from './routes/subagents.js';
 import { registerTerminalStream } from './terminal-stream.js';
+import { registerMcp } from '../mcp/http.js';
+import { MCP_PATH } from '../mcp/endpoint.js';
 
 /** `METHOD /path` of the routes that answer without a token. */
 const PUBLIC_ROUTES = new Set(
@@ -92,6 +95,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     // Decide on the route the router matched (it decodes %xx), never on the raw URL text.
     const path = req.routeOptions.url ?? decodedPath(req.url);
     if (path !== null && (!path.startsWith('/api/') || PUBLIC_ROUTES.has(routeKey(req.method, path)))) return;
+    // The MCP endpoint checks its own tokens: the main one, or one scoped to an agent's session.
+    if (path === MCP_PATH) return;
     if (!(await ctx.auth.isAuthorized(req))) throw new DomainError('unauthorized', 'missing or wrong token: send Authorization: Bearer <token>');
   });
 
@@ -119,9 +124,11 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     ...idHandlers(ctx),
     ...workflowHandlers(ctx),
     ...terminalHandlers(ctx),
+    ...subagentHandlers(ctx),
   });
   registerStreams(app, { ...opts.stream, version: ctx.version, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });
   registerTerminalStream(app, { ...opts.stream, version: ctx.version, log: ctx.log, terminals: ctx.terminals });
+  registerMcp(app, ctx, ctx.mcpTokens);
 
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(path.join(webDir, 'index.html'));

@@ -3,6 +3,8 @@ import type { Broker } from '../stream/broker.js';
 import type { Logger } from '../logger.js';
 import type { Auth } from './auth.js';
 import type { TaskControl } from '../tasks/control.js';
+import type { Subagents } from '../subagents/service.js';
+import type { McpTokens } from '../mcp/token.js';
 import type { PermissionCenter } from '../permissions/center.js';
 import type { AgentRegistry } from '../agents/registry.js';
 import type { BackendPool } from '../agents/backend-pool.js';
@@ -17,6 +19,9 @@ export interface AppContext {
   log: Logger;
   auth: Auth;
   tasks: TaskControl;
+  subagents: Subagents;
+  /** Tokens of the MCP endpoint scoped to one agent's session. */
+  mcpTokens: McpTokens;
   permissions: PermissionCenter;
   registry: AgentRegistry;
   /** Warm agent sessions of this process's worker. */

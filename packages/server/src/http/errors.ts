@@ -27,6 +27,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_workflow: 400,
   // The server's Node cannot run the sandbox: not the request's fault, and not a crash either.
   workflows_unavailable: 503,
+  subagent_limit: 409,
   // A project path is given by the request, when it is registered.
   path_not_found: 400,
   not_a_directory: 400,

@@ -23,6 +23,22 @@ export type Handlers<N extends RouteName = RouteName> = { [K in N]: Handler<K> }
 
 const PASS = { success: true as const, data: undefined };
 
+/** A request's parts checked against the route `name`'s schemas, as its handler takes them. */
+export function routeInput<N extends RouteName>(name: N, raw: { params?: unknown; query?: unknown; body?: unknown }, url: string): HandlerInput<N> {
+  const def: RouteDef = routes[name];
+  const params = def.params ? def.params.safeParse(raw.params) : PASS;
+  // A malformed id names nothing that exists, so it is a 404 like any unknown id.
+  if (!params.success) throw new DomainError('not_found', `nothing at ${url}`);
+  const query = def.query ? def.query.safeParse(raw.query ?? {}) : PASS;
+  if (!query.success) throw invalid('query', query.error);
+  const body = def.body ? def.body.safeParse(raw.body ?? {}) : PASS;
+  if (!body.success) throw invalid('body', body.error);
+  // Whatever reaches the database as text or JSON must be storable there, whichever field it is.
+  const unstorable = findUnstorable(body.data) ?? findUnstorable(query.data);
+  if (unstorable) throw unstorableField(unstorable);
+  return { params: params.data, query: query.data, body: body.data } as HandlerInput<N>;
+}
+
 /** Registers the route `name` of the table: its schemas check the request and the response. */
 export function implement<N extends RouteName>(app: FastifyInstance, name: N, handler: Handler<N>): void {
   const def: RouteDef = routes[name];
@@ -30,17 +46,7 @@ export function implement<N extends RouteName>(app: FastifyInstance, name: N, ha
     method: def.method,
     url: def.path,
     handler: async (req, reply) => {
-      const params = def.params ? def.params.safeParse(req.params) : PASS;
-      // A malformed id names nothing that exists, so it is a 404 like any unknown id.
-      if (!params.success) throw new DomainError('not_found', `nothing at ${req.url.split('?')[0]}`);
-      const query = def.query ? def.query.safeParse(req.query ?? {}) : PASS;
-      if (!query.success) throw invalid('query', query.error);
-      const body = def.body ? def.body.safeParse(req.body ?? {}) : PASS;
-      if (!body.success) throw invalid('body', body.error);
-      // Whatever reaches the database as text or JSON must be storable there, whichever field it is.
-      const unstorable = findUnstorable(body.data) ?? findUnstorable(query.data);
-      if (unstorable) throw unstorableField(unstorable);
-      const input = { params: params.data, query: query.data, body: body.data } as HandlerInput<N>;
+      const input = routeInput(name, { params: req.params, query: req.query, body: req.body }, req.url.split('?')[0] ?? '');
       const out = await handler(input, req, reply);
       if (reply.sent) return reply;
       if (!def.response) return reply.code(def.status).send();

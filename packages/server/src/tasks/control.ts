@@ -1,6 +1,7 @@
 import type { InFlightTurn, Task } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
 import { inFlightTurns, requestCancel, runningActivities, unfinishedTaskIds, type SessionActivity } from '../db/tasks.js';
+import { unfinishedChildIds } from '../db/subagents.js';
 
 export interface TaskControl {
   /** Cancels a pending task at once; asks the worker running it to abort otherwise. */
@@ -20,6 +21,8 @@ export function createTaskControl(sql: Sql, onCancelled: (task: Task) => void): 
   const cancel = async (id: string): Promise<Task | null> => {
     const task = await requestCancel(sql, id);
     if (task?.status === 'cancelled') onCancelled(task);
+    // A turn cancelled takes its background subagents (and theirs) with it.
+    if (task) for (const child of await unfinishedChildIds(sql, id)) await cancel(child);
     return task;
   };
   return {

@@ -14,8 +14,8 @@ import {
 import type { Logger } from '../logger.js';
 import type { TaskControl } from '../tasks/control.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { archiveSessionWorktree, diffWorktree, ensureSessionWorktree } from '../git/index.js';
-import { tryResolveCommit } from '../git/repo.js';
+import { archiveSessionWorktree, diffWorktree } from '../git/index.js';
+import { cutAgentWorktree } from '../workspace/agent-worktree.js';
 import type { TaskWaiter } from './task-waiter.js';
 
 /**
@@ -151,30 +151,16 @@ export class TaskExecutor implements AgentExecutor {
     });
   }
 
-  /**
-   * `isolation: 'worktree'`: the agent's own worktree, cut from the session worktree's current
-   * HEAD (not the project's default branch), with the project's copy and setup rules.
-   */
+  /** `isolation: 'worktree'`: the agent's own worktree, recorded on its step. */
   private async cutWorktree(position: number): Promise<StepWorktree> {
-    const { workspace } = this.deps;
     const { runId, session, project } = this.scope;
-    const sessionRoot = await workspace.prepare(session, project);
-    const head = await tryResolveCommit(sessionRoot, 'HEAD');
-    if (!head) throw new Error(`the session worktree ${sessionRoot} has no HEAD commit to cut an agent worktree from`);
-    const id = `${session.id}.wf-${runId.slice(0, 8)}-${position}`;
-    // Created and recorded inside the sweep gate: the sweep keeps worktrees its steps name.
-    return workspace.gate.enter(async () => {
-      const created = await ensureSessionWorktree({
-        home: this.deps.home,
-        projectId: project.id,
-        projectPath: project.path,
-        sessionId: id,
-        sessionSlug: `wf-${runId.slice(0, 8)}-${position}`,
-        baseBranch: head,
-      });
-      const worktree: StepWorktree = { id, path: created.path, branch: created.branch!, base_commit: created.base_commit };
-      await setStepWorktree(this.deps.sql, runId, position, worktree);
-      return worktree;
+    return cutAgentWorktree({
+      workspace: this.deps.workspace,
+      home: this.deps.home,
+      session,
+      project,
+      suffix: `wf-${runId.slice(0, 8)}-${position}`,
+      record: (worktree) => setStepWorktree(this.deps.sql, runId, position, worktree),
     });
   }
 

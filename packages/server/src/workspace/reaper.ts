@@ -5,6 +5,7 @@ import { deleteWorktrees } from '../db/workspaces.js';
 import type { Logger } from '../logger.js';
 import { reapWorktrees, type ReapResult } from '../git/index.js';
 import { liveAgentWorktrees } from '../db/workflows.js';
+import { liveSubagentWorktrees } from '../db/subagents.js';
 import type { Workspace } from './workspace.js';
 import type { TerminalManager } from '../terminals/index.js';
 
@@ -51,8 +52,8 @@ export class WorktreeReaper {
       await this.terminals?.sweep((ids) => openSessionsAmong(this.sql, ids)).catch((err: unknown) => this.log.warn({ err }, 'terminal sweep failed'));
       const result = await reapWorktrees({
         home: this.workspace.home,
-        // Isolated workflow agents' worktrees sit next to their session's and live as long as it.
-        live: new Set([...(await openSessionIds(this.sql)), ...(await liveAgentWorktrees(this.sql))]),
+        // Isolated workflow agents' and subagents' worktrees sit next to their session's and live as long as it.
+        live: new Set([...(await openSessionIds(this.sql)), ...(await liveAgentWorktrees(this.sql)), ...(await liveSubagentWorktrees(this.sql))]),
         busy: new Set(await busySessionIds(this.sql)),
         log: this.log,
       });

@@ -12,7 +12,10 @@ export const ScriptedToolCall = z.object({
   /** Defaults to `call_<request>_<index>`. */
   id: z.string().optional(),
   name: z.string().min(1),
-  /** An object is JSON-encoded; a string is sent verbatim (lets tests send malformed JSON). */
+  /**
+   * An object is JSON-encoded; a string is sent verbatim (lets tests send malformed JSON).
+   * `{{tool_uuid:N}}` is replaced with the Nth distinct UUID of the request's tool results.
+   */
   arguments: z.union([z.string(), z.record(z.string(), z.unknown())]).default({}),
 });
 export type ScriptedToolCall = z.input<typeof ScriptedToolCall>;

@@ -9,6 +9,7 @@ import {
   type RecordedRequest,
 } from './request.js';
 import { PrefixCache, type PrefixCacheUsage } from './prefix-cache.js';
+import { fillPlaceholders } from './placeholders.js';
 import { ScriptedTurn, type ParsedTurn, type TurnMatch } from './script.js';
 
 export interface FakeLlmOptions {
@@ -158,7 +159,8 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       });
       return;
     }
-    const turn = cache ? withCacheUsage(choice.turn, cache.measure(body)) : choice.turn;
+    const picked = fillPlaceholders(choice.turn, body.messages);
+    const turn = cache ? withCacheUsage(picked, cache.measure(body)) : picked;
     if (turn.error) {
       sendJson(res, turn.error.status, errorBody(turn), turn.error.headers);
       return;

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Session } from '@boocode/contracts';
 import { ConnectionBadge } from '../shell/ConnectionBadge';
 import type { SessionView } from '../stream/SessionStore';
@@ -5,7 +6,7 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { IconButton } from '../ui/IconButton';
 import { PANEL_TITLE, type PanelKind } from './SidePanel';
 
-const ICON = { timeline: 'timeline', traces: 'traces', changes: 'diff', terminal: 'terminal', workflows: 'workflow' } as const;
+const ICON = { timeline: 'timeline', traces: 'traces', changes: 'diff', terminal: 'terminal', workflows: 'workflow', agents: 'agents' } as const;
 
 export function SessionHeader({
   session,
@@ -14,6 +15,7 @@ export function SessionHeader({
   onPanel,
   onReconnect,
   onArchive,
+  badge,
 }: {
   session: Session;
   view: SessionView;
@@ -21,11 +23,14 @@ export function SessionHeader({
   onPanel: (k: PanelKind | null) => void;
   onReconnect: () => void;
   onArchive: () => void;
+  /** Shown next to the title (the background agents' count). */
+  badge?: ReactNode;
 }) {
   return (
     <div className="session-header">
       <div className="session-header__title">
         <h1>{session.name}</h1>
+        {badge}
         <span className="session-header__meta">
           {session.agent}
           {session.model ? ` · ${session.model}` : ''}

@@ -18,6 +18,9 @@ import { SessionHeader } from './SessionHeader';
 import { SetupOutput } from './SetupOutput';
 import { SidePanel } from './SidePanel';
 import { usePanel } from './usePanel';
+import { SubagentsBadge } from '../subagents/SubagentsBadge';
+import { SubagentsPane } from '../subagents/SubagentsPane';
+import { isActive, useSubagents } from '../subagents/useSubagents';
 
 const NO_USAGE: TurnUsage[] = [];
 // xterm.js is loaded only when a terminal pane is first opened.
@@ -43,6 +46,7 @@ export function SessionView({
   const [diffFull, setDiffFull] = useState(false);
 
   const state = live?.view.state;
+  const subagents = useSubagents(live?.store ?? null, state ?? null);
   const chats = state?.chats ?? [];
   const current: Chat | undefined = chats.find((c) => c.id === chatId) ?? chats[0];
   const messages = (current && state?.logs[current.id]?.messages) || [];
@@ -121,6 +125,7 @@ export function SessionView({
         panel={panel}
         onPanel={setPanel}
         onReconnect={() => store.reconnectNow()}
+        badge={<SubagentsBadge active={subagents.items.filter(isActive).length} onOpen={() => setPanel('agents')} />}
         onArchive={() =>
           void api.call('archiveSession', { params: { id: session.id } }).then(
             (s) => store.update((st) => ({ ...st, session: s })),
@@ -187,6 +192,8 @@ export function SessionView({
               <Suspense fallback={<Spinner label="Loading workflows" />}>
                 <WorkflowsPanel sessionStore={store} view={view} session={session} />
               </Suspense>
+            ) : panel === 'agents' ? (
+              <SubagentsPane items={subagents.items} error={subagents.error} onOpenChat={(id) => onSelectChat(id)} />
             ) : panel === 'terminal' ? (
               <Suspense fallback={<Spinner label="Loading the terminal" />}>
                 <TerminalPanel session={session} />

@@ -1,9 +1,16 @@
 import type { ReactNode } from 'react';
 import { IconButton } from '../ui/IconButton';
 
-export type PanelKind = 'timeline' | 'traces' | 'changes' | 'terminal' | 'workflows';
+export type PanelKind = 'timeline' | 'traces' | 'changes' | 'terminal' | 'workflows' | 'agents';
 
-export const PANEL_TITLE: Record<PanelKind, string> = { timeline: 'Timeline', traces: 'Tool traces', changes: 'Changes', terminal: 'Terminal', workflows: 'Workflows' };
+export const PANEL_TITLE: Record<PanelKind, string> = {
+  timeline: 'Timeline',
+  traces: 'Tool traces',
+  changes: 'Changes',
+  terminal: 'Terminal',
+  workflows: 'Workflows',
+  agents: 'Background agents',
+};
 
 /** The right-hand panel (an overlay on narrow screens); Escape closes it. */
 export function SidePanel({ kind, onClose, children }: { kind: PanelKind; onClose: () => void; children: ReactNode }) {

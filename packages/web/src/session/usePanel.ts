@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react';
 import type { PanelKind } from './SidePanel';
 
 const KEY = 'boocode.panel';
-const KINDS: readonly PanelKind[] = ['timeline', 'traces', 'changes', 'terminal', 'workflows'];
+const KINDS: readonly PanelKind[] = ['timeline', 'traces', 'changes', 'terminal', 'workflows', 'agents'];
 
 /** Which side panel is open; remembered across reloads. */
 export function usePanel(): [PanelKind | null, (k: PanelKind | null) => void] {

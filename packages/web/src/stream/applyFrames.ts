@@ -350,6 +350,9 @@ function applyOne(d: Draft, f: SessionFrame): void {
     case 'workflow_log':
       // Kept by the workflow view (it listens to the store's frames); its agents are chats here.
       return;
+    case 'subagent':
+      s.subagents = { ...s.subagents, [f.subagent.id]: f.subagent };
+      return;
     default: {
       const unhandled: never = f;
       return unhandled;

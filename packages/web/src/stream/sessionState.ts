@@ -11,6 +11,7 @@ import type {
   PlanEntry,
   Session,
   SessionFrame,
+  Subagent,
   TaskStatus,
   TurnUsage,
 } from '@boocode/contracts';
@@ -125,11 +126,14 @@ export interface SessionState {
   /** Tail of the worktree setup output, bounded. */
   setupOutput: string;
   lastError: { code: string; message: string } | null;
+  /** The session's background subagents (fetched by their pane, then kept by `subagent` frames). */
+  subagents: Record<string, Subagent>;
 }
 
 export const SETUP_OUTPUT_LIMIT = 32_000;
 
 export const emptySessionState = (): SessionState => ({
+  subagents: {},
   session: null,
   chats: [],
   logs: {},

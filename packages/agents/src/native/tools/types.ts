@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SubagentControl } from '@boocode/contracts';
 import type { Env } from '../../external/env.js';
 import type { SandboxPolicy } from '../../sandbox/index.js';
 
@@ -16,6 +17,10 @@ export interface ToolContext {
   hiddenEnv?: readonly string[];
   /** Confines run_command (none: commands run as they are). */
   sandbox?: SandboxPolicy;
+  /** Background subagents of the running turn; the subagent tools are offered only with it. */
+  subagents?: SubagentControl;
+  /** The model's id of the call being run (a spawned subagent remembers it). */
+  toolCallId?: string;
 }
 
 export interface ToolLimits {

@@ -14,6 +14,8 @@ import type { Telemetry, TurnSpan } from '../../telemetry/telemetry.js';
 import type { PriceBook } from '../../usage/prices.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import type { TurnEvents } from './events.js';
+import type { Subagents } from '../../subagents/service.js';
+import type { McpEndpoint } from '../../mcp/endpoint.js';
 
 export interface RunnerDeps {
   sql: Sql;
@@ -31,6 +33,8 @@ export interface RunnerDeps {
   prices: PriceBook;
   /** OpenTelemetry export; null when off. */
   telemetry: Telemetry | null;
+  subagents: Subagents;
+  mcp: McpEndpoint;
 }
 
 /** Why a run was aborted from outside: the user, this process shutting down, a lost lease, the turn timeout. */

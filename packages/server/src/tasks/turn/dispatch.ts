@@ -72,6 +72,7 @@ async function startAgent(t: Turn, key: SessionKey, root: string, signal: AbortS
       root,
       model: task.model,
       resumeToken: t.resumeToken,
+      mcp: deps.mcp.refFor(session.id, t.chatId),
     });
     return { backend, lease };
   } catch (err) {
@@ -169,7 +170,7 @@ export async function dispatchTurn(t: Turn, signal: AbortSignal): Promise<Dispat
   let abandoned = false;
   try {
     ({ result, abandoned } = await raceAbort(
-      agent.prompt(handle, input, { signal, onEvent: t.events.onEvent, recorded: t.events.recorded, turn: t.turn }),
+      agent.prompt(handle, input, { signal, onEvent: t.events.onEvent, recorded: t.events.recorded, turn: t.turn, subagents: deps.subagents.controlFor(task) }),
       signal,
     ));
   } catch (err) {

@@ -21,6 +21,7 @@ async function settleTask(deps: RunnerDeps, task: TaskRow, ending: TurnEnding, t
 export async function endUnstarted(deps: RunnerDeps, task: TaskRow, ending: TurnEnding, announce?: { chatId: string | null; error: string }): Promise<void> {
   await settleTask(deps, task, ending, null, null);
   if (announce) announceTask(deps, task, announce.chatId, ending.status, announce.error);
+  if (ending.status !== 'pending') await deps.subagents.taskEnded({ ...task, status: ending.status });
 }
 
 /**
@@ -113,6 +114,8 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
   // A cancelled turn was the user's own doing: nothing new to look at.
   const attention = ending.status === 'completed' ? 'finished' : ending.status === 'cancelled' ? null : 'failed';
   if (attention) await updateAttention(deps.sql, deps.broker, session.id, attention, { unless: ['permission'] });
+  // After the task row: whichever of a parent and its child ends last hands the result over.
+  await deps.subagents.taskEnded({ ...task, status: ending.status });
   t.log.info(
     { chat_id: chatId, status: ending.status, steps: tally.steps, tool_calls: tally.toolCalls, ms: finishedAt.getTime() - tally.startedAt },
     'turn finished',
