@@ -56,6 +56,8 @@ export interface NativeTurnParams {
   contextWindow: number;
   /** Model calls already made this turn (a compaction's summary request): steps are numbered after them. */
   stepOffset: number;
+  /** Background subagents of this turn, when the server offers them. */
+  subagents?: SubagentControl;
 }
 
 /** The request of the step in flight: when it was sent and what its prompt was made of. */
@@ -63,8 +65,6 @@ interface StepRequest {
   startedAt: Date;
   firstTokenAt: Date | null;
   segments: PromptSegments;
-  /** Background subagents of this turn, when the server offers them. */
-  subagents?: SubagentControl;
 }
 
 /** A note inserted into the conversation before the message at index `at` of the step input. */
