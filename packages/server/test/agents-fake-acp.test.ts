@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcpBackend } from '@boocode/agents';
 import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Session, Task, TracePage, UsageSummary } from '@boocode/contracts';
 import { fakeAcpBin, type FakeAcpScript } from '@boocode/testkit';
-import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { makeGitRepo, openStream, startTestServer, until, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, joined, newSession, post, waitTask } from './agents-env.js';
 
 /**
@@ -99,16 +99,6 @@ const acp = async (): Promise<AcpBackend> => {
   return b;
 };
 const pidOf = async (chatId: string) => (await acp()).processInfo({ chatId, agent: AGENT })?.pid ?? null;
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('ACP through the server (fake agent)', () => {
   it('streams plans, notices, title, context use and settings as frames, and keeps them', async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { fakeAcpBin, scratchDir, startFakeLlm, type FakeAcpScript, type FakeLlm } from '@boocode/testkit';
-import { createTestDatabase, makeGitRepo, openStream, spawnServe, type ServeProcess } from '@boocode/testkit/server';
+import { createTestDatabase, makeGitRepo, openStream, type ServeProcess, spawnServe, tokenApi, type TokenApi, until } from '@boocode/testkit/server';
 
 /**
  * Turns that survive their server: killed (kill -9) or stopped (SIGTERM) mid-turn, the turn goes
@@ -23,30 +23,9 @@ afterAll(async () => {
   await llm?.close();
 });
 
-type Api = <T>(method: string, url: string, body?: unknown) => Promise<{ status: number; body: T }>;
-const apiFor = (base: string, token: string): Api => async (method, url, body) => {
-  const res = await fetch(base + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
-};
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 interface Server {
   proc: ServeProcess;
-  api: Api;
+  api: TokenApi;
   token: string;
 }
 
@@ -60,10 +39,10 @@ async function serve(home: string, databaseUrl: string, env: Record<string, stri
   });
   children.push(proc);
   const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
-  return { proc, api: apiFor(proc.url, token), token };
+  return { proc, api: tokenApi(proc.url, token), token };
 }
 
-async function setup(api: Api, files: Record<string, string> = { 'a.txt': 'a\n' }) {
+async function setup(api: TokenApi, files: Record<string, string> = { 'a.txt': 'a\n' }) {
   const repo = await makeGitRepo(files);
   const project = (await api<Project>('POST', '/api/projects', { path: repo })).body;
   const session = (await api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
@@ -71,14 +50,14 @@ async function setup(api: Api, files: Record<string, string> = { 'a.txt': 'a\n' 
   return { repo, session, chat };
 }
 
-const assistants = async (api: Api, chatId: string): Promise<Message[]> =>
+const assistants = async (api: TokenApi, chatId: string): Promise<Message[]> =>
   (await api<MessagePage>('GET', `/api/chats/${chatId}/messages`)).body.items.filter((m) => m.role === 'assistant');
 
-const taskWhen = (api: Api, id: string, ok: (t: Task) => boolean, what: string) =>
+const taskWhen = (api: TokenApi, id: string, ok: (t: Task) => boolean, what: string) =>
   until(async () => {
     const t = (await api<Task>('GET', `/api/tasks/${id}`)).body;
     return ok(t) && t;
-  }, 150_000, what);
+  }, what, 150_000);
 
 /** Requests of one turn to the model, in order (they all carry the turn's user message last). */
 const requestsOf = (prompt: string) => llm.requests.filter((r) => r.lastUserText.includes(prompt));
@@ -113,8 +92,8 @@ describe('a native turn outlives its server', () => {
     );
     const posted = (await first.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: prompt })).body;
     // The first step is journaled, and the second has begun.
-    await until(async () => (await sql`SELECT steps FROM turn_journals WHERE task_id = ${posted.task.id}`)[0]?.steps === 1, 90_000, 'journaled step');
-    await until(async () => requestsOf(prompt).length === 2, 90_000, 'second model request');
+    await until(async () => (await sql`SELECT steps FROM turn_journals WHERE task_id = ${posted.task.id}`)[0]?.steps === 1, 'journaled step', 90_000);
+    await until(async () => requestsOf(prompt).length === 2, 'second model request', 90_000);
 
     first.proc.child.kill('SIGKILL');
     await first.proc.exited;
@@ -155,10 +134,10 @@ describe('a native turn outlives its server', () => {
       } catch {
         return false;
       }
-    }, 90_000, 'the command to start');
+    }, 'the command to start', 90_000);
     // Its trace is stored a moment after it starts (off the hot path): a crash before that loses the
     // call's record, and the turn then starts over.
-    await until(async () => (await sql`SELECT 1 FROM tool_traces WHERE task_id = ${posted.task.id} AND tool_call_id = 'call_slow'`).length === 1, 90_000, 'the call traced');
+    await until(async () => (await sql`SELECT 1 FROM tool_traces WHERE task_id = ${posted.task.id} AND tool_call_id = 'call_slow'`).length === 1, 'the call traced', 90_000);
 
     first.proc.child.kill('SIGKILL');
     await first.proc.exited;
@@ -251,7 +230,7 @@ describe('an external agent turn outlives its server', () => {
     const session = (await first.api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false, agent })).body;
     const chat = (await first.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
     const posted = (await first.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'long job' })).body;
-    await until(async () => (await assistants(first.api, chat.id))[0]?.content === 'Working on it. ', 60_000, 'partial answer stored');
+    await until(async () => (await assistants(first.api, chat.id))[0]?.content === 'Working on it. ', 'partial answer stored', 60_000);
     first.proc.child.kill('SIGKILL');
     await first.proc.exited;
     const server = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });

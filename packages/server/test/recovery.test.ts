@@ -4,7 +4,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { createTestDatabase, makeGitRepo, spawnServe, startTestServer, type ServeProcess, type TestServer } from '@boocode/testkit/server';
+import { createTestDatabase, makeGitRepo, type ServeProcess, spawnServe, startTestServer, type TestServer, tokenApi, type TokenApi, until } from '@boocode/testkit/server';
 
 let llm: FakeLlm;
 const children: ServeProcess[] = [];
@@ -16,28 +16,7 @@ afterAll(async () => {
   await llm?.close();
 });
 
-type Api = <T>(method: string, url: string, body?: unknown) => Promise<{ status: number; body: T }>;
-const apiFor = (base: string, token: string): Api => async (method, url, body) => {
-  const res = await fetch(base + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
-};
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function setup(api: Api) {
+async function setup(api: TokenApi) {
   const project = (await api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
   const session = (await api<Session>('POST', '/api/sessions', { project_id: project.id, isolated: false })).body;
   const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
@@ -47,20 +26,20 @@ async function setup(api: Api) {
 const childEnv = () => ({ BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake', BOOCODE_LEASE_MS: '1500' });
 
 /** kill -9 the server, start it again on the same home, and talk to the new one. */
-async function crashAndRestart(first: ServeProcess, home: string, token: string): Promise<{ second: ServeProcess; api: Api }> {
+async function crashAndRestart(first: ServeProcess, home: string, token: string): Promise<{ second: ServeProcess; api: TokenApi }> {
   first.child.kill('SIGKILL');
   await first.exited;
   const second = await spawnServe(['--port', '0', '--home', home], childEnv());
   children.push(second);
-  return { second, api: apiFor(second.url, token) };
+  return { second, api: tokenApi(second.url, token) };
 }
 
 /** Polls a task through `api` until `ok` holds for it. */
-const taskWhen = (api: Api, id: string, ok: (t: Task) => boolean, timeoutMs: number, what: string) =>
+const taskWhen = (api: TokenApi, id: string, ok: (t: Task) => boolean, what: string, timeoutMs: number) =>
   until(async () => {
     const t = (await api<Task>('GET', `/api/tasks/${id}`)).body;
     return ok(t) && t;
-  }, timeoutMs, what);
+  }, what, timeoutMs);
 
 describe('crash recovery of a running turn', () => {
   it('kill -9 mid-turn: the turn continues after the restart in its partial message; the session keeps working', async () => {
@@ -68,7 +47,7 @@ describe('crash recovery of a running turn', () => {
     const first = await spawnServe(['--port', '0', '--home', home], childEnv());
     children.push(first);
     const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
-    let api = apiFor(first.url, token);
+    let api = tokenApi(first.url, token);
     const { session, chat } = await setup(api);
     llm.push(
       { match: { lastUserIncludes: 'crash me' }, text: Array.from({ length: 200 }, (_, i) => `t${i} `), chunkDelayMs: 50 },
@@ -79,10 +58,10 @@ describe('crash recovery of a running turn', () => {
     await until(async () => {
       const page = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body;
       return page.items.find((m) => m.role === 'assistant' && m.content.length > 10);
-    }, 20_000, 'partial content');
+    }, 'partial content', 20_000);
     const { second, api: restarted } = await crashAndRestart(first, home, token);
     api = restarted;
-    const task = await taskWhen(api, posted.task.id, (t) => t.status !== 'running' && t.status !== 'pending', 30_000, 'continued task');
+    const task = await taskWhen(api, posted.task.id, (t) => t.status !== 'running' && t.status !== 'pending', 'continued task', 30_000);
     expect(task.status).toBe('completed');
     const [message, ...others] = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.filter((m: Message) => m.role === 'assistant');
     expect(others).toHaveLength(0);
@@ -94,7 +73,7 @@ describe('crash recovery of a running turn', () => {
     expect((await api<Session>('GET', `/api/sessions/${session.id}`)).body.attention).toBe('finished');
 
     const next = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'are you back?' })).body;
-    const done = await taskWhen(api, next.task.id, (t) => t.status === 'completed', 15_000, 'next turn');
+    const done = await taskWhen(api, next.task.id, (t) => t.status === 'completed', 'next turn', 15_000);
     expect(done.output_summary).toBe('fallback answer');
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
@@ -105,16 +84,16 @@ describe('crash recovery of a running turn', () => {
     const first = await spawnServe(['--port', '0', '--home', home], childEnv());
     children.push(first);
     const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
-    let api = apiFor(first.url, token);
+    let api = tokenApi(first.url, token);
     const { chat } = await setup(api);
     // First attempt: the model is silent for a long time; the retry gets a normal answer.
     llm.push({ match: { lastUserIncludes: 'early crash' }, text: 'too late', chunkDelayMs: 60_000 }, { match: { lastUserIncludes: 'early crash' }, text: 'second attempt' });
     const posted = (await api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'early crash' })).body;
-    await until(async () => (await api<Task>('GET', `/api/tasks/${posted.task.id}`)).body.status === 'running', 10_000, 'running');
-    await until(async () => llm.requests.some((r) => r.lastUserText?.includes('early crash')), 10_000, 'llm request');
+    await until(async () => (await api<Task>('GET', `/api/tasks/${posted.task.id}`)).body.status === 'running', 'running', 10_000);
+    await until(async () => llm.requests.some((r) => r.lastUserText?.includes('early crash')), 'llm request', 10_000);
     const { second, api: restarted } = await crashAndRestart(first, home, token);
     api = restarted;
-    const task = await taskWhen(api, posted.task.id, (t) => ['completed', 'failed'].includes(t.status), 20_000, 'retried task');
+    const task = await taskWhen(api, posted.task.id, (t) => ['completed', 'failed'].includes(t.status), 'retried task', 20_000);
     expect(task.status).toBe('completed');
     expect(task.attempts).toBe(2);
     const assistants = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.filter((m: Message) => m.role === 'assistant');
@@ -142,7 +121,7 @@ describe('two worker processes on one database', () => {
       BOOCODE_LEASE_MS: '30000',
     });
     children.push(other);
-    const api: Api = (m, u, b) => server.api(m, u, b);
+    const api: TokenApi = (m, u, b) => server.api(m, u, b);
     const project = (await api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
     const chats: Chat[] = [];
     for (let i = 0; i < 6; i++) {
@@ -165,7 +144,7 @@ describe('two worker processes on one database', () => {
     await until(async () => {
       const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM tasks WHERE id = ANY(${tasks}::uuid[]) AND status = 'completed'`;
       return row!.n === 24;
-    }, 60_000, 'all tasks');
+    }, 'all tasks', 60_000);
     polling = false;
     await watcher;
     const perTask = await sql<{ task_id: string; n: number; workers: string[] }[]>`

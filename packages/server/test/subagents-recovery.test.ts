@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chat, MessagePage, PostMessageResponse, Project, Session, SubagentList, Task } from '@boocode/contracts';
 import { scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo, spawnServe, type ServeProcess } from '@boocode/testkit/server';
+import { makeGitRepo, type ServeProcess, spawnServe, tokenApi, type TokenApi, until } from '@boocode/testkit/server';
 
 let llm: FakeLlm;
 const servers: ServeProcess[] = [];
@@ -15,27 +15,6 @@ afterAll(async () => {
   await llm?.close();
 });
 
-type Api = <T>(method: string, url: string, body?: unknown) => Promise<{ status: number; body: T }>;
-const apiFor = (base: string, token: string): Api => async (method, url, body) => {
-  const res = await fetch(base + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
-};
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const env = () => ({ BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake', BOOCODE_LEASE_MS: '1500' });
 
 describe('a subagent outlives a server crash', () => {
@@ -44,7 +23,7 @@ describe('a subagent outlives a server crash', () => {
     const first = await spawnServe(['--port', '0', '--home', home], env());
     servers.push(first);
     const token = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')).token as string;
-    let api = apiFor(first.url, token);
+    let api = tokenApi(first.url, token);
     const project = (await api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
     const session = (await api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
     const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
@@ -66,7 +45,7 @@ describe('a subagent outlives a server crash', () => {
     await first.exited;
     const second = await spawnServe(['--port', '0', '--home', home], env());
     servers.push(second);
-    api = apiFor(second.url, token);
+    api = tokenApi(second.url, token);
 
     const done = await until(async () => {
       const t = (await api<Task>('GET', `/api/tasks/${child!.id}`)).body;

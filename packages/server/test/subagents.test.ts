@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Subagent, SubagentList, SubagentResult, Task } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { makeGitRepo, startTestServer, type TestServer, until } from '@boocode/testkit/server';
 
 let llm: FakeLlm;
 let server: TestServer;
@@ -23,16 +23,6 @@ afterAll(async () => {
   await tight?.close();
   await llm?.close();
 });
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const ENDED = ['completed', 'failed', 'cancelled', 'timed_out'];
 

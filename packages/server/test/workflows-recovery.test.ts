@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MessagePage, Project, Session, Task, WorkflowRun, WorkflowRunDetail } from '@boocode/contracts';
 import { scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { createTestDatabase, makeGitRepo, openStream, spawnServe, spawnWorker, startTestServer, type ServeProcess, type WorkerProcess } from '@boocode/testkit/server';
+import { createTestDatabase, makeGitRepo, openStream, type ServeProcess, spawnServe, spawnWorker, startTestServer, until, type WorkerProcess } from '@boocode/testkit/server';
 import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
 
 /**
@@ -37,16 +37,6 @@ async function serve(home: string, flags: string[] = []): Promise<{ child: Serve
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
   };
   return { child, api };
-}
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const asked = (text: string) => llm.requests.filter((r) => r.lastUserText.includes(text)).length;

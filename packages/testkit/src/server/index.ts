@@ -6,3 +6,4 @@ export * from './serve-process.js';
 export * from './cli-process.js';
 export * from './test-run.js';
 export * from './terminal-client.js';
+export * from './wait.js';
