@@ -14,4 +14,6 @@ export async function runFakeAcpCli(argv: string[]): Promise<void> {
   if (!parsed.success) throw new Error(`invalid fake-acp script:\n${z.prettifyError(parsed.error)}\n${USAGE}`);
   const conn = runFakeAcpAgent(parsed.data);
   await conn.closed;
+  // Its client is gone (closed, or killed): a turn still waiting on a scripted delay must not keep it alive.
+  process.exit(0);
 }
