@@ -140,7 +140,8 @@ export class NativeBackend implements AgentBackend {
         modelId,
         providerName: config.providerName,
         system,
-        tools: toAiTools({ root: session.root, signal: ac.signal, limits: this.opts.toolLimits, env: this.opts.baseEnv, hiddenEnv, sandbox: this.opts.sandbox }),
+        // The turn's own tool set (with the subagent tools when it has them), so the prefix matches.
+        tools: toAiTools({ root: session.root, signal: ac.signal, limits: this.opts.toolLimits, env: this.opts.baseEnv, hiddenEnv, sandbox: this.opts.sandbox, subagents: ctx.subagents }),
         summarise: history,
         instructions: '',
         maxRetries: config.maxRetries,
