@@ -9,7 +9,7 @@ const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/
 
 /** Runs the child, sends `signal` once it has made its dir, and returns the dir and how it ended. */
 async function child(how: 'exit' | 'throw' | 'wait', signal?: NodeJS.Signals) {
-  const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD, how], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD, how], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   const dir = new Promise<string>((resolve) =>
     p.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -21,6 +21,7 @@ async function child(how: 'exit' | 'throw' | 'wait', signal?: NodeJS.Signals) {
   const made = await dir;
   expect(existsSync(made)).toBe(true);
   if (signal) p.kill(signal);
+  else p.stdin.write('go\n');
   return { dir: made, ...(await ended) };
 }
 
