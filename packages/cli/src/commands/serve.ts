@@ -24,6 +24,11 @@ export function registerServe(program: Command): void {
       }
       const server = await startServer(config, { logger: log, ...(worker ? {} : { worker: false as const }) });
       const serverFile = path.join(server.home, 'server.json');
+      // Before anything announces the server: a stop asked for as soon as it is found must be a clean one.
+      onStopSignal(log, async () => {
+        await server.close();
+        await rm(serverFile, { force: true });
+      });
       const info: ServerInfo = { url: server.url, pid: process.pid, bus: server.bus, database_port: server.databasePort };
       await writeFile(serverFile, JSON.stringify(info) + '\n', { mode: 0o600 });
       log.info(
@@ -41,10 +46,6 @@ export function registerServe(program: Command): void {
       process.stdout.write(lines.join('\n') + '\n');
       // Discovery probes each agent, which can take seconds: the login line must not wait for it.
       void server.ctx.registry.list().then((agents) => process.stdout.write(agentLines(agents).join('\n') + '\n'));
-      onStopSignal(log, async () => {
-        await server.close();
-        await rm(serverFile, { force: true });
-      });
     });
 }
 

@@ -37,9 +37,9 @@ export function registerWorker(program: Command): void {
       }
 
       const worker = await startWorker(config, databaseUrl, { logger: log });
+      onStopSignal(log, () => worker.close());
       log.info({ worker_id: worker.id, home, concurrency: worker.concurrency, server_pid: serverPid }, 'worker running turns (no HTTP server)');
       process.stdout.write(`BooCode worker ${worker.id}\n  data directory: ${home}\n  concurrency:    ${worker.concurrency}\n`);
-      onStopSignal(log, () => worker.close());
       if (serverPid !== null) {
         const pid = serverPid;
         // The embedded database stops with its server (and comes back on another port): nothing left to do.
