@@ -95,9 +95,10 @@ describe('boocode terminal', () => {
     await expect.poll(async () => (await server.api<Terminal>('GET', `/api/terminals/${t.id}`)).body, { timeout: 10_000 }).toMatchObject({ cols: 200, rows: 50 });
     // Raw mode: keys go as typed, Ctrl-C included (the remote shell gets the interrupt, not the CLI).
     cli.write('sleep 100');
+    await cli.waitForOutput(/sleep 100/);
     cli.write('\x03');
     // The shell drops what it reads before it handles the interrupt: the next line waits for its new prompt.
-    await cli.waitForOutput(/sleep 100\^C[\s\S]*\$ $/);
+    await cli.waitForOutput(/\^C[\s\S]*\$ $/);
     cli.write('echo typed-$((3*3))\r');
     await cli.waitForOutput(/typed-9/);
     cli.resize(120, 40);
