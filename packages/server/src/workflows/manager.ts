@@ -25,7 +25,8 @@ import { loadCatalog } from './catalog.js';
 import { TaskExecutor } from './executor.js';
 import { PgJournal } from './journal.js';
 import { TaskWaiter } from './task-waiter.js';
-import type { Telemetry } from '../telemetry/telemetry.js';
+import { setWorkflowRunTraceparent, workflowRunTraceparent } from '../db/trace-context.js';
+import type { Telemetry, WorkflowSpan } from '../telemetry/telemetry.js';
 
 export interface WorkflowManagerOptions {
   /** Runs whose sandbox this process hosts at once; the others wait for a worker. */
@@ -167,7 +168,7 @@ export class WorkflowManager {
 
   /** Hosts the run inside its `invoke_workflow` span, when telemetry is on. */
   private async execute(run: WorkflowRunRow, active: Active): Promise<void> {
-    const span = this.deps.telemetry?.startWorkflow({ runId: run.id, name: run.name, sessionId: run.session_id }) ?? null;
+    const span = await this.startSpan(run);
     const log = this.deps.log.child({ run_id: run.id, session_id: run.session_id, workflow: run.name, ...(span ? { trace_id: span.traceId } : {}) });
     // Handed over unless it finishes here.
     let outcome: { status: string; error: string | null } = { status: 'handed over', error: null };
@@ -176,6 +177,19 @@ export class WorkflowManager {
     } finally {
       span?.end(outcome);
     }
+  }
+
+  /**
+   * The run's span, its context stored with the run before any agent is queued, so their turns
+   * start under it in whichever process; a taken-over run's span continues the earlier attempt's trace.
+   */
+  private async startSpan(run: WorkflowRunRow): Promise<WorkflowSpan | null> {
+    const { telemetry, sql } = this.deps;
+    if (!telemetry) return null;
+    const parent = run.attempts > 1 ? await workflowRunTraceparent(sql, run.id) : null;
+    const span = telemetry.startWorkflow({ runId: run.id, name: run.name, sessionId: run.session_id, parent });
+    await setWorkflowRunTraceparent(sql, run.id, span.traceparent);
+    return span;
   }
 
   private async executeRun(

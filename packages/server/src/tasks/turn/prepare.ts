@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { insertChat } from '../../db/chats.js';
 import { insertAssistantMessage, mergeMessageMetadata } from '../../db/messages.js';
 import { readResumePoint, setTaskChat, type ClaimedTurn } from '../../db/tasks.js';
+import { workflowRunTraceparent } from '../../db/trace-context.js';
 import { MessageWriter } from '../../stream/message-writer.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn } from './context.js';
 import { TurnEvents } from './events.js';
@@ -66,6 +67,8 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
       metadata: { agent: task.agent, worker: deps.workerId },
     });
   }
+  // A workflow agent's turn belongs under its run's span, which may live in another process.
+  const parent = deps.telemetry && task.workflow_run_id ? await workflowRunTraceparent(deps.sql, task.workflow_run_id) : null;
   const span =
     deps.telemetry?.startTurn({
       sessionId: session.id,
@@ -76,6 +79,7 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
       agent: task.agent,
       model: task.model,
       workflowRunId: task.workflow_run_id,
+      parent,
     }) ?? null;
   if (span) log = log.child({ trace_id: span.traceId });
   // A continued message is announced once its agent is known (see dispatch): it decides what is kept.
