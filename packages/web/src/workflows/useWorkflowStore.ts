@@ -7,6 +7,7 @@ const restApi: WorkflowApi = {
   catalog: (projectId) => api.call('listWorkflows', { params: { id: projectId } }),
   listRuns: (sessionId) => api.call('listWorkflowRuns', { params: { id: sessionId } }),
   getRun: (runId) => api.call('getWorkflowRun', { params: { id: runId } }),
+  logs: (runId) => api.call('listWorkflowRunLogs', { params: { id: runId }, query: {} }),
   start: (sessionId, body) => api.call('startWorkflowRun', { params: { id: sessionId }, body }),
   cancelRun: (runId) => api.call('cancelWorkflowRun', { params: { id: runId } }),
   cancelTask: (taskId) => api.call('cancelTask', { params: { id: taskId } }),
