@@ -10,7 +10,7 @@ import { AgentRow } from './AgentRow';
 import { WorkflowError } from './errors';
 import { JsonTree } from './JsonTree';
 import { SOURCE_LABEL } from './Launcher';
-import { displayStatus, groupByPhase, progressOf, runFinished, type AgentView, type RunView as RunState } from './runState';
+import { displayStatus, groupByPhase, progressOf, RUN_STATUS_TEXT, runFinished, type AgentView, type RunView as RunState } from './runState';
 import type { WorkflowStore } from './WorkflowStore';
 
 const ROW = 46;
@@ -18,13 +18,6 @@ const HEAD = 30;
 /** Log lines rendered: the newest ones; older ones stay in memory. */
 const LOG_SHOWN = 500;
 
-export const RUN_STATUS_TEXT: Record<WorkflowRun['status'], string> = {
-  pending: 'waiting to start',
-  running: 'running',
-  completed: 'completed',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
 
 type Item = { kind: 'phase'; phase: string | null; count: number; done: number } | { kind: 'agent'; agent: AgentView };
 

@@ -67,6 +67,14 @@ export function mergeLogs(view: RunView, stored: WorkflowLogList): RunView {
   return { ...view, ...withLines({ ...base, ...merged }, tail, Math.max(last, view.logLine)) };
 }
 
+export const RUN_STATUS_TEXT: Record<WorkflowRun['status'], string> = {
+  pending: 'waiting to start',
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
 const FINISHED = new Set<WorkflowRun['status']>(['completed', 'failed', 'cancelled']);
 export const runFinished = (r: WorkflowRun): boolean => FINISHED.has(r.status);
 export const agentFinished = (a: { status: AgentView['status'] }): boolean => a.status !== 'running';

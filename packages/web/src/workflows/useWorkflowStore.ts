@@ -16,10 +16,16 @@ const restApi: WorkflowApi = {
 const EMPTY: WorkflowState = { runs: null, details: {}, catalog: null, loadError: null };
 const none = () => () => {};
 
-/** The session's workflow runs, live from its store's frames, while the view is mounted. */
-export function useWorkflowStore(session: SessionStore): { store: WorkflowStore | null; state: WorkflowState } {
+export interface SessionWorkflows {
+  store: WorkflowStore | null;
+  state: WorkflowState;
+}
+
+/** The session's workflow runs, live from its store's frames, while the session is open. */
+export function useWorkflowStore(session: SessionStore | null): SessionWorkflows {
   const [store, setStore] = useState<WorkflowStore | null>(null);
   useEffect(() => {
+    if (!session) return;
     const s = new WorkflowStore(session.sessionId, restApi, session);
     s.start();
     setStore(s);
