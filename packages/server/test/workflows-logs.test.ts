@@ -102,6 +102,15 @@ describe('what a run reports beyond its logs', () => {
     // Its agent completed, but the run failed: that is what the user must hear.
     expect((await api<Session>('GET', `/api/sessions/${failing.id}`)).body.attention).toBe('failed');
 
+    // While it goes, an agent that finished is no news yet.
+    const going = await newSession();
+    llm.push({ match: { lastUserIncludes: 'slow second' }, text: Array.from({ length: 40 }, (_, k) => `s${k} `), chunkDelayMs: 100 });
+    const two = await startRun(api, going.id, { script: script(`await agent('quick first'); return await agent('slow second');`, 'two') });
+    await waitRun(api, two.id, (r) => r.agents[1]?.task_status === 'running');
+    expect((await api<Session>('GET', `/api/sessions/${going.id}`)).body.attention).toBeNull();
+    expect((await waitRun(api, two.id)).status).toBe('completed');
+    expect((await api<Session>('GET', `/api/sessions/${going.id}`)).body.attention).toBe('finished');
+
     const ok = await newSession();
     expect((await waitRun(api, (await startRun(api, ok.id, { script: script(`return await agent('fine');`, 'fine') })).id)).status).toBe('completed');
     expect((await api<Session>('GET', `/api/sessions/${ok.id}`)).body.attention).toBe('finished');
