@@ -196,7 +196,13 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
     error: z.string().nullable().optional(),
   }),
   /** The run's script called `log()` (or the runtime reports something about it). */
-  z.object({ type: z.literal('workflow_log'), run_id: Id, message: z.string() }),
+  z.object({
+    type: z.literal('workflow_log'),
+    run_id: Id,
+    message: z.string(),
+    /** The line's number in the run, as GET /api/workflow-runs/:id/logs has it (absent from older servers). */
+    line: z.number().int().positive().optional(),
+  }),
   /** A background subagent of the session was spawned, started or ended. */
   z.object({ type: z.literal('subagent'), subagent: Subagent }),
 ]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Project, Session, SessionFramePayload, WorkflowEvent } from '@boocode/contracts';
-import { assertSandboxAvailable, runWorkflowSource, type WorkflowLimits, type WorkflowRunResult } from '@boocode/workflows';
+import { assertSandboxAvailable, DEFAULT_LIMITS, runWorkflowSource, type WorkflowLimits, type WorkflowRunResult } from '@boocode/workflows';
 import type { Sql } from '../db/connection.js';
 import { getProject } from '../db/projects.js';
 import { getSession } from '../db/sessions.js';
@@ -19,11 +19,13 @@ import {
 } from '../db/workflows.js';
 import type { Logger } from '../logger.js';
 import type { Broker } from '../stream/broker.js';
+import { updateAttention } from '../stream/attention.js';
 import type { TaskControl } from '../tasks/control.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { loadCatalog } from './catalog.js';
 import { TaskExecutor } from './executor.js';
 import { PgJournal } from './journal.js';
+import { RunLogWriter } from './log-writer.js';
 import { TaskWaiter } from './task-waiter.js';
 import { setWorkflowRunTraceparent, workflowRunTraceparent } from '../db/trace-context.js';
 import type { Telemetry, WorkflowSpan } from '../telemetry/telemetry.js';
@@ -126,7 +128,7 @@ export class WorkflowManager {
     while (!this.stopped && this.running.size < this.opts.maxRuns) {
       let run: WorkflowRunRow | null;
       try {
-        run = await claimWorkflowRun(this.deps.sql, this.id, this.opts.leaseMs);
+        run = await claimWorkflowRun(this.deps.sql, this.id, this.opts.leaseMs, this.opts.limits.maxAgents ?? DEFAULT_LIMITS.maxAgents);
       } catch (err) {
         this.deps.log.error({ err }, 'claiming a workflow run failed');
         return;
@@ -208,18 +210,21 @@ export class WorkflowManager {
     let end: Pick<WorkflowRunResult, 'status' | 'result' | 'error'>;
     // Whether agents may have changed the session's worktree (a taken-over run: before, too).
     let ranAgents = run.attempts > 1;
+    const lines = new RunLogWriter(sql, run.id, log);
     try {
       if (!open) end = { status: 'cancelled', error: 'the session was archived' };
       else if (run.cancel_requested) {
         // Cancelled while its worker was gone: what that worker's agents left running stops too.
         for (const id of await unfinishedCallTasks(sql, run.id)) await this.deps.tasks.cancel(id);
         end = { status: 'cancelled', error: 'the run was cancelled' };
-      } else end = await this.runScript(run, open.session, open.project, active, publish, log, () => (ranAgents = true));
+      } else end = await this.runScript(run, open.session, open.project, active, publish, log, lines, () => (ranAgents = true));
     } catch (err) {
       // Before the script ran: the session's worktree could not be set up, a file changed since
       // the run was queued no longer parses...
       end = { status: 'failed', error: (err as Error).message };
     }
+    // Whoever sees the run finished can read every line it logged.
+    await lines.flushed();
     if (active.lettingGo) {
       log.info('workflow run left to another worker');
       return;
@@ -233,6 +238,13 @@ export class WorkflowManager {
     if (!finished) return;
     ended({ status: finished.status, error: finished.error });
     publish({ type: 'workflow_run', run: toWorkflowRun(finished) });
+    // The run, not each of its agents, tells the user it is over; a cancel was their own doing.
+    const attention = finished.status === 'completed' ? 'finished' : finished.status === 'failed' ? 'failed' : null;
+    if (attention) {
+      await updateAttention(sql, broker, run.session_id, attention, { unless: ['permission'] }).catch((err: unknown) =>
+        log.warn({ err }, 'flagging the session for its user failed'),
+      );
+    }
     log.info({ status: finished.status, agents: finished.agents_total, cached: finished.agents_cached, error: finished.error }, 'workflow run finished');
   }
 
@@ -244,6 +256,7 @@ export class WorkflowManager {
     active: Active,
     publish: (payload: SessionFramePayload) => void,
     log: Logger,
+    lines: RunLogWriter,
     onAgentStart: () => void,
   ): Promise<WorkflowRunResult> {
     const { sql } = this.deps;
@@ -263,7 +276,8 @@ export class WorkflowManager {
         publish({ type: 'workflow_phase', run_id: run.id, title: e.title });
         void setWorkflowRunPhase(sql, run.id, e.title).catch((err: unknown) => log.warn({ err }, 'recording the phase failed'));
       } else if (e.type === 'log') {
-        publish({ type: 'workflow_log', run_id: run.id, message: e.message });
+        const line = lines.add(e.message);
+        publish({ type: 'workflow_log', run_id: run.id, message: line.message, line: line.line });
       } else if (e.type === 'agent_finished') {
         const task = executor.taskOf.get(e.position);
         publish({

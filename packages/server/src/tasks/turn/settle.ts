@@ -111,8 +111,9 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
   });
   announceTask(deps, task, chatId, ending.status, ending.error);
   announceActivity(deps, session, ending.status === 'failed' || ending.status === 'timed_out' ? 'failed' : 'idle');
-  // A cancelled turn was the user's own doing: nothing new to look at.
-  const attention = ending.status === 'completed' ? 'finished' : ending.status === 'cancelled' ? null : 'failed';
+  // A cancelled turn was the user's own doing: nothing new to look at. A workflow's agent is not
+  // news on its own: its run says when it is over.
+  const attention = task.workflow_run_id ? null : ending.status === 'completed' ? 'finished' : ending.status === 'cancelled' ? null : 'failed';
   if (attention) await updateAttention(deps.sql, deps.broker, session.id, attention, { unless: ['permission'] });
   // After the task row: whichever of a parent and its child ends last hands the result over.
   await deps.subagents.taskEnded({ ...task, status: ending.status });
