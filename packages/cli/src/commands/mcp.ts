@@ -24,8 +24,12 @@ export function registerMcp(program: Command): void {
         import('@boocode/contracts'),
       ]);
       const headers: Record<string, string> = { authorization: `Bearer ${server.token}` };
-      // Resolved with the main token; a token BooCode scoped to a session is that session's already.
-      if (opts.session !== undefined) headers[MCP_SESSION_HEADER] = await resolve(api, opts.session, 'session');
+      // Checked with the main token, before any agent relies on it; a token BooCode scoped to a
+      // session is that session's already.
+      if (opts.session !== undefined) {
+        const session = await api.call('getSession', { params: { id: await resolve(api, opts.session, 'session') } });
+        headers[MCP_SESSION_HEADER] = session.id;
+      }
 
       const stdio = new StdioServerTransport();
       const http = new StreamableHTTPClientTransport(new URL(server.baseUrl + MCP_PATH), { requestInit: { headers } });
