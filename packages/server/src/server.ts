@@ -110,7 +110,15 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       workflows: opts.worker === false ? false : workflowSettings(config, opts.workflows),
     });
     const { broker, permissions, registry, pool, workspace, streaming, worker, workflows, tasks, subagents, mcp } = runtime;
-    const auth = new Auth({ token: config.token, sql, persistToken: (token) => storeHomeToken(home, token) });
+    const auth = new Auth({
+      token: config.token,
+      sql,
+      persistToken: async (token) => {
+        await storeHomeToken(home, token);
+        // Agents' MCP tokens are signed with the main token: rotating it revokes them too.
+        mcp.tokens.rekey(token);
+      },
+    });
     terminals = new TerminalManager({ ...config.terminals, home, logger: log.child({ component: 'terminals' }) });
     const ctx: AppContext = {
       terminals,

@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Project, Session } from '@boocode/contracts';
 import { loadServerConfig } from '@boocode/server';
+import { McpTokens } from '@boocode/server/internals';
 import { fakeAcpBin, type FakeAcpScript } from '@boocode/testkit';
 import { CLI_BIN, makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, newSession, post, waitTask } from './agents-env.js';
@@ -87,5 +88,29 @@ describe('BooCode MCP server for stdio-only ACP agents', () => {
     await expect(loadServerConfig({ env: {}, flags: { home } })).rejects.toThrow(/agents\.nosuch\.command.*no built-in agent/);
     // A built-in agent's settings alone are fine.
     await expect(loadServerConfig({ env: {}, flags: { home: homeWithConfig({ agents: { claude: { mcp: false } } }) } })).resolves.toMatchObject({ agents: { claude: { mcp: false } } });
+  });
+
+  // Last: it rotates the server's token.
+  it('stops taking scoped tokens once the main token is rotated', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'given' });
+    const scoped = new McpTokens(server.token).mint(session.id, chat.id);
+    const initialize = () =>
+      fetch(`${server.url}/api/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${scoped}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+      });
+    expect((await initialize()).status).toBe(200);
+    const rotated = await server.api<{ token: string }>('POST', '/api/auth/token/rotate');
+    expect(rotated.status).toBe(200);
+    expect((await initialize()).status).toBe(401);
+    // What the new token signs works.
+    const fresh = new McpTokens(rotated.body.token).mint(session.id, chat.id);
+    const again = await fetch(`${server.url}/api/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fresh}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    expect(again.status).toBe(200);
   });
 });
