@@ -78,7 +78,13 @@ describe('background agents in Chromium', () => {
     expect(await page.getByRole('button', { name: /^\d+ background agents?$/ }).count()).toBe(0);
     await screenshotBothThemes(page, 'subagents-finished');
 
-    // The finished one's result came back in a follow-up turn: a note from BooCode, not from "You".
+    // A child's transcript opens as its own chat.
+    await pane.locator('li', { hasText: 'Summarize README' }).getByRole('button', { name: 'Open transcript' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Summarize README', selected: true }).count()).toBe(1);
+    await page.getByText('summarize the readme').waitFor();
+
+    // The finished one's result came back in a follow-up turn in the parent's chat: a note from BooCode, not from "You".
+    await page.getByRole('tab', { name: 'Chat 1' }).click();
     await page.getByText('Noted the summary.').waitFor({ timeout: 60_000 });
     const note = page.getByRole('article', { name: /^BooCode/ });
     await note.getByText('Summarize README').waitFor();
@@ -89,14 +95,11 @@ describe('background agents in Chromium', () => {
     await note.getByText('It is a demo.').waitFor();
     await note.scrollIntoViewIfNeeded();
     await screenshotBothThemes(page, 'subagents-result-note');
+    // On a phone the pane would cover the chat.
+    await page.getByRole('button', { name: 'Close background agents' }).click();
     await page.setViewportSize({ width: 390, height: 800 });
     await note.scrollIntoViewIfNeeded();
     await screenshotBothThemes(page, 'subagents-result-note-390');
     await page.setViewportSize({ width: 1280, height: 800 });
-
-    // A child's transcript opens as its own chat.
-    await pane.locator('li', { hasText: 'Summarize README' }).getByRole('button', { name: 'Open transcript' }).click();
-    await expect.poll(() => page.getByRole('tab', { name: 'Summarize README', selected: true }).count()).toBe(1);
-    await page.getByText('summarize the readme').waitFor();
   });
 });
