@@ -37,8 +37,8 @@ export const CustomAgentConfig = z.object({
   env: z.record(z.string(), z.string()).default({}),
   kind: z.enum(COMMAND_KINDS).default('acp'),
   label: z.string().min(1).optional(),
-  /** Give the agent BooCode's MCP server (scoped to its session), so it can start subagents. */
-  mcp: z.boolean().default(true),
+  /** `false`: do not give the agent BooCode's MCP server (unset: give it, scoped to its session). */
+  mcp: z.boolean().optional(),
 });
 export type CustomAgentConfig = z.output<typeof CustomAgentConfig>;
 
