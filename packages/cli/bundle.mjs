@@ -38,7 +38,7 @@ await build({
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
-  external: ['@boocode/server', 'ws', 'js-yaml'],
+  external: ['@boocode/server', '@modelcontextprotocol/sdk', 'ws', 'js-yaml'],
   plugins: [englishOnly],
   // commander is CommonJS: its require() of Node's modules needs a require in an ES module.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },

@@ -270,6 +270,15 @@ export interface McpServerRef {
   name: string;
   url: string;
   headers: Record<string, string>;
+  /** The same server as a command speaking MCP over stdio (`boocode mcp`), for agents that take no HTTP ones. */
+  stdio?: McpStdioCommand;
+}
+
+/** A command that serves MCP over its stdin and stdout, and the environment it needs. */
+export interface McpStdioCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
 }
 
 export interface AgentSessionHandle {

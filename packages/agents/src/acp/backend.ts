@@ -82,11 +82,14 @@ interface Connected {
 
 const keyOf = (k: SessionKey): string => `${k.chatId}\u0000${k.agent}`;
 
-/** BooCode's MCP server as ACP names it, for agents that speak MCP over HTTP. */
+const pairs = (o: Record<string, string>) => Object.entries(o).map(([name, value]) => ({ name, value }));
+
+/** BooCode's MCP server as ACP names it: over HTTP for agents that take it, else as the `boocode mcp` command. */
 function mcpServers(st: ChatState, proc: AcpAgentProcess): acp.McpServer[] {
-  if (!st.mcp || !proc.acceptsHttpMcp) return [];
-  const headers = Object.entries(st.mcp.headers).map(([name, value]) => ({ name, value }));
-  return [{ type: 'http', name: st.mcp.name, url: st.mcp.url, headers }];
+  if (!st.mcp) return [];
+  if (proc.acceptsHttpMcp) return [{ type: 'http', name: st.mcp.name, url: st.mcp.url, headers: pairs(st.mcp.headers) }];
+  const { stdio } = st.mcp;
+  return stdio ? [{ name: st.mcp.name, command: stdio.command, args: stdio.args, env: pairs(stdio.env) }] : [];
 }
 
 const STOP: Record<acp.StopReason, StopReason> = {

@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
-import { routes, type RouteDef } from '@boocode/contracts';
+import { MCP_PATH, routes, type RouteDef } from '@boocode/contracts';
 import type { AppContext } from './context.js';
 import { DomainError } from '../errors.js';
 import { ERROR_STATUS, errorBody } from './errors.js';
@@ -25,7 +25,6 @@ import { terminalHandlers } from './routes/terminals.js';
 import { subagentHandlers } from './routes/subagents.js';
 import { registerTerminalStream } from './terminal-stream.js';
 import { registerMcp } from '../mcp/http.js';
-import { MCP_PATH } from '../mcp/endpoint.js';
 
 /** `METHOD /path` of the routes that answer without a token. */
 const PUBLIC_ROUTES = new Set(

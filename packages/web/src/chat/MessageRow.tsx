@@ -12,6 +12,7 @@ import { PlanList } from './PlanList';
 import { ReasoningBlock } from './ReasoningBlock';
 import { segmentTurn } from './segments';
 import { ToolCallCard } from './ToolCallCard';
+import { SubagentResultsNote } from '../subagents/SubagentResultsNote';
 
 const ROLE: Record<UiMessage['role'], string> = { user: 'You', assistant: 'Agent', system: 'System' };
 
@@ -34,6 +35,9 @@ function resumedTimes(m: UiMessage): number {
   return Array.isArray(m.metadata.resumed) ? m.metadata.resumed.length : 0;
 }
 
+/** A turn BooCode started to hand the agent its background agents' results. */
+const isResultsNote = (m: UiMessage) => m.role === 'user' && Array.isArray(m.metadata.subagent_results);
+
 /** One message: header, reasoning, plan, tool calls, permissions, text, and a stats footer. */
 export const MessageRow = memo(function MessageRow({
   message: m,
@@ -55,14 +59,15 @@ export const MessageRow = memo(function MessageRow({
   const duration = m.finished_at ? Date.parse(m.finished_at) - Date.parse(m.started_at) : null;
   const hit = cacheHitPct(m.usage);
   const segments = useMemo(() => segmentTurn(m.content, m.tools, toolOffsets(m)), [m]);
+  const note = isResultsNote(m);
   return (
     <article
-      className={`message message--${m.role}${pinned ? ' message--pinned' : ''}${m.status === 'failed' ? ' message--failed' : ''}`}
-      aria-label={`${ROLE[m.role]}${m.turn ? `, turn ${m.turn}` : ''}`}
+      className={`message message--${m.role}${note ? ' message--note' : ''}${pinned ? ' message--pinned' : ''}${m.status === 'failed' ? ' message--failed' : ''}`}
+      aria-label={`${note ? 'BooCode' : ROLE[m.role]}${m.turn ? `, turn ${m.turn}` : ''}`}
       aria-busy={streaming}
     >
       <header className="message__head">
-        <span className="message__role">{ROLE[m.role]}</span>
+        <span className="message__role">{note ? 'BooCode' : ROLE[m.role]}</span>
         {m.model ? <span className="message__model">{m.model}</span> : null}
         <time className="message__time" dateTime={m.started_at}>
           {formatTime(m.started_at)}
@@ -85,7 +90,8 @@ export const MessageRow = memo(function MessageRow({
       {m.plan && m.plan.length > 0 ? <PlanList entries={m.plan} /> : null}
       {m.notices.length > 0 ? <NoticeList notices={m.notices} /> : null}
       <div className={`message__body${streaming ? ' message__body--streaming' : ''}`}>
-        {segments.map((seg) =>
+        {note ? <SubagentResultsNote content={m.content} /> : null}
+        {(note ? [] : segments).map((seg) =>
           seg.type === 'text' ? (
             <div key={`t${seg.start}`} className="message__step">
               <Markdown source={seg.text} streaming={streaming} />

@@ -72,7 +72,7 @@ async function startAgent(t: Turn, key: SessionKey, root: string, signal: AbortS
       root,
       model: task.model,
       resumeToken: t.resumeToken,
-      mcp: deps.mcp.refFor(session.id, t.chatId),
+      mcp: deps.registry.offersMcp(task.agent) ? deps.mcp.refFor(session.id, t.chatId) : undefined,
     });
     return { backend, lease };
   } catch (err) {
