@@ -5,4 +5,5 @@ export * from './paseo/index.js';
 export * from './discovery/index.js';
 export * from './backends/index.js';
 export type { Env } from './external/env.js';
+export { startFailureHint } from './external/start-hints.js';
 export * from './sandbox/index.js';
