@@ -55,6 +55,8 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
     status: MessageStatus,
     finished_at: Timestamp,
     usage: Usage.optional(),
+    /** False when the agent reported no usage: `usage` is unknown, not zero. */
+    usage_reported: z.boolean().optional(),
     error: z.string().nullable().optional(),
   }),
   z.object({

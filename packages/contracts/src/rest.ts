@@ -113,6 +113,8 @@ export const Message = z.object({
   model: z.string().nullable(),
   turn: z.number().int().nullable(),
   usage: Usage,
+  /** False when the agent reported no usage for this turn: `usage` is then unknown, not zero. */
+  usage_reported: z.boolean().optional(),
   started_at: Timestamp,
   finished_at: Timestamp.nullable(),
   metadata: z.record(z.string(), z.unknown()),

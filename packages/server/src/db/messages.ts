@@ -128,6 +128,7 @@ export interface FinishedMessage {
   status: 'complete' | 'failed' | 'cancelled';
   seq: number | null;
   usage: Usage;
+  usageReported: boolean;
   metadata: Message['metadata'];
 }
 
@@ -138,7 +139,7 @@ export async function finishMessage(sql: Sql, id: string, m: FinishedMessage): P
     UPDATE messages SET content = ${m.content}, reasoning = ${m.reasoning}, status = ${m.status}, content_seq = ${m.seq},
       input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
       cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
-      finished_at = now(), metadata = metadata || ${jsonb(sql, m.metadata)}
+      usage_reported = ${m.usageReported}, finished_at = now(), metadata = metadata || ${jsonb(sql, m.metadata)}
     WHERE id = ${id}`;
 }
 

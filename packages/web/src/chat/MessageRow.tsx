@@ -121,7 +121,9 @@ export const MessageRow = memo(function MessageRow({
           ) : (
             <>
               <span>{m.status === 'complete' ? formatDuration(duration) : m.status}</span>
-              {m.usage.input_total + m.usage.output > 0 ? (
+              {m.usage_reported === false ? (
+                <span title="This agent does not report how many tokens it used">tokens not reported</span>
+              ) : m.usage.input_total + m.usage.output > 0 ? (
                 <span>
                   {formatTokens(m.usage.input_total)} in · {formatTokens(m.usage.output)} out
                   {hit !== null ? ` · ${hit}% cached` : ''}

@@ -113,6 +113,8 @@ export class TurnFrames {
   readonly startedAt: number;
   firstOutputAt: number | null = null;
   usage: Usage = emptyUsage();
+  /** The agent reported usage at least once: until then `usage` is unknown, not zero. */
+  usageReported = false;
   /** The agents' own usage payloads, one per step. */
   readonly raw: unknown[] = [];
   steps = 0;
@@ -251,6 +253,7 @@ export class TurnFrames {
       case 'usage': {
         this.steps++;
         this.stepBreak = true;
+        this.usageReported = true;
         this.usage = addUsage(this.usage, e.usage);
         this.raw.push(e.raw ?? null);
         if (e.model) this.model = e.model;

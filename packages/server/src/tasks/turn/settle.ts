@@ -65,6 +65,7 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
   await writer.finish({
     status: msgStatus,
     usage: tally.usage,
+    usageReported: tally.usageReported,
     metadata: { ...(ending.error ? { error: ending.error } : {}), ...(result ? { stop_reason: result.stop_reason } : {}), ...ending.extra },
   });
   // Only a completed turn's conversation is replayed; others contribute their final text.
@@ -83,6 +84,7 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
       taskId: task.id,
       turn: t.turn,
       agent: task.agent,
+      usageReported: tally.usageReported,
       model: tally.model ?? task.model,
       provider: tally.provider,
       usage: tally.usage,
@@ -107,6 +109,7 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
     status: msgStatus,
     finished_at: finishedAt.toISOString(),
     usage: tally.usage,
+    ...(tally.usageReported ? {} : { usage_reported: false }),
     error: ending.error,
   });
   announceTask(deps, task, chatId, ending.status, ending.error);
