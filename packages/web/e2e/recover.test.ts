@@ -160,6 +160,8 @@ describe('recover and session management in Chromium', () => {
     await page.getByRole('button', { name: 'Archive', exact: true }).click();
     await page.getByText('This session is archived').waitFor({ timeout: 30_000 });
     await page.locator(`a.session-link[href*="${sessionId}"]`).waitFor({ state: 'detached' });
+    // An archived session's turns cannot be recovered: no buttons that would only be refused.
+    expect(await recoverGroup(page).count()).toBe(0);
     await page.getByRole('button', { name: 'Archived (1)' }).click();
     const list = page.getByRole('list', { name: 'Archived sessions of recover' });
     await list.getByText('Docs pass').waitFor();

@@ -165,13 +165,13 @@ export function ChatPane({
         onNeedTraces={needTurnTraces}
         onAnswerPermission={answerPermission}
         onFirstVisible={onFirstVisible}
-        recovery={recovery}
+        recovery={session.status === 'open' ? recovery : undefined}
       />
       <PendingPermissions permissions={unplaced} onAnswer={answerPermission} />
       <TurnStatus turn={inFlight} starting={runningTask !== undefined} />
       <QueueStrip queued={queued} onCancel={onCancelTask} />
       {session.status === 'archived' ? (
-        <p className="chat-pane__archived">This session is archived: its history stays readable, new messages are not accepted.</p>
+        <p className="chat-pane__archived">This session is archived: its history stays readable, new messages are not accepted until it is unarchived.</p>
       ) : (
         <Composer
           session={session}

@@ -33,8 +33,8 @@ export interface MessageListProps {
   needTraces: ReadonlySet<string>;
   onNeedTraces: (turn: number) => void;
   onAnswerPermission: (permissionId: string, option: PermissionOption) => Promise<void>;
-  /** Retry, Continue, Edit and resend, offered on the last message when its turn ended badly. */
-  recovery: Recovery;
+  /** Retry, Continue, Edit and resend, offered on the last message when its turn ended badly (not in an archived session). */
+  recovery: Recovery | undefined;
   /** Index of the first message in view, for the timeline's "current turn". */
   onFirstVisible: (index: number) => void;
 }

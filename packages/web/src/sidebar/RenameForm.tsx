@@ -33,7 +33,10 @@ export function RenameForm({ session, onDone }: { session: Session; onDone: (ren
         maxLength={200}
         autoFocus
         onFocus={(e) => e.target.select()}
-        onChange={(e) => setName(e.target.value)}
+        onChange={(e) => {
+          setName(e.target.value);
+          setError(null);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Escape') {
             e.stopPropagation();
