@@ -51,6 +51,8 @@ describe('recover and session management in Chromium', () => {
           { match: 'flaky job', steps: [{ text: 'Done on the second try.' }] },
           { match: 'long job', steps: [{ text: 'Started the long job, ' }, { waitForCancel: true }] },
           { match: 'long job', steps: [{ text: 'Started the long job, ' }, { waitForCancel: true }] },
+          { match: 'name yourself', steps: [{ title: 'Agent chosen title' }, { text: 'Named.' }] },
+          { match: 'name yourself', steps: [{ title: 'Ignored title' }, { text: 'Named again.' }] },
           { match: 'Continue from where you stopped', steps: [{ text: 'Carried on and finished.' }] },
         ],
         fallback: { steps: [{ text: 'ok' }] },
@@ -128,10 +130,17 @@ describe('recover and session management in Chromium', () => {
     await box.fill('');
   });
 
+  it("takes the agent's own title over the first prompt's", async () => {
+    const { page } = browser;
+    await send(page, 'name yourself');
+    await lastReply(page).getByText('Named.').waitFor({ timeout: 60_000 });
+    await page.locator(`a.session-link[href*="${sessionId}"]`).getByText('Agent chosen title').waitFor({ timeout: 30_000 });
+  });
+
   it('renames a session in the sidebar and the header, and keeps the name', async () => {
     const { page } = browser;
-    await page.getByRole('button', { name: 'Rename flaky job: tidy the README' }).click();
-    const form = page.getByRole('form', { name: 'Rename flaky job: tidy the README' });
+    await page.getByRole('button', { name: 'Rename Agent chosen title' }).click();
+    const form = page.getByRole('form', { name: 'Rename Agent chosen title' });
     await form.getByRole('textbox', { name: 'Session name' }).fill('   ');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByText('A session needs a name.').waitFor();
@@ -145,6 +154,12 @@ describe('recover and session management in Chromium', () => {
     await page.getByRole('textbox', { name: 'Session name' }).fill('Docs pass');
     await page.getByRole('textbox', { name: 'Session name' }).press('Enter');
     await page.getByRole('heading', { name: 'Docs pass' }).waitFor();
+    expect((await api<Session>('GET', `/api/sessions/${sessionId}`)).name).toBe('Docs pass');
+    // The user's name stays when the agent names its session again.
+    await send(page, 'name yourself');
+    await lastReply(page).getByText('Named again.').waitFor({ timeout: 60_000 });
+    // Settled: the turn's writes (the title among them) are stored before it ends.
+    await expect.poll(() => lastReply(page).getAttribute('aria-busy'), { timeout: 30_000 }).toBe('false');
     expect((await api<Session>('GET', `/api/sessions/${sessionId}`)).name).toBe('Docs pass');
   });
 

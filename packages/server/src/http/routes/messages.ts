@@ -20,7 +20,7 @@ export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'pos
     broker.publishUser({ type: 'task_state', task_id: result.task.id, session_id: m.sessionId, chat_id: m.chatId, status: 'pending' });
     ctx.log.info({ session_id: m.sessionId, chat_id: m.chatId, task_id: result.task.id }, 'user message stored');
     const title = titleFromPrompt(m.content);
-    const titled = title ? await setAutomaticTitle(sql, m.sessionId, title) : null;
+    const titled = title ? await setAutomaticTitle(sql, m.sessionId, title, 'prompt') : null;
     if (titled) announceSession(broker, titled);
     return result;
   };
