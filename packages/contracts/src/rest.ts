@@ -196,5 +196,14 @@ export const ListTasksQuery = z.object({
 });
 
 export const PostMessageResponse = z.object({ message: Message, task: Task });
+
+/**
+ * Starting again after a turn that failed, was interrupted or cancelled: `retry` posts its prompt
+ * again (images included); `continue` asks the agent to carry on from where it stopped.
+ */
+export const RecoverAction = z.enum(['retry', 'continue']);
+export type RecoverAction = z.infer<typeof RecoverAction>;
+export const RecoverTurnBody = z.object({ action: RecoverAction });
+export type RecoverTurnBody = z.infer<typeof RecoverTurnBody>;
 export type PostMessageResponse = z.infer<typeof PostMessageResponse>;
 

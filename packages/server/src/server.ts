@@ -128,6 +128,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       pool,
       workspace,
       home,
+      userHome: config.userHome,
       sql,
       broker,
       log,

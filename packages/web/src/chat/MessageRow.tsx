@@ -9,6 +9,8 @@ import { IconButton } from '../ui/IconButton';
 import { MessageImages } from './MessageImages';
 import { NoticeList } from './NoticeList';
 import { PlanList } from './PlanList';
+import { RecoverActions, type Recovery } from './RecoverActions';
+import { TurnError } from './TurnError';
 import { ReasoningBlock } from './ReasoningBlock';
 import { segmentTurn } from './segments';
 import { ToolCallCard } from './ToolCallCard';
@@ -28,6 +30,15 @@ export interface MessageRowProps {
   needsTraces: boolean;
   onNeedTraces: (turn: number) => void;
   onAnswerPermission: (permissionId: string, option: PermissionOption) => Promise<void>;
+  /** Given to the chat's last message: its turn can be retried or continued when it ended badly. */
+  recovery: Recovery | undefined;
+}
+
+/** The task of the turn this message ended, when that turn failed, was interrupted or cancelled. */
+function endedBadly(m: UiMessage, task: TaskView | undefined): string | null {
+  if (!m.task_id) return null;
+  if (m.role === 'assistant') return m.status === 'failed' || m.status === 'cancelled' ? m.task_id : null;
+  return m.role === 'user' && task && ['failed', 'cancelled', 'timed_out'].includes(task.status) ? m.task_id : null;
 }
 
 /** How often the turn of this message was continued after a restart. */
@@ -49,6 +60,7 @@ export const MessageRow = memo(function MessageRow({
   needsTraces,
   onNeedTraces,
   onAnswerPermission,
+  recovery,
 }: MessageRowProps) {
   // Rows mount only near the viewport, so calls are fetched for turns someone looks at.
   useEffect(() => {
@@ -109,11 +121,9 @@ export const MessageRow = memo(function MessageRow({
         ))}
         {streaming ? <span className="caret" aria-hidden="true" /> : null}
       </div>
-      {m.error || (m.role === 'user' && task?.error) ? (
-        <div className="message__error" role="alert">
-          {m.error ?? task?.error}
-        </div>
-      ) : null}
+      {m.role === 'assistant' ? <TurnError error={m.error} status={m.status} /> : null}
+      {m.role === 'user' && task?.error ? <TurnError error={task.error} status="failed" /> : null}
+      {recovery && endedBadly(m, task) ? <RecoverActions taskId={m.task_id!} recovery={recovery} /> : null}
       {m.role === 'assistant' ? (
         <footer className="message__foot">
           {streaming ? (
