@@ -5,6 +5,7 @@ import { getChat } from '../../db/chats.js';
 import { getSession } from '../../db/sessions.js';
 import { insertUserMessageWithTask, listMessages } from '../../db/messages.js';
 import { getTask, listSessionTasks } from '../../db/tasks.js';
+import { storeImages } from '../../images/store.js';
 
 export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'postMessage' | 'listSessionTasks' | 'getTask' | 'cancelTask' | 'cancelSession'> {
   const { sql, broker } = ctx;
@@ -25,12 +26,13 @@ export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'pos
       if (body.images.length > 0 && (await ctx.registry.capabilities(agent))?.images === false) {
         throw new DomainError('invalid_request', `agent '${agent}' cannot take images`);
       }
+      const images = await storeImages(sql, body.images);
       const result = await insertUserMessageWithTask(sql, {
         projectId: session.project_id,
         sessionId: session.id,
         chatId: chat.id,
         content: body.content,
-        images: body.images,
+        images,
         agent,
         model: body.model ?? session.model,
       });
