@@ -24,7 +24,7 @@ export { PermissionList } from './routes/permissions.js';
 export { AgentsQuery } from './routes/agents.js';
 export { PendingChangeResponse } from './routes/review.js';
 export { TaskList } from './routes/messages.js';
-export { ImageHash, ImageParams, MessageImage } from './routes/images.js';
+export { ImageHash, ImageParams, MessageImage, MessageImageList } from './routes/images.js';
 export { IdKind, IdPrefix, IdMatch, IdMatches, ResolveIdsQuery, ID_MATCH_LIMIT } from './routes/ids.js';
 
 /**

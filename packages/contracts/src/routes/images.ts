@@ -12,6 +12,7 @@ export const ImageParams = z.object({ sha256: ImageHash });
  */
 export const MessageImage = z.object({ sha256: ImageHash, mime_type: z.string().regex(/^image\//) });
 export type MessageImage = z.infer<typeof MessageImage>;
+export const MessageImageList = z.array(MessageImage);
 
 export const imageRoutes = {
   getImage: {
