@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commaList, Id, storableText, Timestamp, Usage } from './common.js';
-import { InputPart } from './agent.js';
+import { ImagePart } from './agent.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200).superRefine(storableText);
 const limit = z.coerce.number().int().min(1).max(200).default(50);
@@ -155,7 +155,7 @@ export type MessagePage = z.infer<typeof MessagePage>;
 export const PostMessageBody = z
   .object({
     content: z.string().max(1_000_000).superRefine(storableText).default(''),
-    images: z.array(InputPart).max(16).default([]),
+    images: z.array(ImagePart).max(16).default([]),
     agent: z.string().min(1).max(100).superRefine(storableText).optional(),
     model: z.string().min(1).max(200).superRefine(storableText).optional(),
   })

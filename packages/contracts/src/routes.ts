@@ -13,6 +13,7 @@ import { idRoutes } from './routes/ids.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { terminalRoutes } from './routes/terminals.js';
 import { subagentRoutes } from './routes/subagents.js';
+import { imageRoutes } from './routes/images.js';
 
 export * from './routes/errors.js';
 export * from './routes/def.js';
@@ -23,6 +24,7 @@ export { PermissionList } from './routes/permissions.js';
 export { AgentsQuery } from './routes/agents.js';
 export { PendingChangeResponse } from './routes/review.js';
 export { TaskList } from './routes/messages.js';
+export { ImageHash, ImageParams, MessageImage, MessageImageList } from './routes/images.js';
 export { IdKind, IdPrefix, IdMatch, IdMatches, ResolveIdsQuery, ID_MATCH_LIMIT } from './routes/ids.js';
 
 /**
@@ -42,6 +44,7 @@ export const routes = {
   ...workflowRoutes,
   ...terminalRoutes,
   ...subagentRoutes,
+  ...imageRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

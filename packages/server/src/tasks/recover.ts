@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { InputPart, type RecoverAction, type Task } from '@boocode/contracts';
+import type { InputPart, RecoverAction, Task } from '@boocode/contracts';
 import type { NewUserMessage } from '../db/messages.js';
+import { TaskPart } from '../images/parts.js';
 
 /** Turns that ended without finishing their work: the ones a person may retry or continue. */
 const RECOVERABLE: ReadonlySet<Task['status']> = new Set(['failed', 'cancelled', 'timed_out']);
@@ -25,15 +26,24 @@ export function continuePrompt(task: Task): string {
   return `Your previous answer stopped before it was finished: ${stopReason(task)}. Continue from where you stopped, without repeating what is already done.`;
 }
 
-/** The user message of a recovery turn: the earlier prompt again, or a request to continue. */
+/**
+ * The user message of a recovery turn: the earlier prompt again, or a request to continue. Its
+ * images are the stored ones by hash; `inlineImages` are those of a task from before images had a
+ * table, still to be stored.
+ */
 export function recoveryMessage(
   task: Task,
   action: RecoverAction,
   storedParts: unknown,
-): Pick<NewUserMessage, 'content' | 'images' | 'metadata'> {
+): Pick<NewUserMessage, 'content' | 'images' | 'metadata'> & { inlineImages: Extract<InputPart, { type: 'image' }>[] } {
   const metadata = { recovers: { task_id: task.id, action } };
-  if (action === 'continue') return { content: continuePrompt(task), images: [], metadata };
-  const parts = z.array(InputPart).catch([]).parse(storedParts);
+  if (action === 'continue') return { content: continuePrompt(task), images: [], inlineImages: [], metadata };
+  const parts = z.array(TaskPart).catch([]).parse(storedParts);
   const content = parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n\n');
-  return { content, images: parts.filter((p) => p.type !== 'text'), metadata };
+  return {
+    content,
+    images: parts.flatMap((p) => (p.type === 'stored_image' ? [{ sha256: p.sha256, mime_type: p.mime_type }] : [])),
+    inlineImages: parts.filter((p): p is Extract<InputPart, { type: 'image' }> => p.type === 'image'),
+    metadata,
+  };
 }

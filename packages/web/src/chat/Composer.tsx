@@ -8,7 +8,7 @@ import { AgentPicker } from './AgentPicker';
 import { AgentStatus } from './AgentStatus';
 import { CommandHints } from './CommandHints';
 import { ImagePickButton, ImageStrip } from './ImageStrip';
-import { readImages, rememberSentImages, type Attachment } from './images';
+import { readImages, type Attachment } from './images';
 import { useAgents } from './useAgents';
 
 /** Text put in the input box from elsewhere ("Edit and resend"); a new `key` replaces what is typed. */
@@ -90,7 +90,6 @@ export function Composer({
         params: { id: chatId },
         body: { content: text, images: images.map((i) => ({ type: 'image' as const, mime_type: i.mime, data: i.data })) },
       });
-      if (images.length) rememberSentImages(r.message.id, images);
       onPosted(r);
       setText('');
       setImages([]);

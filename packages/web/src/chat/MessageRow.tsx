@@ -97,7 +97,7 @@ export const MessageRow = memo(function MessageRow({
         ) : null}
         <IconButton icon="link" label="Link to this message" className="message__pin" onClick={() => onPin(m.id)} />
       </header>
-      {m.role === 'user' ? <MessageImages messageId={m.id} count={typeof m.metadata.images === 'number' ? m.metadata.images : 0} /> : null}
+      {m.role === 'user' ? <MessageImages images={m.metadata.images} /> : null}
       {m.reasoning ? <ReasoningBlock text={m.reasoning} streaming={streaming && m.content === ''} /> : null}
       {m.plan && m.plan.length > 0 ? <PlanList entries={m.plan} /> : null}
       {m.notices.length > 0 ? <NoticeList notices={m.notices} /> : null}

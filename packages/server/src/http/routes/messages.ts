@@ -8,6 +8,7 @@ import { getTask, listSessionTasks, taskPromptParts, unfinishedTaskIds } from '.
 import { announceSession } from '../../stream/attention.js';
 import { recoverable, recoveryMessage } from '../../tasks/recover.js';
 import { titleFromPrompt } from '../../tasks/title.js';
+import { storeImages } from '../../images/store.js';
 
 export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'postMessage' | 'recoverTask' | 'listSessionTasks' | 'getTask' | 'cancelTask' | 'cancelSession'> {
   const { sql, broker } = ctx;
@@ -41,12 +42,13 @@ export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'pos
       if (body.images.length > 0 && (await ctx.registry.capabilities(agent))?.images === false) {
         throw new DomainError('invalid_request', `agent '${agent}' cannot take images`);
       }
+      const images = await storeImages(sql, body.images);
       return post({
         projectId: session.project_id,
         sessionId: session.id,
         chatId: chat.id,
         content: body.content,
-        images: body.images,
+        images,
         agent,
         model: body.model ?? session.model,
       });
@@ -66,7 +68,8 @@ export function messageHandlers(ctx: AppContext): Handlers<'listMessages' | 'pos
       if ((await unfinishedTaskIds(sql, session.id)).length > 0) {
         throw new DomainError('turn_running', `session ${session.id} has a turn running or queued; try again once it ends`);
       }
-      const message = recoveryMessage(task, body.action, body.action === 'retry' ? await taskPromptParts(sql, task.id) : null);
+      const { inlineImages, ...recovery } = recoveryMessage(task, body.action, body.action === 'retry' ? await taskPromptParts(sql, task.id) : null);
+      const message = { ...recovery, images: [...recovery.images, ...(await storeImages(sql, inlineImages))] };
       if (!message.content.trim() && message.images.length === 0) throw new DomainError('invalid_request', `task ${task.id} has no prompt to send again`);
       ctx.log.info({ session_id: session.id, task_id: task.id, action: body.action }, 'recovering a turn');
       // The agent and model of the session now: a model changed after the failure is the one wanted.

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { PromptInput } from '@boocode/contracts';
 import { z } from 'zod';
 import { insertChat } from '../../db/chats.js';
 import { insertAssistantMessage, mergeMessageMetadata } from '../../db/messages.js';
@@ -9,9 +8,11 @@ import { MessageWriter } from '../../stream/message-writer.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn } from './context.js';
 import { TurnEvents } from './events.js';
 import { endUnstarted } from './settle.js';
+import { TaskPart } from '../../images/parts.js';
+import { resolveParts } from '../../images/store.js';
 
 /** `cwd`: where an isolated workflow agent works (its own worktree) instead of the session's worktree. */
-const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().int().optional(), cwd: z.string().optional() });
+const TaskInput = z.object({ parts: z.array(TaskPart).min(1), turn: z.number().int().optional(), cwd: z.string().optional() });
 
 /**
  * Makes a claimed task ready to run (its records were read with the claim): ends it at once when
@@ -36,6 +37,11 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
   if (!task.chat_id) await setTaskChat(deps.sql, task.id, chatId);
   if (!input.success) {
     await endUnstarted(deps, task, { status: 'failed', error: `task input is invalid: ${input.error.message}` }, { chatId, error: 'task input is invalid' });
+    return null;
+  }
+  const parts = await resolveParts(deps.sql, input.data.parts).catch((err: Error) => err);
+  if (parts instanceof Error) {
+    await endUnstarted(deps, task, { status: 'failed', error: parts.message }, { chatId, error: parts.message });
     return null;
   }
   announceTask(deps, task, chatId, 'running');
@@ -109,5 +115,5 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
     { prices: deps.prices, span },
     inserted,
   );
-  return { deps, task, log, session, project, chatId, turn, parts: input.data.parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events, span };
+  return { deps, task, log, session, project, chatId, turn, parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events, span };
 }
