@@ -55,9 +55,10 @@ describe('a client that calls one route', () => {
 
   it('still validates the answer with that schema, and reads a refusal', async () => {
     expect((await contractsLoadedBy('listSessions', 200, { items: [{ id: 'not a session' }] })).outcome).toBe('invalid_response');
-    const refused = await contractsLoadedBy('listProjects', 401, { error: 'unauthorized', message: 'no token' });
+    const refused = await contractsLoadedBy('listAgents', 401, { error: 'unauthorized', message: 'no token' });
     expect(refused.outcome).toBe('unauthorized');
     expect(refused.modules).toContain('dist/routes/errors.js');
+    expect(refused.modules).toContain('dist/routes/agents.js');
     expect(refused.modules).not.toContain('dist/routes/sessions.js');
   });
 });

@@ -8,15 +8,15 @@ import type { RouteName, Routes } from './routes.js';
  * OpenAPI document and the docs check are built from.
  */
 const groups = {
-  meta: () => import('./routes/meta.js').then((m) => m.metaRoutes),
-  projects: () => import('./routes/projects.js').then((m) => m.projectRoutes),
-  sessions: () => import('./routes/sessions.js').then((m) => m.sessionRoutes),
-  messages: () => import('./routes/messages.js').then((m) => m.messageRoutes),
+  meta: () => import('./routes/core.js').then((m) => m.metaRoutes),
+  projects: () => import('./routes/core.js').then((m) => m.projectRoutes),
+  sessions: () => import('./routes/core.js').then((m) => m.sessionRoutes),
+  messages: () => import('./routes/core.js').then((m) => m.messageRoutes),
   traces: () => import('./routes/traces.js').then((m) => m.traceRoutes),
   permissions: () => import('./routes/permissions.js').then((m) => m.permissionRoutes),
   agents: () => import('./routes/agents.js').then((m) => m.agentRoutes),
   review: () => import('./routes/review.js').then((m) => m.reviewRoutes),
-  ids: () => import('./routes/ids.js').then((m) => m.idRoutes),
+  ids: () => import('./routes/core.js').then((m) => m.idRoutes),
   workflows: () => import('./routes/workflows.js').then((m) => m.workflowRoutes),
   terminals: () => import('./routes/terminals.js').then((m) => m.terminalRoutes),
   subagents: () => import('./routes/subagents.js').then((m) => m.subagentRoutes),
