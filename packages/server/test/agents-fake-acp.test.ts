@@ -190,8 +190,11 @@ describe('ACP through the server (fake agent)', () => {
 
     // A's agent dies between turns (OOM killer, a user's kill): the backend as a whole reads as down.
     process.kill(pidA, 'SIGKILL');
-    await until(async () => (await acp()).processInfo({ chatId: a.chat.id, agent: AGENT }) === null, "A's process to be gone");
-    expect((await (await acp()).health()).status).toBe('down');
+    // The process reads as gone a moment before its exit is handled: wait for both.
+    await until(
+      async () => (await acp()).processInfo({ chatId: a.chat.id, agent: AGENT }) === null && (await (await acp()).health()).status === 'down',
+      "A's process to be gone and the backend to read as down",
+    );
 
     const tb = await waitTask(server, (await post(server, b.chat.id, 'still warm')).id);
     expect(tb.status).toBe('completed');
