@@ -4,6 +4,7 @@
 // no compile cache; so is parsing, hence the whitespace and syntax minified (names kept, for
 // readable stack traces). What only some commands need stays outside and is loaded when used: the
 // server (`serve`, `worker`), ws (streams), js-yaml (-o yaml).
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -23,6 +24,9 @@ const englishOnly = {
     }));
   },
 };
+
+// Chunk names carry their content's hash: the last build's would pile up.
+rmSync(new URL('dist/chunks', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: { boocode: new URL('dist/main.js', import.meta.url).pathname },
