@@ -20,6 +20,7 @@ const groups = {
   workflows: () => import('./routes/workflows.js').then((m) => m.workflowRoutes),
   terminals: () => import('./routes/terminals.js').then((m) => m.terminalRoutes),
   subagents: () => import('./routes/subagents.js').then((m) => m.subagentRoutes),
+  images: () => import('./routes/images.js').then((m) => m.imageRoutes),
 } as const;
 type Group = keyof typeof groups;
 type GroupRoutes<G extends Group> = Awaited<ReturnType<(typeof groups)[G]>>;
@@ -29,16 +30,17 @@ type GroupOf<N extends RouteName> = { [G in Group]: N extends keyof GroupRoutes<
 const routeGroup: { [N in RouteName]: GroupOf<N> } = {
   health: 'meta', openApi: 'meta', redeemLoginCode: 'meta', login: 'meta', logout: 'meta', logoutAll: 'meta', rotateToken: 'meta', createLoginCode: 'meta',
   listProjects: 'projects', createProject: 'projects', getProject: 'projects', deleteProject: 'projects', getProjectCollisions: 'projects',
-  createSession: 'sessions', listSessions: 'sessions', getSession: 'sessions', updateSession: 'sessions', archiveSession: 'sessions', markSessionSeen: 'sessions', cancelSession: 'sessions', createChat: 'sessions', listChats: 'sessions', getChat: 'sessions', renameChat: 'sessions',
-  listMessages: 'messages', postMessage: 'messages', listSessionTasks: 'messages', getTask: 'messages', cancelTask: 'messages',
+  createSession: 'sessions', listSessions: 'sessions', getSession: 'sessions', updateSession: 'sessions', archiveSession: 'sessions', unarchiveSession: 'sessions', markSessionSeen: 'sessions', cancelSession: 'sessions', createChat: 'sessions', listChats: 'sessions', getChat: 'sessions', renameChat: 'sessions',
+  listMessages: 'messages', postMessage: 'messages', listSessionTasks: 'messages', getTask: 'messages', cancelTask: 'messages', recoverTask: 'messages',
   listTraces: 'traces', getChatUsage: 'traces', listModelCalls: 'traces', getSessionUsage: 'traces', getProjectUsage: 'traces',
   answerPermission: 'permissions', listAllPermissions: 'permissions', listPermissions: 'permissions',
   listAgents: 'agents', listAgentSessions: 'agents',
   getSessionDiff: 'review', getPendingChange: 'review', applyChange: 'review', rejectChange: 'review', commitSession: 'review', mergeSession: 'review',
   resolveIds: 'ids',
-  listWorkflows: 'workflows', startWorkflowRun: 'workflows', listWorkflowRuns: 'workflows', getWorkflowRun: 'workflows', cancelWorkflowRun: 'workflows',
+  listWorkflows: 'workflows', startWorkflowRun: 'workflows', listWorkflowRuns: 'workflows', getWorkflowRun: 'workflows', cancelWorkflowRun: 'workflows', listWorkflowRunLogs: 'workflows',
   listAllTerminals: 'terminals', listTerminals: 'terminals', createTerminal: 'terminals', getTerminal: 'terminals', renameTerminal: 'terminals', killTerminal: 'terminals', resizeTerminal: 'terminals', sendTerminalKeys: 'terminals', captureTerminal: 'terminals', searchTerminal: 'terminals',
   listSubagents: 'subagents', spawnSubagent: 'subagents', getSubagent: 'subagents',
+  getImage: 'images',
 };
 
 /** Route N of the route table, its group's schemas built on the first call. */
