@@ -118,6 +118,13 @@ describe('TurnFrames', () => {
     });
   });
 
+  it('a turn continued after a restart keeps the places of the tool cards from before it', () => {
+    const kept = '00000000-0000-4000-8000-000000000099';
+    const tf = new TurnFrames(id, { textLength: () => 40, newId: () => '00000000-0000-4000-8000-100000000001', toolOffsets: { [kept]: 12 } });
+    const call = tf.apply({ type: 'tool_call', id: 'c9', name: 'bash', input: {}, started_at: new Date(T0).toISOString() });
+    expect(call.writes[1]).toMatchObject({ patch: { tool_offsets: { [kept]: 12, '00000000-0000-4000-8000-100000000001': 40 } } });
+  });
+
   it('starts a turn whose first output is a tool call without a leading break', () => {
     const { tf } = frames();
     tf.apply({ type: 'tool_call', id: 'c1', name: 'read_file', input: {}, started_at: new Date(T0).toISOString() });

@@ -1,4 +1,4 @@
-import type { AgentEvent, PermissionPolicy } from '@boocode/contracts';
+import type { AgentEvent, PermissionPolicy, ToolOffsets } from '@boocode/contracts';
 import type { Sql } from '../../db/connection.js';
 import { saveJournal } from '../../db/transcripts.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
@@ -69,11 +69,11 @@ export class TurnEvents {
     private readonly permissions: PermissionCenter,
     private readonly id: TurnIdentity & { policy: PermissionPolicy },
     private readonly log: Logger,
-    o: { prices: PriceBook; span: TurnSpan | null },
+    o: { prices: PriceBook; span: TurnSpan | null; toolOffsets?: ToolOffsets },
     /** Rows written here reference the message, so they wait for its INSERT. */
     after: Promise<unknown> = Promise.resolve(),
   ) {
-    this.frames = new TurnFrames(id, { textLength: () => this.writer.content.length, prices: o.prices });
+    this.frames = new TurnFrames(id, { textLength: () => this.writer.content.length, prices: o.prices, ...(o.toolOffsets ? { toolOffsets: o.toolOffsets } : {}) });
     this.span = o.span;
     this.chain = after.then(
       () => undefined,

@@ -100,6 +100,8 @@ export interface TurnFramesOptions {
   textLength?: () => number;
   /** Prices usage the agent reports without a cost. */
   prices?: PriceBook;
+  /** The places of the message's earlier tool cards (a turn continued after a restart keeps them). */
+  toolOffsets?: ToolOffsets;
 }
 
 /**
@@ -141,7 +143,7 @@ export class TurnFrames {
   /** A step ended (a tool call or the step's usage) since the last text: the next text starts a new block. */
   private stepBreak = false;
   /** Trace id -> text offset, kept in the message's metadata so a reload places the cards too. */
-  private readonly toolOffsets: ToolOffsets = {};
+  private readonly toolOffsets: ToolOffsets;
 
   constructor(
     private readonly id: TurnIdentity,
@@ -151,6 +153,7 @@ export class TurnFrames {
     this.newId = opts.newId ?? randomUUID;
     this.textLength = opts.textLength ?? (() => this.ownText);
     this.prices = opts.prices ?? new PriceBook();
+    this.toolOffsets = { ...opts.toolOffsets };
     this.startedAt = this.now();
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ToolOffsets } from '@boocode/contracts';
 import { insertChat } from '../../db/chats.js';
 import { insertAssistantMessage, mergeMessageMetadata } from '../../db/messages.js';
 import { readResumePoint, setTaskChat, type ClaimedTurn } from '../../db/tasks.js';
@@ -112,7 +113,8 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
     deps.permissions,
     { sessionId: session.id, projectId: project.id, chatId, messageId, taskId: task.id, turn, agent: task.agent, policy: session.permission_policy },
     log,
-    { prices: deps.prices, span },
+    // A continued message keeps the places of the tool cards from before the restart.
+    { prices: deps.prices, span, toolOffsets: ToolOffsets.catch({}).parse(resume?.metadata.tool_offsets ?? {}) },
     inserted,
   );
   return { deps, task, log, session, project, chatId, turn, parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events, span };
