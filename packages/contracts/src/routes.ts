@@ -13,6 +13,7 @@ import { idRoutes } from './routes/ids.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { terminalRoutes } from './routes/terminals.js';
 import { subagentRoutes } from './routes/subagents.js';
+import { searchRoutes } from './routes/search.js';
 
 export * from './routes/errors.js';
 export * from './routes/def.js';
@@ -42,6 +43,7 @@ export const routes = {
   ...workflowRoutes,
   ...terminalRoutes,
   ...subagentRoutes,
+  ...searchRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;
