@@ -48,7 +48,7 @@ describe('GET /api/search', () => {
     expect(newest).toMatchObject({ session_name: 'Docs pass', project_id: projectB.id, role: 'user' });
     expect(newest!.message_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(newest!.snippet.filter((p) => p.match).map((p) => p.text)).toEqual(['invoices']);
-    expect(newest!.snippet.map((p) => p.text).join('')).toBe('Write a section about invoices for the manual');
+    expect(newest!.snippet.map((p) => p.text).join('')).toBe('Write a section about invoices for the manual.');
   });
 
   it('finds session names, before message hits', async () => {

@@ -12,7 +12,7 @@ import { iso } from './rows.js';
 // of the text before highlighting, so a message cannot forge a highlight.
 const START = '\u0002';
 const STOP = '\u0003';
-const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
+const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=24, MinWords=10`;
 
 /** Splits a ts_headline result into plain and matched parts. */
 export function snippetParts(headline: string): SnippetPart[] {
