@@ -9,6 +9,10 @@
  * Then the cost of one command (`run_command` of `true`) run directly and inside the bubblewrap
  * sandbox, in the same run, so the sandbox's overhead per command is the difference.
  *
+ * The baseline, in the same run and interleaved with it: the same loop driven by the AI SDK alone
+ * (same provider, same tools run the same way, nothing of BooCode's around them: no events, journal,
+ * token counting or traces). BooCode's own work per step is the difference; the ratio is printed.
+ *
  * Prints figures only; no assertions.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,8 +20,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { zodSchema } from 'ai';
-import { NATIVE_TOOLS, NativeBackend, probeSandbox, runCommandTool, runTool, SandboxSettings, type SandboxPolicy, type ToolContext } from '@boocode/agents';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { stepCountIs, streamText, tool, zodSchema, type ToolSet } from 'ai';
+import { NATIVE_TOOLS, NativeBackend, type ToolOutcome, probeSandbox, runCommandTool, runTool, SandboxSettings, type SandboxPolicy, type ToolContext } from '@boocode/agents';
 import type { AgentEvent } from '@boocode/contracts';
 import { removeScratch, scratchDir, startFakeLlm } from '@boocode/testkit';
 import { tenStepScript } from './script.js';
@@ -75,6 +80,8 @@ async function main(): Promise<void> {
   );
 
   const samples: Sample[] = [];
+  /** Overhead (total - LLM) of the same turn driven by the AI SDK alone. */
+  const baseline: number[] = [];
   for (let it = 0; it < WARMUP + ITERATIONS; it++) {
     llm.push(...tenStepScript(STEPS, CHUNK_DELAY_MS));
     const firstReq = llm.requests.length;
@@ -97,7 +104,15 @@ async function main(): Promise<void> {
     if (!result.ok || result.stop_reason !== 'end_turn') throw new Error(`turn failed: ${JSON.stringify(result)}`);
     const reqs = llm.requests.slice(firstReq);
     if (reqs.length !== STEPS) throw new Error(`expected ${STEPS} model calls, saw ${reqs.length}`);
+    llm.push(...tenStepScript(STEPS, CHUNK_DELAY_MS));
+    const baseReq = llm.requests.length;
+    const b0 = performance.now();
+    await sdkAloneTurn(llm.url, repo.root);
+    const baseTotal = performance.now() - b0;
+    const baseReqs = llm.requests.slice(baseReq);
+    if (baseReqs.length !== STEPS) throw new Error(`baseline: expected ${STEPS} model calls, saw ${baseReqs.length}`);
     if (it < WARMUP) continue;
+    baseline.push(baseTotal - baseReqs.reduce((a, r) => a + (r.serverMs ?? 0), 0));
     samples.push({
       perTool,
       totalMs,
@@ -134,7 +149,16 @@ async function main(): Promise<void> {
       row('  per model step', overhead.map((o) => o / STEPS)),
       row('  of which tool execution (summed over calls)', samples.map((s) => s.toolMs)),
       row('  of which the rest (SDK loop, HTTP client, events)', samples.map((s, i) => overhead[i]! - s.toolMs)),
+      row('baseline: AI SDK alone, same turn (total - LLM)', baseline),
+      row('  per model step', baseline.map((b) => b / STEPS)),
+      row("BooCode's own work per model step (overhead - baseline)", overhead.map((o, i) => (o - baseline[i]!) / STEPS)),
     ]),
+  );
+  const ours = summary(overhead).p50;
+  const base = summary(baseline).p50;
+  console.log(
+    `\nper model step at p50: BooCode ${fmt(ours / STEPS)} ms, AI SDK alone ${fmt(base / STEPS)} ms, ` +
+      `BooCode's own ${fmt((ours - base) / STEPS)} ms (${fmt(ours / base)}x the baseline)`,
   );
   const names = [...new Set(samples.flatMap((s) => [...s.perTool.keys()]))].sort();
   console.log('\ntool calls by tool (ms per turn, tool_call to tool_update, summed; parallel calls overlap; includes waiting for the rest of the model stream)\n');
@@ -159,6 +183,37 @@ async function main(): Promise<void> {
   const d = summary(commands.direct).p50;
   const s = summary(commands.sandboxed).p50;
   console.log(`sandbox overhead per command: ${fmt(s - d)} ms at p50 (${fmt(s / d)}x the direct call)`);
+}
+
+/** The baseline's tools: the same schemas and the same tool code, called as the backend calls it. */
+function sdkAloneTools(root: string): ToolSet {
+  const set: ToolSet = {};
+  for (const t of NATIVE_TOOLS) {
+    set[t.name] = tool<unknown, ToolOutcome>({
+      description: t.description,
+      inputSchema: zodSchema(t.inputSchema),
+      execute: (input, { abortSignal }) => runTool(t, input, { root, env: process.env, signal: abortSignal }),
+      toModelOutput: ({ output }) => (output.ok ? { type: 'text', value: output.output } : { type: 'error-text', value: output.error }),
+    });
+  }
+  return set;
+}
+
+let baselineTools: ToolSet | null = null;
+
+/** The turn as the AI SDK runs it with nothing of BooCode around it: the stream is only drained. */
+async function sdkAloneTurn(url: string, root: string): Promise<void> {
+  baselineTools ??= sdkAloneTools(root);
+  const model = createOpenAICompatible({ name: 'baseline', baseURL: url, apiKey: 'bench', includeUsage: true }).chatModel('fake-model');
+  const result = streamText({
+    model,
+    system: 'You are a coding agent.',
+    messages: [{ role: 'user', content: 'explore the project' }],
+    tools: baselineTools,
+    stopWhen: stepCountIs(STEPS),
+    maxRetries: 0,
+  });
+  for await (const part of result.fullStream) if (part.type === 'error') throw part.error;
 }
 
 /**

@@ -27,6 +27,7 @@ function runOf(agents: number): WorkflowRun {
     phase: 'Review',
     usage: emptyUsage(),
     agent_counts: { total: agents, running: agents, cached: 0 },
+    agent_limit: 1000,
     cancel_requested: false,
     created_at: new Date().toISOString(),
     started_at: new Date().toISOString(),
@@ -49,6 +50,7 @@ function agentOf(i: number): WorkflowRunAgent {
     task_status: 'running',
     prompt: `review part ${i}`,
     usage: emptyUsage(),
+    cost: 0.0123,
     result: null,
     error: null,
     worktree: null,
@@ -76,6 +78,8 @@ async function openRun(agents: number) {
           ? { items: [detail] }
           : p === `/api/workflow-runs/${RUN_ID}`
             ? detail
+            : p === `/api/workflow-runs/${RUN_ID}/logs`
+              ? { items: [], dropped: 0 }
             : p === `/api/projects/${PROJECT_ID}/workflows`
               ? { items: [], problems: [] }
               : undefined,

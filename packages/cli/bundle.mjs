@@ -4,6 +4,7 @@
 // no compile cache; so is parsing, hence the whitespace and syntax minified (names kept, for
 // readable stack traces). What only some commands need stays outside and is loaded when used: the
 // server (`serve`, `worker`), ws (streams), js-yaml (-o yaml).
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -24,6 +25,9 @@ const englishOnly = {
   },
 };
 
+// Chunk names carry their content's hash: the last build's would pile up.
+rmSync(new URL('dist/chunks', import.meta.url), { recursive: true, force: true });
+
 await build({
   entryPoints: { boocode: new URL('dist/main.js', import.meta.url).pathname },
   outdir: new URL('dist', import.meta.url).pathname,
@@ -38,7 +42,7 @@ await build({
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
-  external: ['@boocode/server', 'ws', 'js-yaml'],
+  external: ['@boocode/server', '@modelcontextprotocol/sdk', 'ws', 'js-yaml'],
   plugins: [englishOnly],
   // commander is CommonJS: its require() of Node's modules needs a require in an ES module.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },

@@ -26,8 +26,10 @@ export interface Connection {
 
 export async function connect(opts: ConnectionOptions): Promise<Connection> {
   // The client and the contracts (zod) are most of what a client command loads: loaded when it
-  // connects, so that --help, --version, completion and usage errors start without them.
-  const [{ ApiClient }, { findServer }] = await Promise.all([import('@boocode/client'), import('@boocode/client/node')]);
+  // connects, so that --help, --version, completion and usage errors start without them; and of the
+  // contracts only the schemas of the routes it calls (the streams' are loaded by the commands that
+  // follow one).
+  const [{ ApiClient }, { findServer }] = await Promise.all([import('@boocode/client/http'), import('@boocode/client/node')]);
   const env = clientEnv();
   const server = await findServer({
     home: opts.home,

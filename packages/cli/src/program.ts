@@ -14,6 +14,7 @@ import { registerCompletion } from './commands/completion.js';
 import { registerWorkflows } from './commands/workflows.js';
 import { registerTerminals } from './commands/terminals.js';
 import { registerToken } from './commands/token.js';
+import { registerMcp } from './commands/mcp.js';
 
 const ROOT_HELP = `
 Examples:
@@ -45,6 +46,7 @@ const GROUPS: [register: (program: Command) => void, commands: string[]][] = [
   [registerReview, ['diff', 'apply', 'reject', 'commit', 'merge', 'collisions']],
   [registerAgents, ['agents']],
   [registerToken, ['token']],
+  [registerMcp, ['mcp']],
   [registerWorkflows, ['workflow']],
   [registerTerminals, ['terminal']],
   [registerCompletion, ['completion']],

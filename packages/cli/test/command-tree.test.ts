@@ -18,17 +18,17 @@ function helpOf(cmd: Command): string {
 
 const all = commands(buildProgram()).filter((c) => c.path !== 'help');
 /**
- * Commands that talk to a server and print a result (not serve, worker or completion, not the
+ * Commands that talk to a server and print a result (not serve, worker, completion or mcp, not the
  * groups; nor `terminal attach`, which hands this terminal over to the remote one).
  */
-const clientCommands = all.filter((c) => !['serve', 'worker', 'completion', 'project', 'agents', 'token', 'workflow', 'terminal', 'terminal attach'].includes(c.path));
+const clientCommands = all.filter((c) => !['serve', 'worker', 'completion', 'mcp', 'project', 'agents', 'token', 'workflow', 'terminal', 'terminal attach'].includes(c.path));
 
 describe('the command tree', () => {
   it('has the commands of the issue', () => {
     expect(all.map((c) => c.path).sort()).toEqual(
       [
         'serve', 'worker', 'status', 'login-url', 'project', 'project add', 'project ls', 'project rm', 'run', 'send', 'wait', 'stop', 'logs', 'ls', 'inspect',
-        'archive', 'rename', 'permit', 'permit ls', 'diff', 'apply', 'reject', 'commit', 'merge', 'collisions', 'agents', 'agents ls', 'agents models', 'completion', 'token', 'token rotate',
+        'archive', 'rename', 'permit', 'permit ls', 'diff', 'apply', 'reject', 'commit', 'merge', 'collisions', 'agents', 'agents ls', 'agents models', 'completion', 'token', 'token rotate', 'mcp',
         'workflow', 'workflow ls', 'workflow run', 'workflow resume', 'workflow status', 'workflow cancel', 'workflow logs',
         'terminal', 'terminal ls', 'terminal new', 'terminal attach', 'terminal send', 'terminal capture', 'terminal search', 'terminal rename', 'terminal kill',
       ].sort(),

@@ -101,6 +101,12 @@ describe('boocode workflow', () => {
     expect(logs.code).toBe(0);
     expect(logs.stdout).toMatch(/^greet run [0-9a-f]{8} completed in .+$/m);
     expect(logs.stdout).toContain('agent 0 (hello) completed');
+    // A line both stored before the stream opened and sent on it is printed once.
+    expect(logs.stdout.split('log: greeting Cy\n')).toHaveLength(2);
+    // Without -f, after the run: the lines it logged are stored, not lost with the stream.
+    const later = await runCli(['workflow', 'logs', short], env);
+    expect(later.code).toBe(0);
+    expect(later.stdout).toMatch(/agent 0 \(hello\) completed\nlog: greeting Cy\ngreet run [0-9a-f]{8} completed/);
 
     const detail = jsonOf(WorkflowRunDetail, await runCli(['workflow', 'status', short, '--json'], env));
     expect(detail).toMatchObject({ status: 'completed', result: { said: 'Hey Cy' } });
@@ -115,9 +121,10 @@ describe('boocode workflow', () => {
     expect(resumed.run).toMatchObject({ status: 'completed', resume_from: started.run.id, result: { said: 'Hey Cy' }, agent_counts: { total: 1, cached: 1 } });
     expect(llm.requests.length).toBe(asked);
 
-    // History as JSON Lines: the run, then its agents.
+    // History as JSON Lines: the run, then its agents, then its log lines.
     const entries = lines((await runCli(['workflow', 'logs', resumed.run.id, '--json'], env)).stdout).map((l) => CliWorkflowLogEntry.parse(JSON.parse(l)));
-    expect(entries.map((e) => e.type)).toEqual(['run', 'agent']);
+    expect(entries.map((e) => e.type)).toEqual(['run', 'agent', 'log']);
+    expect(entries[2]).toMatchObject({ log: { line: 1, message: 'greeting Cy' } });
   });
 
   it('cancel stops a running run: logs -f ends with exit 5', async () => {

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { ErrorBody, routes, type RouteDef, type RouteInput, type RouteName, type RouteOutput } from '@boocode/contracts';
+import type { RouteDef, RouteInput, RouteName, RouteOutput } from '@boocode/contracts';
+import { loadErrorBody, loadRoute } from '@boocode/contracts/route-loader';
 import { ApiClientError, ServerUnreachableError } from './errors.js';
-
-/** An error body as any server version sends it: a code this client does not know still comes through. */
-const AnyErrorBody = ErrorBody.extend({ error: z.string() });
 
 export interface ApiClientOptions {
   /** `http(s)://host:port`; '' in a browser for the page's own origin. */
@@ -45,7 +43,8 @@ export function routeUrl(path: string, params: Values = {}, query: Values = {}):
 
 /**
  * The HTTP API as one typed call per route of the contracts' route table: `call('getSession',
- * {params: {id}})`. Every answer is validated with the route's response schema; refusals are
+ * {params: {id}})`. Every answer is validated with the route's response schema, built when the route
+ * is first called (a command-line client calls one or two of them); refusals are
  * `ApiClientError`s carrying the server's code, and no answer at all a `ServerUnreachableError`.
  */
 export class ApiClient {
@@ -60,7 +59,7 @@ export class ApiClient {
   }
 
   async call<N extends RouteName>(name: N, ...[input, options]: CallArgs<N>): Promise<RouteOutput<N>> {
-    const def: RouteDef = routes[name];
+    const def: RouteDef = await loadRoute(name);
     const { params, query, body } = (input ?? {}) as { params?: Values; query?: Values; body?: unknown };
     const url = this.opts.baseUrl + routeUrl(def.path, params, query);
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -93,7 +92,8 @@ export class ApiClient {
       }
     }
     if (!res.ok) {
-      const e = AnyErrorBody.safeParse(json);
+      // Any server version's error body: a code this client does not know still comes through.
+      const e = (await loadErrorBody()).extend({ error: z.string() }).safeParse(json);
       if (e.success) throw new ApiClientError(res.status, e.data.error, e.data.message, e.data.details);
       // Not the API answering (a proxy, another server on the port): say what came back.
       throw new ApiClientError(res.status, `http_${res.status}`, text.slice(0, 500) || res.statusText || `HTTP ${res.status}`);

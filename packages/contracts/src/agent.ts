@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { storableText, Usage } from './common.js';
 import { ModelCallData } from './usage.js';
 import type { SubagentControl } from './subagents.js';
+import type { PermissionPolicy } from './rest.js';
 
 /** Transport kinds a backend can be. */
 export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo']);
@@ -261,6 +262,8 @@ export interface EnsureSessionOpts {
   resumeToken: string | null;
   /** Backend-specific settings (provider, mode, env, ...). */
   config?: Record<string, unknown>;
+  /** The session's permission policy, for agents that decide about permissions themselves (their mode). */
+  permissionPolicy?: PermissionPolicy;
   /** BooCode's MCP server, scoped to this chat's session, for agents that take MCP servers. */
   mcp?: McpServerRef;
 }
@@ -270,6 +273,15 @@ export interface McpServerRef {
   name: string;
   url: string;
   headers: Record<string, string>;
+  /** The same server as a command speaking MCP over stdio (`boocode mcp`), for agents that take no HTTP ones. */
+  stdio?: McpStdioCommand;
+}
+
+/** A command that serves MCP over its stdin and stdout, and the environment it needs. */
+export interface McpStdioCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
 }
 
 export interface AgentSessionHandle {

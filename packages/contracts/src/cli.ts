@@ -5,7 +5,7 @@ import { AgentInfo, AgentModel } from './agents.js';
 import { PendingChange } from './git.js';
 import { Permission, ToolTrace } from './runner.js';
 import { SessionFrame } from './frames.js';
-import { WorkflowRun, WorkflowRunAgent, WorkflowRunDetail } from './workflows.js';
+import { WorkflowLogLine, WorkflowRun, WorkflowRunAgent, WorkflowRunDetail } from './workflows.js';
 
 /**
  * What `boocode <command> --json` prints when it is not an API response as it came. Scripts
@@ -83,12 +83,13 @@ export type CliWorkflowRun = z.infer<typeof CliWorkflowRun>;
 
 /**
  * One line of `boocode workflow logs --json` (JSON Lines): the run as it stands, each of its agents
- * so far in start order, then, with `-f`, the run's live frames (`workflow_*`, and the permission
+ * so far in start order, the log lines it stored so far, then, with `-f`, the run's live frames (`workflow_*`, and the permission
  * requests of the session) until it ends.
  */
 export const CliWorkflowLogEntry = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), run: WorkflowRun }),
   z.object({ type: z.literal('agent'), agent: WorkflowRunAgent }),
+  z.object({ type: z.literal('log'), log: WorkflowLogLine }),
   z.object({ type: z.literal('frame'), frame: SessionFrame }),
 ]);
 export type CliWorkflowLogEntry = z.infer<typeof CliWorkflowLogEntry>;

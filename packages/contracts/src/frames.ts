@@ -55,6 +55,8 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
     status: MessageStatus,
     finished_at: Timestamp,
     usage: Usage.optional(),
+    /** False when the agent reported no usage: `usage` is unknown, not zero. */
+    usage_reported: z.boolean().optional(),
     error: z.string().nullable().optional(),
   }),
   z.object({
@@ -196,7 +198,13 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
     error: z.string().nullable().optional(),
   }),
   /** The run's script called `log()` (or the runtime reports something about it). */
-  z.object({ type: z.literal('workflow_log'), run_id: Id, message: z.string() }),
+  z.object({
+    type: z.literal('workflow_log'),
+    run_id: Id,
+    message: z.string(),
+    /** The line's number in the run, as GET /api/workflow-runs/:id/logs has it (absent from older servers). */
+    line: z.number().int().positive().optional(),
+  }),
   /** A background subagent of the session was spawned, started or ended. */
   z.object({ type: z.literal('subagent'), subagent: Subagent }),
 ]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commaList, Id, storableText, Timestamp, Usage } from './common.js';
-import { InputPart } from './agent.js';
+import { ImagePart } from './agent.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200).superRefine(storableText);
 const limit = z.coerce.number().int().min(1).max(200).default(50);
@@ -113,6 +113,8 @@ export const Message = z.object({
   model: z.string().nullable(),
   turn: z.number().int().nullable(),
   usage: Usage,
+  /** False when the agent reported no usage for this turn: `usage` is then unknown, not zero. */
+  usage_reported: z.boolean().optional(),
   started_at: Timestamp,
   finished_at: Timestamp.nullable(),
   metadata: z.record(z.string(), z.unknown()),
@@ -153,7 +155,7 @@ export type MessagePage = z.infer<typeof MessagePage>;
 export const PostMessageBody = z
   .object({
     content: z.string().max(1_000_000).superRefine(storableText).default(''),
-    images: z.array(InputPart).max(16).default([]),
+    images: z.array(ImagePart).max(16).default([]),
     agent: z.string().min(1).max(100).superRefine(storableText).optional(),
     model: z.string().min(1).max(200).superRefine(storableText).optional(),
   })
@@ -194,5 +196,14 @@ export const ListTasksQuery = z.object({
 });
 
 export const PostMessageResponse = z.object({ message: Message, task: Task });
+
+/**
+ * Starting again after a turn that failed, was interrupted or cancelled: `retry` posts its prompt
+ * again (images included); `continue` asks the agent to carry on from where it stopped.
+ */
+export const RecoverAction = z.enum(['retry', 'continue']);
+export type RecoverAction = z.infer<typeof RecoverAction>;
+export const RecoverTurnBody = z.object({ action: RecoverAction });
+export type RecoverTurnBody = z.infer<typeof RecoverTurnBody>;
 export type PostMessageResponse = z.infer<typeof PostMessageResponse>;
 

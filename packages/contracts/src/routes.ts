@@ -14,6 +14,7 @@ import { workflowRoutes } from './routes/workflows.js';
 import { terminalRoutes } from './routes/terminals.js';
 import { subagentRoutes } from './routes/subagents.js';
 import { searchRoutes } from './routes/search.js';
+import { imageRoutes } from './routes/images.js';
 
 export * from './routes/errors.js';
 export * from './routes/def.js';
@@ -24,6 +25,7 @@ export { PermissionList } from './routes/permissions.js';
 export { AgentsQuery } from './routes/agents.js';
 export { PendingChangeResponse } from './routes/review.js';
 export { TaskList } from './routes/messages.js';
+export { ImageHash, ImageParams, MessageImage, MessageImageList } from './routes/images.js';
 export { IdKind, IdPrefix, IdMatch, IdMatches, ResolveIdsQuery, ID_MATCH_LIMIT } from './routes/ids.js';
 
 /**
@@ -44,6 +46,7 @@ export const routes = {
   ...terminalRoutes,
   ...subagentRoutes,
   ...searchRoutes,
+  ...imageRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

@@ -49,6 +49,8 @@ export const TurnUsage = z.object({
   model: z.string().nullable(),
   provider: z.string().nullable(),
   usage: Usage,
+  /** False when the agent reported no usage for this turn: `usage` is then unknown, not zero. */
+  usage_reported: z.boolean().optional(),
   /** USD; null: no price for the model (or the agent reported none). */
   cost: z.number().nullable(),
   /** What the cache saved on this turn (USD); null when unpriced. */
@@ -67,6 +69,8 @@ export type TurnUsage = z.infer<typeof TurnUsage>;
 export const UsageSummary = z.object({
   turns: z.array(TurnUsage),
   total: Usage,
+  /** Turns whose agent reported no usage: `total` leaves them out. */
+  unreported_turns: z.number().int().nonnegative(),
   cost: z.number().nullable(),
   saved: z.number().nullable(),
   cache_hit_ratio: z.number().nullable(),

@@ -75,3 +75,12 @@ export interface SubagentControl {
   /** The children of this turn's session, newest first. */
   list(): Promise<Subagent[]>;
 }
+
+/** Where BooCode's MCP server answers over Streamable HTTP. */
+export const MCP_PATH = '/api/mcp';
+
+/**
+ * A caller with the main token narrows its MCP connection to one session with this header (what
+ * `boocode mcp --session` sends): it then acts as an agent of that session's first chat would.
+ */
+export const MCP_SESSION_HEADER = 'x-boocode-session';

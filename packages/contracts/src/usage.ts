@@ -77,6 +77,8 @@ export const UsageTotals = z.object({
   saved: z.number().nullable(),
   /** Turns whose model has no price: their tokens count, their cost is unknown. */
   unpriced_turns: z.number().int().nonnegative(),
+  /** Turns whose agent reported no usage: `total` leaves them out (their tokens are unknown). */
+  unreported_turns: z.number().int().nonnegative(),
   cache_hit_ratio: z.number().nullable(),
 });
 export type UsageTotals = z.infer<typeof UsageTotals>;

@@ -190,6 +190,8 @@ export const WorkflowRun = z.object({
   usage: Usage,
   /** Its `agent()` calls so far: all, still running, and answered from the journal. */
   agent_counts: z.object({ total: z.number().int(), running: z.number().int(), cached: z.number().int() }),
+  /** The most `agent()` calls the run may make, as the worker running it sets it; null until a worker takes it. */
+  agent_limit: z.number().int().nullable().default(null),
   cancel_requested: z.boolean(),
   created_at: z.string(),
   started_at: z.string().nullable(),
@@ -229,6 +231,8 @@ export const WorkflowRunAgent = z.object({
   task_status: TaskStatus.nullable(),
   prompt: z.string(),
   usage: Usage,
+  /** USD of the turns it ran in this run (every attempt); null when none was priced, or it was cached. */
+  cost: z.number().nullable().default(null),
   /** The text, or the validated object with `schema`; null while running, cancelled or failed. */
   result: z.unknown(),
   error: z.string().nullable(),
@@ -244,3 +248,19 @@ export type WorkflowRunDetail = z.infer<typeof WorkflowRunDetail>;
 
 export const WorkflowRunList = z.object({ items: z.array(WorkflowRun) });
 export type WorkflowRunList = z.infer<typeof WorkflowRunList>;
+
+/** One `log()` line of a run; `line` numbers the run's lines from 1. */
+export const WorkflowLogLine = z.object({ line: z.number().int().positive(), message: z.string(), at: z.string() });
+export type WorkflowLogLine = z.infer<typeof WorkflowLogLine>;
+
+/**
+ * GET /api/workflow-runs/:id/logs: the run's stored log lines in order. A run keeps its newest
+ * lines only; `dropped` counts the older ones no longer kept.
+ */
+export const WorkflowLogList = z.object({ items: z.array(WorkflowLogLine), dropped: z.number().int().nonnegative() });
+export type WorkflowLogList = z.infer<typeof WorkflowLogList>;
+
+export const WorkflowLogQuery = z.object({
+  /** Only the lines after this one. */
+  after_line: z.coerce.number().int().nonnegative().optional(),
+});

@@ -1,5 +1,6 @@
 export { startServer, isLoopback, VERSION } from './server.js';
 export type { ServerOptions, RunningServer } from './server.js';
+export type { McpCommand } from './mcp/endpoint.js';
 export { startWorker } from './worker-process.js';
 export type { WorkerProcessOptions, RunningWorker } from './worker-process.js';
 export type { BusKind } from './turn-runtime.js';

@@ -21,6 +21,7 @@ import type { Worker, WorkerOptions } from './tasks/worker.js';
 import { startTurnRuntime, workerSettings, workflowSettings, type BusKind, type TurnRuntime } from './turn-runtime.js';
 import type { WorkflowManager, WorkflowManagerOptions } from './workflows/manager.js';
 import { TerminalManager } from './terminals/index.js';
+import type { McpCommand } from './mcp/endpoint.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json'), 'utf8')) as { version: string }
@@ -46,6 +47,8 @@ export interface ServerOptions {
   bus?: BusKind;
   /** Check every published frame against the contracts (tests, development). */
   validateFrames?: boolean;
+  /** How to start `boocode mcp`, offered to agents that take MCP servers over stdio only. */
+  mcpCommand?: McpCommand;
 }
 
 export interface RunningServer {
@@ -107,7 +110,15 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       workflows: opts.worker === false ? false : workflowSettings(config, opts.workflows),
     });
     const { broker, permissions, registry, pool, workspace, streaming, worker, workflows, tasks, subagents, mcp } = runtime;
-    const auth = new Auth({ token: config.token, sql, persistToken: (token) => storeHomeToken(home, token) });
+    const auth = new Auth({
+      token: config.token,
+      sql,
+      persistToken: async (token) => {
+        await storeHomeToken(home, token);
+        // Agents' MCP tokens are signed with the main token: rotating it revokes them too.
+        mcp.tokens.rekey(token);
+      },
+    });
     terminals = new TerminalManager({ ...config.terminals, home, logger: log.child({ component: 'terminals' }) });
     const ctx: AppContext = {
       terminals,
@@ -117,6 +128,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
       pool,
       workspace,
       home,
+      userHome: config.userHome,
       sql,
       broker,
       log,
@@ -139,7 +151,7 @@ export async function startServer(config: ServerConfig, opts: ServerOptions = {}
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
     const url = `http://${urlHost}:${port}`;
     // Before the worker starts: the agents of its first turns get the MCP server too.
-    mcp.serve(url);
+    mcp.serve(url, opts.mcpCommand);
     await worker?.start();
     await workflows?.start();
     reaper.start(config.reapIntervalMs);

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { keepChildLedger } from '@boocode/agents';
 import { sandboxPolicy } from './agents/sandbox.js';
 import type { ServerConfig } from './config/server-config.js';
 import type { Sql } from './db/connection.js';
@@ -79,6 +81,8 @@ export async function startTurnRuntime(config: ServerConfig, o: TurnRuntimeOptio
   if (o.listen) await broker.listen();
   const permissions = new PermissionCenter(o.sql, broker, o.log.child({ component: 'permissions' }));
   await permissions.listen();
+  const orphans = keepChildLedger(path.join(config.home, 'agent-processes'));
+  if (orphans.length > 0) o.log.warn({ pids: orphans }, 'stopped agent processes that a killed BooCode left running');
   const registry = new AgentRegistry({
     ...o.agents,
     backends: config.backends,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcpBackend } from '@boocode/agents';
-import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Session, Task, TracePage, UsageSummary } from '@boocode/contracts';
+import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Session, Task, TracePage, UsageSummary, UsageTotals } from '@boocode/contracts';
 import { fakeAcpBin, type FakeAcpScript } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, until, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, joined, newSession, post, waitTask } from './agents-env.js';
@@ -152,6 +152,28 @@ describe('ACP through the server (fake agent)', () => {
     expect(usage.turns[0]!.cost).toBeNull();
   });
 
+  it('a turn whose agent reports no usage is stored as not reported, and totals say so', async () => {
+    const { session, chat } = await newSession(server, project, { agent: AGENT });
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    expect((await waitTask(server, (await post(server, chat.id, 'make a plan')).id)).status).toBe('completed');
+    expect((await waitTask(server, (await post(server, chat.id, 'remember seven')).id)).status).toBe('completed');
+    const completes = [await stream.waitFor((f) => f.type === 'message_complete'), await stream.waitFor((f) => f.type === 'message_complete' && f.usage_reported === false)];
+    stream.close();
+    expect(completes[0]!.usage_reported).toBeUndefined();
+
+    const [reported, unreported] = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.filter((m) => m.role === 'assistant');
+    expect(reported!.usage_reported).toBeUndefined();
+    expect(reported!.usage.input_total).toBe(300);
+    expect(unreported).toMatchObject({ content: 'Noted: 7.', usage_reported: false });
+    const perTurn = (await server.api<UsageSummary>('GET', `/api/chats/${chat.id}/usage`)).body;
+    expect(perTurn.turns.map((t) => t.usage_reported ?? true)).toEqual([true, false]);
+    expect(perTurn.unreported_turns).toBe(1);
+    const totals = (await server.api<UsageTotals>('GET', `/api/sessions/${session.id}/usage`)).body;
+    expect(totals).toMatchObject({ turns: 2, unreported_turns: 1, total: { input_total: 300, output: 40 } });
+    // An unreported turn has no tokens to price: it is not counted as unpriced.
+    expect(totals.unpriced_turns).toBe(1);
+  });
+
   it('a crash fails the turn readably; the next turn restarts the agent and loads the stored session', async () => {
     const { chat } = await newSession(server, project, { agent: AGENT });
     expect((await waitTask(server, (await post(server, chat.id, 'remember seven')).id)).status).toBe('completed');
@@ -190,8 +212,11 @@ describe('ACP through the server (fake agent)', () => {
 
     // A's agent dies between turns (OOM killer, a user's kill): the backend as a whole reads as down.
     process.kill(pidA, 'SIGKILL');
-    await until(async () => (await acp()).processInfo({ chatId: a.chat.id, agent: AGENT }) === null, "A's process to be gone");
-    expect((await (await acp()).health()).status).toBe('down');
+    // The process reads as gone a moment before its exit is handled: wait for both.
+    await until(
+      async () => (await acp()).processInfo({ chatId: a.chat.id, agent: AGENT }) === null && (await (await acp()).health()).status === 'down',
+      "A's process to be gone and the backend to read as down",
+    );
 
     const tb = await waitTask(server, (await post(server, b.chat.id, 'still warm')).id);
     expect(tb.status).toBe('completed');

@@ -162,6 +162,24 @@ describe('OpenCode through the server', { timeout: 3 * OPENCODE_MS }, () => {
     expect(traces).toEqual([expect.objectContaining({ tool_name: 'bash', outcome: 'success' })]);
   });
 
+  it('under allow_edits an edit goes ahead without asking, a command still waits for the user', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'opencode', permission_policy: 'allow_edits', isolated: false });
+    llm.push(
+      { match: { lastUserIncludes: 'edits only' }, toolCalls: [{ name: 'write', arguments: { filePath: `${project.path}/edits.txt`, content: 'edited\n' } }] },
+      { match: { lastUserIncludes: 'edits only' }, toolCalls: [{ name: 'bash', arguments: { command: 'echo cmd-ok > cmd.txt', description: 'run' } }] },
+      { match: { lastUserIncludes: 'edits only' }, text: 'Edited and ran.' },
+    );
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const task = await post(server, chat.id, 'edits only, then a command');
+    const asked = await stream.waitFor((f) => f.type === 'permission_request' && f.kind === 'execute', OPENCODE_MS);
+    const perms = (await server.api<{ items: Permission[] }>('GET', `/api/sessions/${session.id}/permissions`)).body.items;
+    expect(perms.filter((p) => p.kind === 'edit')).toEqual([expect.objectContaining({ status: 'answered', decided_by: 'policy' })]);
+    expect(perms.find((p) => p.id === asked.permission_id)).toMatchObject({ status: 'pending' });
+    expect((await server.api('POST', `/api/permissions/${String(asked.permission_id)}`, { decision: 'allow_once' })).status).toBe(200);
+    expect((await waitTask(server, task.id)).output_summary).toBe('Edited and ran.');
+    stream.close();
+  });
+
   it('aborts a running turn through POST /api/tasks/:id/cancel', async () => {
     const { session, chat } = await newSession(server, project, { agent: 'opencode' });
     llm.push(

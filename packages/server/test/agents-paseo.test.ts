@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatAgentSessionsResponse, MessagePage, Project, Session, SessionDiff, Task, UsageSummary } from '@boocode/contracts';
 import { startFakeLlm, startRealPaseo, type FakeLlm, type RealPaseo } from '@boocode/testkit';
-import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { makeGitRepo, openStream, startTestServer, until, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, newSession, post, waitTask } from './agents-env.js';
 
 /**
@@ -39,13 +39,6 @@ afterAll(async () => {
 async function inspect(agentId: string): Promise<{ Status: string; Archived: boolean; LastUsage: Record<string, number> | null }> {
   const { stdout } = await run(paseo.bin, ['inspect', '--json', '--host', paseo.host, '--', agentId]);
   return JSON.parse(stdout) as { Status: string; Archived: boolean; LastUsage: Record<string, number> | null };
-}
-
-/** Polls `cond` until it holds (the fake LLM records requests as they come). */
-async function until(cond: () => boolean, timeoutMs = PASEO_MS): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !cond(); await new Promise((r) => setTimeout(r, 50))) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-  }
 }
 
 const agentSession = async (chatId: string) =>
@@ -111,11 +104,12 @@ describe('Paseo through the server (real daemon)', { timeout: 4 * PASEO_MS }, ()
     const { chat } = await newSession(server, project, { agent: 'paseo', permission_policy: 'allow_all' });
     const task = await post(server, chat.id, 'never ends');
     // The daemon passes text on per finished part, so the sign that the turn runs is the model's request.
-    await until(() => llm.requests.some((r) => r.tools.length > 0 && r.lastUserText.includes('never ends')));
+    await until(async () => llm.requests.some((r) => r.tools.length > 0 && r.lastUserText.includes('never ends')), 'the model request of the turn', PASEO_MS);
     expect((await server.api('POST', `/api/tasks/${task.id}/cancel`, {})).status).toBeLessThan(300);
     expect((await waitTask(server, task.id, undefined, PASEO_MS)).status).toBe('cancelled');
     const { resume_token: agentId } = await agentSession(chat.id);
-    expect((await inspect(agentId!)).Status).not.toBe('running');
+    // `paseo stop` returns before the daemon has settled the agent: wait for it to say so.
+    await until(async () => (await inspect(agentId!)).Status !== 'running', 'the agent to stop in Paseo', PASEO_MS);
   });
 
   it('the discovery probe asks the configured daemon, and says when it does not answer', async () => {

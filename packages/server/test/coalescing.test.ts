@@ -40,7 +40,7 @@ describe('coalesced message writes', () => {
     // At most one write per interval (plus the explicit flush), far fewer than one per delta.
     expect(writer.writes).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 2);
     writer.appendReasoning('thinking');
-    await writer.finish({ status: 'complete', usage: emptyUsage() });
+    await writer.finish({ status: 'complete', usage: emptyUsage(), usageReported: true });
     const done = (await sql<{ content: string; reasoning: string; status: string }[]>`SELECT content, reasoning, status FROM messages WHERE id = ${row!.id}`)[0]!;
     expect(done).toEqual({ content: expected, reasoning: 'thinking', status: 'complete' });
   });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { fakeAcpBin, scratchDir, startFakeLlm, type FakeAcpScript, type FakeLlm } from '@boocode/testkit';
+import { MAX_RESUMES } from '../src/db/tasks.js';
 import { createTestDatabase, makeGitRepo, openStream, type ServeProcess, spawnServe, tokenApi, type TokenApi, until } from '@boocode/testkit/server';
 
 /**
@@ -149,6 +150,31 @@ describe('a native turn outlives its server', () => {
     const [message, ...others] = await assistants(second.api, chat.id);
     expect(others).toHaveLength(0);
     expect(message!.content).toBe('I will not run it again.');
+    await second.proc.stop();
+  });
+
+  it('a turn already continued MAX_RESUMES times ends interrupted, its partial answer kept, instead of looping', { timeout: 240_000 }, async () => {
+    const home = scratchDir('boocode-durable-');
+    const first = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
+    const { chat } = await setup(first.api);
+    const prompt = 'durable cap';
+    llm.push({ match: { lastUserIncludes: prompt }, text: ['Partly ', 'said ', 'and then'], stallAfter: 2 });
+    const posted = (await first.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: prompt })).body;
+    const partial = await until(async () => (await assistants(first.api, chat.id))[0]?.content.startsWith('Partly') && (await assistants(first.api, chat.id))[0]!.content, 'partial answer stored', 90_000);
+    first.proc.child.kill('SIGKILL');
+    await first.proc.exited;
+    // As if this turn had already killed its server three times.
+    await sql`UPDATE tasks SET resumes = ${MAX_RESUMES} WHERE id = ${posted.task.id}`;
+
+    const second = await serve(home, db, { BOOCODE_LEASE_MS: '1500' });
+    const done = await taskWhen(second.api, posted.task.id, (t) => t.status !== 'running' && t.status !== 'pending', 'ended turn');
+    expect(done).toMatchObject({ status: 'failed', error: 'interrupted' });
+    const [message, ...others] = await assistants(second.api, chat.id);
+    expect(others).toHaveLength(0);
+    expect(message).toMatchObject({ status: 'failed', content: partial });
+    expect(message!.metadata.interrupted).toBe(true);
+    // The model was asked once: the capped turn was not sent again.
+    expect(requestsOf(prompt)).toHaveLength(1);
     await second.proc.stop();
   });
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { McpTokens } from '@boocode/server/internals';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { CLI_BIN, inheritedEnv, makeGitRepo, runCli, startTestServer, type TestServer } from '@boocode/testkit/server';
 
 let llm: FakeLlm;
 let server: TestServer;
@@ -20,9 +21,16 @@ afterAll(async () => {
   await llm?.close();
 });
 
-async function connect(token: string): Promise<Client> {
+type Transport = 'Streamable HTTP' | 'stdio (boocode mcp)';
+
+/** The official SDK client, on `/api/mcp` itself or through the built `boocode mcp` bridge to it. */
+async function connectOver(transport: Transport, token: string, args: string[] = []): Promise<Client> {
   const client = new Client({ name: 'boocode-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    transport === 'Streamable HTTP'
+      ? new StreamableHTTPClientTransport(new URL(`${server.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } })
+      : new StdioClientTransport({ command: process.execPath, args: [CLI_BIN, 'mcp', ...args], env: { ...inheritedEnv(), BOOCODE_URL: server.url, BOOCODE_TOKEN: token }, stderr: 'pipe' }),
+  );
   return client;
 }
 
@@ -59,7 +67,9 @@ const EXPECTED_TOOLS = [
   'workflow_status',
 ];
 
-describe('BooCode MCP server over Streamable HTTP', () => {
+describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MCP server over %s', (transport) => {
+  const connect = (token: string, args: string[] = []) => connectOver(transport, token, args);
+
   it('refuses a missing or wrong token, and a scoped token anywhere else in the API', async () => {
     const none = await fetch(`${server.url}/api/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(none.status).toBe(401);
@@ -173,5 +183,37 @@ describe('BooCode MCP server over Streamable HTTP', () => {
     expect(child.parent_task_id).toBe(own.task.id);
     expect(jsonOf<{ text: string }>(await call('subagent_result', { id: child.id, wait_seconds: 60 })).text).toBe('scoped answer');
     await client.close();
+  });
+});
+
+describe('boocode mcp --session', () => {
+  it('narrows the main token to one session, as its own agents see it', async () => {
+    const own = await sessionWithTurn();
+    await sessionWithTurn();
+    const client = await connectOver('stdio (boocode mcp)', server.token, ['--session', own.session.id.slice(0, 8)]);
+    const sessions = jsonOf<{ items: Session[] }>(await client.callTool({ name: 'list_sessions', arguments: {} }));
+    expect(sessions.items.map((s) => s.id)).toEqual([own.session.id]);
+    await client.close();
+  });
+
+  it('refuses a session that does not exist, and a scoped token naming another session', async () => {
+    const run = await runCli(['mcp', '--session', '00000000-0000-4000-8000-000000000000'], { BOOCODE_URL: server.url, BOOCODE_TOKEN: server.token });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/no session/);
+    const own = await sessionWithTurn();
+    const other = await sessionWithTurn();
+    const scoped = new McpTokens(server.token).mint(own.session.id, own.chat.id);
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    const post = (token: string, session: string) =>
+      fetch(`${server.url}/api/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-boocode-session': session },
+        body: JSON.stringify(init),
+      });
+    const refused = await post(scoped, other.session.id);
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toMatch(/scoped to session/);
+    expect((await post(server.token, 'not-a-session')).status).toBe(404);
+    expect((await post(scoped, own.session.id)).status).toBe(200);
   });
 });

@@ -126,9 +126,12 @@ describe('background subagents of the native agent', () => {
     );
     const parent = await post(server, chat.id, 'quiet spawn');
     await taskEnd(server, parent.id);
+    // The parent's end was seen; the child ending later flags the session for its user again.
+    expect((await server.api<Session>('POST', `/api/sessions/${session.id}/seen`)).body.attention).toBeNull();
     llm.push({ match: { lastUserIncludes: 'quiet child' }, text: 'quiet answer' });
     const notice = await until(async () => (await messagesOf(server, chat.id)).find((m) => m.role === 'system'), 'the notice');
     expect(notice.content).toBe('Background subagent completed.');
+    expect((await server.api<Session>('GET', `/api/sessions/${session.id}`)).body.attention).toBe('finished');
     const tasks = (await server.api<{ items: Task[] }>('GET', `/api/sessions/${session.id}/tasks`)).body.items;
     // The parent and its child only: no follow-up turn.
     expect(tasks).toHaveLength(2);

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
-import { createLogger, loadServerConfig } from '@boocode/server';
+import { createLogger, loadServerConfig, startWorker, type RunningWorker } from '@boocode/server';
 import { removeScratch, scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { createTestDatabase, inheritedEnv, makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
 
 /** An OTLP attribute value as the JSON encoding sends it. */
@@ -157,6 +157,41 @@ describe('OpenTelemetry export', () => {
     expect(agentTurn.traceId).toBe(wf.traceId);
     expect(agentTurn.parentSpanId).toBe(wf.spanId);
     expect(logLines.find((l) => l.msg === 'workflow run finished' && l.run_id === run.id)?.trace_id).toBe(wf.traceId);
+  });
+});
+
+describe('a workflow whose agents run in another process', () => {
+  // The server hosts the run but runs no turns; the worker runs turns but hosts no run.
+  let host: TestServer;
+  let worker: RunningWorker;
+  let workerHome: string;
+  let hostProject: Project;
+  beforeAll(async () => {
+    const databaseUrl = await createTestDatabase();
+    const env = { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'deepseek-chat', BOOCODE_NATIVE_API_KEY: 'k', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}` };
+    host = await startTestServer({ databaseUrl, env, worker: { concurrency: 0 } });
+    workerHome = scratchDir('boocode-otel-worker-');
+    const config = await loadServerConfig({ env: { ...inheritedEnv(), ...env }, flags: { home: workerHome } });
+    worker = await startWorker(config, databaseUrl, { logger: createLogger({ level: 'silent' }), workflows: { maxRuns: 0 } });
+    hostProject = (await host.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'alpha\n' }) })).body;
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await host?.close();
+    if (workerHome) removeScratch(workerHome);
+  });
+
+  it("parents the agent's turn under the run's invoke_workflow span through the run's row", async () => {
+    const session = (await host.api<Session>('POST', '/api/sessions', { project_id: hostProject.id })).body;
+    const api: Api = (m, u, b) => host.api(m, u, b);
+    const run = await startRun(api, session.id, { script: script(`return await agent('far agent');`, 'far') });
+    expect((await waitRun(api, run.id)).status).toBe('completed');
+    await receiver.until(() => receiver.spans.some((s) => s.name === 'invoke_workflow far' && attr(s, 'boocode.workflow_run.id') === run.id));
+    const wf = receiver.spans.find((s) => s.name === 'invoke_workflow far' && attr(s, 'boocode.workflow_run.id') === run.id)!;
+    await receiver.until(() => receiver.spans.some((s) => s.name === 'invoke_agent native' && attr(s, 'boocode.workflow_run.id') === run.id));
+    const agentTurn = receiver.spans.find((s) => s.name === 'invoke_agent native' && attr(s, 'boocode.workflow_run.id') === run.id)!;
+    expect(agentTurn.traceId).toBe(wf.traceId);
+    expect(agentTurn.parentSpanId).toBe(wf.spanId);
   });
 });
 

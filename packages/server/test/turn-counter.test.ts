@@ -41,7 +41,7 @@ describe('turn numbers across the turn-counter migration', () => {
     expect(posted.map((p) => p!.message.turn).sort()).toEqual([3, 4]);
     for (const p of posted) {
       expect(p!.task).toMatchObject({ status: 'pending', chat_id: chat!.id, message_id: p!.message.id });
-      expect(p!.message).toMatchObject({ role: 'user', content: 'new', status: 'complete', task_id: p!.task.id, metadata: { images: 0 } });
+      expect(p!.message).toMatchObject({ role: 'user', content: 'new', status: 'complete', task_id: p!.task.id, metadata: { images: [] } });
       expect(Date.parse(p!.task.created_at)).not.toBeNaN();
     }
     const [input] = await sql<{ input: unknown }[]>`SELECT input FROM tasks WHERE id = ${posted[0]!.task.id}`;

@@ -160,7 +160,7 @@ describe('TurnFrames', () => {
     expect(tf.agentState.context_usage).toEqual({ used: 10, size: 100 });
   });
 
-  it("keeps the agent's state (commands, mode, settings, title) without writing rows", () => {
+  it("keeps the agent's state (commands, mode, settings, title); only the title is written, as the session's name", () => {
     const { tf } = frames();
     const effects = [
       tf.apply({ type: 'commands', commands: [{ name: 'init', description: '' }] }),
@@ -169,7 +169,11 @@ describe('TurnFrames', () => {
       tf.apply({ type: 'session_info', title: 'Fixing the bug' }),
     ].map(valid);
     expect(effects.map((e) => e.frames[0]!.type)).toEqual(['commands', 'mode_changed', 'config_options', 'agent_title']);
-    expect(effects.flatMap((e) => e.writes)).toEqual([]);
+    expect(effects.flatMap((e) => e.writes)).toEqual([{ type: 'session_title', sessionId: id.sessionId, title: 'Fixing the bug' }]);
+    // A cleared title (null) or a blank one names nothing.
+    expect(valid(tf.apply({ type: 'session_info', title: '  ' })).writes).toEqual([]);
+    expect(valid(tf.apply({ type: 'session_info', title: null })).writes).toEqual([]);
+    tf.apply({ type: 'session_info', title: 'Fixing the bug' });
     expect(tf.agentState).toEqual({ commands: [{ name: 'init', description: '' }], mode_id: 'plan', config_options: [], title: 'Fixing the bug' });
     expect(tf.firstOutputAt).toBeNull();
   });

@@ -208,3 +208,44 @@ describe('fake LLM server', () => {
     await expect(startFakeLlm({ script: [{ chunkDelayMs: -1 }] })).rejects.toThrow();
   });
 });
+
+describe('fake LLM server, Gemini API', () => {
+  const gemini = (l: FakeLlm, method: string, body: unknown) =>
+    fetch(`${l.geminiUrl}/v1beta/models/gemini-2.5-pro:${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('answers the same scripts as Gemini chunks and records the request in the chat shape', async () => {
+    llm = await startFakeLlm();
+    llm.push({ match: { hasTools: true, lastUserIncludes: 'read it' }, text: ['Read', 'ing.'], toolCalls: [{ id: 'c1', name: 'read_file', arguments: { file_path: 'a.txt' } }], usage: { prompt_tokens: 50, completion_tokens: 4, cached_tokens: 10 } });
+    const res = await gemini(llm, 'streamGenerateContent?alt=sse', {
+      systemInstruction: { parts: [{ text: 'be brief' }] },
+      contents: [
+        { role: 'user', parts: [{ text: 'earlier' }] },
+        { role: 'model', parts: [{ functionCall: { name: 'ls', args: { dir: '.' } } }] },
+        { role: 'user', parts: [{ functionResponse: { name: 'ls', response: { output: 'a.txt' } } }] },
+        { role: 'user', parts: [{ text: 'now read it' }] },
+      ],
+      tools: [{ functionDeclarations: [{ name: 'read_file', description: 'reads', parametersJsonSchema: { type: 'object' } }] }],
+    });
+    expect(res.status).toBe(200);
+    const chunks = (await sse(res)) as { candidates: { content: { parts: Record<string, unknown>[] }; finishReason?: string }[]; usageMetadata?: Record<string, unknown> }[];
+    expect(chunks.flatMap((c) => c.candidates[0]!.content.parts)).toEqual([
+      { text: 'Read' },
+      { text: 'ing.' },
+      { functionCall: { id: 'c1', name: 'read_file', args: { file_path: 'a.txt' } } },
+      { text: '' },
+    ]);
+    expect(chunks.at(-1)).toMatchObject({ candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 50, candidatesTokenCount: 4, cachedContentTokenCount: 10 } });
+    const [recorded] = llm.requests;
+    expect(recorded).toMatchObject({ model: 'gemini-2.5-pro', stream: true, lastUserText: 'now read it', servedBy: 0 });
+    expect(recorded!.tools.map((t) => t.name)).toEqual(['read_file']);
+    expect(recorded!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user']);
+  });
+
+  it('answers a bad request with a 400 and a scripted error in Gemini shape', async () => {
+    llm = await startFakeLlm({ script: [{ error: { status: 429 } }] });
+    expect((await gemini(llm, 'generateContent', { contents: 'nope' })).status).toBe(400);
+    const res = await gemini(llm, 'generateContent', { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+    expect(res.status).toBe(429);
+    expect(await res.json()).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } });
+  });
+});

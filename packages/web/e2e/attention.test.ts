@@ -56,6 +56,7 @@ describe('attention and daily use in Chromium', () => {
           { match: 'crash now', steps: [{ text: 'about to die' }, { crash: 3 }] },
           { match: 'keep going', steps: [{ text: 'Working on it, ' }, { waitForCancel: true }] },
           { match: 'hello', steps: [{ text: 'Hello back.' }] },
+          { match: 'Continue from where you stopped', steps: [{ text: 'Picked it up again.' }] },
         ],
       }),
     );
@@ -312,8 +313,16 @@ describe('attention and daily use in Chromium', () => {
     await server.process.exited;
     await server.restart();
     await expect.poll(() => lastReply(page).getAttribute('aria-busy'), { timeout: 60_000 }).toBe('false');
-    await lastReply(page).getByText('interrupted').waitFor();
+    await lastReply(page).getByText(/BooCode restarted while this answer was being written/).waitFor();
     expect(await lastReply(page).getByText('streaming…').count()).toBe(0);
     expect(await lastReply(page).getByText('Working on it,').count()).toBe(1);
+
+    // The agent could not continue by itself (no session to load): Continue asks it to, in a new turn.
+    await lastReply(page).getByRole('group', { name: 'Recover this turn' }).getByRole('button', { name: 'Continue' }).click();
+    await expect
+      .poll(async () => (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).items.filter((m) => m.role === 'user').at(-1)?.content, { timeout: 20_000 })
+      .toMatch(/^Your previous answer stopped before it was finished: BooCode restarted while you were working\. Continue/);
+    await lastReply(page).getByText('Picked it up again.').waitFor({ timeout: 60_000 });
+    await screenshotBothThemes(page, 'recover-interrupted-continued');
   });
 });

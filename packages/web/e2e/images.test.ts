@@ -79,13 +79,14 @@ describe('images in the composer', () => {
     expect(request!.images[0]!.url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     expect(await strip.count()).toBe(0); // sent: the composer is empty again
 
-    // The user's bubble shows the thumbnail; it opens full size (once per theme: the theme
-    // button is behind the modal view).
+    // The user's bubble shows the thumbnail, served by hash, so it is still there after a reload;
+    // it opens full size (once per theme: the theme button is behind the modal view).
+    await page.reload();
     const bubble = page.getByRole('article', { name: 'You' }).last();
-    const dialog = page.getByRole('dialog', { name: 'sketch.png' });
+    const dialog = page.getByRole('dialog', { name: 'Image 1' });
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(page, theme);
-      await bubble.getByRole('button', { name: 'View sketch.png' }).click();
+      await bubble.getByRole('button', { name: 'View image 1' }).click();
       await dialog.waitFor();
       expect(await dialog.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(160);
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `image-lightbox-${theme}.png`) });

@@ -82,5 +82,24 @@ describe('background agents in Chromium', () => {
     await pane.locator('li', { hasText: 'Summarize README' }).getByRole('button', { name: 'Open transcript' }).click();
     await expect.poll(() => page.getByRole('tab', { name: 'Summarize README', selected: true }).count()).toBe(1);
     await page.getByText('summarize the readme').waitFor();
+
+    // The finished one's result came back in a follow-up turn in the parent's chat: a note from BooCode, not from "You".
+    await page.getByRole('tab', { name: 'Chat 1' }).click();
+    await page.getByText('Noted the summary.').waitFor({ timeout: 60_000 });
+    const note = page.getByRole('article', { name: /^BooCode/ });
+    await note.getByText('Summarize README').waitFor();
+    expect(await note.getByText(/finished/).count()).toBe(1);
+    expect(await page.getByText('<subagent-result', { exact: false }).count()).toBe(0);
+    expect(await note.getByText('It is a demo.').isVisible()).toBe(false);
+    await note.getByText('Summarize README').click();
+    await note.getByText('It is a demo.').waitFor();
+    await note.scrollIntoViewIfNeeded();
+    await screenshotBothThemes(page, 'subagents-result-note');
+    // On a phone the pane would cover the chat.
+    await page.getByRole('button', { name: 'Close background agents' }).click();
+    await page.setViewportSize({ width: 390, height: 800 });
+    await note.scrollIntoViewIfNeeded();
+    await screenshotBothThemes(page, 'subagents-result-note-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 });

@@ -157,7 +157,7 @@ describe('workflows in Chromium', () => {
 
     await expect.poll(() => runStatus(page).textContent(), { timeout: 90_000 }).toBe('completed');
     const progress = panel(page).getByLabel('Progress');
-    expect(await progress.textContent()).toContain('21 of 21 agents done');
+    expect(await progress.textContent()).toContain('21 / 21 / 1000 agents done / started / limit');
     // Rows are virtualized: the second phase renders once scrolled to.
     const scroller = panel(page).getByTestId('workflow-run');
     expect(await panel(page).getByRole('row').count()).toBeLessThan(23);

@@ -13,3 +13,8 @@ export const api = new ApiClient({
   credentials: 'same-origin',
   onUnauthorized: () => unauthorizedListeners.forEach((fn) => fn()),
 });
+
+/** This browser is signed out (its own cookie went with "log out all browsers"): show the sign-in screen. */
+export function signedOutHere(): void {
+  unauthorizedListeners.forEach((fn) => fn());
+}

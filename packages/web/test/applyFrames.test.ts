@@ -58,6 +58,14 @@ describe('applyFrames', () => {
     expect(s.inFlight).toEqual([]);
   });
 
+  it("keeps that a turn's usage was not reported", () => {
+    let s = applyFrames(emptySessionState(), [started(1), delta('Hi')]);
+    s = applyFrames(s, [
+      frame({ type: 'message_complete', chat_id: CHAT, message_id: MSG, status: 'complete', finished_at: '2026-01-01T00:00:02.000Z', usage: emptyUsage(), usage_reported: false }),
+    ]);
+    expect(s.logs[CHAT]!.messages[0]).toMatchObject({ status: 'complete', usage_reported: false });
+  });
+
   it('never mutates the state it was given', () => {
     const s1 = applyFrames(emptySessionState(), [started(1), delta('a')]);
     const frozen = JSON.stringify(s1);

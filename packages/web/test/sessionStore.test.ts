@@ -48,7 +48,7 @@ function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] =
     answerPermission: async () => {
       throw new Error('not scripted');
     },
-    chatUsage: async () => ({ turns: [], total: emptyUsage(), cost: null, saved: null, cache_hit_ratio: null }),
+    chatUsage: async () => ({ turns: [], total: emptyUsage(), unreported_turns: 0, cost: null, saved: null, cache_hit_ratio: null }),
     turnTraces: async () => ({ items: [], next_cursor: null }),
     pendingChange: async () => ({ pending: null }),
     projectCollisions: async () => ({ collisions: [] }),

@@ -42,4 +42,16 @@ describe('turnEntries', () => {
     ]);
     expect(entries[1]!.liveTools).toEqual([tool]);
   });
+
+  it('a turn whose agent reported no usage has unknown tokens, not zero', () => {
+    const silent = { ...usageRow(1, 0, uuid(1)), usage: emptyUsage(), usage_reported: false };
+    const fromUsage = turnEntries([], [silent, usageRow(2, 0, uuid(2))]);
+    expect(fromUsage.map((e) => [e.usage, e.unreported])).toEqual([
+      [null, true],
+      [{ ...emptyUsage(), input_total: 100, cache_read: 50, output: 10 }, false],
+    ]);
+    // Known only from its message (the usage row not loaded yet).
+    const done = toUiMessage(message(3, { role: 'assistant', status: 'complete', turn: 3, usage_reported: false }));
+    expect(turnEntries([done], [])).toMatchObject([{ turn: 3, usage: null, unreported: true }]);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyUsage, type WorkflowRun, type WorkflowRunAgent, type WorkflowRunDetail } from '@boocode/contracts';
-import { applyRunFrame, displayStatus, emptyRunView, groupByPhase, LOG_LIMIT, mergeDetail, progressOf, type RunView, type WorkflowFrame } from '../src/workflows/runState';
+import { applyRunFrame, displayStatus, emptyRunView, groupByPhase, LOG_LIMIT, mergeDetail, mergeLogs, progressOf, type RunView, type WorkflowFrame } from '../src/workflows/runState';
 import { SESSION, uuid } from './fixtures';
 
 const RUN = uuid(70);
@@ -17,6 +17,7 @@ const run = (over: Partial<WorkflowRun> = {}): WorkflowRun => ({
   phase: null,
   usage: emptyUsage(),
   agent_counts: { total: 0, running: 0, cached: 0 },
+  agent_limit: null,
   cancel_requested: false,
   created_at: '2026-01-01T00:00:00Z',
   started_at: '2026-01-01T00:00:00Z',
@@ -50,6 +51,7 @@ const apiAgent = (position: number, over: Partial<WorkflowRunAgent> = {}): Workf
   task_status: 'running',
   prompt: `p${position}`,
   usage: emptyUsage(),
+  cost: null,
   result: null,
   error: null,
   worktree: null,
@@ -151,5 +153,31 @@ describe('run view state', () => {
     for (let i = 0; i < LOG_LIMIT + 5; i++) v = applyRunFrame(v, { type: 'workflow_log', run_id: RUN, message: `l${i}`, ts: 't' });
     expect(v.logs).toHaveLength(LOG_LIMIT);
     expect(v.logs.at(-1)).toBe(`l${LOG_LIMIT + 4}`);
+    expect(v.logsDropped).toBe(7);
+  });
+
+  it('joins the stored log lines with the streamed ones by their numbers: none twice, none lost', () => {
+    const log = (line: number, message: string) => ({ type: 'workflow_log' as const, run_id: RUN, message, line, ts: 't' });
+    // Opened mid-run: lines 3 and 4 streamed before the stored ones (1 to 3) came back.
+    let v = emptyRunView(run());
+    v = applyRunFrame(applyRunFrame(v, log(3, 'c')), log(4, 'd'));
+    expect(v).toMatchObject({ logs: ['c', 'd'], logLine: 4, logsDropped: 2 });
+    const at = '2026-01-01T00:00:00Z';
+    v = mergeLogs(v, { items: [{ line: 1, message: 'a', at }, { line: 2, message: 'b', at }, { line: 3, message: 'c', at }], dropped: 0 });
+    expect(v).toMatchObject({ logs: ['a', 'b', 'c', 'd'], logLine: 4, logsDropped: 0 });
+    // A line sent again (a run taken over replays its script) is not repeated.
+    expect(applyRunFrame(v, log(2, 'b'))).toBe(v);
+    v = applyRunFrame(v, log(5, 'e'));
+    expect(v.logs).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // The server kept only the newest lines: the view says how many are gone.
+    v = mergeLogs(emptyRunView(run()), { items: [{ line: 301, message: 'x', at }], dropped: 300 });
+    expect(v).toMatchObject({ logs: ['x'], logLine: 301, logsDropped: 300 });
+  });
+
+  it('adds up the cost of the agents that have one, and says nothing of cost when none has', () => {
+    let v = mergeDetail(undefined, { ...run(), agents: [apiAgent(0), apiAgent(1)] });
+    expect(progressOf(v).cost).toBeNull();
+    v = mergeDetail(v, { ...run(), agents: [apiAgent(0, { cost: 0.5 }), apiAgent(1, { cost: 0.25 })] });
+    expect(progressOf(v).cost).toBe(0.75);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emptyUsage, type SessionFrame, type WorkflowRun, type WorkflowRunDetail } from '@boocode/contracts';
+import { emptyUsage, type SessionFrame, type WorkflowLogList, type WorkflowRun, type WorkflowRunDetail } from '@boocode/contracts';
 import { WorkflowStore, type WorkflowApi } from '../src/workflows/WorkflowStore';
 import { SESSION, uuid } from './fixtures';
 
@@ -17,6 +17,7 @@ const run = (over: Partial<WorkflowRun> = {}): WorkflowRun => ({
   phase: null,
   usage: emptyUsage(),
   agent_counts: { total: 0, running: 0, cached: 0 },
+  agent_limit: null,
   cancel_requested: false,
   created_at: '2026-01-01T00:00:00Z',
   started_at: '2026-01-01T00:00:00Z',
@@ -26,13 +27,14 @@ const run = (over: Partial<WorkflowRun> = {}): WorkflowRun => ({
 let seq = 0;
 const frame = (payload: Record<string, unknown>) => ({ seq: ++seq, session_id: SESSION, ts: '2026-01-01T00:00:00Z', ...payload }) as SessionFrame;
 
-function setup(detail: () => WorkflowRunDetail) {
+function setup(detail: () => WorkflowRunDetail, logs: () => WorkflowLogList = () => ({ items: [], dropped: 0 })) {
   let listener: ((f: readonly SessionFrame[] | null) => void) | null = null;
   const calls: string[] = [];
   const api: WorkflowApi = {
     catalog: () => Promise.resolve({ items: [], problems: [] }),
     listRuns: () => (calls.push('list'), Promise.resolve({ items: [run()] })),
     getRun: () => (calls.push('get'), Promise.resolve(detail())),
+    logs: () => (calls.push('logs'), Promise.resolve(logs())),
     start: () => Promise.reject(new Error('not here')),
     cancelRun: () => Promise.resolve(run({ cancel_requested: true })),
     cancelTask: () => Promise.reject(Object.assign(new Error('the task has already finished'))),
@@ -51,13 +53,13 @@ describe('WorkflowStore', () => {
     const { store, calls, send } = setup(() => ({ ...run(), agents: stored }));
     store.openRun(RUN);
     await vi.runAllTimersAsync();
-    expect(calls).toEqual(['list', 'get']);
+    expect(calls).toEqual(['list', 'get', 'logs']);
     send([frame({ type: 'workflow_agent', run_id: RUN, position: 0, label: 'w', phase: null, status: 'running', cached: false, task_id: uuid(100), attempt: 1 })]);
     expect(store.getSnapshot().details[RUN]!.agents[0]).toMatchObject({ label: 'w', status: 'running', chatId: null });
     // A burst of frames makes one refetch, not one per frame.
     send([frame({ type: 'workflow_log', run_id: RUN, message: 'hi' })]);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(calls).toEqual(['list', 'get', 'get']);
+    expect(calls).toEqual(['list', 'get', 'logs', 'get']);
     expect(store.getSnapshot().details[RUN]!.logs).toEqual(['hi']);
     // The frames' agent stays: the detail was answered before its step was stored...
     expect(store.getSnapshot().details[RUN]!.agents).toHaveLength(1);
@@ -77,6 +79,7 @@ describe('WorkflowStore', () => {
         task_status: 'running',
         prompt: 'p',
         usage: emptyUsage(),
+        cost: null,
         result: null,
         error: null,
         worktree: null,
@@ -85,7 +88,7 @@ describe('WorkflowStore', () => {
       },
     ];
     await vi.runAllTimersAsync();
-    expect(calls).toEqual(['list', 'get', 'get', 'get']);
+    expect(calls).toEqual(['list', 'get', 'logs', 'get', 'get']);
     expect(store.getSnapshot().details[RUN]!.agents[0]).toMatchObject({ chatId: uuid(200), agent: 'native' });
     store.stop();
   });
@@ -98,7 +101,7 @@ describe('WorkflowStore', () => {
     send([frame({ type: 'message_delta', chat_id: uuid(2), message_id: uuid(3), text: 'x' })]);
     send(null);
     await vi.runAllTimersAsync();
-    expect(calls).toEqual(['list', 'get', 'list', 'get']);
+    expect(calls).toEqual(['list', 'get', 'logs', 'list', 'get', 'logs']);
     // A finished run is shown finished from its frame, and fetched once more for its results.
     send([frame({ type: 'workflow_run', run: run({ status: 'completed', result: { ok: true } }) })]);
     expect(store.getSnapshot().runs![0]!.status).toBe('completed');

@@ -11,6 +11,7 @@ import {
   type BackendHealth,
   type EnsureSessionOpts,
   type McpServerRef,
+  type PermissionPolicy,
   type PermissionOutcome,
   type PromptCtx,
   type PromptInput,
@@ -25,6 +26,7 @@ import type { Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { AcpAgentProcess, AgentCrashedError, type AcpCommand } from './process.js';
 import { matchModel, modelOption, selectValues } from './settings.js';
+import { modeForPolicy, unsupportedPolicyNotice } from './modes.js';
 import { AcpTranslator, quotaUsage, configOptions } from './translate.js';
 
 export interface AcpBackendOptions {
@@ -61,6 +63,10 @@ interface ChatState {
   root: string;
   model: string | null;
   mode: string | null;
+  /** The session's permission policy, applied as the agent's mode unless `mode` is configured. */
+  policy: PermissionPolicy | null;
+  /** The policy the user was last told the agent cannot follow (told once per policy). */
+  policyUnsupported: PermissionPolicy | null;
   proc: AcpAgentProcess | null;
   sessionId: string | null;
   options: acp.SessionConfigOption[];
@@ -82,11 +88,14 @@ interface Connected {
 
 const keyOf = (k: SessionKey): string => `${k.chatId}\u0000${k.agent}`;
 
-/** BooCode's MCP server as ACP names it, for agents that speak MCP over HTTP. */
+const pairs = (o: Record<string, string>) => Object.entries(o).map(([name, value]) => ({ name, value }));
+
+/** BooCode's MCP server as ACP names it: over HTTP for agents that take it, else as the `boocode mcp` command. */
 function mcpServers(st: ChatState, proc: AcpAgentProcess): acp.McpServer[] {
-  if (!st.mcp || !proc.acceptsHttpMcp) return [];
-  const headers = Object.entries(st.mcp.headers).map(([name, value]) => ({ name, value }));
-  return [{ type: 'http', name: st.mcp.name, url: st.mcp.url, headers }];
+  if (!st.mcp) return [];
+  if (proc.acceptsHttpMcp) return [{ type: 'http', name: st.mcp.name, url: st.mcp.url, headers: pairs(st.mcp.headers) }];
+  const { stdio } = st.mcp;
+  return stdio ? [{ name: st.mcp.name, command: stdio.command, args: stdio.args, env: pairs(stdio.env) }] : [];
 }
 
 const STOP: Record<acp.StopReason, StopReason> = {
@@ -129,6 +138,8 @@ export class AcpBackend implements AgentBackend {
         root,
         model: opts.model,
         mode: cfg.mode ?? null,
+        policy: null,
+        policyUnsupported: null,
         proc: null,
         sessionId: null,
         options: [],
@@ -148,6 +159,7 @@ export class AcpBackend implements AgentBackend {
     st.root = root;
     st.model = opts.model;
     st.mode = cfg.mode ?? st.mode;
+    st.policy = opts.permissionPolicy ?? null;
     st.mcp = opts.mcp ?? null;
     await this.connect(st, opts.resumeToken);
     return { key, backend: this.kind, root, model: st.model, resumeToken: st.sessionId };
@@ -374,7 +386,7 @@ export class AcpBackend implements AgentBackend {
   }
 
   private async applyMode(st: ChatState, proc: AcpAgentProcess, sessionId: string): Promise<void> {
-    const want = st.mode;
+    const want = st.mode ?? this.policyMode(st);
     if (!want) return;
     if (st.modes && st.modes.availableModes.some((m) => m.id === want)) {
       if (st.modes.currentModeId === want) return;
@@ -391,6 +403,24 @@ export class AcpBackend implements AgentBackend {
       }
     }
     throw new Error(`${this.name} has no mode "${want}"`);
+  }
+
+  /** The agent's mode for the session's policy; when it has none, the user is told once. */
+  private policyMode(st: ChatState): string | null {
+    if (!st.policy) return null;
+    const modeOpt = st.options.find((o) => o.category === 'mode');
+    const modeIds = st.modes ? st.modes.availableModes.map((m) => m.id) : modeOpt?.type === 'select' ? selectValues(modeOpt).map((v) => v.value) : [];
+    const mode = modeForPolicy(modeIds, st.policy);
+    if (mode) {
+      st.policyUnsupported = null;
+      return mode;
+    }
+    if (st.policyUnsupported !== st.policy) {
+      st.policyUnsupported = st.policy;
+      this.logger.warn({ agent: this.name, policy: st.policy, modes: modeIds }, 'acp: no agent mode honours the permission policy');
+      st.between.set('notice', { type: 'notice', ...unsupportedPolicyNotice(this.name, st.policy, modeIds) });
+    }
+    return null;
   }
 
   private hooks(st: ChatState): Parameters<typeof AcpAgentProcess.start>[1] {

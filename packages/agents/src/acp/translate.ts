@@ -100,6 +100,15 @@ export function configOptions(options: acp.SessionConfigOption[]): AgentConfigOp
 }
 
 /**
+ * What a call announced without `rawInput` still says of itself: gemini-cli sends only a title
+ * and the paths it touches. Replaced by the real input if one comes later.
+ */
+function announcedInput(call: acp.ToolCallUpdate): Record<string, unknown> {
+  const paths = (call.locations ?? []).map((l) => l.path);
+  return { ...(call.title ? { title: call.title } : {}), ...(paths.length > 0 ? { paths } : {}) };
+}
+
+/**
  * Turns one ACP session's `session/update` notifications into AgentEvents, keeping the tool-call
  * bookkeeping a turn needs: every tool gets exactly one `tool_call` (synthesized if an update or a
  * permission request names a call never announced), then `tool_update`s as its status changes.
@@ -127,7 +136,7 @@ export class AcpTranslator {
       type: 'tool_call',
       id: call.toolCallId,
       name: toolName(call),
-      input: input ?? {},
+      input: input ?? announcedInput(call),
       started_at: nowIso(),
     });
   }

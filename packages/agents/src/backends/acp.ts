@@ -29,7 +29,16 @@ export const acpBackend = defineBackend({
     // Recognised by speaking ACP (`initialize`), not by a `--version` flag: several of them start
     // their ACP server on any invocation.
     agents: [
-      { name: 'opencode-acp', label: 'OpenCode (ACP)', kind: 'acp', command: 'opencode', args: ['acp'] },
+      {
+        name: 'opencode-acp',
+        label: 'OpenCode (ACP)',
+        kind: 'acp',
+        command: 'opencode',
+        args: ['acp'],
+        notes: [
+          "Its modes (build, plan) cannot follow the session's permission policy: it asks only as its own permission config says. Use OpenCode (BooCode's own opencode backend) to have every edit and command asked.",
+        ],
+      },
       { name: 'qwen', label: 'Qwen Code', kind: 'acp', command: 'qwen', args: ['--acp'] },
       {
         name: 'gemini',

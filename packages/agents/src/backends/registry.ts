@@ -28,16 +28,25 @@ const COMMAND_KINDS = BACKENDS.flatMap((b: BackendDefinition) => (b.discover ? [
 
 /**
  * A user-defined agent in `BOOCODE_HOME/config.json` (`{"agents": {"<name>": {...}}}`), e.g.
- * `{"command": "my-agent", "args": ["--acp"], "env": {"MY_KEY": "..."}, "kind": "acp"}`.
+ * `{"command": "my-agent", "args": ["--acp"], "env": {"MY_KEY": "..."}, "kind": "acp"}`. Without
+ * a `command` it adjusts the built-in agent of that name (`{"claude": {"mcp": false}}`).
  */
 export const CustomAgentConfig = z.object({
-  command: z.string().min(1),
+  command: z.string().min(1).optional(),
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
   kind: z.enum(COMMAND_KINDS).default('acp'),
   label: z.string().min(1).optional(),
+  /** `false`: do not give the agent BooCode's MCP server (unset: give it, scoped to its session). */
+  mcp: z.boolean().optional(),
 });
 export type CustomAgentConfig = z.output<typeof CustomAgentConfig>;
 
-export const CustomAgentsConfig = z.record(AgentName, CustomAgentConfig);
+export const CustomAgentsConfig = z.record(AgentName, CustomAgentConfig).superRefine((agents, ctx) => {
+  for (const [name, c] of Object.entries(agents)) {
+    if (c.command === undefined && !DEFAULT_AGENTS.some((a) => a.name === name)) {
+      ctx.addIssue({ code: 'custom', path: [name, 'command'], message: `required: there is no built-in agent named ${name} to adjust` });
+    }
+  }
+});
 export type CustomAgentsConfig = z.output<typeof CustomAgentsConfig>;

@@ -48,7 +48,10 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
   const byName = new Map<string, KnownAgent>();
   for (const a of opts.agents ?? DEFAULT_AGENTS) byName.set(a.name, a);
   for (const [name, c] of Object.entries(opts.custom ?? {})) {
-    byName.set(name, { name, label: c.label ?? name, kind: c.kind, command: c.command, args: c.args, env: c.env, custom: true });
+    const builtin = byName.get(name);
+    if (c.command !== undefined) byName.set(name, { name, label: c.label ?? name, kind: c.kind, command: c.command, args: c.args, env: c.env, custom: true });
+    // Settings of a built-in agent: it stays itself, with the env and label given.
+    else if (builtin) byName.set(name, { ...builtin, label: c.label ?? builtin.label, env: { ...builtin.env, ...c.env } });
   }
   const extraDirs = nodeModulesBins(cwd);
 

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { forgetChild, noteChild } from './child-ledger.js';
 
 const tracked = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -6,11 +7,17 @@ let exitHookInstalled = false;
 /**
  * Makes sure a detached child (own process group) does not outlive this process: on exit, even an
  * unplanned one, every tracked group still running gets SIGKILL. Without this an `opencode serve`
- * or an ACP agent would keep running after BooCode itself is gone.
+ * or an ACP agent would keep running after BooCode itself is gone. A kill -9 skips the hook: the
+ * child ledger (child-ledger.ts) lets the next start on the same home stop those.
  */
 export function trackChild(child: ChildProcess): void {
   tracked.add(child);
-  child.once('exit', () => tracked.delete(child));
+  const pid = child.pid;
+  if (pid !== undefined) noteChild(pid);
+  child.once('exit', () => {
+    tracked.delete(child);
+    if (pid !== undefined) forgetChild(pid);
+  });
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {

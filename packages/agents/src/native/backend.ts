@@ -1,4 +1,5 @@
 import { realpath } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { z } from 'zod';
 import {
@@ -79,6 +80,16 @@ export class NativeBackend implements AgentBackend {
 
   constructor(private readonly opts: NativeBackendOptions) {
     this.log = opts.logger ?? silentLogger;
+    // The encoding takes seconds to load: start now, in the background, rather than inside the
+    // first turn (a session with another model loads its own on its first turn).
+    const model = opts.defaults?.model;
+    if (model) {
+      const started = performance.now();
+      tokenizerFor(model).then(
+        (t) => this.log.debug({ tokenizer: t.name, ms: Math.round(performance.now() - started) }, 'native agent: tokenizer loaded'),
+        (err: unknown) => this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'native agent: tokenizer failed to load'),
+      );
+    }
   }
 
   async ensureSession(key: SessionKey, opts: EnsureSessionOpts): Promise<AgentSessionHandle> {

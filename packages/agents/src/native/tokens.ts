@@ -22,6 +22,8 @@ const loaded = new Map<string, Promise<Tokenizer>>();
 async function load(encoding: 'o200k_base' | 'cl100k_base'): Promise<Tokenizer> {
   // Loaded on first use: the encodings are a few megabytes each, and only the native agent needs them.
   const mod = encoding === 'cl100k_base' ? await import('gpt-tokenizer/encoding/cl100k_base') : await import('gpt-tokenizer/encoding/o200k_base');
+  // The first count builds the encoder's tables: done here too, so it happens wherever the load does.
+  mod.countTokens(encoding);
   return { name: encoding, count: (text) => (text ? mod.countTokens(text) : 0) };
 }
 

@@ -3,6 +3,7 @@ import {
   addUsage,
   emptyUsage,
   Transcript,
+  TranscriptMessage,
   type AgentEvent,
   type PromptSegments,
   type StopReason,
@@ -64,7 +65,8 @@ export interface NativeTurnParams {
 interface StepRequest {
   startedAt: Date;
   firstTokenAt: Date | null;
-  segments: PromptSegments;
+  /** Counted once the request is on its way (see prepareStep), or at the step's end at the latest. */
+  segments: () => PromptSegments;
 }
 
 /** A note inserted into the conversation before the message at index `at` of the step input. */
@@ -176,16 +178,18 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
     }
     const sent = withNotes(messages, notes);
     lastStep = { raw: messages.length, sent };
-    request = {
-      startedAt: new Date(),
-      firstTokenAt: null,
-      segments: {
+    // Counting tokens (the new tool results above all) is the step's largest piece of our own work:
+    // it runs while the request is on its way to the model instead of before it is sent.
+    let segments: PromptSegments | null = null;
+    const countSegments = (): PromptSegments =>
+      (segments ??= {
         ...fixed,
         history: counter.count(sent.slice(0, own)),
         input: counter.count(sent.slice(own, own + 1)),
         tool_results: counter.count(sent.slice(own + 1)),
-      },
-    };
+      });
+    setImmediate(countSegments);
+    request = { startedAt: new Date(), firstTokenAt: null, segments: countSegments };
     return notes.length ? { messages: sent } : {};
   };
 
@@ -261,6 +265,7 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
           usage = addUsage(usage, stepUsage);
           emit({ type: 'usage', usage: stepUsage, raw: part.usage.raw ?? null, model: p.modelId, provider: p.providerName });
           if (request) {
+            const segments = request.segments();
             emit({
               type: 'model_call',
               step: p.stepOffset + steps,
@@ -271,10 +276,10 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
               first_token_at: request.firstTokenAt?.toISOString() ?? null,
               finished_at: new Date().toISOString(),
               usage: stepUsage,
-              segments: request.segments,
+              segments,
               tokenizer: p.tokenizer.name,
             });
-            const prompt = Object.values(request.segments).reduce((a, b) => a + b, 0);
+            const prompt = Object.values(segments).reduce((a, b) => a + b, 0);
             emit({ type: 'context_usage', used: (stepUsage.input_total || prompt) + stepUsage.output, size: p.contextWindow });
             request = null;
           }
@@ -318,12 +323,34 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   return { ok: stop_reason !== 'error', stop_reason, usage, ...(transcript ? { transcript } : {}) };
 }
 
+/**
+ * Serialised messages by identity: a turn's steps resend the same message objects, so each is
+ * converted and validated once rather than the whole transcript again at every step's journal.
+ */
+const serialised = new WeakMap<object, TranscriptMessage | null>();
+
+function serialise(m: ModelMessage): TranscriptMessage | null {
+  let out = serialised.get(m);
+  if (out === undefined) {
+    const parsed = TranscriptMessage.safeParse(JSON.parse(JSON.stringify(m)));
+    out = parsed.success ? parsed.data : null;
+    serialised.set(m, out);
+  }
+  return out;
+}
+
 /** The turn's conversation from its user message on, exactly as the next turn must replay it (null: not serialisable). */
 function transcriptOf(p: NativeTurnParams, lastStep: { raw: number; sent: ModelMessage[] }, produced: ModelMessage[]): Transcript | null {
   const messages = [...lastStep.sent.slice(p.turnStart), ...produced.slice(lastStep.raw - p.messages.length)];
-  const parsed = Transcript.safeParse(JSON.parse(JSON.stringify(messages)));
-  if (parsed.success) return parsed.data;
-  // The next turn then falls back to this turn's final text.
-  p.log.warn({ err: parsed.error.message }, 'native agent: transcript not kept');
-  return null;
+  const out: TranscriptMessage[] = [];
+  for (const m of messages) {
+    const t = serialise(m);
+    if (!t) {
+      // The next turn then falls back to this turn's final text.
+      p.log.warn({ role: m.role }, 'native agent: transcript not kept (a message is not serialisable)');
+      return null;
+    }
+    out.push(t);
+  }
+  return out.length > 0 ? out : null;
 }

@@ -22,7 +22,9 @@ export function registerServe(program: Command): void {
       if (!isLoopback(config.host)) {
         log.warn({ host: config.host }, 'binding a non-loopback address: anyone who can reach it and has the token controls your agents');
       }
-      const server = await startServer(config, { logger: log, ...(worker ? {} : { worker: false as const }) });
+      // Agents that take MCP servers over stdio only are given this very binary's `boocode mcp`.
+      const mcpCommand = { command: process.execPath, args: [path.resolve(process.argv[1]!), 'mcp'] };
+      const server = await startServer(config, { logger: log, mcpCommand, ...(worker ? {} : { worker: false as const }) });
       const serverFile = path.join(server.home, 'server.json');
       // Before anything announces the server: a stop asked for as soon as it is found must be a clean one.
       onStopSignal(log, async () => {

@@ -251,7 +251,7 @@ export function registerWorkflows(program: Command): void {
   clientCommand(
     group
       .command('logs')
-      .description("a run's agents and how it ended; -f follows it live (phases, agents, log lines) to its end, exit 5 unless it completed")
+      .description("a run's agents, the lines it logged (the newest 2,000) and how it ended; -f follows it live (phases, agents, log lines) to its end, exit 5 unless it completed")
       .argument(...runArg)
       .option('-f, --follow', 'follow the run until it ends'),
     ['boocode workflow logs 9f8e7d6c', 'boocode workflow logs -f 9f8e --json'],
@@ -268,14 +268,19 @@ export function registerWorkflows(program: Command): void {
       if (taskId && !taskIds.has(taskId)) out(taskId);
       if (taskId) taskIds.add(taskId);
     };
-    /** The run as it stands: its agents so far and, once it ended, how. */
+    /** The last log line shown: a line the stream sends again (logged before the read) is not repeated. */
+    let shownLine = 0;
+    /** The run as it stands: its agents so far, the lines it logged and, once it ended, how. */
     const history = async (d: WorkflowRunDetail) => {
-      if (mode === 'table') historyLines(d, paint).forEach(out);
+      const logs = await api.call('listWorkflowRunLogs', { params: { id: d.id }, query: {} });
+      shownLine = logs.items.at(-1)?.line ?? 0;
+      if (mode === 'table') historyLines(d, logs, paint).forEach(out);
       else if (mode === 'quiet') d.agents.forEach((a) => id(a.task_id));
       else {
         const { agents, ...head } = d;
         await entry({ type: 'run', run: head });
         for (const agent of agents) await entry({ type: 'agent', agent });
+        for (const log of logs.items) await entry({ type: 'log', log });
       }
     };
     if (!opts.follow) return history(run);
@@ -285,6 +290,7 @@ export function registerWorkflows(program: Command): void {
       run.session_id,
       { runId: run.id },
       async (f) => {
+        if (f.type === 'workflow_log' && f.line !== undefined && f.line <= shownLine) return;
         if (mode === 'table') {
           const line = frameLine(f, paint);
           if (line) out(line);

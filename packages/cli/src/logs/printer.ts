@@ -16,8 +16,9 @@ function toolSubject(input: Record<string, unknown>): string {
   return clipped === text ? text : `${clipped}…`;
 }
 
-/** ` · 120 in / 8 out tokens`, or nothing when no tokens were counted. */
-export const tokens = (u: Usage | undefined) => (u && (u.input_total || u.output) ? ` · ${u.input_total} in / ${u.output} out tokens` : '');
+/** ` · 120 in / 8 out tokens`, nothing when no tokens were counted, and says so when the agent reported none. */
+export const tokens = (u: Usage | undefined, reported = true) =>
+  !reported ? ' · tokens not reported by the agent' : u && (u.input_total || u.output) ? ` · ${u.input_total} in / ${u.output} out tokens` : '';
 
 const elapsed = (from: string, to: string) => formatDuration(Math.max(0, new Date(to).getTime() - new Date(from).getTime()));
 
@@ -71,7 +72,7 @@ export class LogPrinter {
         if (m.content) this.stream('text', m.content);
       }
       printed.seq = Math.max(printed.seq, m.content_seq ?? -1);
-      if (m.status !== 'streaming') this.footer(printed, m.status, m.finished_at ?? m.started_at, m.usage, null);
+      if (m.status !== 'streaming') this.footer(printed, m.status, m.finished_at ?? m.started_at, m.usage, m.usage_reported !== false, null);
     }
   }
 
@@ -100,7 +101,7 @@ export class LogPrinter {
       case 'message_complete': {
         const m = this.messages.get(f.message_id);
         if (!m || m.done) return;
-        this.footer(m, f.status, f.finished_at, f.usage, f.error ?? null);
+        this.footer(m, f.status, f.finished_at, f.usage, f.usage_reported !== false, f.error ?? null);
         return;
       }
       case 'task_state':
@@ -177,12 +178,12 @@ export class LogPrinter {
     this.line(this.paint.cyan(`[turn ${turn ?? '?'}]${who ? ` ${who}` : ''}`));
   }
 
-  private footer(m: Printed, status: Message['status'], finishedAt: string, usage: Usage | undefined, error: string | null): void {
+  private footer(m: Printed, status: Message['status'], finishedAt: string, usage: Usage | undefined, usageReported: boolean, error: string | null): void {
     m.done = true;
     const took = elapsed(m.startedAt, finishedAt);
     const colour = status === 'complete' ? this.paint.green : status === 'cancelled' ? this.paint.yellow : this.paint.red;
     const what = status === 'complete' ? 'completed' : status;
-    this.line(colour(`[turn ${m.turn ?? '?'}] ${what} in ${took}${tokens(usage)}${error ? `: ${error}` : ''}`));
+    this.line(colour(`[turn ${m.turn ?? '?'}] ${what} in ${took}${tokens(usage, usageReported)}${error ? `: ${error}` : ''}`));
   }
 
   private storedTrace(t: ToolTrace): void {

@@ -12,7 +12,7 @@ const MIME: Record<string, string> = {
 };
 
 /** `--image` files as the image parts of a message (base64, MIME type from the file name). */
-export async function readImages(files: readonly string[]): Promise<InputPart[]> {
+export async function readImages(files: readonly string[]): Promise<Extract<InputPart, { type: 'image' }>[]> {
   return Promise.all(
     files.map(async (file) => {
       const mime = MIME[path.extname(file).toLowerCase()];

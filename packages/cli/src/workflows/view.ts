@@ -1,4 +1,4 @@
-import type { SessionFrame, WorkflowRun, WorkflowRunAgent, WorkflowRunDetail } from '@boocode/contracts';
+import type { SessionFrame, WorkflowLogList, WorkflowRun, WorkflowRunAgent, WorkflowRunDetail } from '@boocode/contracts';
 import { formatAge, formatDuration } from '../duration.js';
 import { shortId } from '../ids.js';
 import { tokens } from '../logs/printer.js';
@@ -48,8 +48,8 @@ export function frameLine(f: SessionFrame, paint: Paint): string | null {
   }
 }
 
-/** The lines of a run's history: the agents so far, then how it ended. */
-export function historyLines(d: WorkflowRunDetail, paint: Paint): string[] {
+/** The lines of a run's history: the agents so far, the lines it logged, then how it ended. */
+export function historyLines(d: WorkflowRunDetail, logs: WorkflowLogList, paint: Paint): string[] {
   const lines: string[] = [];
   let phase: string | null = null;
   for (const a of d.agents) {
@@ -57,6 +57,8 @@ export function historyLines(d: WorkflowRunDetail, paint: Paint): string[] {
     phase = a.phase ?? phase;
     lines.push(agentLine(a, paint));
   }
+  if (logs.dropped) lines.push(paint.dim(`(${logs.dropped} earlier log line(s) no longer kept)`));
+  for (const l of logs.items) lines.push(`log: ${l.message}`);
   lines.push(RUN_FINISHED.has(d.status) ? runSummary(d) : `run ${shortId(d.id)} ${d.status}${d.phase ? `, in phase ${d.phase}` : ''}`);
   return lines;
 }

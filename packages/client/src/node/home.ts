@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
-import { ApiToken, HomeClientConfig, homeDirectory, ServerInfo } from '@boocode/contracts';
+import { ApiToken, HomeClientConfig, homeDirectory, ServerInfo } from '@boocode/contracts/home';
 
 /** Where a client finds the server and the token it sends. */
 export interface ServerConnection {

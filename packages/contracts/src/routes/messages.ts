@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdParams } from '../common.js';
-import { ListMessagesQuery, ListTasksQuery, MessagePage, PostMessageBody, PostMessageResponse, Task } from '../rest.js';
+import { ListMessagesQuery, ListTasksQuery, MessagePage, PostMessageBody, PostMessageResponse, RecoverTurnBody, Task } from '../rest.js';
 import type { RouteDef } from './def.js';
 
 export const TaskList = z.object({ items: z.array(Task) });
@@ -28,6 +28,19 @@ export const messageRoutes = {
     response: PostMessageResponse,
     status: 201,
     errors: ['session_archived'],
+  },
+  recoverTask: {
+    method: 'POST',
+    path: '/api/tasks/:id/recover',
+    summary:
+      'Start a new turn after a failed, interrupted or cancelled one: `retry` posts its prompt again (images included), `continue` asks the agent to carry on from where it stopped',
+    tag: 'tasks',
+    params: IdParams,
+    body: RecoverTurnBody,
+    response: PostMessageResponse,
+    status: 201,
+    // A turn that has not ended, or ended well; a session with a turn still running or queued; an archived one.
+    errors: ['turn_running', 'session_archived'],
   },
   listSessionTasks: {
     method: 'GET',

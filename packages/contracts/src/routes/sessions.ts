@@ -66,6 +66,16 @@ export const sessionRoutes = {
     status: 200,
     errors: [],
   },
+  unarchiveSession: {
+    method: 'POST',
+    path: '/api/sessions/:id/unarchive',
+    summary: 'Reopen an archived session; its worktree is made again on its next turn (on its branch if that was kept)',
+    tag: 'sessions',
+    params: IdParams,
+    response: Session,
+    status: 200,
+    errors: [],
+  },
   markSessionSeen: {
     method: 'POST',
     path: '/api/sessions/:id/seen',

@@ -1,5 +1,5 @@
 import { IdParams } from '../common.js';
-import { StartWorkflowRunBody, WorkflowCatalog, WorkflowRun, WorkflowRunDetail, WorkflowRunList } from '../workflows.js';
+import { StartWorkflowRunBody, WorkflowCatalog, WorkflowLogList, WorkflowLogQuery, WorkflowRun, WorkflowRunDetail, WorkflowRunList } from '../workflows.js';
 import type { RouteDef } from './def.js';
 
 export const workflowRoutes = {
@@ -44,6 +44,17 @@ export const workflowRoutes = {
     tag: 'workflows',
     params: IdParams,
     response: WorkflowRunDetail,
+    status: 200,
+    errors: [],
+  },
+  listWorkflowRunLogs: {
+    method: 'GET',
+    path: '/api/workflow-runs/:id/logs',
+    summary: "A workflow run's log() lines in order (the newest 2,000 of a run are kept), after after_line when given",
+    tag: 'workflows',
+    params: IdParams,
+    query: WorkflowLogQuery,
+    response: WorkflowLogList,
     status: 200,
     errors: [],
   },

@@ -20,9 +20,9 @@ export interface Lease {
 
 const keyOf = (k: SessionKey) => `${k.chatId}\u0000${k.agent}`;
 
-/** What makes a warm session unusable for a turn: another root, model or config. */
+/** What makes a warm session unusable for a turn: another root, model, config or permission policy. */
 export const fingerprintOf = (opts: EnsureSessionOpts) =>
-  JSON.stringify([opts.root, opts.model, opts.config ?? null]);
+  JSON.stringify([opts.root, opts.model, opts.config ?? null, opts.permissionPolicy ?? null]);
 
 /**
  * Warm agent sessions keyed by (chat, agent). A busy one is never evicted; an idle one is closed

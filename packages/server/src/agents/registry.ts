@@ -74,6 +74,11 @@ export class AgentRegistry {
     return (await this.list()).find((a) => a.name === agent)?.capabilities ?? null;
   }
 
+  /** Whether the agent is given BooCode's MCP server (config.json `agents.<name>.mcp`, default yes). */
+  offersMcp(agent: string): boolean {
+    return this.opts.custom[agent]?.mcp !== false;
+  }
+
   async backendFor(agent: string): Promise<AgentBackend> {
     const known = this.backends.get(agent);
     if (known) return known;

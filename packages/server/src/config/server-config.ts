@@ -13,6 +13,8 @@ import type { SubagentLimits } from '../subagents/limits.js';
 export interface ServerConfig {
   /** The data directory: config.json, the embedded database, session worktrees. */
   home: string;
+  /** The user's home directory (HOME), what `~` in a project path stands for. */
+  userHome: string;
   host: string;
   /** 0: any free port. */
   port: number;
@@ -140,6 +142,7 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
   const file = await loadHomeConfig(home);
   return {
     home,
+    userHome: env.HOME ?? homedir(),
     host: flags.host ?? vars.BOOCODE_HOST ?? '127.0.0.1',
     port: flags.port ?? vars.BOOCODE_PORT ?? 7345,
     databaseUrl: vars.DATABASE_URL ?? null,

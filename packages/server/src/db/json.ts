@@ -4,7 +4,6 @@ import type {
   AgentSessionState,
   DiffFile,
   DiffStats,
-  InputPart,
   Message,
   PermissionOption,
   PromptSegments,
@@ -12,11 +11,12 @@ import type {
 } from '@boocode/contracts';
 import type { z } from 'zod';
 import type { FileTouch } from '../git/collisions.js';
+import type { TaskPart } from '../images/parts.js';
 import type { Sql } from './connection.js';
 
 /** A task's input column: the prompt parts and the chat turn they answer. */
 export interface TaskInputColumn {
-  parts: InputPart[];
+  parts: TaskPart[];
   turn: number;
   /** An isolated workflow agent's own worktree, where its turn runs instead of the session's. */
   cwd?: string;

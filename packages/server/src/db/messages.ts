@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { InputPart, Message, MessagePage, Task, Usage } from '@boocode/contracts';
+import type { Message, MessageImage, MessagePage, Task, Usage } from '@boocode/contracts';
+import { storedPart, type TaskPart } from '../images/parts.js';
 import type { Sql } from './connection.js';
 import { jsonb } from './json.js';
 import { toMessage, toTask, type MessageRow, type TaskRow } from './rows.js';
@@ -44,7 +45,8 @@ export interface NewUserMessage {
   sessionId: string;
   chatId: string;
   content: string;
-  images: InputPart[];
+  /** Already stored by hash (see storeImages). */
+  images: MessageImage[];
   agent: string;
   model: string | null;
   /** Kept on the message (a follow-up turn's note says which subagents it reports). */
@@ -61,7 +63,8 @@ export interface NewUserMessage {
 export async function insertUserMessageWithTask(sql: Sql, m: NewUserMessage): Promise<{ message: Message; task: Task } | null> {
   const messageId = randomUUID();
   const taskId = randomUUID();
-  const parts: InputPart[] = [...(m.content ? [{ type: 'text' as const, text: m.content }] : []), ...m.images];
+  const parts: TaskPart[] = [...(m.content ? [{ type: 'text' as const, text: m.content }] : []), ...m.images.map(storedPart)];
+  const refs = m.images.map((i, position) => ({ message_id: messageId, position, sha256: i.sha256 }));
   const rows = await sql<{ message: MessageRow; task: TaskRow }[]>`
     WITH open AS (
       SELECT id FROM sessions WHERE id = ${m.sessionId} AND status = 'open' FOR SHARE
@@ -72,9 +75,13 @@ export async function insertUserMessageWithTask(sql: Sql, m: NewUserMessage): Pr
     ), message AS (
       INSERT INTO messages (id, chat_id, session_id, task_id, role, content, status, turn, finished_at, metadata)
       SELECT ${messageId}, ${m.chatId}, ${m.sessionId}, ${taskId}, 'user', ${m.content}, 'complete', turn, now(),
-             ${jsonb(sql, { ...m.metadata, images: m.images.length })}
+             ${jsonb(sql, { ...m.metadata, images: m.images })}
       FROM counted
       RETURNING *
+    ), refs AS (
+      INSERT INTO message_images (message_id, position, sha256)
+      SELECT r.message_id, r.position, r.sha256 FROM message,
+        jsonb_to_recordset(${jsonb(sql, refs)}::jsonb) AS r(message_id uuid, position smallint, sha256 text)
     ), task AS (
       INSERT INTO tasks (id, project_id, session_id, chat_id, message_id, agent, model, input)
       SELECT ${taskId}, ${m.projectId}, ${m.sessionId}, ${m.chatId}, ${messageId}, ${m.agent}, ${m.model},
@@ -128,6 +135,7 @@ export interface FinishedMessage {
   status: 'complete' | 'failed' | 'cancelled';
   seq: number | null;
   usage: Usage;
+  usageReported: boolean;
   metadata: Message['metadata'];
 }
 
@@ -138,7 +146,7 @@ export async function finishMessage(sql: Sql, id: string, m: FinishedMessage): P
     UPDATE messages SET content = ${m.content}, reasoning = ${m.reasoning}, status = ${m.status}, content_seq = ${m.seq},
       input_tokens = ${u.input_total}, no_cache_tokens = ${u.no_cache}, cache_read_tokens = ${u.cache_read},
       cache_write_tokens = ${u.cache_write}, output_tokens = ${u.output}, reasoning_tokens = ${u.reasoning},
-      finished_at = now(), metadata = metadata || ${jsonb(sql, m.metadata)}
+      usage_reported = ${m.usageReported}, finished_at = now(), metadata = metadata || ${jsonb(sql, m.metadata)}
     WHERE id = ${id}`;
 }
 

@@ -93,6 +93,7 @@ export interface MessageRow extends UsageColumns {
   finished_at: Stamp | null;
   metadata: Record<string, unknown>;
   content_seq: string | null;
+  usage_reported: boolean;
 }
 export const toMessage = (r: MessageRow): Message => ({
   id: r.id,
@@ -106,6 +107,7 @@ export const toMessage = (r: MessageRow): Message => ({
   model: r.model,
   turn: r.turn,
   usage: usageOf(r),
+  ...(r.usage_reported ? {} : { usage_reported: false }),
   started_at: iso(r.started_at),
   finished_at: isoOrNull(r.finished_at),
   metadata: r.metadata,

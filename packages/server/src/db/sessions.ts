@@ -10,14 +10,19 @@ export interface NewSession {
   permission_policy: PermissionPolicy;
   isolated: boolean;
   base_branch: string | null;
+  /** false: `name` is a placeholder, replaced by a title from the first prompt or the agent. */
+  named: boolean;
 }
+
+/** Where an automatic title comes from: what it may replace is in the migration that adds `name_source`. */
+export type TitleSource = 'prompt' | 'agent';
 
 /** A session always has a first chat, so a message can be posted right away. */
 export async function insertSession(sql: Sql, s: NewSession): Promise<{ session: Session; chat: Chat }> {
   return sql.begin(async (tx) => {
     const [row] = await tx<SessionRow[]>`
-      INSERT INTO sessions (project_id, name, agent, model, permission_policy, isolated, base_branch)
-      VALUES (${s.project_id}, ${s.name}, ${s.agent}, ${s.model}, ${s.permission_policy}, ${s.isolated}, ${s.base_branch})
+      INSERT INTO sessions (project_id, name, agent, model, permission_policy, isolated, base_branch, name_source)
+      VALUES (${s.project_id}, ${s.name}, ${s.agent}, ${s.model}, ${s.permission_policy}, ${s.isolated}, ${s.base_branch}, ${s.named ? 'user' : 'placeholder'})
       RETURNING *`;
     const [chat] = await tx<ChatRow[]>`INSERT INTO chats (session_id, name) VALUES (${row!.id}, 'Chat 1') RETURNING *`;
     return { session: toSession(row!), chat: toChat(chat!) };
@@ -50,8 +55,23 @@ export type SessionPatch = Partial<Pick<Session, 'name' | 'model' | 'agent' | 'p
 export async function updateSession(sql: Sql, id: string, patch: SessionPatch): Promise<Session | null> {
   const cols = Object.keys(patch).filter((k) => patch[k as keyof SessionPatch] !== undefined) as (keyof SessionPatch)[];
   if (cols.length === 0) return getSession(sql, id);
+  // A name given by the user is kept: no automatic title replaces it.
   const rows = await sql<SessionRow[]>`
-    UPDATE sessions SET ${sql(patch, cols)}, updated_at = now() WHERE id = ${id} RETURNING *`;
+    UPDATE sessions SET ${sql(patch, cols)}, name_source = CASE WHEN ${patch.name !== undefined} THEN 'user' ELSE name_source END, updated_at = now()
+    WHERE id = ${id} RETURNING *`;
+  return rows[0] ? toSession(rows[0]) : null;
+}
+
+/**
+ * An automatic title: the first prompt's replaces only the placeholder, the agent's anything but a
+ * name the user gave. Null when nothing changed.
+ */
+export async function setAutomaticTitle(sql: Sql, id: string, title: string, source: TitleSource): Promise<Session | null> {
+  const rows = await sql<SessionRow[]>`
+    UPDATE sessions SET name = ${title}, name_source = ${source}, updated_at = now()
+    WHERE id = ${id} AND name <> ${title}
+      AND name_source = ANY(${source === 'prompt' ? ['placeholder'] : ['placeholder', 'prompt', 'agent']}::text[])
+    RETURNING *`;
   return rows[0] ? toSession(rows[0]) : null;
 }
 

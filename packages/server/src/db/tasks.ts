@@ -408,3 +408,9 @@ export async function runningLeaseOwners(sql: Sql, sessionId: string): Promise<s
     SELECT lease_owner FROM tasks WHERE session_id = ${sessionId} AND status = 'running' AND lease_owner IS NOT NULL`;
   return rows.map((r) => r.lease_owner);
 }
+
+/** The prompt parts (text and images) a task was posted with, as stored; null for an unknown task. */
+export async function taskPromptParts(sql: Sql, id: string): Promise<unknown> {
+  const rows = await sql<{ parts: unknown }[]>`SELECT input->'parts' AS parts FROM tasks WHERE id = ${id}`;
+  return rows[0] ? rows[0].parts : null;
+}

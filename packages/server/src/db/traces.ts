@@ -121,6 +121,8 @@ export async function pageTraces(sql: Sql, chatId: string, query: TracesQuery): 
 }
 
 export interface NewTurnUsage {
+  /** False when the agent reported no usage: the zero counts are unknown. */
+  usageReported: boolean;
   sessionId: string;
   chatId: string;
   messageId: string;
@@ -147,11 +149,11 @@ export async function insertTurnUsage(sql: Sql, t: NewTurnUsage): Promise<void> 
   await sql`
     INSERT INTO turn_usage (session_id, chat_id, message_id, task_id, turn_number, agent, model, provider,
       input_tokens, no_cache_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-      cost, saved, steps, tool_calls, raw, latency_ms, ttft_ms, started_at, finished_at)
+      cost, saved, steps, tool_calls, raw, latency_ms, ttft_ms, started_at, finished_at, usage_reported)
     VALUES (${t.sessionId}, ${t.chatId}, ${t.messageId}, ${t.taskId}, ${t.turn}, ${t.agent}, ${t.model}, ${t.provider},
       ${u.input_total}, ${u.no_cache}, ${u.cache_read}, ${u.cache_write}, ${u.output}, ${u.reasoning},
       ${t.cost}, ${t.saved}, ${t.steps}, ${t.toolCalls}, ${jsonb(sql, t.raw)},
-      ${t.latencyMs}, ${t.ttftMs}, ${t.startedAt}, ${t.finishedAt})`;
+      ${t.latencyMs}, ${t.ttftMs}, ${t.startedAt}, ${t.finishedAt}, ${t.usageReported})`;
 }
 
 interface UsageRow extends UsageColumns {
@@ -169,6 +171,7 @@ interface UsageRow extends UsageColumns {
   ttft_ms: number | null;
   started_at: Date;
   finished_at: Date;
+  usage_reported: boolean;
 }
 
 const ratio = (cacheRead: number, input: number) => (input > 0 ? cacheRead / input : null);
@@ -186,6 +189,7 @@ export async function chatUsage(sql: Sql, chatId: string): Promise<UsageSummary>
       model: r.model,
       provider: r.provider,
       usage,
+      ...(r.usage_reported ? {} : { usage_reported: false }),
       cost: r.cost,
       saved: r.saved,
       steps: r.steps,
@@ -198,7 +202,7 @@ export async function chatUsage(sql: Sql, chatId: string): Promise<UsageSummary>
     };
   });
   const total = turns.reduce((sum, t) => addUsage(sum, t.usage), emptyUsage());
-  return { turns, total, cost: sumOf(turns.map((t) => t.cost)), saved: sumOf(turns.map((t) => t.saved)), cache_hit_ratio: ratio(total.cache_read, total.input_total) };
+  return { turns, total, unreported_turns: turns.filter((t) => t.usage_reported === false).length, cost: sumOf(turns.map((t) => t.cost)), saved: sumOf(turns.map((t) => t.saved)), cache_hit_ratio: ratio(total.cache_read, total.input_total) };
 }
 
 /** The sum of the known values; null when none is known. */
@@ -218,6 +222,7 @@ interface TotalsRow {
   cost: number | null;
   saved: number | null;
   unpriced_turns: number;
+  unreported_turns: number;
 }
 
 /** Totals over a session's or a project's turns. */
@@ -231,8 +236,9 @@ export async function usageTotals(sql: Sql, scope: { sessionId: string } | { pro
       COALESCE(sum(input_tokens), 0)::int AS input_tokens, COALESCE(sum(no_cache_tokens), 0)::int AS no_cache_tokens,
       COALESCE(sum(cache_read_tokens), 0)::int AS cache_read_tokens, COALESCE(sum(cache_write_tokens), 0)::int AS cache_write_tokens,
       COALESCE(sum(output_tokens), 0)::int AS output_tokens, COALESCE(sum(reasoning_tokens), 0)::int AS reasoning_tokens,
-      sum(cost) AS cost, sum(saved) AS saved, (count(*) FILTER (WHERE cost IS NULL))::int AS unpriced_turns
+      sum(cost) AS cost, sum(saved) AS saved, (count(*) FILTER (WHERE cost IS NULL AND usage_reported))::int AS unpriced_turns,
+      (count(*) FILTER (WHERE NOT usage_reported))::int AS unreported_turns
     FROM turn_usage u WHERE ${where}`;
   const total = usageOf(r!);
-  return { turns: r!.turns, total, cost: r!.cost, saved: r!.saved, unpriced_turns: r!.unpriced_turns, cache_hit_ratio: ratio(total.cache_read, total.input_total) };
+  return { turns: r!.turns, total, cost: r!.cost, saved: r!.saved, unpriced_turns: r!.unpriced_turns, unreported_turns: r!.unreported_turns, cache_hit_ratio: ratio(total.cache_read, total.input_total) };
 }

@@ -35,6 +35,7 @@ export interface WorkflowRunRow extends UsageColumns {
   phase: string | null;
   cancel_requested: boolean;
   attempts: number;
+  agent_limit: number | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -63,6 +64,7 @@ export function toWorkflowRun(r: WorkflowRunRow): WorkflowRun {
     phase: r.phase,
     usage: usageOf(r),
     agent_counts: { total: r.agents_total, running: r.agents_running, cached: r.agents_cached },
+    agent_limit: r.agent_limit,
     cancel_requested: r.cancel_requested,
     created_at: iso(r.created_at),
     started_at: isoOrNull(r.started_at),
@@ -74,7 +76,7 @@ export function toWorkflowRun(r: WorkflowRunRow): WorkflowRun {
 function runColumns(sql: Sql) {
   return sql`
     r.id, r.project_id, r.session_id, r.name, r.source, r.script, r.args::text AS args_text, r.budget, r.resume_from,
-    r.status, r.result::text AS result_text, r.error, r.phase, r.cancel_requested, r.attempts,
+    r.status, r.result::text AS result_text, r.error, r.phase, r.cancel_requested, r.attempts, r.agent_limit,
     r.created_at, r.started_at, r.finished_at, s.*`;
 }
 
@@ -118,7 +120,7 @@ export async function insertWorkflowRun(sql: Sql, run: NewWorkflowRun): Promise<
       VALUES (${run.projectId}, ${run.sessionId}, ${run.name}, ${run.source}, ${run.script}, ${jsonText(run.args)}::text::jsonb,
               ${run.budget}, ${run.resumeFrom})
       RETURNING id, project_id, session_id, name, source, script, args::text AS args_text, budget, resume_from, status,
-        result::text AS result_text, error, phase, cancel_requested, attempts, created_at, started_at, finished_at,
+        result::text AS result_text, error, phase, cancel_requested, attempts, agent_limit, created_at, started_at, finished_at,
         0 AS agents_total, 0 AS agents_running, 0 AS agents_cached, 0 AS input_tokens, 0 AS no_cache_tokens,
         0 AS cache_read_tokens, 0 AS cache_write_tokens, 0 AS output_tokens, 0 AS reasoning_tokens`;
     return row!;
@@ -139,10 +141,10 @@ export async function listWorkflowRuns(sql: Sql, sessionId: string): Promise<Wor
  * Takes the oldest run that needs a worker: queued, or running on a worker whose lease expired
  * (it died). SKIP LOCKED lets several workers claim at once.
  */
-export async function claimWorkflowRun(sql: Sql, workerId: string, leaseMs: number): Promise<WorkflowRunRow | null> {
+export async function claimWorkflowRun(sql: Sql, workerId: string, leaseMs: number, agentLimit: number): Promise<WorkflowRunRow | null> {
   const rows = await sql<{ id: string }[]>`
     UPDATE workflow_runs SET
-      status = 'running', lease_owner = ${workerId},
+      status = 'running', lease_owner = ${workerId}, agent_limit = ${agentLimit},
       lease_expires_at = now() + ${leaseMs} * interval '1 millisecond', heartbeat_at = now(),
       attempts = attempts + 1, started_at = COALESCE(started_at, now()), updated_at = now()
     WHERE id = (
@@ -259,6 +261,7 @@ export interface StepWorktree {
 
 /** A step with what the run view shows of its task. */
 interface StepTaskRow extends StepRow {
+  cost: number | null;
   chat_id: string | null;
   agent: string | null;
   model: string | null;
@@ -279,6 +282,7 @@ const toAgent = (r: StepTaskRow): WorkflowRunAgent => ({
   task_status: r.task_status,
   prompt: r.prompt,
   usage: usageOf(r),
+  cost: r.cost,
   result: r.seq === null ? null : r.result,
   error: r.error,
   worktree: r.worktree?.kept ? { path: r.worktree.path, branch: r.worktree.branch, base_commit: r.worktree.base_commit, ...r.worktree.kept } : null,
@@ -289,8 +293,12 @@ const toAgent = (r: StepTaskRow): WorkflowRunAgent => ({
 export async function listWorkflowSteps(sql: Sql, runId: string): Promise<WorkflowRunAgent[]> {
   return (
     await sql<StepTaskRow[]>`
-      SELECT s.*, t.chat_id, t.agent, t.model, t.status AS task_status
+      SELECT s.*, t.chat_id, t.agent, t.model, t.status AS task_status, c.cost
       FROM workflow_steps s LEFT JOIN tasks t ON t.id = s.task_id
+      -- What its turns cost, every attempt of this run's call (a cached step ran none here).
+      LEFT JOIN LATERAL (
+        SELECT sum(u.cost) AS cost FROM turn_usage u JOIN tasks ct ON ct.id = u.task_id
+        WHERE ct.workflow_run_id = s.run_id AND ct.workflow_position = s.position) c ON true
       WHERE s.run_id = ${runId} ORDER BY s.position`
   ).map(toAgent);
 }

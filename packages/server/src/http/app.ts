@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
-import { routes, type RouteDef } from '@boocode/contracts';
+import { MCP_PATH, routes, type RouteDef } from '@boocode/contracts';
 import type { AppContext } from './context.js';
 import { DomainError } from '../errors.js';
 import { ERROR_STATUS, errorBody } from './errors.js';
@@ -24,9 +24,9 @@ import { workflowHandlers } from './routes/workflows.js';
 import { terminalHandlers } from './routes/terminals.js';
 import { subagentHandlers } from './routes/subagents.js';
 import { searchHandlers } from './routes/search.js';
+import { imageHandlers } from './routes/images.js';
 import { registerTerminalStream } from './terminal-stream.js';
 import { registerMcp } from '../mcp/http.js';
-import { MCP_PATH } from '../mcp/endpoint.js';
 
 /** `METHOD /path` of the routes that answer without a token. */
 const PUBLIC_ROUTES = new Set(
@@ -127,6 +127,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     ...terminalHandlers(ctx),
     ...subagentHandlers(ctx),
     ...searchHandlers(ctx),
+    ...imageHandlers(ctx),
   });
   registerStreams(app, { ...opts.stream, version: ctx.version, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });
   registerTerminalStream(app, { ...opts.stream, version: ctx.version, log: ctx.log, terminals: ctx.terminals });

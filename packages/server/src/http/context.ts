@@ -31,6 +31,8 @@ export interface AppContext {
   /** Terminals of sessions, in BooCode's own tmux server. */
   terminals: TerminalManager;
   home: string;
+  /** The user's home directory, for `~` in paths they type. */
+  userHome: string;
   version: string;
   database: 'embedded' | 'external';
 }

@@ -1,11 +1,11 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { getChat } from '../db/chats.js';
+import { Id, MCP_PATH, MCP_SESSION_HEADER } from '@boocode/contracts';
+import { getChat, listChats } from '../db/chats.js';
 import { DomainError } from '../errors.js';
 import type { AppContext } from '../http/context.js';
 import type { Logger } from '../logger.js';
-import { MCP_PATH } from './endpoint.js';
 import type { McpScope, McpTokens } from './token.js';
 import { mcpTools, type McpTool } from './tools.js';
 
@@ -35,13 +35,26 @@ function serverFor(tools: McpTool[], scope: McpScope, version: string, log: Logg
  */
 export function registerMcp(app: FastifyInstance, ctx: AppContext, tokens: McpTokens): void {
   const tools = mcpTools(ctx);
+  /** The main token's connection narrowed to one session, as an agent of its first chat sees it. */
+  const narrowed = async (scope: McpScope, header: string | string[]): Promise<McpScope> => {
+    const sessionId = (Array.isArray(header) ? header[0] : header) ?? '';
+    if (scope.kind === 'session') {
+      if (sessionId === scope.sessionId) return scope;
+      throw new DomainError('unauthorized', `${MCP_SESSION_HEADER}: this MCP token is scoped to session ${scope.sessionId}`);
+    }
+    const [first] = Id.safeParse(sessionId).success ? await listChats(ctx.sql, sessionId) : [];
+    if (!first) throw new DomainError('not_found', `${MCP_SESSION_HEADER}: no session ${sessionId}`);
+    return { kind: 'session', sessionId, chatId: first.id };
+  };
   const log = ctx.log.child({ component: 'mcp' });
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
     // The main token as it is now (it can be rotated while the server runs).
-    const scope: McpScope | null = bearer === null ? null : ctx.auth.checkToken(bearer) ? { kind: 'full' } : tokens.scopeOf(bearer);
+    let scope: McpScope | null = bearer === null ? null : ctx.auth.checkToken(bearer) ? { kind: 'full' } : tokens.scopeOf(bearer);
     if (!scope) throw new DomainError('unauthorized', 'missing or wrong token: send Authorization: Bearer <token> (the main token, or the MCP token BooCode gave the agent)');
+    const narrowTo = req.headers[MCP_SESSION_HEADER];
+    if (narrowTo !== undefined) scope = await narrowed(scope, narrowTo);
     // A scoped token outlives nothing: its chat (and session) must still be there.
     if (scope.kind === 'session' && (await getChat(ctx.sql, scope.chatId))?.session_id !== scope.sessionId) {
       throw new DomainError('unauthorized', 'this MCP token names a chat that no longer exists');

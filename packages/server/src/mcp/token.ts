@@ -13,7 +13,12 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * token). Derived rather than stored, so it survives restarts; rotating the main token revokes all.
  */
 export class McpTokens {
-  constructor(private readonly mainToken: string) {}
+  constructor(private mainToken: string) {}
+
+  /** The main token was rotated: what the old one signed stops working. */
+  rekey(mainToken: string): void {
+    this.mainToken = mainToken;
+  }
 
   private mac(sessionId: string, chatId: string): string {
     return createHmac('sha256', this.mainToken).update(`mcp-scope:${sessionId}:${chatId}`).digest('base64url');

@@ -6,6 +6,8 @@ import type { Stamp } from './frame-bus.js';
 export interface FinalMessage {
   status: 'complete' | 'failed' | 'cancelled';
   usage: Usage;
+  /** False when the agent reported no usage: the zeros are unknown counts. */
+  usageReported: boolean;
   metadata?: Record<string, unknown>;
 }
 
@@ -131,6 +133,7 @@ export class MessageWriter {
       status: final.status,
       seq: await this.lastSeq,
       usage: final.usage,
+      usageReported: final.usageReported,
       metadata: final.metadata ?? {},
     });
     if (this.failure) this.failure = null; // the final write supersedes any failed append

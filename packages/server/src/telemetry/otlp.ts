@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -9,9 +9,22 @@ import type { Telemetry, TurnSpan, TurnSpanIdentity, WorkflowSpan } from './tele
  * Spans after the OpenTelemetry GenAI semantic conventions: `invoke_agent` per turn, `chat` per
  * model call, `execute_tool` per tool call, with token usage (the cache write under both its older
  * `cache_creation` and its newer `cache_write` name) and BooCode's session, chat and task ids.
- * `invoke_workflow` per workflow run: the turns of its agents that run in the same process are its
- * children; those run by another worker process carry the run id only.
+ * `invoke_workflow` per workflow run: the turns of its agents are its children wherever they run,
+ * through the W3C traceparent the run's row carries.
  */
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+function formatTraceparent(c: SpanContext): string {
+  return `00-${c.traceId}-${c.spanId}-${c.traceFlags.toString(16).padStart(2, '0')}`;
+}
+
+/** The context to start a child span in; the active one when there is no parent or it does not parse. */
+function parentContext(traceparent: string | null): Context {
+  const m = traceparent ? TRACEPARENT.exec(traceparent) : null;
+  if (!m) return context.active();
+  return trace.setSpanContext(ROOT_CONTEXT, { traceId: m[1]!, spanId: m[2]!, traceFlags: parseInt(m[3]!, 16), isRemote: true });
+}
 
 const usageAttributes = (u: Usage): Attributes => ({
   'gen_ai.usage.input_tokens': u.input_total,
@@ -30,8 +43,6 @@ export function createOtlpTelemetry(endpoint: string, version: string): Telemetr
     spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000 })],
   });
   const tracer = provider.getTracer('boocode', version);
-  /** Workflow runs hosted here, by id: their agents' turns start under them. */
-  const workflows = new Map<string, Context>();
 
   return {
     startTurn(id: TurnSpanIdentity): TurnSpan {
@@ -54,7 +65,7 @@ export function createOtlpTelemetry(endpoint: string, version: string): Telemetr
             ...ids,
           },
         },
-        (id.workflowRunId ? workflows.get(id.workflowRunId) : undefined) ?? context.active(),
+        parentContext(id.parent),
       );
       const parent = trace.setSpan(context.active(), root);
       const tools = new Map<string, { span: Span; name: string }>();
@@ -111,20 +122,23 @@ export function createOtlpTelemetry(endpoint: string, version: string): Telemetr
       };
     },
     startWorkflow(id): WorkflowSpan {
-      const span = tracer.startSpan(`invoke_workflow ${id.name}`, {
-        kind: SpanKind.INTERNAL,
-        attributes: {
-          'gen_ai.operation.name': 'invoke_workflow',
-          'boocode.workflow.name': id.name,
-          'boocode.workflow_run.id': id.runId,
-          'boocode.session.id': id.sessionId,
+      const span = tracer.startSpan(
+        `invoke_workflow ${id.name}`,
+        {
+          kind: SpanKind.INTERNAL,
+          attributes: {
+            'gen_ai.operation.name': 'invoke_workflow',
+            'boocode.workflow.name': id.name,
+            'boocode.workflow_run.id': id.runId,
+            'boocode.session.id': id.sessionId,
+          },
         },
-      });
-      workflows.set(id.runId, trace.setSpan(context.active(), span));
+        parentContext(id.parent),
+      );
       return {
         traceId: span.spanContext().traceId,
+        traceparent: formatTraceparent(span.spanContext()),
         end(o) {
-          workflows.delete(id.runId);
           span.setAttribute('boocode.workflow_run.status', o.status);
           if (o.error) span.setStatus({ code: SpanStatusCode.ERROR, message: o.error });
           span.end();

@@ -13,6 +13,8 @@ export interface TurnSpanIdentity {
   model: string | null;
   /** Set when the turn belongs to a workflow run. */
   workflowRunId: string | null;
+  /** W3C traceparent of the span the turn belongs under (its workflow run's), from the database. */
+  parent: string | null;
 }
 
 /** A turn's `invoke_agent` span; its model and tool calls become child spans as they finish. */
@@ -25,16 +27,19 @@ export interface TurnSpan {
   end(o: { status: string; error: string | null; usage: Usage; model: string | null }): void;
 }
 
-/** A workflow run's `invoke_workflow` span: the turns of its agents run in this process are its children. */
+/** A workflow run's `invoke_workflow` span: the turns of its agents are its children, in whichever process they run. */
 export interface WorkflowSpan {
   readonly traceId: string;
+  /** W3C traceparent, stored with the run for the turns of its agents. */
+  readonly traceparent: string;
   end(o: { status: string; error: string | null }): void;
 }
 
 /** Spans of turns and workflow runs, or nothing at all when no collector is configured. */
 export interface Telemetry {
   startTurn(id: TurnSpanIdentity): TurnSpan;
-  startWorkflow(id: { runId: string; name: string; sessionId: string }): WorkflowSpan;
+  /** `parent`: the traceparent of an earlier attempt's span, so a run taken over stays one trace. */
+  startWorkflow(id: { runId: string; name: string; sessionId: string; parent: string | null }): WorkflowSpan;
   shutdown(): Promise<void>;
 }
 

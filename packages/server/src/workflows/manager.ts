@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Project, Session, SessionFramePayload, WorkflowEvent } from '@boocode/contracts';
-import { assertSandboxAvailable, runWorkflowSource, type WorkflowLimits, type WorkflowRunResult } from '@boocode/workflows';
+import { assertSandboxAvailable, DEFAULT_LIMITS, runWorkflowSource, type WorkflowLimits, type WorkflowRunResult } from '@boocode/workflows';
 import type { Sql } from '../db/connection.js';
 import { getProject } from '../db/projects.js';
 import { getSession } from '../db/sessions.js';
@@ -19,13 +19,16 @@ import {
 } from '../db/workflows.js';
 import type { Logger } from '../logger.js';
 import type { Broker } from '../stream/broker.js';
+import { updateAttention } from '../stream/attention.js';
 import type { TaskControl } from '../tasks/control.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { loadCatalog } from './catalog.js';
 import { TaskExecutor } from './executor.js';
 import { PgJournal } from './journal.js';
+import { RunLogWriter } from './log-writer.js';
 import { TaskWaiter } from './task-waiter.js';
-import type { Telemetry } from '../telemetry/telemetry.js';
+import { setWorkflowRunTraceparent, workflowRunTraceparent } from '../db/trace-context.js';
+import type { Telemetry, WorkflowSpan } from '../telemetry/telemetry.js';
 
 export interface WorkflowManagerOptions {
   /** Runs whose sandbox this process hosts at once; the others wait for a worker. */
@@ -125,7 +128,7 @@ export class WorkflowManager {
     while (!this.stopped && this.running.size < this.opts.maxRuns) {
       let run: WorkflowRunRow | null;
       try {
-        run = await claimWorkflowRun(this.deps.sql, this.id, this.opts.leaseMs);
+        run = await claimWorkflowRun(this.deps.sql, this.id, this.opts.leaseMs, this.opts.limits.maxAgents ?? DEFAULT_LIMITS.maxAgents);
       } catch (err) {
         this.deps.log.error({ err }, 'claiming a workflow run failed');
         return;
@@ -167,7 +170,7 @@ export class WorkflowManager {
 
   /** Hosts the run inside its `invoke_workflow` span, when telemetry is on. */
   private async execute(run: WorkflowRunRow, active: Active): Promise<void> {
-    const span = this.deps.telemetry?.startWorkflow({ runId: run.id, name: run.name, sessionId: run.session_id }) ?? null;
+    const span = await this.startSpan(run);
     const log = this.deps.log.child({ run_id: run.id, session_id: run.session_id, workflow: run.name, ...(span ? { trace_id: span.traceId } : {}) });
     // Handed over unless it finishes here.
     let outcome: { status: string; error: string | null } = { status: 'handed over', error: null };
@@ -176,6 +179,19 @@ export class WorkflowManager {
     } finally {
       span?.end(outcome);
     }
+  }
+
+  /**
+   * The run's span, its context stored with the run before any agent is queued, so their turns
+   * start under it in whichever process; a taken-over run's span continues the earlier attempt's trace.
+   */
+  private async startSpan(run: WorkflowRunRow): Promise<WorkflowSpan | null> {
+    const { telemetry, sql } = this.deps;
+    if (!telemetry) return null;
+    const parent = run.attempts > 1 ? await workflowRunTraceparent(sql, run.id) : null;
+    const span = telemetry.startWorkflow({ runId: run.id, name: run.name, sessionId: run.session_id, parent });
+    await setWorkflowRunTraceparent(sql, run.id, span.traceparent);
+    return span;
   }
 
   private async executeRun(
@@ -194,18 +210,21 @@ export class WorkflowManager {
     let end: Pick<WorkflowRunResult, 'status' | 'result' | 'error'>;
     // Whether agents may have changed the session's worktree (a taken-over run: before, too).
     let ranAgents = run.attempts > 1;
+    const lines = new RunLogWriter(sql, run.id, log);
     try {
       if (!open) end = { status: 'cancelled', error: 'the session was archived' };
       else if (run.cancel_requested) {
         // Cancelled while its worker was gone: what that worker's agents left running stops too.
         for (const id of await unfinishedCallTasks(sql, run.id)) await this.deps.tasks.cancel(id);
         end = { status: 'cancelled', error: 'the run was cancelled' };
-      } else end = await this.runScript(run, open.session, open.project, active, publish, log, () => (ranAgents = true));
+      } else end = await this.runScript(run, open.session, open.project, active, publish, log, lines, () => (ranAgents = true));
     } catch (err) {
       // Before the script ran: the session's worktree could not be set up, a file changed since
       // the run was queued no longer parses...
       end = { status: 'failed', error: (err as Error).message };
     }
+    // Whoever sees the run finished can read every line it logged.
+    await lines.flushed();
     if (active.lettingGo) {
       log.info('workflow run left to another worker');
       return;
@@ -219,6 +238,13 @@ export class WorkflowManager {
     if (!finished) return;
     ended({ status: finished.status, error: finished.error });
     publish({ type: 'workflow_run', run: toWorkflowRun(finished) });
+    // The run, not each of its agents, tells the user it is over; a cancel was their own doing.
+    const attention = finished.status === 'completed' ? 'finished' : finished.status === 'failed' ? 'failed' : null;
+    if (attention) {
+      await updateAttention(sql, broker, run.session_id, attention, { unless: ['permission'] }).catch((err: unknown) =>
+        log.warn({ err }, 'flagging the session for its user failed'),
+      );
+    }
     log.info({ status: finished.status, agents: finished.agents_total, cached: finished.agents_cached, error: finished.error }, 'workflow run finished');
   }
 
@@ -230,6 +256,7 @@ export class WorkflowManager {
     active: Active,
     publish: (payload: SessionFramePayload) => void,
     log: Logger,
+    lines: RunLogWriter,
     onAgentStart: () => void,
   ): Promise<WorkflowRunResult> {
     const { sql } = this.deps;
@@ -249,7 +276,8 @@ export class WorkflowManager {
         publish({ type: 'workflow_phase', run_id: run.id, title: e.title });
         void setWorkflowRunPhase(sql, run.id, e.title).catch((err: unknown) => log.warn({ err }, 'recording the phase failed'));
       } else if (e.type === 'log') {
-        publish({ type: 'workflow_log', run_id: run.id, message: e.message });
+        const line = lines.add(e.message);
+        publish({ type: 'workflow_log', run_id: run.id, message: line.message, line: line.line });
       } else if (e.type === 'agent_finished') {
         const task = executor.taskOf.get(e.position);
         publish({

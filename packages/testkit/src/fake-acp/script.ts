@@ -99,7 +99,8 @@ export const FakeAcpScript = z.object({
     })
     .default({ loadSession: true, resume: false, image: true }),
   models: z.array(z.string()).default(['fake/alpha', 'fake/beta']),
-  modes: z.array(z.string()).default(['build', 'plan']),
+  /** Mode ids as qwen-code advertises them; claude-agent-acp's are `default|acceptEdits|bypassPermissions|plan`. */
+  modes: z.array(z.string()).default(['default', 'auto-edit', 'yolo', 'plan']),
   commands: z.array(z.object({ name: z.string(), description: z.string().default('') })).default([]),
   /** Sessions live in this JSON file, so a restarted agent can load or resume them. */
   stateFile: z.string().optional(),

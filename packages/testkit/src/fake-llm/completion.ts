@@ -2,7 +2,7 @@ import { deltas, type ParsedTurn } from './script.js';
 
 /** Turns a scripted turn into OpenAI wire objects: SSE chunks or one non-streamed completion. */
 
-interface CompletionIds {
+export interface CompletionIds {
   /** `chatcmpl-...` id shared by every chunk of one response. */
   id: string;
   model: string;
@@ -11,7 +11,7 @@ interface CompletionIds {
   created: number;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 export function wireUsage(turn: ParsedTurn): Json | undefined {
   if (turn.rawUsage) return turn.rawUsage;

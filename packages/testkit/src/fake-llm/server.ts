@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { completionBody, errorBody, streamChunks } from './completion.js';
+import { completionBody, errorBody, streamChunks, type CompletionIds, type Json } from './completion.js';
+import { chatRequestOf, GeminiRequest, geminiBody, geminiChunks, geminiError, geminiRoute } from './gemini.js';
 import {
   ChatCompletionRequest,
   imagesOf,
@@ -33,6 +34,8 @@ export interface FakeLlmOptions {
 export interface FakeLlm {
   /** Base URL ending in `/v1`, ready for an OpenAI-compatible client. */
   url: string;
+  /** Base URL of the same scripts over the Gemini API (gemini-cli's `GOOGLE_GEMINI_BASE_URL`). */
+  geminiUrl: string;
   port: number;
   /** Every request received, in arrival order. */
   requests: RecordedRequest[];
@@ -46,6 +49,40 @@ export interface FakeLlm {
 
 /** Largest request body accepted; images arrive base64-encoded, so leave room. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** One provider's wire format: how a request reads as a chat request, and how a turn is sent back. */
+interface Dialect {
+  parse(json: unknown): { ok: true; req: ChatCompletionRequest } | { ok: false; message: string };
+  chunks(turn: ParsedTurn, ids: CompletionIds): Json[];
+  body(turn: ParsedTurn, ids: CompletionIds): Json;
+  error(turn: ParsedTurn): unknown;
+  /** Written after the last chunk of a stream. */
+  streamEnd: string;
+}
+
+const OPENAI: Dialect = {
+  parse(json) {
+    const parsed = ChatCompletionRequest.safeParse(json);
+    return parsed.success ? { ok: true, req: parsed.data } : { ok: false, message: parsed.error.message };
+  },
+  chunks: streamChunks,
+  body: completionBody,
+  error: errorBody,
+  streamEnd: 'data: [DONE]\n\n',
+};
+
+function geminiDialect(model: string, stream: boolean): Dialect {
+  return {
+    parse(json) {
+      const parsed = GeminiRequest.safeParse(json);
+      return parsed.success ? { ok: true, req: chatRequestOf(parsed.data, model, stream) } : { ok: false, message: parsed.error.message };
+    },
+    chunks: (turn, ids) => geminiChunks(turn, ids.requestIndex, model),
+    body: (turn, ids) => geminiBody(turn, ids.requestIndex, model),
+    error: geminiError,
+    streamEnd: '',
+  };
+}
 
 interface QueuedTurn {
   turn: ParsedTurn;
@@ -114,7 +151,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     return fallback ? { turn: fallback, servedBy: 'fallback' } : null;
   };
 
-  async function handleCompletion(req: IncomingMessage, res: ServerResponse, arrived: number): Promise<void> {
+  async function handleCompletion(req: IncomingMessage, res: ServerResponse, arrived: number, dialect: Dialect): Promise<void> {
     const raw = await readBody(req);
     let json: unknown;
     try {
@@ -123,12 +160,12 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       sendJson(res, 400, { error: { message: 'fake-llm: body is not JSON', type: 'invalid_request_error' } });
       return;
     }
-    const parsed = ChatCompletionRequest.safeParse(json);
-    if (!parsed.success) {
-      sendJson(res, 400, { error: { message: `fake-llm: ${parsed.error.message}`, type: 'invalid_request_error' } });
+    const parsed = dialect.parse(json);
+    if (!parsed.ok) {
+      sendJson(res, 400, { error: { message: `fake-llm: ${parsed.message}`, type: 'invalid_request_error' } });
       return;
     }
-    const body = parsed.data;
+    const body = parsed.req;
     const userText = lastUserText(body.messages);
     const choice = pick(body, userText);
     const record: RecordedRequest = {
@@ -162,7 +199,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     const picked = fillPlaceholders(choice.turn, body.messages);
     const turn = cache ? withCacheUsage(picked, cache.measure(body)) : picked;
     if (turn.error) {
-      sendJson(res, turn.error.status, errorBody(turn), turn.error.headers);
+      sendJson(res, turn.error.status, dialect.error(turn), turn.error.headers);
       return;
     }
     const ids = {
@@ -193,7 +230,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
         return;
       }
       await wait(turn.chunkDelayMs);
-      if (!closed) sendJson(res, 200, completionBody(turn, ids));
+      if (!closed) sendJson(res, 200, dialect.body(turn, ids));
       return;
     }
 
@@ -209,7 +246,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
           resolve();
         });
       });
-    const chunks = streamChunks(turn, ids);
+    const chunks = dialect.chunks(turn, ids);
     for (let i = 0; i < chunks.length; i++) {
       if (turn.breakAfter === i) {
         record.serverMs = performance.now() - arrived;
@@ -230,7 +267,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       res.socket?.destroy();
       return;
     }
-    res.end('data: [DONE]\n\n');
+    res.end(dialect.streamEnd);
   }
 
   const server = createServer((req, res) => {
@@ -243,8 +280,9 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       });
       return;
     }
-    if (req.method === 'POST' && path === '/v1/chat/completions') {
-      handleCompletion(req, res, arrived).catch((err: unknown) => {
+    const gemini = req.method === 'POST' && path ? geminiRoute(path) : null;
+    if ((req.method === 'POST' && path === '/v1/chat/completions') || gemini) {
+      handleCompletion(req, res, arrived, gemini ? geminiDialect(gemini.model, gemini.stream) : OPENAI).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { error: { message: `fake-llm: ${String(err)}` } });
         else res.destroy();
       });
@@ -269,6 +307,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
 
   return {
     url: `http://${host}:${port}/v1`,
+    geminiUrl: `http://${host}:${port}`,
     port,
     requests,
     push,

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { atProcessEnd } from '../process-end.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const CLI_BIN = path.join(REPO, 'packages/cli/bin/boocode.js');
+/** The built `boocode` binary's entry (run it with this Node). */
+export const CLI_BIN = path.join(REPO, 'packages/cli/bin/boocode.js');
 const CLI_BUILT = path.join(REPO, 'packages/cli/dist/boocode.mjs');
 
 export interface CliResult {

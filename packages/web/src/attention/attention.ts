@@ -9,8 +9,9 @@ export const ATTENTION_LABEL: Record<SessionAttention, string> = {
 
 const NOTIFY_TEXT: Record<SessionAttention, string> = {
   permission: 'The agent is asking for your permission.',
-  finished: 'The agent finished its turn.',
-  failed: 'The turn failed.',
+  // A turn, a workflow run or a background subagent: the server flags the session for each.
+  finished: 'Work in this session finished.',
+  failed: 'Something in this session failed.',
 };
 
 export const APP_TITLE = 'BooCode';

@@ -1,6 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { AgentInfo, Session } from '@boocode/contracts';
-import { errorText } from '@boocode/client';
+import type { AgentInfo, PermissionPolicy, Session } from '@boocode/contracts';
 import { api } from '../api';
 import { useAgents } from './useAgents';
 
@@ -21,8 +20,16 @@ function choicesOf(agents: AgentInfo[] | null, current: string): Choice[] {
   return list;
 }
 
+/** The permission policies as a person picks them. */
+const POLICY_LABEL: Record<PermissionPolicy, string> = {
+  ask: 'Ask before acting',
+  allow_edits: 'Allow edits',
+  allow_all: 'Allow everything',
+};
+
 /**
- * Agent and model of the session. Changes are saved on the session (PATCH), so they survive
+ * Agent, model and permission policy of the session, changeable between turns (the next turn
+ * uses them). Changes are saved on the session (PATCH), so they survive
  * a reload and every tab sees them through `session_updated`.
  */
 export function AgentPicker({ session }: { session: Session }) {
@@ -32,12 +39,12 @@ export function AgentPicker({ session }: { session: Session }) {
   const listId = useId();
   useEffect(() => setModel(session.model ?? ''), [session.model]);
 
-  const save = async (patch: { agent?: string; model?: string | null }) => {
+  const save = async (patch: { agent?: string; model?: string | null; permission_policy?: PermissionPolicy }) => {
     setError(null);
     try {
       await api.call('updateSession', { params: { id: session.id }, body: patch });
     } catch (err) {
-      setError(errorText(err));
+      setError(err instanceof Error ? err.message : String(err));
     }
   };
 
@@ -74,6 +81,18 @@ export function AgentPicker({ session }: { session: Session }) {
         aria-label="Model"
         spellCheck={false}
       />
+      <select
+        className="agent-picker__policy"
+        value={session.permission_policy}
+        onChange={(e) => void save({ permission_policy: e.target.value as PermissionPolicy })}
+        aria-label="Permissions"
+      >
+        {(Object.keys(POLICY_LABEL) as PermissionPolicy[]).map((p) => (
+          <option key={p} value={p}>
+            {POLICY_LABEL[p]}
+          </option>
+        ))}
+      </select>
       {models.length > 0 ? (
         <datalist id={listId}>
           {models.map((m) => (

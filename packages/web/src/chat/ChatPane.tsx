@@ -1,16 +1,17 @@
-import { useCallback, useEffect, useMemo, useRef, type RefObject } from 'react';
-import type { PermissionOption, PostMessageResponse, Session } from '@boocode/contracts';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import type { PermissionOption, PostMessageResponse, RecoverAction, Session } from '@boocode/contracts';
 import { api } from '../api';
 import { usePinnedMessage } from '../shell/usePinnedMessage';
 import { decisionFor } from '../stream/fromApi';
 import { upsertMessage } from '../stream/history';
 import type { SessionStore, SessionView } from '../stream/SessionStore';
 import type { PermissionView, UiMessage } from '../stream/sessionState';
-import { Composer } from './Composer';
+import { Composer, type Draft } from './Composer';
 import { MessageList, type MessageListHandle } from './MessageList';
 import { PendingPermissions } from './PendingPermissions';
 import { PinnedBanner } from './PinnedBanner';
 import { QueueStrip } from './QueueStrip';
+import type { Recovery } from './RecoverActions';
 import { TurnStatus } from './TurnStatus';
 import { useMessagesWithTraces } from './useMessagesWithTraces';
 
@@ -120,6 +121,23 @@ export function ChatPane({
 
   const onCancelTask = useCallback((id: string) => void cancelTask(id), [cancelTask]);
 
+  // Edit and resend: the turn's prompt goes back in the input box (a new draft each time, even the same text).
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const messagesRef = useRef(messages);
+  messagesRef.current = messages;
+  const busy = running || queued.length > 0;
+  const recovery = useMemo<Recovery>(
+    () => ({
+      busy,
+      recover: async (taskId: string, action: RecoverAction) => onPosted(await api.call('recoverTask', { params: { id: taskId }, body: { action } })),
+      edit: (taskId: string) => {
+        const prompt = messagesRef.current.find((m) => m.role === 'user' && m.task_id === taskId);
+        if (prompt) setDraft({ text: prompt.content, key: Date.now() });
+      },
+    }),
+    [busy, onPosted],
+  );
+
   return (
     <div className="chat-pane" role="tabpanel" id="chat-panel" aria-labelledby={`tab-${chatId}`}>
       {pin ? (
@@ -147,12 +165,13 @@ export function ChatPane({
         onNeedTraces={needTurnTraces}
         onAnswerPermission={answerPermission}
         onFirstVisible={onFirstVisible}
+        recovery={session.status === 'open' ? recovery : undefined}
       />
       <PendingPermissions permissions={unplaced} onAnswer={answerPermission} />
       <TurnStatus turn={inFlight} starting={runningTask !== undefined} />
       <QueueStrip queued={queued} onCancel={onCancelTask} />
       {session.status === 'archived' ? (
-        <p className="chat-pane__archived">This session is archived: its history stays readable, new messages are not accepted.</p>
+        <p className="chat-pane__archived">This session is archived: its history stays readable, new messages are not accepted until it is unarchived.</p>
       ) : (
         <Composer
           session={session}
@@ -161,6 +180,7 @@ export function ChatPane({
           agentView={state.chatAgents[chatId]}
           onPosted={onPosted}
           onStop={stop}
+          draft={draft}
         />
       )}
     </div>

@@ -1,4 +1,4 @@
-import { useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import type { PostMessageResponse, Session } from '@boocode/contracts';
 import type { ChatAgentView } from '../stream/sessionState';
 import { api } from '../api';
@@ -8,8 +8,14 @@ import { AgentPicker } from './AgentPicker';
 import { AgentStatus } from './AgentStatus';
 import { CommandHints } from './CommandHints';
 import { ImagePickButton, ImageStrip } from './ImageStrip';
-import { readImages, rememberSentImages, type Attachment } from './images';
+import { readImages, type Attachment } from './images';
 import { useAgents } from './useAgents';
+
+/** Text put in the input box from elsewhere ("Edit and resend"); a new `key` replaces what is typed. */
+export interface Draft {
+  text: string;
+  key: number;
+}
 
 /**
  * The input box. While a turn runs a new message is still accepted: the server queues it
@@ -22,6 +28,7 @@ export function Composer({
   agentView,
   onPosted,
   onStop,
+  draft,
 }: {
   session: Session;
   chatId: string;
@@ -29,6 +36,7 @@ export function Composer({
   agentView: ChatAgentView | undefined;
   onPosted: (r: PostMessageResponse) => void;
   onStop: () => Promise<void>;
+  draft: Draft | null;
 }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -38,6 +46,13 @@ export function Composer({
   const [images, setImages] = useState<Attachment[]>([]);
   const [imageProblems, setImageProblems] = useState<string[]>([]);
   const [dragging, setDragging] = useState(false);
+  useEffect(() => {
+    if (!draft) return;
+    setText(draft.text);
+    const el = input.current;
+    el?.focus();
+    el?.setSelectionRange(draft.text.length, draft.text.length);
+  }, [draft]);
   const agents = useAgents();
   const agent = agents?.find((a) => a.name === session.agent);
   // Refused here, before anything is sent, when the agent says it cannot take images.
@@ -75,7 +90,6 @@ export function Composer({
         params: { id: chatId },
         body: { content: text, images: images.map((i) => ({ type: 'image' as const, mime_type: i.mime, data: i.data })) },
       });
-      if (images.length) rememberSentImages(r.message.id, images);
       onPosted(r);
       setText('');
       setImages([]);

@@ -14,7 +14,7 @@ export function ImageStrip({ images, problems, onRemove }: { images: Attachment[
         <ul className="image-strip__list" aria-label="Attached images">
           {images.map((img) => (
             <li key={img.id} className="image-strip__item">
-              <button type="button" className="image-strip__thumb" onClick={() => lightbox.open(img)} aria-label={`View ${img.name}`}>
+              <button type="button" className="image-strip__thumb" onClick={() => lightbox.open({ name: img.name, src: dataUrl(img) })} aria-label={`View ${img.name}`}>
                 <img src={dataUrl(img)} alt="" />
               </button>
               <span className="image-strip__size">{formatBytes(img.size)}</span>

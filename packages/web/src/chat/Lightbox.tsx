@@ -1,9 +1,14 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { IconButton } from '../ui/IconButton';
-import { dataUrl, type Attachment } from './images';
+
+/** An image a lightbox can show: its name and where its bytes are (a data URL or the image route). */
+export interface ViewedImage {
+  name: string;
+  src: string;
+}
 
 /** A full-size view of one image over the page; Escape, the close button or a click outside closes it. */
-function Lightbox({ image, onClose }: { image: Attachment; onClose: () => void }) {
+function Lightbox({ image, onClose }: { image: ViewedImage; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = dialog.current;
@@ -23,12 +28,12 @@ function Lightbox({ image, onClose }: { image: Attachment; onClose: () => void }
         <span>{image.name}</span>
         <IconButton icon="close" label="Close image" onClick={onClose} />
       </div>
-      <img src={dataUrl(image)} alt={image.name} />
+      <img src={image.src} alt={image.name} />
     </dialog>
   );
 }
 
-export function useLightbox(): { open: (image: Attachment) => void; view: ReactNode } {
-  const [image, setImage] = useState<Attachment | null>(null);
+export function useLightbox(): { open: (image: ViewedImage) => void; view: ReactNode } {
+  const [image, setImage] = useState<ViewedImage | null>(null);
   return { open: setImage, view: image ? <Lightbox image={image} onClose={() => setImage(null)} /> : null };
 }

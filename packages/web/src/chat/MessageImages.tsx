@@ -1,25 +1,32 @@
-import { dataUrl, sentImages } from './images';
+import { MessageImageList } from '@boocode/contracts';
 import { useLightbox } from './Lightbox';
 
 /**
- * The images of a user message: thumbnails that open full size when this tab sent them, else
- * how many there were (the stored message keeps only their count).
+ * The images of a user message: thumbnails served by hash (the browser's login cookie authorises
+ * them, and they are cached for good), each opening full size. Messages stored before images had
+ * a table kept only their count, which is said instead.
  */
-export function MessageImages({ messageId, count }: { messageId: string; count: number }) {
+export function MessageImages({ images }: { images: unknown }) {
   const lightbox = useLightbox();
-  const images = sentImages(messageId);
-  if (!images) {
+  const parsed = MessageImageList.safeParse(images);
+  if (!parsed.success) {
+    const count = typeof images === 'number' ? images : 0;
     return count > 0 ? <p className="message__images-note">{count === 1 ? '1 image attached' : `${count} images attached`}</p> : null;
   }
+  if (parsed.data.length === 0) return null;
   return (
     <ul className="message__images" aria-label="Images">
-      {images.map((img) => (
-        <li key={img.id}>
-          <button type="button" className="image-strip__thumb" onClick={() => lightbox.open(img)} aria-label={`View ${img.name}`}>
-            <img src={dataUrl(img)} alt="" />
-          </button>
-        </li>
-      ))}
+      {parsed.data.map((img, i) => {
+        const name = `Image ${i + 1}`;
+        const src = `/api/images/${img.sha256}`;
+        return (
+          <li key={`${i}-${img.sha256}`}>
+            <button type="button" className="image-strip__thumb" onClick={() => lightbox.open({ name, src })} aria-label={`View ${name.toLowerCase()}`}>
+              <img src={src} alt="" />
+            </button>
+          </li>
+        );
+      })}
       {lightbox.view}
     </ul>
   );

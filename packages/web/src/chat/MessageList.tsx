@@ -6,6 +6,7 @@ import { EmptyState } from '../ui/EmptyState';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { Spinner } from '../ui/Spinner';
 import { MessageRow } from './MessageRow';
+import type { Recovery } from './RecoverActions';
 
 export interface MessageListHandle {
   /** Scrolls the message into view and flashes it; false if it is not loaded. */
@@ -32,6 +33,8 @@ export interface MessageListProps {
   needTraces: ReadonlySet<string>;
   onNeedTraces: (turn: number) => void;
   onAnswerPermission: (permissionId: string, option: PermissionOption) => Promise<void>;
+  /** Retry, Continue, Edit and resend, offered on the last message when its turn ended badly (not in an archived session). */
+  recovery: Recovery | undefined;
   /** Index of the first message in view, for the timeline's "current turn". */
   onFirstVisible: (index: number) => void;
 }
@@ -217,6 +220,7 @@ export const MessageList = forwardRef<MessageListHandle, MessageListProps>(funct
                   needsTraces={props.needTraces.has(m.id)}
                   onNeedTraces={props.onNeedTraces}
                   onAnswerPermission={props.onAnswerPermission}
+                  recovery={item.index === messages.length - 1 ? props.recovery : undefined}
                 />
               </div>
             );

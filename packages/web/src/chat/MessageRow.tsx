@@ -9,9 +9,12 @@ import { IconButton } from '../ui/IconButton';
 import { MessageImages } from './MessageImages';
 import { NoticeList } from './NoticeList';
 import { PlanList } from './PlanList';
+import { RecoverActions, type Recovery } from './RecoverActions';
+import { TurnError } from './TurnError';
 import { ReasoningBlock } from './ReasoningBlock';
 import { segmentTurn } from './segments';
 import { ToolCallCard } from './ToolCallCard';
+import { SubagentResultsNote } from '../subagents/SubagentResultsNote';
 
 const ROLE: Record<UiMessage['role'], string> = { user: 'You', assistant: 'Agent', system: 'System' };
 
@@ -27,12 +30,24 @@ export interface MessageRowProps {
   needsTraces: boolean;
   onNeedTraces: (turn: number) => void;
   onAnswerPermission: (permissionId: string, option: PermissionOption) => Promise<void>;
+  /** Given to the chat's last message: its turn can be retried or continued when it ended badly. */
+  recovery: Recovery | undefined;
+}
+
+/** The task of the turn this message ended, when that turn failed, was interrupted or cancelled. */
+function endedBadly(m: UiMessage, task: TaskView | undefined): string | null {
+  if (!m.task_id) return null;
+  if (m.role === 'assistant') return m.status === 'failed' || m.status === 'cancelled' ? m.task_id : null;
+  return m.role === 'user' && task && ['failed', 'cancelled', 'timed_out'].includes(task.status) ? m.task_id : null;
 }
 
 /** How often the turn of this message was continued after a restart. */
 function resumedTimes(m: UiMessage): number {
   return Array.isArray(m.metadata.resumed) ? m.metadata.resumed.length : 0;
 }
+
+/** A turn BooCode started to hand the agent its background agents' results. */
+const isResultsNote = (m: UiMessage) => m.role === 'user' && Array.isArray(m.metadata.subagent_results);
 
 /** One message: header, reasoning, plan, tool calls, permissions, text, and a stats footer. */
 export const MessageRow = memo(function MessageRow({
@@ -45,6 +60,7 @@ export const MessageRow = memo(function MessageRow({
   needsTraces,
   onNeedTraces,
   onAnswerPermission,
+  recovery,
 }: MessageRowProps) {
   // Rows mount only near the viewport, so calls are fetched for turns someone looks at.
   useEffect(() => {
@@ -55,14 +71,15 @@ export const MessageRow = memo(function MessageRow({
   const duration = m.finished_at ? Date.parse(m.finished_at) - Date.parse(m.started_at) : null;
   const hit = cacheHitPct(m.usage);
   const segments = useMemo(() => segmentTurn(m.content, m.tools, toolOffsets(m)), [m]);
+  const note = isResultsNote(m);
   return (
     <article
-      className={`message message--${m.role}${pinned ? ' message--pinned' : ''}${m.status === 'failed' ? ' message--failed' : ''}`}
-      aria-label={`${ROLE[m.role]}${m.turn ? `, turn ${m.turn}` : ''}`}
+      className={`message message--${m.role}${note ? ' message--note' : ''}${pinned ? ' message--pinned' : ''}${m.status === 'failed' ? ' message--failed' : ''}`}
+      aria-label={`${note ? 'BooCode' : ROLE[m.role]}${m.turn ? `, turn ${m.turn}` : ''}`}
       aria-busy={streaming}
     >
       <header className="message__head">
-        <span className="message__role">{ROLE[m.role]}</span>
+        <span className="message__role">{note ? 'BooCode' : ROLE[m.role]}</span>
         {m.model ? <span className="message__model">{m.model}</span> : null}
         <time className="message__time" dateTime={m.started_at}>
           {formatTime(m.started_at)}
@@ -80,12 +97,13 @@ export const MessageRow = memo(function MessageRow({
         ) : null}
         <IconButton icon="link" label="Link to this message" className="message__pin" onClick={() => onPin(m.id)} />
       </header>
-      {m.role === 'user' ? <MessageImages messageId={m.id} count={typeof m.metadata.images === 'number' ? m.metadata.images : 0} /> : null}
+      {m.role === 'user' ? <MessageImages images={m.metadata.images} /> : null}
       {m.reasoning ? <ReasoningBlock text={m.reasoning} streaming={streaming && m.content === ''} /> : null}
       {m.plan && m.plan.length > 0 ? <PlanList entries={m.plan} /> : null}
       {m.notices.length > 0 ? <NoticeList notices={m.notices} /> : null}
       <div className={`message__body${streaming ? ' message__body--streaming' : ''}`}>
-        {segments.map((seg) =>
+        {note ? <SubagentResultsNote content={m.content} /> : null}
+        {(note ? [] : segments).map((seg) =>
           seg.type === 'text' ? (
             <div key={`t${seg.start}`} className="message__step">
               <Markdown source={seg.text} streaming={streaming} />
@@ -103,11 +121,9 @@ export const MessageRow = memo(function MessageRow({
         ))}
         {streaming ? <span className="caret" aria-hidden="true" /> : null}
       </div>
-      {m.error || (m.role === 'user' && task?.error) ? (
-        <div className="message__error" role="alert">
-          {m.error ?? task?.error}
-        </div>
-      ) : null}
+      {m.role === 'assistant' ? <TurnError error={m.error} status={m.status} /> : null}
+      {m.role === 'user' && task?.error ? <TurnError error={task.error} status="failed" /> : null}
+      {recovery && endedBadly(m, task) ? <RecoverActions taskId={m.task_id!} recovery={recovery} /> : null}
       {m.role === 'assistant' ? (
         <footer className="message__foot">
           {streaming ? (
@@ -115,7 +131,9 @@ export const MessageRow = memo(function MessageRow({
           ) : (
             <>
               <span>{m.status === 'complete' ? formatDuration(duration) : m.status}</span>
-              {m.usage.input_total + m.usage.output > 0 ? (
+              {m.usage_reported === false ? (
+                <span title="This agent does not report how many tokens it used">tokens not reported</span>
+              ) : m.usage.input_total + m.usage.output > 0 ? (
                 <span>
                   {formatTokens(m.usage.input_total)} in · {formatTokens(m.usage.output)} out
                   {hit !== null ? ` · ${hit}% cached` : ''}

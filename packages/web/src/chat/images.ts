@@ -82,11 +82,3 @@ export async function readImages(files: readonly File[], current: readonly Attac
   }
   return { added, problems };
 }
-
-/**
- * Images sent from this tab, by message id, for the thumbnails in the user's bubble (the API
- * does not serve a message's images back yet).
- */
-const sent = new Map<string, Attachment[]>();
-export const rememberSentImages = (messageId: string, images: Attachment[]) => void sent.set(messageId, images);
-export const sentImages = (messageId: string): Attachment[] | undefined => sent.get(messageId);

@@ -1,5 +1,8 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Session } from '@boocode/contracts';
+import { api } from '../api';
+import { RenameForm } from '../sidebar/RenameForm';
+import { ErrorNotice } from '../ui/ErrorNotice';
 import { ConnectionBadge } from '../shell/ConnectionBadge';
 import type { SessionView } from '../stream/SessionStore';
 import { ConfirmButton } from '../ui/ConfirmButton';
@@ -26,10 +29,27 @@ export function SessionHeader({
   /** Shown next to the title (the background agents' count). */
   badge?: ReactNode;
 }) {
+  const [renaming, setRenaming] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const unarchive = async () => {
+    setError(null);
+    try {
+      await api.call('unarchiveSession', { params: { id: session.id } });
+    } catch (err) {
+      setError(err);
+    }
+  };
   return (
     <div className="session-header">
       <div className="session-header__title">
-        <h1>{session.name}</h1>
+        {renaming ? (
+          <RenameForm session={session} onDone={() => setRenaming(false)} />
+        ) : (
+          <>
+            <h1>{session.name}</h1>
+            <IconButton icon="pencil" label="Rename session" className="session-header__rename" onClick={() => setRenaming(true)} />
+          </>
+        )}
         {badge}
         <span className="session-header__meta">
           {session.agent}
@@ -57,9 +77,15 @@ export function SessionHeader({
         {session.status === 'open' ? (
           <ConfirmButton icon="archive" label="Archive session" question="Archive this session?" confirmLabel="Archive" onConfirm={onArchive} />
         ) : (
-          <span className="badge">archived</span>
+          <>
+            <span className="badge">archived</span>
+            <button type="button" className="button button--small" onClick={() => void unarchive()}>
+              Unarchive
+            </button>
+          </>
         )}
       </div>
+      {error ? <ErrorNotice error={error} compact /> : null}
     </div>
   );
 }

@@ -21,6 +21,7 @@ import { usePanel } from './usePanel';
 import { SubagentsBadge } from '../subagents/SubagentsBadge';
 import { SubagentsPane } from '../subagents/SubagentsPane';
 import { isActive, useSubagents } from '../subagents/useSubagents';
+import { useWorkflowStore } from '../workflows/useWorkflowStore';
 
 const NO_USAGE: TurnUsage[] = [];
 // xterm.js is loaded only when a terminal pane is first opened.
@@ -47,6 +48,9 @@ export function SessionView({
 
   const state = live?.view.state;
   const subagents = useSubagents(live?.store ?? null, state ?? null);
+  // Kept here, not in the workflows panel: the timeline shows the runs too.
+  const workflows = useWorkflowStore(live?.store ?? null);
+  const [runToOpen, setRunToOpen] = useState<string | null>(null);
   const chats = state?.chats ?? [];
   const current: Chat | undefined = chats.find((c) => c.id === chatId) ?? chats[0];
   const messages = (current && state?.logs[current.id]?.messages) || [];
@@ -175,6 +179,12 @@ export function SessionView({
                 usage={current ? view.state.usage[current.id] ?? NO_USAGE : NO_USAGE}
                 currentMessageId={currentTurn}
                 onSelect={(id) => void scrollTo(id)}
+                runs={workflows.state.runs ?? undefined}
+                liveRuns={workflows.state.details}
+                onOpenRun={(id) => {
+                  setRunToOpen(id);
+                  setPanel('workflows');
+                }}
               />
             ) : panel === 'traces' ? (
               current ? (
@@ -190,7 +200,7 @@ export function SessionView({
               ) : null
             ) : panel === 'workflows' ? (
               <Suspense fallback={<Spinner label="Loading workflows" />}>
-                <WorkflowsPanel sessionStore={store} view={view} session={session} />
+                <WorkflowsPanel sessionStore={store} view={view} session={session} workflows={workflows} openRunId={runToOpen} />
               </Suspense>
             ) : panel === 'agents' ? (
               <SubagentsPane items={subagents.items} error={subagents.error} onOpenChat={(id) => onSelectChat(id)} />

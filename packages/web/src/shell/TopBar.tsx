@@ -2,6 +2,8 @@ import { AttentionMenu } from '../attention/AttentionMenu';
 import type { AttentionSettings } from '../attention/useAttentionSettings';
 import { ThemeToggle } from '../theme/ThemeToggle';
 import type { Theme } from '../theme/useTheme';
+import { api, signedOutHere } from '../api';
+import { ConfirmButton } from '../ui/ConfirmButton';
 import { IconButton } from '../ui/IconButton';
 import { ConnectionBadge } from './ConnectionBadge';
 import { routeSearch } from './route';
@@ -57,6 +59,13 @@ export function TopBar({
       {eventsStatus !== 'live' ? <ConnectionBadge status={eventsStatus} /> : null}
       <AttentionMenu settings={attention} onChange={onAttentionChange} />
       <ThemeToggle theme={theme} onToggle={onToggleTheme} />
+      <ConfirmButton
+        icon="logout"
+        label="Log out all browsers"
+        question="Log out every browser, this one too?"
+        confirmLabel="Log out all"
+        onConfirm={() => void api.call('logoutAll').then(signedOutHere, () => undefined)}
+      />
     </header>
   );
 }

@@ -80,6 +80,13 @@ export function NewSessionDialog({ project, onCreated, onClose }: { project: Pro
           </select>
         </label>
         {chosen && !chosen.available ? <p className="new-session__hint">{chosen.error}</p> : null}
+        {chosen && chosen.notes.length > 0 ? (
+          <ul className="new-session__notes" aria-label={`About ${chosen.label}`}>
+            {chosen.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        ) : null}
         <label>
           Model
           {models.length > 0 ? (

@@ -7,9 +7,10 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { Icon } from '../ui/Icon';
 import { IconButton } from '../ui/IconButton';
 import { NewSessionDialog } from './NewSessionDialog';
+import { ArchivedSessions } from './ArchivedSessions';
 import { SessionLink } from './SessionLink';
 
-/** One project with its open sessions and a button to start a new one. */
+/** One project with its open sessions, a button to start a new one, and its archived ones folded away. */
 export function ProjectGroup({
   project,
   sessions,
@@ -17,6 +18,7 @@ export function ProjectGroup({
   currentSessionId,
   onOpenSession,
   onSessionCreated,
+  onSessionUpdated,
   onRemoved,
 }: {
   project: Project;
@@ -25,6 +27,8 @@ export function ProjectGroup({
   currentSessionId: string | null;
   onOpenSession: (id: string) => void;
   onSessionCreated: (s: Session) => void;
+  /** A session renamed or unarchived here, shown at once. */
+  onSessionUpdated: (s: Session) => void;
   onRemoved: (projectId: string) => void;
 }) {
   const [open, setOpen] = useState(true);
@@ -56,6 +60,7 @@ export function ProjectGroup({
   };
 
   const visible = sessions.filter((s) => s.status === 'open');
+  const archived = sessions.filter((s) => s.status === 'archived');
   return (
     <li className="project">
       <div className="project__head">
@@ -85,10 +90,13 @@ export function ProjectGroup({
           {visible.length === 0 ? <li className="project__empty">No sessions yet</li> : null}
           {visible.map((s) => (
             <li key={s.id}>
-              <SessionLink session={s} activity={activity[s.id]} current={s.id === currentSessionId} onOpen={onOpenSession} />
+              <SessionLink session={s} activity={activity[s.id]} current={s.id === currentSessionId} onOpen={onOpenSession} onRenamed={onSessionUpdated} />
             </li>
           ))}
         </ul>
+      ) : null}
+      {open && archived.length > 0 ? (
+        <ArchivedSessions project={project} sessions={archived} currentSessionId={currentSessionId} onOpen={onOpenSession} onUnarchived={onSessionUpdated} />
       ) : null}
       {error ? <ErrorNotice error={error} compact /> : null}
       {dialog ? (

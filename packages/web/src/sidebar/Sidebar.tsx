@@ -57,6 +57,7 @@ export function Sidebar({
               currentSessionId={currentSessionId}
               onOpenSession={onOpenSession}
               onRemoved={(id) => store.removeProject(id)}
+              onSessionUpdated={(s) => store.upsertSession(s)}
               onSessionCreated={(s) => {
                 store.upsertSession(s);
                 onOpenSession(s.id);

@@ -192,6 +192,7 @@ function applyOne(d: Draft, f: SessionFrame): void {
         status: f.status,
         finished_at: f.finished_at,
         usage: f.usage ?? m.usage,
+        ...(f.usage_reported === false ? { usage_reported: false } : {}),
         error: f.error ?? m.error,
         // A turn that ended stops every tool it left running.
         tools: m.tools.map((t) => (t.status === 'running' ? { ...t, status: 'cancelled' as const } : t)),

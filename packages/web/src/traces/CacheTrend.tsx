@@ -62,6 +62,9 @@ export function CacheTrend({
           Whole session: {formatCost(session.cost)}
           {session.saved ? `, ${formatCost(session.saved)} saved` : ''} over {session.turns} turn{session.turns === 1 ? '' : 's'}
           {session.unpriced_turns > 0 && session.cost !== null ? ` (${session.unpriced_turns} without a price)` : ''}
+          {session.unreported_turns > 0
+            ? `; ${session.unreported_turns} turn${session.unreported_turns === 1 ? '' : 's'} not counted: the agent reported no usage`
+            : ''}
         </p>
       ) : null}
       <svg className="cache-trend__chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`Cache hit rate per turn, ${overall}% overall`}>

@@ -94,6 +94,10 @@ export function TraceTurnGroup({
           {entry.usage.cache_write > 0 ? <span>{formatTokens(entry.usage.cache_write)} cache write</span> : null}
           {cost !== undefined ? <span>{formatCost(cost)}</span> : null}
         </div>
+      ) : entry.unreported ? (
+        <div className="trace-turn__usage">
+          <span>tokens not reported by the agent</span>
+        </div>
       ) : null}
       {shaped?.segments ? (
         <div className="trace-turn__shape">

@@ -11,6 +11,8 @@ export interface TurnEntry {
   startedAt: string;
   finishedAt: string | null;
   usage: Usage | null;
+  /** The agent reported no usage for the turn: its tokens are unknown, not zero. */
+  unreported: boolean;
   /** Calls the turn made (usage row), or the calls seen so far while it runs. */
   toolCount: number;
   running: boolean;
@@ -32,7 +34,8 @@ export function turnEntries(messages: readonly UiMessage[], usage: readonly Turn
       status: 'complete',
       startedAt: u.started_at,
       finishedAt: u.finished_at,
-      usage: u.usage,
+      usage: u.usage_reported === false ? null : u.usage,
+      unreported: u.usage_reported === false,
       toolCount: u.tool_calls,
       running: false,
       liveTools: [],
@@ -49,7 +52,8 @@ export function turnEntries(messages: readonly UiMessage[], usage: readonly Turn
       status: m.status,
       startedAt: known?.startedAt ?? m.started_at,
       finishedAt: running ? null : (known?.finishedAt ?? m.finished_at),
-      usage: known?.usage ?? (m.usage.input_total + m.usage.output > 0 ? m.usage : null),
+      usage: known ? known.usage : m.usage_reported !== false && m.usage.input_total + m.usage.output > 0 ? m.usage : null,
+      unreported: known?.unreported ?? m.usage_reported === false,
       toolCount: Math.max(known?.toolCount ?? 0, m.tools.length),
       running,
       liveTools: m.tools,

@@ -31,6 +31,9 @@ const PATHS = {
   settings: 'M3 4h10M3 8h10M3 12h10M6 2.5v3M10 6.5v3M5 10.5v3',
   bell: 'M4 11V7a4 4 0 0 1 8 0v4l1.5 1.5h-11zM6.5 14h3',
   image: 'M2 3h12v10H2zM2 11l3.5-3.5 3 3 2-2L14 12M10.5 6.5h.01',
+  pencil: 'M10.5 2.5l3 3L6 13H3v-3zM9 4l3 3',
+  logout: 'M6 2.5H3v11h3M10 5l3 3-3 3M13 8H6',
+  unarchive: 'M2 3h12v3H2zM3 6v7h10V6M8 12V8.5M6.5 10L8 8.5 9.5 10',
 } as const;
 
 export type IconName = keyof typeof PATHS;

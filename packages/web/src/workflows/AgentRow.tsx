@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { formatCost } from '../traces/cacheTone';
 import { formatDuration, formatElapsed, formatTokens } from '../traces/latency';
 import { IconButton } from '../ui/IconButton';
 import type { AgentDisplayStatus, AgentView } from './runState';
@@ -71,6 +72,7 @@ export const AgentRow = memo(function AgentRow({
         ) : null}
         <span className="wf-agent__time">{agentDuration(a, now)}</span>
         <span className="wf-agent__tokens">{tokens}</span>
+        {a.cost !== null ? <span className="wf-agent__cost">{formatCost(a.cost)}</span> : null}
       </span>
       <span className="wf-agent__actions" role="cell">
         {active && a.taskId ? (

@@ -3,13 +3,14 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { WorkflowRun } from '@boocode/contracts';
 import { Markdown } from '../markdown/Markdown';
 import type { TaskView } from '../stream/sessionState';
+import { formatCost } from '../traces/cacheTone';
 import { formatDuration, formatElapsed, formatTokens } from '../traces/latency';
 import { formatTime } from '../ui/format';
 import { AgentRow } from './AgentRow';
 import { WorkflowError } from './errors';
 import { JsonTree } from './JsonTree';
 import { SOURCE_LABEL } from './Launcher';
-import { displayStatus, groupByPhase, progressOf, runFinished, type AgentView, type RunView as RunState } from './runState';
+import { displayStatus, groupByPhase, progressOf, RUN_STATUS_TEXT, runFinished, type AgentView, type RunView as RunState } from './runState';
 import type { WorkflowStore } from './WorkflowStore';
 
 const ROW = 46;
@@ -17,13 +18,6 @@ const HEAD = 30;
 /** Log lines rendered: the newest ones; older ones stay in memory. */
 const LOG_SHOWN = 500;
 
-export const RUN_STATUS_TEXT: Record<WorkflowRun['status'], string> = {
-  pending: 'waiting to start',
-  running: 'running',
-  completed: 'completed',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
 
 type Item = { kind: 'phase'; phase: string | null; count: number; done: number } | { kind: 'agent'; agent: AgentView };
 
@@ -139,8 +133,9 @@ export function RunView({
           <div className="wf-meter__bar" role="progressbar" aria-valuemin={0} aria-valuemax={progress.started} aria-valuenow={progress.done} aria-label="Agents done">
             <span style={{ width: `${pct}%` }} />
           </div>
-          <span className="wf-meter__text">
-            {progress.done} of {progress.started} agent{progress.started === 1 ? '' : 's'} done
+          <span className="wf-meter__text" title={run.agent_limit ? `Agents done / started / the most this run may start` : undefined}>
+            {progress.done} / {progress.started}
+            {run.agent_limit ? ` / ${run.agent_limit}` : ''} agents done / started{run.agent_limit ? ' / limit' : ''}
             {progress.running ? ` · ${progress.running} running` : ''}
             {progress.cached ? ` · ${progress.cached} from cache` : ''}
           </span>
@@ -154,6 +149,7 @@ export function RunView({
           <span className="wf-meter__text">
             {run.budget ? `${formatTokens(spent)} of ${formatTokens(run.budget)} output tokens spent` : `${formatTokens(spent)} output tokens, no budget cap`}
             {` · ${formatTokens(progress.input)} input`}
+            {progress.cost !== null ? ` · ${formatCost(progress.cost)}` : ''}
           </span>
         </div>
         <div className="wf-run__actions">
@@ -219,10 +215,15 @@ export function RunView({
 
       <section className="wf-section" aria-label="Log">
         <h4>Log</h4>
+        {view.logsDropped ? (
+          <p className="wf-form__help">
+            {view.logsDropped} earlier line{view.logsDropped === 1 ? ' is' : 's are'} no longer kept.
+          </p>
+        ) : null}
         {view.logs.length ? (
-          <LogLines logs={view.logs} />
+          <LogLines logs={view.logs} first={view.logLine - view.logs.length + 1} />
         ) : (
-          <p className="wf-form__help">{finished ? 'No log lines were seen while this page was open.' : 'The script has not logged anything yet.'}</p>
+          <p className="wf-form__help">{finished ? 'The script logged nothing.' : 'The script has not logged anything yet.'}</p>
         )}
       </section>
 
@@ -236,13 +237,13 @@ export function RunView({
   );
 }
 
-/** The newest log lines; keyed by line number, so a new line adds one item instead of redrawing all. */
-const LogLines = memo(function LogLines({ logs }: { logs: readonly string[] }) {
-  const first = Math.max(0, logs.length - LOG_SHOWN);
+/** The newest log lines, numbered as the run numbers them; keyed by that number, so a new line adds one item instead of redrawing all. */
+const LogLines = memo(function LogLines({ logs, first }: { logs: readonly string[]; first: number }) {
+  const skip = Math.max(0, logs.length - LOG_SHOWN);
   return (
-    <ol className="wf-log" start={first + 1}>
-      {logs.slice(first).map((line, i) => (
-        <li key={first + i}>{line}</li>
+    <ol className="wf-log" start={first + skip}>
+      {logs.slice(skip).map((line, i) => (
+        <li key={first + skip + i}>{line}</li>
       ))}
     </ol>
   );

@@ -1,12 +1,13 @@
-import type { SessionFrame, StartWorkflowRunBody, Task, WorkflowCatalog, WorkflowRun, WorkflowRunDetail } from '@boocode/contracts';
+import type { SessionFrame, StartWorkflowRunBody, Task, WorkflowCatalog, WorkflowLogList, WorkflowRun, WorkflowRunDetail } from '@boocode/contracts';
 import { workflowErrorText } from './errors';
-import { applyRunFrame, emptyRunView, isWorkflowFrame, mergeDetail, runFinished, type RunView } from './runState';
+import { applyRunFrame, emptyRunView, isWorkflowFrame, mergeDetail, mergeLogs, runFinished, type RunView } from './runState';
 
 /** The REST calls the workflow view needs (the real `api` in the app, fakes in tests). */
 export interface WorkflowApi {
   catalog(projectId: string): Promise<WorkflowCatalog>;
   listRuns(sessionId: string): Promise<{ items: WorkflowRun[] }>;
   getRun(runId: string): Promise<WorkflowRunDetail>;
+  logs(runId: string): Promise<WorkflowLogList>;
   start(sessionId: string, body: StartWorkflowRunBody): Promise<WorkflowRun>;
   cancelRun(runId: string): Promise<WorkflowRun>;
   cancelTask(taskId: string): Promise<Task>;
@@ -75,7 +76,7 @@ export class WorkflowStore {
       (r) => this.set({ runs: r.items, loadError: null }),
       (err: unknown) => this.set({ loadError: workflowErrorText(err) }),
     );
-    for (const id of this.open) void this.fetchRun(id);
+    for (const id of this.open) void this.fetchRun(id).then(() => this.fetchLogs(id));
   }
 
   async loadCatalog(projectId: string): Promise<void> {
@@ -90,7 +91,8 @@ export class WorkflowStore {
   openRun(runId: string): void {
     if (this.open.has(runId)) return;
     this.open.add(runId);
-    void this.fetchRun(runId);
+    // The lines logged before the view opened are stored; the detail first, so they have a run to join.
+    void this.fetchRun(runId).then(() => this.fetchLogs(runId));
   }
 
   /** Starts a run; the returned run is shown at once (its frames follow). Throws the server's refusal. */
@@ -121,6 +123,17 @@ export class WorkflowStore {
       this.upsertRun(view.run);
       // Agents whose frames came before their step was stored: ask again while the run goes on.
       if (!runFinished(view.run) && view.agents.some((a) => a.taskId && !a.chatId)) this.scheduleRefetch(runId);
+    } catch (err) {
+      if (!this.stopped) this.set({ loadError: workflowErrorText(err) });
+    }
+  }
+
+  private async fetchLogs(runId: string): Promise<void> {
+    try {
+      const stored = await this.api.logs(runId);
+      const view = this.state.details[runId];
+      if (this.stopped || !view) return;
+      this.setDetail(runId, mergeLogs(view, stored));
     } catch (err) {
       if (!this.stopped) this.set({ loadError: workflowErrorText(err) });
     }
@@ -159,10 +172,10 @@ export class WorkflowStore {
       }
       const next = applyRunFrame(view, f);
       if (next !== view) details = { ...details, [runId]: next };
-      // Frames do not say which chat, agent and model a new task has: the detail does.
-      if (f.type === 'workflow_agent' && f.status === 'running' && this.open.has(runId)) {
+      // Frames do not say which chat, agent and model a new task has, nor what a finished one cost: the detail does.
+      if (f.type === 'workflow_agent' && this.open.has(runId)) {
         const a = next.agents[f.position];
-        if (!a?.chatId) this.scheduleRefetch(runId);
+        if (f.status === 'running' ? !a?.chatId : !f.cached) this.scheduleRefetch(runId);
       }
     }
     if (changed) this.set({ details, runs });

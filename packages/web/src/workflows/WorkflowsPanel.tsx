@@ -8,16 +8,33 @@ import { AgentDetail } from './AgentDetail';
 import { agentTitle } from './AgentRow';
 import { WorkflowError } from './errors';
 import { Launcher } from './Launcher';
-import { RUN_STATUS_TEXT, RunView } from './RunView';
-import { useWorkflowStore } from './useWorkflowStore';
+import { RunView } from './RunView';
+import { RUN_STATUS_TEXT } from './runState';
+import type { SessionWorkflows } from './useWorkflowStore';
 import './workflows.css';
 
 type Place = { kind: 'launch' } | { kind: 'runs' } | { kind: 'run'; id: string } | { kind: 'agent'; id: string; position: number };
 
 /** The session's workflows: launch one, the runs so far, a run live, and one agent of it. */
-export default function WorkflowsPanel({ sessionStore, view, session }: { sessionStore: SessionStore; view: SessionView; session: Session }) {
-  const { store, state } = useWorkflowStore(sessionStore);
-  const [place, setPlace] = useState<Place | null>(null);
+export default function WorkflowsPanel({
+  sessionStore,
+  view,
+  session,
+  workflows,
+  openRunId,
+}: {
+  sessionStore: SessionStore;
+  view: SessionView;
+  session: Session;
+  workflows: SessionWorkflows;
+  /** A run to show (picked in the timeline); each new id opens it. */
+  openRunId: string | null;
+}) {
+  const { store, state } = workflows;
+  const [place, setPlace] = useState<Place | null>(openRunId ? { kind: 'run', id: openRunId } : null);
+  useEffect(() => {
+    if (openRunId) setPlace({ kind: 'run', id: openRunId });
+  }, [openRunId]);
   // First place: the runs when there are any, else the launcher.
   const here: Place = place ?? (state.runs === null ? { kind: 'runs' } : state.runs.length ? { kind: 'runs' } : { kind: 'launch' });
   const runId = here.kind === 'run' || here.kind === 'agent' ? here.id : null;

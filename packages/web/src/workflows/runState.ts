@@ -1,4 +1,4 @@
-import type { SessionFrame, SessionFramePayload, Usage, WorkflowRun, WorkflowRunAgent, WorkflowRunDetail } from '@boocode/contracts';
+import type { SessionFrame, SessionFramePayload, Usage, WorkflowLogList, WorkflowRun, WorkflowRunAgent, WorkflowRunDetail } from '@boocode/contracts';
 
 export type WorkflowFrame = Extract<SessionFramePayload, { type: 'workflow_run' | 'workflow_phase' | 'workflow_agent' | 'workflow_log' }>;
 
@@ -20,6 +20,8 @@ export interface AgentView {
   taskStatus: WorkflowRunAgent['task_status'];
   attempts: number;
   usage: Usage | null;
+  /** USD of its turns in this run; null: unpriced, cached, or not fetched yet. */
+  cost: number | null;
   error: string | null;
   prompt: string | null;
   result: unknown;
@@ -33,14 +35,45 @@ export interface RunView {
   run: WorkflowRun;
   agents: AgentView[];
   phases: string[];
-  /** Log lines seen on the stream (the API does not keep them). */
+  /** The run's log lines: the stored ones, then those seen on the stream since. */
   logs: string[];
+  /** The number of the last line in `logs` (lines are numbered from 1, without gaps). */
+  logLine: number;
+  /** Older lines the server no longer keeps, or this view let go of. */
+  logsDropped: number;
   /** The detail has been fetched at least once (agents before that come from frames only). */
   loaded: boolean;
 }
 
-/** Log lines kept per run: a chatty script must not grow the page without bound. */
+/** Log lines kept per run, as many as the server keeps: a chatty script must not grow the page without bound. */
 export const LOG_LIMIT = 2000;
+
+/** Appends lines numbered from `first` on, keeping the newest LOG_LIMIT. */
+function withLines(view: RunView, lines: readonly string[], last: number): Pick<RunView, 'logs' | 'logLine' | 'logsDropped'> {
+  const all = view.logs.concat(lines);
+  const over = Math.max(0, all.length - LOG_LIMIT);
+  return { logs: over ? all.slice(over) : all, logLine: last, logsDropped: view.logsDropped + over };
+}
+
+/**
+ * The stored lines merged with what the stream told: the stored ones, then the streamed lines
+ * numbered after them (logged while the request was answered).
+ */
+export function mergeLogs(view: RunView, stored: WorkflowLogList): RunView {
+  const last = stored.items.at(-1)?.line ?? 0;
+  const tail = view.logLine > last ? view.logs.slice(Math.max(0, view.logs.length - (view.logLine - last))) : [];
+  const base: RunView = { ...view, logs: [], logLine: 0, logsDropped: stored.dropped };
+  const merged = withLines(base, stored.items.map((l) => l.message), last);
+  return { ...view, ...withLines({ ...base, ...merged }, tail, Math.max(last, view.logLine)) };
+}
+
+export const RUN_STATUS_TEXT: Record<WorkflowRun['status'], string> = {
+  pending: 'waiting to start',
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
 
 const FINISHED = new Set<WorkflowRun['status']>(['completed', 'failed', 'cancelled']);
 export const runFinished = (r: WorkflowRun): boolean => FINISHED.has(r.status);
@@ -60,6 +93,7 @@ export function agentFromApi(a: WorkflowRunAgent): AgentView {
     taskStatus: a.task_status,
     attempts: a.attempts,
     usage: a.usage,
+    cost: a.cost,
     error: a.error,
     prompt: a.prompt,
     result: a.result,
@@ -69,7 +103,7 @@ export function agentFromApi(a: WorkflowRunAgent): AgentView {
   };
 }
 
-export const emptyRunView = (run: WorkflowRun): RunView => ({ run, agents: [], phases: run.phase ? [run.phase] : [], logs: [], loaded: false });
+export const emptyRunView = (run: WorkflowRun): RunView => ({ run, agents: [], phases: run.phase ? [run.phase] : [], logs: [], logLine: 0, logsDropped: 0, loaded: false });
 
 /**
  * The phases in the order their first agent started (positions are in start order), then any
@@ -101,7 +135,7 @@ export function mergeDetail(prev: RunView | undefined, detail: WorkflowRunDetail
     else if (agentFinished(old) && !agentFinished(fresh)) agents[old.position] = { ...fresh, ...finishOf(old) };
   }
   const keepRun = prev && runFinished(prev.run) && !runFinished(run) ? prev.run : run;
-  return { run: keepRun, agents: runFinished(keepRun) ? settle(fill(agents), keepRun.finished_at) : fill(agents), phases: phasesOf(agents, prev?.phases ?? (run.phase ? [run.phase] : [])), logs: prev?.logs ?? [], loaded: true };
+  return { run: keepRun, agents: runFinished(keepRun) ? settle(fill(agents), keepRun.finished_at) : fill(agents), phases: phasesOf(agents, prev?.phases ?? (run.phase ? [run.phase] : [])), logs: prev?.logs ?? [], logLine: prev?.logLine ?? 0, logsDropped: prev?.logsDropped ?? 0, loaded: true };
 }
 
 /**
@@ -137,6 +171,7 @@ function placeholderAgent(position: number): AgentView {
     taskStatus: 'pending',
     attempts: 0,
     usage: null,
+    cost: null,
     error: null,
     prompt: null,
     result: null,
@@ -159,9 +194,12 @@ export function applyRunFrame(view: RunView, f: WorkflowFrame & { ts: string }):
     case 'workflow_phase':
       return view.phases.includes(f.title) ? view : { ...view, phases: [...view.phases, f.title] };
     case 'workflow_log': {
-      const logs = view.logs.length >= LOG_LIMIT ? view.logs.slice(-LOG_LIMIT + 1) : view.logs.slice();
-      logs.push(f.message);
-      return { ...view, logs };
+      const line = f.line ?? view.logLine + 1;
+      // Already held (stored before the page asked, and streamed too).
+      if (line <= view.logLine) return view;
+      // Lines missed (the page opened mid-run): the held ones no longer run on; the stored ones come with the next fetch.
+      if (line > view.logLine + 1 && view.logs.length) return { ...view, logs: [f.message], logLine: line, logsDropped: line - 1 };
+      return { ...view, ...withLines(view, [f.message], line), ...(view.logs.length ? {} : { logsDropped: line - 1 }) };
     }
     case 'workflow_agent': {
       const agents = view.agents.slice();
@@ -217,8 +255,9 @@ export function groupByPhase(view: RunView): { phase: string | null; agents: Age
  * Done, started and running counts for the progress bar, and the output tokens spent: the run's
  * own figure is updated when it ends, its agents' as each of them ends (cached ones cost nothing).
  */
-export function progressOf(view: RunView): { done: number; started: number; running: number; cached: number; spent: number; input: number } {
+export function progressOf(view: RunView): { done: number; started: number; running: number; cached: number; spent: number; input: number; cost: number | null } {
   let done = 0;
+  let cost: number | null = null;
   let running = 0;
   let cached = 0;
   let spent = 0;
@@ -228,6 +267,7 @@ export function progressOf(view: RunView): { done: number; started: number; runn
       spent += a.usage.output;
       input += a.usage.input_total;
     }
+    if (a.cost !== null) cost = (cost ?? 0) + a.cost;
     if (a.status === 'running') running++;
     else done++;
     if (a.cached) cached++;
@@ -239,5 +279,6 @@ export function progressOf(view: RunView): { done: number; started: number; runn
     cached,
     spent: Math.max(spent, view.run.usage.output),
     input: Math.max(input, view.run.usage.input_total),
+    cost,
   };
 }

@@ -7,6 +7,7 @@ const restApi: WorkflowApi = {
   catalog: (projectId) => api.call('listWorkflows', { params: { id: projectId } }),
   listRuns: (sessionId) => api.call('listWorkflowRuns', { params: { id: sessionId } }),
   getRun: (runId) => api.call('getWorkflowRun', { params: { id: runId } }),
+  logs: (runId) => api.call('listWorkflowRunLogs', { params: { id: runId }, query: {} }),
   start: (sessionId, body) => api.call('startWorkflowRun', { params: { id: sessionId }, body }),
   cancelRun: (runId) => api.call('cancelWorkflowRun', { params: { id: runId } }),
   cancelTask: (taskId) => api.call('cancelTask', { params: { id: taskId } }),
@@ -15,10 +16,16 @@ const restApi: WorkflowApi = {
 const EMPTY: WorkflowState = { runs: null, details: {}, catalog: null, loadError: null };
 const none = () => () => {};
 
-/** The session's workflow runs, live from its store's frames, while the view is mounted. */
-export function useWorkflowStore(session: SessionStore): { store: WorkflowStore | null; state: WorkflowState } {
+export interface SessionWorkflows {
+  store: WorkflowStore | null;
+  state: WorkflowState;
+}
+
+/** The session's workflow runs, live from its store's frames, while the session is open. */
+export function useWorkflowStore(session: SessionStore | null): SessionWorkflows {
   const [store, setStore] = useState<WorkflowStore | null>(null);
   useEffect(() => {
+    if (!session) return;
     const s = new WorkflowStore(session.sessionId, restApi, session);
     s.start();
     setStore(s);

@@ -7,11 +7,16 @@ import { inspectRepository } from '../../git/index.js';
 import { deleteProject, findProjectByPath, getProject, insertProject, listProjects } from '../../db/projects.js';
 import { listSessions } from '../../db/sessions.js';
 
+/** `~` and `~/…` as a shell reads them (another user's `~name` is not: it stays a relative name). */
+export function expandHome(p: string, home: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(home, p.slice(1)) : p;
+}
+
 export function projectHandlers(ctx: AppContext): Handlers<'createProject' | 'listProjects' | 'getProject' | 'deleteProject'> {
   const { sql } = ctx;
   return {
     createProject: async ({ body }) => {
-      const { root } = await inField('path', inspectRepository(body.path));
+      const { root } = await inField('path', inspectRepository(expandHome(body.path, ctx.userHome)));
       const project = await insertProject(sql, { name: body.name ?? path.basename(root), path: root });
       if (!project) {
         const existing = await findProjectByPath(sql, root);

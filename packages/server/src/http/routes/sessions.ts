@@ -9,7 +9,7 @@ import { getChat, insertChat, listChats, renameChat } from '../../db/chats.js';
 import { announceSession, updateAttention } from '../../stream/attention.js';
 import { cancelSessionWorkflowRuns, toWorkflowRun } from '../../db/workflows.js';
 
-export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'listSessions' | 'getSession' | 'updateSession' | 'markSessionSeen' | 'archiveSession' | 'createChat' | 'listChats' | 'renameChat' | 'getChat'> {
+export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'listSessions' | 'getSession' | 'updateSession' | 'unarchiveSession' | 'markSessionSeen' | 'archiveSession' | 'createChat' | 'listChats' | 'renameChat' | 'getChat'> {
   const { sql, broker } = ctx;
   const announce = (session: Session) => announceSession(broker, session);
   return {
@@ -23,6 +23,7 @@ export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'li
         permission_policy: body.permission_policy,
         isolated: body.isolated,
         base_branch: body.base_branch ?? null,
+        named: body.name !== undefined,
       });
       broker.publishUser({ type: 'session_created', session });
       ctx.log.info({ session_id: session.id, project_id: session.project_id, agent: session.agent }, 'session created');
@@ -34,6 +35,14 @@ export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'li
       const session = await updateSession(sql, params.id, body);
       if (!session) throw notFound('session', params.id);
       announce(session);
+      return session;
+    },
+    unarchiveSession: async ({ params }) => {
+      // Nothing else to undo: the worktree is made again, as for a new session, when a turn needs it.
+      const session = await updateSession(sql, params.id, { status: 'open' });
+      if (!session) throw notFound('session', params.id);
+      announce(session);
+      ctx.log.info({ session_id: session.id }, 'session unarchived');
       return session;
     },
     markSessionSeen: async ({ params }) => {

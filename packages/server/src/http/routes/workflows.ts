@@ -14,6 +14,7 @@ import {
   unfinishedCallTasks,
   type WorkflowRunRow,
 } from '../../db/workflows.js';
+import { listWorkflowLogs } from '../../db/workflow-logs.js';
 import { catalogResponse, loadCatalog } from '../../workflows/catalog.js';
 
 /** A script that cannot run: 400 with where (line and column, or the meta field) in details. */
@@ -21,7 +22,7 @@ function invalidWorkflow(field: string, err: WorkflowSourceError): DomainError {
   return new DomainError('invalid_workflow', `${field}: ${err.message}`, { kind: err.kind, ...err.where });
 }
 
-export function workflowHandlers(ctx: AppContext): Handlers<'listWorkflows' | 'startWorkflowRun' | 'listWorkflowRuns' | 'getWorkflowRun' | 'cancelWorkflowRun'> {
+export function workflowHandlers(ctx: AppContext): Handlers<'listWorkflows' | 'startWorkflowRun' | 'listWorkflowRuns' | 'getWorkflowRun' | 'listWorkflowRunLogs' | 'cancelWorkflowRun'> {
   const { sql, broker } = ctx;
   const announce = (run: WorkflowRunRow) => broker.publish(run.session_id, { type: 'workflow_run', run: toWorkflowRun(run) });
   return {
@@ -94,6 +95,10 @@ export function workflowHandlers(ctx: AppContext): Handlers<'listWorkflows' | 's
       const run = await getWorkflowRun(sql, params.id);
       if (!run) throw notFound('workflow run', params.id);
       return { ...toWorkflowRun(run), agents: await listWorkflowSteps(sql, run.id) };
+    },
+    listWorkflowRunLogs: async ({ params, query }) => {
+      if (!(await getWorkflowRun(sql, params.id))) throw notFound('workflow run', params.id);
+      return listWorkflowLogs(sql, params.id, query.after_line);
     },
     cancelWorkflowRun: async ({ params }) => {
       const run = await requestWorkflowRunCancel(sql, params.id);

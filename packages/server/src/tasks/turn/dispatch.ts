@@ -1,4 +1,5 @@
 import { emptyUsage, Transcript, type AgentBackend, type AgentSessionHandle, type PromptInput, type SessionKey, type TurnResult } from '@boocode/contracts';
+import { startFailureHint } from '@boocode/agents';
 import type { Lease } from '../../agents/backend-pool.js';
 import { markAgentSessionBusy } from '../../db/agent-sessions.js';
 import type { Turn, TurnEnding } from './context.js';
@@ -72,18 +73,23 @@ async function startAgent(t: Turn, key: SessionKey, root: string, signal: AbortS
       root,
       model: task.model,
       resumeToken: t.resumeToken,
-      mcp: deps.mcp.refFor(session.id, t.chatId),
+      permissionPolicy: session.permission_policy,
+      mcp: deps.registry.offersMcp(task.agent) ? deps.mcp.refFor(session.id, t.chatId) : undefined,
     });
     return { backend, lease };
   } catch (err) {
     const message = (err as Error).message;
-    const retry = task.attempts < task.max_attempts && !/unknown agent|not usable|native agent is not configured/.test(message);
+    // A known setup problem will not go away by trying again: the user is told what to change.
+    const hint = startFailureHint(message);
+    const retry = task.attempts < task.max_attempts && !hint && !/unknown agent|not usable|native agent is not configured/.test(message);
     t.log.warn({ err, retry }, 'agent could not start');
     if (retry && !signal.aborted) {
       return { failed: { status: 'pending', error: `agent could not start: ${message}`, retryInMs: 1000 * 2 ** (task.attempts - 1) } };
     }
-    t.writer.appendText(`The agent could not start: ${message}`);
-    return { failed: { status: signal.aborted ? 'cancelled' : 'failed', error: `agent could not start: ${message}` } };
+    t.writer.appendText(`The agent could not start: ${message}${hint ? `\n\n${hint}` : ''}`);
+    return {
+      failed: { status: signal.aborted ? 'cancelled' : 'failed', error: `agent could not start: ${message}`, ...(hint ? { extra: { start_hint: hint } } : {}) },
+    };
   }
 }
 

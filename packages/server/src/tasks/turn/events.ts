@@ -2,6 +2,8 @@ import type { AgentEvent, PermissionPolicy } from '@boocode/contracts';
 import type { Sql } from '../../db/connection.js';
 import { saveJournal } from '../../db/transcripts.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
+import { setAutomaticTitle } from '../../db/sessions.js';
+import { announceSession } from '../../stream/attention.js';
 import { insertModelCall } from '../../db/model-calls.js';
 import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
 import type { Broker } from '../../stream/broker.js';
@@ -16,7 +18,7 @@ import { TurnFrames, type TurnEffects, type TurnIdentity, type TurnWrite } from 
 /** How long a tool waits for its call to be stored before it runs anyway. */
 const RECORD_WAIT_MS = 5_000;
 
-function store(sql: Sql, w: TurnWrite): Promise<void> {
+function store(sql: Sql, broker: Broker, w: TurnWrite): Promise<void> {
   switch (w.type) {
     case 'trace_started':
       return insertToolTrace(sql, w.trace);
@@ -34,6 +36,10 @@ function store(sql: Sql, w: TurnWrite): Promise<void> {
       return mergeMessageMetadata(sql, w.messageId, w.patch);
     case 'journal':
       return saveJournal(sql, w.taskId, w.transcript, w.steps, w.said ?? { content: 0, reasoning: 0 });
+    case 'session_title':
+      return setAutomaticTitle(sql, w.sessionId, w.title, 'agent').then((s) => {
+        if (s) announceSession(broker, s);
+      });
   }
 }
 
@@ -160,7 +166,7 @@ export class TurnEvents {
       if (this.span) observe(this.span, w);
       // A journaled step covers the text streamed so far; a continued turn says the rest again.
       const write = w.type === 'journal' ? { ...w, said: { content: this.writer.content.length, reasoning: this.writer.reasoning.length } } : w;
-      this.persist(() => store(this.sql, write));
+      this.persist(() => store(this.sql, this.broker, write));
     }
   }
 }

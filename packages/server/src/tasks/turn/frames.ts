@@ -38,6 +38,8 @@ export type TurnWrite =
   | { type: 'step_usage'; traceIds: string[]; usage: Usage }
   | { type: 'model_call'; call: NewModelCall }
   | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] }
+  /** The agent named its session: the session's name unless the user gave one. */
+  | { type: 'session_title'; sessionId: string; title: string }
   /** `said`: how much of the message's text and reasoning the journaled steps had produced (filled in by TurnEvents). */
   | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; said: JournalSaid | null };
 
@@ -113,6 +115,8 @@ export class TurnFrames {
   readonly startedAt: number;
   firstOutputAt: number | null = null;
   usage: Usage = emptyUsage();
+  /** The agent reported usage at least once: until then `usage` is unknown, not zero. */
+  usageReported = false;
   /** The agents' own usage payloads, one per step. */
   readonly raw: unknown[] = [];
   steps = 0;
@@ -251,6 +255,7 @@ export class TurnFrames {
       case 'usage': {
         this.steps++;
         this.stepBreak = true;
+        this.usageReported = true;
         this.usage = addUsage(this.usage, e.usage);
         this.raw.push(e.raw ?? null);
         if (e.model) this.model = e.model;
@@ -307,6 +312,7 @@ export class TurnFrames {
       case 'session_info':
         this.agentState.title = e.title;
         out.frames.push({ type: 'agent_title', chat_id: chatId, agent: this.id.agent, title: e.title });
+        if (e.title?.trim()) out.writes.push({ type: 'session_title', sessionId: this.id.sessionId, title: e.title.replace(/\s+/g, ' ').trim().slice(0, 200) });
         break;
       case 'journal':
         this.journaled = true;

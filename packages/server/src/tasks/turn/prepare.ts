@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { PromptInput } from '@boocode/contracts';
 import { z } from 'zod';
 import { insertChat } from '../../db/chats.js';
 import { insertAssistantMessage, mergeMessageMetadata } from '../../db/messages.js';
 import { readResumePoint, setTaskChat, type ClaimedTurn } from '../../db/tasks.js';
+import { workflowRunTraceparent } from '../../db/trace-context.js';
 import { MessageWriter } from '../../stream/message-writer.js';
 import { announceActivity, announceTask, type RunnerDeps, type Turn } from './context.js';
 import { TurnEvents } from './events.js';
 import { endUnstarted } from './settle.js';
+import { TaskPart } from '../../images/parts.js';
+import { resolveParts } from '../../images/store.js';
 
 /** `cwd`: where an isolated workflow agent works (its own worktree) instead of the session's worktree. */
-const TaskInput = z.object({ parts: PromptInput.shape.parts, turn: z.number().int().optional(), cwd: z.string().optional() });
+const TaskInput = z.object({ parts: z.array(TaskPart).min(1), turn: z.number().int().optional(), cwd: z.string().optional() });
 
 /**
  * Makes a claimed task ready to run (its records were read with the claim): ends it at once when
@@ -35,6 +37,11 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
   if (!task.chat_id) await setTaskChat(deps.sql, task.id, chatId);
   if (!input.success) {
     await endUnstarted(deps, task, { status: 'failed', error: `task input is invalid: ${input.error.message}` }, { chatId, error: 'task input is invalid' });
+    return null;
+  }
+  const parts = await resolveParts(deps.sql, input.data.parts).catch((err: Error) => err);
+  if (parts instanceof Error) {
+    await endUnstarted(deps, task, { status: 'failed', error: parts.message }, { chatId, error: parts.message });
     return null;
   }
   announceTask(deps, task, chatId, 'running');
@@ -66,6 +73,8 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
       metadata: { agent: task.agent, worker: deps.workerId },
     });
   }
+  // A workflow agent's turn belongs under its run's span, which may live in another process.
+  const parent = deps.telemetry && task.workflow_run_id ? await workflowRunTraceparent(deps.sql, task.workflow_run_id) : null;
   const span =
     deps.telemetry?.startTurn({
       sessionId: session.id,
@@ -76,6 +85,7 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
       agent: task.agent,
       model: task.model,
       workflowRunId: task.workflow_run_id,
+      parent,
     }) ?? null;
   if (span) log = log.child({ trace_id: span.traceId });
   // A continued message is announced once its agent is known (see dispatch): it decides what is kept.
@@ -105,5 +115,5 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
     { prices: deps.prices, span },
     inserted,
   );
-  return { deps, task, log, session, project, chatId, turn, parts: input.data.parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events, span };
+  return { deps, task, log, session, project, chatId, turn, parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events, span };
 }

@@ -65,6 +65,7 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
   await writer.finish({
     status: msgStatus,
     usage: tally.usage,
+    usageReported: tally.usageReported,
     metadata: { ...(ending.error ? { error: ending.error } : {}), ...(result ? { stop_reason: result.stop_reason } : {}), ...ending.extra },
   });
   // Only a completed turn's conversation is replayed; others contribute their final text.
@@ -83,6 +84,7 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
       taskId: task.id,
       turn: t.turn,
       agent: task.agent,
+      usageReported: tally.usageReported,
       model: tally.model ?? task.model,
       provider: tally.provider,
       usage: tally.usage,
@@ -107,12 +109,14 @@ export async function settleTurn(t: Turn, endingAsked: TurnEnding, result: TurnR
     status: msgStatus,
     finished_at: finishedAt.toISOString(),
     usage: tally.usage,
+    ...(tally.usageReported ? {} : { usage_reported: false }),
     error: ending.error,
   });
   announceTask(deps, task, chatId, ending.status, ending.error);
   announceActivity(deps, session, ending.status === 'failed' || ending.status === 'timed_out' ? 'failed' : 'idle');
-  // A cancelled turn was the user's own doing: nothing new to look at.
-  const attention = ending.status === 'completed' ? 'finished' : ending.status === 'cancelled' ? null : 'failed';
+  // A cancelled turn was the user's own doing: nothing new to look at. A workflow's agent is not
+  // news on its own: its run says when it is over.
+  const attention = task.workflow_run_id ? null : ending.status === 'completed' ? 'finished' : ending.status === 'cancelled' ? null : 'failed';
   if (attention) await updateAttention(deps.sql, deps.broker, session.id, attention, { unless: ['permission'] });
   // After the task row: whichever of a parent and its child ends last hands the result over.
   await deps.subagents.taskEnded({ ...task, status: ending.status });

@@ -1,0 +1,123 @@
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatAgentSessionsResponse, MessagePage, PermissionPolicy, Project, Session } from '@boocode/contracts';
+import { fakeAcpBin, type FakeAcpScript } from '@boocode/testkit';
+import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { homeWithConfig, newSession, post, waitTask } from './agents-env.js';
+
+/**
+ * The session's permission policy becomes the ACP agent's own mode: agents decide by themselves
+ * whether to ask, so BooCode picks the mode that matches (fake agents advertising the modes of
+ * qwen-code and claude-agent-acp), and says so when an agent has none.
+ */
+
+const AGENTS: Record<string, string[]> = {
+  qwen: ['default', 'auto-edit', 'yolo', 'plan'],
+  claude: ['default', 'acceptEdits', 'bypassPermissions', 'plan'],
+  builder: ['build', 'plan'],
+};
+
+let dir: string;
+let server: TestServer;
+let project: Project;
+
+beforeAll(async () => {
+  dir = realpathSync(mkdtempSync(join(tmpdir(), 'boocode-srv-acp-modes-')));
+  const agents: Record<string, unknown> = {};
+  for (const [name, modes] of Object.entries(AGENTS)) {
+    const script: FakeAcpScript = { modes, fallback: { steps: [{ text: `${name} answers` }] } };
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ ...script, stateFile: join(dir, `${name}-state.json`), logFile: join(dir, `${name}.jsonl`) }));
+    agents[name] = { command: fakeAcpBin, args: ['--script', file], kind: 'acp' };
+  }
+  // What claude-agent-acp prints and does when started as root without IS_SANDBOX=1.
+  agents.rooted = {
+    command: process.execPath,
+    args: ['-e', "process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\\n'); process.exit(1)"],
+    kind: 'acp',
+  };
+  server = await startTestServer({ home: homeWithConfig({ agents }), writeIntervalMs: 50, agents: { discovery: { agents: [] } } });
+  project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
+});
+
+afterAll(async () => {
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The modes the agent was switched to in one ACP session, in order. */
+function modesSet(agent: string, sessionId: string): string[] {
+  return readFileSync(join(dir, `${agent}.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { method: string; params: { sessionId?: string; modeId?: string } })
+    .filter((l) => l.method === 'session/set_mode' && l.params.sessionId === sessionId)
+    .map((l) => l.params.modeId!);
+}
+
+async function turn(chatId: string, text: string): Promise<string> {
+  expect((await waitTask(server, (await post(server, chatId, text)).id)).status).toBe('completed');
+  const state = (await server.api<ChatAgentSessionsResponse>('GET', `/api/chats/${chatId}/agent-sessions`)).body.items[0]!;
+  return state.resume_token!;
+}
+
+const notices = async (chatId: string) =>
+  (await server.api<MessagePage>('GET', `/api/chats/${chatId}/messages`)).body.items
+    .filter((m) => m.role === 'assistant')
+    .map((m) => (m.metadata.notices ?? []) as { title: string; description?: string }[]);
+
+describe('permission policy as the ACP agent mode', () => {
+  const cases: [string, PermissionPolicy, string[]][] = [
+    ['qwen', 'ask', []],
+    ['qwen', 'allow_edits', ['auto-edit']],
+    ['qwen', 'allow_all', ['yolo']],
+    ['claude', 'ask', []],
+    ['claude', 'allow_edits', ['acceptEdits']],
+    ['claude', 'allow_all', ['bypassPermissions']],
+  ];
+  it.each(cases)('%s with %s runs in the matching mode', async (agent, policy, expected) => {
+    const { chat } = await newSession(server, project, { agent, permission_policy: policy });
+    const acpSession = await turn(chat.id, 'hello');
+    // `ask` is the agents' own default mode: nothing to switch.
+    expect(modesSet(agent, acpSession)).toEqual(expected);
+    expect((await notices(chat.id)).flat()).toEqual([]);
+  });
+
+  it('a policy changed mid-session switches the mode on the next turn', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'qwen', permission_policy: 'ask' });
+    await turn(chat.id, 'first');
+    expect((await server.api<Session>('PATCH', `/api/sessions/${session.id}`, { permission_policy: 'allow_edits' })).status).toBe(200);
+    const acpSession = await turn(chat.id, 'second');
+    expect(modesSet('qwen', acpSession)).toEqual(['auto-edit']);
+  });
+
+  it('an agent with no mode for the policy is left in its own mode, and the turn says so once', async () => {
+    const { chat } = await newSession(server, project, { agent: 'builder', permission_policy: 'ask' });
+    const acpSession = await turn(chat.id, 'first');
+    await turn(chat.id, 'second');
+    expect(modesSet('builder', acpSession)).toEqual([]);
+    const [first, second] = await notices(chat.id);
+    expect(first).toEqual([
+      expect.objectContaining({
+        title: "builder cannot follow this session's permission policy",
+        description: expect.stringContaining('ask before it edits or runs anything, but it has no mode that does (its modes: build, plan)'),
+      }),
+    ]);
+    expect(second).toEqual([]);
+  });
+});
+
+describe('an agent that cannot start', () => {
+  it('fails the turn at once with what it printed and what to do about it', async () => {
+    const { chat } = await newSession(server, project, { agent: 'rooted' });
+    const task = await waitTask(server, (await post(server, chat.id, 'hello')).id);
+    expect(task).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(task.error).toContain('root/sudo privileges');
+    const last = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.at(-1)!;
+    expect(last.status).toBe('failed');
+    expect(last.content).toContain('add "IS_SANDBOX": "1" to its env in config.json');
+    expect(last.metadata.start_hint).toContain('IS_SANDBOX');
+  });
+});
