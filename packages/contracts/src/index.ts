@@ -13,3 +13,4 @@ export * from './workflows.js';
 export * from './terminals.js';
 export * from './cli.js';
 export * from './subagents.js';
+export * from './search.js';

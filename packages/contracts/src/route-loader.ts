@@ -21,6 +21,7 @@ const groups = {
   terminals: () => import('./routes/terminals.js').then((m) => m.terminalRoutes),
   subagents: () => import('./routes/subagents.js').then((m) => m.subagentRoutes),
   images: () => import('./routes/images.js').then((m) => m.imageRoutes),
+  search: () => import('./routes/search.js').then((m) => m.searchRoutes),
 } as const;
 type Group = keyof typeof groups;
 type GroupRoutes<G extends Group> = Awaited<ReturnType<(typeof groups)[G]>>;
@@ -41,6 +42,7 @@ const routeGroup: { [N in RouteName]: GroupOf<N> } = {
   listAllTerminals: 'terminals', listTerminals: 'terminals', createTerminal: 'terminals', getTerminal: 'terminals', renameTerminal: 'terminals', killTerminal: 'terminals', resizeTerminal: 'terminals', sendTerminalKeys: 'terminals', captureTerminal: 'terminals', searchTerminal: 'terminals',
   listSubagents: 'subagents', spawnSubagent: 'subagents', getSubagent: 'subagents',
   getImage: 'images',
+  search: 'search',
 };
 
 /** Route N of the route table, its group's schemas built on the first call. */

@@ -13,6 +13,7 @@ import { idRoutes } from './routes/ids.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { terminalRoutes } from './routes/terminals.js';
 import { subagentRoutes } from './routes/subagents.js';
+import { searchRoutes } from './routes/search.js';
 import { imageRoutes } from './routes/images.js';
 
 export * from './routes/errors.js';
@@ -44,6 +45,7 @@ export const routes = {
   ...workflowRoutes,
   ...terminalRoutes,
   ...subagentRoutes,
+  ...searchRoutes,
   ...imageRoutes,
 } as const satisfies Record<string, RouteDef>;
 

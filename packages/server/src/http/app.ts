@@ -23,6 +23,7 @@ import { idHandlers } from './routes/ids.js';
 import { workflowHandlers } from './routes/workflows.js';
 import { terminalHandlers } from './routes/terminals.js';
 import { subagentHandlers } from './routes/subagents.js';
+import { searchHandlers } from './routes/search.js';
 import { imageHandlers } from './routes/images.js';
 import { registerTerminalStream } from './terminal-stream.js';
 import { registerMcp } from '../mcp/http.js';
@@ -125,6 +126,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions): Promise<Fasti
     ...workflowHandlers(ctx),
     ...terminalHandlers(ctx),
     ...subagentHandlers(ctx),
+    ...searchHandlers(ctx),
     ...imageHandlers(ctx),
   });
   registerStreams(app, { ...opts.stream, version: ctx.version, broker: ctx.broker, sql: ctx.sql, log: ctx.log, inFlight: (id) => ctx.tasks.inFlight(id), flush: (id) => ctx.streaming.flush(id), activities: () => ctx.tasks.activities() });

@@ -1,3 +1,4 @@
+import type { SearchHit } from '@boocode/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorized } from '../api';
 import { useAttention } from '../attention/useAttention';
@@ -69,6 +70,15 @@ function Workspace() {
   // The drawer covers the chat on a narrow screen: Escape closes it wherever focus is.
   useEscape(narrow && sidebarOpen, () => setSidebarOpen(false));
   const [overlay, setOverlay] = useState<'palette' | 'help' | null>(null);
+  // A search hit: its chat, with the message pinned (scrolled to and flashed) when it is one.
+  const openHit = useCallback(
+    (hit: SearchHit) => {
+      navigate({ sessionId: hit.session_id, chatId: hit.chat_id });
+      if (hit.message_id) location.hash = `pin=${hit.message_id}`;
+      if (matchMedia(NARROW).matches) setSidebarOpen(false);
+    },
+    [navigate],
+  );
   const openBoard = useCallback(() => navigate({ sessionId: null, chatId: null, board: true }), [navigate]);
   // Sessions in the order the sidebar lists them, for cycling through with the keyboard.
   const ordered = useMemo(() => {
@@ -146,7 +156,7 @@ function Workspace() {
           <EmptyState title="No session open">Pick a session in the sidebar, or start one with the + next to a project.</EmptyState>
         )}
       </main>
-      {overlay === 'palette' ? <CommandPalette commands={commands} onClose={() => setOverlay(null)} /> : null}
+      {overlay === 'palette' ? <CommandPalette commands={commands} onOpenHit={openHit} onClose={() => setOverlay(null)} /> : null}
       {overlay === 'help' ? <ShortcutHelp onClose={() => setOverlay(null)} /> : null}
     </div>
   );

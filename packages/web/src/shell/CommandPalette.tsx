@@ -1,12 +1,25 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { SearchHit } from '@boocode/contracts';
 import { filterCommands, type PaletteCommand } from './commands';
+import { useMessageSearch } from '../search/useMessageSearch';
+import { hitCommands } from '../search/hitCommands';
+import { Snippet } from '../search/Snippet';
 
-/** Ctrl/Cmd-K: type to narrow, arrows to pick, Enter to run, Escape to close. */
-export function CommandPalette({ commands, onClose }: { commands: PaletteCommand[]; onClose: () => void }) {
+/** Ctrl/Cmd-K: type to narrow (commands, then messages found by search), arrows to pick, Enter to run, Escape to close. */
+export function CommandPalette({
+  commands,
+  onOpenHit,
+  onClose,
+}: {
+  commands: PaletteCommand[];
+  onOpenHit: (hit: SearchHit) => void;
+  onClose: () => void;
+}) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);
-  const shown = useMemo(() => filterCommands(commands, query), [commands, query]);
+  const hits = useMessageSearch(query);
+  const shown = useMemo(() => [...filterCommands(commands, query), ...hitCommands(hits, onOpenHit)], [commands, query, hits, onOpenHit]);
   const current = Math.min(active, Math.max(0, shown.length - 1));
   useEffect(() => {
     list.current?.querySelector(`[data-index="${current}"]`)?.scrollIntoView({ block: 'nearest' });
@@ -42,7 +55,7 @@ export function CommandPalette({ commands, onClose }: { commands: PaletteCommand
           aria-controls="palette-list"
           aria-activedescendant={shown[current] ? `palette-${current}` : undefined}
           aria-label="Command"
-          placeholder="Go to a session, start one, switch view…"
+          placeholder="Go to a session, start one, search messages…"
           value={query}
           onChange={(e) => {
             setQuery(e.target.value);
@@ -65,7 +78,7 @@ export function CommandPalette({ commands, onClose }: { commands: PaletteCommand
               onPointerMove={() => setActive(i)}
               onClick={() => run(c)}
             >
-              <span className="palette__label">{c.label}</span>
+              <span className="palette__label">{c.snippet ? <Snippet parts={c.snippet} /> : c.label}</span>
               {c.hint ? <span className="palette__hint">{c.hint}</span> : null}
             </li>
           ))}

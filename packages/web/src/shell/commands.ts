@@ -1,4 +1,4 @@
-import type { Project, Session } from '@boocode/contracts';
+import type { Project, Session, SnippetPart } from '@boocode/contracts';
 
 /** Something the command palette can do. */
 export interface PaletteCommand {
@@ -6,6 +6,8 @@ export interface PaletteCommand {
   label: string;
   /** Shown dimmed after the label (the project of a session, a shortcut). */
   hint: string;
+  /** A search hit's text, shown with its matched words marked instead of the label. */
+  snippet?: SnippetPart[];
   run: () => void;
 }
 
