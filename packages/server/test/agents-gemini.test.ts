@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AgentInfo, MessagePage, Project, TracePage } from '@boocode/contracts';
+import type { AgentInfo, ChatAgentSessionsResponse, MessagePage, Project, TracePage } from '@boocode/contracts';
 import { scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, newSession, post, waitTask } from './agents-env.js';
 
 /** gemini-cli starts in seconds, but several at once on a busy machine take much longer. */
@@ -15,6 +16,7 @@ const GEMINI_MS = 90_000;
  */
 
 const AGENT = 'gem';
+const TRUSTING = 'gem-trusting';
 let llm: FakeLlm;
 let server: TestServer;
 let project: Project;
@@ -36,7 +38,9 @@ beforeAll(async () => {
     GOOGLE_GEMINI_BASE_URL: llm.geminiUrl,
     GEMINI_CLI_NO_RELAUNCH: 'true',
   };
-  const home = homeWithConfig({ agents: { [AGENT]: { command: process.execPath, args: [geminiBin(), '--acp'], kind: 'acp', label: 'Gemini CLI', env } } });
+  const gemini = (extra: Record<string, string>) => ({ command: process.execPath, args: [geminiBin(), '--acp'], kind: 'acp', label: 'Gemini CLI', env: { ...env, ...extra } });
+  // gemini-cli trusts no folder by default, and then refuses its privileged modes.
+  const home = homeWithConfig({ agents: { [AGENT]: gemini({}), [TRUSTING]: gemini({ GEMINI_CLI_TRUST_WORKSPACE: 'true' }) } });
   server = await startTestServer({ home, writeIntervalMs: 50, agents: { discovery: { agents: [] } } });
   project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'hello.txt': 'hi there\n' }) })).body;
 });
@@ -80,5 +84,55 @@ describe('gemini-cli over ACP through the server', { timeout: 3 * GEMINI_MS }, (
     expect(read).toBeDefined();
     expect(read!.outcome).toBe('success');
 
+  });
+
+  /** A turn whose model runs a shell command through gemini's own tool. */
+  const shellTurn = (marker: string, file: string) =>
+    llm.push(
+      { match: { hasTools: true, lastUserIncludes: marker }, toolCalls: [{ name: 'run_shell_command', arguments: { command: `echo made > ${file}`, description: 'make a file' } }] },
+      { match: { hasTools: true, lastUserIncludes: marker }, text: 'Made it.' },
+    );
+
+  it('policy ask: gemini runs in its default mode and asks BooCode before running a command', async () => {
+    const { session, chat } = await newSession(server, project, { agent: AGENT, isolated: false, permission_policy: 'ask' });
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    shellTurn('policy ask', 'asked.txt');
+    const task = await post(server, chat.id, 'policy ask');
+    const asked = await stream.waitFor((f) => f.type === 'permission_request', GEMINI_MS);
+    const r = await server.api('POST', `/api/permissions/${String(asked.permission_id)}`, { decision: 'allow_once' });
+    expect(r.status).toBe(200);
+    expect(await waitTask(server, task.id, undefined, GEMINI_MS * 2)).toMatchObject({ status: 'completed' });
+    expect(await readFile(path.join(project.path, 'asked.txt'), 'utf8')).toBe('made\n');
+    const [state] = (await server.api<ChatAgentSessionsResponse>('GET', `/api/chats/${chat.id}/agent-sessions`)).body.items;
+    expect(state?.mode_id).toBe('default');
+    stream.close();
+  });
+
+  it('policy allow_all in a folder gemini does not trust: it refuses yolo, the user is told, and the policy still answers for it', async () => {
+    const { session, chat } = await newSession(server, project, { agent: AGENT, isolated: false, permission_policy: 'allow_all' });
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    shellTurn('policy untrusted', 'untrusted.txt');
+    const task = await post(server, chat.id, 'policy untrusted');
+    expect(await waitTask(server, task.id, undefined, GEMINI_MS * 2)).toMatchObject({ status: 'completed', error: null });
+    expect(await readFile(path.join(project.path, 'untrusted.txt'), 'utf8')).toBe('made\n');
+    const messages = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items;
+    const notices = messages.flatMap((m) => (m.metadata.notices ?? []) as { title: string; description?: string }[]);
+    expect(notices.find((n) => n.title.includes('refused its "yolo" mode'))?.description).toContain('untrusted folder');
+    const [state] = (await server.api<ChatAgentSessionsResponse>('GET', `/api/chats/${chat.id}/agent-sessions`)).body.items;
+    expect(state?.mode_id).toBe('default');
+    stream.close();
+  });
+
+  it('policy allow_all where gemini trusts the folder: BooCode switches it to yolo, and the command runs without a question', async () => {
+    const { session, chat } = await newSession(server, project, { agent: TRUSTING, isolated: false, permission_policy: 'allow_all' });
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    shellTurn('policy yolo', 'unasked.txt');
+    const task = await post(server, chat.id, 'policy yolo');
+    expect(await waitTask(server, task.id, undefined, GEMINI_MS * 2)).toMatchObject({ status: 'completed', error: null });
+    expect(await readFile(path.join(project.path, 'unasked.txt'), 'utf8')).toBe('made\n');
+    expect(stream.frames.filter((f) => f.type === 'permission_request')).toHaveLength(0);
+    const [state] = (await server.api<ChatAgentSessionsResponse>('GET', `/api/chats/${chat.id}/agent-sessions`)).body.items;
+    expect(state?.mode_id).toBe('yolo');
+    stream.close();
   });
 });

@@ -360,6 +360,7 @@ export class AcpBackend implements AgentBackend {
       }
       st.sessionId = sessionId;
       st.between.set('config_options', { type: 'config_options', options: configOptions(st.options) });
+      if (st.modes) st.between.set('mode_changed', { type: 'mode_changed', mode_id: st.modes.currentModeId });
     }
     await this.applyModel(st, proc, sessionId);
     await this.applyMode(st, proc, sessionId);
@@ -388,19 +389,36 @@ export class AcpBackend implements AgentBackend {
   private async applyMode(st: ChatState, proc: AcpAgentProcess, sessionId: string): Promise<void> {
     const want = st.mode ?? this.policyMode(st);
     if (!want) return;
-    if (st.modes && st.modes.availableModes.some((m) => m.id === want)) {
-      if (st.modes.currentModeId === want) return;
-      await proc.setMode(sessionId, want);
-      st.modes = { ...st.modes, currentModeId: want };
-      return;
-    }
-    const opt = st.options.find((o) => o.category === 'mode');
-    if (opt?.type === 'select') {
-      if (selectValues(opt).some((v) => v.value === want)) {
-        if (opt.currentValue === want) return;
-        st.options = (await proc.setConfigOption(sessionId, opt.id, want)).configOptions;
+    try {
+      if (st.modes && st.modes.availableModes.some((m) => m.id === want)) {
+        if (st.modes.currentModeId === want) return;
+        await proc.setMode(sessionId, want);
+        st.modes = { ...st.modes, currentModeId: want };
+        st.between.set('mode_changed', { type: 'mode_changed', mode_id: want });
         return;
       }
+      const opt = st.options.find((o) => o.category === 'mode');
+      if (opt?.type === 'select') {
+        if (selectValues(opt).some((v) => v.value === want)) {
+          if (opt.currentValue === want) return;
+          st.options = (await proc.setConfigOption(sessionId, opt.id, want)).configOptions;
+          return;
+        }
+      }
+    } catch (err) {
+      // A mode the user configured must hold; one chosen for the policy may be refused (gemini-cli
+      // keeps its privileged modes off in folders it does not trust): the turn goes on in the
+      // agent's own mode, and BooCode still answers its permission questions by the policy.
+      if (st.mode) throw err;
+      const why = refusalDetails(err);
+      this.logger.warn({ agent: this.name, mode: want, err: why }, 'acp: the agent refused the mode for the permission policy');
+      st.between.set('notice', {
+        type: 'notice',
+        severity: 'warning',
+        title: `${this.name} refused its "${want}" mode`,
+        description: `${why}. It stays in its own mode and asks before it acts; BooCode answers those questions by the session's permission policy.`,
+      });
+      return;
     }
     throw new Error(`${this.name} has no mode "${want}"`);
   }
@@ -514,4 +532,10 @@ function usageFrom(u: acp.Usage): Usage {
 
 function errorResult(code: TurnErrorCode, message: string): TurnResult {
   return { ok: false, stop_reason: 'error', usage: emptyUsage(), error: { code, message } };
+}
+
+/** What an agent said when it refused a request: JSON-RPC errors carry the reason in `data.details`. */
+function refusalDetails(err: unknown): string {
+  const details = (err as { data?: { details?: unknown } } | null)?.data?.details;
+  return typeof details === 'string' && details ? details : errorMessage(err);
 }
