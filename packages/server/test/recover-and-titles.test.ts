@@ -49,9 +49,12 @@ describe('recovering an ended turn', () => {
     expect(r.status).toBe(201);
     expect(r.body.message.chat_id).toBe(chat.id);
     expect(r.body.message.content).toBe('draw it again');
-    expect(r.body.message.metadata).toMatchObject({ images: 1, recovers: { task_id: first.task.id, action: 'retry' } });
+    // The same stored image, by its hash: nothing is stored twice.
+    const [stored] = first.message.metadata.images as { sha256: string; mime_type: string }[];
+    expect(stored).toMatchObject({ mime_type: 'image/png' });
+    expect(r.body.message.metadata).toMatchObject({ images: [stored], recovers: { task_id: first.task.id, action: 'retry' } });
     expect(r.body.task.status).toBe('pending');
-    expect(await taskPromptParts(server.ctx.sql, r.body.task.id)).toEqual([{ type: 'text', text: 'draw it again' }, image]);
+    expect(await taskPromptParts(server.ctx.sql, r.body.task.id)).toEqual([{ type: 'text', text: 'draw it again' }, { type: 'stored_image', ...stored }]);
     const page = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body;
     expect(page.items.map((m) => m.content)).toEqual(['draw it again', 'draw it again']);
   });
@@ -63,7 +66,7 @@ describe('recovering an ended turn', () => {
     const r = await recover(first.task, 'continue');
     expect(r.status).toBe(201);
     expect(r.body.message.content).toMatch(/^Your previous answer stopped before it was finished: it was cancelled\. Continue from where you stopped/);
-    expect(r.body.message.metadata).toMatchObject({ images: 0, recovers: { action: 'continue' } });
+    expect(r.body.message.metadata).toMatchObject({ images: [], recovers: { action: 'continue' } });
   });
 
   it('refuses a turn still queued, a second recovery while one is queued, a bad action and an unknown task', async () => {
