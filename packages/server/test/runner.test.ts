@@ -91,10 +91,15 @@ describe('turn runner with the native agent', () => {
     const [ta, tb] = await Promise.all([waitTask(a.body.task.id), waitTask(b.body.task.id)]);
     expect(ta.status).toBe('completed');
     expect(tb.status).toBe('completed');
-    expect(Date.parse(tb.started_at!)).toBeGreaterThanOrEqual(Date.parse(ta.finished_at!));
-    // The second turn saw the first turn's answer as history.
+    // The second turn was claimed only once the first had ended: it got the first turn's whole
+    // answer as history, and its model request came after the first one's.
+    // (Task timestamps are statement start times, a millisecond apart either way on a busy
+    // machine, so they are not compared.)
+    const first = llm.requests.find((q) => q.lastUserText?.includes('first'))!;
     const req = llm.requests.find((q) => q.lastUserText?.includes('second'))!;
     expect(JSON.stringify(req.messages)).toContain('1234');
+    expect(req.index).toBeGreaterThan(first.index);
+    expect(Date.parse(tb.started_at!)).toBeGreaterThan(Date.parse(ta.started_at!));
   });
 
   it('runs messages to 10 sessions concurrently', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { removeScratch, scratchDir } from '@boocode/testkit';
@@ -13,6 +13,8 @@ export interface RunningBoocode {
   loginUrl: string;
   home: string;
   process: ServeProcess;
+  /** The API as a script would call it, with the home's token; throws on any non-2xx answer. */
+  api<T>(method: string, url: string, body?: unknown): Promise<T>;
   /** Stops the server and starts it again on the same port, home and database. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -51,6 +53,16 @@ export async function startBoocode({ env = {}, agents }: BoocodeOptions = {}): P
   const running: RunningBoocode = {
     ...(await spawnServe(args, childEnv).then((p) => ({ url: p.url, loginUrl: p.loginUrl, process: p }))),
     home,
+    api: async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+      const { token } = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')) as { token: string };
+      const res = await fetch(running.url + url, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
     restart: async () => {
       await running.process.stop();
       running.process = await spawnServe(args, childEnv);
