@@ -1,11 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AgentInfo, Chat, MessagePage, Project, Session } from '@boocode/contracts';
 import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import { openBrowser, recordNotifications, recordedNotifications, type Browser } from './helpers/browser';
 import { screenshotBothThemes, screenshotDialogBothThemes } from './helpers/screenshots';
 import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
 import { addProject, lastReply, newSession, send } from './helpers/ui';
@@ -21,26 +21,16 @@ const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 describe('attention and daily use in Chromium', () => {
   let server: RunningBoocode;
   let browser: Browser;
-  let token: string;
   let first: string;
   let second: string;
 
   /** The API as a script would use it, for turns started while the page looks elsewhere. */
-  const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(server.url + url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
   const postIn = async (sessionId: string, content: string) => {
-    const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${sessionId}/chats`)).items[0]!;
-    await api('POST', `/api/chats/${chat.id}/messages`, { content });
+    const chat = (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${sessionId}/chats`)).items[0]!;
+    await server.api('POST', `/api/chats/${chat.id}/messages`, { content });
   };
   const badgeOf = (page: Page, sessionId: string) => page.locator(`a.session-link[href*="${sessionId}"] .badge`);
-  const notes = (page: Page) => page.evaluate(() => (window as unknown as { __notes: { title: string; body: string }[] }).__notes);
+  const notes = recordedNotifications;
 
   beforeAll(async () => {
     const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'daily');
@@ -66,25 +56,8 @@ describe('attention and daily use in Chromium', () => {
       startBoocode({ env: { BOOCODE_LEASE_MS: '20000' }, agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } } }),
       openBrowser(),
     ]);
-    token = (JSON.parse(await readFile(path.join(server.home, 'config.json'), 'utf8')) as { token: string }).token;
-    // The browser boundary: a Notification API that records instead of showing.
-    await browser.context.addInitScript(() => {
-      const w = window as unknown as { __notes: { title: string; body: string }[]; Notification: unknown };
-      w.__notes = [];
-      class RecordingNotification {
-        static permission = 'default';
-        static requestPermission() {
-          RecordingNotification.permission = 'granted';
-          return Promise.resolve('granted');
-        }
-        onclick: (() => void) | null = null;
-        constructor(title: string, opts?: { body?: string }) {
-          w.__notes.push({ title, body: opts?.body ?? '' });
-        }
-        close() {}
-      }
-      w.Notification = RecordingNotification;
-    });
+    // The browser boundary: notifications recorded instead of shown, and a way to hide the page.
+    await recordNotifications(browser.context);
     const { page } = browser;
     await logIn(page, server);
     await addProject(page, repo);
@@ -195,8 +168,8 @@ describe('attention and daily use in Chromium', () => {
 
   it('shows every session on the board with its state, filters and sorts it, and opens a row by keyboard', async () => {
     const { page } = browser;
-    const [project] = (await api<{ items: Project[] }>('GET', '/api/projects')).items;
-    const third = await api<Session>('POST', '/api/sessions', { project_id: project!.id, name: 'Quiet one', agent: 'fakeacp' });
+    const [project] = (await server.api<{ items: Project[] }>('GET', '/api/projects')).items;
+    const third = await server.api<Session>('POST', '/api/sessions', { project_id: project!.id, name: 'Quiet one', agent: 'fakeacp' });
     await page.goto(`${server.url}/?view=board`);
     await page.getByRole('heading', { name: 'All sessions' }).waitFor();
     await postIn(second, 'edit please');
@@ -265,7 +238,7 @@ describe('attention and daily use in Chromium', () => {
 
   it('starts a session from the dialog with an ACP agent, its model, a policy and a name', async () => {
     const { page } = browser;
-    const agents = (await api<{ items: AgentInfo[] }>('GET', '/api/agents')).items;
+    const agents = (await server.api<{ items: AgentInfo[] }>('GET', '/api/agents')).items;
     const fake = agents.find((a) => a.name === 'fakeacp')!;
     await page.goto(`${server.url}/?view=board`);
     await page.getByRole('button', { name: 'Start a session in daily, choosing agent and options' }).click();
@@ -285,7 +258,7 @@ describe('attention and daily use in Chromium', () => {
     await dialog.getByRole('button', { name: 'Start session' }).click();
     await page.getByRole('heading', { name: 'Dialog made', level: 1 }).waitFor();
     const id = new URL(page.url()).searchParams.get('session')!;
-    expect(await api<Session>('GET', `/api/sessions/${id}`)).toMatchObject({ name: 'Dialog made', agent: 'fakeacp', model: chosenModel, permission_policy: 'allow_edits', isolated: true });
+    expect(await server.api<Session>('GET', `/api/sessions/${id}`)).toMatchObject({ name: 'Dialog made', agent: 'fakeacp', model: chosenModel, permission_policy: 'allow_edits', isolated: true });
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Show projects' }).click();
@@ -303,9 +276,9 @@ describe('attention and daily use in Chromium', () => {
     await send(page, 'keep going');
     await lastReply(page).getByText('Working on it,').waitFor({ timeout: 30_000 });
     // Crash once the partial text is stored (writes are coalesced), as a real crash mid-turn would find it.
-    const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${first}/chats`)).items[0]!;
+    const chat = (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${first}/chats`)).items[0]!;
     await expect
-      .poll(async () => (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).items.some((m) => m.content.startsWith('Working on it')), { timeout: 20_000 })
+      .poll(async () => (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).items.some((m) => m.content.startsWith('Working on it')), { timeout: 20_000 })
       .toBe(true);
     expect(await lastReply(page).getAttribute('aria-busy')).toBe('true');
 
@@ -320,7 +293,7 @@ describe('attention and daily use in Chromium', () => {
     // The agent could not continue by itself (no session to load): Continue asks it to, in a new turn.
     await lastReply(page).getByRole('group', { name: 'Recover this turn' }).getByRole('button', { name: 'Continue' }).click();
     await expect
-      .poll(async () => (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).items.filter((m) => m.role === 'user').at(-1)?.content, { timeout: 20_000 })
+      .poll(async () => (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).items.filter((m) => m.role === 'user').at(-1)?.content, { timeout: 20_000 })
       .toMatch(/^Your previous answer stopped before it was finished: BooCode restarted while you were working\. Continue/);
     await lastReply(page).getByText('Picked it up again.').waitFor({ timeout: 60_000 });
     await screenshotBothThemes(page, 'recover-interrupted-continued');

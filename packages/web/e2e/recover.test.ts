@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,21 +20,11 @@ const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 describe('recover and session management in Chromium', () => {
   let server: RunningBoocode;
   let browser: Browser;
-  let token: string;
   let sessionId: string;
 
-  const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(server.url + url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
   const messages = async () => {
-    const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${sessionId}/chats`)).items[0]!;
-    return (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).items;
+    const chat = (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${sessionId}/chats`)).items[0]!;
+    return (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).items;
   };
   const recoverGroup = (page: Page) => page.getByRole('group', { name: 'Recover this turn' });
 
@@ -62,7 +52,6 @@ describe('recover and session management in Chromium', () => {
       startBoocode({ agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } } }),
       openBrowser(),
     ]);
-    token = (JSON.parse(await readFile(path.join(server.home, 'config.json'), 'utf8')) as { token: string }).token;
     const { page } = browser;
     await logIn(page, server);
     await addProject(page, repo);
@@ -154,19 +143,19 @@ describe('recover and session management in Chromium', () => {
     await page.getByRole('textbox', { name: 'Session name' }).fill('Docs pass');
     await page.getByRole('textbox', { name: 'Session name' }).press('Enter');
     await page.getByRole('heading', { name: 'Docs pass' }).waitFor();
-    expect((await api<Session>('GET', `/api/sessions/${sessionId}`)).name).toBe('Docs pass');
+    expect((await server.api<Session>('GET', `/api/sessions/${sessionId}`)).name).toBe('Docs pass');
     // The user's name stays when the agent names its session again.
     await send(page, 'name yourself');
     await lastReply(page).getByText('Named again.').waitFor({ timeout: 60_000 });
     // Settled: the turn's writes (the title among them) are stored before it ends.
     await expect.poll(() => lastReply(page).getAttribute('aria-busy'), { timeout: 30_000 }).toBe('false');
-    expect((await api<Session>('GET', `/api/sessions/${sessionId}`)).name).toBe('Docs pass');
+    expect((await server.api<Session>('GET', `/api/sessions/${sessionId}`)).name).toBe('Docs pass');
   });
 
   it('changes the permission policy between turns', async () => {
     const { page } = browser;
     await page.getByRole('combobox', { name: 'Permissions' }).selectOption({ label: 'Allow edits' });
-    await expect.poll(async () => (await api<Session>('GET', `/api/sessions/${sessionId}`)).permission_policy, { timeout: 20_000 }).toBe('allow_edits');
+    await expect.poll(async () => (await server.api<Session>('GET', `/api/sessions/${sessionId}`)).permission_policy, { timeout: 20_000 }).toBe('allow_edits');
   });
 
   it('lists archived sessions under their project and unarchives one', async () => {
@@ -188,7 +177,7 @@ describe('recover and session management in Chromium', () => {
     await list.getByRole('button', { name: 'Unarchive Docs pass' }).click();
     await page.locator(`a.session-link[href*="${sessionId}"]`).waitFor();
     await page.setViewportSize({ width: 1280, height: 800 });
-    expect((await api<Session>('GET', `/api/sessions/${sessionId}`)).status).toBe('open');
+    expect((await server.api<Session>('GET', `/api/sessions/${sessionId}`)).status).toBe('open');
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
   });
 

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,26 +14,16 @@ const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 describe('message search in Chromium', () => {
   let server: RunningBoocode;
   let browser: Browser;
-  let token: string;
   let older: Session;
   let current: Session;
   let needle: Message;
 
-  const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(server.url + url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
   /** Posts a prompt and waits for the agent's reply to be stored. */
   const converse = async (session: Session, content: string): Promise<Message> => {
-    const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).items[0]!;
-    const posted = await api<{ message: Message }>('POST', `/api/chats/${chat.id}/messages`, { content });
+    const chat = (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).items[0]!;
+    const posted = await server.api<{ message: Message }>('POST', `/api/chats/${chat.id}/messages`, { content });
     const answered = async () => {
-      const items = (await api<MessagePage>('GET', `/api/chats/${chat.id}/messages?limit=200`)).items;
+      const items = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages?limit=200`)).items;
       const done = items.filter((m) => m.role === 'assistant' && m.status === 'complete').length;
       return done === items.filter((m) => m.role === 'user').length;
     };
@@ -49,10 +39,9 @@ describe('message search in Chromium', () => {
       startBoocode({ agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } } }),
       openBrowser(),
     ]);
-    token = (JSON.parse(await readFile(path.join(server.home, 'config.json'), 'utf8')) as { token: string }).token;
-    const project = await api<Project>('POST', '/api/projects', { path: repo });
-    older = await api<Session>('POST', '/api/sessions', { project_id: project.id, name: 'Older work', agent: 'fakeacp' });
-    current = await api<Session>('POST', '/api/sessions', { project_id: project.id, name: 'Today', agent: 'fakeacp' });
+    const project = await server.api<Project>('POST', '/api/projects', { path: repo });
+    older = await server.api<Session>('POST', '/api/sessions', { project_id: project.id, name: 'Older work', agent: 'fakeacp' });
+    current = await server.api<Session>('POST', '/api/sessions', { project_id: project.id, name: 'Today', agent: 'fakeacp' });
     needle = await converse(older, 'Where did the pelican config end up?');
     // Enough later turns that the hit is off screen when the chat opens at its newest message.
     for (let i = 0; i < 12; i++) await converse(older, `Filler turn ${i} about something else entirely.`);

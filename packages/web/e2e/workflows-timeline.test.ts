@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Chat, Session, WorkflowRun } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import { openBrowser, recordNotifications, recordedNotifications, type Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
 import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
 import { addProject, newSession } from './helpers/ui';
@@ -29,21 +27,11 @@ describe('a workflow run in the background, in Chromium', () => {
   let llm: FakeLlm;
   let server: RunningBoocode;
   let browser: Browser;
-  let token: string;
   let watched: string;
   let quiet: string;
 
-  const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(server.url + url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
   const badgeOf = (page: Page, sessionId: string) => page.locator(`a.session-link[href*="${sessionId}"] .badge`);
-  const notes = (page: Page) => page.evaluate(() => (window as unknown as { __notes: { title: string; body: string }[] }).__notes);
+  const notes = recordedNotifications;
 
   beforeAll(async () => {
     llm = await startFakeLlm({ fallback: { text: 'yes', usage: { prompt_tokens: 1200, completion_tokens: 30 } } });
@@ -52,30 +40,8 @@ describe('a workflow run in the background, in Chromium', () => {
       startBoocode({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'deepseek-chat' } }),
       openBrowser(),
     ]);
-    token = (JSON.parse(await readFile(path.join(server.home, 'config.json'), 'utf8')) as { token: string }).token;
     // The browser boundary: notifications recorded instead of shown, and a way to hide the page.
-    await browser.context.addInitScript(() => {
-      const w = window as unknown as { __notes: { title: string; body: string }[]; Notification: unknown; __hide: () => void };
-      w.__notes = [];
-      class RecordingNotification {
-        static permission = 'default';
-        static requestPermission() {
-          RecordingNotification.permission = 'granted';
-          return Promise.resolve('granted');
-        }
-        onclick: (() => void) | null = null;
-        constructor(title: string, opts?: { body?: string }) {
-          w.__notes.push({ title, body: opts?.body ?? '' });
-        }
-        close() {}
-      }
-      w.Notification = RecordingNotification;
-      w.__hide = () => {
-        Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-        document.dispatchEvent(new Event('visibilitychange'));
-      };
-    });
+    await recordNotifications(browser.context);
     const { page } = browser;
     await logIn(page, server);
     await addProject(page, repo);
@@ -95,20 +61,20 @@ describe('a workflow run in the background, in Chromium', () => {
     await page.getByLabel('Show a browser notification').check();
     await page.getByRole('button', { name: 'Notifications' }).click();
     // A chat turn first, so the run has a turn to sit after on the timeline.
-    const chat = (await api<{ items: Chat[] }>('GET', `/api/sessions/${watched}/chats`)).items[0]!;
-    await api('POST', `/api/chats/${chat.id}/messages`, { content: 'hello first' });
+    const chat = (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${watched}/chats`)).items[0]!;
+    await server.api('POST', `/api/chats/${chat.id}/messages`, { content: 'hello first' });
     await badgeOf(page, watched).filter({ hasText: 'finished' }).waitFor({ timeout: 60_000 });
     // Seen: the flag goes (as a person opening it would).
-    await api('POST', `/api/sessions/${watched}/seen`);
+    await server.api('POST', `/api/sessions/${watched}/seen`);
     await badgeOf(page, watched).waitFor({ state: 'detached' });
     const before = (await notes(page)).length;
 
     await page.evaluate(() => (window as unknown as { __hide: () => void }).__hide());
-    const run = await api<WorkflowRun>('POST', `/api/sessions/${watched}/workflow-runs`, { name: 'background', args: { n: 2 } });
+    const run = await server.api<WorkflowRun>('POST', `/api/sessions/${watched}/workflow-runs`, { name: 'background', args: { n: 2 } });
     await badgeOf(page, watched).filter({ hasText: 'finished' }).waitFor({ timeout: 60_000 });
-    expect((await api<WorkflowRun>('GET', `/api/workflow-runs/${run.id}`)).status).toBe('completed');
+    expect((await server.api<WorkflowRun>('GET', `/api/workflow-runs/${run.id}`)).status).toBe('completed');
     await expect.poll(async () => (await notes(page)).slice(before)).toEqual([{ title: expect.any(String), body: 'Work in this session finished.' }]);
-    expect((await api<Session>('GET', `/api/sessions/${watched}`)).attention).toBe('finished');
+    expect((await server.api<Session>('GET', `/api/sessions/${watched}`)).attention).toBe('finished');
   });
 
   it('puts the run on the timeline where it was started, opens it, and shows its log lines after a reload', async () => {
