@@ -1,4 +1,4 @@
-import { emptyUsage, SessionFrame, type Message, type SessionFramePayload } from '@boocode/contracts';
+import { emptyUsage, SessionFrame, type Message, type SessionFramePayload, type WorkflowRun } from '@boocode/contracts';
 
 /** Test data built through the contracts' schemas, so fixtures cannot drift from the wire. */
 export const SESSION = '00000000-0000-4000-8000-000000000001';
@@ -32,3 +32,26 @@ export function message(n: number, over: Partial<Message> = {}): Message {
     ...over,
   };
 }
+
+/** A workflow run of the test session, running, with nothing done yet. */
+export const RUN = uuid(70);
+export const workflowRun = (over: Partial<WorkflowRun> = {}): WorkflowRun => ({
+  id: RUN,
+  session_id: SESSION,
+  project_id: uuid(9),
+  name: 'fan-out',
+  source: 'project',
+  budget: null,
+  resume_from: null,
+  status: 'running',
+  error: null,
+  phase: null,
+  usage: emptyUsage(),
+  agent_counts: { total: 0, running: 0, cached: 0 },
+  agent_limit: null,
+  cancel_requested: false,
+  created_at: '2026-01-01T00:00:00Z',
+  started_at: '2026-01-01T00:00:00Z',
+  finished_at: null,
+  ...over,
+});

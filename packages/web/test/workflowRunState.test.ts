@@ -1,29 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { emptyUsage, type WorkflowRun, type WorkflowRunAgent, type WorkflowRunDetail } from '@boocode/contracts';
+import { emptyUsage, type WorkflowRunAgent, type WorkflowRunDetail } from '@boocode/contracts';
 import { applyRunFrame, displayStatus, emptyRunView, groupByPhase, LOG_LIMIT, mergeDetail, mergeLogs, progressOf, type RunView, type WorkflowFrame } from '../src/workflows/runState';
-import { SESSION, uuid } from './fixtures';
+import { RUN, uuid, workflowRun as run } from './fixtures';
 
-const RUN = uuid(70);
-const run = (over: Partial<WorkflowRun> = {}): WorkflowRun => ({
-  id: RUN,
-  session_id: SESSION,
-  project_id: uuid(9),
-  name: 'fan-out',
-  source: 'project',
-  budget: null,
-  resume_from: null,
-  status: 'running',
-  error: null,
-  phase: null,
-  usage: emptyUsage(),
-  agent_counts: { total: 0, running: 0, cached: 0 },
-  agent_limit: null,
-  cancel_requested: false,
-  created_at: '2026-01-01T00:00:00Z',
-  started_at: '2026-01-01T00:00:00Z',
-  finished_at: null,
-  ...over,
-});
 const agentFrame = (position: number, over: Partial<Extract<WorkflowFrame, { type: 'workflow_agent' }> & { ts: string }> = {}) => ({
   type: 'workflow_agent' as const,
   run_id: RUN,

@@ -1,29 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emptyUsage, type SessionFrame, type WorkflowLogList, type WorkflowRun, type WorkflowRunDetail } from '@boocode/contracts';
+import { emptyUsage, type SessionFrame, type WorkflowLogList, type WorkflowRunDetail } from '@boocode/contracts';
 import { WorkflowStore, type WorkflowApi } from '../src/workflows/WorkflowStore';
-import { SESSION, uuid } from './fixtures';
+import { RUN, SESSION, uuid, workflowRun as run } from './fixtures';
 
-const RUN = uuid(70);
-const run = (over: Partial<WorkflowRun> = {}): WorkflowRun => ({
-  id: RUN,
-  session_id: SESSION,
-  project_id: uuid(9),
-  name: 'fan-out',
-  source: 'project',
-  budget: null,
-  resume_from: null,
-  status: 'running',
-  error: null,
-  phase: null,
-  usage: emptyUsage(),
-  agent_counts: { total: 0, running: 0, cached: 0 },
-  agent_limit: null,
-  cancel_requested: false,
-  created_at: '2026-01-01T00:00:00Z',
-  started_at: '2026-01-01T00:00:00Z',
-  finished_at: null,
-  ...over,
-});
 let seq = 0;
 const frame = (payload: Record<string, unknown>) => ({ seq: ++seq, session_id: SESSION, ts: '2026-01-01T00:00:00Z', ...payload }) as SessionFrame;
 
