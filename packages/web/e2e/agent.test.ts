@@ -1,12 +1,11 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import type { FakeLlm } from '@boocode/testkit';
+import type { Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
-import { addProject, lastReply, newSession, send } from './helpers/ui';
+import { openNativeSession, type NativeSession } from './helpers/native-session';
+import { lastReply, send } from './helpers/ui';
 
 /**
  * Turns of the native agent against the fake OpenAI-compatible LLM, watched in Chromium:
@@ -15,26 +14,15 @@ import { addProject, lastReply, newSession, send } from './helpers/ui';
  */
 describe('agent turns in Chromium', () => {
   let llm: FakeLlm;
-  let server: RunningBoocode;
   let browser: Browser;
   let repo: string;
+  let opened: NativeSession;
 
   beforeAll(async () => {
-    llm = await startFakeLlm();
-    [server, browser, repo] = await Promise.all([
-      startBoocode({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model' } }),
-      openBrowser(),
-      makeGitRepo({ 'README.md': '# Demo\n\nA demo project.\n' }, 'demo'),
-    ]);
-    await logIn(browser.page, server);
-    await addProject(browser.page, repo);
-    await newSession(browser.page, 'demo');
+    opened = await openNativeSession({ 'README.md': '# Demo\n\nA demo project.\n' }, 'demo');
+    ({ llm, browser, repo } = opened);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await llm?.close();
-  });
+  afterAll(() => opened?.close());
 
   it('streams a reply with a tool call card, then shows its figures', async () => {
     const { page } = browser;

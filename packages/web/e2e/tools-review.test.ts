@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { git, makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import type { FakeLlm } from '@boocode/testkit';
+import { git } from '@boocode/testkit/server';
+import type { Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
-import { addProject, lastReply, newSession, send } from './helpers/ui';
+import { openNativeSession, type NativeSession } from './helpers/native-session';
+import { lastReply, send } from './helpers/ui';
 
 /**
  * The native agent against the fake LLM, watched in Chromium: a turn of three steps drawn as
@@ -16,26 +16,15 @@ import { addProject, lastReply, newSession, send } from './helpers/ui';
  */
 describe('tool calls, steps and review in Chromium', () => {
   let llm: FakeLlm;
-  let server: RunningBoocode;
   let browser: Browser;
   let repo: string;
+  let opened: NativeSession;
 
   beforeAll(async () => {
-    llm = await startFakeLlm();
-    [server, browser, repo] = await Promise.all([
-      startBoocode({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model' } }),
-      openBrowser(),
-      makeGitRepo({ 'README.md': '# Demo\n\nA demo project.\n' }, 'tools'),
-    ]);
-    await logIn(browser.page, server);
-    await addProject(browser.page, repo);
-    await newSession(browser.page, 'tools');
+    opened = await openNativeSession({ 'README.md': '# Demo\n\nA demo project.\n' }, 'tools');
+    ({ llm, browser, repo } = opened);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await llm?.close();
-  });
+  afterAll(() => opened?.close());
 
   it('draws a three-step turn as three blocks with an edit diff and a command card between them', async () => {
     const { page } = browser;
