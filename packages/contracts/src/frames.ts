@@ -196,6 +196,9 @@ export const SessionFramePayload = z.discriminatedUnion('type', [
     attempt: z.number().int().nonnegative(),
     usage: Usage.optional(),
     error: z.string().nullable().optional(),
+    /** The agent and model its task runs with, on `running` frames (absent from older servers). */
+    agent: z.string().optional(),
+    model: z.string().nullable().optional(),
   }),
   /** The run's script called `log()` (or the runtime reports something about it). */
   z.object({
@@ -252,8 +255,9 @@ export type UserFrame = z.infer<typeof UserFrame>;
  * server; the number goes up with each addition, so a client can tell what to expect.
  * 2: workflow runs (`workflow_run`, `workflow_phase`, `workflow_agent`, `workflow_log`).
  * 3: background subagents (`subagent`).
+ * 4: `workflow_agent` names the agent and model of a queued agent.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /**
  * Names a server may list in `hello.capabilities`; a client ignores names it does not know.

@@ -53,6 +53,11 @@ describe('run view state', () => {
     expect(w.agents[2]).toMatchObject({ position: 2, status: 'running', taskStatus: 'pending' });
   });
 
+  it('names the agent and model from the running frame, and a finishing frame (which has none) keeps them', () => {
+    const v = apply(emptyRunView(run()), agentFrame(0, { agent: 'opencode', model: 'big' }), agentFrame(0, { status: 'completed' }));
+    expect(v.agents[0]).toMatchObject({ agent: 'opencode', model: 'big', status: 'completed' });
+  });
+
   it('finishes agents with their usage and time, and marks cached ones', () => {
     const usage = { ...emptyUsage(), input_total: 50, output: 3 };
     const v = apply(emptyRunView(run()), agentFrame(0), agentFrame(0, { status: 'completed', usage, ts: '2026-01-01T00:00:05Z' }), agentFrame(1, { status: 'completed', cached: true }));

@@ -422,6 +422,8 @@ export interface CallTask {
   status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'timed_out';
   chat_id: string | null;
   error: string | null;
+  agent: string;
+  model: string | null;
 }
 
 /**
@@ -430,7 +432,7 @@ export interface CallTask {
  */
 export async function findCallTask(sql: Sql, runId: string, position: number, attempt: number, key: string): Promise<CallTask | null> {
   const rows = await sql<CallTask[]>`
-    SELECT t.id, t.status, t.chat_id, t.error FROM tasks t
+    SELECT t.id, t.status, t.chat_id, t.error, t.agent, t.model FROM tasks t
     JOIN workflow_steps s ON s.run_id = t.workflow_run_id AND s.position = t.workflow_position AND s.key = ${key}
     WHERE t.workflow_run_id = ${runId} AND t.workflow_position = ${position} AND t.workflow_attempt = ${attempt}
     ORDER BY t.created_at DESC, t.id LIMIT 1`;

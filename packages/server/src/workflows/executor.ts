@@ -90,7 +90,7 @@ export class TaskExecutor implements AgentExecutor {
         task = await this.enqueue(call, worktree);
         log.debug({ task_id: task.id }, 'workflow agent queued');
       }
-      this.announce(call, task.id);
+      this.announce(call, task);
       await this.deps.waiter.wait(task.id, call.signal);
       if (call.signal.aborted) {
         // The run ended (cancelled, failed, or the script returned without waiting for this agent).
@@ -120,6 +120,7 @@ export class TaskExecutor implements AgentExecutor {
   private async enqueue(call: AgentCall, worktree: StepWorktree | null): Promise<CallTask> {
     const { session, project, runId, runName } = this.scope;
     const label = call.options.label ?? null;
+    const agent = call.options.agent ?? session.agent;
     const model = call.options.model && !CLAUDE_MODEL_TIERS.has(call.options.model) ? call.options.model : session.model;
     const queued = await insertCallTask(this.deps.sql, {
       projectId: project.id,
@@ -127,17 +128,17 @@ export class TaskExecutor implements AgentExecutor {
       runId,
       position: call.position,
       attempt: call.attempt,
-      agent: call.options.agent ?? session.agent,
+      agent,
       model,
       prompt: call.prompt,
       chat: call.continueFrom ? { continueTask: call.continueFrom } : { name: `${runName} · ${label ?? `agent ${call.position}`}`.slice(0, 200) },
       cwd: worktree?.path ?? null,
     });
-    return { id: queued.taskId, status: 'pending', chat_id: queued.chatId, error: null };
+    return { id: queued.taskId, status: 'pending', chat_id: queued.chatId, error: null, agent, model };
   }
 
-  private announce(call: AgentCall, taskId: string): void {
-    this.taskOf.set(call.position, { id: taskId, attempt: call.attempt });
+  private announce(call: AgentCall, task: CallTask): void {
+    this.taskOf.set(call.position, { id: task.id, attempt: call.attempt });
     this.deps.publish({
       type: 'workflow_agent',
       run_id: this.scope.runId,
@@ -146,8 +147,10 @@ export class TaskExecutor implements AgentExecutor {
       phase: call.phase,
       status: 'running',
       cached: false,
-      task_id: taskId,
+      task_id: task.id,
       attempt: call.attempt,
+      agent: task.agent,
+      model: task.model,
     });
   }
 

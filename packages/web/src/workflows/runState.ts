@@ -211,6 +211,8 @@ export function applyRunFrame(view: RunView, f: WorkflowFrame & { ts: string }):
         status: f.status,
         cached: f.cached,
         taskId: f.task_id ?? prev.taskId,
+        agent: f.agent ?? prev.agent,
+        model: f.model === undefined ? prev.model : f.model,
         // A new task (a schema retry, a re-queued agent) has its own chat and starts queued.
         ...(f.task_id && f.task_id !== prev.taskId && f.status === 'running' ? { taskStatus: 'pending' as const, attempts: f.attempt, chatId: null } : {}),
         usage: f.usage ?? prev.usage,
