@@ -101,6 +101,8 @@ return await parallel(Array.from({ length: args.n }, (_, i) => () => agent('fan 
     for (const f of stream.frames.filter((x) => String(x.type).startsWith('workflow_'))) expect(SessionFrame.safeParse(f).success).toBe(true);
     const agentFrames = stream.frames.filter((f) => f.type === 'workflow_agent');
     expect(agentFrames.filter((f) => f.status === 'running')).toHaveLength(20);
+    // A queued agent's frame names who runs it (the session's agent and model).
+    expect(agentFrames.find((f) => f.status === 'running')).toMatchObject({ agent: session.agent, model: session.model });
     expect(agentFrames.filter((f) => f.status === 'completed' && f.cached === false && f.task_id)).toHaveLength(20);
     expect(stream.frames.find((f) => f.type === 'workflow_phase')).toMatchObject({ run_id: run.id, title: 'Fan out' });
     expect(stream.frames.find((f) => f.type === 'workflow_log')).toMatchObject({ run_id: run.id, message: 'starting 20' });
