@@ -43,6 +43,8 @@ describe('board columns, palette panels and workflows, edit and resend with imag
       openBrowser(),
       makeGitRepo({ 'README.md': '# board\n', '.boocode/workflows/hello.js': HELLO }, 'board'),
     ]);
+    // Two cores shared by many test runs: give each wait for the page room.
+    browser.context.setDefaultTimeout(30_000);
     await logIn(browser.page, server);
     await addProject(browser.page, repo);
     const [project] = (await server.api<{ items: Project[] }>('GET', '/api/projects')).items;
@@ -66,7 +68,8 @@ describe('board columns, palette panels and workflows, edit and resend with imag
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('look at this picture');
     await box.press('Enter');
-    await strip.waitFor({ state: 'detached' });
+    // Sent: the composer is empty again.
+    await strip.waitFor({ state: 'detached', timeout: 60_000 });
     const recover = lastReply(page).getByRole('group', { name: 'Recover this turn' });
     await recover.waitFor({ timeout: 60_000 });
     const sentBefore = llm.requests.filter((r) => r.images.length > 0).length;
@@ -75,7 +78,7 @@ describe('board columns, palette panels and workflows, edit and resend with imag
     await recover.getByRole('button', { name: 'Edit and resend' }).click();
     expect(await box.inputValue()).toBe('look at this picture');
     // The image comes back too, fetched by its hash, ready to send again.
-    await strip.getByRole('button', { name: 'View image 1' }).waitFor({ timeout: 20_000 });
+    await strip.getByRole('button', { name: 'View image 1' }).waitFor({ timeout: 30_000 });
     expect(await strip.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(160);
     await screenshotBothThemes(page, 'edit-and-resend-image');
 
