@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ToolOutcome } from '@boocode/agents';
+import type { RunCommandResult, ToolOutcome } from '@boocode/agents';
 import { removeScratch, scratchDir } from '@boocode/testkit';
 
 /** A real temporary git repository with a few committed files, plus a sibling dir outside it. */
@@ -49,3 +49,6 @@ export const errorOf = (o: ToolOutcome): string => {
   if (o.ok) throw new Error(`expected a failure, got: ${o.output}`);
   return o.error;
 };
+
+/** run_command's result, failing the test when the command could not run. */
+export const resultOf = (o: ToolOutcome): RunCommandResult => JSON.parse(outputOf(o)) as RunCommandResult;
