@@ -68,7 +68,7 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
       install_path: path,
       command: [path ?? agent.command, ...agent.args],
       custom: agent.custom === true,
-      notes: [...(agent.notes ?? [])],
+      notes: [...(def.notes ?? []), ...(agent.notes ?? [])],
       capabilities: def.capabilities,
       checked_at: checkedAt,
     };
