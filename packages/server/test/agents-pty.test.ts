@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentsResponse, MessagePage, Project, SessionDiff, Task } from '@boocode/contracts';
@@ -15,12 +15,13 @@ import { homeWithConfig, joined, newSession, post, waitTask } from './agents-env
 
 const ARGS = ['--model', '{model}', '--worktree={worktree}', '--prompt', '{prompt}'];
 let dir: string;
+let home: string;
 let server: TestServer;
 let project: Project;
 
 beforeAll(async () => {
   dir = scratchDir('boocode-srv-pty-');
-  const home = homeWithConfig({
+  home = homeWithConfig({
     agents: {
       scripted: { kind: 'pty', command: scriptedCliBin, args: ARGS, label: 'Scripted CLI' },
       slow: { kind: 'pty', command: scriptedCliBin, args: ARGS, timeout_seconds: 2 },
@@ -34,10 +35,10 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Whether the process runs (a zombie, killed and not yet reaped by whoever adopted it, does not). */
 const alive = (pid: number): boolean => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
   } catch {
     return false;
   }
@@ -108,10 +109,14 @@ describe('a terminal agent (pty) through the server', () => {
     const task = await post(server, chat.id, `grandchild ${pidFile}; hang`);
     const pid = await until(async () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')), 'the grandchild to start');
     expect(alive(pid)).toBe(true);
+    // The command's process group is in the child ledger while it runs, for a crashed BooCode's next start to kill.
+    const group = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
+    expect(readdirSync(join(home, 'agent-processes'))).toContain(`${group}.json`);
     await until(async () => (await server.api<Task>('GET', `/api/tasks/${task.id}`)).body.status === 'running', 'the turn to run');
     expect((await server.api<Task>('POST', `/api/tasks/${task.id}/cancel`)).status).toBeLessThan(300);
     expect((await waitTask(server, task.id)).status).toBe('cancelled');
     await until(async () => !alive(pid), 'the grandchild to be gone', 30_000);
+    expect(readdirSync(join(home, 'agent-processes'))).not.toContain(`${group}.json`);
   });
 
   it('a command running past its time limit is stopped and the turn reads as timed out', async () => {

@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
  * - `progress`: a progress bar redrawn in place with carriage returns;
  * - `write <file> <text>`: writes the file in the working directory;
  * - `wait-for <file>`: waits until the file exists (lets a test see output before the end);
- * - `grandchild <pidfile>`: starts a process in the background and writes its pid to the file;
+ * - `grandchild <pidfile>`: starts a process in the background that ignores SIGHUP and SIGTERM, and
+ *   writes its pid to the file;
  * - `hang`: never ends on its own;
  * - `exit <code>`: ends with that code (default 0).
  * Every run first prints what it was given (`model`, `worktree`, `cwd`) and whether any of
@@ -38,7 +39,9 @@ export async function runScriptedCli(argv: string[]): Promise<void> {
     } else if (verb === 'write') writeFileSync(rest[0]!, `${rest.slice(1).join(' ')}\n`);
     else if (verb === 'wait-for') await until(() => existsSync(arg));
     else if (verb === 'grandchild') {
-      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      // Like `nohup cmd &`: only a signal to the whole process group, or SIGKILL, stops it.
+      const keepAlive = "process.on('SIGHUP', () => {}); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)";
+      const child = spawn(process.execPath, ['-e', keepAlive], { stdio: 'ignore' });
       child.unref();
       writeFileSync(arg, String(child.pid));
       out(`started ${child.pid}\n`);

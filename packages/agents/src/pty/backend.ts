@@ -142,6 +142,12 @@ export class PtyBackend implements AgentBackend {
     this.sessions.delete(keyOf(handle.key));
   }
 
+  /** Nothing is kept warm between turns: only a session with no turn running is forgotten. */
+  async releaseSession(handle: AgentSessionHandle): Promise<void> {
+    const key = keyOf(handle.key);
+    if (!this.sessions.get(key)?.running) this.sessions.delete(key);
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     for (const st of this.sessions.values()) st.running?.abort();
