@@ -39,11 +39,13 @@ export async function runScriptedCli(argv: string[]): Promise<void> {
     } else if (verb === 'write') writeFileSync(rest[0]!, `${rest.slice(1).join(' ')}\n`);
     else if (verb === 'wait-for') await until(() => existsSync(arg));
     else if (verb === 'grandchild') {
-      // Like `nohup cmd &`: only a signal to the whole process group, or SIGKILL, stops it.
-      const keepAlive = "process.on('SIGHUP', () => {}); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)";
-      const child = spawn(process.execPath, ['-e', keepAlive], { stdio: 'ignore' });
+      // Like `nohup cmd &`: only a signal to the whole process group, or SIGKILL, stops it. It
+      // writes its pid itself once it ignores the others, so a test never signals it too early.
+      const keepAlive =
+        "process.on('SIGHUP', () => {}); process.on('SIGTERM', () => {}); require('node:fs').writeFileSync(process.argv[1], String(process.pid)); setInterval(() => {}, 1000)";
+      const child = spawn(process.execPath, ['-e', keepAlive, arg], { stdio: 'ignore' });
       child.unref();
-      writeFileSync(arg, String(child.pid));
+      await until(() => existsSync(arg));
       out(`started ${child.pid}\n`);
     } else if (verb === 'hang') {
       out('hanging\n');
