@@ -25,7 +25,10 @@ beforeAll(async () => {
     agents: {
       scripted: { kind: 'pty', command: scriptedCliBin, args: ARGS, label: 'Scripted CLI' },
       slow: { kind: 'pty', command: scriptedCliBin, args: ARGS, timeout_seconds: 2 },
+      boxed: { kind: 'pty', command: scriptedCliBin, args: ARGS },
     },
+    // Required: a machine where bubblewrap cannot run fails the sandbox test instead of skipping it.
+    sandbox: { mode: 'required', agents: ['boxed'] },
   });
   server = await startTestServer({ home, writeIntervalMs: 50, agents: { discovery: { agents: [] } } });
   project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'notes.txt': 'one\n' }) })).body;
@@ -124,6 +127,22 @@ describe('a terminal agent (pty) through the server', () => {
     const task = await waitTask(server, (await post(server, chat.id, 'hang')).id);
     expect(task.status).toBe('timed_out');
     expect(task.error).toBe('slow ran longer than its time limit of 2 s and was stopped (agents.slow.timeout_seconds in config.json)');
+  });
+
+  it('runs an agent named in sandbox.agents in bubblewrap: BooCode home hidden, the worktree writable', async () => {
+    const config = join(home, 'config.json');
+    const run = async (agent: string) => {
+      const { session, chat } = await newSession(server, project, { agent });
+      const task = await waitTask(server, (await post(server, chat.id, `exists ${config}; write boxed.txt inside`)).id);
+      const last = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.at(-1)!;
+      const diff = (await server.api<SessionDiff>('GET', `/api/sessions/${session.id}/diff`)).body;
+      return { status: task.status, text: last.content, files: diff.files.map((f) => f.path) };
+    };
+    expect(await run('scripted')).toMatchObject({ status: 'completed', text: expect.stringContaining(`exists ${config}: yes`) });
+    const boxed = await run('boxed');
+    expect(boxed).toMatchObject({ status: 'completed', text: expect.stringContaining(`exists ${config}: no`), files: ['boxed.txt'] });
+    const agents = (await server.api<AgentsResponse>('GET', '/api/agents')).body.items;
+    expect(agents.find((a) => a.name === 'boxed')?.sandbox).toMatchObject({ state: 'on' });
   });
 
   it('refuses a bad terminal agent config, saying what is wrong', async () => {

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
  * - `wait-for <file>`: waits until the file exists (lets a test see output before the end);
  * - `grandchild <pidfile>`: starts a process in the background that ignores SIGHUP and SIGTERM, and
  *   writes its pid to the file;
+ * - `exists <path>`: says whether the path exists (what a sandbox hides does not);
  * - `hang`: never ends on its own;
  * - `exit <code>`: ends with that code (default 0).
  * Every run first prints what it was given (`model`, `worktree`, `cwd`) and whether any of
@@ -37,6 +38,7 @@ export async function runScriptedCli(argv: string[]): Promise<void> {
       for (const pct of [10, 50, 100]) out(`\r\x1b[2Kprogress ${pct}%`);
       out('\n');
     } else if (verb === 'write') writeFileSync(rest[0]!, `${rest.slice(1).join(' ')}\n`);
+    else if (verb === 'exists') out(`exists ${arg}: ${existsSync(arg) ? 'yes' : 'no'}\n`);
     else if (verb === 'wait-for') await until(() => existsSync(arg));
     else if (verb === 'grandchild') {
       // Like `nohup cmd &`: only a signal to the whole process group, or SIGKILL, stops it. It
