@@ -33,7 +33,8 @@ async function serve(home: string, databaseUrl: string): Promise<{ proc: ServePr
     BOOCODE_NATIVE_BASE_URL: llm.url,
     BOOCODE_NATIVE_MODEL: 'deepseek-chat',
     DATABASE_URL: databaseUrl,
-    BOOCODE_LEASE_MS: '1500',
+    // Long enough that a server starved of CPU still renews its own lease; short for the takeover.
+    BOOCODE_LEASE_MS: '4000',
   });
   children.push(proc);
   return { proc, api: tokenApi(proc.url, token) };
