@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Chat, Message, MessagePage, ModelCallList, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
+import type { Chat, Message, MessagePage, ModelCallList, Project, Task } from '@boocode/contracts';
 import { scratchDir, removeScratch, startFakeLlm, type FakeLlm, type RecordedRequest } from '@boocode/testkit';
-import { makeGitRepo, startTestServer, until, type TestServer } from '@boocode/testkit/server';
+import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { newSession, post, waitTask } from './agents-env.js';
 
 /**
  * One turn whose tool results outgrow a small context window while it runs: it compacts in the
@@ -46,23 +47,8 @@ afterAll(async () => {
   if (home) removeScratch(home);
 });
 
-async function newChat(): Promise<Chat> {
-  const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
-  return (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
-}
-
-async function say(chat: Chat, content: string): Promise<Task> {
-  const r = await server.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content });
-  expect(r.status).toBe(201);
-  return until(
-    async () => {
-      const t = (await server.api<Task>('GET', `/api/tasks/${r.body.task.id}`)).body;
-      return ['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status) && t;
-    },
-    'turn ended',
-    120_000,
-  );
-}
+const newChat = async (): Promise<Chat> => (await newSession(server, project, {})).chat;
+const say = async (chat: Chat, content: string): Promise<Task> => waitTask(server, (await post(server, chat.id, content)).id);
 
 const lastAssistant = async (chat: Chat): Promise<Message> =>
   (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages?limit=200`)).body.items.filter((m) => m.role === 'assistant').at(-1)!;
