@@ -35,7 +35,7 @@ function store(sql: Sql, broker: Broker, w: TurnWrite): Promise<void> {
     case 'message_metadata':
       return mergeMessageMetadata(sql, w.messageId, w.patch);
     case 'journal':
-      return saveJournal(sql, w.taskId, w.transcript, w.steps, w.said ?? { content: 0, reasoning: 0 });
+      return saveJournal(sql, w.taskId, { transcript: w.transcript, steps: w.steps, compaction: w.compaction }, w.said ?? { content: 0, reasoning: 0 });
     case 'session_title':
       return setAutomaticTitle(sql, w.sessionId, w.title, 'agent').then((s) => {
         if (s) announceSession(broker, s);

@@ -7,6 +7,7 @@ import {
   type Message,
   type SessionFramePayload,
   type ToolOffsets,
+  type Compaction,
   type Transcript,
   type Usage,
 } from '@boocode/contracts';
@@ -41,7 +42,7 @@ export type TurnWrite =
   /** The agent named its session: the session's name unless the user gave one. */
   | { type: 'session_title'; sessionId: string; title: string }
   /** `said`: how much of the message's text and reasoning the journaled steps had produced (filled in by TurnEvents). */
-  | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; said: JournalSaid | null };
+  | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; compaction: Compaction | null; said: JournalSaid | null };
 
 /** What one event amounts to: frames to publish (in order), text for the message, rows to write. */
 export interface TurnEffects {
@@ -320,7 +321,7 @@ export class TurnFrames {
       case 'journal':
         this.journaled = true;
         // Not for clients: what a turn continued after a restart starts from.
-        out.writes.push({ type: 'journal', taskId: this.id.taskId, transcript: e.transcript, steps: e.steps, said: null });
+        out.writes.push({ type: 'journal', taskId: this.id.taskId, transcript: e.transcript, steps: e.steps, compaction: e.compaction ?? null, said: null });
         break;
       case 'permission_request':
         // Stored and answered by the permission center; it only counts as output here.
