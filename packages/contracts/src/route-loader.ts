@@ -40,7 +40,7 @@ const routeGroup: { [N in RouteName]: GroupOf<N> } = {
   resolveIds: 'ids',
   listWorkflows: 'workflows', startWorkflowRun: 'workflows', listWorkflowRuns: 'workflows', getWorkflowRun: 'workflows', cancelWorkflowRun: 'workflows', listWorkflowRunLogs: 'workflows',
   listAllTerminals: 'terminals', listTerminals: 'terminals', createTerminal: 'terminals', getTerminal: 'terminals', renameTerminal: 'terminals', killTerminal: 'terminals', resizeTerminal: 'terminals', sendTerminalKeys: 'terminals', captureTerminal: 'terminals', searchTerminal: 'terminals',
-  listSubagents: 'subagents', spawnSubagent: 'subagents', getSubagent: 'subagents',
+  listSubagents: 'subagents', spawnSubagent: 'subagents', getSubagent: 'subagents', getSubagentDiff: 'subagents',
   getImage: 'images',
   search: 'search',
 };

@@ -138,7 +138,11 @@ export interface TaskRow extends UsageColumns {
   subagent_label: string | null;
   subagent_depth: number;
   subagent_worktree: string | null;
+  /** The commit a subagent's own worktree was cut from: its diff is taken against it. */
+  subagent_base_commit: string | null;
   spawn_tool_call_id: string | null;
+  /** W3C traceparent of the span this task's turn starts under (a subagent's spawning call). */
+  traceparent: string | null;
   /** An interrupted turn queued to continue: the assistant message it keeps writing into. */
   resume_message_id: string | null;
   /** How often the turn was continued after an interruption. */

@@ -208,6 +208,7 @@ export function SessionView({
                   traces={view.state.traces}
                   onOpenTurn={openTurn}
                   onLoadMore={moreTurn}
+                  subagents={subagents.items}
                 />
               ) : null
             ) : panel === 'workflows' ? (

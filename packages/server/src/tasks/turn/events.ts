@@ -43,11 +43,15 @@ function store(sql: Sql, broker: Broker, w: TurnWrite): Promise<void> {
   }
 }
 
-/** The turn's model and tool calls as child spans of its `invoke_agent` span. */
-function observe(span: TurnSpan, w: TurnWrite): void {
+/**
+ * The turn's model and tool calls as child spans of its `invoke_agent` span. A started call's
+ * trace row keeps its span's traceparent: the subagents it spawns start under it.
+ */
+function observe(span: TurnSpan, w: TurnWrite): TurnWrite {
   if (w.type === 'model_call') span.modelCall(w.call);
-  else if (w.type === 'trace_started') span.toolStarted(w.trace);
+  else if (w.type === 'trace_started') return { ...w, trace: { ...w.trace, traceparent: span.toolStarted(w.trace) } };
   else if (w.type === 'trace_finished') span.toolFinished(w.traceId, w.end);
+  return w;
 }
 
 /**
@@ -162,8 +166,8 @@ export class TurnEvents {
     for (const frame of effects.frames) seq = this.broker.publish(this.id.sessionId, frame);
     if (effects.append?.to === 'text') this.writer.appendText(effects.append.text, seq);
     else if (effects.append?.to === 'reasoning') this.writer.appendReasoning(effects.append.text, seq);
-    for (const w of effects.writes) {
-      if (this.span) observe(this.span, w);
+    for (const effect of effects.writes) {
+      const w = this.span ? observe(this.span, effect) : effect;
       // A journaled step covers the text streamed so far; a continued turn says the rest again.
       const write = w.type === 'journal' ? { ...w, said: { content: this.writer.content.length, reasoning: this.writer.reasoning.length } } : w;
       this.persist(() => store(this.sql, this.broker, write));
