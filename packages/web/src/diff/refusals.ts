@@ -24,12 +24,13 @@ function filesFromApplyOutput(output: unknown): string[] {
  * codes and details (conflicting files, git's output) become words and a file list; nothing
  * is shown as raw JSON.
  */
-export function describeRefusal(action: 'apply' | 'merge' | 'reject' | 'send the comments', err: unknown): Refusal {
+export function describeRefusal(action: 'apply' | 'merge' | 'reject' | 'send the comments' | 'update' | 'push', err: unknown): Refusal {
   if (!(err instanceof ApiClientError)) {
     return { text: `Could not ${action}: ${err instanceof Error ? err.message : String(err)}.`, files: [] };
   }
   const details = (err.details ?? {}) as Record<string, unknown>;
   const files = stringList(details.files);
+  if (action === 'update' || action === 'push') return describeBranchRefusal(action, err, files);
   const target = typeof details.target_branch === 'string' ? details.target_branch : 'the target branch';
   switch (err.code) {
     case 'merge_conflict':
@@ -63,5 +64,30 @@ export function describeRefusal(action: 'apply' | 'merge' | 'reject' | 'send the
       return { text: `Not merged: ${err.message}.`, files: [] };
     default:
       return { text: `Could not ${action}: ${err.message}.`, files };
+  }
+}
+
+const SENTENCE_END = /[.!?]$/;
+
+/** Update from base and push: the server's sentence, or one for a turn in the way. */
+function describeBranchRefusal(action: 'update' | 'push', err: ApiClientError, files: string[]): Refusal {
+  const verb = action === 'update' ? 'Not updated' : 'Not pushed';
+  switch (err.code) {
+    case 'merge_conflict':
+      return {
+        text: `${verb}: the base branch's new commits conflict with the session's in ${files.length === 1 ? 'this file' : `these ${files.length} files`}. Nothing was changed. Ask the agent to resolve it, or merge by hand.`,
+        files,
+      };
+    case 'dirty_worktree':
+      return {
+        text: `${verb}: the update would overwrite uncommitted changes in ${files.length === 1 ? 'this file' : `these ${files.length} files`}. Nothing was changed; commit or reject them first.`,
+        files,
+      };
+    case 'turn_running':
+      return { text: `${verb}: a turn of this session is running. Wait for it to finish, or stop it.`, files: [] };
+    default: {
+      const said = err.message.charAt(0).toUpperCase() + err.message.slice(1);
+      return { text: `${verb}. ${said}${SENTENCE_END.test(said) ? '' : '.'}`, files };
+    }
   }
 }
