@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeGh, scratchDir, type FakeGh, type FakeLlm } from '@boocode/testkit';
 import { git } from '@boocode/testkit/server';
 import type { Browser } from './helpers/browser';
-import { screenshotBothThemes } from './helpers/screenshots';
+import { screenshotBothThemes, screenshotDialogBothThemes } from './helpers/screenshots';
 import { openNativeSession, type NativeSession } from './helpers/native-session';
 import { lastReply, send } from './helpers/ui';
 
@@ -63,9 +63,9 @@ describe('branch review in Chromium', () => {
     await lastReply(page).getByText('Touched the app.').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Show changes' }).click();
     const files = page.getByRole('list', { name: 'Changed files' });
-    const folder = files.getByRole('button', { name: /^src\/app\// });
-    await folder.waitFor();
     // The folder sums its files: +2 (extra.ts) +1 −1 (main.ts).
+    const folder = files.getByRole('button', { name: 'Folder src/app, 3 added, 1 removed' });
+    await folder.waitFor();
     expect(await folder.textContent()).toContain('+3 −1');
     expect(await folder.getAttribute('aria-expanded')).toBe('true');
     await files.getByRole('button', { name: 'src/app/extra.ts, added, 2 added, 0 removed' }).click();
@@ -104,7 +104,7 @@ describe('branch review in Chromium', () => {
     const vw = page.viewportSize()!.width;
     await expect.poll(async () => (await panel().boundingBox())!.width).toBeGreaterThan(vw * 0.85);
     expect(await panel().getByRole('separator').count()).toBe(0);
-    await screenshotBothThemes(page, 'diff-modal');
+    await screenshotDialogBothThemes(page, 'diff-modal');
     await panel().getByRole('radio', { name: 'Beside chat' }).click();
     await expect.poll(async () => (await panel().boundingBox())!.width).toBeLessThan(vw * 0.7);
   });
@@ -181,7 +181,7 @@ describe('branch review in Chromium', () => {
     await screenshotBothThemes(page, 'branch-narrow');
     await panel().getByRole('radio', { name: 'Pop out' }).click();
     await expect.poll(async () => Math.round((await panel().boundingBox())!.width)).toBe(390);
-    await screenshotBothThemes(page, 'branch-narrow-modal');
+    await screenshotDialogBothThemes(page, 'branch-narrow-modal');
     await panel().getByRole('radio', { name: 'Beside chat' }).click();
     await page.setViewportSize({ width: 1280, height: 800 });
   });

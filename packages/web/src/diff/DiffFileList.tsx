@@ -56,7 +56,14 @@ export function DiffFileList({
         const open = !folded.has(node.path);
         return (
           <li key={`d:${node.path}`}>
-            <button type="button" className="diff-files__item diff-files__item--dir" style={indent} aria-expanded={open} onClick={() => toggle(node.path)}>
+            <button
+              type="button"
+              className="diff-files__item diff-files__item--dir"
+              style={indent}
+              aria-expanded={open}
+              aria-label={`Folder ${node.path}, ${node.additions} added, ${node.deletions} removed`}
+              onClick={() => toggle(node.path)}
+            >
               <span className="diff-files__caret" aria-hidden="true">
                 {open ? '▾' : '▸'}
               </span>
