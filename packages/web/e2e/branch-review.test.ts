@@ -155,7 +155,7 @@ describe('branch review in Chromium', () => {
     const alert = bar.getByRole('alert');
     await alert.waitFor();
     const text = (await alert.textContent()) ?? '';
-    expect(text).toContain("Not updated: the base branch's new commits conflict with the session's in this file. Nothing was changed.");
+    expect(text).toContain("Not updated: the new commits of main conflict with the session's in this file. Nothing was changed.");
     expect(text).not.toContain('merge_conflict');
     expect(await alert.locator('li').allTextContents()).toEqual(['src/app/main.ts']);
     expect((await git(repo, 'status', '--porcelain')).trim()).toBe('');

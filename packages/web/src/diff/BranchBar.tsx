@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { PushBody, PushResult, SessionBranchStatus, UpdateFromBaseResult } from '@boocode/contracts';
-import { describeRefusal } from './refusals';
+import { describeBranchRefusal } from './refusals';
 import { mergeMessageFrom } from './mergeMessage';
 
 export interface BranchActions {
@@ -63,7 +63,7 @@ export function BranchBar({
     try {
       setOutcome(await fn());
     } catch (err) {
-      const r = describeRefusal(kind, err);
+      const r = describeBranchRefusal(kind, base, err);
       setOutcome({ kind: 'warn', text: r.text, files: r.files });
     } finally {
       setBusy(null);

@@ -67,7 +67,7 @@ export function DiffFileList({
               <span className="diff-files__caret" aria-hidden="true">
                 {open ? '▾' : '▸'}
               </span>
-              <span className="diff-files__path" title={node.path}>
+              <span className="diff-files__path diff-files__path--dir" title={node.path}>
                 {node.name}/
               </span>
               <span />

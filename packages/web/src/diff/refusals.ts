@@ -24,13 +24,12 @@ function filesFromApplyOutput(output: unknown): string[] {
  * codes and details (conflicting files, git's output) become words and a file list; nothing
  * is shown as raw JSON.
  */
-export function describeRefusal(action: 'apply' | 'merge' | 'reject' | 'send the comments' | 'update' | 'push', err: unknown): Refusal {
+export function describeRefusal(action: 'apply' | 'merge' | 'reject' | 'send the comments', err: unknown): Refusal {
   if (!(err instanceof ApiClientError)) {
     return { text: `Could not ${action}: ${err instanceof Error ? err.message : String(err)}.`, files: [] };
   }
   const details = (err.details ?? {}) as Record<string, unknown>;
   const files = stringList(details.files);
-  if (action === 'update' || action === 'push') return describeBranchRefusal(action, err, files);
   const target = typeof details.target_branch === 'string' ? details.target_branch : 'the target branch';
   switch (err.code) {
     case 'merge_conflict':
@@ -69,13 +68,17 @@ export function describeRefusal(action: 'apply' | 'merge' | 'reject' | 'send the
 
 const SENTENCE_END = /[.!?]$/;
 
-/** Update from base and push: the server's sentence, or one for a turn in the way. */
-function describeBranchRefusal(action: 'update' | 'push', err: ApiClientError, files: string[]): Refusal {
+/** Why Update from `base` or Push was refused: the server's own sentence, or words for a conflict or a turn in the way. */
+export function describeBranchRefusal(action: 'update' | 'push', base: string, err: unknown): Refusal {
   const verb = action === 'update' ? 'Not updated' : 'Not pushed';
+  if (!(err instanceof ApiClientError)) {
+    return { text: `${verb}: ${err instanceof Error ? err.message : String(err)}.`, files: [] };
+  }
+  const files = stringList(((err.details ?? {}) as Record<string, unknown>).files);
   switch (err.code) {
     case 'merge_conflict':
       return {
-        text: `${verb}: the base branch's new commits conflict with the session's in ${files.length === 1 ? 'this file' : `these ${files.length} files`}. Nothing was changed. Ask the agent to resolve it, or merge by hand.`,
+        text: `${verb}: the new commits of ${base} conflict with the session's in ${files.length === 1 ? 'this file' : `these ${files.length} files`}. Nothing was changed. Ask the agent to resolve it, or merge by hand.`,
         files,
       };
     case 'dirty_worktree':
