@@ -122,6 +122,20 @@ describe('behind base and update from base', () => {
     expect(sh(wt, ['status', '--porcelain'])).toBe('');
   });
 
+  it('keeps an applied change out of the diff after an update, from a base the branch keeps reachable', async () => {
+    const { dir, session, wt } = await setup({ 'a.txt': 'alpha\n' });
+    expect((await post(`/api/sessions/${session.id}/changes/apply`)).status).toBe(200);
+    // The project commits something else; the applied edit stays uncommitted there.
+    write(dir, 'c.txt', 'c\n');
+    sh(dir, ['add', 'c.txt']);
+    sh(dir, ['commit', '-q', '-m', 'c on main']);
+    expect((await post<UpdateFromBaseResult>(`/api/sessions/${session.id}/update-from-base`)).body).toMatchObject({ status: 'updated', merged_commits: 1 });
+    expect(read(wt, 'c.txt')).toBe('c\n');
+    expect((await server.api<SessionDiff>('GET', `/api/sessions/${session.id}/diff`)).body.files).toEqual([]);
+    const base = (await server.ctx.sql<{ base_commit: string }[]>`SELECT base_commit FROM session_worktrees WHERE session_id = ${session.id}`)[0]!.base_commit;
+    expect(sh(wt, ['branch', '--contains', base, '--format=%(refname:short)']).trim()).toBe((await branchOf(session.id)).branch);
+  });
+
   it('is refused while a turn runs, and for unknown sessions', async () => {
     const { dir, session, chat } = await setup({ 'a.txt': 'alpha\n' });
     write(dir, 'z.txt', 'z\n');

@@ -48,8 +48,7 @@ export interface UpdateFromBaseOptions {
  * (`dirty_worktree`), naming it. The worktree then moves with `merge --ff-only`, which git does
  * all or nothing.
  *
- * Returns the new diff base too: the base branch head when the old base is part of it, else a
- * merge of the two, so the session's diff keeps holding only the session's own work.
+ * Returns the new diff base too.
  */
 export async function updateFromBase(opts: UpdateFromBaseOptions): Promise<UpdateFromBaseResult & { diff_base: string }> {
   const cwd = opts.worktreePath;
@@ -58,8 +57,12 @@ export async function updateFromBase(opts: UpdateFromBaseOptions): Promise<Updat
   const behind = await countCommits(cwd, head, base);
   if (behind === 0) return { status: 'up_to_date', base_branch: opts.baseBranch, commit: head, merged_commits: 0, diff_base: opts.baseCommit };
 
+  // The diff base afterwards: the base branch's head when the old base is part of it; else (the old
+  // base holds reviewed work the base branch lacks, e.g. an applied change) a merge of the two, made
+  // a parent of the update so it stays reachable, and the diff keeps holding only the session's work.
+  const diffBase = (await isAncestor(cwd, opts.baseCommit, base)) ? base : await mergedBase(cwd, opts.baseCommit, base);
   let commit = base;
-  if (!(await isAncestor(cwd, head, base))) {
+  if (!(await isAncestor(cwd, head, base)) || diffBase !== base) {
     const merged = await mergeTrees(cwd, head, base);
     if ('conflicts' in merged) {
       throw new DomainError(
@@ -68,7 +71,7 @@ export async function updateFromBase(opts: UpdateFromBaseOptions): Promise<Updat
         { files: merged.conflicts },
       );
     }
-    commit = await commitTree(cwd, merged.tree, [head, base], `Merge branch '${opts.baseBranch}' into ${opts.branch}`);
+    commit = await commitTree(cwd, merged.tree, [head, diffBase], `Merge branch '${opts.baseBranch}' into ${opts.branch}`);
   }
 
   const changed = new Set(splitNul(await git(['diff', '--name-only', '-z', '--no-renames', head, commit], { cwd })));
@@ -86,13 +89,12 @@ export async function updateFromBase(opts: UpdateFromBaseOptions): Promise<Updat
     if (!(err instanceof GitCommandError)) throw err;
     throw new GitDomainError('dirty_worktree', `the session's worktree changed during the update: ${err.stderr.trim()}`, { output: err.stderr });
   }
-  return { status: 'updated', base_branch: opts.baseBranch, commit, merged_commits: behind, diff_base: await diffBase(cwd, opts.baseCommit, base) };
+  return { status: 'updated', base_branch: opts.baseBranch, commit, merged_commits: behind, diff_base: diffBase };
 }
 
-async function diffBase(cwd: string, oldBase: string, baseHead: string): Promise<string> {
-  if (await isAncestor(cwd, oldBase, baseHead)) return baseHead;
-  // The old base holds work already reviewed (an applied change): keep it out of the diff too.
+/** The old diff base with the base branch merged in; the base branch's head when the two conflict. */
+async function mergedBase(cwd: string, oldBase: string, baseHead: string): Promise<string> {
   const merged = await mergeTrees(cwd, oldBase, baseHead);
   if ('conflicts' in merged) return baseHead;
-  return commitTree(cwd, merged.tree, [oldBase, baseHead], 'boocode: diff base after an update from base');
+  return commitTree(cwd, merged.tree, [oldBase, baseHead], `boocode: reviewed work merged with ${baseHead.slice(0, 12)}`);
 }
