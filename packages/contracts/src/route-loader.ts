@@ -36,7 +36,7 @@ const routeGroup: { [N in RouteName]: GroupOf<N> } = {
   listTraces: 'traces', getChatUsage: 'traces', listModelCalls: 'traces', getSessionUsage: 'traces', listSessionStats: 'traces', getProjectUsage: 'traces',
   answerPermission: 'permissions', listAllPermissions: 'permissions', listPermissions: 'permissions',
   listAgents: 'agents', listAgentSessions: 'agents',
-  getSessionDiff: 'review', getPendingChange: 'review', applyChange: 'review', rejectChange: 'review', commitSession: 'review', mergeSession: 'review',
+  getSessionDiff: 'review', getPendingChange: 'review', applyChange: 'review', rejectChange: 'review', commitSession: 'review', mergeSession: 'review', getSessionBranch: 'review', updateFromBase: 'review', pushSession: 'review',
   resolveIds: 'ids',
   listWorkflows: 'workflows', startWorkflowRun: 'workflows', listWorkflowRuns: 'workflows', getWorkflowRun: 'workflows', cancelWorkflowRun: 'workflows', listWorkflowRunLogs: 'workflows',
   listAllTerminals: 'terminals', listTerminals: 'terminals', createTerminal: 'terminals', getTerminal: 'terminals', renameTerminal: 'terminals', killTerminal: 'terminals', resizeTerminal: 'terminals', sendTerminalKeys: 'terminals', captureTerminal: 'terminals', searchTerminal: 'terminals',

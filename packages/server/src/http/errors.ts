@@ -43,6 +43,12 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   patch_does_not_apply: 409,
   nothing_to_commit: 409,
   target_checked_out_elsewhere: 409,
+  dirty_worktree: 409,
+  no_remote: 409,
+  // The remote or gh refused (rejected push, no auth): git's or gh's words are in the message.
+  push_failed: 409,
+  gh_unavailable: 409,
+  pull_request_failed: 409,
   invalid_project_config: 400,
   copy_outside_project: 400,
   setup_failed: 409,
