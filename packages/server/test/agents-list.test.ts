@@ -66,7 +66,7 @@ describe('GET /api/agents', () => {
     expect(agents.missing).toMatchObject({ available: false, install_path: null });
     expect(agents.missing!.error).toContain('no-such-agent-binary not found');
     // Each backend's capabilities, with what an ACP agent declared over them.
-    expect(agents.native!.capabilities).toEqual({ images: true, resume: false, modes: false, model_list: false, usage: true });
+    expect(agents.native!.capabilities).toEqual({ images: true, resume: false, modes: false, model_list: true, usage: true });
     expect(agents.opencode!.capabilities).toEqual({ images: true, resume: true, modes: true, model_list: true, usage: true });
     expect(agents['my-acp']!.capabilities).toMatchObject({ images: true, resume: true });
     expect(agents['text-only']!.capabilities).toMatchObject({ images: false, modes: true });
@@ -83,6 +83,13 @@ describe('GET /api/agents', () => {
     const after = byName((await server.api<AgentsResponse>('GET', '/api/agents?refresh=true')).body.items);
     expect(Date.parse(after['my-acp']!.checked_at)).toBeGreaterThan(Date.parse(before['my-acp']!.checked_at));
     expect((await server.api('GET', '/api/agents?refresh=maybe')).status).toBe(400);
+  });
+
+  it("answers 502 naming the endpoint when the native agent's endpoint does not list its models", async () => {
+    const r = await server.api<ErrorBody>('GET', '/api/agents/native/models');
+    expect(r.status).toBe(502);
+    expect(r.body.error).toBe('models_unavailable');
+    expect(r.body.message).toMatch(/^BooCode native agent could not tell its models: http:\/\/127\.0\.0\.1:9\/v1\/models did not answer/);
   });
 
   it('fails a turn on an agent that is not usable here with a message saying why', async () => {
