@@ -71,7 +71,7 @@ describe('models and modes in Chromium', () => {
     // The composer offers the same list, the session's model selected.
     expect(await page.locator('.composer').getByRole('combobox', { name: 'Model' }).inputValue()).toBe('beta-coder');
     // The native agent has no modes: no mode select.
-    expect(await page.locator('.composer').getByRole('combobox', { name: 'Mode' }).count()).toBe(0);
+    expect(await page.locator('.composer').getByRole('combobox', { name: 'Mode', exact: true }).count()).toBe(0);
   });
 
   it("starts an ACP session on a model from the agent's list, then changes its mode between turns", async () => {
@@ -89,7 +89,7 @@ describe('models and modes in Chromium', () => {
     await send(page, 'first');
     await lastReply(page).getByText('ACP here.').waitFor({ timeout: 60_000 });
     // The agent told its modes: the select shows its current one.
-    const mode = page.locator('.composer').getByRole('combobox', { name: 'Mode' });
+    const mode = page.locator('.composer').getByRole('combobox', { name: 'Mode', exact: true });
     await expect.poll(() => mode.inputValue(), { timeout: 30_000 }).toBe('default');
     expect(await mode.locator('option').allTextContents()).toEqual(['default', 'plan', 'yolo']);
     await mode.selectOption('plan');
