@@ -74,7 +74,7 @@ export function AgentPicker({ session, view }: { session: Session; view: ChatAge
         placeholder="default model"
       />
       {modeOption ? (
-        <select className="agent-picker__mode" value={currentMode} onChange={(e) => void save({ mode: e.target.value })} aria-label="Mode">
+        <select className="agent-picker__mode" title="The agent's mode" value={currentMode} onChange={(e) => void save({ mode: e.target.value })} aria-label="Mode">
           {modeOption.values.map((v) => (
             <option key={v.value} value={v.value}>
               {v.name}
