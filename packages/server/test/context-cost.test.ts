@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, Message, MessagePage, ModelCallList, PostMessageResponse, Project, Session, Task, UsageSummary, UsageTotals } from '@boocode/contracts';
 import { scratchDir, removeScratch, startFakeLlm, type FakeLlm, type RecordedRequest } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { waitTask as waitServerTask } from './agents-env.js';
 
 /** Every request reports the same DeepSeek-style usage: 1000 prompt tokens, 800 of them cached, 100 out. */
 const USAGE = { style: 'deepseek', prompt_tokens: 1000, completion_tokens: 100, cached_tokens: 800 } as const;
@@ -45,13 +46,7 @@ afterAll(async () => {
   if (home) removeScratch(home);
 });
 
-async function waitTask(id: string): Promise<Task> {
-  for (;;) {
-    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
-    if (['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status)) return t;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
 
 async function newChat(): Promise<{ session: Session; chat: Chat }> {
   const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
