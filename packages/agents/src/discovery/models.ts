@@ -12,7 +12,7 @@ export interface ModelListOptions {
   /** Environment additions for the agent's probe (as discovery's `env`). */
   env?: Record<string, string | undefined>;
   cwd?: string;
-  /** Time limit of the probe or request. Default 15 s. */
+  /** Time limit of the probe or request. Default 60 s: `opencode models` alone takes seconds. */
   timeoutMs?: number;
   logger?: AgentLogger;
 }
@@ -26,7 +26,7 @@ const ModelsAnswer = z.object({ data: z.array(z.looseObject({ id: z.string().min
  * session's model option, `opencode models`). Throws a sentence saying why when it cannot.
  */
 export async function listAgentModels(info: AgentInfo, opts: ModelListOptions): Promise<AgentModel[]> {
-  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   if (info.kind === 'native') return endpointModels(opts.settings.native, opts.baseEnv, timeoutMs);
   const def = backendDefinition(info.kind);
   const [executable, ...args] = info.command;

@@ -85,7 +85,6 @@ export class AgentRegistry {
       custom: this.opts.custom,
       env: this.opts.discovery?.env,
       cwd: this.opts.discovery?.cwd,
-      timeoutMs: this.opts.discovery?.timeoutMs,
       logger: this.opts.log.child({ agent: info.name, component: 'models' }),
     });
     const at = Date.now();
