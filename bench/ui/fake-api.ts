@@ -16,6 +16,7 @@ const session: Session = {
   name: 'bench session',
   agent: 'native',
   model: 'bench-model',
+  mode: null,
   status: 'open',
   permission_policy: 'ask',
   isolated: true,

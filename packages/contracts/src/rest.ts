@@ -42,6 +42,8 @@ export const Session = z.object({
   name: z.string(),
   agent: z.string(),
   model: z.string().nullable(),
+  /** The agent mode chosen for the session (one the agent reported); null: the policy's or the agent's own. */
+  mode: z.string().nullable().default(null),
   status: SessionStatus,
   permission_policy: PermissionPolicy,
   /** false: the agent works directly in the project directory. */
@@ -71,6 +73,8 @@ export const UpdateSessionBody = z
   .object({
     name: name.optional(),
     model: z.string().min(1).max(200).superRefine(storableText).nullable().optional(),
+    /** One of the modes the session's agent reported; null goes back to the policy's or the agent's own. */
+    mode: z.string().min(1).max(200).superRefine(storableText).nullable().optional(),
     agent: z.string().min(1).max(100).superRefine(storableText).optional(),
     permission_policy: PermissionPolicy.optional(),
     subagent_followup: z.boolean().optional(),

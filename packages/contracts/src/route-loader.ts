@@ -35,7 +35,7 @@ const routeGroup: { [N in RouteName]: GroupOf<N> } = {
   listMessages: 'messages', postMessage: 'messages', listSessionTasks: 'messages', getTask: 'messages', cancelTask: 'messages', recoverTask: 'messages',
   listTraces: 'traces', getChatUsage: 'traces', listModelCalls: 'traces', getSessionUsage: 'traces', listSessionStats: 'traces', getProjectUsage: 'traces',
   answerPermission: 'permissions', listAllPermissions: 'permissions', listPermissions: 'permissions',
-  listAgents: 'agents', listAgentSessions: 'agents',
+  listAgents: 'agents', listAgentModels: 'agents', listAgentSessions: 'agents',
   getSessionDiff: 'review', getPendingChange: 'review', applyChange: 'review', rejectChange: 'review', commitSession: 'review', mergeSession: 'review', getSessionBranch: 'review', updateFromBase: 'review', pushSession: 'review',
   resolveIds: 'ids',
   listWorkflows: 'workflows', startWorkflowRun: 'workflows', listWorkflowRuns: 'workflows', getWorkflowRun: 'workflows', cancelWorkflowRun: 'workflows', listWorkflowRunLogs: 'workflows',

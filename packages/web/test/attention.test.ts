@@ -9,6 +9,7 @@ const session = (n: number, attention: SessionAttention | null, status: Session[
   name: `s${n}`,
   agent: 'native',
   model: null,
+  mode: null,
   status,
   permission_policy: 'ask',
   isolated: true,

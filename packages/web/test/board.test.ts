@@ -10,6 +10,7 @@ const session = (n: number, p: number, over: Partial<Session> = {}): Session => 
   name: `s${n}`,
   agent: 'native',
   model: null,
+  mode: null,
   status: 'open',
   permission_policy: 'ask',
   isolated: true,

@@ -10,6 +10,7 @@ const session = (n: number, name: string, status: Session['status'] = 'open'): S
   name,
   agent: 'native',
   model: null,
+  mode: null,
   status,
   permission_policy: 'ask',
   isolated: true,

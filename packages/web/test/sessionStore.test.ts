@@ -10,6 +10,7 @@ const session: Session = {
   name: 's',
   agent: 'native',
   model: null,
+  mode: null,
   status: 'open',
   permission_policy: 'ask',
   isolated: true,

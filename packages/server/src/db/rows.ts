@@ -44,6 +44,7 @@ export interface SessionRow {
   name: string;
   agent: string;
   model: string | null;
+  mode: string | null;
   status: Session['status'];
   permission_policy: Session['permission_policy'];
   isolated: boolean;
@@ -59,6 +60,7 @@ export const toSession = (r: SessionRow): Session => ({
   name: r.name,
   agent: r.agent,
   model: r.model,
+  mode: r.mode,
   status: r.status,
   permission_policy: r.permission_policy,
   isolated: r.isolated,

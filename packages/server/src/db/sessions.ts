@@ -50,7 +50,7 @@ export async function getSession(sql: Sql, id: string): Promise<Session | null> 
   return rows[0] ? toSession(rows[0]) : null;
 }
 
-export type SessionPatch = Partial<Pick<Session, 'name' | 'model' | 'agent' | 'permission_policy' | 'status' | 'subagent_followup'>>;
+export type SessionPatch = Partial<Pick<Session, 'name' | 'model' | 'mode' | 'agent' | 'permission_policy' | 'status' | 'subagent_followup'>>;
 
 export async function updateSession(sql: Sql, id: string, patch: SessionPatch): Promise<Session | null> {
   const cols = Object.keys(patch).filter((k) => patch[k as keyof SessionPatch] !== undefined) as (keyof SessionPatch)[];

@@ -28,6 +28,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   // The server's Node cannot run the sandbox: not the request's fault, and not a crash either.
   workflows_unavailable: 503,
   subagent_limit: 409,
+  agent_unavailable: 409,
+  // The agent (or the native agent's endpoint) did not answer with its models.
+  models_unavailable: 502,
+  setting_unsupported: 409,
   // A project path is given by the request, when it is registered.
   path_not_found: 400,
   not_a_directory: 400,

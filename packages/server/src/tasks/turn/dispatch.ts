@@ -74,6 +74,8 @@ async function startAgent(t: Turn, key: SessionKey, root: string, signal: AbortS
       model: task.model,
       resumeToken: t.resumeToken,
       permissionPolicy: session.permission_policy,
+      // Chosen only among the modes the agent reported, so only agents with modes get one.
+      ...(session.mode ? { config: { mode: session.mode } } : {}),
       mcp: deps.registry.offersMcp(task.agent) ? deps.mcp.refFor(session.id, t.chatId) : undefined,
     });
     return { backend, lease };
