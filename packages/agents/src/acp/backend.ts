@@ -423,7 +423,7 @@ export class AcpBackend implements AgentBackend {
           type: 'policy_support',
           policy: st.policy,
           level: 'partial',
-          reason: `${this.name} refused the mode that follows this policy, so it asks by its own rules: ${description}`,
+          reason: `It refused its "${want}" mode: ${description}`,
         });
       }
       return;

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { AgentInfo, PermissionPolicy, Session } from '@boocode/contracts';
+import type { AgentInfo, PermissionPolicy, PolicySupport, Session } from '@boocode/contracts';
 import { api } from '../api';
 import { useAgents } from './useAgents';
 
@@ -26,6 +26,16 @@ const POLICY_LABEL: Record<PermissionPolicy, string> = {
   allow_edits: 'Allow edits',
   allow_all: 'Allow everything',
 };
+
+/** What the user reads when the agent cannot follow the chosen policy; null when it can (or nobody knows yet). */
+function policyNote(agent: string, policy: PermissionPolicy, support: PolicySupport | null): string | null {
+  if (!support || support.policy !== policy || support.level === 'full') return null;
+  const head =
+    support.level === 'none'
+      ? `${agent} cannot follow “${POLICY_LABEL[policy]}”.`
+      : `${agent} follows “${POLICY_LABEL[policy]}” only in part.`;
+  return support.reason ? `${head} ${support.reason}` : head;
+}
 
 /**
  * Agent, model and permission policy of the session, changeable between turns (the next turn
@@ -54,7 +64,9 @@ export function AgentPicker({ session }: { session: Session }) {
   };
 
   const choices = choicesOf(agents, session.agent);
-  const models = choices.find((c) => c.name === session.agent)?.models ?? [];
+  const current = choices.find((c) => c.name === session.agent);
+  const models = current?.models ?? [];
+  const note = policyNote(current?.label ?? session.agent, session.permission_policy, session.policy_support);
   return (
     <div className="agent-picker">
       <select value={session.agent} onChange={(e) => void save({ agent: e.target.value, model: null })} aria-label="Agent">
@@ -93,6 +105,11 @@ export function AgentPicker({ session }: { session: Session }) {
           </option>
         ))}
       </select>
+      {note ? (
+        <p className="agent-picker__policy-note" role="note">
+          {note}
+        </p>
+      ) : null}
       {models.length > 0 ? (
         <datalist id={listId}>
           {models.map((m) => (
