@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoginCode } from '@boocode/contracts';
 import { makeGitRepo } from '@boocode/testkit/server';
 import { openBrowser, type Browser } from './helpers/browser';
 import { screenshotBothThemes, screenshotDialogBothThemes } from './helpers/screenshots';
@@ -15,7 +16,7 @@ const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
  * the new-session dialog lists its notes; it reports no usage, so its reply says so; and it has no
  * mode for the session's policy, so the composer says it cannot follow it.
  */
-describe('agent notes, unreported usage and an unfollowed policy in Chromium', () => {
+describe('agent notes, unreported usage and an unfollowed policy in Chromium', { timeout: 240_000 }, () => {
   let server: RunningBoocode;
   let browser: Browser;
   let phone: Browser;
@@ -26,16 +27,22 @@ describe('agent notes, unreported usage and an unfollowed policy in Chromium', (
     const bin = path.join(repo, '..', 'notes-bin');
     mkdirSync(bin, { recursive: true });
     const script = path.join(bin, 'script.json');
-    writeFileSync(script, JSON.stringify({ name: 'gemini', modes: ['build', 'plan'], fallback: { steps: [{ text: 'Hello from Gemini.' }] } }));
+    writeFileSync(script, JSON.stringify({ name: 'fake-acp', modes: ['build', 'plan'], fallback: { steps: [{ text: 'Hello from the agent.' }] } }));
     writeFileSync(path.join(bin, 'gemini'), `#!/bin/sh\nexec "${process.execPath}" "${FAKE_ACP}" --script "${script}"\n`);
     chmodSync(path.join(bin, 'gemini'), 0o755);
     [server, browser, phone] = await Promise.all([
-      startBoocode({ env: { PATH: `${bin}:${process.env.PATH ?? ''}` } }),
+      startBoocode({
+        env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+        agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } },
+      }),
       openBrowser(),
       openBrowser({ width: 390, height: 844 }),
     ]);
     await logIn(browser.page, server);
-    await logIn(phone.page, server);
+    // The printed login URL works once: the phone logs in with a code of its own.
+    const code = await server.api<LoginCode>('POST', '/api/auth/codes');
+    await phone.page.goto(server.url + code.url_path);
+    await phone.page.waitForURL(`${server.url}/`);
     await addProject(browser.page, repo);
   });
   afterAll(async () => {
@@ -57,14 +64,16 @@ describe('agent notes, unreported usage and an unfollowed policy in Chromium', (
     expect(await notes.textContent()).toContain('cannot create a new file through BooCode');
     await screenshotDialogBothThemes(page, 'new-session-notes');
 
+    // The turn runs on the same fake agent configured under a name of its own.
+    await dialog.getByRole('combobox', { name: 'Agent' }).selectOption('fakeacp');
     await dialog.getByRole('button', { name: 'Start session' }).click();
     await page.getByRole('tab', { name: 'Chat 1' }).waitFor();
     await send(page, 'hello');
-    await lastReply(page).getByText('Hello from Gemini.').waitFor({ timeout: 60_000 });
+    await lastReply(page).getByText('Hello from the agent.').waitFor({ timeout: 60_000 });
     await lastReply(page).getByText('tokens not reported').waitFor();
     const note = page.getByRole('note');
     await note.waitFor();
-    expect(await note.textContent()).toMatch(/^Gemini CLI cannot follow “Ask before acting”\. The session asks it to ask before it edits or runs anything/);
+    expect(await note.textContent()).toMatch(/^fakeacp cannot follow “Ask before acting”\. The session asks it to ask before it edits or runs anything/);
     await screenshotBothThemes(page, 'usage-not-reported');
 
     await phone.page.goto(page.url());
