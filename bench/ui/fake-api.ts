@@ -23,6 +23,7 @@ const session: Session = {
   base_branch: null,
   subagent_followup: true,
   attention: null,
+  policy_support: null,
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
 };

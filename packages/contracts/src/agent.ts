@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { storableText, Usage } from './common.js';
+import { PolicySupport, storableText, Usage, type PermissionPolicy } from './common.js';
 import { ModelCallData } from './usage.js';
 import type { SubagentControl } from './subagents.js';
-import type { PermissionPolicy } from './rest.js';
 
 /** Transport kinds a backend can be. */
 export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo', 'pty']);
@@ -204,6 +203,8 @@ export const AgentEventData = z.discriminatedUnion('type', [
   }),
   /** One model call of the turn, with its prompt's shape where the agent knows it (the native agent). */
   z.object({ type: z.literal('model_call'), ...ModelCallData.shape }),
+  /** How far the agent follows the session's permission policy, found when the session starts. */
+  z.object({ type: z.literal('policy_support'), ...PolicySupport.shape }),
   /** The agent renamed its session (ACP session_info_update). */
   z.object({ type: z.literal('session_info'), title: z.string().nullable() }),
   /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, Id, storableText, Timestamp, Usage } from './common.js';
+import { commaList, Id, PermissionPolicy, PolicySupport, storableText, Timestamp, Usage } from './common.js';
 import { ImagePart } from './agent.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200).superRefine(storableText);
@@ -33,8 +33,6 @@ export type SessionStatus = z.infer<typeof SessionStatus>;
 export const SessionAttention = z.enum(['permission', 'finished', 'failed']);
 export type SessionAttention = z.infer<typeof SessionAttention>;
 
-export const PermissionPolicy = z.enum(['ask', 'allow_edits', 'allow_all']);
-export type PermissionPolicy = z.infer<typeof PermissionPolicy>;
 
 export const Session = z.object({
   id: Id,
@@ -53,6 +51,11 @@ export const Session = z.object({
   subagent_followup: z.boolean().default(true),
   /** Absent from older servers: nothing to look at. */
   attention: SessionAttention.nullable().default(null),
+  /**
+   * How far the agent follows the session's policy, as its last turn found; null before a turn, or
+   * from older servers. It may name an earlier policy: it holds for the current one only when equal.
+   */
+  policy_support: PolicySupport.nullable().default(null),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

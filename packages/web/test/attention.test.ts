@@ -16,6 +16,7 @@ const session = (n: number, attention: SessionAttention | null, status: Session[
   base_branch: null,
   subagent_followup: true,
   attention,
+  policy_support: null,
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
 });

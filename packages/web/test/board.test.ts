@@ -17,6 +17,7 @@ const session = (n: number, p: number, over: Partial<Session> = {}): Session => 
   base_branch: null,
   subagent_followup: true,
   attention: null,
+  policy_support: null,
   created_at: '2026-01-01T00:00:00Z',
   updated_at: `2026-01-01T00:00:0${n}Z`,
   ...over,

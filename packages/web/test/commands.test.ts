@@ -17,6 +17,7 @@ const session = (n: number, name: string, status: Session['status'] = 'open'): S
   base_branch: null,
   subagent_followup: true,
   attention: null,
+  policy_support: null,
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
 });

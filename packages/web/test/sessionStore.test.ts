@@ -17,6 +17,7 @@ const session: Session = {
   subagent_followup: true,
   base_branch: null,
   attention: null,
+  policy_support: null,
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
 };

@@ -51,6 +51,7 @@ export interface SessionRow {
   base_branch: string | null;
   subagent_followup: boolean;
   attention: Session['attention'];
+  policy_support: Session['policy_support'];
   created_at: Stamp;
   updated_at: Stamp;
 }
@@ -67,6 +68,7 @@ export const toSession = (r: SessionRow): Session => ({
   base_branch: r.base_branch,
   subagent_followup: r.subagent_followup,
   attention: r.attention,
+  policy_support: r.policy_support ?? null,
   created_at: iso(r.created_at),
   updated_at: iso(r.updated_at),
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AgentInfo, PermissionPolicy, Session } from '@boocode/contracts';
+import type { AgentInfo, PermissionPolicy, PolicySupport, Session } from '@boocode/contracts';
 import { api } from '../api';
 import type { ChatAgentView } from '../stream/sessionState';
 import { useAgents } from './useAgents';
@@ -29,6 +29,16 @@ const POLICY_LABEL: Record<PermissionPolicy, string> = {
   allow_all: 'Allow everything',
 };
 
+/** What the user reads when the agent cannot follow the chosen policy; null when it can (or nobody knows yet). */
+function policyNote(agent: string, policy: PermissionPolicy, support: PolicySupport | null): string | null {
+  if (!support || support.policy !== policy || support.level === 'full') return null;
+  const head =
+    support.level === 'none'
+      ? `${agent} cannot follow “${POLICY_LABEL[policy]}”.`
+      : `${agent} follows “${POLICY_LABEL[policy]}” only in part.`;
+  return support.reason ? `${head} ${support.reason}` : head;
+}
+
 /**
  * Agent, model, mode and permission policy of the session, changeable between turns, even while
  * one runs (the next turn uses them). Changes are saved on the session (PATCH), so they survive
@@ -53,6 +63,8 @@ export function AgentPicker({ session, view }: { session: Session; view: ChatAge
   };
 
   const choices = choicesOf(agents, session.agent);
+  const current = choices.find((c) => c.name === session.agent);
+  const note = policyNote(current?.label ?? session.agent, session.permission_policy, session.policy_support);
   return (
     <div className="agent-picker">
       <select value={session.agent} onChange={(e) => void save({ agent: e.target.value, model: null })} aria-label="Agent">
@@ -94,6 +106,11 @@ export function AgentPicker({ session, view }: { session: Session; view: ChatAge
           </option>
         ))}
       </select>
+      {note ? (
+        <p className="agent-picker__policy-note" role="note">
+          {note}
+        </p>
+      ) : null}
       {error ? (
         <span className="agent-picker__error" role="alert">
           {error}

@@ -2,7 +2,7 @@ import type { AgentEvent, PermissionPolicy, ToolOffsets } from '@boocode/contrac
 import type { Sql } from '../../db/connection.js';
 import { saveJournal } from '../../db/transcripts.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
-import { setAutomaticTitle } from '../../db/sessions.js';
+import { setAutomaticTitle, setPolicySupport } from '../../db/sessions.js';
 import { announceSession } from '../../stream/attention.js';
 import { insertModelCall } from '../../db/model-calls.js';
 import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
@@ -38,6 +38,10 @@ function store(sql: Sql, broker: Broker, w: TurnWrite): Promise<void> {
       return saveJournal(sql, w.taskId, { transcript: w.transcript, steps: w.steps, compaction: w.compaction }, w.said ?? { content: 0, reasoning: 0 });
     case 'session_title':
       return setAutomaticTitle(sql, w.sessionId, w.title, 'agent').then((s) => {
+        if (s) announceSession(broker, s);
+      });
+    case 'policy_support':
+      return setPolicySupport(sql, w.sessionId, w.support).then((s) => {
         if (s) announceSession(broker, s);
       });
   }

@@ -5,6 +5,7 @@ import {
   type AgentEvent,
   type AgentSessionState,
   type Message,
+  type PolicySupport,
   type SessionFramePayload,
   type ToolOffsets,
   type Compaction,
@@ -41,6 +42,7 @@ export type TurnWrite =
   | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] }
   /** The agent named its session: the session's name unless the user gave one. */
   | { type: 'session_title'; sessionId: string; title: string }
+  | { type: 'policy_support'; sessionId: string; support: PolicySupport }
   /** `said`: how much of the message's text and reasoning the journaled steps had produced (filled in by TurnEvents). */
   | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; compaction: Compaction | null; said: JournalSaid | null };
 
@@ -59,7 +61,7 @@ interface OpenTrace {
 }
 
 /** Events that describe the agent's state rather than answer: they do not count as first output. */
-const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'model_call', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed', 'journal']);
+const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'model_call', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed', 'journal', 'policy_support']);
 
 /** PostgreSQL text and jsonb cannot hold NUL; agents' output may contain it (binary files, tools). */
 const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s);
@@ -318,6 +320,11 @@ export class TurnFrames {
         out.frames.push({ type: 'agent_title', chat_id: chatId, agent: this.id.agent, title: e.title });
         if (e.title?.trim()) out.writes.push({ type: 'session_title', sessionId: this.id.sessionId, title: e.title.replace(/\s+/g, ' ').trim().slice(0, 200) });
         break;
+      case 'policy_support': {
+        const { type: _, ...support } = e;
+        out.writes.push({ type: 'policy_support', sessionId: this.id.sessionId, support });
+        break;
+      }
       case 'journal':
         this.journaled = true;
         // Not for clients: what a turn continued after a restart starts from.
