@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AGENTS } from '@boocode/agents';
-import type { MessagePage, Project, SubagentList } from '@boocode/contracts';
+import type { MessagePage, Project, SubagentList, TracePage } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
@@ -64,5 +64,9 @@ describe('opencode spawns subagents through BooCode MCP server', { timeout: 3 * 
     expect(JSON.stringify(last.messages)).toContain('the native child answer');
     const page = (await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body;
     expect(page.items.at(-1)?.content).toContain('collected the child answer');
+    // The MCP call that spawned it names the child, so the trace tree nests the child's turn under it.
+    const traces = (await server.api<TracePage>('GET', `/api/chats/${chat.id}/traces`)).body.items;
+    const spawn = traces.find((t) => t.tool_name.includes('spawn_subagent'));
+    expect(spawn?.subagent_ids).toEqual([child!.id]);
   });
 });
