@@ -10,6 +10,8 @@ import { summarize } from '../lib/stats.js';
 import { CHAT_ID, makeMessages, SESSION_ID, startFakeServer } from './fake-api.js';
 
 const RUNS = 7;
+/** WEB_DIST: another build of the UI to time (an older commit's, to compare). */
+const DIST = process.env.WEB_DIST ?? path.join(WEB_DIR, 'dist');
 
 /** Resolves with ms since navigation start once the composer is enabled and a message is shown. */
 const USABLE_PROBE = `new Promise((resolve) => {
@@ -30,7 +32,7 @@ function connectFrames(ws: WebSocket): void {
 async function loadOnce(latencyMs: number): Promise<{ ms: number; requests: number; duplicates: number }> {
   const [browser, server] = await Promise.all([
     openBrowser(),
-    startFakeServer(path.join(WEB_DIR, 'dist'), makeMessages(200), connectFrames, () => undefined, latencyMs),
+    startFakeServer(DIST, makeMessages(200), connectFrames, () => undefined, latencyMs),
   ]);
   try {
     const { page } = browser;
@@ -41,6 +43,7 @@ async function loadOnce(latencyMs: number): Promise<{ ms: number; requests: numb
     });
     await page.goto(`${server.origin}/?session=${SESSION_ID}&chat=${CHAT_ID}`);
     const ms = (await page.evaluate(USABLE_PROBE)) as number;
+    if (process.env.SHOW_REQUESTS) console.log(api.join('\n'));
     return { ms, requests: api.length, duplicates: api.length - new Set(api).size };
   } finally {
     await browser.close();

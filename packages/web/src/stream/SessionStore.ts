@@ -181,6 +181,9 @@ export class SessionStore {
     return () => this.frameListeners.delete(fn);
   };
 
+  /** Whether a refetch has loaded the session: until then its first one is still to come. */
+  hasSynced = (): boolean => this.view.state.session !== null;
+
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
