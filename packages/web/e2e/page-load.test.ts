@@ -32,9 +32,12 @@ describe('page load and header in Chromium', () => {
       const u = new URL(r.url());
       if (u.pathname.startsWith('/api/') && r.resourceType() !== 'websocket') requests.push(`${r.method()} ${u.pathname}${u.search}`);
     };
+    const url = page.url();
+    // From a blank page, so that nothing the previous page still asks for is counted.
+    await page.goto('about:blank');
     page.on('request', onRequest);
     try {
-      await page.reload();
+      await page.goto(url);
       await page.getByRole('textbox', { name: 'Message' }).waitFor();
       await lastReply(page).getByText('Answer number 3.').waitFor();
       // Requests started by the load may still be on their way: wait until the page is idle.
