@@ -2,6 +2,7 @@ export * from './native/index.js';
 export * from './opencode/index.js';
 export * from './acp/index.js';
 export * from './paseo/index.js';
+export * from './pty/index.js';
 export * from './discovery/index.js';
 export * from './backends/index.js';
 export type { Env } from './external/env.js';

@@ -1,6 +1,7 @@
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './stream/backoff.js';
 export { SeqOrderer, type Sequenced } from './stream/seq-orderer.js';
-export { FrameSocket, type FrameSocketOptions, type SocketStatus, type Timers, type WebSocketLike } from './stream/frame-socket.js';
+export { FrameSocket, type FrameSocketOptions } from './stream/frame-socket.js';
+export type { SocketStatus, Timers, WebSocketLike } from './stream/reconnecting-socket.js';
 export {
   sessionFrames,
   userFrames,

@@ -5,7 +5,7 @@ import type { SubagentControl } from './subagents.js';
 import type { PermissionPolicy } from './rest.js';
 
 /** Transport kinds a backend can be. */
-export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo']);
+export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo', 'pty']);
 export type AgentBackendKind = z.infer<typeof AgentBackendKind>;
 
 export const TextPart = z.object({ type: z.literal('text'), text: z.string().superRefine(storableText) });

@@ -33,7 +33,7 @@ const routeGroup: { [N in RouteName]: GroupOf<N> } = {
   listProjects: 'projects', createProject: 'projects', getProject: 'projects', deleteProject: 'projects', getProjectCollisions: 'projects',
   createSession: 'sessions', listSessions: 'sessions', getSession: 'sessions', updateSession: 'sessions', archiveSession: 'sessions', unarchiveSession: 'sessions', markSessionSeen: 'sessions', cancelSession: 'sessions', createChat: 'sessions', listChats: 'sessions', getChat: 'sessions', renameChat: 'sessions',
   listMessages: 'messages', postMessage: 'messages', listSessionTasks: 'messages', getTask: 'messages', cancelTask: 'messages', recoverTask: 'messages',
-  listTraces: 'traces', getChatUsage: 'traces', listModelCalls: 'traces', getSessionUsage: 'traces', getProjectUsage: 'traces',
+  listTraces: 'traces', getChatUsage: 'traces', listModelCalls: 'traces', getSessionUsage: 'traces', listSessionStats: 'traces', getProjectUsage: 'traces',
   answerPermission: 'permissions', listAllPermissions: 'permissions', listPermissions: 'permissions',
   listAgents: 'agents', listAgentSessions: 'agents',
   getSessionDiff: 'review', getPendingChange: 'review', applyChange: 'review', rejectChange: 'review', commitSession: 'review', mergeSession: 'review',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Timestamp, Usage } from './common.js';
+import { DiffStats } from './git.js';
 
 /**
  * The parts of one model request's prompt, in the order they are sent, with their token counts
@@ -82,3 +83,23 @@ export const UsageTotals = z.object({
   cache_hit_ratio: z.number().nullable(),
 });
 export type UsageTotals = z.infer<typeof UsageTotals>;
+
+/**
+ * What the overview board shows of one session beside its status (`GET /api/sessions/stats`): the
+ * size of its pending change and what its turns cost.
+ */
+export const SessionStats = z.object({
+  session_id: Id,
+  /** The session's pending change (its worktree against its base as of its last turn); null: none. */
+  diff: DiffStats.nullable(),
+  /** Turns with usage stored. */
+  turns: z.number().int().nonnegative(),
+  /** USD over the priced turns; null when none was priced. */
+  cost: z.number().nullable(),
+  unpriced_turns: z.number().int().nonnegative(),
+  unreported_turns: z.number().int().nonnegative(),
+});
+export type SessionStats = z.infer<typeof SessionStats>;
+
+export const SessionStatsList = z.object({ items: z.array(SessionStats) });
+export type SessionStatsList = z.infer<typeof SessionStatsList>;

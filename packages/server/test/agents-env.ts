@@ -5,7 +5,7 @@ import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode
 import type { TestServer } from '@boocode/testkit/server';
 import { openCodeTestHome, scratchDir, type OpenCodeTestHome } from '@boocode/testkit';
 
-/** Shared by the server-level external agent tests (agents-*.test.ts). */
+/** Shared by the server-level tests: sessions, messages and waiting for tasks through the API. */
 
 /** An isolated, offline opencode home (see the testkit). */
 export type OpenCodeHome = OpenCodeTestHome;

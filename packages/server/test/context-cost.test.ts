@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Chat, Message, MessagePage, ModelCallList, PostMessageResponse, Project, Session, Task, UsageSummary, UsageTotals } from '@boocode/contracts';
+import type { Chat, Message, MessagePage, ModelCallList, PostMessageResponse, Project, Session, SessionStatsList, Task, UsageSummary, UsageTotals } from '@boocode/contracts';
 import { scratchDir, removeScratch, startFakeLlm, type FakeLlm, type RecordedRequest } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { waitTask as waitServerTask } from './agents-env.js';
 
 /** Every request reports the same DeepSeek-style usage: 1000 prompt tokens, 800 of them cached, 100 out. */
 const USAGE = { style: 'deepseek', prompt_tokens: 1000, completion_tokens: 100, cached_tokens: 800 } as const;
@@ -45,13 +46,7 @@ afterAll(async () => {
   if (home) removeScratch(home);
 });
 
-async function waitTask(id: string): Promise<Task> {
-  for (;;) {
-    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
-    if (['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status)) return t;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
 
 async function newChat(): Promise<{ session: Session; chat: Chat }> {
   const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
@@ -133,6 +128,13 @@ describe('cache shape and cost', () => {
     const sessionA = (await server.api<UsageTotals>('GET', `/api/sessions/${a.session.id}/usage`)).body;
     expect(proj.cost).toBeGreaterThanOrEqual(sessionA.cost! + sessionB.cost! - 1e-12);
 
+    // The board's figures for every session at once agree with the session's own totals.
+    const stats = (await server.api<SessionStatsList>('GET', '/api/sessions/stats')).body.items;
+    const statsB = stats.find((s) => s.session_id === b.session.id)!;
+    expect(statsB).toMatchObject({ diff: null, turns: 3, unpriced_turns: 1, unreported_turns: 0 });
+    close(statsB.cost, sessionB.cost!);
+    close(stats.find((s) => s.session_id === a.session.id)!.cost, sessionA.cost!);
+
     expect((await server.api('GET', `/api/sessions/00000000-0000-4000-8000-000000000000/usage`)).status).toBe(404);
     expect((await server.api('GET', `/api/projects/not-an-id/usage`)).status).toBe(404);
     expect((await server.api('GET', `/api/chats/00000000-0000-4000-8000-000000000000/model-calls`)).status).toBe(404);
@@ -207,5 +209,17 @@ describe('compaction', () => {
     await say(chat, '/compact');
     expect(llm.requests.length).toBe(before);
     expect((await lastAssistant(chat)).content).toMatch(/Nothing to compact yet/);
+  });
+
+  it("lists each session's pending change size beside its cost, and a session without turns as unknown", async () => {
+    const c = await newChat();
+    const idle = await newChat();
+    llm.push({ match: { lastUserIncludes: 'write it' }, toolCalls: [{ id: 'w1', name: 'write_file', arguments: { path: 'b.txt', content: 'one\ntwo\n' } }], usage: USAGE });
+    await say(c.chat, 'write it');
+    const stats = (await server.api<SessionStatsList>('GET', '/api/sessions/stats')).body.items;
+    expect(stats.find((s) => s.session_id === c.session.id)).toMatchObject({ diff: { files: 1, additions: 2, deletions: 0 }, turns: 1, unpriced_turns: 0 });
+    expect(stats.find((s) => s.session_id === idle.session.id)).toEqual({ session_id: idle.session.id, diff: null, turns: 0, cost: null, unpriced_turns: 0, unreported_turns: 0 });
+    // Newest session first, like the session list.
+    expect(stats.findIndex((s) => s.session_id === idle.session.id)).toBeLessThan(stats.findIndex((s) => s.session_id === c.session.id));
   });
 });

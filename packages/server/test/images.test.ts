@@ -4,6 +4,7 @@ import type { Chat, ErrorBody, MessagePage, PostMessageResponse, Project, Sessio
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { createTestDatabase, makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { connect, type Sql } from '@boocode/server/internals';
+import { waitTask as waitServerTask } from './agents-env.js';
 
 /**
  * Images of user messages: stored once by the SHA-256 of their bytes, never as base64 in a task
@@ -36,13 +37,7 @@ afterAll(async () => {
   await llm?.close();
 });
 
-async function waitTask(id: string): Promise<Task> {
-  for (;;) {
-    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
-    if (['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status)) return t;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
 
 const getImage = (hash: string, headers: Record<string, string> = {}, token?: string | null) =>
   fetch(`${server.url}/api/images/${hash}`, { headers: { ...(token === null ? {} : { authorization: `Bearer ${token ?? server.token}` }), ...headers } });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Chat, MessagePage, PostMessageResponse, Project, Session, Task, TracePage, UsageSummary } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { waitTask as waitServerTask } from './agents-env.js';
 
 let llm: FakeLlm;
 let server: TestServer;
@@ -25,15 +26,7 @@ async function newSession(body: Record<string, unknown> = {}): Promise<{ session
   return { session, chat };
 }
 
-async function waitTask(id: string, done = (t: Task) => ['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status), timeoutMs = 30_000): Promise<Task> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
-    if (done(t)) return t;
-    if (Date.now() > deadline) throw new Error(`task ${id} still ${t.status}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
 
 const post = (chatId: string, content: string) => server.api<PostMessageResponse>('POST', `/api/chats/${chatId}/messages`, { content });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { waitTask as waitServerTask } from './agents-env.js';
 
 /** A native turn on a real server: its commands run in the sandbox the configuration asks for. */
 
@@ -23,13 +24,7 @@ afterAll(async () => {
   await llm?.close();
 });
 
-async function waitTask(id: string): Promise<Task> {
-  for (;;) {
-    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
-    if (['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status)) return t;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
 
 const sh = (id: string, script: string, timeout_ms?: number) => ({ id, name: 'run_command', arguments: { command: 'sh', args: ['-c', script], ...(timeout_ms ? { timeout_ms } : {}) } });
 

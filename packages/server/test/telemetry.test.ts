@@ -7,6 +7,7 @@ import { createLogger, loadServerConfig, startWorker, type RunningWorker } from 
 import { removeScratch, scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { createTestDatabase, inheritedEnv, makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
+import { waitTask as waitServerTask } from './agents-env.js';
 
 /** An OTLP attribute value as the JSON encoding sends it. */
 interface AnyValue {
@@ -90,13 +91,7 @@ afterAll(async () => {
   await new Promise((r) => receiver?.server.close(r));
 });
 
-async function waitTask(id: string): Promise<Task> {
-  for (;;) {
-    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
-    if (['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status)) return t;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
 
 describe('OpenTelemetry export', () => {
   it('sends invoke_agent, chat and execute_tool spans over OTLP/HTTP with GenAI attributes and BooCode ids', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm, type RecordedRequest } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { waitTask as waitServerTask } from './agents-env.js';
 
 let llm: FakeLlm;
 let server: TestServer;
@@ -17,13 +18,7 @@ afterAll(async () => {
   await llm?.close();
 });
 
-async function waitTask(id: string): Promise<Task> {
-  for (;;) {
-    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
-    if (['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status)) return t;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
 
 /** The messages of a request as they went over the wire (key order kept by JSON.parse). */
 const wireMessages = (r: RecordedRequest): string[] => (r.body as { messages: unknown[] }).messages.map((m) => JSON.stringify(m));

@@ -225,6 +225,11 @@ describe('endingOf', () => {
       error: 'agent_crashed: boom',
     });
     expect(endingOf(null, { ...ok, ok: false, stop_reason: 'max_tokens' }, true)).toEqual({ status: 'failed', error: 'stopped: max_tokens' });
+    // The agent's own time limit: timed out, with the agent's sentence.
+    expect(endingOf(null, { ...ok, ok: false, stop_reason: 'error', error: { code: 'timeout', message: 'ran too long' } }, true)).toEqual({
+      status: 'timed_out',
+      error: 'ran too long',
+    });
   });
 
   it('queues a turn interrupted by shutdown again only when the agent had not answered yet', () => {

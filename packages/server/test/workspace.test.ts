@@ -8,6 +8,7 @@ import { openStream, startTestServer, type StreamClient, type TestServer } from 
 import { ensureSessionWorktree } from '../src/git/index.js';
 import type { WorktreeRow } from '../src/db/workspaces.js';
 import { commitAll, editLine, lines, makeProject, read, sh, snapshot, write } from './git/helpers.js';
+import { waitTask as waitServerTask } from './agents-env.js';
 
 // End to end through the HTTP API: the native agent (scripted by the fake LLM) makes real changes in
 // real session worktrees of real repositories; review actions, collisions, archive and the sweep act on
@@ -51,15 +52,7 @@ async function newSession(fx: Fixture, body: Record<string, unknown> = {}): Prom
   return { session: r.body, chat };
 }
 
-async function waitTask(id: string, done = (t: Task) => ['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status)): Promise<Task> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const t = (await server.api<Task>('GET', `/api/tasks/${id}`)).body;
-    if (done(t)) return t;
-    if (Date.now() > deadline) throw new Error(`task ${id} still ${t.status}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
 
 let turnNo = 0;
 /** One turn in which the agent makes these tool calls, then answers. Returns the finished task. */

@@ -5,3 +5,4 @@ export * from './opencode-home.js';
 export * from './paseo-daemon.js';
 export * from './scratch.js';
 export * from './process-end.js';
+export * from './scripted-cli.js';

@@ -2,33 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo } from '@boocode/testkit/server';
 import { openBrowser, type Browser } from './helpers/browser';
 import { SCREENSHOT_DIR, screenshotBothThemes, setTheme } from './helpers/screenshots';
 import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
-import { addProject, lastReply, newSession, send } from './helpers/ui';
+import { addProject, lastReply, newSession, pastePng, send } from './helpers/ui';
 
 const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
-
-/** Pastes a PNG drawn in the page into the message box, as a screenshot pasted from the clipboard would be. */
-async function pastePng(page: Page, name: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Message' }).evaluate(async (box, fileName) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 160;
-    canvas.height = 100;
-    const g = canvas.getContext('2d')!;
-    g.fillStyle = '#5b4ce0';
-    g.fillRect(0, 0, 160, 100);
-    g.fillStyle = '#ffd34d';
-    g.fillRect(20, 20, 60, 60);
-    const blob = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), 'image/png'));
-    const dt = new DataTransfer();
-    dt.items.add(new File([blob], fileName, { type: 'image/png' }));
-    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, name);
-}
 
 /**
  * Images in the composer, in Chromium against a real server: pasted, shown as thumbnails and

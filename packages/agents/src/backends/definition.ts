@@ -56,6 +56,8 @@ export interface BackendDeps {
   logger: AgentLogger;
   /** How agent commands are confined on this machine; none: not at all. */
   sandbox?: SandboxPolicy;
+  /** A custom agent's time limit per turn (config.json `agents.<name>.timeout_seconds`), for backends that apply one. */
+  timeoutSeconds?: number;
 }
 
 /** Environment variables over a backend's settings: `schema`'s keys are the variable names. */
@@ -76,6 +78,8 @@ export interface BackendDefinition<K extends AgentBackendKind = AgentBackendKind
   settings: S;
   env?: EnvBinding<z.input<S>, E>;
   capabilities: AgentCapabilities;
+  /** Said of every agent of this kind in `GET /api/agents`, before each agent's own notes. */
+  notes?: readonly string[];
   /** Agents of this kind found on the machine by command. Only such kinds can be custom agents. */
   discover?: {
     agents: readonly KnownAgent[];

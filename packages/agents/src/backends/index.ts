@@ -4,3 +4,4 @@ export { NativeSettings } from './native.js';
 export { OpenCodeSettings } from './opencode.js';
 export { AcpSettings } from './acp.js';
 export { PaseoSettings } from './paseo.js';
+export { PtySettings } from './pty.js';

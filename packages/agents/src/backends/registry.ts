@@ -5,9 +5,14 @@ import type { BackendDefinition, KnownAgent } from './definition.js';
 import { nativeBackend } from './native.js';
 import { openCodeBackend } from './opencode.js';
 import { paseoBackend } from './paseo.js';
+import { ptyBackend } from './pty.js';
+import { templateProblems } from '../pty/template.js';
 
-/** Every backend BooCode has, one definition each. A new backend is one file and one line here. */
-export const BACKENDS = [nativeBackend, openCodeBackend, acpBackend, paseoBackend] as const;
+/**
+ * Every backend BooCode has, one definition each. A new backend is one file and one line here.
+ * The terminal one (pty) comes last: the fallback for CLIs that speak no protocol.
+ */
+export const BACKENDS = [nativeBackend, openCodeBackend, acpBackend, paseoBackend, ptyBackend] as const;
 
 type Definitions = (typeof BACKENDS)[number];
 
@@ -39,6 +44,8 @@ export const CustomAgentConfig = z.object({
   label: z.string().min(1).optional(),
   /** `false`: do not give the agent BooCode's MCP server (unset: give it, scoped to its session). */
   mcp: z.boolean().optional(),
+  /** Kind `pty` only: how long one run may take before it is stopped. Default 1800. */
+  timeout_seconds: z.number().int().min(1).max(86_400).optional(),
 });
 export type CustomAgentConfig = z.output<typeof CustomAgentConfig>;
 
@@ -46,6 +53,12 @@ export const CustomAgentsConfig = z.record(AgentName, CustomAgentConfig).superRe
   for (const [name, c] of Object.entries(agents)) {
     if (c.command === undefined && !DEFAULT_AGENTS.some((a) => a.name === name)) {
       ctx.addIssue({ code: 'custom', path: [name, 'command'], message: `required: there is no built-in agent named ${name} to adjust` });
+    }
+    if (c.kind === 'pty') {
+      // A terminal agent's args are a template (pty/template.ts): its placeholders must mean something.
+      for (const problem of templateProblems(c.args)) ctx.addIssue({ code: 'custom', path: [name, 'args'], message: problem });
+    } else if (c.timeout_seconds !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [name, 'timeout_seconds'], message: `only an agent of kind "pty" takes a time limit (this one is "${c.kind}")` });
     }
   }
 });

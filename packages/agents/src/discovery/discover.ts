@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { AgentInfo } from '@boocode/contracts';
 import { BACKENDS, DEFAULT_AGENTS, backendDefinition, type BackendSettings, type CustomAgentsConfig } from '../backends/registry.js';
-import type { KnownAgent } from '../backends/definition.js';
+import type { BackendDefinition, KnownAgent } from '../backends/definition.js';
 import type { Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { NoAnswerError } from '../external/no-answer.js';
@@ -68,7 +68,7 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
       install_path: path,
       command: [path ?? agent.command, ...agent.args],
       custom: agent.custom === true,
-      notes: [...(agent.notes ?? [])],
+      notes: [...(def.notes ?? []), ...(agent.notes ?? [])],
       capabilities: def.capabilities,
       checked_at: checkedAt,
     };
@@ -121,7 +121,7 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 
 /** The agents that run inside BooCode (native), as `GET /api/agents` lists them. */
 export function builtinAgents(settings: Partial<BackendSettings>, version: string, sandbox?: SandboxPolicy): AgentInfo[] {
-  return BACKENDS.flatMap((def): AgentInfo[] => {
+  return (BACKENDS as readonly BackendDefinition[]).flatMap((def): AgentInfo[] => {
     if (!def.builtin) return [];
     const status = def.builtin.status(def.settings.parse(settings[def.kind] ?? {}));
     return [

@@ -31,5 +31,6 @@ export function backendFor(agent: AgentInfo, opts: BackendFactoryOptions): Agent
     baseEnv: opts.baseEnv,
     logger: opts.logger ?? silentLogger,
     sandbox: opts.sandbox,
+    timeoutSeconds: opts.custom?.[agent.name]?.timeout_seconds,
   });
 }

@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { forgetChild, noteChild } from './child-ledger.js';
 
-const tracked = new Set<ChildProcess>();
+/** Leaders of the process groups started and still running. */
+const tracked = new Set<number>();
 let exitHookInstalled = false;
 
 /**
@@ -11,18 +12,29 @@ let exitHookInstalled = false;
  * child ledger (child-ledger.ts) lets the next start on the same home stop those.
  */
 export function trackChild(child: ChildProcess): void {
-  tracked.add(child);
   const pid = child.pid;
-  if (pid !== undefined) noteChild(pid);
-  child.once('exit', () => {
-    tracked.delete(child);
-    if (pid !== undefined) forgetChild(pid);
-  });
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const c of tracked) if (c.pid !== undefined) signalGroup(c.pid, 'SIGKILL');
-  });
+  if (pid === undefined) return;
+  const untrack = trackGroup(pid);
+  child.once('exit', untrack);
+}
+
+/**
+ * The same for a process group started some other way (a pseudo-terminal's session leader).
+ * Returns what to call once the leader has exited.
+ */
+export function trackGroup(pid: number): () => void {
+  tracked.add(pid);
+  noteChild(pid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const p of tracked) signalGroup(p, 'SIGKILL');
+    });
+  }
+  return () => {
+    tracked.delete(pid);
+    forgetChild(pid);
+  };
 }
 
 /**
@@ -45,7 +57,8 @@ export async function killProcessTree(child: ChildProcess, graceMs = 3_000): Pro
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Signals a whole process group, or the process alone when it leads none. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {

@@ -1,8 +1,8 @@
 import { link, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { editFileTool, globTool, grepTool, listDirTool, readFileTool, runTool, writeFileTool, type ToolContext, type ToolOutcome } from '@boocode/agents';
-import { makeRepo, type TempRepo } from './repo.js';
+import { editFileTool, globTool, grepTool, listDirTool, readFileTool, runTool, writeFileTool, type ToolContext } from '@boocode/agents';
+import { errorOf, makeRepo, outputOf, type TempRepo } from './repo.js';
 
 /** The three holes found from outside: a symlinked folder in a glob, and a hard link read and written. */
 
@@ -16,15 +16,6 @@ beforeEach(async () => {
   ctx = { root: repo.root, env: process.env };
 });
 afterEach(() => repo.cleanup());
-
-const outputOf = (o: ToolOutcome): string => {
-  if (!o.ok) throw new Error(`expected success, got: ${o.error}`);
-  return o.output;
-};
-const errorOf = (o: ToolOutcome): string => {
-  if (o.ok) throw new Error(`expected a failure, got: ${o.output}`);
-  return o.error;
-};
 
 describe('file tools never reach outside the worktree', () => {
   it('glob does not list a folder outside through a symlinked directory', async () => {

@@ -10,9 +10,8 @@ import {
   runTool,
   writeFileTool,
   type ToolContext,
-  type ToolOutcome,
 } from '@boocode/agents';
-import { makeRepo, type TempRepo } from './repo.js';
+import { errorOf, makeRepo, outputOf, type TempRepo } from './repo.js';
 
 let repo: TempRepo;
 let ctx: ToolContext;
@@ -24,14 +23,6 @@ beforeEach(async () => {
 });
 afterEach(() => repo.cleanup());
 
-function errorOf(o: ToolOutcome): string {
-  if (o.ok) throw new Error(`expected a failure, got: ${o.output}`);
-  return o.error;
-}
-function outputOf(o: ToolOutcome): string {
-  if (!o.ok) throw new Error(`expected success, got: ${o.error}`);
-  return o.output;
-}
 const ESCAPES = (r: TempRepo) => ['../outside/secret.txt', path.join(r.outside, 'secret.txt'), 'leak.txt', 'outdir/secret.txt'];
 
 describe('read_file', () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { RunCommandResult, ToolOutcome } from '@boocode/agents';
 import { removeScratch, scratchDir } from '@boocode/testkit';
 
 /** A real temporary git repository with a few committed files, plus a sibling dir outside it. */
@@ -36,3 +37,18 @@ export async function makeRepo(files: Record<string, string> = {}): Promise<Temp
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'init');
   return { root, outside, cleanup: async () => removeScratch(base) };
 }
+
+/** A tool's output, failing the test when the tool failed. */
+export const outputOf = (o: ToolOutcome): string => {
+  if (!o.ok) throw new Error(`expected success, got: ${o.error}`);
+  return o.output;
+};
+
+/** A tool's error, failing the test when the tool succeeded. */
+export const errorOf = (o: ToolOutcome): string => {
+  if (o.ok) throw new Error(`expected a failure, got: ${o.output}`);
+  return o.error;
+};
+
+/** run_command's result, failing the test when the command could not run. */
+export const resultOf = (o: ToolOutcome): RunCommandResult => JSON.parse(outputOf(o)) as RunCommandResult;

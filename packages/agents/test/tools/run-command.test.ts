@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCommandTool, runTool, type RunCommandResult, type ToolContext, type ToolOutcome } from '@boocode/agents';
-import { makeRepo, type TempRepo } from './repo.js';
+import { runCommandTool, runTool, type ToolContext } from '@boocode/agents';
+import { errorOf, makeRepo, resultOf, type TempRepo } from './repo.js';
 
 let repo: TempRepo;
 let ctx: ToolContext;
@@ -12,14 +12,6 @@ beforeEach(async () => {
 });
 afterEach(() => repo.cleanup());
 
-const resultOf = (o: ToolOutcome): RunCommandResult => {
-  if (!o.ok) throw new Error(`expected success, got: ${o.error}`);
-  return JSON.parse(o.output) as RunCommandResult;
-};
-const errorOf = (o: ToolOutcome): string => {
-  if (o.ok) throw new Error(`expected a failure, got: ${o.output}`);
-  return o.error;
-};
 /** A process's state letter from /proc (R, S, Z, ...), or 'gone'. */
 const procState = (pid: number): string => {
   try {

@@ -9,13 +9,13 @@ import {
   runTool,
   SandboxSettings,
   sandboxState,
-  type RunCommandResult,
   type SandboxPolicy,
   type SandboxSettingsInput,
   type ToolContext,
   type ToolOutcome,
 } from '@boocode/agents';
 import { removeScratch, scratchDir } from '@boocode/testkit';
+import { resultOf } from './repo.js';
 
 /**
  * The OS sandbox around run_command, with real bubblewrap and git: a project repository whose
@@ -61,10 +61,6 @@ const ctxWith = (settings: SandboxSettingsInput = {}, p: Partial<SandboxPolicy> 
 });
 const run = async (args: string[], ctx: ToolContext = ctxWith(), timeout_ms?: number): Promise<ToolOutcome> =>
   runTool(runCommandTool, { command: 'sh', args: ['-c', ...args], timeout_ms }, ctx);
-const resultOf = (o: ToolOutcome): RunCommandResult => {
-  if (!o.ok) throw new Error(`expected success, got: ${o.error}`);
-  return JSON.parse(o.output) as RunCommandResult;
-};
 
 describe('run_command in the sandbox', () => {
   it('writes in the worktree and its private /tmp only', async () => {

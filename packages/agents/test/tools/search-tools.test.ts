@@ -1,8 +1,8 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { globTool, grepTool, runTool, type ToolContext, type ToolOutcome } from '@boocode/agents';
-import { makeRepo, type TempRepo } from './repo.js';
+import { globTool, grepTool, runTool, type ToolContext } from '@boocode/agents';
+import { errorOf, makeRepo, outputOf, type TempRepo } from './repo.js';
 
 let repo: TempRepo;
 let ctx: ToolContext;
@@ -19,15 +19,6 @@ beforeEach(async () => {
   ctx = { root: repo.root, env: process.env };
 });
 afterEach(() => repo.cleanup());
-
-const outputOf = (o: ToolOutcome): string => {
-  if (!o.ok) throw new Error(`expected success, got: ${o.error}`);
-  return o.output;
-};
-const errorOf = (o: ToolOutcome): string => {
-  if (o.ok) throw new Error(`expected a failure, got: ${o.output}`);
-  return o.error;
-};
 
 describe('glob', () => {
   it('finds files relative to the root, skipping node_modules and symlinks (which could lead out)', async () => {

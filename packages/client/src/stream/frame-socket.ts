@@ -1,31 +1,8 @@
 import { z } from 'zod';
-import { HelloFrame, WsCloseCode } from '@boocode/contracts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { HelloFrame } from '@boocode/contracts';
+import { ReconnectingSocket, type ReconnectOptions, type SocketStatus, type WebSocketLike } from './reconnecting-socket.js';
 import { SeqOrderer } from './seq-orderer.js';
 import type { FramePlace, FrameStream } from './frame-streams.js';
-
-export type SocketStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'closed';
-
-/** The part of the WebSocket API this client uses (the browser's, Node's, or a fake one in tests). */
-export interface WebSocketLike {
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-  close(code?: number, reason?: string): void;
-}
-
-export interface Timers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-const globalTimers: Timers = {
-  set: (fn, ms) => setTimeout(fn, ms),
-  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
-type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /** What every frame has whatever its type: enough to keep the sequence going past it. */
 const FrameEnvelope = z.object({ seq: z.number().int().nonnegative(), type: z.string() });
@@ -35,7 +12,7 @@ class Skipped {
   constructor(readonly seq: number) {}
 }
 
-export interface FrameSocketOptions<F extends { seq: number; type: string }> {
+export interface FrameSocketOptions<F extends { seq: number; type: string }> extends ReconnectOptions<WebSocketLike> {
   /** Which stream this is: how its frames are validated and placed in the sequence. */
   stream: FrameStream<F>;
   url: (afterSeq: number | null) => string;
@@ -45,10 +22,6 @@ export interface FrameSocketOptions<F extends { seq: number; type: string }> {
   onHello?: (hello: HelloFrame) => void;
   /** A frame the contracts refused: dropped, and reported so the UI can say so. */
   onInvalid?: (message: string) => void;
-  /** Defaults to the runtime's global WebSocket (browsers, Node 22+). */
-  open?: (url: string) => WebSocketLike;
-  timers?: Timers;
-  backoff?: BackoffOptions;
   /** A gap in seq that lasts this long is given up on: reconnect and replay from the last seq. */
   gapTimeoutMs?: number;
 }
@@ -59,29 +32,15 @@ export interface FrameSocketOptions<F extends { seq: number; type: string }> {
  * does not know (a newer server's) is skipped, and so is one the contracts refuse; either way its
  * seq counts as received, since waiting or reconnecting would only bring the same frame again.
  */
-export class FrameSocket<F extends { seq: number; type: string }> {
-  private ws: WebSocketLike | null = null;
+export class FrameSocket<F extends { seq: number; type: string }> extends ReconnectingSocket<WebSocketLike> {
   private orderer = new SeqOrderer<F | Skipped>();
   private place: (frame: F) => FramePlace;
-  private attempt = 0;
-  private retryTimer: unknown = null;
   private gapTimer: unknown = null;
-  private stopped = false;
-  private status: SocketStatus = 'connecting';
   private helloFrame: HelloFrame | null = null;
-  private readonly timers: Timers;
-  private readonly open: (url: string) => WebSocketLike;
 
   constructor(private readonly opts: FrameSocketOptions<F>) {
-    this.timers = opts.timers ?? globalTimers;
+    super(opts, 'connecting');
     this.place = opts.stream.placer();
-    if (opts.open) {
-      this.open = opts.open;
-    } else {
-      const WS = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-      if (!WS) throw new Error('this runtime has no global WebSocket (Node 22+ and browsers have one): pass `open`');
-      this.open = (url) => new WS(url);
-    }
   }
 
   get lastSeq(): number | null {
@@ -93,82 +52,31 @@ export class FrameSocket<F extends { seq: number; type: string }> {
     return this.helloFrame;
   }
 
-  start(): void {
-    this.stopped = false;
-    this.connect();
+  protected url(): string {
+    return this.opts.url(this.orderer.lastSeq);
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.clearTimers();
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      // Frames the browser already received are still dispatched after close(): detach them all.
-      ws.onopen = null;
-      ws.onmessage = null;
-      ws.onerror = null;
-      ws.onclose = null;
-      ws.close(1000, 'client closed');
-    }
-    this.setStatus('closed');
+  protected firstConnection(): boolean {
+    return this.attempt === 0 && this.orderer.lastSeq === null;
   }
 
-  /** Drops the connection and reconnects at once (e.g. the browser came back online). */
-  reconnectNow(): void {
-    if (this.stopped || this.status === 'unauthorized') return;
-    this.attempt = 0;
-    if (this.ws) {
-      this.ws.close(4000, 'reconnect');
-      return;
-    }
-    // Waiting out a backoff delay: skip the rest of it.
-    if (this.retryTimer !== null) this.timers.clear(this.retryTimer);
-    this.retryTimer = null;
-    this.connect();
-  }
-
-  private connect(): void {
-    if (this.stopped) return;
-    this.setStatus(this.attempt === 0 && this.orderer.lastSeq === null ? 'connecting' : 'reconnecting');
-    let ws: WebSocketLike;
-    try {
-      ws = this.open(this.opts.url(this.orderer.lastSeq));
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    this.ws = ws;
+  protected override opened(ws: WebSocketLike): void {
     ws.onopen = () => {
       this.attempt = 0;
       this.setStatus('live');
     };
-    ws.onmessage = (ev) => this.receive(ev.data);
-    ws.onerror = () => ws.close();
-    ws.onclose = (ev) => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.helloFrame = null;
-      this.clearGapTimer();
-      if (ev.code === WsCloseCode.Unauthorized) {
-        this.setStatus('unauthorized');
-        return;
-      }
-      this.scheduleReconnect();
-    };
   }
 
-  private scheduleReconnect(): void {
-    if (this.stopped) return;
-    this.setStatus('reconnecting');
-    const delay = backoffDelay(this.attempt++, this.opts.backoff ?? DEFAULT_BACKOFF);
-    this.retryTimer = this.timers.set(() => {
-      this.retryTimer = null;
-      this.connect();
-    }, delay);
+  protected override dropped(): void {
+    this.helloFrame = null;
+    this.clearGapTimer();
   }
 
-  private receive(data: unknown): void {
+  protected emitStatus(status: SocketStatus): void {
+    this.opts.onStatus(status);
+  }
+
+  protected receive(data: unknown): void {
     let raw: unknown;
     try {
       raw = JSON.parse(typeof data === 'string' ? data : '');
@@ -244,17 +152,5 @@ export class FrameSocket<F extends { seq: number; type: string }> {
   private clearGapTimer(): void {
     if (this.gapTimer !== null) this.timers.clear(this.gapTimer);
     this.gapTimer = null;
-  }
-
-  private clearTimers(): void {
-    this.clearGapTimer();
-    if (this.retryTimer !== null) this.timers.clear(this.retryTimer);
-    this.retryTimer = null;
-  }
-
-  private setStatus(s: SocketStatus): void {
-    if (s === this.status) return;
-    this.status = s;
-    this.opts.onStatus(s);
   }
 }

@@ -1,8 +1,7 @@
-import { HelloFrame, TerminalCloseCode, TerminalServerMessage, WsCloseCode, streams, type TerminalExitReason, type TerminalSize } from '@boocode/contracts';
+import { HelloFrame, TerminalCloseCode, TerminalServerMessage, streams, type TerminalExitReason, type TerminalSize } from '@boocode/contracts';
 import { routeUrl } from '../http.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import type { SocketStatus, Timers, WebSocketLike } from './frame-socket.js';
 import { streamUrl } from './frame-streams.js';
+import { ReconnectingSocket, type ReconnectOptions, type SocketStatus, type WebSocketLike } from './reconnecting-socket.js';
 
 /** A WebSocket that also sends, and hands binary frames over as ArrayBuffers. */
 export interface BinaryWebSocketLike extends WebSocketLike {
@@ -10,14 +9,7 @@ export interface BinaryWebSocketLike extends WebSocketLike {
   send(data: string | Uint8Array): void;
 }
 
-type WebSocketConstructor = new (url: string) => BinaryWebSocketLike;
-
-const globalTimers: Timers = {
-  set: (fn, ms) => setTimeout(fn, ms),
-  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
-export interface TerminalSocketOptions {
+export interface TerminalSocketOptions extends ReconnectOptions<BinaryWebSocketLike> {
   /** `ws(s)://host:port/api/terminals/<id>/stream` (see `terminalStreamUrl`). */
   url: string;
   /**
@@ -35,10 +27,6 @@ export interface TerminalSocketOptions {
   onError?(error: { code: string; message: string }): void;
   onStatus?(status: SocketStatus): void;
   onHello?(hello: HelloFrame): void;
-  /** Defaults to the runtime's global WebSocket (browsers, Node 22+); Node 20 passes one built on `ws`. */
-  open?: (url: string) => BinaryWebSocketLike;
-  timers?: Timers;
-  backoff?: BackoffOptions;
 }
 
 const encoder = new TextEncoder();
@@ -51,65 +39,16 @@ const RECONNECT_AFTER: ReadonlySet<TerminalExitReason> = new Set(['slow_consumer
  * Reconnects with backoff until the terminal ends or the client stops; a reconnect starts from a fresh
  * snapshot, which holds what was printed while the connection was down.
  */
-export class TerminalSocket {
-  private ws: BinaryWebSocketLike | null = null;
-  private attempt = 0;
-  private retryTimer: unknown = null;
-  private stopped = false;
+export class TerminalSocket extends ReconnectingSocket<BinaryWebSocketLike> {
   private live = false;
-  private status: SocketStatus | null = null;
-  private readonly timers: Timers;
-  private readonly open: (url: string) => BinaryWebSocketLike;
 
   constructor(private readonly opts: TerminalSocketOptions) {
-    this.timers = opts.timers ?? globalTimers;
-    if (opts.open) {
-      this.open = opts.open;
-    } else {
-      const WS = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-      if (!WS) throw new Error('this runtime has no global WebSocket (Node 22+ and browsers have one): pass `open`');
-      this.open = (url) => new WS(url);
-    }
+    super(opts, null);
   }
 
   /** Whether input sent now reaches the terminal (connected, and the snapshot is in). */
   get connected(): boolean {
     return this.live;
-  }
-
-  start(): void {
-    this.stopped = false;
-    this.connect();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.live = false;
-    if (this.retryTimer !== null) this.timers.clear(this.retryTimer);
-    this.retryTimer = null;
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      ws.onopen = null;
-      ws.onmessage = null;
-      ws.onerror = null;
-      ws.onclose = null;
-      ws.close(1000, 'client closed');
-    }
-    this.setStatus('closed');
-  }
-
-  /** Reconnects at once (the browser came back online), skipping what is left of a backoff delay. */
-  reconnectNow(): void {
-    if (this.stopped || this.status === 'unauthorized') return;
-    this.attempt = 0;
-    if (this.ws) {
-      this.ws.close(4000, 'reconnect');
-      return;
-    }
-    if (this.retryTimer !== null) this.timers.clear(this.retryTimer);
-    this.retryTimer = null;
-    this.connect();
   }
 
   /** Types `data` (text as UTF-8). Returns false, dropping it, while disconnected: nothing is typed blind later. */
@@ -126,31 +65,33 @@ export class TerminalSocket {
     return true;
   }
 
-  private connect(): void {
-    if (this.stopped) return;
-    this.setStatus(this.attempt === 0 && this.status !== 'reconnecting' ? 'connecting' : 'reconnecting');
-    let ws: BinaryWebSocketLike;
-    try {
-      ws = this.open(this.opts.url);
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    ws.binaryType = 'arraybuffer';
-    this.ws = ws;
-    ws.onmessage = (ev) => this.receive(ev.data);
-    ws.onerror = () => ws.close();
-    ws.onclose = (ev) => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.live = false;
-      if (ev.code === WsCloseCode.Unauthorized) return this.setStatus('unauthorized');
-      if (ev.code === TerminalCloseCode.Ended) return this.finish();
-      this.scheduleReconnect();
-    };
+  protected url(): string {
+    return this.opts.url;
   }
 
-  private receive(data: unknown): void {
+  protected firstConnection(): boolean {
+    return this.attempt === 0 && this.status !== 'reconnecting';
+  }
+
+  protected override opened(ws: BinaryWebSocketLike): void {
+    ws.binaryType = 'arraybuffer';
+  }
+
+  protected override dropped(): void {
+    this.live = false;
+  }
+
+  protected override closedForGood(code: number): boolean {
+    if (code !== TerminalCloseCode.Ended) return false;
+    this.finish();
+    return true;
+  }
+
+  protected emitStatus(status: SocketStatus): void {
+    this.opts.onStatus?.(status);
+  }
+
+  protected receive(data: unknown): void {
     if (typeof data !== 'string') {
       const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
       if (bytes) this.opts.onOutput(bytes);
@@ -198,22 +139,6 @@ export class TerminalSocket {
     this.ws = null;
     if (ws) ws.onclose = null;
     this.setStatus('closed');
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped) return;
-    this.setStatus('reconnecting');
-    const delay = backoffDelay(this.attempt++, this.opts.backoff ?? DEFAULT_BACKOFF);
-    this.retryTimer = this.timers.set(() => {
-      this.retryTimer = null;
-      this.connect();
-    }, delay);
-  }
-
-  private setStatus(s: SocketStatus): void {
-    if (s === this.status) return;
-    this.status = s;
-    this.opts.onStatus?.(s);
   }
 }
 

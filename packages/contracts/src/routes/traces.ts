@@ -1,6 +1,6 @@
 import { IdParams } from '../common.js';
 import { TracePage, TracesQuery, UsageSummary } from '../runner.js';
-import { ModelCallList, UsageTotals } from '../usage.js';
+import { ModelCallList, SessionStatsList, UsageTotals } from '../usage.js';
 import type { RouteDef } from './def.js';
 
 export const traceRoutes = {
@@ -44,6 +44,15 @@ export const traceRoutes = {
     response: UsageTotals,
     status: 200,
     errors: ['not_found'],
+  },
+  listSessionStats: {
+    method: 'GET',
+    path: '/api/sessions/stats',
+    summary: "Every session's pending-change size (files, lines added and removed) and the cost of its turns, for the overview board",
+    tag: 'traces',
+    response: SessionStatsList,
+    status: 200,
+    errors: [],
   },
   getProjectUsage: {
     method: 'GET',

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Sql } from '../db/connection.js';
 import { CANCEL_CHANNEL, claimTurn, recoverExpired, renewLease, TASKS_CHANNEL, unclaimTask, type ClaimedTurn, type Recovered } from '../db/tasks.js';
 import { permissionSettled, updateAttention } from '../stream/attention.js';
+import { ClaimLoop, keepLease } from './claim-loop.js';
 import type { AbortReason, RunnerDeps } from './turn/context.js';
 import { runTurn } from './turn/runner.js';
 
@@ -26,17 +27,27 @@ export interface WorkerOptions {
 export class Worker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  private claiming = false;
-  private again = false;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>)[] = [];
+  private readonly claims: ClaimLoop<ClaimedTurn>;
 
   constructor(
     private readonly sql: Sql,
     private readonly deps: Omit<RunnerDeps, 'workerId'>,
     private readonly opts: WorkerOptions,
-  ) {}
+  ) {
+    this.claims = new ClaimLoop<ClaimedTurn>(
+      {
+        what: 'a task',
+        hasRoom: () => this.running.size < this.opts.concurrency,
+        claim: () => claimTurn(this.sql, this.id, this.opts.leaseMs),
+        giveBack: (claimed) => unclaimTask(this.sql, claimed.task.id, this.id),
+        host: (claimed) => this.run(claimed),
+      },
+      deps.log,
+    );
+  }
 
   get active(): number {
     return this.running.size;
@@ -83,62 +94,24 @@ export class Worker {
     else await permissionSettled(sql, broker, sessionId);
   }
 
-  private claimDone: Promise<void> = Promise.resolve();
-
   kick(): void {
-    if (this.stopped) return;
-    if (this.claiming) {
-      this.again = true;
-      return;
-    }
-    this.claiming = true;
-    this.claimDone = this.claimLoop().finally(() => {
-      this.claiming = false;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
-  }
-
-  private async claimLoop(): Promise<void> {
-    while (!this.stopped && this.running.size < this.opts.concurrency) {
-      let claimed: ClaimedTurn | null;
-      try {
-        claimed = await claimTurn(this.sql, this.id, this.opts.leaseMs);
-      } catch (err) {
-        this.deps.log.error({ err }, 'claiming a task failed');
-        return;
-      }
-      if (!claimed) return;
-      const { task } = claimed;
-      if (this.stopped) {
-        // Claimed while shutting down: give it back untouched for the next worker.
-        await unclaimTask(this.sql, task.id, this.id).catch((err: unknown) => this.deps.log.warn({ err, task_id: task.id }, 'giving back a claimed task failed'));
-        return;
-      }
-      this.run(claimed);
-    }
+    this.claims.kick();
   }
 
   private run(claimed: ClaimedTurn): void {
     const { task } = claimed;
     const controller = new AbortController();
-    const heartbeat = setInterval(() => {
-      renewLease(this.sql, task.id, this.id, this.opts.leaseMs).then(
-        ({ held, cancel }) => {
-          if (!held) this.cancelLocal(task.id, 'lease_lost');
-          else if (cancel) this.cancelLocal(task.id, 'cancel');
-        },
-        (err: unknown) => this.deps.log.warn({ err, task_id: task.id }, 'lease renewal failed'),
-      );
-    }, Math.max(50, Math.floor(this.opts.leaseMs / 3)));
+    const stopRenewing = keepLease(this.opts.leaseMs, () => renewLease(this.sql, task.id, this.id, this.opts.leaseMs), {
+      lost: () => this.cancelLocal(task.id, 'lease_lost'),
+      cancel: () => this.cancelLocal(task.id, 'cancel'),
+      failed: (err) => this.deps.log.warn({ err, task_id: task.id }, 'lease renewal failed'),
+    });
     const deadline = setTimeout(() => this.cancelLocal(task.id, 'timeout'), this.opts.turnTimeoutMs);
     deadline.unref();
     const done = runTurn({ ...this.deps, workerId: this.id }, claimed, controller.signal)
       .catch((err: unknown) => this.deps.log.error({ err, task_id: task.id }, 'turn runner failed'))
       .finally(() => {
-        clearInterval(heartbeat);
+        stopRenewing();
         clearTimeout(deadline);
         this.running.delete(task.id);
         this.kick();
@@ -161,7 +134,7 @@ export class Worker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.claimDone;
+    await this.claims.stop();
     if (this.running.size > 0 && this.opts.shutdownGraceMs > 0) {
       this.deps.log.info({ running: this.running.size, grace_ms: this.opts.shutdownGraceMs }, 'waiting for running turns before stopping');
       let timer: NodeJS.Timeout | undefined;

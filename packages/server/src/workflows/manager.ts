@@ -20,6 +20,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { Broker } from '../stream/broker.js';
 import { updateAttention } from '../stream/attention.js';
+import { ClaimLoop, keepLease } from '../tasks/claim-loop.js';
 import type { TaskControl } from '../tasks/control.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { loadCatalog } from './catalog.js';
@@ -68,11 +69,8 @@ export class WorkflowManager {
   readonly id = `${hostname()}:${process.pid}:wf-${randomUUID().slice(0, 8)}`;
   private readonly running = new Map<string, Active>();
   private readonly waiter: TaskWaiter;
-  private claiming = false;
-  private again = false;
-  private stopped = false;
   private started = false;
-  private claimDone: Promise<void> = Promise.resolve();
+  private readonly claims: ClaimLoop<WorkflowRunRow>;
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>)[] = [];
 
@@ -81,6 +79,16 @@ export class WorkflowManager {
     private readonly opts: WorkflowManagerOptions,
   ) {
     this.waiter = new TaskWaiter(deps.sql, deps.log, opts.pollMs);
+    this.claims = new ClaimLoop<WorkflowRunRow>(
+      {
+        what: 'a workflow run',
+        hasRoom: () => this.running.size < this.opts.maxRuns,
+        claim: () => claimWorkflowRun(this.deps.sql, this.id, this.opts.leaseMs, this.opts.limits.maxAgents ?? DEFAULT_LIMITS.maxAgents),
+        giveBack: (run) => releaseWorkflowRun(this.deps.sql, run.id, this.id),
+        host: (run) => this.host(run),
+      },
+      deps.log,
+    );
   }
 
   get active(): number {
@@ -109,54 +117,20 @@ export class WorkflowManager {
   }
 
   kick(): void {
-    if (this.stopped || !this.started) return;
-    if (this.claiming) {
-      this.again = true;
-      return;
-    }
-    this.claiming = true;
-    this.claimDone = this.claimLoop().finally(() => {
-      this.claiming = false;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
-  }
-
-  private async claimLoop(): Promise<void> {
-    while (!this.stopped && this.running.size < this.opts.maxRuns) {
-      let run: WorkflowRunRow | null;
-      try {
-        run = await claimWorkflowRun(this.deps.sql, this.id, this.opts.leaseMs, this.opts.limits.maxAgents ?? DEFAULT_LIMITS.maxAgents);
-      } catch (err) {
-        this.deps.log.error({ err }, 'claiming a workflow run failed');
-        return;
-      }
-      if (!run) return;
-      if (this.stopped) {
-        await releaseWorkflowRun(this.deps.sql, run.id, this.id).catch(() => {});
-        return;
-      }
-      this.host(run);
-    }
+    if (this.started) this.claims.kick();
   }
 
   private host(run: WorkflowRunRow): void {
     const active: Active = { controller: new AbortController(), lettingGo: false, done: Promise.resolve() };
-    const heartbeat = setInterval(() => {
-      renewWorkflowRunLease(this.deps.sql, run.id, this.id, this.opts.leaseMs).then(
-        ({ held, cancel }) => {
-          if (!held) this.letGo(active);
-          else if (cancel) active.controller.abort();
-        },
-        (err: unknown) => this.deps.log.warn({ err, run_id: run.id }, 'workflow run lease renewal failed'),
-      );
-    }, Math.max(50, Math.floor(this.opts.leaseMs / 3)));
+    const stopRenewing = keepLease(this.opts.leaseMs, () => renewWorkflowRunLease(this.deps.sql, run.id, this.id, this.opts.leaseMs), {
+      lost: () => this.letGo(active),
+      cancel: () => active.controller.abort(),
+      failed: (err) => this.deps.log.warn({ err, run_id: run.id }, 'workflow run lease renewal failed'),
+    });
     active.done = this.execute(run, active)
       .catch((err: unknown) => this.deps.log.error({ err, run_id: run.id }, 'workflow run failed to run'))
       .finally(() => {
-        clearInterval(heartbeat);
+        stopRenewing();
         this.running.delete(run.id);
         this.kick();
       });
@@ -309,9 +283,8 @@ export class WorkflowManager {
 
   /** Stops taking runs; hosted ones are handed back for the next worker (their agents keep running). */
   async stop(): Promise<void> {
-    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.claimDone;
+    await this.claims.stop();
     const ids = [...this.running.keys()];
     for (const a of this.running.values()) this.letGo(a);
     await Promise.allSettled([...this.running.values()].map((a) => a.done));

@@ -26,3 +26,21 @@ export async function send(page: Page, text: string): Promise<void> {
 
 /** The newest agent reply in the chat. */
 export const lastReply = (page: Page) => page.getByRole('article', { name: /^Agent/ }).last();
+
+/** Pastes a PNG drawn in the page into the message box, as a screenshot pasted from the clipboard would be. */
+export async function pastePng(page: Page, name: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).evaluate(async (box, fileName) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 160;
+    canvas.height = 100;
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#5b4ce0';
+    g.fillRect(0, 0, 160, 100);
+    g.fillStyle = '#ffd34d';
+    g.fillRect(20, 20, 60, 60);
+    const blob = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], fileName, { type: 'image/png' }));
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, name);
+}

@@ -3,13 +3,19 @@ import { routeSearch } from '../shell/route';
 import { useWorkspace } from '../stream/useWorkspace';
 import { EmptyState } from '../ui/EmptyState';
 import { formatTime } from '../ui/format';
-import { boardRows, DEFAULT_QUERY, STATE_LABEL, type BoardQuery, type BoardState, type SortKey } from './rows';
+import { boardRows, costText, DEFAULT_QUERY, STATE_LABEL, type BoardQuery, type BoardRow, type BoardState, type SortKey } from './rows';
+import { useSessionStats } from './useSessionStats';
+
+/** Columns whose first click shows the biggest first: the newest, the largest change, the dearest. */
+const DESCENDING_FIRST = new Set<SortKey>(['activity', 'changes', 'cost']);
 
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'name', label: 'Session' },
   { key: 'project', label: 'Project' },
   { key: 'state', label: 'Status' },
   { key: 'agent', label: 'Agent and model' },
+  { key: 'changes', label: 'Changes' },
+  { key: 'cost', label: 'Cost' },
   { key: 'activity', label: 'Last activity' },
 ];
 
@@ -20,11 +26,12 @@ const COLUMNS: { key: SortKey; label: string }[] = [
 export function Board({ onOpenSession }: { onOpenSession: (id: string) => void }) {
   const { view } = useWorkspace();
   const [q, setQ] = useState<BoardQuery>(DEFAULT_QUERY);
-  const rows = useMemo(() => boardRows(view.sessions, view.projects, view.activity, q), [view.sessions, view.projects, view.activity, q]);
+  const { stats, failed } = useSessionStats(view);
+  const rows = useMemo(() => boardRows(view.sessions, view.projects, view.activity, stats, q), [view.sessions, view.projects, view.activity, stats, q]);
   const agents = useMemo(() => [...new Set(view.sessions.map((s) => s.agent))].sort(), [view.sessions]);
   const body = useRef<HTMLTableSectionElement>(null);
 
-  const sortBy = (key: SortKey) => setQ((prev) => ({ ...prev, sort: key, ascending: prev.sort === key ? !prev.ascending : key !== 'activity' }));
+  const sortBy = (key: SortKey) => setQ((prev) => ({ ...prev, sort: key, ascending: prev.sort === key ? !prev.ascending : !DESCENDING_FIRST.has(key) }));
   const open = (e: MouseEvent, id: string) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
@@ -80,6 +87,7 @@ export function Board({ onOpenSession }: { onOpenSession: (id: string) => void }
           </label>
         </div>
       </header>
+      {failed ? <p className="board__note">Change sizes and costs could not be loaded; they show again once the server answers.</p> : null}
       {rows.length === 0 ? (
         <EmptyState title="No sessions here">{view.sessions.length === 0 ? 'Start one with the + next to a project.' : 'No session matches these filters.'}</EmptyState>
       ) : (
@@ -113,6 +121,12 @@ export function Board({ onOpenSession }: { onOpenSession: (id: string) => void }
                     {r.session.agent}
                     {r.session.model ? <span className="board__model"> · {r.session.model}</span> : null}
                   </td>
+                  <td className="board__col--changes">
+                    <Changes row={r} />
+                  </td>
+                  <td className="board__col--cost">
+                    <Cost row={r} />
+                  </td>
                   <td className="board__col--activity">
                     <time dateTime={r.session.updated_at}>{formatTime(r.session.updated_at)}</time>
                   </td>
@@ -123,5 +137,31 @@ export function Board({ onOpenSession }: { onOpenSession: (id: string) => void }
         </div>
       )}
     </section>
+  );
+}
+
+function Changes({ row }: { row: BoardRow }) {
+  if (!row.stats) return null;
+  const d = row.stats.diff;
+  if (!d) return <span className="board__none">no changes</span>;
+  return (
+    <span className="board__diff">
+      <span>
+        <span className="diff-add">+{d.additions}</span> <span className="diff-del">−{d.deletions}</span>
+      </span>
+      <span className="board__files">
+        {d.files} file{d.files === 1 ? '' : 's'}
+      </span>
+    </span>
+  );
+}
+
+function Cost({ row }: { row: BoardRow }) {
+  const { text, title } = costText(row.stats);
+  const known = row.stats?.cost !== null && row.stats?.cost !== undefined;
+  return (
+    <span className={known ? 'board__cost' : 'board__none'} title={title || undefined}>
+      {text}
+    </span>
   );
 }

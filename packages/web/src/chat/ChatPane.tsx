@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import type { PermissionOption, PostMessageResponse, RecoverAction, Session } from '@boocode/contracts';
+import { MessageImageList, type PermissionOption, type PostMessageResponse, type RecoverAction, type Session } from '@boocode/contracts';
 import { api } from '../api';
 import { usePinnedMessage } from '../shell/usePinnedMessage';
 import { decisionFor } from '../stream/fromApi';
@@ -121,7 +121,7 @@ export function ChatPane({
 
   const onCancelTask = useCallback((id: string) => void cancelTask(id), [cancelTask]);
 
-  // Edit and resend: the turn's prompt goes back in the input box (a new draft each time, even the same text).
+  // Edit and resend: the turn's prompt and its images go back in the input box (a new draft each time, even the same text).
   const [draft, setDraft] = useState<Draft | null>(null);
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
@@ -132,7 +132,9 @@ export function ChatPane({
       recover: async (taskId: string, action: RecoverAction) => onPosted(await api.call('recoverTask', { params: { id: taskId }, body: { action } })),
       edit: (taskId: string) => {
         const prompt = messagesRef.current.find((m) => m.role === 'user' && m.task_id === taskId);
-        if (prompt) setDraft({ text: prompt.content, key: Date.now() });
+        if (!prompt) return;
+        const images = MessageImageList.safeParse(prompt.metadata.images);
+        setDraft({ text: prompt.content, images: images.success ? images.data : [], key: Date.now() });
       },
     }),
     [busy, onPosted],

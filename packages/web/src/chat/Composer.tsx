@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
-import type { PostMessageResponse, Session } from '@boocode/contracts';
+import type { MessageImage, PostMessageResponse, Session } from '@boocode/contracts';
 import type { ChatAgentView } from '../stream/sessionState';
 import { api } from '../api';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -8,12 +8,13 @@ import { AgentPicker } from './AgentPicker';
 import { AgentStatus } from './AgentStatus';
 import { CommandHints } from './CommandHints';
 import { ImagePickButton, ImageStrip } from './ImageStrip';
-import { readImages, type Attachment } from './images';
+import { readImages, reattachImages, type Attachment } from './images';
 import { useAgents } from './useAgents';
 
-/** Text put in the input box from elsewhere ("Edit and resend"); a new `key` replaces what is typed. */
+/** A prompt put back in the input box ("Edit and resend"), images too; a new `key` replaces what is typed and attached. */
 export interface Draft {
   text: string;
+  images: MessageImage[];
   key: number;
 }
 
@@ -49,9 +50,21 @@ export function Composer({
   useEffect(() => {
     if (!draft) return;
     setText(draft.text);
+    setImages([]);
+    setImageProblems([]);
     const el = input.current;
     el?.focus();
     el?.setSelectionRange(draft.text.length, draft.text.length);
+    if (draft.images.length === 0) return;
+    let current = true;
+    void reattachImages(draft.images).then(({ added, problems }) => {
+      if (!current) return;
+      setImages(added);
+      setImageProblems(problems);
+    });
+    return () => {
+      current = false;
+    };
   }, [draft]);
   const agents = useAgents();
   const agent = agents?.find((a) => a.name === session.agent);

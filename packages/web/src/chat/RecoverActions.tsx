@@ -37,7 +37,7 @@ export function RecoverActions({ taskId, recovery }: { taskId: string; recovery:
         <button type="button" className="button button--small" disabled={disabled} title={why ?? 'Ask the agent to carry on from where it stopped'} onClick={() => void run('continue')}>
           {pending === 'continue' ? 'Continuing…' : 'Continue'}
         </button>
-        <button type="button" className="button button--small" disabled={disabled} title={why ?? 'Put the prompt back in the input box to change it'} onClick={() => recovery.edit(taskId)}>
+        <button type="button" className="button button--small" disabled={disabled} title={why ?? 'Put the prompt and its images back in the input box to change them'} onClick={() => recovery.edit(taskId)}>
           Edit and resend
         </button>
       </div>

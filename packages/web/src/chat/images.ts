@@ -1,3 +1,5 @@
+import type { MessageImage } from '@boocode/contracts';
+
 /**
  * Images attached in the composer. The API takes up to 16 image parts (base64, image/* type)
  * in a request body of at most 32 MB; base64 grows data by a third, so the limits here keep a
@@ -81,4 +83,27 @@ export async function readImages(files: readonly File[], current: readonly Attac
     added.push({ id: `img${++nextId}`, name, mime, size: file.size, data: base64(bytes) });
   }
   return { added, problems };
+}
+
+/**
+ * A sent message's images, fetched again by hash to attach them anew ("Edit and resend"), through
+ * the same checks as a pasted file; one that cannot be fetched becomes a sentence instead.
+ */
+export async function reattachImages(images: readonly MessageImage[]): Promise<{ added: Attachment[]; problems: string[] }> {
+  const files: File[] = [];
+  const problems: string[] = [];
+  await Promise.all(
+    images.map(async (img, i) => {
+      const name = `image ${i + 1}`;
+      try {
+        const res = await fetch(`/api/images/${img.sha256}`, { credentials: 'same-origin' });
+        if (!res.ok) throw new Error(String(res.status));
+        files[i] = new File([await res.blob()], name, { type: img.mime_type });
+      } catch {
+        problems[i] = `The original message's ${name} could not be loaded again; attach it once more if it is still needed.`;
+      }
+    }),
+  );
+  const read = await readImages(files.filter(Boolean), []);
+  return { added: read.added, problems: [...problems.filter(Boolean), ...read.problems] };
 }

@@ -18,6 +18,7 @@ import { SessionHeader } from './SessionHeader';
 import { SetupOutput } from './SetupOutput';
 import { SidePanel } from './SidePanel';
 import { usePanel } from './usePanel';
+import type { PanelRequest } from '../palette/sessionCommands';
 import { SubagentsBadge } from '../subagents/SubagentsBadge';
 import { SubagentsPane } from '../subagents/SubagentsPane';
 import { isActive, useSubagents } from '../subagents/useSubagents';
@@ -33,10 +34,13 @@ export function SessionView({
   sessionId,
   chatId,
   onSelectChat,
+  request,
 }: {
   sessionId: string;
   chatId: string | null;
   onSelectChat: (chatId: string, opts?: { replace?: boolean }) => void;
+  /** A panel (and maybe a workflow to launch) asked for from the command palette. */
+  request: PanelRequest | null;
 }) {
   const live = useSessionStore(sessionId);
   const [panel, setPanel] = usePanel();
@@ -51,6 +55,14 @@ export function SessionView({
   // Kept here, not in the workflows panel: the timeline shows the runs too.
   const workflows = useWorkflowStore(live?.store ?? null);
   const [runToOpen, setRunToOpen] = useState<string | null>(null);
+  const [toLaunch, setToLaunch] = useState<{ name: string; key: number } | null>(null);
+  // A request made before this session was opened was meant for another one.
+  const openedAt = useRef(Date.now());
+  useEffect(() => {
+    if (!request || request.key < openedAt.current) return;
+    setPanel(request.panel);
+    if (request.workflow) setToLaunch({ name: request.workflow, key: request.key });
+  }, [request, setPanel]);
   const chats = state?.chats ?? [];
   const current: Chat | undefined = chats.find((c) => c.id === chatId) ?? chats[0];
   const messages = (current && state?.logs[current.id]?.messages) || [];
@@ -200,7 +212,7 @@ export function SessionView({
               ) : null
             ) : panel === 'workflows' ? (
               <Suspense fallback={<Spinner label="Loading workflows" />}>
-                <WorkflowsPanel sessionStore={store} view={view} session={session} workflows={workflows} openRunId={runToOpen} />
+                <WorkflowsPanel sessionStore={store} view={view} session={session} workflows={workflows} openRunId={runToOpen} launch={toLaunch} />
               </Suspense>
             ) : panel === 'agents' ? (
               <SubagentsPane items={subagents.items} error={subagents.error} onOpenChat={(id) => onSelectChat(id)} />

@@ -4,6 +4,8 @@ import { api, onUnauthorized } from '../api';
 import { useAttention } from '../attention/useAttention';
 import { useAttentionSettings } from '../attention/useAttentionSettings';
 import { Board } from '../board/Board';
+import { sessionCommands, type PanelRequest } from '../palette/sessionCommands';
+import { useWorkflowCatalog } from '../palette/useWorkflowCatalog';
 import { SessionView } from '../session/SessionView';
 import { Sidebar } from '../sidebar/Sidebar';
 import { WorkspaceContext, useWorkspace } from '../stream/useWorkspace';
@@ -85,9 +87,18 @@ function Workspace() {
     const open = view.sessions.filter((s) => s.status === 'open');
     return view.projects.flatMap((p) => open.filter((s) => s.project_id === p.id));
   }, [view.sessions, view.projects]);
+  // Panels and workflows are offered while a session is open: the palette asks its view for them.
+  const [panelRequest, setPanelRequest] = useState<PanelRequest | null>(null);
+  const openProjectId = view.sessions.find((s) => s.id === route.sessionId)?.project_id ?? null;
+  const workflows = useWorkflowCatalog(openProjectId, overlay === 'palette');
+  const inSession = useMemo(
+    () => (route.sessionId ? sessionCommands(workflows, (r) => setPanelRequest({ ...r, key: Date.now() })) : []),
+    [route.sessionId, workflows],
+  );
   const commands = useMemo(
-    () =>
-      paletteCommands(ordered, view.projects, {
+    () => [
+      ...inSession,
+      ...paletteCommands(ordered, view.projects, {
         openSession,
         openBoard,
         toggleTheme,
@@ -102,7 +113,8 @@ function Workspace() {
             .catch((err: unknown) => window.alert(`The session could not be started: ${err instanceof Error ? err.message : String(err)}`));
         },
       }),
-    [ordered, view.projects, openSession, openBoard, toggleTheme, store],
+    ],
+    [inSession, ordered, view.projects, openSession, openBoard, toggleTheme, store],
   );
   useShortcuts({
     palette: () => setOverlay((o) => (o === 'palette' ? null : 'palette')),
@@ -149,7 +161,7 @@ function Workspace() {
       </div>
       <main className="app__main" id="main" tabIndex={-1}>
         {route.sessionId ? (
-          <SessionView key={route.sessionId} sessionId={route.sessionId} chatId={route.chatId} onSelectChat={selectChat} />
+          <SessionView key={route.sessionId} sessionId={route.sessionId} chatId={route.chatId} onSelectChat={selectChat} request={panelRequest} />
         ) : route.board ? (
           <Board onOpenSession={openSession} />
         ) : (

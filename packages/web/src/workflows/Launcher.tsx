@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { StartWorkflowRunBody, WorkflowCatalogEntry, WorkflowRun } from '@boocode/contracts';
 import { formatTime } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
@@ -24,12 +24,15 @@ export function Launcher({
   projectId,
   archived,
   onStarted,
+  preselect,
 }: {
   store: WorkflowStore;
   state: WorkflowState;
   projectId: string;
   archived: boolean;
   onStarted: (run: WorkflowRun) => void;
+  /** Picked elsewhere (the command palette): selected once the catalog has it, with its args focused. */
+  preselect?: { name: string; key: number } | null;
 }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [argsText, setArgsText] = useState('');
@@ -53,6 +56,22 @@ export function Launcher({
     setRefused(null);
     setArgsError(null);
   };
+  const argsBox = useRef<HTMLTextAreaElement>(null);
+  const preselected = useRef<number | null>(null);
+  const focusArgs = useRef(false);
+  const hasPreselect = Boolean(preselect && catalog?.items.some((w) => w.name === preselect.name));
+  useEffect(() => {
+    if (!preselect || !hasPreselect || preselected.current === preselect.key) return;
+    preselected.current = preselect.key;
+    focusArgs.current = true;
+    pick(preselect.name);
+  }, [preselect, hasPreselect]);
+  useEffect(() => {
+    if (!focusArgs.current || selected !== preselect?.name) return;
+    focusArgs.current = false;
+    argsBox.current?.focus();
+    argsBox.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected, preselect]);
 
   const launch = async () => {
     if (!entry) return;
@@ -91,6 +110,7 @@ export function Launcher({
     >
       <label htmlFor={ids.args}>Args (JSON)</label>
       <textarea
+        ref={argsBox}
         id={ids.args}
         className="wf-form__args"
         rows={5}

@@ -22,6 +22,7 @@ export default function WorkflowsPanel({
   session,
   workflows,
   openRunId,
+  launch,
 }: {
   sessionStore: SessionStore;
   view: SessionView;
@@ -29,12 +30,17 @@ export default function WorkflowsPanel({
   workflows: SessionWorkflows;
   /** A run to show (picked in the timeline); each new id opens it. */
   openRunId: string | null;
+  /** A workflow picked elsewhere (the command palette): the launcher opens on it, args focused. */
+  launch: { name: string; key: number } | null;
 }) {
   const { store, state } = workflows;
   const [place, setPlace] = useState<Place | null>(openRunId ? { kind: 'run', id: openRunId } : null);
   useEffect(() => {
     if (openRunId) setPlace({ kind: 'run', id: openRunId });
   }, [openRunId]);
+  useEffect(() => {
+    if (launch) setPlace({ kind: 'launch' });
+  }, [launch]);
   // First place: the runs when there are any, else the launcher.
   const here: Place = place ?? (state.runs === null ? { kind: 'runs' } : state.runs.length ? { kind: 'runs' } : { kind: 'launch' });
   const runId = here.kind === 'run' || here.kind === 'agent' ? here.id : null;
@@ -73,7 +79,7 @@ export default function WorkflowsPanel({
       </nav>
       <div className="wf-panel__body">
         {here.kind === 'launch' ? (
-          <Launcher store={store} state={state} projectId={session.project_id} archived={session.status !== 'open'} onStarted={open} />
+          <Launcher store={store} state={state} projectId={session.project_id} archived={session.status !== 'open'} onStarted={open} preselect={launch} />
         ) : here.kind === 'runs' ? (
           <RunList runs={state.runs} error={state.loadError} onOpen={open} onLaunch={() => setPlace({ kind: 'launch' })} />
         ) : !detail ? (

@@ -5,9 +5,10 @@ import { getChat } from '../../db/chats.js';
 import { listModelCalls } from '../../db/model-calls.js';
 import { getProject } from '../../db/projects.js';
 import { getSession } from '../../db/sessions.js';
+import { listSessionStats } from '../../db/session-stats.js';
 import { chatUsage, pageTraces, usageTotals } from '../../db/traces.js';
 
-export function traceHandlers(ctx: AppContext): Handlers<'listTraces' | 'getChatUsage' | 'listModelCalls' | 'getSessionUsage' | 'getProjectUsage'> {
+export function traceHandlers(ctx: AppContext): Handlers<'listTraces' | 'getChatUsage' | 'listModelCalls' | 'getSessionUsage' | 'listSessionStats' | 'getProjectUsage'> {
   const { sql } = ctx;
   return {
     listTraces: async ({ params, query }) => {
@@ -26,6 +27,7 @@ export function traceHandlers(ctx: AppContext): Handlers<'listTraces' | 'getChat
       if (!(await getSession(sql, params.id))) throw notFound('session', params.id);
       return usageTotals(sql, { sessionId: params.id });
     },
+    listSessionStats: async () => ({ items: await listSessionStats(sql) }),
     getProjectUsage: async ({ params }) => {
       if (!(await getProject(sql, params.id))) throw notFound('project', params.id);
       return usageTotals(sql, { projectId: params.id });

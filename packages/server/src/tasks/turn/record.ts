@@ -16,6 +16,8 @@ export function endingOf(reason: AbortReason | null, result: TurnResult, hasOutp
   }
   if (reason === 'lease_lost') return { status: 'failed', error: 'interrupted', extra: { interrupted: true } };
   if (reason === 'timeout') return { status: 'timed_out', error: 'the turn ran longer than BOOCODE_TURN_TIMEOUT_MS' };
+  // The agent's own time limit (a terminal agent's timeout_seconds, an idle stream) ran out.
+  if (result.error?.code === 'timeout' && reason === null) return { status: 'timed_out', error: result.error.message };
   if (reason === 'cancel' || result.stop_reason === 'cancelled') return { status: 'cancelled', error: null };
   if (result.ok) return { status: 'completed', error: null };
   return { status: 'failed', error: result.error ? `${result.error.code}: ${result.error.message}` : `stopped: ${result.stop_reason}` };
