@@ -56,7 +56,12 @@ export class WorkspaceStore {
       stream: userFrames,
       url: (after) => streamUrl(location.origin, userStreamPath, after),
       onFrames: (frames) => this.receive(frames),
-      onStatus: (status) => this.set({ status }),
+      onStatus: (status) => {
+        this.set({ status });
+        // A socket that failed (signed out, server gone) sends no snapshot: load without it now,
+        // so the page can show the sign-in screen or the error at once.
+        if ((status === 'reconnecting' || status === 'unauthorized') && this.fallback !== null) this.loadWithoutSocket();
+      },
       ...(opts.openSocket ? { open: opts.openSocket } : {}),
       timers: this.timers,
     });
@@ -74,10 +79,13 @@ export class WorkspaceStore {
     // The socket's first frame is a snapshot, which loads the lists: loading them before as well
     // fetched them twice on every page load. A socket that does not answer soon must not keep the
     // sidebar empty: the lists are then loaded without it (and again at its snapshot).
-    this.fallback = this.timers.set(() => {
-      this.fallback = null;
-      if (!this.view.loaded && this.held === null) void this.refetch();
-    }, this.restFallbackMs);
+    this.fallback = this.timers.set(() => this.loadWithoutSocket(), this.restFallbackMs);
+  }
+
+  private loadWithoutSocket(): void {
+    if (this.fallback !== null) this.timers.clear(this.fallback);
+    this.fallback = null;
+    if (!this.view.loaded && this.held === null && !this.stopped) void this.refetch();
   }
 
   stop(): void {
