@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { storableText, Usage } from './common.js';
+import { PolicySupport, storableText, Usage, type PermissionPolicy } from './common.js';
 import { ModelCallData } from './usage.js';
 import type { SubagentControl } from './subagents.js';
-import type { PermissionPolicy } from './rest.js';
 
 /** Transport kinds a backend can be. */
 export const AgentBackendKind = z.enum(['native', 'opencode_server', 'acp', 'paseo', 'pty']);
@@ -59,6 +58,21 @@ export const ResumedCall = z.object({
 });
 export type ResumedCall = z.infer<typeof ResumedCall>;
 
+/** A summary of a chat's turns up to `through_turn`, made by the model itself. */
+export const Compaction = z.object({
+  through_turn: z.number().int().min(1),
+  summary: z.string().min(1),
+  /** Estimated prompt tokens of the history before and after. */
+  tokens_before: z.number().int().nonnegative(),
+  tokens_after: z.number().int().nonnegative(),
+  /**
+   * Made while turn `through_turn` ran: the summary covers the earlier turns and that turn's first
+   * steps; the turn's transcript holds only the steps after it, so later turns replay both.
+   */
+  within_turn: z.boolean().optional(),
+});
+export type Compaction = z.infer<typeof Compaction>;
+
 /**
  * A turn interrupted by a restart, to be continued rather than answered afresh (agents that replay
  * transcripts: the native agent).
@@ -68,6 +82,8 @@ export const TurnResume = z.object({
   transcript: Transcript.optional(),
   /** Every tool call of the turn in start order; those the transcript lacks are answered from here. */
   calls: z.array(ResumedCall),
+  /** The turn compacted its context before the transcript: the summary replaces the whole history before it. */
+  compaction: Compaction.optional(),
 });
 export type TurnResume = z.infer<typeof TurnResume>;
 
@@ -187,13 +203,24 @@ export const AgentEventData = z.discriminatedUnion('type', [
   }),
   /** One model call of the turn, with its prompt's shape where the agent knows it (the native agent). */
   z.object({ type: z.literal('model_call'), ...ModelCallData.shape }),
+  /** How far the agent follows the session's permission policy, found when the session starts. */
+  z.object({ type: z.literal('policy_support'), ...PolicySupport.shape }),
   /** The agent renamed its session (ACP session_info_update). */
   z.object({ type: z.literal('session_info'), title: z.string().nullable() }),
   /**
    * The turn's conversation so far, after each completed model step (the native agent): stored as it
    * happens, so a turn cut off by a restart continues from its last step instead of starting over.
    */
-  z.object({ type: z.literal('journal'), transcript: Transcript, steps: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('journal'),
+    transcript: Transcript,
+    steps: z.number().int().nonnegative(),
+    /**
+     * The turn compacted its context: this summary replaces every earlier message, the earlier
+     * turns and the turn's own first steps, and `transcript` holds only what follows it.
+     */
+    compaction: Compaction.optional(),
+  }),
 ]);
 export type AgentEventData = z.infer<typeof AgentEventData>;
 
@@ -220,15 +247,6 @@ export const TurnErrorCode = z.enum([
 ]);
 export type TurnErrorCode = z.infer<typeof TurnErrorCode>;
 
-/** A summary of a chat's turns up to `through_turn`, made by the model itself. */
-export const Compaction = z.object({
-  through_turn: z.number().int().min(1),
-  summary: z.string().min(1),
-  /** Estimated prompt tokens of the history before and after. */
-  tokens_before: z.number().int().nonnegative(),
-  tokens_after: z.number().int().nonnegative(),
-});
-export type Compaction = z.infer<typeof Compaction>;
 
 export const TurnResult = z.object({
   ok: z.boolean(),

@@ -62,6 +62,15 @@ export type AgentInfo = z.infer<typeof AgentInfo>;
 export const AgentsResponse = z.object({ items: z.array(AgentInfo) });
 export type AgentsResponse = z.infer<typeof AgentsResponse>;
 
+export const AgentNameParams = z.object({ name: AgentName });
+
+/**
+ * The models an agent offers, asked of the agent itself (`GET /api/agents/:name/models`). Empty:
+ * it has no list, and a model is named in free text.
+ */
+export const AgentModelsResponse = z.object({ agent: AgentName, models: z.array(AgentModel), checked_at: Timestamp });
+export type AgentModelsResponse = z.infer<typeof AgentModelsResponse>;
+
 /** How full an agent's context window is (ACP `usage_update`); `cost` is the agent session's so far. */
 export const ContextUsage = z.object({
   used: z.number().nonnegative(),

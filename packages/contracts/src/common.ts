@@ -55,6 +55,21 @@ export function findUnstorable(value: unknown, path: (string | number)[] = []): 
 /** Timestamps travel as ISO-8601 strings. */
 export const Timestamp = z.string();
 
+export const PermissionPolicy = z.enum(['ask', 'allow_edits', 'allow_all']);
+export type PermissionPolicy = z.infer<typeof PermissionPolicy>;
+
+/**
+ * Whether the session's agent can follow a permission policy: `full` when it asks exactly as the
+ * policy says, `partial` when it asks but by its own rules (BooCode still answers its questions by
+ * the policy), `none` when it acts without asking. `reason` says why, in a sentence for the user.
+ */
+export const PolicySupport = z.object({
+  policy: PermissionPolicy,
+  level: z.enum(['full', 'partial', 'none']),
+  reason: z.string().nullable(),
+});
+export type PolicySupport = z.infer<typeof PolicySupport>;
+
 export const IdParams = z.object({ id: Id });
 export type IdParams = z.infer<typeof IdParams>;
 

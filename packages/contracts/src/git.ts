@@ -157,6 +157,69 @@ export const MergeResult = z.discriminatedUnion('status', [
 ]);
 export type MergeResult = z.infer<typeof MergeResult>;
 
+// ---- the session branch against its base and its remote ----
+
+/** Whether an action is offered; when not, `reason` says why in a sentence the UI can show. */
+export const ActionAvailability = z.object({ available: z.boolean(), reason: z.string().nullable() });
+export type ActionAvailability = z.infer<typeof ActionAvailability>;
+
+/** Where the session branch stands: commits its base gained since the worktree was cut, and where it can be pushed. */
+export const SessionBranchStatus = z.object({
+  /** The session branch; null for a session working in the project directory. */
+  branch: z.string().nullable(),
+  /** The branch the session started from (the project's current branch when none was chosen). */
+  base_branch: z.string().nullable(),
+  /** Commits on the base branch that the session branch does not have. */
+  behind: z.number().int().nonnegative(),
+  /** Commits on the session branch that the base branch does not have. */
+  ahead: z.number().int().nonnegative(),
+  update: ActionAvailability,
+  /** The remote the branch is pushed to: the base branch's upstream remote, else `origin`, else the only one. */
+  remote: z.string().nullable(),
+  push: ActionAvailability,
+  /** Opening a pull request needs a remote and the `gh` command on the server's PATH. */
+  pull_request: ActionAvailability,
+});
+export type SessionBranchStatus = z.infer<typeof SessionBranchStatus>;
+
+/** Update from base: the base branch is merged into the session branch (never a half-merged tree). */
+export const UpdateFromBaseResult = z.object({
+  status: z.enum(['updated', 'up_to_date']),
+  base_branch: z.string(),
+  /** The session branch's head afterwards. */
+  commit: CommitSha,
+  /** How many commits of the base branch came in. */
+  merged_commits: z.number().int().nonnegative(),
+});
+export type UpdateFromBaseResult = z.infer<typeof UpdateFromBaseResult>;
+
+const prText = z.string().trim().min(1, 'must not be empty');
+
+export const PushBody = z
+  .object({
+    /** Commit the worktree's uncommitted changes first (with `message`); otherwise only commits are pushed. */
+    commit_pending: z.boolean().default(false),
+    message: commitMessage.optional(),
+    /** Also open a pull request against the base branch with `gh`. */
+    pull_request: z.object({ title: prText.pipe(z.string().max(256)), body: z.string().max(65_536).default('') }).optional(),
+  })
+  .refine((b) => !b.commit_pending || b.message !== undefined, {
+    message: 'required when commit_pending is true',
+    path: ['message'],
+  });
+export type PushBody = z.input<typeof PushBody>;
+
+export const PushResult = z.object({
+  remote: z.string(),
+  branch: z.string(),
+  commit: CommitSha,
+  /** Worktree files left uncommitted, hence not pushed. */
+  uncommitted_files: z.array(z.string()),
+  /** The pull request's address as `gh` printed it; null when none was asked for. */
+  pull_request_url: z.string().nullable(),
+});
+export type PushResult = z.infer<typeof PushResult>;
+
 export const ArchiveBody = z.object({ keep_branch: z.boolean().default(false) });
 export type ArchiveBody = z.input<typeof ArchiveBody>;
 
@@ -181,6 +244,11 @@ export const GitErrorCode = z.enum([
   'patch_does_not_apply',
   'nothing_to_commit',
   'target_checked_out_elsewhere',
+  'dirty_worktree',
+  'no_remote',
+  'push_failed',
+  'gh_unavailable',
+  'pull_request_failed',
   'invalid_project_config',
   'copy_outside_project',
   'setup_failed',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, Id, storableText, Timestamp, Usage } from './common.js';
+import { commaList, Id, PermissionPolicy, PolicySupport, storableText, Timestamp, Usage } from './common.js';
 import { ImagePart } from './agent.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200).superRefine(storableText);
@@ -33,8 +33,6 @@ export type SessionStatus = z.infer<typeof SessionStatus>;
 export const SessionAttention = z.enum(['permission', 'finished', 'failed']);
 export type SessionAttention = z.infer<typeof SessionAttention>;
 
-export const PermissionPolicy = z.enum(['ask', 'allow_edits', 'allow_all']);
-export type PermissionPolicy = z.infer<typeof PermissionPolicy>;
 
 export const Session = z.object({
   id: Id,
@@ -42,6 +40,8 @@ export const Session = z.object({
   name: z.string(),
   agent: z.string(),
   model: z.string().nullable(),
+  /** The agent mode chosen for the session (one the agent reported); null: the policy's or the agent's own. */
+  mode: z.string().nullable().default(null),
   status: SessionStatus,
   permission_policy: PermissionPolicy,
   /** false: the agent works directly in the project directory. */
@@ -51,6 +51,11 @@ export const Session = z.object({
   subagent_followup: z.boolean().default(true),
   /** Absent from older servers: nothing to look at. */
   attention: SessionAttention.nullable().default(null),
+  /**
+   * How far the agent follows the session's policy, as its last turn found; null before a turn, or
+   * from older servers. It may name an earlier policy: it holds for the current one only when equal.
+   */
+  policy_support: PolicySupport.nullable().default(null),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -71,6 +76,8 @@ export const UpdateSessionBody = z
   .object({
     name: name.optional(),
     model: z.string().min(1).max(200).superRefine(storableText).nullable().optional(),
+    /** One of the modes the session's agent reported; null goes back to the policy's or the agent's own. */
+    mode: z.string().min(1).max(200).superRefine(storableText).nullable().optional(),
     agent: z.string().min(1).max(100).superRefine(storableText).optional(),
     permission_policy: PermissionPolicy.optional(),
     subagent_followup: z.boolean().optional(),

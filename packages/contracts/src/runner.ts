@@ -26,6 +26,8 @@ export const ToolTrace = z.object({
   reasoning_tokens: z.number().int().nullable(),
   error: z.string().nullable(),
   outcome: TraceOutcome.nullable(),
+  /** The subagents this call spawned (task ids): their turns nest under it in the trace tree. */
+  subagent_ids: z.array(Id).optional(),
   cursor: z.string(),
 });
 export type ToolTrace = z.infer<typeof ToolTrace>;

@@ -4,6 +4,7 @@ import { connect } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import type { AgentRegistryOptions } from './agents/registry.js';
+import type { McpCommand } from './mcp/endpoint.js';
 import type { WorkerOptions } from './tasks/worker.js';
 import type { WorkflowManagerOptions } from './workflows/manager.js';
 import { VERSION } from './server.js';
@@ -18,6 +19,12 @@ export interface WorkerProcessOptions {
   writeIntervalMs?: number;
   /** Fields given here win over the configuration. */
   workflows?: Partial<WorkflowManagerOptions>;
+  /**
+   * The HTTP server whose MCP endpoint this worker's agents are given (the `serve` process on the
+   * same home, whose token signs theirs), and how to start `boocode mcp` for stdio-only agents.
+   * Without it, agents of this worker get no BooCode MCP server.
+   */
+  mcp?: { url: string; command?: McpCommand };
 }
 
 export interface RunningWorker {
@@ -55,6 +62,9 @@ export async function startWorker(config: ServerConfig, databaseUrl: string, opt
       workflows: workflowSettings(config, opts.workflows),
     });
     const worker = runtime.worker!;
+    // Before the first claim: the agents of its first turns get the MCP server too.
+    if (opts.mcp) runtime.mcp.serve(opts.mcp.url, opts.mcp.command);
+    else log.warn({ home: config.home }, 'no server URL known: agents of this worker get no BooCode MCP server');
     await worker.start();
     // Workflow runs too: a run whose server died is taken over here as well.
     await runtime.workflows?.start();

@@ -68,6 +68,8 @@ const notices = async (chatId: string) =>
     .filter((m) => m.role === 'assistant')
     .map((m) => (m.metadata.notices ?? []) as { title: string; description?: string }[]);
 
+const policySupport = async (sessionId: string) => (await server.api<Session>('GET', `/api/sessions/${sessionId}`)).body.policy_support;
+
 describe('permission policy as the ACP agent mode', () => {
   const cases: [string, PermissionPolicy, string[]][] = [
     ['qwen', 'ask', []],
@@ -78,11 +80,13 @@ describe('permission policy as the ACP agent mode', () => {
     ['claude', 'allow_all', ['bypassPermissions']],
   ];
   it.each(cases)('%s with %s runs in the matching mode', async (agent, policy, expected) => {
-    const { chat } = await newSession(server, project, { agent, permission_policy: policy });
+    const { session, chat } = await newSession(server, project, { agent, permission_policy: policy });
+    expect(await policySupport(session.id)).toBeNull();
     const acpSession = await turn(chat.id, 'hello');
     // `ask` is the agents' own default mode: nothing to switch.
     expect(modesSet(agent, acpSession)).toEqual(expected);
     expect((await notices(chat.id)).flat()).toEqual([]);
+    expect(await policySupport(session.id)).toEqual({ policy, level: 'full', reason: null });
   });
 
   it('a policy changed mid-session switches the mode on the next turn', async () => {
@@ -94,7 +98,7 @@ describe('permission policy as the ACP agent mode', () => {
   });
 
   it('an agent with no mode for the policy is left in its own mode, and the turn says so once', async () => {
-    const { chat } = await newSession(server, project, { agent: 'builder', permission_policy: 'ask' });
+    const { session, chat } = await newSession(server, project, { agent: 'builder', permission_policy: 'ask' });
     const acpSession = await turn(chat.id, 'first');
     await turn(chat.id, 'second');
     expect(modesSet('builder', acpSession)).toEqual([]);
@@ -106,6 +110,12 @@ describe('permission policy as the ACP agent mode', () => {
       }),
     ]);
     expect(second).toEqual([]);
+    // GET session says so too, for the composer to show next to the policy.
+    expect(await policySupport(session.id)).toEqual({
+      policy: 'ask',
+      level: 'none',
+      reason: expect.stringContaining('it has no mode that does (its modes: build, plan). It decides by itself when to ask for permission.'),
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AGENTS } from '@boocode/agents';
-import type { AgentInfo, AgentsResponse, ErrorBody, MessagePage, PostMessageResponse, Project } from '@boocode/contracts';
+import type { AgentInfo, AgentModelsResponse, AgentsResponse, ErrorBody, MessagePage, PostMessageResponse, Project } from '@boocode/contracts';
 import { FAKE_PASEO_VERSION, fakeAcpBin, fakePaseoBin } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
@@ -25,6 +25,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'text-only.json'), JSON.stringify({ name: 'text-only', capabilities: { image: false } }));
   const home = homeWithConfig({
     native: { baseURL: 'http://127.0.0.1:9/v1', model: 'local-model' },
+    opencode: { config: oc.config },
     sandbox: { agents: ['my-acp'] },
     agents: {
       'my-acp': { command: fakeAcpBin, args: ['--script', join(dir, 'acp.json')], kind: 'acp', label: 'My ACP agent' },
@@ -66,7 +67,7 @@ describe('GET /api/agents', () => {
     expect(agents.missing).toMatchObject({ available: false, install_path: null });
     expect(agents.missing!.error).toContain('no-such-agent-binary not found');
     // Each backend's capabilities, with what an ACP agent declared over them.
-    expect(agents.native!.capabilities).toEqual({ images: true, resume: false, modes: false, model_list: false, usage: true });
+    expect(agents.native!.capabilities).toEqual({ images: true, resume: false, modes: false, model_list: true, usage: true });
     expect(agents.opencode!.capabilities).toEqual({ images: true, resume: true, modes: true, model_list: true, usage: true });
     expect(agents['my-acp']!.capabilities).toMatchObject({ images: true, resume: true });
     expect(agents['text-only']!.capabilities).toMatchObject({ images: false, modes: true });
@@ -83,6 +84,19 @@ describe('GET /api/agents', () => {
     const after = byName((await server.api<AgentsResponse>('GET', '/api/agents?refresh=true')).body.items);
     expect(Date.parse(after['my-acp']!.checked_at)).toBeGreaterThan(Date.parse(before['my-acp']!.checked_at));
     expect((await server.api('GET', '/api/agents?refresh=maybe')).status).toBe(400);
+  });
+
+  it("lists opencode's models with the providers of its config, offline", async () => {
+    const r = await server.api<AgentModelsResponse>('GET', '/api/agents/opencode/models');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.models).toContainEqual({ id: 'fake/fake-model' });
+  });
+
+  it("answers 502 naming the endpoint when the native agent's endpoint does not list its models", async () => {
+    const r = await server.api<ErrorBody>('GET', '/api/agents/native/models');
+    expect(r.status).toBe(502);
+    expect(r.body.error).toBe('models_unavailable');
+    expect(r.body.message).toMatch(/^BooCode native agent could not tell its models: http:\/\/127\.0\.0\.1:9\/v1\/models did not answer/);
   });
 
   it('fails a turn on an agent that is not usable here with a message saying why', async () => {

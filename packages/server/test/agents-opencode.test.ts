@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AGENTS, OpenCodeBackend } from '@boocode/agents';
-import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Task, TracePage, UsageSummary } from '@boocode/contracts';
+import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Session, Task, TracePage, UsageSummary } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, joined, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
@@ -144,7 +144,7 @@ describe('OpenCode through the server', { timeout: 3 * OPENCODE_MS }, () => {
     expect(changes.pending?.files.map((f) => f.path)).toContain('perm.txt');
   });
 
-  it('answers permissions by itself under the allow_all policy', async () => {
+  it('under allow_all opencode asks nothing: its session carries the policy as its own rules', async () => {
     const { session, chat } = await newSession(server, project, { agent: 'opencode', permission_policy: 'allow_all' });
     llm.push(
       { match: { lastUserIncludes: 'auto perm' }, toolCalls: [{ name: 'bash', arguments: { command: 'echo auto-ok > auto.txt', description: 'write' } }] },
@@ -154,15 +154,17 @@ describe('OpenCode through the server', { timeout: 3 * OPENCODE_MS }, () => {
     const task = await waitTask(server, (await post(server, chat.id, 'auto perm please')).id);
     expect(task.status).toBe('completed');
     expect(task.output_summary).toBe('Done by policy.');
-    expect(await stream.waitFor((f) => f.type === 'permission_resolved')).toMatchObject({ outcome: 'allow_once', decided_by: 'policy' });
     stream.close();
+    expect(stream.frames.filter((f) => f.type === 'permission_request')).toEqual([]);
     const perms = (await server.api<{ items: Permission[] }>('GET', `/api/sessions/${session.id}/permissions`)).body.items;
-    expect(perms).toEqual([expect.objectContaining({ status: 'answered', decided_by: 'policy', kind: 'execute' })]);
+    expect(perms).toEqual([]);
+    const after = (await server.api<Session>('GET', `/api/sessions/${session.id}`)).body;
+    expect(after.policy_support).toEqual({ policy: 'allow_all', level: 'full', reason: null });
     const traces = (await server.api<TracePage>('GET', `/api/chats/${chat.id}/traces`)).body.items;
     expect(traces).toEqual([expect.objectContaining({ tool_name: 'bash', outcome: 'success' })]);
   });
 
-  it('under allow_edits an edit goes ahead without asking, a command still waits for the user', async () => {
+  it('under allow_edits an edit raises no request at all, a command still waits for the user', async () => {
     const { session, chat } = await newSession(server, project, { agent: 'opencode', permission_policy: 'allow_edits', isolated: false });
     llm.push(
       { match: { lastUserIncludes: 'edits only' }, toolCalls: [{ name: 'write', arguments: { filePath: `${project.path}/edits.txt`, content: 'edited\n' } }] },
@@ -173,11 +175,37 @@ describe('OpenCode through the server', { timeout: 3 * OPENCODE_MS }, () => {
     const task = await post(server, chat.id, 'edits only, then a command');
     const asked = await stream.waitFor((f) => f.type === 'permission_request' && f.kind === 'execute', OPENCODE_MS);
     const perms = (await server.api<{ items: Permission[] }>('GET', `/api/sessions/${session.id}/permissions`)).body.items;
-    expect(perms.filter((p) => p.kind === 'edit')).toEqual([expect.objectContaining({ status: 'answered', decided_by: 'policy' })]);
-    expect(perms.find((p) => p.id === asked.permission_id)).toMatchObject({ status: 'pending' });
+    expect(perms).toEqual([expect.objectContaining({ id: asked.permission_id, kind: 'execute', status: 'pending' })]);
     expect((await server.api('POST', `/api/permissions/${String(asked.permission_id)}`, { decision: 'allow_once' })).status).toBe(200);
     expect((await waitTask(server, task.id)).output_summary).toBe('Edited and ran.');
     stream.close();
+  });
+
+  it('under ask an edit waits for the user too; switched to allow_all mid-session, the next edit does not', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'opencode', permission_policy: 'ask', isolated: false });
+    llm.push(
+      { match: { lastUserIncludes: 'ask edit' }, toolCalls: [{ name: 'write', arguments: { filePath: `${project.path}/asked.txt`, content: 'asked\n' } }] },
+      { match: { lastUserIncludes: 'ask edit' }, text: 'Edit allowed.' },
+    );
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const first = await post(server, chat.id, 'ask edit');
+    const asked = await stream.waitFor((f) => f.type === 'permission_request', OPENCODE_MS);
+    expect(asked.kind).toBe('edit');
+    expect((await server.api('POST', `/api/permissions/${String(asked.permission_id)}`, { decision: 'allow_once' })).status).toBe(200);
+    expect((await waitTask(server, first.id)).output_summary).toBe('Edit allowed.');
+    const sessionId = (await agentSessions(chat.id))[0]!.resume_token;
+
+    expect((await server.api('PATCH', `/api/sessions/${session.id}`, { permission_policy: 'allow_all' })).status).toBe(200);
+    llm.push(
+      { match: { lastUserIncludes: 'free edit' }, toolCalls: [{ name: 'write', arguments: { filePath: `${project.path}/free.txt`, content: 'free\n' } }] },
+      { match: { lastUserIncludes: 'free edit' }, text: 'Edited freely.' },
+    );
+    expect((await waitTask(server, (await post(server, chat.id, 'free edit')).id)).output_summary).toBe('Edited freely.');
+    stream.close();
+    // One request in all (the first turn's), and the same opencode session throughout.
+    expect(stream.frames.filter((f) => f.type === 'permission_request')).toHaveLength(1);
+    expect((await agentSessions(chat.id))[0]!.resume_token).toBe(sessionId);
+    expect((await server.api<Session>('GET', `/api/sessions/${session.id}`)).body.policy_support).toMatchObject({ policy: 'allow_all', level: 'full' });
   });
 
   it('aborts a running turn through POST /api/tasks/:id/cancel', async () => {

@@ -115,6 +115,16 @@ describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MC
     expect(jsonOf<Task>(await call('cancel', { task_id: sent.task_id })).status).toBe('completed');
     const diff = jsonOf<{ files: unknown[] } | null>(await call('get_diff', { session_id: session.id }));
     expect(diff === null || Array.isArray(diff.files)).toBe(true);
+    // A child in its own worktree has a diff of its own; one sharing the session's says where its changes are.
+    llm.push({ match: { lastUserIncludes: 'mcp worktree child' }, text: 'changed nothing' });
+    const own = jsonOf<{ id: string }>(await call('spawn_subagent', { prompt: 'mcp worktree child', parent_task_id: task.id }));
+    expect(jsonOf<{ text: string }>(await call('subagent_result', { id: own.id, wait_seconds: 60 })).text).toBe('changed nothing');
+    const ownDiff = jsonOf<{ files: unknown[]; base_commit: string }>(await call('get_diff', { subagent_id: own.id }));
+    expect(ownDiff.files).toEqual([]);
+    expect(ownDiff.base_commit).toMatch(/^[0-9a-f]{40}$/);
+    const sharedDiff = await call('get_diff', { subagent_id: child.id });
+    expect((sharedDiff as ToolAnswer).isError).toBe(true);
+    expect(textOf(sharedDiff)).toMatch(/session's worktree/);
     const run = jsonOf<{ id: string; status: string }>(
       await call('run_workflow', { session_id: session.id, script: "export const meta = { name: 'noop', description: 'a test workflow' };\nreturn 42;" }),
     );
@@ -149,6 +159,7 @@ describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MC
     await bad('cancel', { task_id: '00000000-0000-4000-8000-000000000000' }, /no task/);
     await bad('list_subagents', {}, /session_id/);
     await bad('get_diff', {}, /session_id/);
+    await bad('get_diff', { subagent_id: '00000000-0000-4000-8000-000000000000' }, /no task/);
     await bad('run_workflow', { session_id: '00000000-0000-4000-8000-000000000000', script: 'return 1' }, /session/);
     await bad('workflow_status', { run_id: '00000000-0000-4000-8000-000000000000' }, /no workflow run/);
     await bad('list_sessions', { project_id: 'nope' }, /project_id/);
@@ -171,6 +182,7 @@ describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MC
       ['subagent_status', { id: other.task.id }],
       ['list_subagents', { session_id: other.session.id }],
       ['get_diff', { session_id: other.session.id }],
+      ['get_diff', { subagent_id: other.task.id }],
       ['create_session', { project_id: project.id }],
       ['send_prompt', { chat_id: own.chat.id, prompt: 'to myself' }],
     ] as const) {

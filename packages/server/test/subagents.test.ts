@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Subagent, SubagentList, SubagentResult, Task } from '@boocode/contracts';
+import type { Chat, ErrorBody, Message, MessagePage, PostMessageResponse, Project, Session, SessionDiff, Subagent, SubagentList, SubagentResult, Task, TracePage } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer, until } from '@boocode/testkit/server';
 
@@ -216,5 +216,63 @@ describe('subagent limits and cancellation', () => {
     await until(async () => (await tight.api<Task>('GET', `/api/tasks/${child.id}`)).body.status === 'running', 'the child to run');
     expect((await tight.api('POST', `/api/sessions/${session.id}/archive`, {})).status).toBe(200);
     expect((await taskEnd(tight, child.id)).status).toBe('cancelled');
+  });
+});
+
+describe("a subagent's diff and its place in the traces", () => {
+  it('diffs a child in its own worktree against the commit it was cut from; a shared child and unknown ids are refused readably', async () => {
+    const { session, chat } = await sessionOn(server);
+    llm.push(
+      {
+        match: { lastUserIncludes: 'delegate edits' },
+        toolCalls: [
+          { name: 'spawn_subagent', arguments: { prompt: 'write the note file', label: 'writer' } },
+          { name: 'spawn_subagent', arguments: { prompt: 'look around only', label: 'looker', isolation: 'shared' } },
+        ],
+      },
+      { match: { lastUserIncludes: 'write the note file' }, toolCalls: [{ name: 'write_file', arguments: { path: 'note.txt', content: 'from the child\n' } }] },
+      { match: { lastUserIncludes: 'write the note file' }, text: 'wrote it' },
+      { match: { lastUserIncludes: 'look around only' }, text: 'looked' },
+      {
+        match: { lastUserIncludes: 'delegate edits' },
+        toolCalls: [0, 1].map((i) => ({ name: 'subagent_result', arguments: { id: `{{tool_uuid:${i}}}`, wait_seconds: 120 } })),
+      },
+      { match: { lastUserIncludes: 'delegate edits' }, text: 'both done' },
+    );
+    const parent = await post(server, chat.id, 'delegate edits');
+    expect((await taskEnd(server, parent.id)).status).toBe('completed');
+    const children = await subagentsOf(server, session.id);
+    const writer = children.find((c) => c.label === 'writer')!;
+    const looker = children.find((c) => c.label === 'looker')!;
+
+    const diff = await server.api<SessionDiff>('GET', `/api/subagents/${writer.id}/diff`);
+    expect(diff.status).toBe(200);
+    expect(diff.body.files.map((f) => f.path)).toEqual(['note.txt']);
+    expect(diff.body.patch).toContain('+from the child');
+    expect(diff.body.base_commit).toMatch(/^[0-9a-f]{40}$/);
+    // The child's edit stayed in its own worktree: the session's diff does not have it.
+    const sessionDiff = (await server.api<SessionDiff | null>('GET', `/api/sessions/${session.id}/diff`)).body;
+    expect(sessionDiff?.files.map((f) => f.path) ?? []).not.toContain('note.txt');
+
+    const shared = await server.api<ErrorBody>('GET', `/api/subagents/${looker.id}/diff`);
+    expect(shared.status).toBe(409);
+    expect(shared.body.error).toBe('no_worktree');
+    expect(shared.body.message).toMatch(/session's worktree/);
+    // The parent turn is a task but no subagent; a malformed id is not found either.
+    expect((await server.api<ErrorBody>('GET', `/api/subagents/${parent.id}/diff`)).status).toBe(404);
+    expect((await server.api<ErrorBody>('GET', '/api/subagents/not-an-id/diff')).status).toBe(404);
+
+    // Each spawning call names the child it spawned, so the trace tree nests the child's turn under it.
+    const traces = (await server.api<TracePage>('GET', `/api/chats/${chat.id}/traces`)).body.items;
+    const spawns = traces.filter((t) => t.tool_name === 'spawn_subagent');
+    expect(spawns).toHaveLength(2);
+    expect(spawns.map((t) => t.subagent_ids)).toEqual([[writer.id], [looker.id]]);
+    expect(spawns.map((t) => t.tool_call_id)).toEqual([writer.spawn_tool_call_id, looker.spawn_tool_call_id]);
+    expect(traces.filter((t) => t.tool_name === 'subagent_result').every((t) => t.subagent_ids?.length === 0)).toBe(true);
+  });
+
+  it('refuses the diff without the token', async () => {
+    const res = await server.api('GET', '/api/subagents/00000000-0000-4000-8000-000000000000/diff', undefined, { token: null });
+    expect(res.status).toBe(401);
   });
 });

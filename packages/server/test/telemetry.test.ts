@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
+import type { Chat, PostMessageResponse, Project, Session, SubagentList, Task } from '@boocode/contracts';
 import { createLogger, loadServerConfig, startWorker, type RunningWorker } from '@boocode/server';
 import { removeScratch, scratchDir, startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { createTestDatabase, inheritedEnv, makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { createTestDatabase, inheritedEnv, makeGitRepo, startTestServer, type TestServer, until } from '@boocode/testkit/server';
 import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
 import { waitTask as waitServerTask } from './agents-env.js';
 
@@ -93,6 +93,29 @@ afterAll(async () => {
 
 const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
 
+/** A native turn that spawns a subagent and collects its answer; the child's and the spawning call's spans. */
+async function spawnTraced(s: TestServer, projectId: string, word: string): Promise<{ child: OtlpSpan; spawn: OtlpSpan; parentRoot: OtlpSpan }> {
+  const session = (await s.api<Session>('POST', '/api/sessions', { project_id: projectId })).body;
+  const chat = (await s.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
+  llm.push(
+    { match: { lastUserIncludes: `parent ${word}` }, toolCalls: [{ name: 'spawn_subagent', arguments: { prompt: `child ${word}`, isolation: 'shared' } }], usage: USAGE },
+    { match: { lastUserIncludes: `parent ${word}` }, toolCalls: [{ name: 'subagent_result', arguments: { id: '{{tool_uuid:0}}', wait_seconds: 120 } }], usage: USAGE },
+  );
+  const r = await s.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: `parent ${word}` });
+  const parentTask = r.body.task.id;
+  await until(async () => {
+    const t = (await s.api<Task>('GET', `/api/tasks/${parentTask}`)).body;
+    return ['completed', 'failed', 'cancelled', 'timed_out'].includes(t.status) && t;
+  }, 'the parent turn to end');
+  const childTask = (await s.api<SubagentList>('GET', `/api/sessions/${session.id}/subagents`)).body.items[0]?.id;
+  expect(childTask).toBeDefined();
+  const isTurn = (id: string) => (x: OtlpSpan) => x.name === 'invoke_agent native' && attr(x, 'boocode.task.id') === id;
+  await receiver.until(() => receiver.spans.some(isTurn(parentTask)) && receiver.spans.some(isTurn(childTask!)));
+  const parentRoot = receiver.spans.find(isTurn(parentTask))!;
+  const spawn = receiver.spans.find((x) => x.traceId === parentRoot.traceId && x.name === 'execute_tool spawn_subagent')!;
+  return { child: receiver.spans.find(isTurn(childTask!))!, spawn, parentRoot };
+}
+
 describe('OpenTelemetry export', () => {
   it('sends invoke_agent, chat and execute_tool spans over OTLP/HTTP with GenAI attributes and BooCode ids', async () => {
     const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
@@ -153,6 +176,14 @@ describe('OpenTelemetry export', () => {
     expect(agentTurn.parentSpanId).toBe(wf.spanId);
     expect(logLines.find((l) => l.msg === 'workflow run finished' && l.run_id === run.id)?.trace_id).toBe(wf.traceId);
   });
+
+  it("parents a subagent's invoke_agent under the execute_tool span of the call that spawned it", async () => {
+    const { child, spawn, parentRoot } = await spawnTraced(server, project.id, 'in process');
+    expect(spawn).toBeDefined();
+    expect(spawn.parentSpanId).toBe(parentRoot.spanId);
+    expect(child.traceId).toBe(parentRoot.traceId);
+    expect(child.parentSpanId).toBe(spawn.spanId);
+  });
 });
 
 describe('a workflow whose agents run in another process', () => {
@@ -187,6 +218,12 @@ describe('a workflow whose agents run in another process', () => {
     const agentTurn = receiver.spans.find((s) => s.name === 'invoke_agent native' && attr(s, 'boocode.workflow_run.id') === run.id)!;
     expect(agentTurn.traceId).toBe(wf.traceId);
     expect(agentTurn.parentSpanId).toBe(wf.spanId);
+  });
+
+  it("parents a subagent's turn run by a worker under its spawning call through the child's row", async () => {
+    const { child, spawn } = await spawnTraced(host, hostProject.id, 'on a worker');
+    expect(child.traceId).toBe(spawn.traceId);
+    expect(child.parentSpanId).toBe(spawn.spanId);
   });
 });
 

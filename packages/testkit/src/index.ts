@@ -6,3 +6,4 @@ export * from './paseo-daemon.js';
 export * from './scratch.js';
 export * from './process-end.js';
 export * from './scripted-cli.js';
+export * from './fake-gh.js';

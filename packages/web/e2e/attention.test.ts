@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { AgentInfo, Chat, MessagePage, Project, Session } from '@boocode/contracts';
+import type { AgentModelsResponse, Chat, MessagePage, Project, Session } from '@boocode/contracts';
 import { makeGitRepo } from '@boocode/testkit/server';
 import { openBrowser, recordNotifications, recordedNotifications, type Browser } from './helpers/browser';
 import { screenshotBothThemes, screenshotDialogBothThemes } from './helpers/screenshots';
@@ -238,8 +238,7 @@ describe('attention and daily use in Chromium', () => {
 
   it('starts a session from the dialog with an ACP agent, its model, a policy and a name', async () => {
     const { page } = browser;
-    const agents = (await server.api<{ items: AgentInfo[] }>('GET', '/api/agents')).items;
-    const fake = agents.find((a) => a.name === 'fakeacp')!;
+    const fake = await server.api<AgentModelsResponse>('GET', '/api/agents/fakeacp/models');
     await page.goto(`${server.url}/?view=board`);
     await page.getByRole('button', { name: 'Start a session in daily, choosing agent and options' }).click();
     const dialog = page.getByRole('dialog', { name: 'New session in daily' });
@@ -248,7 +247,9 @@ describe('attention and daily use in Chromium', () => {
     // The agent's own list when it reported one; free text only where there is none.
     const chosenModel = fake.models[1]?.id ?? 'fake/beta';
     if (fake.models.length > 0) {
-      expect(await dialog.getByRole('combobox', { name: 'Model' }).locator('option').allTextContents()).toEqual(["The agent's default", ...fake.models.map((m) => m.name ?? m.id)]);
+      await expect
+        .poll(() => dialog.getByRole('combobox', { name: 'Model' }).locator('option').allTextContents(), { timeout: 60_000 })
+        .toEqual(["The agent's default", ...fake.models.map((m) => m.name ?? m.id)]);
       await dialog.getByRole('combobox', { name: 'Model' }).selectOption(chosenModel);
     } else {
       await dialog.getByRole('textbox', { name: 'Model' }).fill(chosenModel);

@@ -102,4 +102,58 @@ describe('background agents in Chromium', () => {
     await screenshotBothThemes(page, 'subagents-result-note-390');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
+
+  it("shows a child's own changes from the pane and nests its turn under the spawning call in the traces", async () => {
+    const { page } = browser;
+    await newSession(page, 'demo');
+    llm.push(
+      {
+        match: { lastUserIncludes: 'hand off the changelog' },
+        toolCalls: [
+          { name: 'spawn_subagent', arguments: { prompt: 'write a changelog file', label: 'Write changelog' } },
+          { name: 'spawn_subagent', arguments: { prompt: 'read the readme aloud', label: 'Read README', isolation: 'shared' } },
+        ],
+      },
+      { match: { lastUserIncludes: 'write a changelog file' }, toolCalls: [{ name: 'write_file', arguments: { path: 'CHANGELOG.md', content: '# Changelog\n\n- First entry\n' } }] },
+      { match: { lastUserIncludes: 'write a changelog file' }, text: 'Wrote CHANGELOG.md.' },
+      { match: { lastUserIncludes: 'read the readme aloud' }, text: 'It says Demo.' },
+      {
+        match: { lastUserIncludes: 'hand off the changelog' },
+        toolCalls: [0, 1].map((i) => ({ name: 'subagent_result', arguments: { id: `{{tool_uuid:${i}}}`, wait_seconds: 120 } })),
+      },
+      { match: { lastUserIncludes: 'hand off the changelog' }, text: 'The changelog is written.' },
+    );
+    await send(page, 'Please hand off the changelog');
+    await page.getByText('The changelog is written.').waitFor({ timeout: 60_000 });
+
+    await page.getByRole('button', { name: 'Show background agents' }).click();
+    const pane = page.getByRole('list', { name: 'Background agents' });
+    const writer = pane.locator('li', { hasText: 'Write changelog' });
+    await expect.poll(() => writer.getByText('Done').count(), { timeout: 30_000 }).toBe(1);
+    // The child sharing the session's worktree has no diff of its own, and says so.
+    await pane.locator('li', { hasText: 'Read README' }).getByText("its changes are in the session's diff").waitFor();
+    await writer.getByRole('button', { name: 'Show changes' }).click();
+    await writer.getByRole('list', { name: 'Changed files' }).getByText('CHANGELOG.md').waitFor();
+    await writer.getByRole('region', { name: 'Diff of CHANGELOG.md' }).getByText('First entry').waitFor();
+    await screenshotBothThemes(page, 'subagents-diff');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await screenshotBothThemes(page, 'subagents-diff-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Close background agents' }).click();
+
+    // In the traces, each spawn_subagent call holds the child's turn; opened, the child's own calls.
+    await page.getByRole('button', { name: 'Show tool traces' }).click();
+    const nested = page.getByRole('list', { name: 'Background agents started by spawn_subagent' });
+    await expect.poll(() => nested.count(), { timeout: 30_000 }).toBe(2);
+    const child = nested.getByRole('button', { name: /^Write changelog/ });
+    await child.click();
+    const calls = page.getByRole('list', { name: 'Calls of Write changelog' });
+    await calls.getByText('write_file').waitFor();
+    await calls.getByText(/^model call \d+$/).first().waitFor();
+    await screenshotBothThemes(page, 'subagents-traces');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await calls.scrollIntoViewIfNeeded();
+    await screenshotBothThemes(page, 'subagents-traces-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });

@@ -196,9 +196,9 @@ describe('tool calls, steps and review in Chromium', () => {
     expect(text).not.toContain('merge_conflict');
     // The form stays open to try again.
     expect(await form.isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Full width' }).click();
+    await page.getByRole('radio', { name: 'Full width' }).click();
     await screenshotBothThemes(page, 'merge-conflict');
-    await page.getByRole('button', { name: 'Side panel' }).click();
+    await page.getByRole('radio', { name: 'Beside chat' }).click();
   });
 
   it('fits tool cards and the diff panel on a 390 px screen', async () => {

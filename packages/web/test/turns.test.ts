@@ -77,6 +77,8 @@ describe('groupByTurn', () => {
     id: uuid(id),
     turn,
     messageId,
+    toolCallId: `call_${id}`,
+    subagentIds: [],
     toolName: 'read_file',
     input: {},
     output: null,

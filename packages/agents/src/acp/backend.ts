@@ -389,20 +389,24 @@ export class AcpBackend implements AgentBackend {
   private async applyMode(st: ChatState, proc: AcpAgentProcess, sessionId: string): Promise<void> {
     const want = st.mode ?? this.policyMode(st);
     if (!want) return;
+    // The policy holds once the agent is in its mode; a mode the user configured says nothing about it.
+    const followed = (): void => {
+      if (!st.mode && st.policy) st.between.set('policy_support', { type: 'policy_support', policy: st.policy, level: 'full', reason: null });
+    };
     try {
       if (st.modes && st.modes.availableModes.some((m) => m.id === want)) {
-        if (st.modes.currentModeId === want) return;
-        await proc.setMode(sessionId, want);
-        st.modes = { ...st.modes, currentModeId: want };
-        st.between.set('mode_changed', { type: 'mode_changed', mode_id: want });
-        return;
+        if (st.modes.currentModeId !== want) {
+          await proc.setMode(sessionId, want);
+          st.modes = { ...st.modes, currentModeId: want };
+          st.between.set('mode_changed', { type: 'mode_changed', mode_id: want });
+        }
+        return followed();
       }
       const opt = st.options.find((o) => o.category === 'mode');
       if (opt?.type === 'select') {
         if (selectValues(opt).some((v) => v.value === want)) {
-          if (opt.currentValue === want) return;
-          st.options = (await proc.setConfigOption(sessionId, opt.id, want)).configOptions;
-          return;
+          if (opt.currentValue !== want) st.options = (await proc.setConfigOption(sessionId, opt.id, want)).configOptions;
+          return followed();
         }
       }
     } catch (err) {
@@ -412,12 +416,16 @@ export class AcpBackend implements AgentBackend {
       if (st.mode) throw err;
       const why = refusalDetails(err);
       this.logger.warn({ agent: this.name, mode: want, err: why }, 'acp: the agent refused the mode for the permission policy');
-      st.between.set('notice', {
-        type: 'notice',
-        severity: 'warning',
-        title: `${this.name} refused its "${want}" mode`,
-        description: `${why}. It stays in its own mode and asks before it acts; BooCode answers those questions by the session's permission policy.`,
-      });
+      const description = `${why}. It stays in its own mode and asks before it acts; BooCode answers those questions by the session's permission policy.`;
+      st.between.set('notice', { type: 'notice', severity: 'warning', title: `${this.name} refused its "${want}" mode`, description });
+      if (st.policy) {
+        st.between.set('policy_support', {
+          type: 'policy_support',
+          policy: st.policy,
+          level: 'partial',
+          reason: `It refused its "${want}" mode: ${description}`,
+        });
+      }
       return;
     }
     throw new Error(`${this.name} has no mode "${want}"`);
@@ -436,7 +444,9 @@ export class AcpBackend implements AgentBackend {
     if (st.policyUnsupported !== st.policy) {
       st.policyUnsupported = st.policy;
       this.logger.warn({ agent: this.name, policy: st.policy, modes: modeIds }, 'acp: no agent mode honours the permission policy');
-      st.between.set('notice', { type: 'notice', ...unsupportedPolicyNotice(this.name, st.policy, modeIds) });
+      const notice = unsupportedPolicyNotice(this.name, st.policy, modeIds);
+      st.between.set('notice', { type: 'notice', ...notice });
+      st.between.set('policy_support', { type: 'policy_support', policy: st.policy, level: 'none', reason: notice.description });
     }
     return null;
   }

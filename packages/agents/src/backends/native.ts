@@ -38,7 +38,7 @@ export const nativeBackend = defineBackend({
       definedOnly({ baseURL: v.BOOCODE_NATIVE_BASE_URL, model: v.BOOCODE_NATIVE_MODEL, apiKey: v.BOOCODE_NATIVE_API_KEY, apiKeyEnv: v.BOOCODE_NATIVE_API_KEY_ENV }),
   },
   // Images go to the model as they are; whether it understands them is the model's business.
-  capabilities: { images: true, resume: false, modes: false, model_list: false, usage: true },
+  capabilities: { images: true, resume: false, modes: false, model_list: true, usage: true },
   builtin: {
     name: 'native',
     label: 'BooCode native agent',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AgentModel } from '@boocode/contracts';
 import { errorMessage } from '../external/logger.js';
 import { OpenCodeBackend } from '../opencode/backend.js';
+import { serverEnv } from '../opencode/config.js';
 import { parseVersion, runProbe } from '../discovery/probe.js';
 import { defineBackend, definedOnly } from './definition.js';
 
@@ -60,7 +61,12 @@ export const openCodeBackend = defineBackend({
       let error: string | null = null;
       if (ctx.probeModels) {
         try {
-          const out = await runProbe(executable, ['models'], env, ctx.timeoutMs, ctx.cwd);
+          // As its server would list them: the user's providers from the config, and only the
+          // catalogue bundled in opencode (listing models downloads nothing).
+          const s = OpenCodeSettings.safeParse(ctx.settings ?? {});
+          const settings = s.success ? s.data : {};
+          const asServer = serverEnv({ baseEnv: ctx.baseEnv, env: { ...settings.env, ...ctx.env }, config: settings.config, offline: true });
+          const out = await runProbe(executable, ['models'], { base: asServer, agent: {} }, ctx.timeoutMs, ctx.cwd);
           models = out
             .split('\n')
             .map((l) => l.trim())

@@ -22,7 +22,7 @@ import { NativeAgentConfig, type NativeAgentConfigInput } from './config.js';
 import { idleTimeoutFetch } from './idle-fetch.js';
 import { silentLogger, type Logger } from './logger.js';
 import { toAiTools } from './ai-tools.js';
-import { compactBeforeTurn, compactCommand, compactionNotice, summarise, type SummaryRequest } from './compaction.js';
+import { compactBeforeTurn, compactCommand, compactionNotice, summarise, summaryEntry, type SummaryRequest } from './compaction.js';
 import { contextWindowOf } from './context-window.js';
 import { historyMessages, turnMessages } from './messages.js';
 import { MessageCounter, tokenizerFor, toolTokens } from './tokens.js';
@@ -169,13 +169,18 @@ export class NativeBackend implements AgentBackend {
 
       // The turn's own messages: its user message, or a continued turn's journal.
       const own = turnMessages(parsedInput.data);
-      const { history: kept, compaction, usage: compactionUsage } = await compactBeforeTurn(request, {
-        inputTokens: counter.count(own),
-        window: contextWindow,
-        compactAt: config.compactAt,
-        log,
-        chatId: handle.key.chatId,
-      });
+      const turn = ctx.turn ?? Math.max(0, ...history.map((h) => h.turn ?? 0)) + 1;
+      // A continued turn that had compacted its context replays the summary in place of all history.
+      const resumedCompaction = parsedInput.data.resume?.compaction;
+      const { history: kept, compaction, usage: compactionUsage } = resumedCompaction
+        ? { history: [summaryEntry(resumedCompaction.summary, resumedCompaction.through_turn)], compaction: undefined, usage: emptyUsage() }
+        : await compactBeforeTurn(request, {
+            inputTokens: counter.count(own),
+            window: contextWindow,
+            compactAt: config.compactAt,
+            log,
+            chatId: handle.key.chatId,
+          });
 
       const prior = historyMessages(kept);
       const check = await this.checkPlan(session);
@@ -203,10 +208,16 @@ export class NativeBackend implements AgentBackend {
         log,
         tokenizer,
         contextWindow,
+        compactAt: config.compactAt,
+        summariser: request,
+        turn,
+        ...(resumedCompaction ? { compaction: resumedCompaction } : {}),
         stepOffset: compaction ? 1 : 0,
         subagents: ctx.subagents,
       });
-      return compaction ? { ...result, usage: addUsage(result.usage, compactionUsage), compaction } : result;
+      if (!compaction) return result;
+      // A compaction within the turn supersedes the one before it (its summary covers that one's).
+      return { ...result, usage: addUsage(result.usage, compactionUsage), compaction: result.compaction ?? compaction };
     } catch (err) {
       // A summary request cut short by cancel.
       if (ac.signal.aborted) return { ok: false, stop_reason: 'cancelled', usage: emptyUsage() };

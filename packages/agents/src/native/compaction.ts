@@ -87,9 +87,15 @@ export interface SummaryRequest {
   toolTokens: number;
 }
 
-/** Asks the model for the summary; reports the request like any step (usage, model call). */
-export async function summarise(r: SummaryRequest, throughTurn: number, tokensBefore: number): Promise<{ compaction: Compaction; usage: Usage }> {
-  const old = historyMessages(r.summarise);
+/**
+ * Asks the model to summarise `old` (replayed exactly as it was sent, so the request is mostly a
+ * cache hit); reports the request like any step (usage, model call numbered `step`).
+ */
+export async function summariseMessages(
+  r: Omit<SummaryRequest, 'summarise'>,
+  old: ModelMessage[],
+  step: number,
+): Promise<{ summary: string; usage: Usage }> {
   const ask: ModelMessage = { role: 'user', content: r.instructions ? `${INSTRUCTION}\n\nThe user adds: ${r.instructions}` : INSTRUCTION };
   const startedAt = new Date();
   const result = await generateText({
@@ -107,7 +113,7 @@ export async function summarise(r: SummaryRequest, throughTurn: number, tokensBe
   r.onEvent({ type: 'usage', usage, raw: result.usage.raw ?? null, model: r.modelId, provider: r.providerName });
   r.onEvent({
     type: 'model_call',
-    step: 1,
+    step,
     kind: 'compaction',
     model: r.modelId,
     provider: r.providerName,
@@ -124,9 +130,18 @@ export async function summarise(r: SummaryRequest, throughTurn: number, tokensBe
     },
     tokenizer: r.counter.tokenizer.name,
   });
-  const tokensAfter = r.counter.count(historyMessages([{ role: 'user', content: summary, turn: throughTurn, summary: true }]));
+  return { summary, usage };
+}
+
+/** Summarises earlier turns (a compaction before a turn's first step, or `/compact`). */
+export async function summarise(r: SummaryRequest, throughTurn: number, tokensBefore: number): Promise<{ compaction: Compaction; usage: Usage }> {
+  const { summary, usage } = await summariseMessages(r, historyMessages(r.summarise), 1);
+  const tokensAfter = r.counter.count(historyMessages([summaryEntry(summary, throughTurn)]));
   return { compaction: { through_turn: throughTurn, summary, tokens_before: tokensBefore, tokens_after: tokensAfter }, usage };
 }
+
+/** How a compaction stands in a turn's history: one user message holding the summary. */
+export const summaryEntry = (summary: string, throughTurn: number): HistoryMessage => ({ role: 'user', content: summary, turn: throughTurn, summary: true });
 
 /** `lastSummarised`: the newest turn in the summary (a `/compact` turn covers itself too, but says what it summarised). */
 export function compactionNotice(c: Compaction, keptTurns: number, lastSummarised: number): AgentEvent {
@@ -156,7 +171,7 @@ export async function compactBeforeTurn(
     const { compaction, usage } = await summarise({ ...r, summarise: plan.summarise }, plan.throughTurn, plan.tokensBefore);
     r.onEvent(compactionNotice(compaction, new Set(plan.keep.map((h) => h.turn)).size, compaction.through_turn));
     o.log.info({ chat: o.chatId, through_turn: compaction.through_turn, before: compaction.tokens_before, after: compaction.tokens_after }, 'native agent: compacted');
-    return { history: [{ role: 'user', content: compaction.summary, turn: compaction.through_turn, summary: true }, ...plan.keep], compaction, usage };
+    return { history: [summaryEntry(compaction.summary, compaction.through_turn), ...plan.keep], compaction, usage };
   } catch (err) {
     if (r.signal.aborted) throw err;
     const message = err instanceof Error ? err.message : String(err);
@@ -164,4 +179,48 @@ export async function compactBeforeTurn(
     r.onEvent({ type: 'notice', severity: 'warning', title: 'Compaction failed', description: `The earlier turns could not be summarised: ${message}` });
     return { history, usage: emptyUsage() };
   }
+}
+
+/** What a running turn does before its next request: nothing, compact before `cut`, or give up. */
+export type StepCompaction = { kind: 'none' } | { kind: 'compact'; cut: number; tokensBefore: number } | { kind: 'too_large'; tokens: number };
+
+/**
+ * Inside a turn, before a request: when the prompt (`messages` from the system prompt on, the turn's
+ * own part from `own`) would reach `compactAt` of the window, everything before a cut is summarised
+ * and the newest steps stay. A cut is always at one of the turn's assistant messages, so a tool call
+ * stays with its result; the newest step always stays, older ones while they fit in a quarter of
+ * the window. Once compacted, the turn's own part starts after the summary: a cut there would
+ * summarise the summary alone, so cuts start after the own part's first message.
+ */
+export function planStepCompaction(
+  messages: readonly ModelMessage[],
+  own: number,
+  counter: MessageCounter,
+  o: { fixedTokens: number; window: number; compactAt: number },
+): StepCompaction {
+  const total = o.fixedTokens + counter.count(messages);
+  if (total < o.compactAt * o.window) return { kind: 'none' };
+  const cuts: number[] = [];
+  for (let i = own + 1; i < messages.length; i++) if (messages[i]!.role === 'assistant') cuts.push(i);
+  const newest = cuts.at(-1);
+  if (newest === undefined) return { kind: 'none' };
+  const newestTokens = counter.count(messages.slice(newest));
+  // Nothing a summary could free: the newest step alone does not fit, or will not once it is answered.
+  if (o.fixedTokens + newestTokens >= o.window) return { kind: 'too_large', tokens: o.fixedTokens + newestTokens };
+  let cut = newest;
+  for (let i = cuts.length - 2; i >= 0; i--) {
+    if (counter.count(messages.slice(cuts[i]!)) > KEEP_SHARE * o.window) break;
+    cut = cuts[i]!;
+  }
+  return { kind: 'compact', cut, tokensBefore: counter.count(messages.slice(0, cut)) };
+}
+
+export function stepCompactionNotice(c: Compaction, keptSteps: number): AgentEvent {
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  return {
+    type: 'notice',
+    severity: 'info',
+    title: 'Context compacted',
+    description: `This turn grew near the context window: the conversation before its newest ${keptSteps === 1 ? 'step' : `${keptSteps} steps`} (${fmt(c.tokens_before)} tokens) is now a summary of ${fmt(c.tokens_after)} tokens, and the turn goes on.`,
+  };
 }

@@ -61,7 +61,9 @@ function cutOffStep(resume: TurnResume, journaled: ModelMessage[]): ModelMessage
     if (typeof m.content === 'string') continue;
     for (const part of m.content) if ('toolCallId' in part) known.add(part.toolCallId);
   }
-  const missing = resume.calls.filter((c) => !known.has(c.id) && !c.id.startsWith(CHECK_CALL_PREFIX));
+  // Calls before the newest journaled one that the journal lacks were summarised by a compaction within the turn.
+  const summarised = resume.compaction ? resume.calls.findLastIndex((c) => known.has(c.id)) : -1;
+  const missing = resume.calls.filter((c, i) => i > summarised && !known.has(c.id) && !c.id.startsWith(CHECK_CALL_PREFIX));
   if (missing.length === 0) return [];
   const results: ToolResultPart[] = missing.map((c) => ({
     type: 'tool-result',

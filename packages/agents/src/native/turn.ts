@@ -5,6 +5,7 @@ import {
   Transcript,
   TranscriptMessage,
   type AgentEvent,
+  type Compaction,
   type PromptSegments,
   type StopReason,
   type SubagentControl,
@@ -15,9 +16,10 @@ import type { Env } from '../external/env.js';
 import type { SandboxPolicy } from '../sandbox/index.js';
 import { isToolOutcome, toAiTools } from './ai-tools.js';
 import { checkNote, runCheck, type CheckPlan } from './check-after-write.js';
+import { planStepCompaction, stepCompactionNotice, summariseMessages, summaryEntry, type SummaryRequest } from './compaction.js';
 import { classifyError, type TurnError } from './errors.js';
 import type { Logger } from './logger.js';
-import { CHECK_CALL_PREFIX } from './messages.js';
+import { CHECK_CALL_PREFIX, historyMessages } from './messages.js';
 import { WRITING_TOOL_NAMES, type ToolLimits } from './tools/index.js';
 import { MessageCounter, toolTokens, type Tokenizer } from './tokens.js';
 import { normalizeUsage } from './usage.js';
@@ -53,8 +55,16 @@ export interface NativeTurnParams {
   log: Logger;
   /** Counts each request's prompt segments. */
   tokenizer: Tokenizer;
-  /** The model's context window, for the context meter. */
+  /** The model's context window, for the context meter and compaction within the turn. */
   contextWindow: number;
+  /** Share of the window at which the turn compacts its context before its next request. */
+  compactAt: number;
+  /** How the summary is asked for: the same request as a compaction between turns. */
+  summariser: Omit<SummaryRequest, 'summarise' | 'instructions' | 'onEvent'>;
+  /** The chat turn this is: a compaction within it summarises through it. */
+  turn: number;
+  /** A compaction this turn already made before a restart: `messages` start with its summary. */
+  compaction?: Compaction;
   /** Model calls already made this turn (a compaction's summary request): steps are numbered after them. */
   stepOffset: number;
   /** Background subagents of this turn, when the server offers them. */
@@ -140,15 +150,22 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   let wroteInStep = false;
   let checkPending = false;
 
-  // What the last step sent (notes included) and how many messages the SDK had then: the turn's
-  // transcript is that prompt's new part plus what the last step answered.
-  let lastStep = { raw: p.messages.length, sent: p.messages };
+  // What the last step sent (notes included, compacted), how many messages the SDK had then, and
+  // where the turn's own part begins in it: the turn's transcript is that prompt's own part plus
+  // what the last step answered.
+  let lastStep: SentStep = { raw: p.messages.length, sent: p.messages, own: p.turnStart };
   let produced: ModelMessage[] | null = null;
 
   const counter = new MessageCounter(p.tokenizer);
   const fixed = { system: p.tokenizer.count(p.system), tools: toolTokens(p.tokenizer) };
-  // The turn's own part starts with its user message at turnStart; steps add tool calls and results after it.
-  const own = p.turnStart;
+  // A compaction within this turn: the SDK keeps the whole conversation, so every later step's
+  // prompt is rebuilt as the summary followed by the messages from `cut` on (an index into the
+  // prompt with notes, which stays valid because notes are only ever added at the end).
+  let compacted: { cut: number; summary: ModelMessage } | null = null;
+  let compaction = p.compaction;
+  let summaryFailed = false;
+  // Model calls of this turn that were not steps (summaries): later steps are numbered after them.
+  let extraCalls = 0;
   let request: StepRequest | null = null;
   const firstToken = (): void => {
     if (request && !request.firstTokenAt) request.firstTokenAt = new Date();
@@ -176,21 +193,70 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
       p.log.info({ step: stepNumber, passed: outcome.passed, summary: outcome.summary }, 'native agent: check after write');
       if (!outcome.passed) notes.push({ at: messages.length, text: checkNote(p.check, outcome) });
     }
-    const sent = withNotes(messages, notes);
-    lastStep = { raw: messages.length, sent };
-    // Counting tokens (the new tool results above all) is the step's largest piece of our own work:
-    // it runs while the request is on its way to the model instead of before it is sent.
+    const noted = withNotes(messages, notes);
+    let sent = compacted ? [compacted.summary, ...noted.slice(compacted.cut)] : noted;
+    // The turn's own part starts with its user message at turnStart (once compacted: right after the
+    // summary that stands for it and everything before); steps add tool calls and results after it.
+    let own = compacted ? 1 : p.turnStart;
+    if (!summaryFailed && !p.signal.aborted) {
+      const plan = planStepCompaction(sent, own, counter, {
+        fixedTokens: fixed.system + fixed.tools,
+        window: p.contextWindow,
+        compactAt: p.compactAt,
+      });
+      if (plan.kind === 'too_large') {
+        failure = {
+          code: 'agent_error',
+          message: `The newest step's tool results need about ${plan.tokens.toLocaleString('en-US')} tokens with the system prompt and tools, more than the model's context window of ${p.contextWindow.toLocaleString('en-US')} tokens, so the turn cannot go on. Ask for smaller pieces (a line range of a file, a narrower search or command output).`,
+        };
+        throw new Error(failure.message);
+      }
+      if (plan.kind === 'compact') {
+        const base = compacted ? compacted.cut - 1 : 0;
+        try {
+          const { summary, usage: used } = await summariseMessages(
+            { ...p.summariser, onEvent: emit, instructions: '' },
+            sent.slice(0, plan.cut),
+            p.stepOffset + extraCalls + steps + 1,
+          );
+          extraCalls++;
+          usage = addUsage(usage, used);
+          const [message] = historyMessages([summaryEntry(summary, p.turn)]);
+          compacted = { cut: base + plan.cut, summary: message! };
+          sent = [compacted.summary, ...noted.slice(compacted.cut)];
+          own = 1;
+          compaction = { through_turn: p.turn, summary, tokens_before: plan.tokensBefore, tokens_after: counter.count([message!]), within_turn: true };
+          const keptSteps = sent.filter((m) => m.role === 'assistant').length;
+          emit(stepCompactionNotice(compaction, keptSteps));
+          p.log.info({ turn: p.turn, step: stepNumber, before: compaction.tokens_before, after: compaction.tokens_after, kept_steps: keptSteps }, 'native agent: compacted within the turn');
+          // The journal says at once that the summary replaces everything before the kept steps.
+          const transcript = serialiseAll(p, sent.slice(own));
+          if (transcript) emit({ type: 'journal', transcript, steps: journaled, compaction });
+        } catch (err) {
+          if (p.signal.aborted) throw err;
+          summaryFailed = true;
+          const message = errorText(err);
+          p.log.warn({ turn: p.turn, err: message }, 'native agent: compaction within the turn failed');
+          emit({ type: 'notice', severity: 'warning', title: 'Compaction failed', description: `The turn's earlier steps could not be summarised: ${message}` });
+        }
+      }
+    }
+    lastStep = { raw: messages.length, sent, own };
+    // The compaction check above counted every message (the counter remembers them); splitting the
+    // counts into segments waits until the request is on its way.
+    // After a compaction the own part starts with a step, not with the user's message.
+    const inputEnd = sent[own]?.role === 'user' ? own + 1 : own;
     let segments: PromptSegments | null = null;
     const countSegments = (): PromptSegments =>
       (segments ??= {
         ...fixed,
         history: counter.count(sent.slice(0, own)),
-        input: counter.count(sent.slice(own, own + 1)),
-        tool_results: counter.count(sent.slice(own + 1)),
+        input: counter.count(sent.slice(own, inputEnd)),
+        tool_results: counter.count(sent.slice(inputEnd)),
       });
     setImmediate(countSegments);
     request = { startedAt: new Date(), firstTokenAt: null, segments: countSegments };
-    return notes.length ? { messages: sent } : {};
+    return sent === messages ? {} : { messages: sent };
   };
 
   const consume = async (): Promise<void> => {
@@ -209,7 +275,7 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
         // The journal: what a turn continued after a restart starts from.
         const transcript = transcriptOf(p, lastStep, step.response.messages);
         journaled++;
-        if (transcript) emit({ type: 'journal', transcript, steps: journaled });
+        if (transcript) emit({ type: 'journal', transcript, steps: journaled, ...(compaction ? { compaction } : {}) });
       },
       // Errors arrive as stream parts and are handled below; the default handler would console.error.
       onError: () => {},
@@ -268,7 +334,7 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
             const segments = request.segments();
             emit({
               type: 'model_call',
-              step: p.stepOffset + steps,
+              step: p.stepOffset + extraCalls + steps,
               kind: 'step',
               model: p.modelId,
               provider: p.providerName,
@@ -312,15 +378,17 @@ export async function runNativeTurn(p: NativeTurnParams): Promise<TurnResult> {
   live = false;
   if (onAbort) p.signal.removeEventListener('abort', onAbort);
 
-  if (p.signal.aborted) return { ok: false, stop_reason: 'cancelled', usage };
+  // A compaction holds whatever the turn's fate: later turns start from its summary.
+  const held = compaction ? { compaction } : {};
+  if (p.signal.aborted) return { ok: false, stop_reason: 'cancelled', usage, ...held };
   if (failure) {
     const f: TurnError = failure;
     p.log.warn({ code: f.code, message: f.message, steps }, 'native agent: turn failed');
-    return { ok: false, stop_reason: 'error', usage, error: f };
+    return { ok: false, stop_reason: 'error', usage, error: f, ...held };
   }
   const stop_reason = stopReasonOf(lastFinish, steps, p.maxSteps);
   const transcript = produced ? transcriptOf(p, lastStep, produced) : null;
-  return { ok: stop_reason !== 'error', stop_reason, usage, ...(transcript ? { transcript } : {}) };
+  return { ok: stop_reason !== 'error', stop_reason, usage, ...(transcript ? { transcript } : {}), ...held };
 }
 
 /**
@@ -339,9 +407,21 @@ function serialise(m: ModelMessage): TranscriptMessage | null {
   return out;
 }
 
-/** The turn's conversation from its user message on, exactly as the next turn must replay it (null: not serialisable). */
-function transcriptOf(p: NativeTurnParams, lastStep: { raw: number; sent: ModelMessage[] }, produced: ModelMessage[]): Transcript | null {
-  const messages = [...lastStep.sent.slice(p.turnStart), ...produced.slice(lastStep.raw - p.messages.length)];
+interface SentStep {
+  raw: number;
+  sent: ModelMessage[];
+  own: number;
+}
+
+/**
+ * The turn's conversation from its user message on (after a compaction within the turn: from the
+ * summary on, the summary excluded), exactly as the next turn must replay it (null: not serialisable).
+ */
+function transcriptOf(p: NativeTurnParams, lastStep: SentStep, produced: ModelMessage[]): Transcript | null {
+  return serialiseAll(p, [...lastStep.sent.slice(lastStep.own), ...produced.slice(lastStep.raw - p.messages.length)]);
+}
+
+function serialiseAll(p: NativeTurnParams, messages: ModelMessage[]): Transcript | null {
   const out: TranscriptMessage[] = [];
   for (const m of messages) {
     const t = serialise(m);

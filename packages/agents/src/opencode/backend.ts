@@ -7,6 +7,7 @@ import {
   type BackendHealth,
   type EnsureSessionOpts,
   type McpServerRef,
+  type PermissionPolicy,
   type PromptCtx,
   type PromptInput,
   type SessionKey,
@@ -18,7 +19,7 @@ import { delay } from '../external/abort.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { resolveOpenCodeBinary } from '../discovery/which.js';
 import { ocCall, ocCallParsed, OpenCodeHttpError } from './client.js';
-import { parseModel, serverEnv, type ServerEnvOptions } from './config.js';
+import { parseModel, policyRules, serverEnv, type ServerEnvOptions } from './config.js';
 import { DirectoryEventStream } from './events.js';
 import { OpenCodeServer, type OpenCodeEndpoint } from './server.js';
 import { OpenCodeTurn, type PermissionReply } from './turn.js';
@@ -61,6 +62,10 @@ interface SessionRecord {
   reconcileAgain: boolean;
   /** BooCode's MCP server, with the token of this chat. */
   mcp: McpServerRef | null;
+  /** The session's permission policy, held as the opencode session's own permission rules. */
+  policy: PermissionPolicy | null;
+  /** Whether the turn's events already said the policy is followed (once per ensured session). */
+  policyReported: boolean;
 }
 
 /** Page size when reconciling; a single turn rarely has more messages than this. */
@@ -104,13 +109,16 @@ export class OpenCodeBackend implements AgentBackend {
     const cfg = SessionConfig.parse(opts.config ?? {});
     const directory = await realpath(opts.root);
     const endpoint = await this.endpoint();
+    const policy = opts.permissionPolicy ?? null;
     let id = opts.resumeToken;
     if (id && !(await this.sessionExists(endpoint, directory, id))) {
       this.logger.warn({ sessionId: id, directory }, 'opencode: stored session is gone; starting a new one');
       id = null;
     }
+    // The policy may have changed since the session was made (the pool ensures it again then).
+    if (id && policy) await this.applyPolicy(endpoint, directory, id, policy);
     const title = cfg.title ?? `BooCode chat ${key.chatId}`;
-    id ??= await this.createSession(endpoint, directory, title);
+    id ??= await this.createSession(endpoint, directory, title, policy);
     const handle: AgentSessionHandle = { key, backend: this.kind, root: directory, model: opts.model, resumeToken: id };
     const prev = this.sessions.get(keyOf(key));
     if (prev && prev.handle.root !== directory) this.releaseStream(prev.handle.root, keyOf(key));
@@ -123,6 +131,8 @@ export class OpenCodeBackend implements AgentBackend {
       reconciling: false,
       reconcileAgain: false,
       mcp: opts.mcp ?? null,
+      policy,
+      policyReported: false,
     });
     // Open the directory's stream now, so the first prompt does not wait for it.
     this.stream(endpoint, directory);
@@ -200,6 +210,10 @@ export class OpenCodeBackend implements AgentBackend {
       onPermissionsChanged: touch,
     });
     rec.turn = turn;
+    if (rec.policy && !rec.policyReported) {
+      rec.policyReported = true;
+      ctx.onEvent({ type: 'policy_support', policy: rec.policy, level: 'full', reason: null });
+    }
 
     const unsubscribe = stream.subscribe(sessionId, {
       onEvent: (event) => {
@@ -349,7 +363,7 @@ export class OpenCodeBackend implements AgentBackend {
       rec.generation = endpoint.generation;
       return id;
     }
-    const fresh = await this.createSession(endpoint, rec.handle.root, rec.title);
+    const fresh = await this.createSession(endpoint, rec.handle.root, rec.title, rec.policy);
     this.logger.warn({ old: id, fresh }, 'opencode: session was lost; continuing in a new one');
     rec.handle.resumeToken = fresh;
     rec.generation = endpoint.generation;
@@ -366,10 +380,17 @@ export class OpenCodeBackend implements AgentBackend {
     }
   }
 
-  private async createSession(endpoint: OpenCodeEndpoint, directory: string, title: string): Promise<string> {
-    const session = await ocCallParsed(SessionInfo, endpoint, directory, 'POST', '/session', { body: { title } });
+  private async createSession(endpoint: OpenCodeEndpoint, directory: string, title: string, policy: PermissionPolicy | null): Promise<string> {
+    const session = await ocCallParsed(SessionInfo, endpoint, directory, 'POST', '/session', {
+      body: { title, ...(policy ? { permission: policyRules(policy) } : {}) },
+    });
     this.logger.info({ sessionId: session.id, directory }, 'opencode: session created');
     return session.id;
+  }
+
+  private async applyPolicy(endpoint: OpenCodeEndpoint, directory: string, id: string, policy: PermissionPolicy): Promise<void> {
+    await ocCall(endpoint, directory, 'PATCH', `/session/${encodeURIComponent(id)}`, { body: { permission: policyRules(policy) } });
+    this.logger.info({ sessionId: id, policy }, 'opencode: session permission rules set for the policy');
   }
 
   private stream(endpoint: OpenCodeEndpoint, directory: string): DirectoryEventStream {

@@ -1,3 +1,4 @@
+import type { PermissionPolicy } from '@boocode/contracts';
 import { externalAgentEnv, type Env } from '../external/env.js';
 
 /** opencode's config document (opencode.json), as passed through OPENCODE_CONFIG_CONTENT. */
@@ -13,6 +14,31 @@ export const DEFAULT_PERMISSIONS = {
   webfetch: 'ask',
   external_directory: 'ask',
 } as const;
+
+/** One rule of an opencode session's permission ruleset (the last matching rule wins). */
+export interface PermissionRule {
+  permission: string;
+  pattern: string;
+  action: 'allow' | 'ask' | 'deny';
+}
+
+/**
+ * The session's policy as the opencode session's own permission rules, so opencode itself does
+ * not ask where the policy would allow anyway: under `allow_edits` an edit raises no request at
+ * all while a command still does, under `allow_all` nothing does. Rules given to the session come
+ * after the config's and the agent's, so they win.
+ */
+export function policyRules(policy: PermissionPolicy): PermissionRule[] {
+  const action = (allowed: boolean): PermissionRule['action'] => (allowed ? 'allow' : 'ask');
+  const edits = policy !== 'ask';
+  const all = policy === 'allow_all';
+  return [
+    { permission: 'edit', pattern: '*', action: action(edits) },
+    { permission: 'bash', pattern: '*', action: action(all) },
+    { permission: 'webfetch', pattern: '*', action: action(all) },
+    { permission: 'external_directory', pattern: '*', action: action(all) },
+  ];
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

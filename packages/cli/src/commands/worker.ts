@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { withExamples } from '../command.js';
 import { onStopSignal } from '../stop-signal.js';
@@ -21,9 +22,10 @@ export function registerWorker(program: Command): void {
       // directory, and one started alone would serve nobody.
       let databaseUrl = config.databaseUrl;
       let serverPid: number | null = null;
+      const found = await readServerInfo(home);
+      const running = found && isAlive(found.pid) ? found : null;
       if (!databaseUrl) {
-        const running = await readServerInfo(home);
-        if (!running || !isAlive(running.pid)) {
+        if (!running) {
           throw new Error(`no server is running on ${home} and DATABASE_URL is not set: start \`boocode serve --no-worker\` on this home first, or set DATABASE_URL`);
         }
         if (running.bus !== 'postgres') {
@@ -36,7 +38,9 @@ export function registerWorker(program: Command): void {
         serverPid = running.pid;
       }
 
-      const worker = await startWorker(config, databaseUrl, { logger: log });
+      // The agents it starts reach BooCode's MCP server at the server on this home, as the server's own do.
+      const mcp = running ? { url: running.url, command: { command: process.execPath, args: [path.resolve(process.argv[1]!), 'mcp'] } } : undefined;
+      const worker = await startWorker(config, databaseUrl, { logger: log, ...(mcp ? { mcp } : {}) });
       onStopSignal(log, () => worker.close());
       log.info({ worker_id: worker.id, home, concurrency: worker.concurrency, server_pid: serverPid }, 'worker running turns (no HTTP server)');
       process.stdout.write(`BooCode worker ${worker.id}\n  data directory: ${home}\n  concurrency:    ${worker.concurrency}\n`);

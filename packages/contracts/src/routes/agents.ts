@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdParams } from '../common.js';
-import { AgentsResponse, ChatAgentSessionsResponse } from '../agents.js';
+import { AgentModelsResponse, AgentNameParams, AgentsResponse, ChatAgentSessionsResponse } from '../agents.js';
 import type { RouteDef } from './def.js';
 
 export const AgentsQuery = z.object({ refresh: z.enum(['true', 'false']).optional() });
@@ -15,6 +15,19 @@ export const agentRoutes = {
     response: AgentsResponse,
     status: 200,
     errors: [],
+  },
+  listAgentModels: {
+    method: 'GET',
+    path: '/api/agents/:name/models',
+    summary:
+      "The models an agent offers, asked of the agent (the native agent's endpoint `/models`, an ACP agent's model option, opencode's list); kept for a short while",
+    tag: 'agents',
+    params: AgentNameParams,
+    query: AgentsQuery,
+    response: AgentModelsResponse,
+    status: 200,
+    // An unknown agent; one not usable here; one that could not tell its models.
+    errors: ['not_found', 'agent_unavailable', 'models_unavailable'],
   },
   listAgentSessions: {
     method: 'GET',

@@ -35,6 +35,10 @@ export const ErrorCode = z.enum([
   'workflows_unavailable',
   // Spawning a background subagent past a limit (how many at once, in all, how deep).
   'subagent_limit',
+  // Agents: one not usable here, one that could not list its models, a setting it cannot take.
+  'agent_unavailable',
+  'models_unavailable',
+  'setting_unsupported',
   ...GitErrorCode.options,
   ...TerminalErrorCode.options,
 ]);

@@ -46,13 +46,14 @@ export const sessionRoutes = {
   updateSession: {
     method: 'PATCH',
     path: '/api/sessions/:id',
-    summary: 'Rename a session or change its agent, model or permission policy',
+    summary: "Rename a session or change its agent, model, mode or permission policy (the agent's next turn uses them)",
     tag: 'sessions',
     params: IdParams,
     body: UpdateSessionBody,
     response: Session,
     status: 200,
-    errors: [],
+    // A mode the session's agent did not report.
+    errors: ['setting_unsupported'],
   },
   archiveSession: {
     method: 'POST',

@@ -1,5 +1,6 @@
 import { IdParams } from '../common.js';
 import { SpawnSubagentInput, Subagent, SubagentList, SubagentResult, SubagentResultQuery } from '../subagents.js';
+import { SessionDiff } from '../git.js';
 import type { RouteDef } from './def.js';
 
 export const subagentRoutes = {
@@ -35,5 +36,16 @@ export const subagentRoutes = {
     response: SubagentResult,
     status: 200,
     errors: [],
+  },
+  getSubagentDiff: {
+    method: 'GET',
+    path: '/api/subagents/:id/diff',
+    summary: "What a subagent in its own worktree changed: the live diff against the commit its worktree was cut from",
+    tag: 'subagents',
+    params: IdParams,
+    response: SessionDiff,
+    status: 200,
+    // It shares its session's worktree (its changes are the session's), or its worktree is gone.
+    errors: ['no_worktree'],
   },
 } as const satisfies Record<string, RouteDef>;

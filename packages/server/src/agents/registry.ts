@@ -5,6 +5,7 @@ import {
   builtinAgents,
   externalAgentSandbox,
   discoverAgents,
+  listAgentModels,
   type BackendDefinition,
   type BackendSettings,
   type CustomAgentsConfig,
@@ -12,7 +13,7 @@ import {
   type Env,
   type SandboxPolicy,
 } from '@boocode/agents';
-import type { AgentBackend, AgentCapabilities, AgentInfo } from '@boocode/contracts';
+import type { AgentBackend, AgentCapabilities, AgentInfo, AgentModel } from '@boocode/contracts';
 import type { Logger } from '../logger.js';
 
 export interface AgentRegistryOptions {
@@ -30,6 +31,9 @@ export interface AgentRegistryOptions {
   sandbox?: SandboxPolicy;
 }
 
+/** How long an agent's model list is kept: asking may start the agent, and lists change rarely. */
+const MODELS_TTL_MS = 60_000;
+
 /**
  * Which backend serves an agent name: a built-in one (native), an override, or an external agent
  * found by discovery (one backend instance per agent, shared by all its chats). Every backend is
@@ -38,6 +42,7 @@ export interface AgentRegistryOptions {
 export class AgentRegistry {
   private readonly backends = new Map<string, AgentBackend>();
   private discovered: Promise<AgentInfo[]> | null = null;
+  private readonly models = new Map<string, { at: number; list: Promise<AgentModel[]> }>();
 
   constructor(private readonly opts: AgentRegistryOptions) {
     for (const def of BACKENDS as readonly BackendDefinition[]) {
@@ -65,6 +70,29 @@ export class AgentRegistry {
     });
     const external = found.map((a) => ({ ...a, sandbox: externalAgentSandbox(this.opts.sandbox, a.name) }));
     return [...builtinAgents(this.opts.backends, this.opts.version, this.opts.sandbox), ...external];
+  }
+
+  /**
+   * The models `info`'s agent offers, asked of it at most once a minute (`refresh` asks again);
+   * a failed answer is not kept. Throws a sentence saying why it could not tell.
+   */
+  async agentModels(info: AgentInfo, refresh = false): Promise<{ models: AgentModel[]; askedAt: Date }> {
+    const kept = this.models.get(info.name);
+    if (kept && !refresh && Date.now() - kept.at < MODELS_TTL_MS) return { models: await kept.list, askedAt: new Date(kept.at) };
+    const list = listAgentModels(info, {
+      baseEnv: this.opts.baseEnv,
+      settings: this.opts.backends,
+      custom: this.opts.custom,
+      env: this.opts.discovery?.env,
+      cwd: this.opts.discovery?.cwd,
+      logger: this.opts.log.child({ agent: info.name, component: 'models' }),
+    });
+    const at = Date.now();
+    this.models.set(info.name, { at, list });
+    list.catch(() => {
+      if (this.models.get(info.name)?.list === list) this.models.delete(info.name);
+    });
+    return { models: await list, askedAt: new Date(at) };
   }
 
   /** What the agent can do, or null for a name nothing serves (its turn fails saying so). */

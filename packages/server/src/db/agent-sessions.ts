@@ -84,3 +84,14 @@ export async function resumableAgentSessions(sql: Sql, chatIds: string[]): Promi
 export async function closeAgentSessions(sql: Sql, chatIds: string[]): Promise<void> {
   await sql`UPDATE agent_sessions SET status = 'closed' WHERE chat_id = ANY(${chatIds}::uuid[])`;
 }
+
+/** What `agent` last reported in each chat of a session, newest first (the modes it offers, its current settings). */
+export async function sessionAgentStates(sql: Sql, sessionId: string, agent: string): Promise<AgentSessionState[]> {
+  const rows = await sql<{ state: unknown }[]>`
+    SELECT a.state FROM agent_sessions a JOIN chats c ON c.id = a.chat_id
+    WHERE c.session_id = ${sessionId} AND a.agent = ${agent} ORDER BY a.last_active_at DESC`;
+  return rows.flatMap((r) => {
+    const state = AgentSessionState.safeParse(r.state);
+    return state.success ? [state.data] : [];
+  });
+}

@@ -44,12 +44,14 @@ export interface SessionRow {
   name: string;
   agent: string;
   model: string | null;
+  mode: string | null;
   status: Session['status'];
   permission_policy: Session['permission_policy'];
   isolated: boolean;
   base_branch: string | null;
   subagent_followup: boolean;
   attention: Session['attention'];
+  policy_support: Session['policy_support'];
   created_at: Stamp;
   updated_at: Stamp;
 }
@@ -59,12 +61,14 @@ export const toSession = (r: SessionRow): Session => ({
   name: r.name,
   agent: r.agent,
   model: r.model,
+  mode: r.mode,
   status: r.status,
   permission_policy: r.permission_policy,
   isolated: r.isolated,
   base_branch: r.base_branch,
   subagent_followup: r.subagent_followup,
   attention: r.attention,
+  policy_support: r.policy_support ?? null,
   created_at: iso(r.created_at),
   updated_at: iso(r.updated_at),
 });
@@ -138,7 +142,11 @@ export interface TaskRow extends UsageColumns {
   subagent_label: string | null;
   subagent_depth: number;
   subagent_worktree: string | null;
+  /** The commit a subagent's own worktree was cut from: its diff is taken against it. */
+  subagent_base_commit: string | null;
   spawn_tool_call_id: string | null;
+  /** W3C traceparent of the span this task's turn starts under (a subagent's spawning call). */
+  traceparent: string | null;
   /** An interrupted turn queued to continue: the assistant message it keeps writing into. */
   resume_message_id: string | null;
   /** How often the turn was continued after an interruption. */

@@ -1,5 +1,6 @@
-import type { Chat, PermissionPolicy, Session, SessionAttention, SessionStatus } from '@boocode/contracts';
+import type { Chat, PermissionPolicy, PolicySupport, Session, SessionAttention, SessionStatus } from '@boocode/contracts';
 import type { Sql } from './connection.js';
+import { jsonb } from './json.js';
 import { toChat, toSession, type ChatRow, type SessionRow } from './rows.js';
 
 export interface NewSession {
@@ -50,7 +51,7 @@ export async function getSession(sql: Sql, id: string): Promise<Session | null> 
   return rows[0] ? toSession(rows[0]) : null;
 }
 
-export type SessionPatch = Partial<Pick<Session, 'name' | 'model' | 'agent' | 'permission_policy' | 'status' | 'subagent_followup'>>;
+export type SessionPatch = Partial<Pick<Session, 'name' | 'model' | 'mode' | 'agent' | 'permission_policy' | 'status' | 'subagent_followup'>>;
 
 export async function updateSession(sql: Sql, id: string, patch: SessionPatch): Promise<Session | null> {
   const cols = Object.keys(patch).filter((k) => patch[k as keyof SessionPatch] !== undefined) as (keyof SessionPatch)[];
@@ -71,6 +72,15 @@ export async function setAutomaticTitle(sql: Sql, id: string, title: string, sou
     UPDATE sessions SET name = ${title}, name_source = ${source}, updated_at = now()
     WHERE id = ${id} AND name <> ${title}
       AND name_source = ANY(${source === 'prompt' ? ['placeholder'] : ['placeholder', 'prompt', 'agent']}::text[])
+    RETURNING *`;
+  return rows[0] ? toSession(rows[0]) : null;
+}
+
+/** What the agent's turn found about the policy; null when it was already known. */
+export async function setPolicySupport(sql: Sql, id: string, support: PolicySupport): Promise<Session | null> {
+  const rows = await sql<SessionRow[]>`
+    UPDATE sessions SET policy_support = ${jsonb(sql, support)}, updated_at = now()
+    WHERE id = ${id} AND policy_support IS DISTINCT FROM ${jsonb(sql, support)}::jsonb
     RETURNING *`;
   return rows[0] ? toSession(rows[0]) : null;
 }

@@ -53,8 +53,9 @@ export interface NewSubagent {
   model: string | null;
   prompt: string;
   label: string | null;
-  /** The child's own worktree (its directory id and path), or null to share the parent's. */
-  worktree: { id: string; path: string } | null;
+  /** The child's own worktree (its directory id, path and the commit it was cut from), or null to share the parent's. */
+  worktree: { id: string; path: string; baseCommit: string } | null;
+  /** The spawning tool call; null when the caller does not know it (a spawn over MCP). */
   toolCallId: string | null;
   limits: { running: number; perTurn: number };
 }
@@ -77,11 +78,21 @@ export async function insertSubagent(sql: Sql, n: NewSubagent): Promise<{ row: T
       VALUES (${chat!.id}, ${n.sessionId}, 'user', ${n.prompt}, 'complete', 1, now(), ${jsonb(tx, { parent_task_id: n.parentTaskId })})
       RETURNING id`;
     const input = { parts: [{ type: 'text', text: n.prompt }], turn: 1, ...(n.worktree ? { cwd: n.worktree.path } : {}) };
+    // The spawning call's trace: the one named, or else (a spawn over MCP, whose caller knows no
+    // call id) the parent's latest running spawn_subagent call, whatever prefix its agent gives
+    // MCP tools. Its span's traceparent puts the child's span under it.
+    const [spawner] = await tx<{ tool_call_id: string; traceparent: string | null }[]>`
+      SELECT tool_call_id, traceparent FROM tool_traces
+      WHERE task_id = ${n.parentTaskId}
+        AND (tool_call_id = ${n.toolCallId}
+             OR (${n.toolCallId}::text IS NULL AND outcome = 'running' AND tool_name LIKE '%spawn_subagent%'))
+      ORDER BY pos DESC LIMIT 1`;
     const [row] = await tx<TaskRow[]>`
       INSERT INTO tasks (id, project_id, session_id, chat_id, message_id, agent, model, input,
-        parent_task_id, subagent_label, subagent_depth, subagent_worktree, spawn_tool_call_id)
+        parent_task_id, subagent_label, subagent_depth, subagent_worktree, subagent_base_commit, spawn_tool_call_id, traceparent)
       VALUES (${n.id}, ${n.projectId}, ${n.sessionId}, ${chat!.id}, ${msg!.id}, ${n.agent}, ${n.model}, ${jsonb(tx, input)},
-        ${n.parentTaskId}, ${n.label}, ${n.depth}, ${n.worktree?.id ?? null}, ${n.toolCallId})
+        ${n.parentTaskId}, ${n.label}, ${n.depth}, ${n.worktree?.id ?? null}, ${n.worktree?.baseCommit ?? null},
+        ${n.toolCallId ?? spawner?.tool_call_id ?? null}, ${spawner?.traceparent ?? null})
       RETURNING *`;
     await tx`UPDATE messages SET task_id = ${n.id} WHERE id = ${msg!.id}`;
     return { row: row!, chat: toChat(chat!) };

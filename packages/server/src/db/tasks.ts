@@ -113,7 +113,9 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
              AND NOT (m.role = 'user' AND EXISTS (SELECT 1 FROM turn_transcripts x WHERE x.chat_id = m.chat_id AND x.turn = m.turn))
              -- The turn this task answers (1 when its input does not say; such input fails the turn anyway).
              AND m.turn < COALESCE(CASE WHEN jsonb_typeof(c.input -> 'turn') = 'number' THEN (c.input ->> 'turn')::numeric END, 1)
-             AND m.turn > COALESCE((SELECT max(k.through_turn) FROM chat_compactions k WHERE k.chat_id = c.chat_id), 0)
+             -- A compaction made within its turn leaves that turn's transcript (its steps after the summary) in.
+             AND m.turn > COALESCE((SELECT k.through_turn - CASE WHEN k.within_turn THEN 1 ELSE 0 END FROM chat_compactions k
+                                    WHERE k.chat_id = c.chat_id ORDER BY k.through_turn DESC, k.created_at DESC LIMIT 1), 0)
            ORDER BY m.turn DESC, m.role DESC, m.pos DESC LIMIT ${HISTORY_LIMIT})) h) AS claimed_history
       FROM claimed c`;
   } catch (err) {
@@ -269,7 +271,7 @@ export interface ResumePoint {
   reasoning: string;
   metadata: Record<string, unknown>;
   /** The journaled conversation as stored text and how much of the message it covers; null when there is none. */
-  journal: { messages: string; content_chars: number; reasoning_chars: number } | null;
+  journal: { messages: string; content_chars: number; reasoning_chars: number; compaction: unknown } | null;
   /** Tool calls of the turn in start order, with how they ended. */
   calls: { tool_call_id: string; tool_name: string; tool_input: Record<string, unknown>; tool_output: string | null; error: string | null; outcome: string | null }[];
 }
@@ -277,7 +279,7 @@ export interface ResumePoint {
 export async function readResumePoint(sql: Sql, taskId: string, messageId: string): Promise<ResumePoint | null> {
   const [m] = await sql<Omit<ResumePoint, 'calls'>[]>`
     SELECT m.content, m.reasoning, m.metadata,
-      (SELECT jsonb_build_object('messages', j.messages, 'content_chars', j.content_chars, 'reasoning_chars', j.reasoning_chars)
+      (SELECT jsonb_build_object('messages', j.messages, 'content_chars', j.content_chars, 'reasoning_chars', j.reasoning_chars, 'compaction', j.compaction)
        FROM turn_journals j WHERE j.task_id = ${taskId}) AS journal
     FROM messages m WHERE m.id = ${messageId}`;
   if (!m) return null;

@@ -25,6 +25,7 @@ interface TraceRow {
   reasoning_tokens: number | null;
   error: string | null;
   outcome: ToolTrace['outcome'];
+  subagent_ids: string[];
 }
 
 const toTrace = (r: TraceRow): ToolTrace => ({
@@ -46,6 +47,7 @@ const toTrace = (r: TraceRow): ToolTrace => ({
   reasoning_tokens: r.reasoning_tokens,
   error: r.error,
   outcome: r.outcome,
+  subagent_ids: r.subagent_ids,
   cursor: String(r.pos),
 });
 
@@ -60,14 +62,16 @@ export interface NewToolTrace {
   toolName: string;
   input: ToolTrace['tool_input'];
   startedAt: Date;
+  /** Its `execute_tool` span (W3C traceparent), when telemetry is on. */
+  traceparent?: string;
 }
 
 /** A tool call the agent started: a `running` trace. */
 export async function insertToolTrace(sql: Sql, t: NewToolTrace): Promise<void> {
   await sql`
-    INSERT INTO tool_traces (id, session_id, chat_id, message_id, task_id, turn_number, tool_call_id, tool_name, tool_input, started_at, outcome)
+    INSERT INTO tool_traces (id, session_id, chat_id, message_id, task_id, turn_number, tool_call_id, tool_name, tool_input, started_at, outcome, traceparent)
     VALUES (${t.id}, ${t.sessionId}, ${t.chatId}, ${t.messageId}, ${t.taskId}, ${t.turn}, ${t.toolCallId}, ${t.toolName},
-            ${jsonb(sql, t.input)}, ${t.startedAt}, 'running')`;
+            ${jsonb(sql, t.input)}, ${t.startedAt}, 'running', ${t.traceparent ?? null})`;
 }
 
 /** The agent completed a call's input while it ran. */
@@ -110,7 +114,10 @@ export async function pageTraces(sql: Sql, chatId: string, query: TracesQuery): 
   // Traces are inserted in (turn, start) order within a chat, so `pos` is that order and a
   // cursor on it is a plain index range scan however deep the page.
   const rows = await sql<TraceRow[]>`
-    SELECT * FROM tool_traces
+    SELECT tr.*, ARRAY(SELECT c.id FROM tasks c
+                       WHERE c.parent_task_id = tr.task_id AND c.spawn_tool_call_id = tr.tool_call_id
+                       ORDER BY c.created_at, c.id) AS subagent_ids
+    FROM tool_traces tr
     WHERE chat_id = ${chatId}
       AND (${query.cursor ?? null}::bigint IS NULL OR pos > ${query.cursor ?? null}::bigint)
       AND (${query.turn ?? null}::int IS NULL OR turn_number = ${query.turn ?? null}::int)

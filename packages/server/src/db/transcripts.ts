@@ -1,4 +1,4 @@
-import type { Transcript } from '@boocode/contracts';
+import type { Compaction, Transcript } from '@boocode/contracts';
 import type { Sql } from './connection.js';
 
 /** The native agent's exact conversation per turn, kept with the turn's assistant message. */
@@ -24,15 +24,27 @@ export interface JournalSaid {
 }
 
 /**
- * The running turn's conversation so far (the native agent's journal, rewritten after each model
- * step), with how much of the message it accounts for; a turn continued after a restart starts
- * from it. Dropped once the turn is written down.
+ * The running turn's conversation so far: after a compaction within the turn, its summary (which
+ * replaces everything before) and the messages since.
  */
-export async function saveJournal(sql: Sql, taskId: string, transcript: Transcript, steps: number, said: JournalSaid): Promise<void> {
+export interface JournalEntry {
+  transcript: Transcript;
+  steps: number;
+  compaction: Compaction | null;
+}
+
+/**
+ * The running turn's conversation so far (the native agent's journal, rewritten after each model
+ * step and at a compaction), with how much of the message it accounts for; a turn continued after
+ * a restart starts from it. One row, so the summary and the messages after it change together.
+ * Dropped once the turn is written down.
+ */
+export async function saveJournal(sql: Sql, taskId: string, j: JournalEntry, said: JournalSaid): Promise<void> {
+  const compaction = j.compaction ? sql.json(j.compaction) : null;
   await sql`
-    INSERT INTO turn_journals (task_id, messages, steps, content_chars, reasoning_chars)
-    VALUES (${taskId}, ${JSON.stringify(transcript)}, ${steps}, ${said.content}, ${said.reasoning})
-    ON CONFLICT (task_id) DO UPDATE SET messages = EXCLUDED.messages, steps = EXCLUDED.steps,
+    INSERT INTO turn_journals (task_id, messages, steps, compaction, content_chars, reasoning_chars)
+    VALUES (${taskId}, ${JSON.stringify(j.transcript)}, ${j.steps}, ${compaction}, ${said.content}, ${said.reasoning})
+    ON CONFLICT (task_id) DO UPDATE SET messages = EXCLUDED.messages, steps = EXCLUDED.steps, compaction = EXCLUDED.compaction,
       content_chars = EXCLUDED.content_chars, reasoning_chars = EXCLUDED.reasoning_chars, updated_at = now()`;
 }
 

@@ -18,7 +18,9 @@ export { parsePatch, diffStats, toDiffFiles, unquotePath, type ParsedFile, type 
 export { applyPatch, touchedPaths } from './apply.js';
 export { rejectWorktree } from './reject.js';
 export { commitWorktree } from './commit.js';
-export { mergeSessionBranch, type MergeOptions } from './merge.js';
+export { mergeSessionBranch, uncommitted, type MergeOptions } from './merge.js';
+export { updateFromBase, countCommits, type UpdateFromBaseOptions } from './branch-sync.js';
+export { pushRemote, pushBranch, openPullRequest, findGh, type PullRequestOptions } from './push.js';
 export { archiveSessionWorktree, type ArchiveOptions, type ArchiveOutcome } from './archive.js';
 export {
   touchesFromPatch,

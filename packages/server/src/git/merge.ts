@@ -131,7 +131,8 @@ export async function mergeSessionBranch(opts: MergeOptions): Promise<MergeResul
   };
 }
 
-async function uncommitted(worktreePath: string): Promise<string[]> {
+/** Uncommitted files of a session worktree, the files copied in from the project left out. */
+export async function uncommitted(worktreePath: string): Promise<string[]> {
   const copied = new Set(await copiedFiles(worktreePath));
   return [...(await dirtyPaths(worktreePath))].filter((p) => !copied.has(p)).sort();
 }

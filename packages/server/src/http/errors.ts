@@ -28,6 +28,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   // The server's Node cannot run the sandbox: not the request's fault, and not a crash either.
   workflows_unavailable: 503,
   subagent_limit: 409,
+  agent_unavailable: 409,
+  // The agent (or the native agent's endpoint) did not answer with its models.
+  models_unavailable: 502,
+  setting_unsupported: 409,
   // A project path is given by the request, when it is registered.
   path_not_found: 400,
   not_a_directory: 400,
@@ -43,6 +47,12 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   patch_does_not_apply: 409,
   nothing_to_commit: 409,
   target_checked_out_elsewhere: 409,
+  dirty_worktree: 409,
+  no_remote: 409,
+  // The remote or gh refused (rejected push, no auth): git's or gh's words are in the message.
+  push_failed: 409,
+  gh_unavailable: 409,
+  pull_request_failed: 409,
   invalid_project_config: 400,
   copy_outside_project: 400,
   setup_failed: 409,

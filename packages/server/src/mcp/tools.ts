@@ -186,9 +186,18 @@ export function mcpTools(ctx: AppContext): McpTool[] {
     }),
     tool({
       name: 'get_diff',
-      description: "The live diff of the session's worktree against its base commit (files, additions, deletions, patch); null without a worktree.",
-      input: z.object({ session_id: Id.optional().describe('With the main token only: whose diff.') }),
-      run: async (a, scope) => call('getSessionDiff', { params: { id: sessionFor(scope, a.session_id) } }),
+      description:
+        "The live diff of the session's worktree against its base commit (files, additions, deletions, patch); null without a worktree. " +
+        "With subagent_id: what that subagent changed in its own worktree (an error for one sharing the session's worktree).",
+      input: z.object({
+        session_id: Id.optional().describe('With the main token only: whose diff.'),
+        subagent_id: Id.optional().describe("A subagent's id (from spawn_subagent): its own worktree's diff instead of the session's."),
+      }),
+      run: async (a, scope) => {
+        if (!a.subagent_id) return call('getSessionDiff', { params: { id: sessionFor(scope, a.session_id) } });
+        await taskInScope(scope, a.subagent_id);
+        return subagents.diff(a.subagent_id);
+      },
     }),
     tool({
       name: 'run_workflow',

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import {
   ENDED_TASK_STATUSES,
+  type SessionDiff,
   type SpawnSubagentInput,
   type Subagent,
   type SubagentControl,
@@ -13,6 +15,7 @@ import type { TaskRow } from '../db/rows.js';
 import { getSession } from '../db/sessions.js';
 import {
   getSubagentRow,
+  getTaskRow,
   insertSubagent,
   listSubagentRows,
   markSubagentDelivered,
@@ -22,7 +25,8 @@ import {
   spawnRefusal,
   type SpawnRefusal,
 } from '../db/subagents.js';
-import { DomainError } from '../errors.js';
+import { DomainError, notFound } from '../errors.js';
+import { diffWorktree, worktreePathFor } from '../git/index.js';
 import type { Logger } from '../logger.js';
 import type { Broker } from '../stream/broker.js';
 import { cutAgentWorktree } from '../workspace/agent-worktree.js';
@@ -100,7 +104,7 @@ export class Subagents {
         suffix: `sub-${id.slice(0, 8)}`,
         // The task row is what records the worktree for the sweep, so it is written inside the gate.
         record: async (worktree) => {
-          result = await insertSubagent(sql, { ...base, worktree: { id: worktree.id, path: worktree.path } });
+          result = await insertSubagent(sql, { ...base, worktree: { id: worktree.id, path: worktree.path, baseCommit: worktree.base_commit } });
         },
       });
       inserted = result!;
@@ -167,6 +171,26 @@ export class Subagents {
     if (waitSeconds <= 0) return;
     const wait = AbortSignal.timeout(waitSeconds * 1000);
     await this.deps.waiter.wait(taskId, signal ? AbortSignal.any([wait, signal]) : wait);
+  }
+
+  /**
+   * What a child changed in its own worktree, against the commit the worktree was cut from. A
+   * child sharing its session's worktree has no diff of its own: its changes are the session's.
+   */
+  async diff(id: string): Promise<SessionDiff> {
+    const row = await getTaskRow(this.deps.sql, id);
+    if (!row?.parent_task_id || !row.session_id) throw notFound('subagent', id);
+    if (!row.subagent_worktree) {
+      throw new DomainError('no_worktree', `subagent ${id} works in its session's worktree: its changes are in the session's diff`);
+    }
+    if (!row.subagent_base_commit) {
+      throw new DomainError('no_worktree', `subagent ${id} was spawned before BooCode recorded the commit its worktree was cut from: it has no diff`);
+    }
+    const path = worktreePathFor(this.deps.home, row.project_id, row.subagent_worktree);
+    if (!(await stat(path).then((st) => st.isDirectory(), () => false))) {
+      throw new DomainError('no_worktree', `the worktree of subagent ${id} no longer exists (its session was archived or the worktree swept)`);
+    }
+    return diffWorktree({ path, baseCommit: row.subagent_base_commit });
   }
 
   async list(sessionId: string): Promise<Subagent[]> {

@@ -10,7 +10,8 @@ import type { Telemetry, TurnSpan, TurnSpanIdentity, WorkflowSpan } from './tele
  * model call, `execute_tool` per tool call, with token usage (the cache write under both its older
  * `cache_creation` and its newer `cache_write` name) and BooCode's session, chat and task ids.
  * `invoke_workflow` per workflow run: the turns of its agents are its children wherever they run,
- * through the W3C traceparent the run's row carries.
+ * through the W3C traceparent the run's row carries. A subagent's `invoke_agent` is a child of the
+ * `execute_tool` span that spawned it, through the traceparent its task's row carries.
  */
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -104,6 +105,7 @@ export function createOtlpTelemetry(endpoint: string, version: string): Telemetr
             parent,
           );
           tools.set(t.id, { span, name: t.toolName });
+          return formatTraceparent(span.spanContext());
         },
         toolFinished(traceId, end) {
           const open = tools.get(traceId);

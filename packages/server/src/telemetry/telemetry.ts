@@ -13,7 +13,7 @@ export interface TurnSpanIdentity {
   model: string | null;
   /** Set when the turn belongs to a workflow run. */
   workflowRunId: string | null;
-  /** W3C traceparent of the span the turn belongs under (its workflow run's), from the database. */
+  /** W3C traceparent of the span the turn belongs under (its workflow run's, or for a subagent its spawning call's), from the database. */
   parent: string | null;
 }
 
@@ -22,7 +22,8 @@ export interface TurnSpan {
   /** For the turn's log lines: trace ids in the logs lead to the trace. */
   readonly traceId: string;
   modelCall(call: NewModelCall): void;
-  toolStarted(trace: NewToolTrace): void;
+  /** Returns the call's `execute_tool` span as a W3C traceparent, kept with its trace for the subagents it spawns. */
+  toolStarted(trace: NewToolTrace): string;
   toolFinished(traceId: string, end: ToolTraceEnding): void;
   end(o: { status: string; error: string | null; usage: Usage; model: string | null }): void;
 }

@@ -9,17 +9,36 @@ import type {
   MergeResult,
   PendingChange,
   Project,
+  PushBody,
+  PushResult,
   RejectBody,
   RejectResult,
   Session,
+  SessionBranchStatus,
+  UpdateFromBaseResult,
 } from '@boocode/contracts';
 import type { Sql } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import { getSession } from '../db/sessions.js';
 import { getProject } from '../db/projects.js';
 import { DomainError, notFound } from '../errors.js';
-import { applyPatch, commitWorktree, mergeSessionBranch, rejectWorktree } from '../git/index.js';
+import {
+  applyPatch,
+  commitWorktree,
+  countCommits,
+  findGh,
+  GitDomainError,
+  inspectRepository,
+  mergeSessionBranch,
+  openPullRequest,
+  pushBranch,
+  pushRemote,
+  rejectWorktree,
+  uncommitted,
+  updateFromBase,
+} from '../git/index.js';
 import { git } from '../git/exec.js';
+import { tryResolveCommit } from '../git/repo.js';
 import { withReviewLock, type WorktreeRow } from '../db/workspaces.js';
 import { KeyedMutex } from './locks.js';
 import type { Workspace } from './workspace.js';
@@ -131,6 +150,118 @@ export class Review {
       }
       return result;
     });
+  }
+
+  /** Behind/ahead of the base branch and which branch actions are offered, each refusal in a sentence. */
+  async branchStatus(sessionId: string): Promise<SessionBranchStatus> {
+    const session = await getSession(this.sql, sessionId);
+    if (!session) throw notFound('session', sessionId);
+    const project = await getProject(this.sql, session.project_id);
+    if (!project) throw notFound('project', session.project_id);
+    const wt = await this.workspace.get(session.id);
+    const baseBranch = await this.baseBranchOf(session, project);
+    const remote = await pushRemote(project.path, baseBranch);
+    const off = (reason: string) => ({ available: false, reason });
+    const status: SessionBranchStatus = {
+      branch: wt?.isolated ? wt.branch : null,
+      base_branch: baseBranch,
+      behind: 0,
+      ahead: 0,
+      update: off('the session has no worktree yet'),
+      remote,
+      push: off('the session has no worktree yet'),
+      pull_request: off('the session has no worktree yet'),
+    };
+    if (!wt) return status;
+    if (!wt.isolated || !wt.branch) {
+      const own = off('the session works in the project directory itself: it has no branch of its own');
+      return { ...status, update: own, push: own, pull_request: own };
+    }
+    const base = baseBranch ? await tryResolveCommit(wt.path, `refs/heads/${baseBranch}`) : null;
+    if (base) {
+      status.behind = await countCommits(wt.path, `refs/heads/${wt.branch}`, base);
+      status.ahead = await countCommits(wt.path, base, `refs/heads/${wt.branch}`);
+    }
+    status.update = !baseBranch
+      ? off("the project's HEAD is detached, so the session has no base branch to update from")
+      : !base
+        ? off(`the base branch ${baseBranch} no longer exists`)
+        : status.behind === 0
+          ? off(`the session branch already has every commit of ${baseBranch}`)
+          : { available: true, reason: null };
+    status.push = remote ? { available: true, reason: null } : off('the project has no git remote to push to');
+    status.pull_request = !remote
+      ? off('the project has no git remote to open a pull request on')
+      : !baseBranch
+        ? off('the session has no base branch to propose its changes to')
+        : !(await findGh())
+          ? off("the gh command is not installed on the server's PATH")
+          : { available: true, reason: null };
+    return status;
+  }
+
+  updateFromBase(sessionId: string): Promise<UpdateFromBaseResult> {
+    return this.act(sessionId, async ({ session, project, wt }) => {
+      const { wt: own, baseBranch } = await this.ownBranch(session, project, wt, 'update');
+      const before = await this.workspace.pending(session.id);
+      const { diff_base, ...result } = await updateFromBase({
+        worktreePath: own.path,
+        branch: own.branch!,
+        baseBranch,
+        baseCommit: own.base_commit,
+      });
+      if (result.status === 'updated') {
+        await this.workspace.moveBase(session.id, diff_base);
+        await this.refresh(session, before);
+      }
+      this.log.info({ session_id: session.id, base_branch: baseBranch, status: result.status, merged_commits: result.merged_commits }, 'session updated from its base');
+      return result;
+    });
+  }
+
+  push(sessionId: string, body: PushBody): Promise<PushResult> {
+    return this.act(sessionId, async ({ session, project, wt }) => {
+      const { wt: own, baseBranch } = await this.ownBranch(session, project, wt, 'push');
+      const remote = await pushRemote(project.path, baseBranch);
+      if (!remote) throw conflict('no_remote', 'the project has no git remote to push to');
+      const gh = body.pull_request ? await findGh() : null;
+      if (body.pull_request && !gh) {
+        throw conflict('gh_unavailable', "the gh command is not installed on the server's PATH: the branch was not pushed");
+      }
+      const before = await this.workspace.pending(session.id);
+      if (body.commit_pending) {
+        try {
+          await commitWorktree({ worktreePath: own.path, message: body.message! });
+        } catch (err) {
+          if (!(err instanceof GitDomainError && err.code === 'nothing_to_commit')) throw err;
+        }
+        await this.refresh(session, before);
+      }
+      const commit = await pushBranch({ cwd: own.path, remote, branch: own.branch! });
+      this.log.info({ session_id: session.id, remote, branch: own.branch, commit }, 'session branch pushed');
+      let url: string | null = null;
+      if (body.pull_request && gh) {
+        url = await openPullRequest({ gh, cwd: own.path, branch: own.branch!, baseBranch, title: body.pull_request.title, body: body.pull_request.body ?? '' });
+        this.log.info({ session_id: session.id, branch: own.branch, base_branch: baseBranch, url }, 'pull request opened');
+      }
+      return { remote, branch: own.branch!, commit, uncommitted_files: await uncommitted(own.path), pull_request_url: url };
+    });
+  }
+
+  /** The branch the session started from; the project's current branch when none was chosen. */
+  private async baseBranchOf(session: Session, project: Project): Promise<string | null> {
+    return session.base_branch ?? (await inspectRepository(project.path)).branch;
+  }
+
+  /** The session's own branch and its base, or a refusal naming what is missing. */
+  private async ownBranch(session: Session, project: Project, wt: WorktreeRow | null, what: 'update' | 'push') {
+    if (!wt) throw conflict('no_worktree', `the session has no worktree yet: nothing to ${what}`);
+    if (!wt.isolated || !wt.branch) {
+      throw conflict('not_isolated', 'the session works in the project directory itself: it has no branch of its own');
+    }
+    const baseBranch = await this.baseBranchOf(session, project);
+    if (!baseBranch) throw conflict('unknown_branch', "the project's HEAD is detached, so the session has no base branch");
+    return { wt, baseBranch };
   }
 
   private async act<T>(sessionId: string, fn: (target: Target) => Promise<T>): Promise<T> {

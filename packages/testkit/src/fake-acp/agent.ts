@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk/unstable';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { z } from 'zod';
 import type { FakeAcpStep, FakeAcpTurn, ParsedFakeAcpScript } from './script.js';
 
@@ -39,6 +42,8 @@ export function runFakeAcpAgent(
   const sessions = loadState(script.stateFile);
   const used = new Set<ParsedTurn>();
   const cancels = new Map<string, AbortController>();
+  /** The MCP servers each session was given, as `session/new`, `load` or `resume` named them. */
+  const mcpServers = new Map<string, acp.McpServer[]>();
   let clientCaps: acp.ClientCapabilities = {};
 
   const log = (method: string, params: unknown): void => {
@@ -109,6 +114,7 @@ export function runFakeAcpAgent(
       const id = `fake_${randomUUID()}`;
       const s: SessionState = { cwd: params.cwd, model: script.models[0] ?? 'default', mode: script.modes[0] ?? 'default', prompts: [] };
       sessions.set(id, s);
+      mcpServers.set(id, params.mcpServers);
       save();
       announceCommands(client, id);
       return { sessionId: id, configOptions: configOptions(s), modes: modeState(s) };
@@ -116,6 +122,7 @@ export function runFakeAcpAgent(
     .onRequest(acp.methods.agent.session.load, async ({ params, client }) => {
       log('session/load', params);
       const s = session(params.sessionId);
+      mcpServers.set(params.sessionId, params.mcpServers);
       // session/load replays the conversation before answering.
       for (const p of s.prompts) {
         await client.notify(acp.methods.client.session.update, {
@@ -133,6 +140,7 @@ export function runFakeAcpAgent(
     .onRequest(acp.methods.agent.session.resume, ({ params, client }) => {
       log('session/resume', params);
       const s = session(params.sessionId);
+      mcpServers.set(params.sessionId, params.mcpServers ?? []);
       announceCommands(client, params.sessionId);
       return { modes: modeState(s), configOptions: configOptions(s) };
     })
@@ -181,7 +189,7 @@ export function runFakeAcpAgent(
       if (turn.error) throw new acp.RequestError(turn.error.code, turn.error.message);
       const cancel = new AbortController();
       cancels.set(params.sessionId, cancel);
-      const ctx: TurnCtx = { client, sessionId: params.sessionId, cancel: cancel.signal, caps: clientCaps, session: s };
+      const ctx: TurnCtx = { client, sessionId: params.sessionId, cancel: cancel.signal, caps: clientCaps, session: s, mcpServers: mcpServers.get(params.sessionId) ?? [] };
       try {
         for (const step of turn.steps) await runStep(ctx, step);
       } catch (err) {
@@ -212,6 +220,7 @@ interface TurnCtx {
   cancel: AbortSignal;
   caps: acp.ClientCapabilities;
   session: SessionState;
+  mcpServers: acp.McpServer[];
 }
 
 async function update(ctx: TurnCtx, u: acp.SessionUpdate): Promise<void> {
@@ -320,6 +329,7 @@ async function runTool(ctx: TurnCtx, t: ToolSpec): Promise<void> {
       });
       output ||= `wrote ${t.writeFile.path}`;
     }
+    if (t.mcpTool) output = await callMcpTool(ctx.mcpServers, t.mcpTool.name, t.mcpTool.arguments);
     if (t.fail) throw new Error(t.fail);
   } catch (err) {
     if (err instanceof Cancelled) throw err;
@@ -338,6 +348,34 @@ async function runTool(ctx: TurnCtx, t: ToolSpec): Promise<void> {
     content: [{ type: 'content', content: { type: 'text', text: output } }],
     rawOutput: { output },
   });
+}
+
+/** Calls a tool on the session's first MCP server, as an agent does with the servers its client gives it. */
+async function callMcpTool(servers: acp.McpServer[], name: string, args: Record<string, unknown>): Promise<string> {
+  const server = servers[0];
+  if (!server) throw new Error('the client gave this session no MCP server');
+  if (!('command' in server) && server.type !== 'http') throw new Error(`fake-acp cannot reach a ${server.type} MCP server`);
+  const transport =
+    'command' in server
+      ? new StdioClientTransport({
+          command: server.command,
+          args: server.args,
+          env: { PATH: process.env.PATH ?? '', ...Object.fromEntries(server.env.map((e) => [e.name, e.value])) },
+          stderr: 'pipe',
+        })
+      : new StreamableHTTPClientTransport(new URL(server.url), {
+          requestInit: { headers: Object.fromEntries(server.headers.map((h) => [h.name, h.value])) },
+        });
+  const client = new McpClient({ name: 'fake-acp', version: '1' });
+  try {
+    await client.connect(transport);
+    const result = (await client.callTool({ name, arguments: args })) as { content?: { type: string; text?: string }[]; isError?: boolean };
+    const text = (result.content ?? []).flatMap((c) => (c.type === 'text' && c.text ? [c.text] : [])).join('\n');
+    if (result.isError) throw new Error(text || `MCP tool ${name} failed`);
+    return text;
+  } finally {
+    await client.close().catch(() => {});
+  }
 }
 
 function loadState(file: string | undefined): Map<string, SessionState> {

@@ -48,6 +48,8 @@ export const FakeAcpStep = z.union([
       readFile: z.string().optional(),
       /** Write through the client's `fs/write_text_file`. */
       writeFile: z.object({ path: z.string(), content: z.string() }).optional(),
+      /** Call this tool of the first MCP server the client gave the session; its text becomes the output. */
+      mcpTool: z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()).default({}) }).optional(),
       output: z.string().optional(),
       /** Fail the tool with this message. */
       fail: z.string().optional(),

@@ -15,11 +15,12 @@ export interface NativeSession {
 /**
  * The native agent on the fake LLM, a real server, Chromium logged in, the repository (`files`)
  * added as project `name` and a new session of it open: where most browser tests of turns start.
+ * `env` adds to the server's environment.
  */
-export async function openNativeSession(files: Record<string, string>, name: string): Promise<NativeSession> {
+export async function openNativeSession(files: Record<string, string>, name: string, env: Record<string, string> = {}): Promise<NativeSession> {
   const llm = await startFakeLlm();
   const [server, browser, repo] = await Promise.all([
-    startBoocode({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model' } }),
+    startBoocode({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', ...env } }),
     openBrowser(),
     makeGitRepo(files, name),
   ]);

@@ -33,18 +33,20 @@ export interface BoocodeOptions {
   env?: Record<string, string>;
   /** Custom agents for BOOCODE_HOME/config.json: `{name: {command, args, env, kind}}`. */
   agents?: Record<string, { command: string; args: string[]; env?: Record<string, string>; kind?: 'acp' }>;
+  /** Native agent settings for config.json (a small `contextWindow`, say). */
+  native?: Record<string, unknown>;
 }
 
 /**
  * A real `boocode serve` child process on a temporary BOOCODE_HOME and a throwaway database,
  * serving the built web UI.
  */
-export async function startBoocode({ env = {}, agents }: BoocodeOptions = {}): Promise<RunningBoocode> {
+export async function startBoocode({ env = {}, agents, native }: BoocodeOptions = {}): Promise<RunningBoocode> {
   ensureWebBuilt();
   const home = scratchDir('boocode-e2e-');
-  if (agents) {
-    // The server creates config.json on first start; written here first, it carries the agents.
-    const config = { token: randomBytes(32).toString('base64url'), pg_password: randomBytes(24).toString('base64url'), agents, native: {} };
+  if (agents || native) {
+    // The server creates config.json on first start; written here first, it carries the agents and settings.
+    const config = { token: randomBytes(32).toString('base64url'), pg_password: randomBytes(24).toString('base64url'), ...(agents ? { agents } : {}), native: native ?? {} };
     await writeFile(path.join(home, 'config.json'), JSON.stringify(config), { mode: 0o600 });
   }
   const databaseUrl = await createTestDatabase();

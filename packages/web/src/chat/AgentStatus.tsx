@@ -23,7 +23,8 @@ export function AgentStatus({ view }: { view: ChatAgentView | undefined }) {
       ) : null}
       {view.mode && !view.options.some((o) => o.category === 'mode') ? <span className="badge">mode: {view.mode}</span> : null}
       {view.options
-        .filter((o) => o.type === 'select')
+        // The mode is a select of the agent picker.
+        .filter((o) => o.type === 'select' && o.category !== 'mode')
         .map((o) => {
           const current = o.values.find((v) => v.value === o.current_value)?.name ?? String(o.current_value);
           return (

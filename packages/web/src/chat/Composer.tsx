@@ -176,7 +176,7 @@ export function Composer({
         rows={3}
       />
       <div className="composer__bar">
-        <AgentPicker session={session} />
+        <AgentPicker session={session} view={agentView} />
         <AgentStatus view={agentView} />
         <div className="composer__actions">
           {running ? (

@@ -4,7 +4,8 @@ import type { Collision, DiffSummary } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
 import { Spinner } from '../ui/Spinner';
 import { CollisionList } from './CollisionList';
-import { DiffPane, type DiffLayout, type ReviewActions } from './DiffPane';
+import { BranchBar, type BranchActions } from './BranchBar';
+import { DiffPane, type DiffLayout, type PanelMode, type ReviewActions } from './DiffPane';
 
 const SETTLED: Record<Exclude<DiffSummary['status'], 'pending'>, string> = {
   applied: 'The last change was applied to the project.',
@@ -31,9 +32,10 @@ export function ChangesPanel({
   defaultBranch,
   actions,
   onLoad,
+  branch,
   turnRunning,
-  full,
-  onToggleFull,
+  mode,
+  onMode,
   prompts,
 }: {
   change: PendingChange | null | undefined;
@@ -42,9 +44,11 @@ export function ChangesPanel({
   defaultBranch: string;
   actions: ReviewActions | null;
   onLoad: () => void;
+  /** null: this server cannot tell where the branch stands. */
+  branch: BranchActions | null;
   turnRunning: boolean;
-  full: boolean;
-  onToggleFull: () => void;
+  mode: PanelMode;
+  onMode: (m: PanelMode) => void;
   prompts: readonly string[];
 }) {
   const [layout, setLayoutState] = useState(savedLayout);
@@ -56,9 +60,13 @@ export function ChangesPanel({
     if (change === undefined) onLoad();
   }, [change, onLoad]);
   if (change === undefined) return <Spinner label="Loading changes" />;
+  const bar = branch ? (
+    <BranchBar actions={branch} turnRunning={turnRunning} refreshKey={change?.id ?? 'none'} prompts={prompts} onChanged={onLoad} />
+  ) : null;
   if (change === null) {
     return (
       <>
+        {bar}
         <CollisionList collisions={collisions} />
         <EmptyState title="No pending change">
           {summary && summary.status !== 'pending' ? SETTLED[summary.status] : 'Changes the agent makes in this session’s worktree appear here after each turn.'}
@@ -69,17 +77,20 @@ export function ChangesPanel({
   return (
     // Not keyed by the change: a merge or commit makes a new change, and the outcome of the
     // action (a conflict, say) must stay on screen through that.
-    <DiffPane
-      change={change}
-      collisions={collisions}
-      defaultBranch={defaultBranch}
-      actions={actions}
-      turnRunning={turnRunning}
-      layout={layout}
-      onLayout={setLayout}
-      full={full}
-      onToggleFull={onToggleFull}
-      prompts={prompts}
-    />
+    <>
+      {bar}
+      <DiffPane
+        change={change}
+        collisions={collisions}
+        defaultBranch={defaultBranch}
+        actions={actions}
+        turnRunning={turnRunning}
+        layout={layout}
+        onLayout={setLayout}
+        mode={mode}
+        onMode={onMode}
+        prompts={prompts}
+      />
+    </>
   );
 }

@@ -22,6 +22,15 @@ export interface ReviewActions {
 
 type Outcome = { kind: 'ok'; text: string } | { kind: 'warn'; text: string; files: string[] };
 
+/** Where the Changes panel sits: beside the chat (resizable), over the whole width, or in a window over the page. */
+export type PanelMode = 'side' | 'full' | 'modal';
+
+const MODES: { mode: PanelMode; label: string }[] = [
+  { mode: 'side', label: 'Beside chat' },
+  { mode: 'full', label: 'Full width' },
+  { mode: 'modal', label: 'Pop out' },
+];
+
 /** How the diff is drawn; kept across sessions. */
 export interface DiffLayout {
   view: 'unified' | 'split';
@@ -58,8 +67,8 @@ export function DiffPane({
   turnRunning,
   layout,
   onLayout,
-  full,
-  onToggleFull,
+  mode,
+  onMode,
   prompts,
 }: {
   change: PendingChange;
@@ -71,9 +80,8 @@ export function DiffPane({
   turnRunning: boolean;
   layout: DiffLayout;
   onLayout: (l: DiffLayout) => void;
-  /** The panel takes the whole width (the chat is behind it). */
-  full: boolean;
-  onToggleFull: () => void;
+  mode: PanelMode;
+  onMode: (m: PanelMode) => void;
   /** What the user asked in the session, for the merge commit message. */
   prompts: readonly string[];
 }) {
@@ -250,11 +258,22 @@ export function DiffPane({
               <input type="checkbox" checked={layout.wrap} onChange={(e) => onLayout({ ...layout, wrap: e.target.checked })} />
               Wrap lines
             </label>
-            <button type="button" className="button button--small" aria-pressed={full} onClick={onToggleFull}>
-              {full ? 'Side panel' : 'Full width'}
-            </button>
+            <span className="segmented diff-pane__modes" role="radiogroup" aria-label="Panel size">
+              {MODES.map((m) => (
+                <button
+                  key={m.mode}
+                  type="button"
+                  role="radio"
+                  aria-checked={mode === m.mode}
+                  className={`segmented__option${mode === m.mode ? ' segmented__option--on' : ''}`}
+                  onClick={() => onMode(m.mode)}
+                >
+                  {m.label}
+                </button>
+              ))}
+            </span>
           </div>
-          <div className={`diff-pane__files${full ? ' diff-pane__files--full' : ''}`}>
+          <div className={`diff-pane__files${mode !== 'side' ? ' diff-pane__files--full' : ''}`}>
             <DiffFileList files={change.files} collisions={collisions} selected={file?.path ?? null} onSelect={setSelected} />
             {file ? (
               <DiffFileView

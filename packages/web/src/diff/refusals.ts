@@ -65,3 +65,32 @@ export function describeRefusal(action: 'apply' | 'merge' | 'reject' | 'send the
       return { text: `Could not ${action}: ${err.message}.`, files };
   }
 }
+
+const SENTENCE_END = /[.!?]$/;
+
+/** Why Update from `base` or Push was refused: the server's own sentence, or words for a conflict or a turn in the way. */
+export function describeBranchRefusal(action: 'update' | 'push', base: string, err: unknown): Refusal {
+  const verb = action === 'update' ? 'Not updated' : 'Not pushed';
+  if (!(err instanceof ApiClientError)) {
+    return { text: `${verb}: ${err instanceof Error ? err.message : String(err)}.`, files: [] };
+  }
+  const files = stringList(((err.details ?? {}) as Record<string, unknown>).files);
+  switch (err.code) {
+    case 'merge_conflict':
+      return {
+        text: `${verb}: the new commits of ${base} conflict with the session's in ${files.length === 1 ? 'this file' : `these ${files.length} files`}. Nothing was changed. Ask the agent to resolve it, or merge by hand.`,
+        files,
+      };
+    case 'dirty_worktree':
+      return {
+        text: `${verb}: the update would overwrite uncommitted changes in ${files.length === 1 ? 'this file' : `these ${files.length} files`}. Nothing was changed; commit or reject them first.`,
+        files,
+      };
+    case 'turn_running':
+      return { text: `${verb}: a turn of this session is running. Wait for it to finish, or stop it.`, files: [] };
+    default: {
+      const said = err.message.charAt(0).toUpperCase() + err.message.slice(1);
+      return { text: `${verb}. ${said}${SENTENCE_END.test(said) ? '' : '.'}`, files };
+    }
+  }
+}

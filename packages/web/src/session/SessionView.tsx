@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { Chat, TurnUsage } from '@boocode/contracts';
 import { ApiClientError } from '@boocode/client';
 import { api } from '../api';
@@ -9,7 +9,9 @@ import { useSessionStore } from '../stream/useSessionStore';
 import { SessionTimeline } from '../timeline/SessionTimeline';
 import { turnInView } from '../timeline/turns';
 import { ChangesPanel } from '../diff/ChangesPanel';
-import type { ReviewActions } from '../diff/DiffPane';
+import type { BranchActions } from '../diff/BranchBar';
+import type { PanelMode, ReviewActions } from '../diff/DiffPane';
+import { PanelResizer, useDiffPanelWidth } from '../diff/PanelResizer';
 import { TraceViewer } from '../traces/TraceViewer';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -47,8 +49,9 @@ export function SessionView({
   const listRef = useRef<MessageListHandle>(null);
   const [firstVisible, setFirstVisible] = useState(0);
   const [actionError, setActionError] = useState<unknown>(null);
-  /** The Changes panel covers the chat, for reading a wide diff. */
-  const [diffFull, setDiffFull] = useState(false);
+  /** The Changes panel beside the chat, over it (a wide diff), or in a window over the page. */
+  const [diffMode, setDiffMode] = useState<PanelMode>('side');
+  const [diffWidth, setDiffWidth] = useDiffPanelWidth();
 
   const state = live?.view.state;
   const subagents = useSubagents(live?.store ?? null, state ?? null);
@@ -103,11 +106,14 @@ export function SessionView({
   );
   const loadChange = useCallback(() => void liveStore?.loadChange(), [liveStore]);
   // After an action the change's new state arrives as `diff_updated`; reload at once anyway.
-  const reviewActions = useMemo<ReviewActions>(
+  const reviewActions = useMemo<ReviewActions & BranchActions>(
     () => ({
       apply: (changeId) => api.call('applyChange', { params: { id: sessionId }, body: { change_id: changeId } }).finally(loadChange),
       reject: (changeId) => api.call('rejectChange', { params: { id: sessionId }, body: { change_id: changeId } }).finally(loadChange),
       merge: (body) => api.call('mergeSession', { params: { id: sessionId }, body }).finally(loadChange),
+      status: () => api.call('getSessionBranch', { params: { id: sessionId } }),
+      updateFromBase: () => api.call('updateFromBase', { params: { id: sessionId } }),
+      push: (body) => api.call('pushSession', { params: { id: sessionId }, body }),
       sendComments: (content) => {
         if (!currentChatId) return Promise.reject(new Error('this session has no chat to send them to'));
         return api.call('postMessage', { params: { id: currentChatId }, body: { content } });
@@ -129,11 +135,13 @@ export function SessionView({
     );
   }
 
+  const changesOpen = panel === 'changes';
   return (
     <div
       className={`session-view${panel ? ` session-view--with-panel session-view--with-${panel}` : ''}${
-        panel === 'changes' && diffFull ? ' session-view--panel-full' : ''
+        changesOpen && diffMode !== 'side' ? ` session-view--panel-${diffMode}` : ''
       }`}
+      style={changesOpen && diffMode === 'side' && diffWidth ? ({ '--panel': `${diffWidth}px` } as CSSProperties) : undefined}
     >
       <SessionHeader
         session={session}
@@ -184,57 +192,66 @@ export function SessionView({
           )}
         </section>
         {panel ? (
-          <SidePanel kind={panel} onClose={() => setPanel(null)}>
-            {panel === 'timeline' ? (
-              <SessionTimeline
-                messages={messages}
-                usage={current ? view.state.usage[current.id] ?? NO_USAGE : NO_USAGE}
-                currentMessageId={currentTurn}
-                onSelect={(id) => void scrollTo(id)}
-                runs={workflows.state.runs ?? undefined}
-                liveRuns={workflows.state.details}
-                onOpenRun={(id) => {
-                  setRunToOpen(id);
-                  setPanel('workflows');
-                }}
-              />
-            ) : panel === 'traces' ? (
-              current ? (
-                <TraceViewer
-                  sessionId={session.id}
-                  chatId={current.id}
+          <>
+            {changesOpen && diffMode === 'modal' ? <div className="panel-backdrop" aria-hidden="true" onClick={() => setDiffMode('side')} /> : null}
+            <SidePanel
+              kind={panel}
+              onClose={() => setPanel(null)}
+              resizer={changesOpen && diffMode === 'side' ? <PanelResizer width={diffWidth} onWidth={setDiffWidth} /> : undefined}
+            >
+              {panel === 'timeline' ? (
+                <SessionTimeline
                   messages={messages}
-                  usage={view.state.usage[current.id] ?? NO_USAGE}
-                  traces={view.state.traces}
-                  onOpenTurn={openTurn}
-                  onLoadMore={moreTurn}
+                  usage={current ? view.state.usage[current.id] ?? NO_USAGE : NO_USAGE}
+                  currentMessageId={currentTurn}
+                  onSelect={(id) => void scrollTo(id)}
+                  runs={workflows.state.runs ?? undefined}
+                  liveRuns={workflows.state.details}
+                  onOpenRun={(id) => {
+                    setRunToOpen(id);
+                    setPanel('workflows');
+                  }}
                 />
-              ) : null
-            ) : panel === 'workflows' ? (
-              <Suspense fallback={<Spinner label="Loading workflows" />}>
-                <WorkflowsPanel sessionStore={store} view={view} session={session} workflows={workflows} openRunId={runToOpen} launch={toLaunch} />
-              </Suspense>
-            ) : panel === 'agents' ? (
-              <SubagentsPane items={subagents.items} error={subagents.error} onOpenChat={(id) => onSelectChat(id)} />
-            ) : panel === 'terminal' ? (
-              <Suspense fallback={<Spinner label="Loading the terminal" />}>
-                <TerminalPanel session={session} />
-              </Suspense>
-            ) : (
-              <ChangesPanel
-                change={view.state.change}
-                summary={view.state.diff}
-                collisions={view.state.collisions}
-                defaultBranch={session.base_branch ?? 'main'}
-                actions={reviewActions}
-                onLoad={loadChange}
-                turnRunning={(state?.inFlight.length ?? 0) > 0}
-                full={diffFull}
-                onToggleFull={() => setDiffFull((v) => !v)}
-                prompts={prompts}
-              />
-            )}
-          </SidePanel>
+              ) : panel === 'traces' ? (
+                current ? (
+                  <TraceViewer
+                    sessionId={session.id}
+                    chatId={current.id}
+                    messages={messages}
+                    usage={view.state.usage[current.id] ?? NO_USAGE}
+                    traces={view.state.traces}
+                    onOpenTurn={openTurn}
+                    onLoadMore={moreTurn}
+                    subagents={subagents.items}
+                  />
+                ) : null
+              ) : panel === 'workflows' ? (
+                <Suspense fallback={<Spinner label="Loading workflows" />}>
+                  <WorkflowsPanel sessionStore={store} view={view} session={session} workflows={workflows} openRunId={runToOpen} launch={toLaunch} />
+                </Suspense>
+              ) : panel === 'agents' ? (
+                <SubagentsPane items={subagents.items} error={subagents.error} onOpenChat={(id) => onSelectChat(id)} />
+              ) : panel === 'terminal' ? (
+                <Suspense fallback={<Spinner label="Loading the terminal" />}>
+                  <TerminalPanel session={session} />
+                </Suspense>
+              ) : (
+                <ChangesPanel
+                  change={view.state.change}
+                  summary={view.state.diff}
+                  collisions={view.state.collisions}
+                  defaultBranch={session.base_branch ?? 'main'}
+                  actions={reviewActions}
+                  onLoad={loadChange}
+                  turnRunning={(state?.inFlight.length ?? 0) > 0}
+                  branch={reviewActions}
+                  mode={diffMode}
+                  onMode={setDiffMode}
+                  prompts={prompts}
+                />
+              )}
+            </SidePanel>
+          </>
         ) : null}
       </div>
     </div>

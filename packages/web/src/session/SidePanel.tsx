@@ -12,8 +12,8 @@ export const PANEL_TITLE: Record<PanelKind, string> = {
   agents: 'Background agents',
 };
 
-/** The right-hand panel (an overlay on narrow screens); Escape closes it. */
-export function SidePanel({ kind, onClose, children }: { kind: PanelKind; onClose: () => void; children: ReactNode }) {
+/** The right-hand panel (an overlay on narrow screens); Escape closes it. `resizer` sits on its inner edge. */
+export function SidePanel({ kind, onClose, resizer, children }: { kind: PanelKind; onClose: () => void; resizer?: ReactNode; children: ReactNode }) {
   return (
     <aside
       className={`side-panel side-panel--${kind}`}
@@ -22,6 +22,7 @@ export function SidePanel({ kind, onClose, children }: { kind: PanelKind; onClos
         if (e.key === 'Escape') onClose();
       }}
     >
+      {resizer}
       <div className="side-panel__head">
         <h2>{PANEL_TITLE[kind]}</h2>
         <IconButton icon="close" label={`Close ${PANEL_TITLE[kind].toLowerCase()}`} onClick={onClose} />

@@ -3,6 +3,8 @@ import { createPortal } from 'react-dom';
 import type { PermissionPolicy, Project, Session } from '@boocode/contracts';
 import { api } from '../api';
 import { useAgents } from '../chat/useAgents';
+import { useAgentModels } from '../chat/useAgentModels';
+import { ModelChoice } from '../chat/ModelChoice';
 import { useEscape } from '../shell/useEscape';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
@@ -28,7 +30,7 @@ export function NewSessionDialog({ project, onCreated, onClose }: { project: Pro
   useEscape(true, onClose);
 
   const chosen = agents?.find((a) => a.name === agent);
-  const models = chosen?.models ?? [];
+  const models = useAgentModels(chosen?.available ? agent : null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -89,19 +91,13 @@ export function NewSessionDialog({ project, onCreated, onClose }: { project: Pro
         ) : null}
         <label>
           Model
-          {models.length > 0 ? (
-            <select value={model} onChange={(e) => setModel(e.target.value)}>
-              <option value="">The agent&apos;s default</option>
-              {models.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name ?? m.id}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input value={model} onChange={(e) => setModel(e.target.value)} placeholder="The agent's default" spellCheck={false} autoComplete="off" />
-          )}
+          <ModelChoice models={models} value={model} onCommit={setModel} />
         </label>
+        {models.state === 'failed' ? (
+          <p className="new-session__hint">
+            {models.message.replace(/\.?$/, '.')} Type a model name, or leave it empty for its default.
+          </p>
+        ) : null}
         <label className="new-session__check">
           <input type="checkbox" checked={isolated} onChange={(e) => setIsolated(e.target.checked)} />
           Work in its own worktree (a branch of its own)

@@ -23,6 +23,7 @@ export function toolCallFromTrace(t: ToolTrace): ToolCallView {
     finishedAt: t.finished_at,
     latencyMs: t.latency_ms,
     turn: t.turn_number,
+    ...(t.subagent_ids?.length ? { subagentIds: t.subagent_ids } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface ToolCallView {
   finishedAt: string | null;
   latencyMs: number | null;
   turn: number;
+  /** The background agents this call spawned, as the traces API names them. */
+  subagentIds?: string[];
 }
 
 export interface PermissionView {

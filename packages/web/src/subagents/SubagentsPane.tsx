@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import type { Subagent } from '@boocode/contracts';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorNotice } from '../ui/ErrorNotice';
+import { SubagentDiff } from './SubagentDiff';
 
 const STATUS_TEXT: Record<Subagent['status'], string> = {
   pending: 'Queued',
@@ -28,8 +30,12 @@ function duration(a: Subagent, now: number): string | null {
 
 const tokens = (a: Subagent) => a.usage.input_total + a.usage.output;
 
-/** Running and finished background agents of the session, each with a way into its own chat. */
+/**
+ * Running and finished background agents of the session, each with a way into its own chat and,
+ * for one in its own worktree, to what it changed there.
+ */
 export function SubagentsPane({ items, error, onOpenChat }: { items: Subagent[]; error: unknown; onOpenChat: (chatId: string) => void }) {
+  const [diffOf, setDiffOf] = useState<string | null>(null);
   if (error) return <ErrorNotice error={error} compact />;
   if (items.length === 0) {
     return <EmptyState title="No background agents yet">Agents that this session's turns start in the background show up here.</EmptyState>;
@@ -52,9 +58,19 @@ export function SubagentsPane({ items, error, onOpenChat }: { items: Subagent[];
               {a.isolation === 'worktree' ? ' · own worktree' : ' · shared worktree'}
             </div>
             {a.error && a.status !== 'completed' ? <div className="subagents__error">{a.error}</div> : null}
-            <button type="button" className="subagents__open" onClick={() => onOpenChat(a.chat_id)}>
-              Open transcript
-            </button>
+            <div className="subagents__links">
+              <button type="button" className="subagents__open" onClick={() => onOpenChat(a.chat_id)}>
+                Open transcript
+              </button>
+              {a.isolation === 'worktree' ? (
+                <button type="button" className="subagents__open" aria-expanded={diffOf === a.id} onClick={() => setDiffOf((v) => (v === a.id ? null : a.id))}>
+                  {diffOf === a.id ? 'Hide changes' : 'Show changes'}
+                </button>
+              ) : (
+                <span className="subagents__note">Works in the session&apos;s worktree: its changes are in the session&apos;s diff.</span>
+              )}
+            </div>
+            {diffOf === a.id ? <SubagentDiff id={a.id} status={a.status} /> : null}
           </li>
         );
       })}

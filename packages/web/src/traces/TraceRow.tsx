@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { Children, useId, useState, type ReactNode } from 'react';
 import { toolTarget } from '../chat/toolTarget';
 import { Icon } from '../ui/Icon';
 import { previewJson, truncate } from '../ui/format';
@@ -6,7 +6,18 @@ import type { TraceView } from './groupByTurn';
 import { formatDuration } from './latency';
 import { LatencyBar } from './LatencyBar';
 
-export function TraceRow({ trace, turnStartMs, turnDurationMs }: { trace: TraceView; turnStartMs: number; turnDurationMs: number }) {
+/** A tool call; `children`: the turns of the background agents it spawned, nested under it. */
+export function TraceRow({
+  trace,
+  turnStartMs,
+  turnDurationMs,
+  children,
+}: {
+  trace: TraceView;
+  turnStartMs: number;
+  turnDurationMs: number;
+  children?: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const id = useId();
   const failed = trace.outcome === 'error';
@@ -44,6 +55,11 @@ export function TraceRow({ trace, turnStartMs, turnDurationMs }: { trace: TraceV
             </>
           ) : null}
         </div>
+      ) : null}
+      {Children.count(children) > 0 ? (
+        <ul className="trace__spawned" aria-label={`Background agents started by ${trace.toolName}`}>
+          {children}
+        </ul>
       ) : null}
     </li>
   );

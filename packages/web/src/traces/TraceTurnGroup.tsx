@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { ModelCall } from '@boocode/contracts';
+import type { ModelCall, Subagent } from '@boocode/contracts';
 import { mergeToolCalls } from '../stream/fromApi';
 import type { TurnTraces } from '../stream/sessionState';
 import { Icon } from '../ui/Icon';
@@ -11,6 +11,8 @@ import { cacheHitPct, formatDuration, formatTokens } from './latency';
 import { cacheTone, formatCost, type CacheThresholds } from './cacheTone';
 import { ModelCallRow } from './ModelCallRow';
 import { SegmentBar } from './SegmentBar';
+import { spawnedBy } from './spawnedBy';
+import { SubagentTurn } from './SubagentTurn';
 import { TraceRow } from './TraceRow';
 import type { TurnEntry } from './turnEntries';
 
@@ -28,8 +30,11 @@ export function TraceTurnGroup({
   calls: modelCalls,
   cost,
   thresholds,
+  subagents,
 }: {
   entry: TurnEntry;
+  /** The session's background agents: each nests under the call that spawned it. */
+  subagents: readonly Subagent[];
   /** The turn's model calls (empty until loaded, and for agents that report none). */
   calls: readonly ModelCall[];
   /** USD; null: no price; undefined: not known yet (running). */
@@ -110,7 +115,11 @@ export function TraceTurnGroup({
             <ul className="trace-turn__calls">
               {rows.map((r) =>
                 r.tool ? (
-                  <TraceRow key={r.key} trace={r.tool} turnStartMs={startMs} turnDurationMs={durationMs} />
+                  <TraceRow key={r.key} trace={r.tool} turnStartMs={startMs} turnDurationMs={durationMs}>
+                    {spawnedBy(r.tool, subagents).map((a) => (
+                      <SubagentTurn key={a.id} agent={a} subagents={subagents} now={now} />
+                    ))}
+                  </TraceRow>
                 ) : (
                   <ModelCallRow key={r.key} call={r.call!} turnStartMs={startMs} turnDurationMs={durationMs} />
                 ),

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ModelCall, TurnUsage } from '@boocode/contracts';
+import type { ModelCall, Subagent, TurnUsage } from '@boocode/contracts';
 import { traceKey, type SessionState, type UiMessage } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
 import { CACHE_THRESHOLDS_KEY, cacheThresholds } from './cacheTone';
@@ -10,6 +10,7 @@ import './cache.css';
 import { turnEntries } from './turnEntries';
 
 const NO_CALLS: readonly ModelCall[] = [];
+const NO_SUBAGENTS: readonly Subagent[] = [];
 
 /**
  * The chat's prompt cache across turns, then its model and tool calls as a tree of turns, with latency bars relative to each turn. Turns
@@ -24,6 +25,7 @@ export function TraceViewer({
   traces,
   onOpenTurn,
   onLoadMore,
+  subagents = NO_SUBAGENTS,
 }: {
   /** For the whole session's totals beside the chat's; without it, the chat's alone. */
   sessionId?: string;
@@ -33,6 +35,8 @@ export function TraceViewer({
   traces: SessionState['traces'];
   onOpenTurn: (turn: number) => void;
   onLoadMore: (turn: number) => void;
+  /** The session's background agents, nested under the calls that spawned them. */
+  subagents?: readonly Subagent[];
 }) {
   const entries = useMemo(() => turnEntries(messages, usage), [messages, usage]);
   const running = entries.some((e) => e.running);
@@ -101,6 +105,7 @@ export function TraceViewer({
             calls={callsByTurn.get(e.turn) ?? NO_CALLS}
             cost={costByTurn.get(e.turn)}
             thresholds={thresholds}
+            subagents={subagents}
           />
         ))}
       </ol>

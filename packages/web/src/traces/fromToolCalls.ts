@@ -7,6 +7,8 @@ export function toTraceView(t: ToolCallView, messageId: string, turn: number): T
     id: t.traceId,
     turn,
     messageId,
+    toolCallId: t.toolCallId,
+    subagentIds: t.subagentIds ?? [],
     toolName: t.name,
     input: t.input,
     output: t.output,

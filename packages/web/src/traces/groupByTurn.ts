@@ -3,6 +3,9 @@ export interface TraceView {
   id: string;
   turn: number;
   messageId: string;
+  toolCallId: string;
+  /** Background agents the call spawned (from the traces API; live ones are matched by call id). */
+  subagentIds: readonly string[];
   toolName: string;
   input: Record<string, unknown>;
   output: string | null;

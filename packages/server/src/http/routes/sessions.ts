@@ -7,6 +7,7 @@ import { getProject } from '../../db/projects.js';
 import { getSession, insertSession, listSessions, updateSession } from '../../db/sessions.js';
 import { getChat, insertChat, listChats, renameChat } from '../../db/chats.js';
 import { announceSession, updateAttention } from '../../stream/attention.js';
+import { checkSessionMode } from '../../agents/session-mode.js';
 import { cancelSessionWorkflowRuns, toWorkflowRun } from '../../db/workflows.js';
 
 export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'listSessions' | 'getSession' | 'updateSession' | 'unarchiveSession' | 'markSessionSeen' | 'archiveSession' | 'createChat' | 'listChats' | 'renameChat' | 'getChat'> {
@@ -32,7 +33,13 @@ export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'li
     listSessions: async ({ query }) => ({ items: await listSessions(sql, query) }),
     getSession: async ({ params }) => (await getSession(sql, params.id)) ?? Promise.reject(notFound('session', params.id)),
     updateSession: async ({ params, body }) => {
-      const session = await updateSession(sql, params.id, body);
+      const current = await getSession(sql, params.id);
+      if (!current) throw notFound('session', params.id);
+      const agent = body.agent ?? current.agent;
+      if (body.mode) await checkSessionMode(sql, ctx.registry, current, agent, body.mode);
+      // Another agent's modes are its own: a mode chosen for the previous one is dropped.
+      const patch = body.agent !== undefined && body.agent !== current.agent && body.mode === undefined ? { ...body, mode: null } : body;
+      const session = await updateSession(sql, params.id, patch);
       if (!session) throw notFound('session', params.id);
       announce(session);
       return session;

@@ -5,7 +5,7 @@ import { getSession } from '../../db/sessions.js';
 import { getTask } from '../../db/tasks.js';
 import { getTaskRow } from '../../db/subagents.js';
 
-export function subagentHandlers(ctx: AppContext): Handlers<'listSubagents' | 'spawnSubagent' | 'getSubagent'> {
+export function subagentHandlers(ctx: AppContext): Handlers<'listSubagents' | 'spawnSubagent' | 'getSubagent' | 'getSubagentDiff'> {
   const { sql, subagents } = ctx;
   return {
     listSubagents: async ({ params }) => {
@@ -25,5 +25,6 @@ export function subagentHandlers(ctx: AppContext): Handlers<'listSubagents' | 's
       req.raw.once('close', () => gone.abort());
       return subagents.result(task.session_id, params.id, query.wait_seconds, gone.signal);
     },
+    getSubagentDiff: ({ params }) => subagents.diff(params.id),
   };
 }

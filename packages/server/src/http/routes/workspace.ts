@@ -6,7 +6,7 @@ import { getProject } from '../../db/projects.js';
 import { diffWorktree } from '../../git/index.js';
 import { Review } from '../../workspace/review.js';
 
-export function workspaceHandlers(ctx: AppContext): Handlers<'getSessionDiff' | 'getPendingChange' | 'getProjectCollisions' | 'applyChange' | 'rejectChange' | 'commitSession' | 'mergeSession'> {
+export function workspaceHandlers(ctx: AppContext): Handlers<'getSessionDiff' | 'getPendingChange' | 'getProjectCollisions' | 'applyChange' | 'rejectChange' | 'commitSession' | 'mergeSession' | 'getSessionBranch' | 'updateFromBase' | 'pushSession'> {
   const { sql, workspace } = ctx;
   const review = new Review(sql, workspace, ctx.log.child({ component: 'review' }));
   return {
@@ -27,5 +27,8 @@ export function workspaceHandlers(ctx: AppContext): Handlers<'getSessionDiff' | 
     rejectChange: ({ params, body }) => review.reject(params.id, body),
     commitSession: ({ params, body }) => review.commit(params.id, body),
     mergeSession: ({ params, body }) => review.merge(params.id, body),
+    getSessionBranch: ({ params }) => review.branchStatus(params.id),
+    updateFromBase: ({ params }) => review.updateFromBase(params.id),
+    pushSession: ({ params, body }) => review.push(params.id, body),
   };
 }

@@ -1,4 +1,4 @@
-import { emptyUsage, Transcript, type AgentBackend, type AgentSessionHandle, type PromptInput, type SessionKey, type TurnResult } from '@boocode/contracts';
+import { Compaction, emptyUsage, Transcript, type AgentBackend, type AgentSessionHandle, type PromptInput, type SessionKey, type TurnResult } from '@boocode/contracts';
 import { startFailureHint } from '@boocode/agents';
 import type { Lease } from '../../agents/backend-pool.js';
 import { markAgentSessionBusy } from '../../db/agent-sessions.js';
@@ -74,6 +74,8 @@ async function startAgent(t: Turn, key: SessionKey, root: string, signal: AbortS
       model: task.model,
       resumeToken: t.resumeToken,
       permissionPolicy: session.permission_policy,
+      // Chosen only among the modes the agent reported, so only agents with modes get one.
+      ...(session.mode ? { config: { mode: session.mode } } : {}),
       mcp: deps.registry.offersMcp(task.agent) ? deps.mcp.refFor(session.id, t.chatId) : undefined,
     });
     return { backend, lease };
@@ -111,7 +113,8 @@ function promptInput(t: Turn, agent: AgentBackend, handle: AgentSessionHandle): 
     t.writer.cutBack(journal?.content_chars ?? 0, journal?.reasoning_chars ?? 0);
     const transcript = journal ? Transcript.parse(JSON.parse(journal.messages)) : undefined;
     const calls = t.resume.calls.map((c) => ({ id: c.tool_call_id, name: c.tool_name, input: c.tool_input, output: c.tool_output, error: c.error }));
-    input = { parts: t.parts, history: t.history, resume: { ...(transcript ? { transcript } : {}), calls } };
+    const compaction = journal?.compaction ? Compaction.parse(journal.compaction) : undefined;
+    input = { parts: t.parts, history: t.history, resume: { ...(transcript ? { transcript } : {}), calls, ...(compaction ? { compaction } : {}) } };
   } else if (t.resumeToken !== null && handle.resumeToken === t.resumeToken) {
     input = { parts: [{ type: 'text', text: CONTINUE_PROMPT }], history: t.history };
   }

@@ -2,7 +2,7 @@ import type { AgentEvent, PermissionPolicy, ToolOffsets } from '@boocode/contrac
 import type { Sql } from '../../db/connection.js';
 import { saveJournal } from '../../db/transcripts.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
-import { setAutomaticTitle } from '../../db/sessions.js';
+import { setAutomaticTitle, setPolicySupport } from '../../db/sessions.js';
 import { announceSession } from '../../stream/attention.js';
 import { insertModelCall } from '../../db/model-calls.js';
 import { finishToolTrace, insertToolTrace, markToolTraceCancelled, setStepUsage, setToolTraceInput } from '../../db/traces.js';
@@ -35,19 +35,27 @@ function store(sql: Sql, broker: Broker, w: TurnWrite): Promise<void> {
     case 'message_metadata':
       return mergeMessageMetadata(sql, w.messageId, w.patch);
     case 'journal':
-      return saveJournal(sql, w.taskId, w.transcript, w.steps, w.said ?? { content: 0, reasoning: 0 });
+      return saveJournal(sql, w.taskId, { transcript: w.transcript, steps: w.steps, compaction: w.compaction }, w.said ?? { content: 0, reasoning: 0 });
     case 'session_title':
       return setAutomaticTitle(sql, w.sessionId, w.title, 'agent').then((s) => {
+        if (s) announceSession(broker, s);
+      });
+    case 'policy_support':
+      return setPolicySupport(sql, w.sessionId, w.support).then((s) => {
         if (s) announceSession(broker, s);
       });
   }
 }
 
-/** The turn's model and tool calls as child spans of its `invoke_agent` span. */
-function observe(span: TurnSpan, w: TurnWrite): void {
+/**
+ * The turn's model and tool calls as child spans of its `invoke_agent` span. A started call's
+ * trace row keeps its span's traceparent: the subagents it spawns start under it.
+ */
+function observe(span: TurnSpan, w: TurnWrite): TurnWrite {
   if (w.type === 'model_call') span.modelCall(w.call);
-  else if (w.type === 'trace_started') span.toolStarted(w.trace);
+  else if (w.type === 'trace_started') return { ...w, trace: { ...w.trace, traceparent: span.toolStarted(w.trace) } };
   else if (w.type === 'trace_finished') span.toolFinished(w.traceId, w.end);
+  return w;
 }
 
 /**
@@ -162,8 +170,8 @@ export class TurnEvents {
     for (const frame of effects.frames) seq = this.broker.publish(this.id.sessionId, frame);
     if (effects.append?.to === 'text') this.writer.appendText(effects.append.text, seq);
     else if (effects.append?.to === 'reasoning') this.writer.appendReasoning(effects.append.text, seq);
-    for (const w of effects.writes) {
-      if (this.span) observe(this.span, w);
+    for (const effect of effects.writes) {
+      const w = this.span ? observe(this.span, effect) : effect;
       // A journaled step covers the text streamed so far; a continued turn says the rest again.
       const write = w.type === 'journal' ? { ...w, said: { content: this.writer.content.length, reasoning: this.writer.reasoning.length } } : w;
       this.persist(() => store(this.sql, this.broker, write));

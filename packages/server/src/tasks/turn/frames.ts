@@ -5,8 +5,10 @@ import {
   type AgentEvent,
   type AgentSessionState,
   type Message,
+  type PolicySupport,
   type SessionFramePayload,
   type ToolOffsets,
+  type Compaction,
   type Transcript,
   type Usage,
 } from '@boocode/contracts';
@@ -40,8 +42,9 @@ export type TurnWrite =
   | { type: 'message_metadata'; messageId: string; patch: Message['metadata'] }
   /** The agent named its session: the session's name unless the user gave one. */
   | { type: 'session_title'; sessionId: string; title: string }
+  | { type: 'policy_support'; sessionId: string; support: PolicySupport }
   /** `said`: how much of the message's text and reasoning the journaled steps had produced (filled in by TurnEvents). */
-  | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; said: JournalSaid | null };
+  | { type: 'journal'; taskId: string; transcript: Transcript; steps: number; compaction: Compaction | null; said: JournalSaid | null };
 
 /** What one event amounts to: frames to publish (in order), text for the message, rows to write. */
 export interface TurnEffects {
@@ -58,7 +61,7 @@ interface OpenTrace {
 }
 
 /** Events that describe the agent's state rather than answer: they do not count as first output. */
-const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'model_call', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed', 'journal']);
+const NOT_OUTPUT = new Set<AgentEvent['type']>(['usage', 'model_call', 'commands', 'config_options', 'context_usage', 'session_info', 'mode_changed', 'journal', 'policy_support']);
 
 /** PostgreSQL text and jsonb cannot hold NUL; agents' output may contain it (binary files, tools). */
 const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s);
@@ -317,10 +320,15 @@ export class TurnFrames {
         out.frames.push({ type: 'agent_title', chat_id: chatId, agent: this.id.agent, title: e.title });
         if (e.title?.trim()) out.writes.push({ type: 'session_title', sessionId: this.id.sessionId, title: e.title.replace(/\s+/g, ' ').trim().slice(0, 200) });
         break;
+      case 'policy_support': {
+        const { type: _, ...support } = e;
+        out.writes.push({ type: 'policy_support', sessionId: this.id.sessionId, support });
+        break;
+      }
       case 'journal':
         this.journaled = true;
         // Not for clients: what a turn continued after a restart starts from.
-        out.writes.push({ type: 'journal', taskId: this.id.taskId, transcript: e.transcript, steps: e.steps, said: null });
+        out.writes.push({ type: 'journal', taskId: this.id.taskId, transcript: e.transcript, steps: e.steps, compaction: e.compaction ?? null, said: null });
         break;
       case 'permission_request':
         // Stored and answered by the permission center; it only counts as output here.

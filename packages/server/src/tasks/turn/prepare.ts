@@ -74,8 +74,9 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
       metadata: { agent: task.agent, worker: deps.workerId },
     });
   }
-  // A workflow agent's turn belongs under its run's span, which may live in another process.
-  const parent = deps.telemetry && task.workflow_run_id ? await workflowRunTraceparent(deps.sql, task.workflow_run_id) : null;
+  // A workflow agent's turn belongs under its run's span, a subagent's under the call that spawned
+  // it; either may live in another process.
+  const parent = !deps.telemetry ? null : task.workflow_run_id ? await workflowRunTraceparent(deps.sql, task.workflow_run_id) : task.traceparent;
   const span =
     deps.telemetry?.startTurn({
       sessionId: session.id,

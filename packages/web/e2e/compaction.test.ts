@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { makeGitRepo } from '@boocode/testkit/server';
+import { openBrowser, type Browser } from './helpers/browser';
+import { screenshotBothThemes } from './helpers/screenshots';
+import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { addProject, lastReply, newSession, send } from './helpers/ui';
+
+/** A turn whose tool results outgrow a small context window compacts in its middle: the reply shows it. */
+const chunk = (tag: string) => Array.from({ length: 5 }, (_, i) => `${tag} line ${i}: ` + 'alpha beta gamma delta '.repeat(80)).join('\n') + '\n';
+
+describe('compaction within a turn in Chromium', () => {
+  let llm: FakeLlm;
+  let server: RunningBoocode;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    llm = await startFakeLlm({ prefixCache: true, fallback: { text: 'Noted.' } });
+    let repo: string;
+    [server, browser, repo] = await Promise.all([
+      startBoocode({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'deepseek-chat' }, native: { contextWindow: 8192, compactAt: 0.55 } }),
+      openBrowser(),
+      makeGitRepo({ 'one.txt': chunk('one'), 'two.txt': chunk('two') }, 'midturn'),
+    ]);
+    await logIn(browser.page, server);
+    await addProject(browser.page, repo);
+    await newSession(browser.page, 'midturn');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await llm?.close();
+  });
+
+  it('shows the compaction as a notice in the turn, which goes on to its answer', async () => {
+    const { page } = browser;
+    const prompt = 'Read both files please';
+    llm.push(
+      { match: { lastUserIncludes: prompt }, toolCalls: [{ name: 'read_file', arguments: { path: 'one.txt' } }] },
+      { match: { lastUserIncludes: prompt }, toolCalls: [{ name: 'read_file', arguments: { path: 'two.txt' } }] },
+      { match: { lastUserIncludes: 'about to be replaced by your summary' }, text: 'The user asked to read both files; one.txt is read.' },
+      { match: { lastUserIncludes: 'The user asked to read both files' }, text: 'Both files are read.' },
+    );
+    await send(page, prompt);
+    const reply = lastReply(page);
+    await reply.getByText('Both files are read.').waitFor({ timeout: 60_000 });
+    const notice = reply.locator('.notice').filter({ hasText: 'Context compacted' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/the conversation before its newest step \([\d,]+ tokens\) is now a summary of [\d,]+ tokens, and the turn goes on/);
+    await screenshotBothThemes(page, 'compaction-within-turn');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await notice.scrollIntoViewIfNeeded();
+    await screenshotBothThemes(page, 'compaction-within-turn-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});
