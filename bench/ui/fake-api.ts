@@ -90,11 +90,14 @@ export async function startFakeServer(
   onSocket: (ws: WebSocket) => void,
   /** More API answers by path (e.g. a workflow run); undefined: not found. */
   extra: (path: string) => unknown = () => undefined,
+  /** Added before each API answer: the round trip to a server that is not on this machine. */
+  apiLatencyMs = 0,
 ): Promise<FakeServer> {
   const server = createServer((req, res) => void handle(req, res));
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const p = url.pathname;
+    if (apiLatencyMs > 0 && p.startsWith('/api/')) await new Promise((r) => setTimeout(r, apiLatencyMs));
     if (p === '/api/projects') return json(res, { items: [{ id: PROJECT_ID, name: 'bench', path: '/bench', created_at: session.created_at }] });
     if (p === '/api/sessions') return json(res, { items: [session] });
     if (p === `/api/sessions/${SESSION_ID}`) return json(res, session);

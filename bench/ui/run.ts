@@ -3,7 +3,9 @@
 //      against a 100-message chat as the baseline;
 //   2. frame rate while 2,000 deltas/s stream into one message, against the idle page;
 //   3. the workflow run view: first render of 200 agents against 20, and the frame rate while
-//      200 agents stream their state (workflow-run.ts).
+//      200 agents stream their state (workflow-run.ts);
+//   4. page load to a usable composer, on loopback and with a round trip added to each API
+//      answer, and the API requests the load makes (page-load.ts).
 //   node --conditions=source --import tsx bench/ui/run.ts
 // Figures only: no assertions (tests check behaviour, benchmarks measure speed).
 import path from 'node:path';
@@ -12,6 +14,7 @@ import type { WebSocket } from 'ws';
 import { openBrowser } from '../../packages/web/e2e/helpers/browser.js';
 import { ensureWebBuilt, WEB_DIR } from '../../packages/web/e2e/helpers/web-build.js';
 import { table } from '../lib/stats.js';
+import { pageLoadFigures } from './page-load.js';
 import { workflowRunFigures } from './workflow-run.js';
 import { CHAT_ID, makeMessages, SESSION_ID, startFakeServer, STREAM_MSG, type FakeServer } from './fake-api.js';
 
@@ -167,3 +170,5 @@ console.log('\nOpen a workflow run and render its agents (virtualized rows)\n');
 console.log(table(wf.render));
 console.log('\nFrame rate while 200 agents of a run stream their state\n');
 console.log(table(wf.stream));
+console.log('\nPage load to a usable composer (200-message session opened by URL)\n');
+console.log(table(await pageLoadFigures()));

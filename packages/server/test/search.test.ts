@@ -74,6 +74,17 @@ describe('GET /api/search', () => {
     expect(hit!.snippet.map((p) => p.text).join('')).toBe('zebra forged stripes');
   });
 
+  it("finds an old message behind more than the newest few hundred, and a common word's newest hits", async () => {
+    const old = await message(sessionA.id, chatA, 'user', 'The walrus migration is pending.');
+    await server.ctx.sql`
+      INSERT INTO messages (chat_id, session_id, role, content, status)
+      SELECT ${chatA}, ${sessionA.id}, 'assistant', 'Filler note ' || g || ' about the flamingo parser.', 'complete' FROM generate_series(1, 400) g`;
+    const [walrus] = (await search('walrus')).body.items;
+    expect(walrus?.message_id).toBe(old);
+    const flamingo = (await search('flamingo', '&limit=5')).body.items;
+    expect(flamingo.map((h) => h.snippet.map((p) => p.text).join(''))).toEqual([400, 399, 398, 397, 396].map((g) => `Filler note ${g} about the flamingo parser.`));
+  });
+
   it('refuses an empty, too long or control-character query, or one with no words, naming the problem', async () => {
     const cases: [string, RegExp][] = [
       ['', /q: must not be empty/],

@@ -6,7 +6,7 @@ import { RUN, SESSION, uuid, workflowRun as run } from './fixtures';
 let seq = 0;
 const frame = (payload: Record<string, unknown>) => ({ seq: ++seq, session_id: SESSION, ts: '2026-01-01T00:00:00Z', ...payload }) as SessionFrame;
 
-function setup(detail: () => WorkflowRunDetail, logs: () => WorkflowLogList = () => ({ items: [], dropped: 0 })) {
+function setup(detail: () => WorkflowRunDetail, logs: () => WorkflowLogList = () => ({ items: [], dropped: 0 }), synced = true) {
   let listener: ((f: readonly SessionFrame[] | null) => void) | null = null;
   const calls: string[] = [];
   const api: WorkflowApi = {
@@ -18,7 +18,7 @@ function setup(detail: () => WorkflowRunDetail, logs: () => WorkflowLogList = ()
     cancelRun: () => Promise.resolve(run({ cancel_requested: true })),
     cancelTask: () => Promise.reject(Object.assign(new Error('the task has already finished'))),
   };
-  const store = new WorkflowStore(SESSION, api, { onFrames: (fn) => ((listener = fn), () => (listener = null)) });
+  const store = new WorkflowStore(SESSION, api, { onFrames: (fn) => ((listener = fn), () => (listener = null)), hasSynced: () => synced });
   store.start();
   return { store, calls, send: (f: readonly SessionFrame[] | null) => listener!(f) };
 }
@@ -26,6 +26,15 @@ function setup(detail: () => WorkflowRunDetail, logs: () => WorkflowLogList = ()
 afterEach(() => vi.useRealTimers());
 
 describe('WorkflowStore', () => {
+  it("on a session still loading, fetches the list once, at the session's first refetch", async () => {
+    const { calls, send } = setup(() => ({ ...run(), agents: [] }), undefined, false);
+    await Promise.resolve();
+    expect(calls).toEqual([]);
+    send(null);
+    await Promise.resolve();
+    expect(calls).toEqual(['list']);
+  });
+
   it('applies frames to an opened run and fetches the detail again for agents whose chat it does not know', async () => {
     vi.useFakeTimers();
     let stored: WorkflowRunDetail['agents'] = [];

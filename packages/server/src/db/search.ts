@@ -40,26 +40,44 @@ interface HitRow {
   headline: string;
 }
 
-/** Session-name hits first (newest activity first), then message hits (newest first). */
+/** The newest messages read one by one before the index is asked: enough for a common word's hits. */
+const RECENT = 300;
+
+/**
+ * Session-name hits first (newest activity first), then message hits (newest first).
+ *
+ * A word in many messages has its hits among the newest ones: those are read first, a bounded
+ * amount of work. Otherwise the GIN index lists every match, which are then sorted. The planner
+ * alone picks badly here: for a word its statistics do not know it guesses many matches and walks
+ * all messages newest first, seconds over 100,000 of them, so for that lookup only bitmap scans
+ * (the GIN index) are allowed.
+ */
 export async function search(sql: Sql, query: SearchQuery): Promise<SearchHit[]> {
   const project = query.project_id ?? null;
-  const rows = await sql<HitRow[]>`
-    WITH q AS (SELECT websearch_to_tsquery('english', ${query.q}) AS q)
-    (SELECT s.id AS session_id, s.name AS session_name, s.project_id, NULL::uuid AS chat_id, NULL::uuid AS message_id,
-       NULL::text AS role, s.updated_at AS at,
-       ts_headline('english', translate(s.name, ${START + STOP}, ''), q.q, ${HEADLINE}) AS headline, 0 AS kind
-     FROM sessions s, q
-     WHERE to_tsvector('english'::regconfig, s.name) @@ q.q AND (${project}::uuid IS NULL OR s.project_id = ${project}::uuid)
-     ORDER BY s.updated_at DESC LIMIT ${query.limit})
-    UNION ALL
-    (SELECT m.session_id, s.name, s.project_id, m.chat_id, m.id, m.role, m.started_at,
-       ts_headline('english', translate(left(m.content, 200000), ${START + STOP}, ''), q.q, ${HEADLINE}), 1
-     FROM messages m JOIN sessions s ON s.id = m.session_id, q
-     WHERE to_tsvector('english'::regconfig, left(m.content, 200000)) @@ q.q
-       AND (${project}::uuid IS NULL OR s.project_id = ${project}::uuid)
-     ORDER BY m.pos DESC LIMIT ${query.limit})
-    ORDER BY kind, at DESC
-    LIMIT ${query.limit}`;
+  const q = sql`websearch_to_tsquery('english', ${query.q})`;
+  const inProject = sql`(${project}::uuid IS NULL OR s.project_id = ${project}::uuid)`;
+  const messageHits = (from: ReturnType<Sql>, limit: number) => sql`
+    SELECT m.session_id, s.name AS session_name, s.project_id, m.chat_id, m.id AS message_id, m.role, m.started_at AS at,
+       ts_headline('english', translate(left(m.content, 200000), ${START + STOP}, ''), ${q}, ${HEADLINE}) AS headline
+    FROM ${from} m JOIN sessions s ON s.id = m.session_id
+    WHERE to_tsvector('english'::regconfig, left(m.content, 200000)) @@ ${q} AND ${inProject}
+    ORDER BY m.pos DESC LIMIT ${limit}`;
+  const rows = await sql.begin(async (tx) => {
+    const names = await tx<HitRow[]>`
+      SELECT s.id AS session_id, s.name AS session_name, s.project_id, NULL::uuid AS chat_id, NULL::uuid AS message_id,
+         NULL::text AS role, s.updated_at AS at,
+         ts_headline('english', translate(s.name, ${START + STOP}, ''), ${q}, ${HEADLINE}) AS headline
+      FROM sessions s
+      WHERE to_tsvector('english'::regconfig, s.name) @@ ${q} AND ${inProject}
+      ORDER BY s.updated_at DESC LIMIT ${query.limit}`;
+    const wanted = query.limit - names.length;
+    if (wanted === 0) return names;
+    const recent = await tx<HitRow[]>`${messageHits(tx`(SELECT * FROM messages ORDER BY pos DESC LIMIT ${RECENT})`, wanted)}`;
+    if (recent.length === wanted) return [...names, ...recent];
+    await tx`SET LOCAL enable_seqscan = off`;
+    await tx`SET LOCAL enable_indexscan = off`;
+    return [...names, ...(await tx<HitRow[]>`${messageHits(tx`messages`, wanted)}`)];
+  });
   return rows.map((r) => ({
     session_id: r.session_id,
     session_name: r.session_name,

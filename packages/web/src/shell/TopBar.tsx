@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { ApiClientError, ServerUnreachableError } from '@boocode/client';
 import { AttentionMenu } from '../attention/AttentionMenu';
 import type { AttentionSettings } from '../attention/useAttentionSettings';
 import { ThemeToggle } from '../theme/ThemeToggle';
@@ -30,6 +32,11 @@ export function TopBar({
   boardOpen: boolean;
   onOpenBoard: () => void;
 }) {
+  const [logoutError, setLogoutError] = useState<string | null>(null);
+  const logoutAll = () => {
+    setLogoutError(null);
+    api.call('logoutAll').then(signedOutHere, (err: unknown) => setLogoutError(logoutFailure(err)));
+  };
   return (
     <header className="top-bar">
       <IconButton
@@ -64,8 +71,24 @@ export function TopBar({
         label="Log out all browsers"
         question="Log out every browser, this one too?"
         confirmLabel="Log out all"
-        onConfirm={() => void api.call('logoutAll').then(signedOutHere, () => undefined)}
+        onConfirm={logoutAll}
       />
+      {logoutError ? (
+        <div className="top-bar__alert" role="alert">
+          <span>{logoutError}</span>
+          <button type="button" className="link-button" onClick={() => setLogoutError(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
     </header>
   );
+}
+
+/** Why "log out all browsers" did not happen, as a sentence: every browser is still signed in. */
+function logoutFailure(err: unknown): string {
+  const still = 'Every browser is still signed in.';
+  if (err instanceof ServerUnreachableError) return `Could not log out: the BooCode server did not answer. ${still}`;
+  if (err instanceof ApiClientError && err.status < 500) return `Could not log out: ${err.message}. ${still}`;
+  return `Could not log out: the server failed to do it. ${still} Try again.`;
 }

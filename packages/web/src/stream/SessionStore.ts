@@ -181,6 +181,9 @@ export class SessionStore {
     return () => this.frameListeners.delete(fn);
   };
 
+  /** Whether a refetch has loaded the session: until then its first one is still to come. */
+  hasSynced = (): boolean => this.view.state.session !== null;
+
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -328,19 +331,29 @@ export class SessionStore {
     this.set({ syncing: true });
     const { api } = this.deps;
     try {
-      // Permissions and usage are optional extras: an older server without them still syncs.
+      // The shown chats' pages are asked for alongside the chat list, not after it: one round trip
+      // on page load instead of two. A chat the list no longer holds is dropped with its answer.
+      const watched = [...this.watched];
+      const early = watched.map((id) =>
+        Promise.all([
+          api.messagesPage(id, { limit: PAGE }),
+          // Usage and agent sessions are optional extras: an older server without them still syncs.
+          api.chatUsage(id).catch(() => null),
+          api.chatAgentSessions(id).catch(() => null),
+        ]),
+      );
+      for (const p of early) p.catch(() => {}); // a dropped chat's refusal is no failure
       const [session, chats, permissions] = await Promise.all([
         api.getSession(this.sessionId),
         api.listChats(this.sessionId),
         api.listPermissions(this.sessionId).catch(() => null),
       ]);
       const known = new Set(chats.items.map((c) => c.id));
-      const ids = [...this.watched].filter((id) => known.has(id));
-      const [pages, usages, agents] = await Promise.all([
-        Promise.all(ids.map((id) => api.messagesPage(id, { limit: PAGE }))),
-        Promise.all(ids.map((id) => api.chatUsage(id).catch(() => null))),
-        Promise.all(ids.map((id) => api.chatAgentSessions(id).catch(() => null))),
-      ]);
+      const ids = watched.filter((id) => known.has(id));
+      const fetched = await Promise.all(ids.map((id) => early[watched.indexOf(id)]!));
+      const pages = fetched.map(([page]) => page);
+      const usages = fetched.map(([, usage]) => usage);
+      const agents = fetched.map(([, , agent]) => agent);
       if (gen !== this.generation || this.stopped) return;
       const base = this.view.state;
       const logs: SessionState['logs'] = {};

@@ -43,17 +43,25 @@ export class WorkspaceStore {
   private retry: unknown = null;
   private timers: Timers;
   private stopped = false;
+  private fallback: unknown = null;
+  private readonly restFallbackMs: number;
 
   constructor(
     private readonly api: WorkspaceApi,
-    opts: { openSocket?: (url: string) => WebSocketLike; timers?: Timers } = {},
+    opts: { openSocket?: (url: string) => WebSocketLike; timers?: Timers; restFallbackMs?: number } = {},
   ) {
     this.timers = opts.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as number) };
+    this.restFallbackMs = opts.restFallbackMs ?? 1500;
     this.socket = new FrameSocket({
       stream: userFrames,
       url: (after) => streamUrl(location.origin, userStreamPath, after),
       onFrames: (frames) => this.receive(frames),
-      onStatus: (status) => this.set({ status }),
+      onStatus: (status) => {
+        this.set({ status });
+        // A socket that failed (signed out, server gone) sends no snapshot: load without it now,
+        // so the page can show the sign-in screen or the error at once.
+        if ((status === 'reconnecting' || status === 'unauthorized') && this.fallback !== null) this.loadWithoutSocket();
+      },
       ...(opts.openSocket ? { open: opts.openSocket } : {}),
       timers: this.timers,
     });
@@ -68,15 +76,24 @@ export class WorkspaceStore {
 
   start(): void {
     this.socket.start();
-    // The sidebar must not wait for the socket: load at once; a snapshot refetches again.
-    void this.refetch();
+    // The socket's first frame is a snapshot, which loads the lists: loading them before as well
+    // fetched them twice on every page load. A socket that does not answer soon must not keep the
+    // sidebar empty: the lists are then loaded without it (and again at its snapshot).
+    this.fallback = this.timers.set(() => this.loadWithoutSocket(), this.restFallbackMs);
+  }
+
+  private loadWithoutSocket(): void {
+    if (this.fallback !== null) this.timers.clear(this.fallback);
+    this.fallback = null;
+    if (!this.view.loaded && this.held === null && !this.stopped) void this.refetch();
   }
 
   stop(): void {
     this.stopped = true;
     this.socket.stop();
-    if (this.retry !== null) this.timers.clear(this.retry);
+    for (const h of [this.retry, this.fallback]) if (h !== null) this.timers.clear(h);
     this.retry = null;
+    this.fallback = null;
     this.listeners.clear();
   }
 
@@ -99,6 +116,8 @@ export class WorkspaceStore {
   private receive(frames: UserFrame[]): void {
     for (const f of frames) {
       if (f.type === 'snapshot') {
+        if (this.fallback !== null) this.timers.clear(this.fallback);
+        this.fallback = null;
         // Activities are re-sent right after the snapshot; older ones may be stale.
         this.held = [];
         this.set({ activity: {} });

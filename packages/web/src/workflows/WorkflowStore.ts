@@ -16,6 +16,7 @@ export interface WorkflowApi {
 /** Where frames come from: the session's store. */
 export interface FrameSource {
   onFrames(fn: (frames: readonly SessionFrame[] | null) => void): () => void;
+  hasSynced(): boolean;
 }
 
 export interface WorkflowState {
@@ -60,7 +61,9 @@ export class WorkflowStore {
 
   start(): void {
     this.unsubscribe = this.frames.onFrames((frames) => (frames === null ? this.reload() : this.receive(frames)));
-    this.reload();
+    // Before the session's first refetch, that refetch's `null` loads the list: loading it now
+    // as well fetched it twice on every page load.
+    if (this.frames.hasSynced()) this.reload();
   }
 
   stop(): void {

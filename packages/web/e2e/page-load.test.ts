@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '@boocode/contracts';
+import { openNativeSession, type NativeSession } from './helpers/native-session';
+import { screenshotBothThemes } from './helpers/screenshots';
+import { lastReply, send } from './helpers/ui';
+
+/**
+ * Opening a session page with a history: the API requests it makes (none twice), the session's
+ * header on a phone, and "log out all browsers" when the server refuses or is gone.
+ */
+describe('page load and header in Chromium', () => {
+  let opened: NativeSession;
+  let sessionId: string;
+
+  beforeAll(async () => {
+    opened = await openNativeSession({ 'README.md': '# demo\n' }, 'loading');
+    const { page } = opened.browser;
+    sessionId = new URL(page.url()).searchParams.get('session')!;
+    for (const n of [1, 2, 3]) {
+      opened.llm.push({ match: { lastUserIncludes: `question ${n}` }, text: `Answer number ${n}.` });
+      await send(page, `question ${n}`);
+      await lastReply(page).getByText(`Answer number ${n}.`).waitFor({ timeout: 60_000 });
+    }
+    await opened.server.api<Session>('PATCH', `/api/sessions/${sessionId}`, { name: 'Make the port configurable in the server' });
+  });
+  afterAll(() => opened?.close());
+
+  it('loads a session with its history without fetching anything twice', async () => {
+    const { page } = opened.browser;
+    const requests: string[] = [];
+    const onRequest = (r: { url(): string; method(): string; resourceType(): string }) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/') && r.resourceType() !== 'websocket') requests.push(`${r.method()} ${u.pathname}${u.search}`);
+    };
+    const url = page.url();
+    // From a blank page, so that nothing the previous page still asks for is counted.
+    await page.goto('about:blank');
+    page.on('request', onRequest);
+    try {
+      await page.goto(url);
+      await page.getByRole('textbox', { name: 'Message' }).waitFor();
+      await lastReply(page).getByText('Answer number 3.').waitFor();
+      // Requests started by the load may still be on their way: wait until the page is idle.
+      await page.waitForLoadState('networkidle');
+    } finally {
+      page.off('request', onRequest);
+    }
+    const repeated = requests.filter((r, i) => requests.indexOf(r) !== i);
+    expect(repeated, `requests on load: ${requests.join(', ')}`).toEqual([]);
+    expect(requests).toContain('GET /api/projects');
+    expect(requests).toContain('GET /api/sessions');
+  });
+
+  it('shows the whole session title on a 390 px screen', async () => {
+    const { page } = opened.browser;
+    await page.setViewportSize({ width: 390, height: 780 });
+    try {
+      const title = page.getByRole('heading', { name: 'Make the port configurable in the server', level: 1 });
+      await title.waitFor();
+      const cut = await title.evaluate((h) => h.scrollWidth > h.clientWidth);
+      expect(cut).toBe(false);
+      await screenshotBothThemes(page, 'narrow-session-header');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('says in words that logging out all browsers failed, when the server refuses or does not answer', async () => {
+    const { page } = opened.browser;
+    const logOutAll = async () => {
+      await page.getByRole('button', { name: 'Log out all browsers' }).click();
+      await page.getByRole('button', { name: 'Log out all' }).click();
+    };
+    await page.route('**/api/auth/logout-all', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'internal', message: 'internal error' }) }),
+    );
+    await logOutAll();
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not log out' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Every browser is still signed in.');
+    expect(await alert.textContent()).not.toMatch(/internal|\{/);
+    await screenshotBothThemes(page, 'logout-all-failed');
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+    await alert.waitFor({ state: 'detached' });
+
+    await page.unroute('**/api/auth/logout-all');
+    await page.route('**/api/auth/logout-all', (route) => route.abort('connectionrefused'));
+    await logOutAll();
+    await alert.getByText(/did not answer/).waitFor();
+    await page.unroute('**/api/auth/logout-all');
+    // Still signed in: the workspace is there, not the sign-in screen.
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+  });
+});
