@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { PushBody, PushResult, SessionBranchStatus, UpdateFromBaseResult } from '@boocode/contracts';
 import { describeBranchRefusal } from './refusals';
 import { mergeMessageFrom } from './mergeMessage';
+import { ReviewOutcome, type Outcome } from './ReviewOutcome';
 
 export interface BranchActions {
   status(): Promise<SessionBranchStatus>;
@@ -9,7 +10,6 @@ export interface BranchActions {
   push(body: PushBody): Promise<PushResult>;
 }
 
-type Outcome = { kind: 'ok'; text: string; url?: string } | { kind: 'warn'; text: string; files: string[] };
 
 const commits = (n: number) => `${n} commit${n === 1 ? '' : 's'}`;
 
@@ -130,28 +130,7 @@ export function BranchBar({
           }
         />
       ) : null}
-      {outcome ? (
-        <div className={`diff-pane__outcome diff-pane__outcome--${outcome.kind}`} role={outcome.kind === 'warn' ? 'alert' : 'status'}>
-          {outcome.text}
-          {outcome.kind === 'ok' && outcome.url ? (
-            <>
-              {' '}
-              <a href={outcome.url} target="_blank" rel="noreferrer noopener">
-                Open the pull request
-              </a>
-            </>
-          ) : null}
-          {outcome.kind === 'warn' && outcome.files.length ? (
-            <ul>
-              {outcome.files.map((f) => (
-                <li key={f}>
-                  <code>{f}</code>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      {outcome ? <ReviewOutcome outcome={outcome} /> : null}
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { CommentDraft, CommentList } from './CommentBox';
 import { commentsMessage, type LineComment } from './lineComments';
 import { mergeMessageFrom } from './mergeMessage';
 import { describeRefusal } from './refusals';
+import { ReviewOutcome, type Outcome } from './ReviewOutcome';
 
 export interface ReviewActions {
   apply(changeId: string): Promise<{ files: string[] }>;
@@ -20,7 +21,6 @@ export interface ReviewActions {
   sendComments(text: string): Promise<unknown>;
 }
 
-type Outcome = { kind: 'ok'; text: string } | { kind: 'warn'; text: string; files: string[] };
 
 /** Where the Changes panel sits: beside the chat (resizable), over the whole width, or in a window over the page. */
 export type PanelMode = 'side' | 'full' | 'modal';
@@ -221,20 +221,7 @@ export function DiffPane({
           }
         />
       ) : null}
-      {outcome ? (
-        <div className={`diff-pane__outcome diff-pane__outcome--${outcome.kind}`} role={outcome.kind === 'warn' ? 'alert' : 'status'}>
-          {outcome.text}
-          {outcome.kind === 'warn' && outcome.files.length ? (
-            <ul>
-              {outcome.files.map((f) => (
-                <li key={f}>
-                  <code>{f}</code>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      {outcome ? <ReviewOutcome outcome={outcome} /> : null}
       {change.files.length === 0 ? (
         <EmptyState title="No changes">The agent has not changed any file in this session.</EmptyState>
       ) : (

@@ -1,0 +1,27 @@
+/** How a review action ended: a sentence, the files it names when refused, a link when it made one. */
+export type Outcome = { kind: 'ok'; text: string; url?: string } | { kind: 'warn'; text: string; files: string[] };
+
+export function ReviewOutcome({ outcome }: { outcome: Outcome }) {
+  return (
+    <div className={`diff-pane__outcome diff-pane__outcome--${outcome.kind}`} role={outcome.kind === 'warn' ? 'alert' : 'status'}>
+      {outcome.text}
+      {outcome.kind === 'ok' && outcome.url ? (
+        <>
+          {' '}
+          <a href={outcome.url} target="_blank" rel="noreferrer noopener">
+            Open the pull request
+          </a>
+        </>
+      ) : null}
+      {outcome.kind === 'warn' && outcome.files.length ? (
+        <ul>
+          {outcome.files.map((f) => (
+            <li key={f}>
+              <code>{f}</code>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
