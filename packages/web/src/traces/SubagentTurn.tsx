@@ -7,10 +7,10 @@ import { Icon } from '../ui/Icon';
 import { Spinner } from '../ui/Spinner';
 import { toTraceView } from './fromToolCalls';
 import { formatDuration, formatTokens } from './latency';
-import { ModelCallRow } from './ModelCallRow';
-import { spawnedBy } from './spawnedBy';
-import { TraceRow } from './TraceRow';
+import { TraceCallList } from './TraceCallList';
 import './nesting.css';
+
+const NO_CALLS: ModelCall[] = [];
 
 const STATUS: Record<Subagent['status'], string> = {
   pending: 'queued',
@@ -51,17 +51,8 @@ export function SubagentTurn({ agent, subagents, now }: { agent: Subagent; subag
   const startMs = agent.started_at ? Date.parse(agent.started_at) : Date.parse(agent.created_at);
   const endMs = agent.finished_at ? Date.parse(agent.finished_at) : now;
   const durationMs = Math.max(1, endMs - startMs);
-  const rows = useMemo(
-    () =>
-      [
-        ...(loaded?.traces ?? []).map((t) => {
-          const view = toTraceView(toolCallFromTrace(t), t.message_id ?? agent.id, t.turn_number);
-          return { at: Date.parse(t.started_at), key: t.id, tool: view, call: null };
-        }),
-        ...(loaded?.calls ?? []).map((c) => ({ at: Date.parse(c.started_at), key: c.id, tool: null, call: c })),
-      ].sort((a, b) => a.at - b.at),
-    [loaded, agent.id],
-  );
+  const tools = useMemo(() => (loaded?.traces ?? []).map((t) => toTraceView(toolCallFromTrace(t), t.message_id ?? agent.id, t.turn_number)), [loaded, agent.id]);
+  const calls = loaded?.calls ?? NO_CALLS;
   const tokens = agent.usage.input_total + agent.usage.output;
   const name = agent.label ?? 'Background agent';
 
@@ -80,21 +71,9 @@ export function SubagentTurn({ agent, subagents, now }: { agent: Subagent; subag
         <div id={id} className="trace-subagent__body">
           {error ? <ErrorNotice error={error} compact onRetry={() => setAttempt((n) => n + 1)} /> : null}
           {!loaded && !error ? <Spinner label={`Loading the calls of ${name}`} /> : null}
-          {loaded && rows.length === 0 ? <p className="trace-turn__empty">No tool or model calls yet.</p> : null}
-          {rows.length > 0 ? (
-            <ul className="trace-turn__calls" aria-label={`Calls of ${name}`}>
-              {rows.map((r) =>
-                r.tool ? (
-                  <TraceRow key={r.key} trace={r.tool} turnStartMs={startMs} turnDurationMs={durationMs}>
-                    {spawnedBy(r.tool, subagents).map((a) => (
-                      <SubagentTurn key={a.id} agent={a} subagents={subagents} now={now} />
-                    ))}
-                  </TraceRow>
-                ) : (
-                  <ModelCallRow key={r.key} call={r.call!} turnStartMs={startMs} turnDurationMs={durationMs} />
-                ),
-              )}
-            </ul>
+          {loaded && tools.length + calls.length === 0 ? <p className="trace-turn__empty">No tool or model calls yet.</p> : null}
+          {tools.length + calls.length > 0 ? (
+            <TraceCallList tools={tools} calls={calls} startMs={startMs} durationMs={durationMs} subagents={subagents} now={now} label={`Calls of ${name}`} />
           ) : null}
         </div>
       ) : null}

@@ -9,11 +9,8 @@ import { toTraceView } from './fromToolCalls';
 import { groupByTurn } from './groupByTurn';
 import { cacheHitPct, formatDuration, formatTokens } from './latency';
 import { cacheTone, formatCost, type CacheThresholds } from './cacheTone';
-import { ModelCallRow } from './ModelCallRow';
 import { SegmentBar } from './SegmentBar';
-import { spawnedBy } from './spawnedBy';
-import { SubagentTurn } from './SubagentTurn';
-import { TraceRow } from './TraceRow';
+import { TraceCallList } from './TraceCallList';
 import type { TurnEntry } from './turnEntries';
 
 /**
@@ -70,14 +67,6 @@ export function TraceTurnGroup({
   const hit = entry.usage ? cacheHitPct(entry.usage) : null;
   // The turn's largest prompt is its last step's: its shape is the turn's.
   const shaped = [...modelCalls].reverse().find((c) => c.segments !== null);
-  const rows = useMemo(
-    () =>
-      [
-        ...traces.map((t) => ({ at: Date.parse(t.startedAt), key: t.id, tool: t, call: null })),
-        ...modelCalls.map((c) => ({ at: Date.parse(c.started_at), key: c.id, tool: null, call: c })),
-      ].sort((a, b) => a.at - b.at),
-    [traces, modelCalls],
-  );
 
   return (
     <li className="trace-turn">
@@ -111,20 +100,8 @@ export function TraceTurnGroup({
       ) : null}
       {open ? (
         <div id={id}>
-          {rows.length > 0 ? (
-            <ul className="trace-turn__calls">
-              {rows.map((r) =>
-                r.tool ? (
-                  <TraceRow key={r.key} trace={r.tool} turnStartMs={startMs} turnDurationMs={durationMs}>
-                    {spawnedBy(r.tool, subagents).map((a) => (
-                      <SubagentTurn key={a.id} agent={a} subagents={subagents} now={now} />
-                    ))}
-                  </TraceRow>
-                ) : (
-                  <ModelCallRow key={r.key} call={r.call!} turnStartMs={startMs} turnDurationMs={durationMs} />
-                ),
-              )}
-            </ul>
+          {traces.length + modelCalls.length > 0 ? (
+            <TraceCallList tools={traces} calls={modelCalls} startMs={startMs} durationMs={durationMs} subagents={subagents} now={now} />
           ) : fetched?.loading ? null : (
             <p className="trace-turn__empty">No tool calls in this turn.</p>
           )}
