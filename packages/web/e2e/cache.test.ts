@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import type { FakeLlm } from '@boocode/testkit';
+import type { Browser } from './helpers/browser';
+import { openNativeSession, type NativeSession } from './helpers/native-session';
 import { screenshotBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
-import { addProject, lastReply, newSession, send } from './helpers/ui';
+import { lastReply, send } from './helpers/ui';
 
 /**
  * The prompt cache in the traces panel, with the fake LLM's prefix cache reporting cached tokens
@@ -13,26 +12,14 @@ import { addProject, lastReply, newSession, send } from './helpers/ui';
  */
 describe('prompt cache and cost in Chromium', () => {
   let llm: FakeLlm;
-  let server: RunningBoocode;
   let browser: Browser;
+  let opened: NativeSession | undefined;
 
   beforeAll(async () => {
-    llm = await startFakeLlm({ prefixCache: true, fallback: { text: 'Noted.' } });
-    let repo: string;
-    [server, browser, repo] = await Promise.all([
-      startBoocode({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'deepseek-chat' } }),
-      openBrowser(),
-      makeGitRepo({ 'README.md': '# Demo\n\n' + 'A line of the demo project.\n'.repeat(60) }, 'cachedemo'),
-    ]);
-    await logIn(browser.page, server);
-    await addProject(browser.page, repo);
-    await newSession(browser.page, 'cachedemo');
+    opened = await openNativeSession({ 'README.md': '# Demo\n\n' + 'A line of the demo project.\n'.repeat(60) }, 'cachedemo', { llm: { prefixCache: true, fallback: { text: 'Noted.' } }, env: { BOOCODE_NATIVE_MODEL: 'deepseek-chat' } });
+    ({ llm, browser } = opened);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await llm?.close();
-  });
+  afterAll(() => opened?.close());
 
   it('shows the cache trend, each turn’s hit rate, cost and prompt segments, and the model calls', async () => {
     const { page } = browser;

@@ -1,36 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import type { FakeLlm } from '@boocode/testkit';
+import type { Browser } from './helpers/browser';
+import { openNativeSession, type NativeSession } from './helpers/native-session';
 import { screenshotBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
-import { addProject, lastReply, newSession, send } from './helpers/ui';
+import { lastReply, send } from './helpers/ui';
 
 /** A turn whose tool results outgrow a small context window compacts in its middle: the reply shows it. */
 const chunk = (tag: string) => Array.from({ length: 5 }, (_, i) => `${tag} line ${i}: ` + 'alpha beta gamma delta '.repeat(80)).join('\n') + '\n';
 
 describe('compaction within a turn in Chromium', () => {
   let llm: FakeLlm;
-  let server: RunningBoocode;
   let browser: Browser;
+  let opened: NativeSession | undefined;
 
   beforeAll(async () => {
-    llm = await startFakeLlm({ prefixCache: true, fallback: { text: 'Noted.' } });
-    let repo: string;
-    [server, browser, repo] = await Promise.all([
-      startBoocode({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'deepseek-chat' }, native: { contextWindow: 8192, compactAt: 0.55 } }),
-      openBrowser(),
-      makeGitRepo({ 'one.txt': chunk('one'), 'two.txt': chunk('two') }, 'midturn'),
-    ]);
-    await logIn(browser.page, server);
-    await addProject(browser.page, repo);
-    await newSession(browser.page, 'midturn');
+    opened = await openNativeSession({ 'one.txt': chunk('one'), 'two.txt': chunk('two') }, 'midturn', {
+      llm: { prefixCache: true, fallback: { text: 'Noted.' } },
+      env: { BOOCODE_NATIVE_MODEL: 'deepseek-chat' },
+      native: { contextWindow: 8192, compactAt: 0.55 },
+    });
+    ({ llm, browser } = opened);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await llm?.close();
-  });
+  afterAll(() => opened?.close());
 
   it('shows the compaction as a notice in the turn, which goes on to its answer', async () => {
     const { page } = browser;
