@@ -52,6 +52,8 @@ describe('discoverAgents', () => {
       // opencode answers --version and models in seconds, but a busy machine can stretch that a lot.
       timeoutMs: 90_000,
       env: { ...home.env, OPENCODE_CONFIG_CONTENT: JSON.stringify(home.config), ...paseoEnv({}) },
+      // `opencode acp` reads its config from the environment; BooCode's opencode server gets it from its settings.
+      settings: { opencode_server: { config: home.config } },
       custom: {
         mine: { command: 'node', args: [fakeAcpBin, '--script', join(dir, 'acp.json')], env: {}, kind: 'acp', label: 'My agent' },
       },
