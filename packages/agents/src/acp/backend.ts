@@ -17,7 +17,6 @@ import {
   type PromptInput,
   type SessionKey,
   type StopReason,
-  type TurnErrorCode,
   type TurnResult,
   type Usage,
 } from '@boocode/contracts';
@@ -28,6 +27,7 @@ import { AcpAgentProcess, AgentCrashedError, type AcpCommand } from './process.j
 import { matchModel, modelOption, selectValues } from './settings.js';
 import { modeForPolicy, unsupportedPolicyNotice } from './modes.js';
 import { AcpTranslator, quotaUsage, configOptions } from './translate.js';
+import { errorResult } from '../external/turn-result.js';
 
 export interface AcpBackendOptions {
   /** The agent's name, for logs (e.g. `opencode-acp`, `gemini`). */
@@ -538,10 +538,6 @@ function usageFrom(u: acp.Usage): Usage {
     output: u.outputTokens,
     reasoning: thought,
   };
-}
-
-function errorResult(code: TurnErrorCode, message: string): TurnResult {
-  return { ok: false, stop_reason: 'error', usage: emptyUsage(), error: { code, message } };
 }
 
 /** What an agent said when it refused a request: JSON-RPC errors carry the reason in `data.details`. */

@@ -24,6 +24,7 @@ import { DirectoryEventStream } from './events.js';
 import { OpenCodeServer, type OpenCodeEndpoint } from './server.js';
 import { OpenCodeTurn, type PermissionReply } from './turn.js';
 import { MessageList, SessionInfo, SessionStatusMap } from './wire.js';
+import { errorResult } from '../external/turn-result.js';
 
 export interface OpenCodeBackendOptions extends ServerEnvOptions {
   /** The opencode executable; default: BooCode's `opencode-ai` dependency, then PATH. */
@@ -458,10 +459,6 @@ export class OpenCodeBackend implements AgentBackend {
       this.logger.warn({ err: errorMessage(err), sessionId }, 'opencode: abort failed');
     }
   }
-}
-
-function errorResult(code: TurnErrorCode, message: string): TurnResult {
-  return { ok: false, stop_reason: 'error', usage: emptyUsage(), error: { code, message } };
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

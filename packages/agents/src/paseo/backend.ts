@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { PaseoCli, PaseoCliError, type PaseoAgentDetail, type PaseoCliOptions } from './cli.js';
 import { PaseoStream, type PaseoStreamEvent } from './stream.js';
+import { errorResult } from '../external/turn-result.js';
 
 export interface PaseoBackendOptions extends PaseoCliOptions {
   /** Provider Paseo runs the agent with (`paseo run --provider`). Default `opencode`. */
@@ -388,7 +389,3 @@ function failedMessage(e: PaseoStreamEvent, lastError: string | null): string {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const outputText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-
-function errorResult(code: TurnErrorCode, message: string): TurnResult {
-  return { ok: false, stop_reason: 'error', usage: emptyUsage(), error: { code, message } };
-}

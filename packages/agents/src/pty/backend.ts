@@ -9,7 +9,6 @@ import {
   type PromptCtx,
   type PromptInput,
   type SessionKey,
-  type TurnErrorCode,
   type TurnResult,
 } from '@boocode/contracts';
 import { externalAgentEnv, type Env } from '../external/env.js';
@@ -17,6 +16,7 @@ import { silentLogger, type AgentLogger } from '../external/logger.js';
 import { sandboxAgentCommand, type SandboxPolicy } from '../sandbox/index.js';
 import { runInPty } from './run.js';
 import { fillTemplate } from './template.js';
+import { errorResult } from '../external/turn-result.js';
 
 export interface PtyBackendOptions {
   /** The agent's name (config.json `agents.<name>`), for messages, logs and `sandbox.agents`. */
@@ -157,8 +157,4 @@ export class PtyBackend implements AgentBackend {
   async health(): Promise<BackendHealth> {
     return this.disposed ? { status: 'down', detail: 'disposed' } : { status: 'up' };
   }
-}
-
-function errorResult(code: TurnErrorCode, message: string): TurnResult {
-  return { ok: false, stop_reason: 'error', usage: emptyUsage(), error: { code, message } };
 }
