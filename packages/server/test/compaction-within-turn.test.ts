@@ -1,11 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, Message, MessagePage, ModelCallList, Project, Task } from '@boocode/contracts';
-import { scratchDir, removeScratch, startFakeLlm, type FakeLlm, type RecordedRequest } from '@boocode/testkit';
+import { startFakeLlm, type FakeLlm, type RecordedRequest } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
-import { newSession, post, waitTask } from './agents-env.js';
+import { homeWithConfig, newSession, post, waitTask } from './agents-env.js';
 
 /**
  * One turn whose tool results outgrow a small context window while it runs: it compacts in the
@@ -19,20 +16,12 @@ const chunk = (tag: string) => Array.from({ length: 5 }, (_, i) => `${tag} line 
 let llm: FakeLlm;
 let server: TestServer;
 let project: Project;
-let home: string;
 
 beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'ok' }, prefixCache: true });
-  home = scratchDir('boocode-midturn-');
-  writeFileSync(
-    path.join(home, 'config.json'),
-    JSON.stringify({
-      token: randomBytes(32).toString('hex'),
-      pg_password: randomBytes(16).toString('hex'),
-      native: { contextWindow: 8192, compactAt: 0.55 },
-    }),
-    { mode: 0o600 },
-  );
+  const home = homeWithConfig({
+    native: { contextWindow: 8192, compactAt: 0.55 },
+  });
   server = await startTestServer({
     home,
     env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'deepseek-chat', BOOCODE_NATIVE_API_KEY: 'k' },
@@ -44,7 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await llm?.close();
-  if (home) removeScratch(home);
 });
 
 const newChat = async (): Promise<Chat> => (await newSession(server, project, {})).chat;

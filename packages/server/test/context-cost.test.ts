@@ -1,11 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, Message, MessagePage, ModelCallList, PostMessageResponse, Project, Session, SessionStatsList, Task, UsageSummary, UsageTotals } from '@boocode/contracts';
-import { scratchDir, removeScratch, startFakeLlm, type FakeLlm, type RecordedRequest } from '@boocode/testkit';
+import { startFakeLlm, type FakeLlm, type RecordedRequest } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
-import { waitTask as waitServerTask } from './agents-env.js';
+import { homeWithConfig, waitTask as waitServerTask } from './agents-env.js';
 
 /** Every request reports the same DeepSeek-style usage: 1000 prompt tokens, 800 of them cached, 100 out. */
 const USAGE = { style: 'deepseek', prompt_tokens: 1000, completion_tokens: 100, cached_tokens: 800 } as const;
@@ -14,25 +11,17 @@ const SUMMARY_ASK = 'about to be replaced by your summary';
 let llm: FakeLlm;
 let server: TestServer;
 let project: Project;
-let home: string;
 
 beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'ok', usage: USAGE } });
-  home = scratchDir('boocode-ctx-');
-  writeFileSync(
-    path.join(home, 'config.json'),
-    JSON.stringify({
-      token: randomBytes(32).toString('hex'),
-      pg_password: randomBytes(16).toString('hex'),
-      // A small window so a few turns of long messages reach the compaction threshold.
-      native: { contextWindow: 8192, compactAt: 0.55 },
-      prices: {
-        'house-model': { input: 1, cached_input: 0.5, output: 2 },
-        'gpt-4o': { input: 10, output: 10 },
-      },
-    }),
-    { mode: 0o600 },
-  );
+  const home = homeWithConfig({
+    // A small window so a few turns of long messages reach the compaction threshold.
+    native: { contextWindow: 8192, compactAt: 0.55 },
+    prices: {
+      'house-model': { input: 1, cached_input: 0.5, output: 2 },
+      'gpt-4o': { input: 10, output: 10 },
+    },
+  });
   server = await startTestServer({
     home,
     env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'deepseek-chat', BOOCODE_NATIVE_API_KEY: 'k' },
@@ -43,7 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await llm?.close();
-  if (home) removeScratch(home);
 });
 
 const waitTask = (id: string, done?: (t: Task) => boolean) => waitServerTask(server, id, done);
