@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatAgentSessionsResponse, MessagePage, PermissionPolicy, Project, Session } from '@boocode/contracts';
 import { fakeAcpBin, type FakeAcpScript } from '@boocode/testkit';
-import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, newSession, post, waitTask } from './agents-env.js';
 
 /**
@@ -19,6 +19,9 @@ const AGENTS: Record<string, string[]> = {
   builder: ['build', 'plan'],
 };
 
+/** What gemini-cli answers to `session/set_mode` for its privileged modes in a folder it does not trust. */
+const UNTRUSTED = 'Cannot enable privileged approval modes in an untrusted folder.';
+
 let dir: string;
 let server: TestServer;
 let project: Project;
@@ -32,6 +35,20 @@ beforeAll(async () => {
     writeFileSync(file, JSON.stringify({ ...script, stateFile: join(dir, `${name}-state.json`), logFile: join(dir, `${name}.jsonl`) }));
     agents[name] = { command: fakeAcpBin, args: ['--script', file], kind: 'acp' };
   }
+  // An agent that advertises gemini-cli's modes but refuses the privileged ones, asking before each tool.
+  const wary: FakeAcpScript = {
+    modes: ['default', 'autoEdit', 'yolo', 'plan'],
+    refuseModes: { autoEdit: UNTRUSTED, yolo: UNTRUSTED },
+    fallback: {
+      steps: [
+        { tool: { id: 'edit-1', title: 'Edit a.txt', kind: 'edit', permission: true, output: 'edited' } },
+        { tool: { id: 'run-1', title: 'Run make', kind: 'execute', permission: true, output: 'made' } },
+        { text: 'wary answers' },
+      ],
+    },
+  };
+  writeFileSync(join(dir, 'wary.json'), JSON.stringify({ ...wary, logFile: join(dir, 'wary.jsonl') }));
+  agents.wary = { command: fakeAcpBin, args: ['--script', join(dir, 'wary.json')], kind: 'acp' };
   // What claude-agent-acp prints and does when started as root without IS_SANDBOX=1.
   agents.rooted = {
     command: process.execPath,
@@ -116,6 +133,45 @@ describe('permission policy as the ACP agent mode', () => {
       level: 'none',
       reason: expect.stringContaining('it has no mode that does (its modes: build, plan). It decides by itself when to ask for permission.'),
     });
+  });
+});
+
+describe('an agent that refuses the mode for the policy', () => {
+  it('reports partial support with its reason, and BooCode answers its questions by the policy', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'wary', permission_policy: 'allow_edits' });
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const task = await post(server, chat.id, 'edit and run');
+    // The edit is allowed by the policy; the command waits for the user.
+    const run = await stream.waitFor((f) => f.type === 'permission_request' && f.kind === 'execute', 60_000);
+    const edit = stream.frames.find((f) => f.type === 'permission_request' && f.kind === 'edit');
+    expect(edit).toBeDefined();
+    expect(await stream.waitFor((f) => f.type === 'permission_resolved' && f.permission_id === edit!.permission_id)).toMatchObject({ outcome: 'allow_once', decided_by: 'policy' });
+    expect((await server.api('POST', `/api/permissions/${String(run.permission_id)}`, { decision: 'allow_once' })).status).toBe(200);
+    expect((await waitTask(server, task.id)).status).toBe('completed');
+
+    const expected = {
+      policy: 'allow_edits',
+      level: 'partial',
+      reason: expect.stringMatching(/^It refused its "autoEdit" mode: Cannot enable privileged approval modes in an untrusted folder\. It stays in its own mode and asks before it acts/),
+    };
+    expect(await policySupport(session.id)).toEqual(expected);
+    const updated = await stream.waitFor((f) => f.type === 'session_updated' && (f.session as Session).policy_support?.level === 'partial');
+    expect((updated.session as Session).policy_support).toEqual(expected);
+    const [notice] = (await notices(chat.id)).flat();
+    expect(notice).toEqual(expect.objectContaining({ title: 'wary refused its "autoEdit" mode', description: expect.stringContaining(UNTRUSTED) }));
+    // A second turn neither asks for the mode again nor repeats the notice.
+    const again = await post(server, chat.id, 'once more');
+    const runAgain = await stream.waitFor((f) => f.type === 'permission_request' && f.kind === 'execute' && f.permission_id !== run.permission_id, 60_000);
+    expect((await server.api('POST', `/api/permissions/${String(runAgain.permission_id)}`, { decision: 'allow_once' })).status).toBe(200);
+    expect((await waitTask(server, again.id)).status).toBe('completed');
+    expect((await notices(chat.id))[1]).toEqual([]);
+    expect(await policySupport(session.id)).toEqual(expected);
+    // It was asked once, and stayed in its own mode.
+    const asked = readFileSync(join(dir, 'wary.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { method: string; params: { modeId?: string } });
+    expect(asked.filter((l) => l.method === 'session/set_mode').map((l) => l.params.modeId)).toEqual(['autoEdit']);
+    const [state] = (await server.api<ChatAgentSessionsResponse>('GET', `/api/chats/${chat.id}/agent-sessions`)).body.items;
+    expect(state?.mode_id).toBe('default');
+    stream.close();
   });
 });
 

@@ -67,6 +67,8 @@ interface ChatState {
   policy: PermissionPolicy | null;
   /** The policy the user was last told the agent cannot follow (told once per policy). */
   policyUnsupported: PermissionPolicy | null;
+  /** A mode chosen for the policy that the agent refused in this ACP session: not asked for again. */
+  refusedMode: { sessionId: string; mode: string; reason: string } | null;
   proc: AcpAgentProcess | null;
   sessionId: string | null;
   options: acp.SessionConfigOption[];
@@ -140,6 +142,7 @@ export class AcpBackend implements AgentBackend {
         mode: cfg.mode ?? null,
         policy: null,
         policyUnsupported: null,
+        refusedMode: null,
         proc: null,
         sessionId: null,
         options: [],
@@ -389,6 +392,12 @@ export class AcpBackend implements AgentBackend {
   private async applyMode(st: ChatState, proc: AcpAgentProcess, sessionId: string): Promise<void> {
     const want = st.mode ?? this.policyMode(st);
     if (!want) return;
+    // Asked once per ACP session (every turn readies the session again); the user was told then.
+    const refused = st.refusedMode;
+    if (!st.mode && refused?.sessionId === sessionId && refused.mode === want) {
+      if (st.policy) st.between.set('policy_support', { type: 'policy_support', policy: st.policy, level: 'partial', reason: refused.reason });
+      return;
+    }
     // The policy holds once the agent is in its mode; a mode the user configured says nothing about it.
     const followed = (): void => {
       if (!st.mode && st.policy) st.between.set('policy_support', { type: 'policy_support', policy: st.policy, level: 'full', reason: null });
@@ -417,15 +426,10 @@ export class AcpBackend implements AgentBackend {
       const why = refusalDetails(err);
       this.logger.warn({ agent: this.name, mode: want, err: why }, 'acp: the agent refused the mode for the permission policy');
       const description = `${why}. It stays in its own mode and asks before it acts; BooCode answers those questions by the session's permission policy.`;
+      const reason = `It refused its "${want}" mode: ${description}`;
+      st.refusedMode = { sessionId, mode: want, reason };
       st.between.set('notice', { type: 'notice', severity: 'warning', title: `${this.name} refused its "${want}" mode`, description });
-      if (st.policy) {
-        st.between.set('policy_support', {
-          type: 'policy_support',
-          policy: st.policy,
-          level: 'partial',
-          reason: `It refused its "${want}" mode: ${description}`,
-        });
-      }
+      if (st.policy) st.between.set('policy_support', { type: 'policy_support', policy: st.policy, level: 'partial', reason });
       return;
     }
     throw new Error(`${this.name} has no mode "${want}"`);
@@ -540,8 +544,12 @@ function usageFrom(u: acp.Usage): Usage {
   };
 }
 
-/** What an agent said when it refused a request: JSON-RPC errors carry the reason in `data.details`. */
+/**
+ * What an agent said when it refused a request (JSON-RPC errors carry the reason in
+ * `data.details`), without its closing full stop: it is followed by a sentence of BooCode's.
+ */
 function refusalDetails(err: unknown): string {
   const details = (err as { data?: { details?: unknown } } | null)?.data?.details;
-  return typeof details === 'string' && details ? details : errorMessage(err);
+  const said = typeof details === 'string' && details ? details : errorMessage(err);
+  return said.trim().replace(/\.+$/, '');
 }

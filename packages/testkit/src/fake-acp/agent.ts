@@ -74,6 +74,13 @@ export function runFakeAcpAgent(
     currentModeId: s.mode,
     availableModes: script.modes.map((m) => ({ id: m, name: m })),
   });
+  /** A mode the agent advertises and will switch to; throws as the agent answers otherwise. */
+  const checkMode = (modeId: string): void => {
+    if (!script.modes.includes(modeId)) throw acp.RequestError.invalidParams({ modeId }, `unknown mode ${modeId}`);
+    const refusal = script.refuseModes[modeId];
+    // A plain error, as gemini-cli throws: the SDK answers it as an internal error with `data.details`.
+    if (refusal !== undefined) throw new Error(refusal);
+  };
   const session = (id: string): SessionState => {
     const s = sessions.get(id);
     if (!s) throw acp.RequestError.resourceNotFound(id);
@@ -152,7 +159,7 @@ export function runFakeAcpAgent(
         if (!script.models.includes(value)) throw acp.RequestError.invalidParams({ value }, `unknown model ${value}`);
         s.model = value;
       } else if (params.configId === 'mode') {
-        if (!script.modes.includes(value)) throw acp.RequestError.invalidParams({ value }, `unknown mode ${value}`);
+        checkMode(value);
         s.mode = value;
       } else {
         throw acp.RequestError.invalidParams({ configId: params.configId }, 'unknown config option');
@@ -163,7 +170,7 @@ export function runFakeAcpAgent(
     .onRequest(acp.methods.agent.session.setMode, async ({ params, client }) => {
       log('session/set_mode', params);
       const s = session(params.sessionId);
-      if (!script.modes.includes(params.modeId)) throw acp.RequestError.invalidParams({ modeId: params.modeId }, 'unknown mode');
+      checkMode(params.modeId);
       s.mode = params.modeId;
       save();
       await client.notify(acp.methods.client.session.update, {

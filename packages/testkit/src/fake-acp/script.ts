@@ -103,6 +103,12 @@ export const FakeAcpScript = z.object({
   models: z.array(z.string()).default(['fake/alpha', 'fake/beta']),
   /** Mode ids as qwen-code advertises them; claude-agent-acp's are `default|acceptEdits|bypassPermissions|plan`. */
   modes: z.array(z.string()).default(['default', 'auto-edit', 'yolo', 'plan']),
+  /**
+   * Advertised modes the agent refuses to switch to, with its reason: `session/set_mode` (or the
+   * mode config option) is answered with an error, as gemini-cli refuses `autoEdit` and `yolo` in
+   * a folder it does not trust.
+   */
+  refuseModes: z.record(z.string(), z.string()).default({}),
   commands: z.array(z.object({ name: z.string(), description: z.string().default('') })).default([]),
   /** Sessions live in this JSON file, so a restarted agent can load or resume them. */
   stateFile: z.string().optional(),
