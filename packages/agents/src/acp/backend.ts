@@ -251,9 +251,7 @@ export class AcpBackend implements AgentBackend {
     if (!st || !turn || turn.cancelled || !st.proc || !st.sessionId) return;
     turn.cancelled = true;
     const proc = st.proc;
-    await proc.cancel(st.sessionId);
-    // ACP: once cancelled, the client answers every pending permission request with `cancelled`.
-    for (const settle of turn.pending) settle();
+    // Armed first: sending the cancel can itself wait on an agent that stopped reading its input.
     const grace = this.opts.cancelGraceMs ?? 10_000;
     const timer = setTimeout(() => {
       if (st.turn !== turn) return;
@@ -261,6 +259,9 @@ export class AcpBackend implements AgentBackend {
       void proc.kill();
     }, grace);
     timer.unref();
+    await proc.cancel(st.sessionId);
+    // ACP: once cancelled, the client answers every pending permission request with `cancelled`.
+    for (const settle of turn.pending) settle();
   }
 
   /** Same as closeSession: stopping the process is all there is; the agent keeps the session. */

@@ -28,13 +28,17 @@ export interface ProcessExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+  /** BooCode stopped it because it closed its output while still running. */
+  closedOutput?: boolean;
 }
 
 /** The agent process exited (or its stdio closed) while a request was waiting. */
 export class AgentCrashedError extends Error {
   constructor(readonly exit: ProcessExit) {
-    const how = exit.signal ?? `code ${exit.code}`;
-    super(`the agent process exited (${how})${exit.stderr ? `: ${exit.stderr.slice(-1_000)}` : ''}`);
+    const how = exit.closedOutput
+      ? 'the agent closed its output (stdout) while still running, so it was stopped'
+      : `the agent process exited (${exit.signal ?? `code ${exit.code}`})`;
+    super(`${how}${exit.stderr ? `: ${exit.stderr.slice(-1_000)}` : ''}`);
     this.name = 'AgentCrashedError';
   }
 }
@@ -52,6 +56,8 @@ export class AcpAgentProcess {
     private readonly conn: acp.ClientConnection,
     readonly init: acp.InitializeResponse,
     readonly exited: Promise<ProcessExit>,
+    /** Shared with the exit handler, which reports why BooCode stopped the process. */
+    private readonly ending: Ending,
   ) {
     void exited.then((e) => {
       this.exitInfo = e;
@@ -86,8 +92,9 @@ export class AcpAgentProcess {
     trackChild(child);
     const stderr = new TailBuffer();
     child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+    const ending: Ending = { stopping: false, closedOutput: false };
     const exited = new Promise<ProcessExit>((resolve) => {
-      child.once('exit', (code, signal) => resolve({ code, signal, stderr: stderr.toString() }));
+      child.once('exit', (code, signal) => resolve({ code, signal, stderr: stderr.toString(), ...(ending.closedOutput ? { closedOutput: true } : {}) }));
       child.once('error', (err) => resolve({ code: null, signal: null, stderr: `${errorMessage(err)}\n${stderr}` }));
     });
     // A dead agent makes writes fail with EPIPE; the exit is what we report, not the write error.
@@ -114,6 +121,21 @@ export class AcpAgentProcess {
         Readable.toWeb(child.stdout!) as ReadableStream<Uint8Array>,
       ),
     );
+    // Without its output the agent can never answer again, and a turn would wait on it forever.
+    // An exiting agent closes its output too, a moment before its exit is seen: give it that moment.
+    conn.signal.addEventListener(
+      'abort',
+      () =>
+        void (async () => {
+          if (ending.stopping) return;
+          const gone = await Promise.race([exited.then(() => true), delay(OUTPUT_CLOSED_EXIT_MS).then(() => false)]);
+          if (gone || ending.stopping) return;
+          ending.closedOutput = true;
+          opts.logger.warn({ pid: child.pid }, 'acp: the agent closed its output while still running; stopping it');
+          await killProcessTree(child);
+        })(),
+      { once: true },
+    );
     const initTimeoutMs = opts.initTimeoutMs ?? 60_000;
     try {
       const init = await raceExit(
@@ -124,13 +146,15 @@ export class AcpAgentProcess {
         }),
         exited,
         initTimeoutMs,
+        () => conn.signal.aborted,
       );
       opts.logger.info(
         { pid: child.pid, agent: init.agentInfo?.name, version: init.agentInfo?.version },
         'acp: agent initialized',
       );
-      return new AcpAgentProcess(child, conn, init, exited);
+      return new AcpAgentProcess(child, conn, init, exited, ending);
     } catch (err) {
+      ending.stopping = true;
       conn.close();
       await killProcessTree(child, 1_000);
       throw err;
@@ -194,15 +218,27 @@ export class AcpAgentProcess {
   }
 
   async kill(): Promise<void> {
+    this.ending.stopping = true;
     this.conn.close();
     await killProcessTree(this.child);
   }
 
   /** A request that fails as AgentCrashedError when the process dies first. 0 = no timeout. */
   private call<T>(p: Promise<T>, timeoutMs = 120_000): Promise<T> {
-    return raceExit(p, this.exited, timeoutMs);
+    return raceExit(p, this.exited, timeoutMs, () => this.conn.signal.aborted);
   }
 }
+
+/** How the process is being ended: by BooCode on purpose, or because it closed its output. */
+interface Ending {
+  stopping: boolean;
+  closedOutput: boolean;
+}
+
+/** How long an agent whose output closed has to exit by itself before it is stopped. */
+const OUTPUT_CLOSED_EXIT_MS = 1_000;
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 function rootOrThrow(hooks: AcpProcessHooks, sessionId: string): string {
   const root = hooks.rootFor(sessionId);
@@ -221,7 +257,11 @@ async function fsCall<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-function raceExit<T>(p: Promise<T>, exited: Promise<ProcessExit>, timeoutMs: number): Promise<T> {
+/**
+ * `p`, failing as AgentCrashedError when the process exits first. Once `connectionClosed`, the exit
+ * follows (the agent's own, or BooCode stopping it), and it is what explains a failed request.
+ */
+function raceExit<T>(p: Promise<T>, exited: Promise<ProcessExit>, timeoutMs: number, connectionClosed: () => boolean): Promise<T> {
   // One promise settled once (not Promise.race over rejecting guards), so a guard that fires
   // after the request settled cannot become an unhandled rejection.
   return new Promise<T>((resolve, reject) => {
@@ -239,8 +279,9 @@ function raceExit<T>(p: Promise<T>, exited: Promise<ProcessExit>, timeoutMs: num
     void exited.then((e) => settle(() => reject(new AgentCrashedError(e))));
     p.then(
       (v) => settle(() => resolve(v)),
-      // The connection usually closes a moment before the exit event; let the exit explain it.
-      (err: unknown) => setTimeout(() => settle(() => reject(err)), 100),
+      (err: unknown) => {
+        if (!connectionClosed()) settle(() => reject(err));
+      },
     );
   });
 }

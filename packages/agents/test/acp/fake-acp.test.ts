@@ -383,6 +383,33 @@ describe('AcpBackend with the fake ACP agent', () => {
     expect(await s.backend.health()).toMatchObject({ status: 'up' });
   });
 
+  it('kills an agent that ignores session/cancel once its grace is over, and the next turn starts it again', async () => {
+    const s = await setup({ turns: [{ match: 'stuck', steps: [{ text: 'thinking' }, { hang: true }] }, { match: 'after', steps: [{ text: 'back' }] }] });
+    const { result, events } = await run(s, 'stuck', (e, ac) => {
+      if (e.type === 'text') ac.abort();
+    });
+    expect(result).toMatchObject({ ok: false, stop_reason: 'cancelled' });
+    expect(texts(events, 'text')).toBe('thinking');
+    const after = await run(s, 'after the kill');
+    expect(after.result).toMatchObject({ ok: true });
+    expect(texts(after.events, 'text')).toBe('back');
+  });
+
+  it('stops an agent that closes its output but keeps running, and fails the turn saying so', async () => {
+    const s = await setup({ turns: [{ match: 'close', steps: [{ text: 'going quiet' }, { closeOutput: true }] }, { match: 'after', steps: [{ text: 'back' }] }] });
+    const pid = s.backend.processInfo(s.handle.key)?.pid;
+    expect(pid).toBeTypeOf('number');
+    const { result } = await run(s, 'close now');
+    expect(result).toMatchObject({ ok: false, stop_reason: 'error', error: { code: 'agent_crashed' } });
+    expect(result.error?.message).toMatch(/closed its output .* still running/);
+    // Not left behind: the process was stopped with the connection.
+    expect(() => process.kill(pid!, 0)).toThrow();
+    const after = await run(s, 'after');
+    expect(after.result).toMatchObject({ ok: true, resume_token: s.handle.resumeToken });
+    expect(texts(after.events, 'text')).toBe('back');
+    expect(s.backend.processInfo(s.handle.key)?.pid).not.toBe(pid);
+  });
+
   it('prefers session/resume when the agent supports it', async () => {
     const first = await setup({ capabilities: { resume: true, loadSession: true }, turns: [{ steps: [{ text: 'x' }] }] });
     await run(first, 'hello');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk/unstable';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
@@ -196,7 +196,16 @@ export function runFakeAcpAgent(
       if (turn.error) throw new acp.RequestError(turn.error.code, turn.error.message);
       const cancel = new AbortController();
       cancels.set(params.sessionId, cancel);
-      const ctx: TurnCtx = { client, sessionId: params.sessionId, cancel: cancel.signal, caps: clientCaps, session: s, mcpServers: mcpServers.get(params.sessionId) ?? [] };
+      const ctx: TurnCtx = {
+        client,
+        sessionId: params.sessionId,
+        cancel: cancel.signal,
+        caps: clientCaps,
+        session: s,
+        mcpServers: mcpServers.get(params.sessionId) ?? [],
+        // Node keeps the process's stdout open whatever is done to the stream: close the descriptor itself.
+        closeOutput: () => (io.output === process.stdout ? closeSync(1) : (io.output as Writable).end()),
+      };
       try {
         for (const step of turn.steps) await runStep(ctx, step);
       } catch (err) {
@@ -228,6 +237,7 @@ interface TurnCtx {
   caps: acp.ClientCapabilities;
   session: SessionState;
   mcpServers: acp.McpServer[];
+  closeOutput(): void;
 }
 
 async function update(ctx: TurnCtx, u: acp.SessionUpdate): Promise<void> {
@@ -267,6 +277,11 @@ async function runStep(ctx: TurnCtx, step: ParsedStep): Promise<void> {
   if ('delayMs' in step) return wait(step.delayMs, ctx.cancel);
   if ('waitForCancel' in step) return wait(2 ** 31 - 1, ctx.cancel);
   if ('crash' in step) process.exit(step.crash);
+  if ('hang' in step) return new Promise<never>(() => {});
+  if ('closeOutput' in step) {
+    ctx.closeOutput();
+    return new Promise<never>(() => {});
+  }
   if ('mode' in step) {
     ctx.session.mode = step.mode;
     return update(ctx, { sessionUpdate: 'current_mode_update', currentModeId: step.mode });

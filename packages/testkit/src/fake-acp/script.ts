@@ -61,6 +61,10 @@ export const FakeAcpStep = z.union([
   z.strictObject({ waitForCancel: z.literal(true) }),
   /** Exits the process mid-turn with this code. */
   z.strictObject({ crash: z.number().int() }),
+  /** Stops mid-turn for good, deaf to `session/cancel`: a stuck agent, which only killing ends. */
+  z.strictObject({ hang: z.literal(true) }),
+  /** Closes its output (stdout) mid-turn and then hangs, still running: the connection is gone but not the process. */
+  z.strictObject({ closeOutput: z.literal(true) }),
   z.strictObject({ mode: z.string() }),
   z.strictObject({ notice: z.object({ severity: z.string().default('info'), title: z.string(), description: z.string().optional() }) }),
   z.strictObject({ title: z.string() }),
