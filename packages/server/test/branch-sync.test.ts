@@ -242,7 +242,7 @@ describe('push and pull request', () => {
       expect(r.body.error).toBe('pull_request_failed');
       const { branch, commit } = r.body.details.pushed;
       expect(r.body.message).toBe(
-        `${branch} was pushed to origin, but gh could not open the pull request: pull request create failed: GraphQL: Resource not accessible by integration (createPullRequest)`,
+        `the branch ${branch} was pushed to origin, but gh could not open the pull request: pull request create failed: GraphQL: Resource not accessible by integration (createPullRequest)`,
       );
       expect(r.body.details).toMatchObject({ exit_code: 1, pushed: { remote: 'origin', branch: (await branchOf(session.id)).branch } });
       // The push stands, with the committed work.

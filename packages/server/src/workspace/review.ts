@@ -247,7 +247,7 @@ export class Review {
           if (!(err instanceof GitDomainError)) throw err;
           this.log.warn({ session_id: session.id, branch: own.branch, base_branch: baseBranch, err: err.message }, 'pull request not opened');
           // The push stands: the refusal says so, and what was pushed, so a retry knows only the pull request is missing.
-          throw new GitDomainError(err.code, `${own.branch!} was pushed to ${remote}, but ${err.message}`, {
+          throw new GitDomainError(err.code, `the branch ${own.branch!} was pushed to ${remote}, but ${err.message}`, {
             ...err.details,
             pushed: { remote, branch: own.branch!, commit },
           });
