@@ -70,6 +70,31 @@ describe("opencode's own session titles", { timeout: 3 * OPENCODE_MS }, () => {
     expect((await getSession(session.id)).name).toBe('Postgres API connection');
   });
 
+  it('takes a title that landed after the first turn when the next turn starts', async () => {
+    const { session, chat } = await newSession(server, project, { agent: 'opencode' });
+    llm.push(
+      // Three chunks, 6 s apart: the title lands well after the first turn (and its short wait) ended.
+      { match: { titleRequest: true, lastUserIncludes: 'late title' }, text: 'Late title', chunkDelayMs: 6_000 },
+      { match: { titleRequest: false, lastUserIncludes: 'late title' }, text: 'Quick answer.' },
+      { match: { titleRequest: false, lastUserIncludes: 'next one' }, text: 'Next answer.' },
+    );
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    await stream.waitFor((f) => f.type === 'agent_snapshot');
+    expect((await waitTask(server, (await post(server, chat.id, 'a late title please')).id)).output_summary).toBe('Quick answer.');
+    expect((await getSession(session.id)).name).toBe('a late title please');
+    // Once the fake LLM has sent the whole title, opencode has it (no turn runs to hear it)...
+    const deadline = Date.now() + OPENCODE_MS;
+    while (titleRequests('late title')[0]?.serverMs == null) {
+      if (Date.now() > deadline) throw new Error('opencode never finished asking for the title');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // ...and the next turn reports it.
+    expect((await waitTask(server, (await post(server, chat.id, 'next one')).id)).output_summary).toBe('Next answer.');
+    await stream.waitFor((f) => f.type === 'session_updated' && (f.session as Session).name === 'Late title', OPENCODE_MS);
+    stream.close();
+    expect(stream.frames.filter((f) => f.type === 'agent_title').map((f) => f.title)).toEqual(['Late title']);
+  });
+
   it('keeps a name the user gave: the title opencode reports does not replace it', async () => {
     const { session, chat } = await newSession(server, project, { agent: 'opencode' });
     expect((await server.api<Session>('PATCH', `/api/sessions/${session.id}`, { name: 'My own name' })).status).toBe(200);

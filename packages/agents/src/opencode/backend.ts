@@ -200,7 +200,10 @@ export class OpenCodeBackend implements AgentBackend {
       return errorResult('agent_crashed', `opencode is not available: ${errorMessage(err)}`);
     }
     if (rec.mcp) await this.registerMcp(endpoint, rec.handle.root, rec.mcp);
-    if (rec.ownTitle?.needsLookup) await this.lookupTitle(rec.ownTitle, endpoint, rec.handle.root, sessionId, ctx);
+    const reportTitle = (title: string): void => {
+      this.logger.info({ sessionId, chatId: rec.handle.key.chatId, title }, 'opencode: session titled by opencode');
+      ctx.onEvent({ type: 'session_info', title });
+    };
 
     const directory = rec.handle.root;
     const inactivityMs = this.opts.inactivityTimeoutMs ?? 180_000;
@@ -238,7 +241,7 @@ export class OpenCodeBackend implements AgentBackend {
       onEvent: (event) => {
         // Not the turn's own progress: opencode updates the session (title, times) on its own.
         if (event.type === 'session.updated') {
-          rec.ownTitle?.note(event.title, ctx.onEvent);
+          rec.ownTitle?.note(event.title, reportTitle);
           return;
         }
         touch();
@@ -250,6 +253,8 @@ export class OpenCodeBackend implements AgentBackend {
       },
     });
     const stopExitWatch = server.onExit((_e, reason) => turn.fail('agent_crashed', reason));
+    // Read after subscribing, so a title landing meanwhile is seen one way or the other.
+    if (rec.ownTitle?.needsLookup) await this.lookupTitle(rec.ownTitle, endpoint, directory, sessionId, reportTitle);
     const onAbort = (): void => void this.cancel(rec.handle);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     touch();
@@ -427,11 +432,11 @@ export class OpenCodeBackend implements AgentBackend {
     endpoint: OpenCodeEndpoint,
     directory: string,
     sessionId: string,
-    ctx: PromptCtx,
+    report: (title: string) => void,
   ): Promise<void> {
     try {
       const info = await ocCallParsed(SessionInfo, endpoint, directory, 'GET', `/session/${encodeURIComponent(sessionId)}`);
-      title.note(info.title, ctx.onEvent);
+      title.note(info.title, report);
     } catch (err) {
       this.logger.warn({ err: errorMessage(err), sessionId }, 'opencode: reading the session title failed; trying again next turn');
     }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { AgentEvent } from '@boocode/contracts';
 import { delay, deferred } from '../external/abort.js';
 import { isPlaceholderTitle } from './wire.js';
 
@@ -14,7 +13,7 @@ export const TitleSource = z.enum(['boocode', 'opencode'], {
 export type TitleSource = z.infer<typeof TitleSource>;
 
 /**
- * opencode's own title for one session, reported as `session_info` once per change. opencode
+ * opencode's own title for one session, reported (as `session_info`) once per change. opencode
  * generates it alongside the first prompt's turn, in the background: it may land after that turn
  * went idle, so the first turn waits a little for it (`settle`), and a title that came later still
  * is read from the session when the next turn starts (`needsLookup`).
@@ -36,14 +35,14 @@ export class OpenCodeSessionTitle {
   }
 
   /** Reports a real title (not opencode's placeholder) that differs from the last one reported. */
-  note(title: string | undefined, emit: (e: AgentEvent) => void): void {
+  note(title: string | undefined, report: (title: string) => void): void {
     const t = title?.trim();
     if (this.state === 'late') this.state = 'done';
     if (!t || isPlaceholderTitle(t) || t === this.reported) return;
     this.reported = t;
     this.state = 'done';
     this.arrived.resolve();
-    emit({ type: 'session_info', title: t });
+    report(t);
   }
 
   /**

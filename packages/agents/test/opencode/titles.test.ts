@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentEvent } from '@boocode/contracts';
 import { OpenCodeSettings } from '../../src/backends/opencode.js';
 import { OpenCodeSessionTitle } from '../../src/opencode/titles.js';
 import { isPlaceholderTitle, parseSessionEvent } from '../../src/opencode/wire.js';
@@ -30,8 +29,8 @@ describe("opencode's session titles", () => {
   });
 
   it('reports a real title once per change, never the placeholder', () => {
-    const events: AgentEvent[] = [];
-    const emit = (e: AgentEvent) => events.push(e);
+    const events: string[] = [];
+    const emit = (title: string) => events.push(title);
     const t = new OpenCodeSessionTitle(true);
     t.note('New session - 2026-12-01T06:41:39.670Z', emit);
     t.note('   ', emit);
@@ -39,14 +38,14 @@ describe("opencode's session titles", () => {
     expect(events).toEqual([]);
     t.note('  Postgres API connection ', emit);
     t.note('Postgres API connection', emit);
-    expect(events).toEqual([{ type: 'session_info', title: 'Postgres API connection' }]);
+    expect(events).toEqual(['Postgres API connection']);
     t.note('Renamed in opencode', emit);
-    expect(events.map((e) => e.type === 'session_info' && e.title)).toEqual(['Postgres API connection', 'Renamed in opencode']);
+    expect(events).toEqual(['Postgres API connection', 'Renamed in opencode']);
     expect(t.needsLookup).toBe(false);
   });
 
   it('after a first turn whose title did not come, has the next turn look it up once', async () => {
-    const events: AgentEvent[] = [];
+    const events: string[] = [];
     const t = new OpenCodeSessionTitle(true);
     expect(t.needsLookup).toBe(false);
     await t.settle(0, new AbortController().signal);
