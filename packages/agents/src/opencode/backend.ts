@@ -253,8 +253,6 @@ export class OpenCodeBackend implements AgentBackend {
       },
     });
     const stopExitWatch = server.onExit((_e, reason) => turn.fail('agent_crashed', reason));
-    // Read after subscribing, so a title landing meanwhile is seen one way or the other.
-    if (rec.ownTitle?.needsLookup) await this.lookupTitle(rec.ownTitle, endpoint, directory, sessionId, reportTitle);
     const onAbort = (): void => void this.cancel(rec.handle);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     touch();
@@ -283,7 +281,8 @@ export class OpenCodeBackend implements AgentBackend {
     try {
       const result = await turn.done;
       clearTimeout(watchdog);
-      // A failed or cancelled first turn does not wait: its title, if any, is read next turn.
+      // A failed or cancelled first turn does not wait: a title that comes later is reported with
+      // the next turn, whose prompt makes opencode send the session (and its title) again.
       await rec.ownTitle?.settle(result.ok ? TITLE_WAIT_MS : 0, ctx.signal);
       return { ...result, resume_token: sessionId };
     } finally {
@@ -424,22 +423,6 @@ export class OpenCodeBackend implements AgentBackend {
     });
     this.logger.info({ sessionId: session.id, directory }, 'opencode: session created');
     return session.id;
-  }
-
-  /** The session's title as opencode has it now: one generated after an earlier turn had ended. */
-  private async lookupTitle(
-    title: OpenCodeSessionTitle,
-    endpoint: OpenCodeEndpoint,
-    directory: string,
-    sessionId: string,
-    report: (title: string) => void,
-  ): Promise<void> {
-    try {
-      const info = await ocCallParsed(SessionInfo, endpoint, directory, 'GET', `/session/${encodeURIComponent(sessionId)}`);
-      title.note(info.title, report);
-    } catch (err) {
-      this.logger.warn({ err: errorMessage(err), sessionId }, 'opencode: reading the session title failed; trying again next turn');
-    }
   }
 
   private async applyPolicy(endpoint: OpenCodeEndpoint, directory: string, id: string, policy: PermissionPolicy): Promise<void> {

@@ -14,33 +14,26 @@ export type TitleSource = z.infer<typeof TitleSource>;
 
 /**
  * opencode's own title for one session, reported (as `session_info`) once per change. opencode
- * generates it alongside the first prompt's turn, in the background: it may land after that turn
- * went idle, so the first turn waits a little for it (`settle`), and a title that came later still
- * is read from the session when the next turn starts (`needsLookup`).
+ * generates it alongside the first prompt's turn, in the background, so it may land after that
+ * turn went idle: the first turn waits a little for it (`settle`). One that lands later still is
+ * reported with the next turn, whose `session.updated` events carry the session's title again.
  */
 export class OpenCodeSessionTitle {
   private reported: string | null = null;
-  /** `awaited`: the first prompt is still to come or running; `late`: look the title up once. */
-  private state: 'awaited' | 'late' | 'done';
+  /** Whether the first prompt, whose turn opencode titles the session in, is still to end. */
+  private awaited: boolean;
   private readonly arrived = deferred<void>();
 
   /** `fresh`: the opencode session was just created untitled, so its first prompt will name it. */
   constructor(fresh: boolean) {
-    this.state = fresh ? 'awaited' : 'late';
-  }
-
-  /** Whether the next turn should read the session's title first (a title generated between turns). */
-  get needsLookup(): boolean {
-    return this.state === 'late';
+    this.awaited = fresh;
   }
 
   /** Reports a real title (not opencode's placeholder) that differs from the last one reported. */
-  note(title: string | undefined, report: (title: string) => void): void {
-    const t = title?.trim();
-    if (this.state === 'late') this.state = 'done';
+  note(title: string, report: (title: string) => void): void {
+    const t = title.trim();
     if (!t || isPlaceholderTitle(t) || t === this.reported) return;
     this.reported = t;
-    this.state = 'done';
     this.arrived.resolve();
     report(t);
   }
@@ -50,13 +43,14 @@ export class OpenCodeSessionTitle {
    * the title opencode generates alongside it. Later turns return at once.
    */
   async settle(ms: number, signal: AbortSignal): Promise<void> {
-    if (this.state !== 'awaited') return;
+    if (!this.awaited) return;
+    this.awaited = false;
+    if (this.reported !== null) return;
     const stop = new AbortController();
     try {
       await Promise.race([this.arrived.promise, delay(ms, AbortSignal.any([signal, stop.signal])).catch(() => undefined)]);
     } finally {
       stop.abort();
-      if (this.state === 'awaited') this.state = 'late';
     }
   }
 }

@@ -29,48 +29,33 @@ describe("opencode's session titles", () => {
   });
 
   it('reports a real title once per change, never the placeholder', () => {
-    const events: string[] = [];
-    const emit = (title: string) => events.push(title);
+    const reported: string[] = [];
+    const report = (title: string) => reported.push(title);
     const t = new OpenCodeSessionTitle(true);
-    t.note('New session - 2026-12-01T06:41:39.670Z', emit);
-    t.note('   ', emit);
-    t.note(undefined, emit);
-    expect(events).toEqual([]);
-    t.note('  Postgres API connection ', emit);
-    t.note('Postgres API connection', emit);
-    expect(events).toEqual(['Postgres API connection']);
-    t.note('Renamed in opencode', emit);
-    expect(events).toEqual(['Postgres API connection', 'Renamed in opencode']);
-    expect(t.needsLookup).toBe(false);
+    t.note('New session - 2026-12-01T06:41:39.670Z', report);
+    t.note('   ', report);
+    expect(reported).toEqual([]);
+    t.note('  Postgres API connection ', report);
+    t.note('Postgres API connection', report);
+    expect(reported).toEqual(['Postgres API connection']);
+    t.note('Renamed in opencode', report);
+    expect(reported).toEqual(['Postgres API connection', 'Renamed in opencode']);
   });
 
-  it('after a first turn whose title did not come, has the next turn look it up once', async () => {
-    const events: string[] = [];
-    const t = new OpenCodeSessionTitle(true);
-    expect(t.needsLookup).toBe(false);
-    await t.settle(0, new AbortController().signal);
-    expect(t.needsLookup).toBe(true);
-    // The lookup found only the placeholder (opencode's title call failed): not asked again.
-    t.note('New session - 2026-12-01T06:41:39.670Z', (e) => events.push(e));
-    expect(t.needsLookup).toBe(false);
-    expect(events).toEqual([]);
-    // A resumed session is looked up once too.
-    expect(new OpenCodeSessionTitle(false).needsLookup).toBe(true);
-  });
-
-  it('ends the first turn as soon as the title is in, or when the turn is aborted', async () => {
+  it('ends the first turn as soon as the title is in, or when the turn is aborted; later turns do not wait', async () => {
     const t = new OpenCodeSessionTitle(true);
     const settled = t.settle(60_000, new AbortController().signal);
     t.note('Quick check-in', () => {});
     await settled;
-    expect(t.needsLookup).toBe(false);
 
     const aborted = new OpenCodeSessionTitle(true);
     const ac = new AbortController();
     const waiting = aborted.settle(60_000, ac.signal);
     ac.abort();
     await waiting;
-    expect(aborted.needsLookup).toBe(true);
+    // Only the first turn waits, and a resumed session's never does.
+    await aborted.settle(60_000, new AbortController().signal);
+    await new OpenCodeSessionTitle(false).settle(60_000, new AbortController().signal);
   });
 
   it('accepts only "boocode" or "opencode" for the setting', () => {
