@@ -70,7 +70,7 @@ describe("opencode's own session titles", { timeout: 3 * OPENCODE_MS }, () => {
     expect((await getSession(session.id)).name).toBe('Postgres API connection');
   });
 
-  it('takes a title that landed after the first turn when the next turn starts', async () => {
+  it('takes a title that landed after the first turn with the next turn', async () => {
     const { session, chat } = await newSession(server, project, { agent: 'opencode' });
     llm.push(
       // Three chunks, 6 s apart: the title lands well after the first turn (and its short wait) ended.
