@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AGENTS, OpenCodeBackend } from '@boocode/agents';
 import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Session, Task, TracePage, UsageSummary } from '@boocode/contracts';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { isTitleRequest, startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, joined, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
 
@@ -104,6 +104,11 @@ describe('OpenCode through the server', { timeout: 3 * OPENCODE_MS }, () => {
     // The same opencode session: the second request carries the first turn's answer.
     expect(JSON.stringify(llm.requests.at(-1)!.messages)).toContain('The file says hi.');
     stream.close();
+    // By default BooCode titles the opencode session: opencode asks its model for no title, and
+    // the session is named after the first prompt.
+    expect(llm.requests.filter((r) => isTitleRequest(r.messages))).toEqual([]);
+    expect(stream.frames.filter((f) => f.type === 'agent_title')).toEqual([]);
+    expect((await server.api<Session>('GET', `/api/sessions/${session.id}`)).body.name).toBe('read hello.txt');
 
     const usage = (await server.api<UsageSummary>('GET', `/api/chats/${chat.id}/usage`)).body;
     expect(usage.turns.map((t) => t.turn_number)).toEqual([1, 2]);

@@ -144,6 +144,10 @@ describe('loadServerConfig', () => {
   it('stops at a config.json value of the wrong type, naming the key', async () => {
     const home = tempHome(JSON.stringify({ token: 't'.repeat(32), pg_password: 'p'.repeat(16), acp: { cancelGraceMs: 'soon' } }));
     await expect(loadServerConfig({ env: {}, flags: { home } })).rejects.toThrow(/config\.json: acp\.cancelGraceMs: /);
+    const titles = tempHome(JSON.stringify({ token: 't'.repeat(32), pg_password: 'p'.repeat(16), opencode: { titles: true } }));
+    await expect(loadServerConfig({ env: {}, flags: { home: titles } })).rejects.toThrow(
+      /config\.json: opencode\.titles: must be "boocode" \(BooCode titles the session, no extra model call\) or "opencode"/,
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { isTitleRequest, startFakeLlm, type FakeLlm } from '@boocode/testkit';
 
 /** Reads an SSE body into its `data:` payloads (parsed JSON, or the raw string for `[DONE]`). */
 async function sse(res: Response): Promise<unknown[]> {
@@ -167,6 +167,28 @@ describe('fake LLM server', () => {
     const fb = await post(llm, {});
     expect(((await fb.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe('fallback text');
     expect(llm.requests[0]?.servedBy).toBe('fallback');
+  });
+
+  it("recognises opencode's title request by its system prompt, whatever the conversation says", async () => {
+    llm = await startFakeLlm({
+      script: [
+        { match: { titleRequest: false, lastUserIncludes: 'postgres' }, text: 'Main answer' },
+        { match: { titleRequest: true }, text: 'Postgres API connection' },
+      ],
+    });
+    const conversation = [{ role: 'user', content: 'how do I connect postgres to my API' }];
+    const title = await post(llm, {
+      messages: [
+        { role: 'system', content: 'You are a title generator. You output ONLY a thread title. Nothing else.' },
+        { role: 'user', content: 'Generate a title for this conversation:\n' },
+        ...conversation,
+      ],
+    });
+    expect(((await title.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe('Postgres API connection');
+    // A system prompt that merely mentions titles is not the title request.
+    const main = await post(llm, { messages: [{ role: 'system', content: 'You are opencode. Titles: keep them short.' }, ...conversation] });
+    expect(((await main.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe('Main answer');
+    expect(llm.requests.map((r) => [r.servedBy, isTitleRequest(r.messages)])).toEqual([[1, true], [0, false]]);
   });
 
   it('records messages, tools, image parts and timing', async () => {

@@ -3,6 +3,7 @@ import type { AgentModel } from '@boocode/contracts';
 import { errorMessage } from '../external/logger.js';
 import { OpenCodeBackend } from '../opencode/backend.js';
 import { serverEnv } from '../opencode/config.js';
+import { TitleSource } from '../opencode/titles.js';
 import { parseVersion, runProbe } from '../discovery/probe.js';
 import { defineBackend, definedOnly } from './definition.js';
 
@@ -18,6 +19,12 @@ export const OpenCodeSettings = z.strictObject({
   offline: z.boolean().optional(),
   /** A turn with no event from opencode for this long fails (default 180000). */
   inactivityTimeoutMs: z.number().int().min(1000).optional(),
+  /**
+   * Who names a new opencode session: `boocode` (default: BooCode gives it a title, so opencode
+   * makes no extra model call) or `opencode` (opencode's model invents one from the first prompt,
+   * an extra paid call per session, and it becomes the session's name).
+   */
+  titles: TitleSource.optional(),
 });
 export type OpenCodeSettings = z.output<typeof OpenCodeSettings>;
 

@@ -23,6 +23,7 @@ import { parseModel, policyRules, serverEnv, type ServerEnvOptions } from './con
 import { DirectoryEventStream } from './events.js';
 import { OpenCodeServer, type OpenCodeEndpoint } from './server.js';
 import { OpenCodeTurn, type PermissionReply } from './turn.js';
+import { OpenCodeSessionTitle, type TitleSource } from './titles.js';
 import { MessageList, SessionInfo, SessionStatusMap } from './wire.js';
 import { errorResult } from '../external/turn-result.js';
 
@@ -38,6 +39,8 @@ export interface OpenCodeBackendOptions extends ServerEnvOptions {
   startTimeoutMs?: number;
   /** How long a cancelled turn waits for opencode to confirm the abort. Default 10 s. */
   cancelGraceMs?: number;
+  /** Who names a new opencode session; default `boocode` (no extra model call for a title). */
+  titles?: TitleSource;
   logger?: AgentLogger;
 }
 
@@ -47,7 +50,8 @@ const SessionConfig = z.looseObject({
   agent: z.string().min(1).optional(),
   /**
    * Title of a new opencode session. opencode asks the model to invent a title for untitled
-   * sessions (an extra, paid LLM call per chat), so a default one is always given.
+   * sessions (an extra, paid LLM call per chat), so unless the backend leaves titles to opencode
+   * a default one is always given.
    */
   title: z.string().min(1).optional(),
 });
@@ -55,7 +59,10 @@ const SessionConfig = z.looseObject({
 interface SessionRecord {
   handle: AgentSessionHandle;
   agent: string | undefined;
-  title: string;
+  /** The title a new opencode session gets; none: opencode's model names it. */
+  title: string | undefined;
+  /** opencode's own title, reported to BooCode; null when BooCode names the session. */
+  ownTitle: OpenCodeSessionTitle | null;
   /** Server generation the session was last verified against; a restart means re-checking it. */
   generation: number;
   turn: OpenCodeTurn | null;
@@ -71,6 +78,12 @@ interface SessionRecord {
 
 /** Page size when reconciling; a single turn rarely has more messages than this. */
 const RECONCILE_LIMIT = 200;
+
+/**
+ * How long a session's first turn waits, once done, for the title opencode generates alongside it
+ * (a short answer from a small model: normally in before the turn ends).
+ */
+const TITLE_WAIT_MS = 5_000;
 
 const keyOf = (k: SessionKey): string => `${k.chatId}\u0000${k.agent}`;
 
@@ -118,15 +131,19 @@ export class OpenCodeBackend implements AgentBackend {
     }
     // The policy may have changed since the session was made (the pool ensures it again then).
     if (id && policy) await this.applyPolicy(endpoint, directory, id, policy);
-    const title = cfg.title ?? `BooCode chat ${key.chatId}`;
+    const ownTitles = this.opts.titles === 'opencode' && !cfg.title;
+    const title = ownTitles ? undefined : (cfg.title ?? `BooCode chat ${key.chatId}`);
+    const fresh = !id;
     id ??= await this.createSession(endpoint, directory, title, policy);
     const handle: AgentSessionHandle = { key, backend: this.kind, root: directory, model: opts.model, resumeToken: id };
     const prev = this.sessions.get(keyOf(key));
+    const sameSession = prev?.handle.resumeToken === id;
     if (prev && prev.handle.root !== directory) this.releaseStream(prev.handle.root, keyOf(key));
     this.sessions.set(keyOf(key), {
       handle,
       agent: cfg.agent,
       title,
+      ownTitle: ownTitles ? ((sameSession ? prev.ownTitle : null) ?? new OpenCodeSessionTitle(fresh)) : null,
       generation: endpoint.generation,
       turn: prev?.turn ?? null,
       reconciling: false,
@@ -183,6 +200,10 @@ export class OpenCodeBackend implements AgentBackend {
       return errorResult('agent_crashed', `opencode is not available: ${errorMessage(err)}`);
     }
     if (rec.mcp) await this.registerMcp(endpoint, rec.handle.root, rec.mcp);
+    const reportTitle = (title: string): void => {
+      this.logger.info({ sessionId, chatId: rec.handle.key.chatId, title }, 'opencode: session titled by opencode');
+      ctx.onEvent({ type: 'session_info', title });
+    };
 
     const directory = rec.handle.root;
     const inactivityMs = this.opts.inactivityTimeoutMs ?? 180_000;
@@ -191,7 +212,7 @@ export class OpenCodeBackend implements AgentBackend {
     // the watchdog sleeps until the answer and then starts a full period.
     const touch = (): void => {
       clearTimeout(watchdog);
-      if (turn.waitingForUser) return;
+      if (turn.waitingForUser || turn.isFinished) return;
       watchdog = setTimeout(() => {
         this.logger.warn({ sessionId, inactivityMs }, 'opencode: turn inactive; aborting');
         turn.fail('timeout', `no activity from opencode for ${Math.round(inactivityMs / 1000)} s`);
@@ -218,6 +239,11 @@ export class OpenCodeBackend implements AgentBackend {
 
     const unsubscribe = stream.subscribe(sessionId, {
       onEvent: (event) => {
+        // Not the turn's own progress: opencode updates the session (title, times) on its own.
+        if (event.type === 'session.updated') {
+          rec.ownTitle?.note(event.title, reportTitle);
+          return;
+        }
         touch();
         turn.handle(event);
       },
@@ -254,6 +280,10 @@ export class OpenCodeBackend implements AgentBackend {
 
     try {
       const result = await turn.done;
+      clearTimeout(watchdog);
+      // A failed or cancelled first turn does not wait: a title that comes later is reported with
+      // the next turn, whose prompt makes opencode send the session (and its title) again.
+      await rec.ownTitle?.settle(result.ok ? TITLE_WAIT_MS : 0, ctx.signal);
       return { ...result, resume_token: sessionId };
     } finally {
       clearTimeout(watchdog);
@@ -366,6 +396,7 @@ export class OpenCodeBackend implements AgentBackend {
     }
     const fresh = await this.createSession(endpoint, rec.handle.root, rec.title, rec.policy);
     this.logger.warn({ old: id, fresh }, 'opencode: session was lost; continuing in a new one');
+    if (rec.ownTitle) rec.ownTitle = new OpenCodeSessionTitle(true);
     rec.handle.resumeToken = fresh;
     rec.generation = endpoint.generation;
     return fresh;
@@ -381,9 +412,14 @@ export class OpenCodeBackend implements AgentBackend {
     }
   }
 
-  private async createSession(endpoint: OpenCodeEndpoint, directory: string, title: string, policy: PermissionPolicy | null): Promise<string> {
+  private async createSession(
+    endpoint: OpenCodeEndpoint,
+    directory: string,
+    title: string | undefined,
+    policy: PermissionPolicy | null,
+  ): Promise<string> {
     const session = await ocCallParsed(SessionInfo, endpoint, directory, 'POST', '/session', {
-      body: { title, ...(policy ? { permission: policyRules(policy) } : {}) },
+      body: { ...(title ? { title } : {}), ...(policy ? { permission: policyRules(policy) } : {}) },
     });
     this.logger.info({ sessionId: session.id, directory }, 'opencode: session created');
     return session.id;

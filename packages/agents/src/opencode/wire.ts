@@ -127,6 +127,14 @@ export type MessageWithParts = z.infer<typeof MessageWithParts>;
 export const SessionInfo = z.looseObject({ id: z.string(), directory: z.string().optional(), title: z.string().optional() });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
+/**
+ * The title opencode gives a session created without one (`New session - <ISO time>`, or `Child
+ * session - ...` for a subagent's): it stands until opencode's model has invented a real one.
+ */
+export function isPlaceholderTitle(title: string): boolean {
+  return /^(New session|Child session) - \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(title);
+}
+
 export const SessionStatus = z.looseObject({
   type: z.enum(['idle', 'busy', 'retry']),
   attempt: z.number().optional(),
@@ -156,7 +164,8 @@ export type SessionEvent =
   | { type: 'session.idle'; sessionID: string }
   | { type: 'session.error'; sessionID: string; error: MessageError | null }
   | { type: 'todo.updated'; sessionID: string; todos: z.infer<typeof Todo>[] }
-  | { type: 'question.asked'; sessionID: string; id: string };
+  | { type: 'question.asked'; sessionID: string; id: string }
+  | { type: 'session.updated'; sessionID: string; title: string };
 
 const WithSession = z.looseObject({ sessionID: z.string() });
 export const Todo = z.looseObject({
@@ -177,6 +186,8 @@ const PartDelta = z.looseObject({
 });
 const StatusEvent = z.looseObject({ sessionID: z.string(), status: SessionStatus });
 const ErrorEvent = z.looseObject({ sessionID: z.string().optional(), error: MessageError.optional() });
+/** Sent on every change to the session (its title, model, summary, time): `info` is the whole session. */
+const SessionUpdated = z.looseObject({ sessionID: z.string(), info: z.looseObject({ title: z.string() }) });
 
 /**
  * Turns one `/event` payload into a SessionEvent, or null for events that are not about a
@@ -223,6 +234,10 @@ export function parseSessionEvent(type: string, properties: unknown): SessionEve
     case 'question.asked': {
       const p = QuestionAsked.safeParse(properties);
       return p.success ? { type, sessionID: p.data.sessionID, id: p.data.id } : null;
+    }
+    case 'session.updated': {
+      const p = SessionUpdated.safeParse(properties);
+      return p.success ? { type, sessionID: p.data.sessionID, title: p.data.info.title } : null;
     }
     default:
       return null;

@@ -7,4 +7,5 @@ export {
   FakeLlmScriptFile,
 } from './script.js';
 export type { RecordedRequest, RecordedTool, RecordedImage, ChatMessage, ChatContentPart } from './request.js';
+export { isTitleRequest } from './request.js';
 export { runFakeLlmCli } from './cli.js';

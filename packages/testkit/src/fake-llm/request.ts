@@ -90,6 +90,14 @@ export function messageText(m: ChatMessage): string {
     .join('');
 }
 
+/**
+ * opencode's request for a session title: its title agent's system prompt ("You are a title
+ * generator...", opencode-ai 1.18), no tools, the first prompt as the conversation.
+ */
+export function isTitleRequest(messages: ChatMessage[]): boolean {
+  return messages.some((m) => m.role === 'system' && messageText(m).startsWith('You are a title generator'));
+}
+
 export function imagesOf(messages: ChatMessage[]): RecordedImage[] {
   const out: RecordedImage[] = [];
   for (const m of messages) {

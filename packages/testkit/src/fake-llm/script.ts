@@ -40,6 +40,8 @@ export const TurnMatch = z.object({
   lastUserIncludes: z.string().optional(),
   /** true: the request offers tools; false: it offers none (e.g. opencode's title request). */
   hasTools: z.boolean().optional(),
+  /** true: opencode asks for a session title (see `isTitleRequest`); false: any other request. */
+  titleRequest: z.boolean().optional(),
   model: z.string().optional(),
 });
 export type TurnMatch = z.infer<typeof TurnMatch>;

@@ -6,6 +6,7 @@ import { chatRequestOf, GeminiRequest, geminiBody, geminiChunks, geminiError, ge
 import {
   ChatCompletionRequest,
   imagesOf,
+  isTitleRequest,
   lastUserText,
   type RecordedRequest,
 } from './request.js';
@@ -94,6 +95,7 @@ function matches(m: TurnMatch | undefined, req: ChatCompletionRequest, userText:
   if (m.lastUserIncludes !== undefined && !userText.includes(m.lastUserIncludes)) return false;
   if (m.hasTools !== undefined && (req.tools?.length ?? 0) > 0 !== m.hasTools) return false;
   if (m.model !== undefined && req.model !== m.model) return false;
+  if (m.titleRequest !== undefined && isTitleRequest(req.messages) !== m.titleRequest) return false;
   return true;
 }
 
