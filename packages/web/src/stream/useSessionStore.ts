@@ -4,7 +4,7 @@ import { SessionStore, type SessionApi, type SessionView } from './SessionStore'
 
 const restApi: SessionApi = {
   getSession: (id) => api.call('getSession', { params: { id } }),
-  listChats: (id) => api.call('listChats', { params: { id } }),
+  listChats: (id, firstMessages) => api.call('listChats', { params: { id }, query: firstMessages ? { first_messages: firstMessages } : {} }),
   messagesPage: (id, query) => api.call('listMessages', { params: { id }, query }),
   getTask: (id) => api.call('getTask', { params: { id } }),
   listPermissions: (id) => api.call('listPermissions', { params: { id } }),
