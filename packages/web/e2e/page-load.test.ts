@@ -5,8 +5,9 @@ import { screenshotBothThemes } from './helpers/screenshots';
 import { lastReply, send } from './helpers/ui';
 
 /**
- * Opening a session page with a history: the API requests it makes (none twice), the session's
- * header on a phone, and "log out all browsers" when the server refuses or is gone.
+ * Opening a session page with a history: the API requests it makes (none twice, none waiting on
+ * the chat list when no chat is in the address), the session's header on a phone, and "log out
+ * all browsers" when the server refuses or is gone.
  */
 describe('page load and header in Chromium', () => {
   let opened: NativeSession;
@@ -25,14 +26,14 @@ describe('page load and header in Chromium', () => {
   });
   afterAll(() => opened?.close());
 
-  it('loads a session with its history without fetching anything twice', async () => {
+  /** The API requests (but the sockets) a load of `url` makes, from a blank page until it is idle. */
+  async function requestsOnLoad(url: string): Promise<string[]> {
     const { page } = opened.browser;
     const requests: string[] = [];
     const onRequest = (r: { url(): string; method(): string; resourceType(): string }) => {
       const u = new URL(r.url());
       if (u.pathname.startsWith('/api/') && r.resourceType() !== 'websocket') requests.push(`${r.method()} ${u.pathname}${u.search}`);
     };
-    const url = page.url();
     // From a blank page, so that nothing the previous page still asks for is counted.
     await page.goto('about:blank');
     page.on('request', onRequest);
@@ -45,10 +46,31 @@ describe('page load and header in Chromium', () => {
     } finally {
       page.off('request', onRequest);
     }
+    return requests;
+  }
+
+  it('loads a session with its history without fetching anything twice', async () => {
+    const requests = await requestsOnLoad(opened.browser.page.url());
     const repeated = requests.filter((r, i) => requests.indexOf(r) !== i);
     expect(repeated, `requests on load: ${requests.join(', ')}`).toEqual([]);
     expect(requests).toContain('GET /api/projects');
     expect(requests).toContain('GET /api/sessions');
+  });
+
+  it('opens a session with no chat in the address without asking for its chat after the chat list', async () => {
+    const { page } = opened.browser;
+    const chatId = new URL(page.url()).searchParams.get('chat')!;
+    const requests = await requestsOnLoad(`${new URL(page.url()).origin}/?session=${sessionId}`);
+    const all = `requests on load: ${requests.join(', ')}`;
+    // The chat list's answer holds the first chat's newest page, usage and agent sessions.
+    expect(requests, all).toContain(`GET /api/sessions/${sessionId}/chats?first_messages=100`);
+    expect(
+      requests.filter((r) => r.startsWith(`GET /api/chats/${chatId}/`) && !r.includes('/traces')),
+      all,
+    ).toEqual([]);
+    expect(requests.filter((r, i) => requests.indexOf(r) !== i), all).toEqual([]);
+    // The address names the chat opened, so a reload comes back to it.
+    expect(new URL(page.url()).searchParams.get('chat')).toBe(chatId);
   });
 
   it('shows the whole session title on a 390 px screen', async () => {
