@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { emptyUsage, PROTOCOL_VERSION, type Chat, type HelloFrame, type Message, type Session } from '@boocode/contracts';
+import { emptyUsage, PROTOCOL_VERSION, type Chat, type HelloFrame, type Message, type Session, type UsageSummary } from '@boocode/contracts';
 
 export const SESSION_ID = '10000000-0000-4000-8000-000000000001';
 export const CHAT_ID = '10000000-0000-4000-8000-000000000002';
@@ -28,6 +28,7 @@ const session: Session = {
   updated_at: '2026-01-01T00:00:00.000Z',
 };
 const chat: Chat = { id: CHAT_ID, session_id: SESSION_ID, name: 'Chat 1', created_at: session.created_at };
+const noUsage: UsageSummary = { turns: [], total: emptyUsage(), unreported_turns: 0, cost: null, saved: null, cache_hit_ratio: null };
 
 const BODY = [
   'Here is what I changed in `src/server.ts`:',
@@ -93,6 +94,12 @@ export async function startFakeServer(
   /** Added before each API answer: the round trip to a server that is not on this machine. */
   apiLatencyMs = 0,
 ): Promise<FakeServer> {
+  const page = (limit: number, before: string | null) => {
+    const end = before ? Number(before) - 1 : messages.length;
+    const start = Math.max(0, end - limit);
+    const items = messages.slice(start, end);
+    return { items, prev_cursor: start > 0 ? items[0]!.cursor : null, next_cursor: null };
+  };
   const server = createServer((req, res) => void handle(req, res));
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -101,16 +108,15 @@ export async function startFakeServer(
     if (p === '/api/projects') return json(res, { items: [{ id: PROJECT_ID, name: 'bench', path: '/bench', created_at: session.created_at }] });
     if (p === '/api/sessions') return json(res, { items: [session] });
     if (p === `/api/sessions/${SESSION_ID}`) return json(res, session);
-    if (p === `/api/sessions/${SESSION_ID}/chats`) return json(res, { items: [chat] });
-    if (p === '/api/agents') return json(res, { items: [] });
-    if (p === `/api/chats/${CHAT_ID}/messages`) {
-      const limit = Number(url.searchParams.get('limit') ?? 50);
-      const before = url.searchParams.get('before');
-      const end = before ? Number(before) - 1 : messages.length;
-      const start = Math.max(0, end - limit);
-      const items = messages.slice(start, end);
-      return json(res, { items, prev_cursor: start > 0 ? items[0]!.cursor : null, next_cursor: null });
+    if (p === `/api/sessions/${SESSION_ID}/chats`) {
+      const first = url.searchParams.get('first_messages');
+      if (!first) return json(res, { items: [chat] });
+      return json(res, { items: [chat], first: { chat_id: CHAT_ID, messages: page(Number(first), null), usage: noUsage, agent_sessions: { items: [] } } });
     }
+    if (p === '/api/agents') return json(res, { items: [] });
+    if (p === `/api/chats/${CHAT_ID}/messages`) return json(res, page(Number(url.searchParams.get('limit') ?? 50), url.searchParams.get('before')));
+    if (p === `/api/chats/${CHAT_ID}/usage`) return json(res, noUsage);
+    if (p === `/api/chats/${CHAT_ID}/agent-sessions`) return json(res, { items: [] });
     const more = extra(p);
     if (more !== undefined) return json(res, more);
     if (p.startsWith('/api/')) return json(res, { error: 'not_found', message: 'bench' }, 404);

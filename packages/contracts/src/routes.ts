@@ -20,7 +20,7 @@ export * from './routes/errors.js';
 export * from './routes/def.js';
 export { LoginCodeQuery, LoginBody, LoginCode, OpenApiDocument, RotatedToken } from './routes/meta.js';
 export { ProjectList } from './routes/projects.js';
-export { SessionList, ChatList, CancelSessionResult } from './routes/sessions.js';
+export { SessionList, ChatList, ListChatsQuery, FirstChat, CancelSessionResult } from './routes/sessions.js';
 export { PermissionList } from './routes/permissions.js';
 export { AgentsQuery } from './routes/agents.js';
 export { PendingChangeResponse } from './routes/review.js';

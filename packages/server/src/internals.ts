@@ -1,5 +1,5 @@
 // Lower-level pieces for benchmarks and tools that drive the database directly.
-export { insertUserMessageWithTask } from './db/messages.js';
+export { appendToMessage, finishMessage, insertAssistantMessage, insertUserMessageWithTask } from './db/messages.js';
 export { connect, type Sql } from './db/connection.js';
 export { migrate, migrationOrder, MIGRATIONS_DIR } from './db/migrate.js';
 export { TerminalManager, TerminalError, type AttachOptions, type TerminalSnapshot } from './terminals/index.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { mkdir, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { routes, type Chat, type ErrorBody, type MessagePage, type PostMessageResponse, type Project, type RouteName, type Session, type Task } from '@boocode/contracts';
+import { routes, type Chat, type ChatList, type ErrorBody, type MessagePage, type PostMessageResponse, type Project, type RouteName, type Session, type Task } from '@boocode/contracts';
 import { scratchDir } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 
@@ -280,6 +280,25 @@ describe('projects', () => {
       expectError(await server.api('GET', `/api/chats/${c.id}/messages?before=abc`), 400, 'invalid_request', 'before');
       expectError(await server.api('GET', `/api/chats/${c.id}/messages?before=1&after=2`), 400, 'invalid_request');
       expectError(await server.api('GET', `/api/chats/${missing}/messages`), 404, 'not_found');
+    });
+
+    it("lists chats with the first chat's newest page, usage and agent sessions when asked, as their own routes answer them", async () => {
+      const plain = await server.api<ChatList>('GET', `/api/sessions/${session.id}/chats`);
+      expect(plain.body.first).toBeUndefined();
+      const r = await server.api<ChatList>('GET', `/api/sessions/${session.id}/chats?first_messages=1`);
+      expect(r.status).toBe(200);
+      expect(r.body.items).toEqual(plain.body.items);
+      const first = r.body.first!;
+      expect(first.chat_id).toBe(chat.id);
+      expect(first.messages).toEqual((await server.api<MessagePage>('GET', `/api/chats/${chat.id}/messages?limit=1`)).body);
+      expect(first.messages.items).toHaveLength(1);
+      expect(first.messages.prev_cursor).not.toBeNull();
+      expect(first.usage).toEqual((await server.api('GET', `/api/chats/${chat.id}/usage`)).body);
+      expect(first.agent_sessions).toEqual((await server.api('GET', `/api/chats/${chat.id}/agent-sessions`)).body);
+      for (const bad of ['0', '201', 'many', '']) {
+        expectError(await server.api('GET', `/api/sessions/${session.id}/chats?first_messages=${bad}`), 400, 'invalid_request', 'first_messages');
+      }
+      expectError(await server.api('GET', `/api/sessions/${missing}/chats?first_messages=2`), 404, 'not_found');
     });
 
     it('cancels a pending task so it never starts', async () => {

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody, Project, SearchResults, Session } from '@boocode/contracts';
+import { emptyUsage, type ErrorBody, type Project, type SearchResults, type Session } from '@boocode/contracts';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { appendToMessage, finishMessage, insertAssistantMessage } from '../src/db/messages.js';
 
 /** GET /api/search: full-text search over session names and message text. */
 
@@ -8,6 +10,7 @@ let server: TestServer;
 let projectA: Project;
 let projectB: Project;
 let sessionA: Session;
+let sessionB: Session;
 let chatA: string;
 let chatB: string;
 
@@ -32,6 +35,7 @@ beforeAll(async () => {
   ({ session: sessionA, chat: chatA } = await sessionIn(projectA, 'Refactor the billing module'));
   const b = await sessionIn(projectB, 'Docs pass');
   chatB = b.chat;
+  sessionB = b.session;
   await message(sessionA.id, chatA, 'user', 'Please rename the invoice helpers and keep the tests green.');
   await message(sessionA.id, chatA, 'assistant', 'I renamed the invoices helper; the tests pass.');
   await message(b.session.id, chatB, 'user', 'Write a section about invoices for the manual.');
@@ -120,11 +124,44 @@ describe('GET /api/search', () => {
     expect((await server.ctx.sql`SELECT count(*)::int AS n FROM messages`)[0]!.n).toBeGreaterThan(0);
   });
 
-  it('uses the GIN indexes of the migration', async () => {
+  it('finds a streamed message once it has finished, with what was appended, and its text as edited', async () => {
+    const id = randomUUID();
+    const task = (await server.ctx.sql<{ id: string }[]>`
+      INSERT INTO tasks (project_id, session_id, chat_id, agent, input) VALUES (${projectA.id}, ${sessionA.id}, ${chatA}, 'native', '{}'::jsonb) RETURNING id`)[0]!.id;
+    await insertAssistantMessage(server.ctx.sql, { id, chatId: chatA, sessionId: sessionA.id, taskId: task, model: null, turn: 1, startedAt: new Date(), metadata: {} });
+    await appendToMessage(server.ctx.sql, id, 'The pelican ', '', 1);
+    await appendToMessage(server.ctx.sql, id, 'nests by the harbour.', '', 2);
+    // Still streaming: its words are not in the index yet.
+    expect((await search('pelican')).body.items).toEqual([]);
+    await finishMessage(server.ctx.sql, id, {
+      content: 'The pelican nests by the harbour.', reasoning: '', status: 'complete', seq: 2, usage: emptyUsage(), usageReported: true, metadata: {},
+    });
+    const [hit] = (await search('harbour')).body.items;
+    expect(hit).toMatchObject({ message_id: id, chat_id: chatA, role: 'assistant' });
+    expect(hit!.snippet.map((p) => p.text).join('')).toBe('The pelican nests by the harbour.');
+    expect(hit!.snippet.filter((p) => p.match).map((p) => p.text)).toEqual(['harbour']);
+
+    await server.ctx.sql`UPDATE messages SET content = 'The heron nests by the harbour.' WHERE id = ${id}`;
+    expect((await search('pelican')).body.items).toEqual([]);
+    expect((await search('heron')).body.items.map((h) => h.message_id)).toEqual([id]);
+  });
+
+  it("keeps to one project also for a word found only behind the newest few hundred messages", async () => {
+    const inA = await message(sessionA.id, chatA, 'user', 'The quokka fixture is flaky.');
+    const inB = await message(sessionB.id, chatB, 'user', 'A quokka in the docs.');
+    await server.ctx.sql`
+      INSERT INTO messages (chat_id, session_id, role, content, status)
+      SELECT ${chatA}, ${sessionA.id}, 'assistant', 'Padding ' || g, 'complete' FROM generate_series(1, 400) g`;
+    expect((await search('quokka')).body.items.map((h) => h.message_id)).toEqual([inB, inA]);
+    expect((await search('quokka', `&project_id=${projectA.id}`)).body.items.map((h) => h.message_id)).toEqual([inA]);
+    expect((await search('quokka', `&project_id=${projectB.id}`)).body.items.map((h) => h.message_id)).toEqual([inB]);
+  });
+
+  it('matches messages on the stored vector through the GIN index of the migration', async () => {
     const plan = await server.ctx.sql.begin(async (tx) => {
       await tx`SET LOCAL enable_seqscan = off`;
       return tx<{ 'QUERY PLAN': string }[]>`
-        EXPLAIN SELECT id FROM messages WHERE to_tsvector('english'::regconfig, left(content, 200000)) @@ websearch_to_tsquery('english', 'invoice')`;
+        EXPLAIN SELECT id FROM messages WHERE search @@ websearch_to_tsquery('english', 'invoice')`;
     });
     expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/messages_search/);
   });

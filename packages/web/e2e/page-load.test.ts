@@ -5,8 +5,9 @@ import { screenshotBothThemes } from './helpers/screenshots';
 import { lastReply, send } from './helpers/ui';
 
 /**
- * Opening a session page with a history: the API requests it makes (none twice), the session's
- * header on a phone, and "log out all browsers" when the server refuses or is gone.
+ * Opening a session page with a history: the API requests it makes (none twice, none waiting on
+ * the chat list when no chat is in the address), the session's header on a phone, and "log out
+ * all browsers" when the server refuses or is gone.
  */
 describe('page load and header in Chromium', () => {
   let opened: NativeSession;
@@ -25,17 +26,32 @@ describe('page load and header in Chromium', () => {
   });
   afterAll(() => opened?.close());
 
-  it('loads a session with its history without fetching anything twice', async () => {
+  /**
+   * The API requests (but the sockets) a load of `url` makes, from a blank page until it is idle,
+   * and `events`: each request and each answer as it happened ("request GET /api/x", "response ...").
+   */
+  async function requestsOnLoad(url: string): Promise<{ requests: string[]; events: string[] }> {
     const { page } = opened.browser;
     const requests: string[] = [];
-    const onRequest = (r: { url(): string; method(): string; resourceType(): string }) => {
+    const events: string[] = [];
+    const apiPath = (r: { url(): string; method(): string; resourceType(): string }) => {
       const u = new URL(r.url());
-      if (u.pathname.startsWith('/api/') && r.resourceType() !== 'websocket') requests.push(`${r.method()} ${u.pathname}${u.search}`);
+      return u.pathname.startsWith('/api/') && r.resourceType() !== 'websocket' ? `${r.method()} ${u.pathname}${u.search}` : null;
     };
-    const url = page.url();
+    const onRequest = (r: Parameters<typeof apiPath>[0]) => {
+      const p = apiPath(r);
+      if (!p) return;
+      requests.push(p);
+      events.push(`request ${p}`);
+    };
+    const onResponse = (res: { request(): Parameters<typeof apiPath>[0] }) => {
+      const p = apiPath(res.request());
+      if (p) events.push(`response ${p}`);
+    };
     // From a blank page, so that nothing the previous page still asks for is counted.
     await page.goto('about:blank');
     page.on('request', onRequest);
+    page.on('response', onResponse);
     try {
       await page.goto(url);
       await page.getByRole('textbox', { name: 'Message' }).waitFor();
@@ -44,11 +60,42 @@ describe('page load and header in Chromium', () => {
       await page.waitForLoadState('networkidle');
     } finally {
       page.off('request', onRequest);
+      page.off('response', onResponse);
     }
+    return { requests, events };
+  }
+
+  it('loads a session with its history without fetching anything twice, its chat asked for beside the chat list', async () => {
+    const { page } = opened.browser;
+    const chatId = new URL(page.url()).searchParams.get('chat')!;
+    const { requests, events } = await requestsOnLoad(page.url());
+    const all = `requests on load: ${requests.join(', ')}`;
     const repeated = requests.filter((r, i) => requests.indexOf(r) !== i);
-    expect(repeated, `requests on load: ${requests.join(', ')}`).toEqual([]);
+    expect(repeated, all).toEqual([]);
     expect(requests).toContain('GET /api/projects');
     expect(requests).toContain('GET /api/sessions');
+    // The chat in the address is known before the chat list answers: its page does not wait for it.
+    const asked = events.indexOf(`request GET /api/chats/${chatId}/messages?limit=100`);
+    const listed = events.indexOf(`response GET /api/sessions/${sessionId}/chats`);
+    expect(asked, `${events.join(', ')}`).toBeGreaterThanOrEqual(0);
+    expect(listed, `${events.join(', ')}`).toBeGreaterThanOrEqual(0);
+    expect(asked, `${events.join(', ')}`).toBeLessThan(listed);
+  });
+
+  it('opens a session with no chat in the address without asking for its chat after the chat list', async () => {
+    const { page } = opened.browser;
+    const chatId = new URL(page.url()).searchParams.get('chat')!;
+    const { requests } = await requestsOnLoad(`${new URL(page.url()).origin}/?session=${sessionId}`);
+    const all = `requests on load: ${requests.join(', ')}`;
+    // The chat list's answer holds the first chat's newest page, usage and agent sessions.
+    expect(requests, all).toContain(`GET /api/sessions/${sessionId}/chats?first_messages=100`);
+    expect(
+      requests.filter((r) => r.startsWith(`GET /api/chats/${chatId}/`) && !r.includes('/traces')),
+      all,
+    ).toEqual([]);
+    expect(requests.filter((r, i) => requests.indexOf(r) !== i), all).toEqual([]);
+    // The address names the chat opened, so a reload comes back to it.
+    expect(new URL(page.url()).searchParams.get('chat')).toBe(chatId);
   });
 
   it('shows the whole session title on a 390 px screen', async () => {

@@ -26,7 +26,8 @@ const MSG = uuid(50);
 const wire = (seq: number, payload: Record<string, unknown>) => ({ seq, session_id: SESSION, ts: '2026-01-01T00:00:00Z', ...payload });
 const delta = (seq: number, text: string) => wire(seq, { type: 'message_delta', chat_id: CHAT, message_id: MSG, text });
 
-function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] = [chat]) {
+/** `first`: the first chat's page, in the chat list's answer when the store asks for it there. */
+function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] = [chat], first?: MessagePage) {
   const sockets: FakeSocket[] = [];
   /** Batches waiting for the next animation frame. */
   const frames: Array<() => void> = [];
@@ -35,7 +36,10 @@ function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] =
   const calls: string[] = [];
   const api: SessionApi = {
     getSession: async () => session,
-    listChats: async () => ({ items: chats }),
+    listChats: async (_id, firstMessages) => ({
+      items: chats,
+      ...(first && firstMessages ? { first: { chat_id: chats[0]!.id, messages: first, usage: noUsage(), agent_sessions: { items: [] } } } : {}),
+    }),
     messagesPage: async (chatId, opts) => {
       calls.push(`page ${chatId} ${opts.before ?? 'latest'}`);
       const p = pages.shift();
@@ -50,7 +54,7 @@ function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] =
     answerPermission: async () => {
       throw new Error('not scripted');
     },
-    chatUsage: async () => ({ turns: [], total: emptyUsage(), unreported_turns: 0, cost: null, saved: null, cache_hit_ratio: null }),
+    chatUsage: async () => noUsage(),
     turnTraces: async () => ({ items: [], next_cursor: null }),
     pendingChange: async () => ({ pending: null }),
     projectCollisions: async () => ({ collisions: [] }),
@@ -72,6 +76,8 @@ function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] =
   const byAnimationFrame = () => (animate = true);
   return { store, sockets, timers, calls, nextFrame, byAnimationFrame };
 }
+
+const noUsage = () => ({ turns: [], total: emptyUsage(), unreported_turns: 0, cost: null, saved: null, cache_hit_ratio: null });
 
 const pageOf = (content: string, status: 'streaming' | 'complete' = 'streaming'): MessagePage => ({
   items: [message(1), message(2, { id: MSG, role: 'assistant', status, content, task_id: TASK })],
@@ -109,6 +115,24 @@ describe('SessionStore', () => {
     expect(view.state.session?.id).toBe(SESSION);
     expect(view.state.logs[CHAT]!.messages.map((m) => m.content)).toEqual(['message 1', 'Hello world']);
     expect(view.status).toBe('live');
+  });
+
+  it('opens the first chat from the chat list when none is named, without asking for its page after the list', async () => {
+    const { store, sockets, calls } = setup([], [chat], pageOf('Hello wor'));
+    stores.push(store);
+    store.start();
+    const ws = sockets[0]!;
+    ws.open();
+    ws.send(wire(5, { type: 'snapshot', reason: 'connect' }));
+    ws.send(delta(6, ' wor'));
+    ws.send(delta(7, 'ld'));
+    await tick();
+    await tick();
+    expect(store.getSnapshot().state.logs[CHAT]!.messages.map((m) => m.content)).toEqual(['message 1', 'Hello world']);
+    // The view then shows that chat: it is loaded already.
+    store.watchChat(CHAT);
+    await tick();
+    expect(calls.filter((c) => c.startsWith('page'))).toEqual([]);
   });
 
   it('does not repeat a notice held during a refetch that the stored metadata already has', async () => {

@@ -1,12 +1,25 @@
 import { z } from 'zod';
 import { Id, IdParams } from '../common.js';
-import { Chat, CreateChatBody, CreateSessionBody, ListSessionsQuery, RenameBody, Session, UpdateSessionBody } from '../rest.js';
+import { Chat, CreateChatBody, CreateSessionBody, ListSessionsQuery, MessagePage, RenameBody, Session, UpdateSessionBody } from '../rest.js';
 import { ArchiveBody } from '../git.js';
+import { UsageSummary } from '../runner.js';
+import { ChatAgentSessionsResponse } from '../agents.js';
 import type { RouteDef } from './def.js';
 
 export const SessionList = z.object({ items: z.array(Session) });
 export type SessionList = z.infer<typeof SessionList>;
-export const ChatList = z.object({ items: z.array(Chat) });
+export const ListChatsQuery = z.object({
+  /**
+   * Also answer with the first chat's newest messages (this many), its usage and its agent
+   * sessions: what a view shows when no chat is named, without waiting for the list first.
+   */
+  first_messages: z.coerce.number().int().min(1).max(200).optional(),
+});
+export type ListChatsQuery = z.infer<typeof ListChatsQuery>;
+/** The first chat as `GET /api/chats/:id/messages`, `/usage` and `/agent-sessions` answer for it. */
+export const FirstChat = z.object({ chat_id: Id, messages: MessagePage, usage: UsageSummary, agent_sessions: ChatAgentSessionsResponse });
+export type FirstChat = z.infer<typeof FirstChat>;
+export const ChatList = z.object({ items: z.array(Chat), first: FirstChat.optional() });
 export type ChatList = z.infer<typeof ChatList>;
 export const CancelSessionResult = z.object({ cancelled: z.array(Id) });
 export type CancelSessionResult = z.infer<typeof CancelSessionResult>;
@@ -111,9 +124,10 @@ export const sessionRoutes = {
   listChats: {
     method: 'GET',
     path: '/api/sessions/:id/chats',
-    summary: "List a session's chats",
+    summary: "List a session's chats, oldest first; `first_messages` adds the first chat's newest page, usage and agent sessions",
     tag: 'chats',
     params: IdParams,
+    query: ListChatsQuery,
     response: ChatList,
     status: 200,
     errors: [],

@@ -3,7 +3,7 @@ import type { Message, MessageImage, MessagePage, Task, Usage } from '@boocode/c
 import { storedPart, type TaskPart } from '../images/parts.js';
 import type { Sql } from './connection.js';
 import { jsonb } from './json.js';
-import { toMessage, toTask, type MessageRow, type TaskRow } from './rows.js';
+import { MESSAGE_COLUMNS, toMessage, toTask, type MessageRow, type TaskRow } from './rows.js';
 
 /**
  * Keyset page over a chat's messages, always returned oldest first. Without a cursor it is
@@ -18,7 +18,7 @@ export async function listMessages(
   let rows: MessageRow[];
   if (q.after) {
     rows = await sql<MessageRow[]>`
-      SELECT * FROM messages WHERE chat_id = ${chatId} AND pos > ${q.after} ORDER BY pos ASC LIMIT ${take}`;
+      SELECT ${sql(MESSAGE_COLUMNS)} FROM messages WHERE chat_id = ${chatId} AND pos > ${q.after} ORDER BY pos ASC LIMIT ${take}`;
     const more = rows.length > q.limit;
     rows = rows.slice(0, q.limit);
     return {
@@ -29,8 +29,8 @@ export async function listMessages(
   }
   rows = q.before
     ? await sql<MessageRow[]>`
-        SELECT * FROM messages WHERE chat_id = ${chatId} AND pos < ${q.before} ORDER BY pos DESC LIMIT ${take}`
-    : await sql<MessageRow[]>`SELECT * FROM messages WHERE chat_id = ${chatId} ORDER BY pos DESC LIMIT ${take}`;
+        SELECT ${sql(MESSAGE_COLUMNS)} FROM messages WHERE chat_id = ${chatId} AND pos < ${q.before} ORDER BY pos DESC LIMIT ${take}`
+    : await sql<MessageRow[]>`SELECT ${sql(MESSAGE_COLUMNS)} FROM messages WHERE chat_id = ${chatId} ORDER BY pos DESC LIMIT ${take}`;
   const more = rows.length > q.limit;
   rows = rows.slice(0, q.limit).reverse();
   return {
@@ -77,7 +77,7 @@ export async function insertUserMessageWithTask(sql: Sql, m: NewUserMessage): Pr
       SELECT ${messageId}, ${m.chatId}, ${m.sessionId}, ${taskId}, 'user', ${m.content}, 'complete', turn, now(),
              ${jsonb(sql, { ...m.metadata, images: m.images })}
       FROM counted
-      RETURNING *
+      RETURNING ${sql(MESSAGE_COLUMNS)}
     ), refs AS (
       INSERT INTO message_images (message_id, position, sha256)
       SELECT r.message_id, r.position, r.sha256 FROM message,

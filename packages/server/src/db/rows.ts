@@ -99,6 +99,16 @@ export interface MessageRow extends UsageColumns {
   content_seq: string | null;
   usage_reported: boolean;
 }
+/**
+ * The columns a MessageRow is read from, named rather than `*`: the table also stores the search
+ * vector, about as long as the text and of no use outside search.
+ */
+export const MESSAGE_COLUMNS = [
+  'id', 'pos', 'chat_id', 'session_id', 'task_id', 'role', 'content', 'reasoning', 'status', 'model', 'turn', 'started_at',
+  'finished_at', 'metadata', 'content_seq', 'usage_reported', 'input_tokens', 'no_cache_tokens', 'cache_read_tokens',
+  'cache_write_tokens', 'output_tokens', 'reasoning_tokens',
+] as const satisfies readonly (keyof MessageRow)[];
+
 export const toMessage = (r: MessageRow): Message => ({
   id: r.id,
   chat_id: r.chat_id,

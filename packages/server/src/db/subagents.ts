@@ -2,7 +2,7 @@ import type { Chat, Message, Subagent, SubagentResult } from '@boocode/contracts
 import type postgres from 'postgres';
 import type { Sql } from './connection.js';
 import { jsonb } from './json.js';
-import { iso, isoOrNull, toChat, toMessage, usageOf, type ChatRow, type MessageRow, type TaskRow } from './rows.js';
+import { iso, isoOrNull, MESSAGE_COLUMNS, toChat, toMessage, usageOf, type ChatRow, type MessageRow, type TaskRow } from './rows.js';
 
 /** Background subagents: child tasks of a turn, each in a chat of its own in the parent's session. */
 
@@ -189,6 +189,6 @@ export async function insertNotice(sql: Sql, n: { sessionId: string; chatId: str
   const [row] = await sql<MessageRow[]>`
     INSERT INTO messages (chat_id, session_id, role, content, status, finished_at, metadata)
     VALUES (${n.chatId}, ${n.sessionId}, 'system', ${n.content}, 'complete', now(), ${jsonb(sql, n.metadata)})
-    RETURNING *`;
+    RETURNING ${sql(MESSAGE_COLUMNS)}`;
   return toMessage(row!);
 }

@@ -44,7 +44,7 @@ export function SessionView({
   /** A panel (and maybe a workflow to launch) asked for from the command palette. */
   request: PanelRequest | null;
 }) {
-  const live = useSessionStore(sessionId);
+  const live = useSessionStore(sessionId, chatId);
   const [panel, setPanel] = usePanel();
   const listRef = useRef<MessageListHandle>(null);
   const [firstVisible, setFirstVisible] = useState(0);

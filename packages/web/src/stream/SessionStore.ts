@@ -1,7 +1,7 @@
 import {
   type SessionFrame,
-  type Chat,
   type ChatAgentSessionsResponse,
+  type ChatList,
   type MessagePage,
   type PendingChange,
   type Permission,
@@ -31,7 +31,8 @@ import { emptySessionState, traceKey, type SessionState, type TurnTraces } from 
 /** The REST calls the store needs (the real `api` in the app, fakes in tests). */
 export interface SessionApi {
   getSession(id: string): Promise<Session>;
-  listChats(sessionId: string): Promise<{ items: Chat[] }>;
+  /** `firstMessages`: the answer also holds the first chat's newest page (see `ChatList.first`). */
+  listChats(sessionId: string, firstMessages?: number): Promise<ChatList>;
   messagesPage(chatId: string, opts: { before?: string; limit?: number }): Promise<MessagePage>;
   getTask(id: string): Promise<Task>;
   listPermissions(sessionId: string): Promise<{ items: Permission[] }>;
@@ -333,6 +334,8 @@ export class SessionStore {
     try {
       // The shown chats' pages are asked for alongside the chat list, not after it: one round trip
       // on page load instead of two. A chat the list no longer holds is dropped with its answer.
+      // With no chat shown yet (none in the address), the list brings the first chat's page: the
+      // chat the view opens.
       const watched = [...this.watched];
       const early = watched.map((id) =>
         Promise.all([
@@ -345,12 +348,15 @@ export class SessionStore {
       for (const p of early) p.catch(() => {}); // a dropped chat's refusal is no failure
       const [session, chats, permissions] = await Promise.all([
         api.getSession(this.sessionId),
-        api.listChats(this.sessionId),
+        api.listChats(this.sessionId, watched.length === 0 ? PAGE : undefined),
         api.listPermissions(this.sessionId).catch(() => null),
       ]);
       const known = new Set(chats.items.map((c) => c.id));
-      const ids = watched.filter((id) => known.has(id));
-      const fetched = await Promise.all(ids.map((id) => early[watched.indexOf(id)]!));
+      const first = watched.length === 0 ? chats.first : undefined;
+      const ids = first ? [first.chat_id] : watched.filter((id) => known.has(id));
+      const fetched = first
+        ? [[first.messages, first.usage, first.agent_sessions] as const]
+        : await Promise.all(ids.map((id) => early[watched.indexOf(id)]!));
       const pages = fetched.map(([page]) => page);
       const usages = fetched.map(([, usage]) => usage);
       const agents = fetched.map(([, , agent]) => agent);

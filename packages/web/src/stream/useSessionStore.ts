@@ -4,7 +4,7 @@ import { SessionStore, type SessionApi, type SessionView } from './SessionStore'
 
 const restApi: SessionApi = {
   getSession: (id) => api.call('getSession', { params: { id } }),
-  listChats: (id) => api.call('listChats', { params: { id } }),
+  listChats: (id, firstMessages) => api.call('listChats', { params: { id }, query: firstMessages ? { first_messages: firstMessages } : {} }),
   messagesPage: (id, query) => api.call('listMessages', { params: { id }, query }),
   getTask: (id) => api.call('getTask', { params: { id } }),
   listPermissions: (id) => api.call('listPermissions', { params: { id } }),
@@ -19,11 +19,17 @@ const restApi: SessionApi = {
 const noSubscribe = () => () => {};
 const noView = () => null;
 
-/** A live store for the open session (null until it is created), closed when the session changes. */
-export function useSessionStore(sessionId: string): { store: SessionStore; view: SessionView } | null {
+/**
+ * A live store for the open session (null until it is created), closed when the session changes.
+ * `chatId`, the chat in the address when the session opens, is loaded with the session's first
+ * refetch rather than once the chat list has named it.
+ */
+export function useSessionStore(sessionId: string, chatId: string | null): { store: SessionStore; view: SessionView } | null {
   const [store, setStore] = useState<SessionStore | null>(null);
+  const [openedChat] = useState(chatId);
   useEffect(() => {
     const s = new SessionStore(sessionId, { api: restApi });
+    if (openedChat) s.watchChat(openedChat);
     s.start();
     setStore(s);
     // Coming back online should not wait out a long backoff delay.
@@ -33,7 +39,7 @@ export function useSessionStore(sessionId: string): { store: SessionStore; view:
       window.removeEventListener('online', online);
       s.stop();
     };
-  }, [sessionId]);
+  }, [sessionId, openedChat]);
   const view = useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? noView);
   return store && view && store.sessionId === sessionId ? { store, view } : null;
 }

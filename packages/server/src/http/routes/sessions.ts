@@ -6,6 +6,9 @@ import { notFound } from '../../errors.js';
 import { getProject } from '../../db/projects.js';
 import { getSession, insertSession, listSessions, updateSession } from '../../db/sessions.js';
 import { getChat, insertChat, listChats, renameChat } from '../../db/chats.js';
+import { listMessages } from '../../db/messages.js';
+import { chatUsage } from '../../db/traces.js';
+import { listChatAgentSessions } from '../../db/agent-sessions.js';
 import { announceSession, updateAttention } from '../../stream/attention.js';
 import { checkSessionMode } from '../../agents/session-mode.js';
 import { cancelSessionWorkflowRuns, toWorkflowRun } from '../../db/workflows.js';
@@ -81,9 +84,17 @@ export function sessionHandlers(ctx: AppContext): Handlers<'createSession' | 'li
       broker.publish(params.id, { type: 'chat_created', chat });
       return chat;
     },
-    listChats: async ({ params }) => {
+    listChats: async ({ params, query }) => {
       if (!(await getSession(sql, params.id))) throw notFound('session', params.id);
-      return { items: await listChats(sql, params.id) };
+      const items = await listChats(sql, params.id);
+      const first = items[0];
+      if (!query.first_messages || !first) return { items };
+      const [messages, usage, agents] = await Promise.all([
+        listMessages(sql, first.id, { limit: query.first_messages }),
+        chatUsage(sql, first.id),
+        listChatAgentSessions(sql, first.id),
+      ]);
+      return { items, first: { chat_id: first.id, messages, usage, agent_sessions: { items: agents } } };
     },
     renameChat: async ({ params, body }) => {
       const chat = await renameChat(sql, params.id, body.name);
