@@ -61,7 +61,8 @@ async function renderAndScrollToTop(dist: string, n: number): Promise<ScrollFigu
         list.scrollTop = 0;
         list.dispatchEvent(new Event('scroll'));
         await new Promise((r) => requestAnimationFrame(() => r(null)));
-        if (document.body.textContent?.includes('Start of chat') && list.scrollTop === 0) return;
+        // The "Start of chat" line (looked up, not read from the page's whole text: that cost more than a page).
+        if (document.querySelector('.message-list__start') && list.scrollTop === 0) return;
       }
       throw new Error('never reached the top');
     });
