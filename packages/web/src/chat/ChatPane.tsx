@@ -70,9 +70,11 @@ export function ChatPane({
   const inFlight = state.inFlight.find((t) => t.chat_id === chatId);
   const runningTask = Object.entries(tasks).find(([, t]) => t.chatId === chatId && t.status === 'running')?.[0];
   const running = inFlight !== undefined || runningTask !== undefined;
-  const queued = useSameItems(
-    useMemo(() => messages.filter((m) => m.role === 'user' && m.task_id && tasks[m.task_id]?.status === 'pending'), [messages, tasks]),
+  const pending = useMemo(
+    () => messages.filter((m) => m.role === 'user' && m.task_id && tasks[m.task_id]?.status === 'pending'),
+    [messages, tasks],
   );
+  const queued = useSameItems(pending);
 
   const loadOlder = useCallback(() => void store.loadOlder(chatId), [store, chatId]);
 

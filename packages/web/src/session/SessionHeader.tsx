@@ -1,10 +1,10 @@
 import { memo, useState, type ReactNode } from 'react';
 import type { Session } from '@boocode/contracts';
+import type { SocketStatus } from '@boocode/client';
 import { api } from '../api';
 import { RenameForm } from '../sidebar/RenameForm';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { ConnectionBadge } from '../shell/ConnectionBadge';
-import type { SocketStatus } from '@boocode/client';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { IconButton } from '../ui/IconButton';
 import { PANEL_TITLE, type PanelKind } from './SidePanel';
