@@ -6,6 +6,10 @@
 //      200 agents stream their state (workflow-run.ts);
 //   4. page load to a usable composer, on loopback and with a round trip added to each API
 //      answer, and the API requests the load makes (page-load.ts).
+// 1 and 2 also count the page's main-thread work (cpu.ts): per first render, per page fetched while
+// scrolling up, per 1,000 deltas. BENCH_UI_BASELINE=<another build's dist> runs them alternately on
+// both builds, BENCH_UI_ROUNDS times each (default 3), and prints medians and the ratio; 3 and 4
+// then are skipped.
 //   node --conditions=source --import tsx bench/ui/run.ts
 // Figures only: no assertions (tests check behaviour, benchmarks measure speed).
 import path from 'node:path';
