@@ -179,12 +179,20 @@ async function alternate<T>(scenario: (dist: string) => Promise<T>): Promise<T[]
 
 const median = (xs: number[]): number => summarize(xs).p50;
 
-/** One row per build (medians over the rounds), then current/baseline when there is a baseline. */
-function sideBySide(rowsPerBuild: Record<string, number>[]): Record<string, string | number>[] {
-  const rows: Record<string, string | number>[] = rowsPerBuild.map((r, i) => ({ build: BUILDS[i]!.name, ...r }));
-  if (rowsPerBuild.length === 2) {
-    const [cur, base] = rowsPerBuild as [Record<string, number>, Record<string, number>];
-    rows.push({ build: 'ratio current/baseline', ...Object.fromEntries(Object.keys(cur).map((k) => [k, cur[k]! / base[k]!])) });
+/**
+ * One row per build (`figures` of its runs: medians), then, with a baseline, current/baseline
+ * taken round by round (runs next to each other share the machine's load) and the median of those.
+ */
+function sideBySide<T>(runs: T[][], figures: (runs: T[]) => Record<string, number>): Record<string, string | number>[] {
+  const rows: Record<string, string | number>[] = runs.map((r, i) => ({ build: BUILDS[i]!.name, ...figures(r) }));
+  const [cur, base] = runs;
+  if (cur && base) {
+    const ratios = cur.map((c, i) => {
+      const [x, y] = [figures([c]), figures([base[i]!])];
+      return Object.fromEntries(Object.keys(x).map((k) => [k, x[k]! / y[k]!]));
+    });
+    const keys = Object.keys(ratios[0] ?? {});
+    rows.push({ build: 'ratio current/baseline', ...Object.fromEntries(keys.map((k) => [k, median(ratios.map((r) => r[k]!).filter(Number.isFinite))])) });
   }
   return rows;
 }
@@ -213,32 +221,25 @@ for (const b of BUILDS) await renderAndScrollToTop(b.dist, 100);
 const small = await alternate((dist) => renderAndScrollToTop(dist, 100));
 const large = await alternate((dist) => renderAndScrollToTop(dist, LARGE));
 console.log(`\nRender a chat and scroll to its top (headless Chromium; medians of ${ROUNDS} run(s) per build)\n`);
+const scrolls = BUILDS.map((_, i) => small[i]!.map((s, round) => ({ small: s, large: large[i]![round]! })));
 console.log(
   table(
-    sideBySide(
-      BUILDS.map((_, i) => {
-        const s = small[i]!;
-        const l = large[i]!;
-        return {
-          'first render ms (100)': median(s.map((r) => r.firstRenderMs)),
-          [`first render ms (${LARGE})`]: median(l.map((r) => r.firstRenderMs)),
-          [`ratio ${LARGE}/100`]: median(l.map((r) => r.firstRenderMs)) / median(s.map((r) => r.firstRenderMs)),
-          'scroll to top ms': median(l.map((r) => r.toTopMs)),
-          'rows in DOM': median(l.map((r) => r.rows)),
-        };
-      }),
-    ),
+    sideBySide(scrolls, (runs) => ({
+      'first render ms (100)': median(runs.map((r) => r.small.firstRenderMs)),
+      [`first render ms (${LARGE})`]: median(runs.map((r) => r.large.firstRenderMs)),
+      [`ratio ${LARGE}/100`]: median(runs.map((r) => r.large.firstRenderMs / r.small.firstRenderMs)),
+      'scroll to top ms': median(runs.map((r) => r.large.toTopMs)),
+      'rows in DOM': median(runs.map((r) => r.large.rows)),
+    })),
   ),
 );
 console.log(`\nMain-thread work: first render of ${LARGE} messages (per load), and paging back (per page of 200)\n`);
 console.log(
   table(
-    sideBySide(
-      BUILDS.map((_, i) => ({
-        ...cpuColumns(large[i]!.map((r) => r.firstCpu), 'load'),
-        ...cpuColumns(large[i]!.map((r) => cpuPer(r.scrollCpu, PAGES_BACK)), 'page'),
-      })),
-    ),
+    sideBySide(large, (runs) => ({
+      ...cpuColumns(runs.map((r) => r.firstCpu), 'load'),
+      ...cpuColumns(runs.map((r) => cpuPer(r.scrollCpu, PAGES_BACK)), 'page'),
+    })),
   ),
 );
 
@@ -247,18 +248,16 @@ const streams = await alternate((dist) => streamingFrameRate(dist, DELTAS_PER_SE
 console.log(`\nFrame rate and main-thread work while ${DELTAS_PER_SECOND} deltas/s stream into one message\n`);
 console.log(
   table(
-    sideBySide(
-      streams.map((runs) => ({
-        'idle fps': median(runs.map((r) => r.idle.fps)),
-        'streaming fps': median(runs.map((r) => r.streaming.fps)),
-        'ratio streaming/idle': median(runs.map((r) => r.streaming.fps / r.idle.fps)),
-        'worst frame ms': median(runs.map((r) => r.streaming.worstMs)),
-        'frames > 50 ms': median(runs.map((r) => r.streaming.over50)),
-        'deltas sent': median(runs.map((r) => r.sent)),
-        'chars shown': median(runs.map((r) => r.shownChars)),
-        ...cpuColumns(runs.map((r) => cpuPer(r.cpu, r.sent / 1000)), '1000 deltas'),
-      })),
-    ),
+    sideBySide(streams, (runs) => ({
+      'idle fps': median(runs.map((r) => r.idle.fps)),
+      'streaming fps': median(runs.map((r) => r.streaming.fps)),
+      'ratio streaming/idle': median(runs.map((r) => r.streaming.fps / r.idle.fps)),
+      'worst frame ms': median(runs.map((r) => r.streaming.worstMs)),
+      'frames > 50 ms': median(runs.map((r) => r.streaming.over50)),
+      'deltas sent': median(runs.map((r) => r.sent)),
+      'chars shown': median(runs.map((r) => r.shownChars)),
+      ...cpuColumns(runs.map((r) => cpuPer(r.cpu, r.sent / 1000)), '1000 deltas'),
+    })),
   ),
 );
 if (BASELINE) process.exit(0); // the other views are timed for the current build alone
