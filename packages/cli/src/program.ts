@@ -9,6 +9,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerSessions } from './commands/sessions.js';
 import { registerPermissions } from './commands/permissions.js';
 import { registerReview } from './commands/review.js';
+import { registerBranch } from './commands/branch.js';
 import { registerAgents } from './commands/agents.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerWorkflows } from './commands/workflows.js';
@@ -44,6 +45,7 @@ const GROUPS: [register: (program: Command) => void, commands: string[]][] = [
   [registerSessions, ['ls', 'inspect', 'archive', 'rename']],
   [registerPermissions, ['permit']],
   [registerReview, ['diff', 'apply', 'reject', 'commit', 'merge', 'collisions']],
+  [registerBranch, ['branch', 'update', 'push']],
   [registerAgents, ['agents']],
   [registerToken, ['token']],
   [registerMcp, ['mcp']],

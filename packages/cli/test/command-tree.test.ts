@@ -28,7 +28,7 @@ describe('the command tree', () => {
     expect(all.map((c) => c.path).sort()).toEqual(
       [
         'serve', 'worker', 'status', 'login-url', 'project', 'project add', 'project ls', 'project rm', 'run', 'send', 'wait', 'stop', 'logs', 'ls', 'inspect',
-        'archive', 'rename', 'permit', 'permit ls', 'diff', 'apply', 'reject', 'commit', 'merge', 'collisions', 'agents', 'agents ls', 'agents models', 'completion', 'token', 'token rotate', 'mcp',
+        'archive', 'rename', 'permit', 'permit ls', 'diff', 'apply', 'reject', 'commit', 'merge', 'collisions', 'branch', 'update', 'push', 'agents', 'agents ls', 'agents models', 'completion', 'token', 'token rotate', 'mcp',
         'workflow', 'workflow ls', 'workflow run', 'workflow resume', 'workflow status', 'workflow cancel', 'workflow logs',
         'terminal', 'terminal ls', 'terminal new', 'terminal attach', 'terminal send', 'terminal capture', 'terminal search', 'terminal rename', 'terminal kill',
       ].sort(),

@@ -263,5 +263,7 @@ export const GitErrorDetails = z.object({
   /** The config key at fault, e.g. `setup[0]`. */
   key: z.string().optional(),
   exit_code: z.number().int().nullable().optional(),
+  /** `pull_request_failed`: the push that did happen, and is kept, before gh failed. */
+  pushed: z.object({ remote: z.string(), branch: z.string(), commit: CommitSha }).optional(),
 });
 export type GitErrorDetails = z.infer<typeof GitErrorDetails>;

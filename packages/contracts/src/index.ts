@@ -14,3 +14,4 @@ export * from './terminals.js';
 export * from './cli.js';
 export * from './subagents.js';
 export * from './search.js';
+export * from './review-text.js';

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
-import type { TestServer } from '@boocode/testkit/server';
-import { openCodeTestHome, scratchDir, type OpenCodeTestHome } from '@boocode/testkit';
+import { afterAll, beforeAll } from 'vitest';
+import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { openCodeTestHome, scratchDir, startFakeLlm, type FakeLlm, type FakeLlmOptions, type OpenCodeTestHome } from '@boocode/testkit';
 
 /** Shared by the server-level tests: sessions, messages and waiting for tasks through the API. */
 
@@ -17,6 +18,28 @@ export function homeWithConfig(extra: Record<string, unknown>): string {
   const secret = () => randomBytes(32).toString('base64url');
   writeFileSync(join(home, 'config.json'), JSON.stringify({ token: secret(), pg_password: secret(), ...extra }, null, 2), { mode: 0o600 });
   return home;
+}
+
+/** Server settings that point the native agent at the fake LLM. */
+export const nativeEnv = (llm: FakeLlm): Record<string, string> => ({
+  BOOCODE_NATIVE_BASE_URL: llm.url,
+  BOOCODE_NATIVE_MODEL: 'fake-model',
+  BOOCODE_NATIVE_API_KEY: 'k',
+});
+
+/** One fake LLM, a server whose native agent uses it, and a project, for the whole test file. */
+export function useNativeServer(llmOpts: FakeLlmOptions = {}): { llm: FakeLlm; server: TestServer; project: Project } {
+  const env = {} as { llm: FakeLlm; server: TestServer; project: Project };
+  beforeAll(async () => {
+    env.llm = await startFakeLlm(llmOpts);
+    env.server = await startTestServer({ env: nativeEnv(env.llm), writeIntervalMs: 50 });
+    env.project = (await env.server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'alpha\n' }) })).body;
+  });
+  afterAll(async () => {
+    await env.server?.close();
+    await env.llm?.close();
+  });
+  return env;
 }
 
 export const FINISHED = ['completed', 'failed', 'cancelled', 'timed_out'];

@@ -20,7 +20,7 @@ beforeAll(async () => {
       BOOCODE_NATIVE_BASE_URL: llm.url,
       BOOCODE_NATIVE_MODEL: 'fake-model',
       BOOCODE_NATIVE_API_KEY: 'k',
-      PATH: `${gh.dir}${path.delimiter}${process.env.PATH ?? ''}`,
+      PATH: gh.path,
     },
     writeIntervalMs: 50,
   });
@@ -194,5 +194,63 @@ describe('push and pull request', () => {
     expect(failed.status).toBe(409);
     expect(failed.body.error).toBe('push_failed');
     expect(failed.body.message).toMatch(/^pushing .* to origin failed: /);
+  });
+
+  /** A session with one edit, its project on a fresh bare remote. */
+  async function withRemote(): Promise<{ session: Session; remote: string }> {
+    const { dir, session } = await setup({ 'a.txt': 'alpha\n' });
+    const remote = path.join(scratchDir('boocode-remote-'), 'origin.git');
+    sh(path.dirname(remote), ['init', '-q', '--bare', remote]);
+    sh(dir, ['remote', 'add', 'origin', remote]);
+    return { session, remote };
+  }
+
+  it('without gh on the PATH hides the pull request, refuses one in a sentence before pushing, and still pushes', async () => {
+    const { session, remote } = await withRemote();
+    gh.setInstalled(false);
+    try {
+      const calls = gh.calls().length;
+      expect(await branchOf(session.id)).toMatchObject({
+        remote: 'origin',
+        push: { available: true, reason: null },
+        pull_request: { available: false, reason: "the gh command is not installed on the server's PATH" },
+      });
+      const refused = await post<{ error: string; message: string }>(`/api/sessions/${session.id}/push`, { commit_pending: true, message: 'alpha loud', pull_request: { title: 'Loud alpha' } });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toEqual({ error: 'gh_unavailable', message: "the gh command is not installed on the server's PATH: the branch was not pushed" });
+      expect(sh(remote, ['for-each-ref', '--format=%(refname)'])).toBe('');
+
+      const pushed = await post<PushResult>(`/api/sessions/${session.id}/push`, { commit_pending: true, message: 'alpha loud' });
+      expect(pushed.status).toBe(200);
+      expect(pushed.body).toMatchObject({ remote: 'origin', pull_request_url: null, uncommitted_files: [] });
+      expect(sh(remote, ['rev-parse', `refs/heads/${pushed.body.branch}`]).trim()).toBe(pushed.body.commit);
+      expect(gh.calls().length).toBe(calls);
+    } finally {
+      gh.setInstalled(true);
+    }
+  });
+
+  it('when gh pr create fails keeps the push and says so, with gh\'s own words', async () => {
+    const { session, remote } = await withRemote();
+    gh.failWith('pull request create failed: GraphQL: Resource not accessible by integration (createPullRequest)');
+    try {
+      const r = await post<{ error: string; message: string; details: { output: string; exit_code: number; pushed: { remote: string; branch: string; commit: string } } }>(
+        `/api/sessions/${session.id}/push`,
+        { commit_pending: true, message: 'alpha loud', pull_request: { title: 'Loud alpha', body: 'Asked: loud alpha' } },
+      );
+      expect(r.status).toBe(409);
+      expect(r.body.error).toBe('pull_request_failed');
+      const { branch, commit } = r.body.details.pushed;
+      expect(r.body.message).toBe(
+        `the branch ${branch} was pushed to origin, but gh could not open the pull request: pull request create failed: GraphQL: Resource not accessible by integration (createPullRequest)`,
+      );
+      expect(r.body.details).toMatchObject({ exit_code: 1, pushed: { remote: 'origin', branch: (await branchOf(session.id)).branch } });
+      // The push stands, with the committed work.
+      expect(sh(remote, ['rev-parse', `refs/heads/${branch}`]).trim()).toBe(commit);
+      expect(sh(remote, ['show', `${commit}:a.txt`])).toBe('ALPHA\n');
+      expect(gh.calls().at(-1)).toEqual(['pr', 'create', '--head', branch, '--base', 'main', '--title', 'Loud alpha', '--body', 'Asked: loud alpha']);
+    } finally {
+      gh.failWith(null);
+    }
   });
 });

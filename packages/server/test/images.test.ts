@@ -4,7 +4,7 @@ import type { Chat, ErrorBody, MessagePage, PostMessageResponse, Project, Sessio
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { createTestDatabase, makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { connect, type Sql } from '@boocode/server/internals';
-import { waitTask as waitServerTask } from './agents-env.js';
+import { waitTask as waitServerTask, nativeEnv } from './agents-env.js';
 
 /**
  * Images of user messages: stored once by the SHA-256 of their bytes, never as base64 in a task
@@ -25,7 +25,7 @@ const sha = createHash('sha256').update(PNG).digest('hex');
 beforeAll(async () => {
   llm = await startFakeLlm();
   const databaseUrl = await createTestDatabase();
-  server = await startTestServer({ databaseUrl, env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, writeIntervalMs: 50 });
+  server = await startTestServer({ databaseUrl, env: nativeEnv(llm), writeIntervalMs: 50 });
   sql = connect(databaseUrl, { max: 2 });
   const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo() })).body;
   const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { McpTokens } from '@boocode/server/internals';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { CLI_BIN, inheritedEnv, makeGitRepo, runCli, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { CLI_BIN, inheritedEnv, runCli } from '@boocode/testkit/server';
+import { useNativeServer } from './agents-env.js';
 
-let llm: FakeLlm;
-let server: TestServer;
-let project: Project;
-
-beforeAll(async () => {
-  llm = await startFakeLlm();
-  server = await startTestServer({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, writeIntervalMs: 50 });
-  project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'alpha\n' }) })).body;
-});
-afterAll(async () => {
-  await server?.close();
-  await llm?.close();
-});
+const env = useNativeServer();
 
 type Transport = 'Streamable HTTP' | 'stdio (boocode mcp)';
 
@@ -28,8 +16,8 @@ async function connectOver(transport: Transport, token: string, args: string[] =
   const client = new Client({ name: 'boocode-test', version: '1.0.0' });
   await client.connect(
     transport === 'Streamable HTTP'
-      ? new StreamableHTTPClientTransport(new URL(`${server.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } })
-      : new StdioClientTransport({ command: process.execPath, args: [CLI_BIN, 'mcp', ...args], env: { ...inheritedEnv(), BOOCODE_URL: server.url, BOOCODE_TOKEN: token }, stderr: 'pipe' }),
+      ? new StreamableHTTPClientTransport(new URL(`${env.server.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } })
+      : new StdioClientTransport({ command: process.execPath, args: [CLI_BIN, 'mcp', ...args], env: { ...inheritedEnv(), BOOCODE_URL: env.server.url, BOOCODE_TOKEN: token }, stderr: 'pipe' }),
   );
   return client;
 }
@@ -42,11 +30,11 @@ const textOf = (r: unknown) => (r as ToolAnswer).content.map((c) => c.text ?? ''
 const jsonOf = <T>(r: unknown): T => JSON.parse(textOf(r)) as T;
 
 async function sessionWithTurn(): Promise<{ session: Session; chat: Chat; task: Task }> {
-  const session = (await server.api<Session>('POST', '/api/sessions', { project_id: project.id })).body;
-  await server.api('PATCH', `/api/sessions/${session.id}`, { subagent_followup: false });
-  const chat = (await server.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
-  llm.push({ match: { lastUserIncludes: `host ${session.id}` }, text: 'hosted' });
-  const { task } = (await server.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: `host ${session.id}` })).body;
+  const session = (await env.server.api<Session>('POST', '/api/sessions', { project_id: env.project.id })).body;
+  await env.server.api('PATCH', `/api/sessions/${session.id}`, { subagent_followup: false });
+  const chat = (await env.server.api<{ items: Chat[] }>('GET', `/api/sessions/${session.id}/chats`)).body.items[0]!;
+  env.llm.push({ match: { lastUserIncludes: `host ${session.id}` }, text: 'hosted' });
+  const { task } = (await env.server.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: `host ${session.id}` })).body;
   return { session, chat, task };
 }
 
@@ -67,22 +55,22 @@ const EXPECTED_TOOLS = [
   'workflow_status',
 ];
 
-describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MCP server over %s', (transport) => {
+describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MCP env.server over %s', (transport) => {
   const connect = (token: string, args: string[] = []) => connectOver(transport, token, args);
 
   it('refuses a missing or wrong token, and a scoped token anywhere else in the API', async () => {
-    const none = await fetch(`${server.url}/api/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const none = await fetch(`${env.server.url}/api/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(none.status).toBe(401);
     await expect(connect('wrong')).rejects.toThrow();
     const { session, chat } = await sessionWithTurn();
-    const scoped = new McpTokens(server.token).mint(session.id, chat.id);
+    const scoped = new McpTokens(env.server.token).mint(session.id, chat.id);
     // A forged MAC, or a token for another chat, grants nothing.
     await expect(connect(`${scoped.slice(0, -4)}AAAA`)).rejects.toThrow();
-    expect((await server.api('GET', `/api/sessions/${session.id}`, undefined, { token: scoped })).status).toBe(401);
+    expect((await env.server.api('GET', `/api/sessions/${session.id}`, undefined, { token: scoped })).status).toBe(401);
   });
 
   it('lists every tool with a description and an input schema; the main token calls each', async () => {
-    const client = await connect(server.token);
+    const client = await connect(env.server.token);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(EXPECTED_TOOLS);
     for (const t of tools) {
@@ -93,14 +81,14 @@ describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MC
     const call = (name: string, args: Record<string, unknown> = {}) => client.callTool({ name, arguments: args });
 
     expect(jsonOf<{ items: { name: string }[] }>(await call('list_agents')).items.some((a) => a.name === 'native')).toBe(true);
-    expect(jsonOf<{ items: Session[] }>(await call('list_sessions', { project_id: project.id })).items.some((s) => s.id === session.id)).toBe(true);
-    const created = jsonOf<Session>(await call('create_session', { project_id: project.id, name: 'from mcp' }));
+    expect(jsonOf<{ items: Session[] }>(await call('list_sessions', { project_id: env.project.id })).items.some((s) => s.id === session.id)).toBe(true);
+    const created = jsonOf<Session>(await call('create_session', { project_id: env.project.id, name: 'from mcp' }));
     expect(created.name).toBe('from mcp');
     expect(jsonOf<Task>(await call('wait_for_turn', { task_id: task.id, wait_seconds: 60 })).status).toBe('completed');
     const messages = jsonOf<{ role: string; content: string }[]>(await call('get_messages', { chat_id: chat.id }));
     expect(messages.map((m) => m.content)).toEqual([`host ${session.id}`, 'hosted']);
 
-    llm.push({ match: { lastUserIncludes: 'mcp child' }, text: 'child says hi' });
+    env.llm.push({ match: { lastUserIncludes: 'mcp child' }, text: 'child says hi' });
     const child = jsonOf<{ id: string; parent_task_id: string; chat_id: string }>(
       await call('spawn_subagent', { prompt: 'mcp child', isolation: 'shared', parent_task_id: task.id, label: 'via mcp' }),
     );
@@ -109,14 +97,14 @@ describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MC
     expect(jsonOf<{ text: string }>(await call('subagent_result', { id: child.id, wait_seconds: 60 })).text).toBe('child says hi');
     expect(jsonOf<{ items: { id: string }[] }>(await call('list_subagents', { session_id: session.id })).items.map((s) => s.id)).toEqual([child.id]);
 
-    llm.push({ match: { lastUserIncludes: 'second prompt' }, text: 'second answer' });
+    env.llm.push({ match: { lastUserIncludes: 'second prompt' }, text: 'second answer' });
     const sent = jsonOf<{ task_id: string }>(await call('send_prompt', { chat_id: child.chat_id, prompt: 'second prompt' }));
     expect(jsonOf<Task>(await call('wait_for_turn', { task_id: sent.task_id, wait_seconds: 60 })).status).toBe('completed');
     expect(jsonOf<Task>(await call('cancel', { task_id: sent.task_id })).status).toBe('completed');
     const diff = jsonOf<{ files: unknown[] } | null>(await call('get_diff', { session_id: session.id }));
     expect(diff === null || Array.isArray(diff.files)).toBe(true);
     // A child in its own worktree has a diff of its own; one sharing the session's says where its changes are.
-    llm.push({ match: { lastUserIncludes: 'mcp worktree child' }, text: 'changed nothing' });
+    env.llm.push({ match: { lastUserIncludes: 'mcp worktree child' }, text: 'changed nothing' });
     const own = jsonOf<{ id: string }>(await call('spawn_subagent', { prompt: 'mcp worktree child', parent_task_id: task.id }));
     expect(jsonOf<{ text: string }>(await call('subagent_result', { id: own.id, wait_seconds: 60 })).text).toBe('changed nothing');
     const ownDiff = jsonOf<{ files: unknown[]; base_commit: string }>(await call('get_diff', { subagent_id: own.id }));
@@ -135,7 +123,7 @@ describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MC
   });
 
   it('answers bad input with readable tool errors', async () => {
-    const client = await connect(server.token);
+    const client = await connect(env.server.token);
     const bad = async (name: string, args: Record<string, unknown>, says: RegExp) => {
       let text: string;
       try {
@@ -170,8 +158,8 @@ describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MC
   it('a token scoped to a session reaches that session only', async () => {
     const own = await sessionWithTurn();
     const other = await sessionWithTurn();
-    await server.api('GET', `/api/tasks/${own.task.id}`);
-    const client = await connect(new McpTokens(server.token).mint(own.session.id, own.chat.id));
+    await env.server.api('GET', `/api/tasks/${own.task.id}`);
+    const client = await connect(new McpTokens(env.server.token).mint(own.session.id, own.chat.id));
     const call = (name: string, args: Record<string, unknown> = {}) => client.callTool({ name, arguments: args });
     const sessions = jsonOf<{ items: Session[] }>(await call('list_sessions'));
     expect(sessions.items.map((s) => s.id)).toEqual([own.session.id]);
@@ -183,14 +171,14 @@ describe.each<Transport>(['Streamable HTTP', 'stdio (boocode mcp)'])('BooCode MC
       ['list_subagents', { session_id: other.session.id }],
       ['get_diff', { session_id: other.session.id }],
       ['get_diff', { subagent_id: other.task.id }],
-      ['create_session', { project_id: project.id }],
+      ['create_session', { project_id: env.project.id }],
       ['send_prompt', { chat_id: own.chat.id, prompt: 'to myself' }],
     ] as const) {
       const r = await call(name, args);
       expect((r as ToolAnswer).isError, name).toBe(true);
     }
     // Its own spawn attaches to its chat's turn.
-    llm.push({ match: { lastUserIncludes: 'scoped child' }, text: 'scoped answer' });
+    env.llm.push({ match: { lastUserIncludes: 'scoped child' }, text: 'scoped answer' });
     const child = jsonOf<{ id: string; parent_task_id: string }>(await call('spawn_subagent', { prompt: 'scoped child', isolation: 'shared' }));
     expect(child.parent_task_id).toBe(own.task.id);
     expect(jsonOf<{ text: string }>(await call('subagent_result', { id: child.id, wait_seconds: 60 })).text).toBe('scoped answer');
@@ -202,22 +190,22 @@ describe('boocode mcp --session', () => {
   it('narrows the main token to one session, as its own agents see it', async () => {
     const own = await sessionWithTurn();
     await sessionWithTurn();
-    const client = await connectOver('stdio (boocode mcp)', server.token, ['--session', own.session.id.slice(0, 8)]);
+    const client = await connectOver('stdio (boocode mcp)', env.server.token, ['--session', own.session.id.slice(0, 8)]);
     const sessions = jsonOf<{ items: Session[] }>(await client.callTool({ name: 'list_sessions', arguments: {} }));
     expect(sessions.items.map((s) => s.id)).toEqual([own.session.id]);
     await client.close();
   });
 
   it('refuses a session that does not exist, and a scoped token naming another session', async () => {
-    const run = await runCli(['mcp', '--session', '00000000-0000-4000-8000-000000000000'], { BOOCODE_URL: server.url, BOOCODE_TOKEN: server.token });
+    const run = await runCli(['mcp', '--session', '00000000-0000-4000-8000-000000000000'], { BOOCODE_URL: env.server.url, BOOCODE_TOKEN: env.server.token });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/no session/);
     const own = await sessionWithTurn();
     const other = await sessionWithTurn();
-    const scoped = new McpTokens(server.token).mint(own.session.id, own.chat.id);
+    const scoped = new McpTokens(env.server.token).mint(own.session.id, own.chat.id);
     const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
     const post = (token: string, session: string) =>
-      fetch(`${server.url}/api/mcp`, {
+      fetch(`${env.server.url}/api/mcp`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-boocode-session': session },
         body: JSON.stringify(init),
@@ -225,7 +213,7 @@ describe('boocode mcp --session', () => {
     const refused = await post(scoped, other.session.id);
     expect(refused.status).toBe(401);
     expect(await refused.text()).toMatch(/scoped to session/);
-    expect((await post(server.token, 'not-a-session')).status).toBe(404);
+    expect((await post(env.server.token, 'not-a-session')).status).toBe(404);
     expect((await post(scoped, own.session.id)).status).toBe(200);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
-import { waitTask as waitServerTask } from './agents-env.js';
+import { waitTask as waitServerTask, nativeEnv } from './agents-env.js';
 
 /** A native turn on a real server: its commands run in the sandbox the configuration asks for. */
 
@@ -15,7 +15,7 @@ let project: Project;
 
 beforeAll(async () => {
   llm = await startFakeLlm();
-  server = await startTestServer({ env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, writeIntervalMs: 50 });
+  server = await startTestServer({ env: nativeEnv(llm), writeIntervalMs: 50 });
   repo = await makeGitRepo({ 'a.txt': 'alpha\n' });
   project = (await server.api<Project>('POST', '/api/projects', { path: repo })).body;
 });

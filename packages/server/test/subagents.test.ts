@@ -2,19 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, ErrorBody, Message, MessagePage, PostMessageResponse, Project, Session, SessionDiff, Subagent, SubagentList, SubagentResult, Task, TracePage } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer, until } from '@boocode/testkit/server';
+import { nativeEnv } from './agents-env.js';
 
 let llm: FakeLlm;
 let server: TestServer;
 /** Small limits, to hit them. */
 let tight: TestServer;
 
-const nativeEnv = () => ({ BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' });
 
 beforeAll(async () => {
   llm = await startFakeLlm();
-  server = await startTestServer({ env: nativeEnv(), writeIntervalMs: 50 });
+  server = await startTestServer({ env: nativeEnv(llm), writeIntervalMs: 50 });
   tight = await startTestServer({
-    env: { ...nativeEnv(), BOOCODE_SUBAGENTS_RUNNING: '2', BOOCODE_SUBAGENTS_PER_TURN: '3', BOOCODE_SUBAGENT_DEPTH: '1' },
+    env: { ...nativeEnv(llm), BOOCODE_SUBAGENTS_RUNNING: '2', BOOCODE_SUBAGENTS_PER_TURN: '3', BOOCODE_SUBAGENT_DEPTH: '1' },
     writeIntervalMs: 50,
   });
 });

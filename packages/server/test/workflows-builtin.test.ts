@@ -5,6 +5,7 @@ import type { Project, Session } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm, type ScriptedTurn } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { startRun, waitRun, type Api } from './workflows-helpers.js';
+import { nativeEnv } from './agents-env.js';
 
 /**
  * The built-in workflows, run by name on a real repository with the native agent; the fake LLM
@@ -19,7 +20,7 @@ let api: Api;
 beforeAll(async () => {
   llm = await startFakeLlm();
   server = await startTestServer({
-    env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' },
+    env: nativeEnv(llm),
     writeIntervalMs: 50,
   });
   api = (m, u, b) => server.api(m, u, b);

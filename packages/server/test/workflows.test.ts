@@ -14,6 +14,7 @@ import {
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { git, makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { script, startRun, waitRun, type Api } from './workflows-helpers.js';
+import { nativeEnv } from './agents-env.js';
 
 /**
  * Workflow runs through the HTTP API: scripts in the sandbox, every agent() call a task of the
@@ -28,7 +29,7 @@ let api: Api;
 beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'fallback' } });
   server = await startTestServer({
-    env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' },
+    env: nativeEnv(llm),
     writeIntervalMs: 50,
     // Small limits, so an endless loop and a memory bomb end quickly.
     workflows: { limits: { cpuTimeMs: 1500, memoryMb: 32 } },

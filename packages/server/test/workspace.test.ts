@@ -8,7 +8,7 @@ import { openStream, startTestServer, type StreamClient, type TestServer } from 
 import { ensureSessionWorktree } from '../src/git/index.js';
 import type { WorktreeRow } from '../src/db/workspaces.js';
 import { commitAll, editLine, lines, makeProject, read, sh, snapshot, write } from './git/helpers.js';
-import { waitTask as waitServerTask } from './agents-env.js';
+import { waitTask as waitServerTask, nativeEnv } from './agents-env.js';
 
 // End to end through the HTTP API: the native agent (scripted by the fake LLM) makes real changes in
 // real session worktrees of real repositories; review actions, collisions, archive and the sweep act on
@@ -703,7 +703,7 @@ describe('worktree sweep', () => {
     const fx = makeProject({ 'a.txt': 'alpha\n' });
     const orphan = await ensureSessionWorktree({ home, projectId: randomUUID(), projectPath: fx.project, sessionId: randomUUID(), sessionSlug: 'orphan' });
     expect(existsSync(orphan.path)).toBe(true);
-    const other = await startTestServer({ home, env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k' }, worker: false });
+    const other = await startTestServer({ home, env: nativeEnv(llm), worker: false });
     try {
       const deadline = Date.now() + 10_000;
       while (existsSync(orphan.path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

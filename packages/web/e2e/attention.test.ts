@@ -1,16 +1,11 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AgentModelsResponse, Chat, MessagePage, Project, Session } from '@boocode/contracts';
-import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, recordNotifications, recordedNotifications, type Browser } from './helpers/browser';
+import { recordNotifications, recordedNotifications, type Browser } from './helpers/browser';
 import { screenshotBothThemes, screenshotDialogBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { chooseAgent, startWithFakeAcp } from './helpers/fake-acp';
+import { logIn, type RunningBoocode } from './helpers/server';
 import { addProject, lastReply, newSession, send } from './helpers/ui';
-
-const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
 
 /**
  * What tells a person that a session wants them, against a real server and the fake ACP agent:
@@ -33,29 +28,21 @@ describe('attention and daily use in Chromium', () => {
   const notes = recordedNotifications;
 
   beforeAll(async () => {
-    const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'daily');
-    const script = path.join(repo, '..', 'fake-acp-daily.json');
-    await writeFile(
-      script,
-      JSON.stringify({
-        name: 'fake-acp',
-        // No session to load: a turn cut off by a crash ends interrupted instead of continuing.
-        capabilities: { loadSession: false },
-        turns: [
-          { match: 'edit please', steps: [{ tool: { id: 't1', title: 'Edit a.txt', kind: 'edit', input: { path: 'a.txt' }, permission: true, output: 'edited' } }, { text: 'Edited.' }] },
-          { match: 'crash now', steps: [{ text: 'about to die' }, { crash: 3 }] },
-          { match: 'keep going', steps: [{ text: 'Working on it, ' }, { waitForCancel: true }] },
-          { match: 'hello', steps: [{ text: 'Hello back.' }] },
-          { match: 'Continue from where you stopped', steps: [{ text: 'Picked it up again.' }] },
-        ],
-      }),
-    );
-    [server, browser] = await Promise.all([
-      // A lease that outlasts the restart: the page is back on the new server, showing the
-      // message as stored (still streaming), before the lost turn is recovered.
-      startBoocode({ env: { BOOCODE_LEASE_MS: '20000' }, agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } } }),
-      openBrowser(),
-    ]);
+    // A lease that outlasts the restart: the page is back on the new server, showing the
+    // message as stored (still streaming), before the lost turn is recovered.
+    let repo: string;
+    ({ server, browser, repo } = await startWithFakeAcp('daily', {
+      name: 'fake-acp',
+      // No session to load: a turn cut off by a crash ends interrupted instead of continuing.
+      capabilities: { loadSession: false },
+      turns: [
+        { match: 'edit please', steps: [{ tool: { id: 't1', title: 'Edit a.txt', kind: 'edit', input: { path: 'a.txt' }, permission: true, output: 'edited' } }, { text: 'Edited.' }] },
+        { match: 'crash now', steps: [{ text: 'about to die' }, { crash: 3 }] },
+        { match: 'keep going', steps: [{ text: 'Working on it, ' }, { waitForCancel: true }] },
+        { match: 'hello', steps: [{ text: 'Hello back.' }] },
+        { match: 'Continue from where you stopped', steps: [{ text: 'Picked it up again.' }] },
+      ],
+    }, { env: { BOOCODE_LEASE_MS: '20000' } }));
     // The browser boundary: notifications recorded instead of shown, and a way to hide the page.
     await recordNotifications(browser.context);
     const { page } = browser;
@@ -63,9 +50,7 @@ describe('attention and daily use in Chromium', () => {
     await addProject(page, repo);
     for (const which of ['first', 'second'] as const) {
       const id = await newSession(page, 'daily');
-      await page.locator('select[aria-label="Agent"] option[value="fakeacp"]').waitFor({ state: 'attached', timeout: 90_000 });
-      await page.getByRole('combobox', { name: 'Agent' }).selectOption('fakeacp');
-      await page.getByText(/fakeacp/).first().waitFor();
+      await chooseAgent(page);
       if (which === 'first') first = id;
       else second = id;
     }

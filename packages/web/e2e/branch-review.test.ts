@@ -28,7 +28,7 @@ describe('branch review in Chromium', () => {
     opened = await openNativeSession(
       { 'README.md': '# Demo\n', 'src/app/main.ts': 'export const a = 1;\n', 'src/app/util.ts': 'export const u = 1;\n' },
       'branches',
-      { env: { PATH: `${gh.dir}${path.delimiter}${process.env.PATH ?? ''}` } },
+      { env: { PATH: gh.path } },
     );
     ({ llm, browser, repo } = opened);
     remote = path.join(scratchDir('boocode-remote-'), 'origin.git');

@@ -1,14 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import type { Browser } from './helpers/browser';
 import { SCREENSHOT_DIR, screenshotBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { chooseAgent, startWithFakeAcp } from './helpers/fake-acp';
+import { logIn, type RunningBoocode } from './helpers/server';
 import { addProject, lastReply, newSession, send } from './helpers/ui';
-
-const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
 
 /**
  * A turn that outlives its server, as a person watching it sees it: the server is killed (kill -9)
@@ -20,31 +16,22 @@ describe('a turn continued after a restart, in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'durable');
-    const script = path.join(repo, '..', 'fake-acp-durable.json');
-    await writeFile(
-      script,
-      JSON.stringify({
-        name: 'fake-acp',
-        // The agent keeps its sessions (session/load), so a turn cut off by a crash can go on.
-        capabilities: { loadSession: true },
-        stateFile: path.join(repo, '..', 'fake-acp-durable-state.json'),
-        turns: [
-          { match: 'long job', steps: [{ text: 'Reading the code first. ' }, { delayMs: 300_000 }, { text: 'never' }] },
-          { match: 'BooCode restarted', steps: [{ text: 'Picked it up again: the change is done.' }] },
-        ],
-      }),
-    );
-    [server, browser] = await Promise.all([
-      startBoocode({ env: { BOOCODE_LEASE_MS: '1500' }, agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } } }),
-      openBrowser(),
-    ]);
+    let repo: string;
+    ({ server, browser, repo } = await startWithFakeAcp('durable', (dir) => ({
+      name: 'fake-acp',
+      // The agent keeps its sessions (session/load), so a turn cut off by a crash can go on.
+      capabilities: { loadSession: true },
+      stateFile: path.join(dir, 'fake-acp-durable-state.json'),
+      turns: [
+        { match: 'long job', steps: [{ text: 'Reading the code first. ' }, { delayMs: 300_000 }, { text: 'never' }] },
+        { match: 'BooCode restarted', steps: [{ text: 'Picked it up again: the change is done.' }] },
+      ],
+    }), { env: { BOOCODE_LEASE_MS: '1500' } }));
     const { page } = browser;
     await logIn(page, server);
     await addProject(page, repo);
     await newSession(page, 'durable');
-    await page.locator('select[aria-label="Agent"] option[value="fakeacp"]').waitFor({ state: 'attached', timeout: 90_000 });
-    await page.getByRole('combobox', { name: 'Agent' }).selectOption('fakeacp');
+    await chooseAgent(page);
   });
   afterAll(async () => {
     await browser?.close();

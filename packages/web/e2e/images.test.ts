@@ -1,15 +1,11 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import type { Browser } from './helpers/browser';
 import { SCREENSHOT_DIR, screenshotBothThemes, setTheme } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { startWithFakeAcp } from './helpers/fake-acp';
+import { logIn, type RunningBoocode } from './helpers/server';
 import { addProject, lastReply, newSession, pastePng, send } from './helpers/ui';
-
-const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
 
 /**
  * Images in the composer, in Chromium against a real server: pasted, shown as thumbnails and
@@ -24,16 +20,8 @@ describe('images in the composer', () => {
 
   beforeAll(async () => {
     llm = await startFakeLlm();
-    const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'pics');
-    const script = path.join(repo, '..', 'no-images-acp.json');
-    await writeFile(script, JSON.stringify({ name: 'blind-acp', capabilities: { image: false }, turns: [] }));
-    [server, browser] = await Promise.all([
-      startBoocode({
-        env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model' },
-        agents: { blind: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } },
-      }),
-      openBrowser(),
-    ]);
+    let repo: string;
+    ({ server, browser, repo } = await startWithFakeAcp('pics', { name: 'blind-acp', capabilities: { image: false }, turns: [] }, { agent: 'blind', env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model' } }));
     await logIn(browser.page, server);
     await addProject(browser.page, repo);
     await newSession(browser.page, 'pics');

@@ -1,15 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import type { Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { chooseAgent, startWithFakeAcp } from './helpers/fake-acp';
+import { logIn, type RunningBoocode } from './helpers/server';
 import { addProject, lastReply, newSession, send } from './helpers/ui';
-
-const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
 
 /**
  * A permission request from an ACP agent (the fake ACP agent, a real ACP process) answered in
@@ -21,36 +16,25 @@ describe('permissions in Chromium', () => {
   let other: Page;
 
   beforeAll(async () => {
-    const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'perm');
-    const script = path.join(repo, '..', 'fake-acp-script.json');
-    await writeFile(
-      script,
-      JSON.stringify({
-        name: 'fake-acp',
-        turns: [
-          {
-            match: 'edit please',
-            steps: [
-              { text: 'I will edit a.txt.' },
-              { tool: { id: 't1', title: 'Edit a.txt', kind: 'edit', input: { path: 'a.txt' }, permission: true, output: 'edited' } },
-              { text: ' Done.' },
-            ],
-          },
-        ],
-      }),
-    );
-    [server, browser] = await Promise.all([
-      startBoocode({ agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } } }),
-      openBrowser(),
-    ]);
+    let repo: string;
+    ({ server, browser, repo } = await startWithFakeAcp('perm', {
+      name: 'fake-acp',
+      turns: [
+        {
+          match: 'edit please',
+          steps: [
+            { text: 'I will edit a.txt.' },
+            { tool: { id: 't1', title: 'Edit a.txt', kind: 'edit', input: { path: 'a.txt' }, permission: true, output: 'edited' } },
+            { text: ' Done.' },
+          ],
+        },
+      ],
+    }));
     const { page } = browser;
     await logIn(page, server);
     await addProject(page, repo);
     await newSession(page, 'perm');
-    // The list fills when the server's agent discovery ends, which a busy machine can stretch.
-    await page.locator('select[aria-label="Agent"] option[value="fakeacp"]').waitFor({ state: 'attached', timeout: 90_000 });
-    await page.getByRole('combobox', { name: 'Agent' }).selectOption('fakeacp');
-    await page.getByText(/fakeacp/).first().waitFor();
+    await chooseAgent(page);
     other = await browser.newTab();
     await other.goto(page.url());
     await other.getByRole('tab', { name: 'Chat 1' }).waitFor();

@@ -1,16 +1,11 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Chat, MessagePage, Session } from '@boocode/contracts';
-import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import type { Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { chooseAgent, startWithFakeAcp } from './helpers/fake-acp';
+import { logIn, type RunningBoocode } from './helpers/server';
 import { addProject, lastReply, newSession, send } from './helpers/ui';
-
-const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
 
 /**
  * Recovering from a turn that ended badly (Retry, Continue, Edit and resend), its error as a
@@ -29,36 +24,26 @@ describe('recover and session management in Chromium', () => {
   const recoverGroup = (page: Page) => page.getByRole('group', { name: 'Recover this turn' });
 
   beforeAll(async () => {
-    const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'recover');
-    const script = path.join(repo, '..', 'fake-acp-recover.json');
-    await writeFile(
-      script,
-      JSON.stringify({
-        name: 'fake-acp',
-        turns: [
-          // Each turn answers once: the first "flaky" fails, the retry gets the second.
-          { match: 'flaky job', error: { code: -32000, message: 'upstream answered 429 Too Many Requests' } },
-          { match: 'flaky job', steps: [{ text: 'Done on the second try.' }] },
-          { match: 'long job', steps: [{ text: 'Started the long job, ' }, { waitForCancel: true }] },
-          { match: 'long job', steps: [{ text: 'Started the long job, ' }, { waitForCancel: true }] },
-          { match: 'name yourself', steps: [{ title: 'Agent chosen title' }, { text: 'Named.' }] },
-          { match: 'name yourself', steps: [{ title: 'Ignored title' }, { text: 'Named again.' }] },
-          { match: 'Continue from where you stopped', steps: [{ text: 'Carried on and finished.' }] },
-        ],
-        fallback: { steps: [{ text: 'ok' }] },
-      }),
-    );
-    [server, browser] = await Promise.all([
-      startBoocode({ agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } } }),
-      openBrowser(),
-    ]);
+    let repo: string;
+    ({ server, browser, repo } = await startWithFakeAcp('recover', {
+      name: 'fake-acp',
+      turns: [
+        // Each turn answers once: the first "flaky" fails, the retry gets the second.
+        { match: 'flaky job', error: { code: -32000, message: 'upstream answered 429 Too Many Requests' } },
+        { match: 'flaky job', steps: [{ text: 'Done on the second try.' }] },
+        { match: 'long job', steps: [{ text: 'Started the long job, ' }, { waitForCancel: true }] },
+        { match: 'long job', steps: [{ text: 'Started the long job, ' }, { waitForCancel: true }] },
+        { match: 'name yourself', steps: [{ title: 'Agent chosen title' }, { text: 'Named.' }] },
+        { match: 'name yourself', steps: [{ title: 'Ignored title' }, { text: 'Named again.' }] },
+        { match: 'Continue from where you stopped', steps: [{ text: 'Carried on and finished.' }] },
+      ],
+      fallback: { steps: [{ text: 'ok' }] },
+    }));
     const { page } = browser;
     await logIn(page, server);
     await addProject(page, repo);
     sessionId = await newSession(page, 'recover');
-    await page.locator('select[aria-label="Agent"] option[value="fakeacp"]').waitFor({ state: 'attached', timeout: 90_000 });
-    await page.getByRole('combobox', { name: 'Agent' }).selectOption('fakeacp');
-    await page.getByText(/fakeacp/).first().waitFor();
+    await chooseAgent(page);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,14 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, Message, MessagePage, Project, Session } from '@boocode/contracts';
-import { makeGitRepo, until } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import { until } from '@boocode/testkit/server';
+import type { Browser } from './helpers/browser';
 import { screenshotDialogBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
-
-const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
+import { startWithFakeAcp } from './helpers/fake-acp';
+import { logIn, type RunningBoocode } from './helpers/server';
 
 /** Searching messages from the command palette, against a real server and the fake ACP agent. */
 describe('message search in Chromium', () => {
@@ -32,13 +28,8 @@ describe('message search in Chromium', () => {
   };
 
   beforeAll(async () => {
-    const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'searchable');
-    const script = path.join(repo, '..', 'fake-acp-search.json');
-    await writeFile(script, JSON.stringify({ name: 'fake-acp', fallback: { steps: [{ text: 'Noted.' }] } }));
-    [server, browser] = await Promise.all([
-      startBoocode({ agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } } }),
-      openBrowser(),
-    ]);
+    let repo: string;
+    ({ server, browser, repo } = await startWithFakeAcp('searchable', { name: 'fake-acp', fallback: { steps: [{ text: 'Noted.' }] } }));
     const project = await server.api<Project>('POST', '/api/projects', { path: repo });
     older = await server.api<Session>('POST', '/api/sessions', { project_id: project.id, name: 'Older work', agent: 'fakeacp' });
     current = await server.api<Session>('POST', '/api/sessions', { project_id: project.id, name: 'Today', agent: 'fakeacp' });

@@ -1,16 +1,11 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo } from '@boocode/testkit/server';
-import { openBrowser, type Browser } from './helpers/browser';
+import type { Browser } from './helpers/browser';
 import { screenshotBothThemes, screenshotDialogBothThemes } from './helpers/screenshots';
-import { logIn, startBoocode, type RunningBoocode } from './helpers/server';
+import { startWithFakeAcp } from './helpers/fake-acp';
+import { logIn, type RunningBoocode } from './helpers/server';
 import { addProject, lastReply, send } from './helpers/ui';
-
-const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testkit/bin/fake-acp.js');
 
 /**
  * A session started from the dialog with a model from the agent's own list (the native agent's
@@ -24,16 +19,8 @@ describe('models and modes in Chromium', () => {
 
   beforeAll(async () => {
     llm = await startFakeLlm({ models: ['gamma-coder', 'beta-coder'], fallback: { text: 'Native here.' } });
-    const repo = await makeGitRepo({ 'a.txt': 'one\n' }, 'settings');
-    const script = path.join(repo, '..', 'fake-acp-settings.json');
-    await writeFile(script, JSON.stringify({ name: 'fake-acp', models: ['fake/alpha', 'fake/beta'], modes: ['default', 'plan', 'yolo'], fallback: { steps: [{ text: 'ACP here.' }] } }));
-    [server, browser] = await Promise.all([
-      startBoocode({
-        env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'gamma-coder' },
-        agents: { fakeacp: { command: process.execPath, args: [FAKE_ACP, '--script', script], kind: 'acp' } },
-      }),
-      openBrowser(),
-    ]);
+    let repo: string;
+    ({ server, browser, repo } = await startWithFakeAcp('settings', { name: 'fake-acp', models: ['fake/alpha', 'fake/beta'], modes: ['default', 'plan', 'yolo'], fallback: { steps: [{ text: 'ACP here.' }] } }, { env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'gamma-coder' } }));
     await logIn(browser.page, server);
     await addProject(browser.page, repo);
   });

@@ -53,4 +53,12 @@ describe('describeBranchRefusal', () => {
     );
     expect(describeBranchRefusal('push', 'main', new Error('offline')).text).toBe('Not pushed: offline.');
   });
+
+  it('says a push whose pull request failed was pushed, with what gh said', () => {
+    const err = new ApiClientError(409, 'pull_request_failed', 'the branch b was pushed to origin, but gh could not open the pull request: HTTP 403', {
+      output: 'HTTP 403',
+      pushed: { remote: 'origin', branch: 'b', commit: 'c'.repeat(40) },
+    });
+    expect(describeBranchRefusal('push', 'main', err)).toEqual({ text: 'The branch b was pushed to origin, but gh could not open the pull request: HTTP 403.', files: [] });
+  });
 });

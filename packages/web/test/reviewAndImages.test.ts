@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClientError } from '@boocode/client';
 import { describeRefusal } from '../src/diff/refusals';
-import { mergeMessageFrom } from '../src/diff/mergeMessage';
 import { IMAGE_LIMITS, readImages, sniffImage } from '../src/chat/images';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
@@ -59,16 +58,5 @@ describe('images', () => {
     expect((await readImages([file('one-more.png', PNG)], full)).problems).toEqual([
       `one-more.png was not added: a message takes at most ${IMAGE_LIMITS.count} images.`,
     ]);
-  });
-});
-
-describe('mergeMessageFrom', () => {
-  it("writes the merge commit message from the session's requests", () => {
-    expect(mergeMessageFrom([])).toBe('');
-    expect(mergeMessageFrom(['  Fix the port\nplease, it is 8080  '])).toBe('Fix the port');
-    expect(mergeMessageFrom(['Fix the port', 'Review comments on your changes:\n…', `Add tests ${'x'.repeat(120)}`])).toBe(
-      `Fix the port\n\n- Fix the port\n- Add tests ${'x'.repeat(89)}…`,
-    );
-    expect(mergeMessageFrom(['y'.repeat(80)])).toBe(`${'y'.repeat(71)}…`);
   });
 });

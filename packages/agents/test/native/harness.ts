@@ -1,6 +1,8 @@
 import { NativeBackend, type NativeAgentConfigInput, type NativeBackendOptions } from '@boocode/agents';
 import type { AgentEvent, AgentSessionHandle, PromptInput, TurnResult } from '@boocode/contracts';
-import type { FakeLlm } from '@boocode/testkit';
+import { afterEach, beforeEach } from 'vitest';
+import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
+import { makeRepo, type TempRepo } from '../tools/repo.js';
 
 /** Drives one native turn against the fake LLM and collects its events. */
 
@@ -9,6 +11,20 @@ export interface TurnRun {
   events: AgentEvent[];
   backend: NativeBackend;
   handle: AgentSessionHandle;
+}
+
+/** A fresh fake LLM and temporary repository for each test of the calling file. */
+export function useLlmAndRepo(): { llm: FakeLlm; repo: TempRepo } {
+  const env = {} as { llm: FakeLlm; repo: TempRepo };
+  beforeEach(async () => {
+    env.llm = await startFakeLlm();
+    env.repo = await makeRepo();
+  });
+  afterEach(async () => {
+    await env.llm.close();
+    await env.repo.cleanup();
+  });
+  return env;
 }
 
 export const text = (events: AgentEvent[]): string =>

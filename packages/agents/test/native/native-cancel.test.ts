@@ -1,26 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '@boocode/contracts';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeRepo, type TempRepo } from '../tools/repo.js';
-import { ofType, openSession } from './harness.js';
+import { ofType, openSession, useLlmAndRepo } from './harness.js';
 
-let llm: FakeLlm;
-let repo: TempRepo;
-beforeEach(async () => {
-  llm = await startFakeLlm();
-  repo = await makeRepo();
-});
-afterEach(async () => {
-  await llm.close();
-  await repo.cleanup();
-});
+const env = useLlmAndRepo();
 
 const prompt = { parts: [{ type: 'text' as const, text: 'go' }] };
 
 describe('native agent cancellation', () => {
   it('ends a streaming turn at abort with stop reason cancelled, and emits nothing after', async () => {
-    llm.push({ text: Array.from({ length: 50 }, (_, i) => `w${i} `), chunkDelayMs: 100 });
-    const { backend, handle } = await openSession(llm, repo.root);
+    env.llm.push({ text: Array.from({ length: 50 }, (_, i) => `w${i} `), chunkDelayMs: 100 });
+    const { backend, handle } = await openSession(env.llm, env.repo.root);
     const ac = new AbortController();
     const events: AgentEvent[] = [];
     const result = await backend.prompt(handle, prompt, {
@@ -40,10 +29,10 @@ describe('native agent cancellation', () => {
   });
 
   it('cancels through backend.cancel while a tool runs, killing the command', async () => {
-    llm.push({
+    env.llm.push({
       toolCalls: [{ id: 'sleep', name: 'run_command', arguments: { command: process.execPath, args: ['-e', 'setTimeout(() => {}, 20000)'] } }],
     });
-    const { backend, handle } = await openSession(llm, repo.root);
+    const { backend, handle } = await openSession(env.llm, env.repo.root);
     const events: AgentEvent[] = [];
     const result = await backend.prompt(handle, prompt, {
       signal: new AbortController().signal,
@@ -55,14 +44,14 @@ describe('native agent cancellation', () => {
     expect(result.stop_reason).toBe('cancelled');
     expect(ofType(events, 'tool_call')).toHaveLength(1);
     // The session is free again for the next turn.
-    llm.push({ text: 'next' });
+    env.llm.push({ text: 'next' });
     const next = await backend.prompt(handle, prompt, { signal: new AbortController().signal, onEvent: () => {} });
     expect(next.ok).toBe(true);
   }, 10_000); // Without cancellation the command would hold the turn for 20 s.
 
   it('cancels a stalled stream as cancelled, not as a timeout', async () => {
-    llm.push({ text: ['a', 'b', 'c'], stallAfter: 2 });
-    const { backend, handle } = await openSession(llm, repo.root);
+    env.llm.push({ text: ['a', 'b', 'c'], stallAfter: 2 });
+    const { backend, handle } = await openSession(env.llm, env.repo.root);
     const ac = new AbortController();
     const result = await backend.prompt(handle, prompt, {
       signal: ac.signal,
@@ -74,8 +63,8 @@ describe('native agent cancellation', () => {
   });
 
   it('returns cancelled at once for a signal aborted before the turn starts', async () => {
-    llm.push({ text: 'never' });
-    const { backend, handle } = await openSession(llm, repo.root);
+    env.llm.push({ text: 'never' });
+    const { backend, handle } = await openSession(env.llm, env.repo.root);
     const events: AgentEvent[] = [];
     const result = await backend.prompt(handle, prompt, { signal: AbortSignal.abort(), onEvent: (e) => events.push(e) });
     expect(result.stop_reason).toBe('cancelled');

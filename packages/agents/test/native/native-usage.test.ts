@@ -1,29 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalizeUsage } from '@boocode/agents';
-import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeRepo, type TempRepo } from '../tools/repo.js';
-import { ofType, runTurn } from './harness.js';
+import { ofType, runTurn, useLlmAndRepo } from './harness.js';
 
-let llm: FakeLlm;
-let repo: TempRepo;
-beforeEach(async () => {
-  llm = await startFakeLlm();
-  repo = await makeRepo();
-});
-afterEach(async () => {
-  await llm.close();
-  await repo.cleanup();
-});
+const env = useLlmAndRepo();
 
 const SAME_NUMBERS = { prompt_tokens: 1000, completion_tokens: 50, cached_tokens: 800, reasoning_tokens: 20 };
 const EXPECTED = { input_total: 1000, no_cache: 200, cache_read: 800, cache_write: 0, output: 50, reasoning: 20 };
 
 describe('usage normalization', () => {
   it('normalizes OpenAI-style and DeepSeek-style cache fields identically, keeping each raw object', async () => {
-    llm.push({ text: 'a', usage: { style: 'openai', ...SAME_NUMBERS } });
-    const openai = await runTurn(llm, repo.root);
-    llm.push({ text: 'b', usage: { style: 'deepseek', ...SAME_NUMBERS } });
-    const deepseek = await runTurn(llm, repo.root);
+    env.llm.push({ text: 'a', usage: { style: 'openai', ...SAME_NUMBERS } });
+    const openai = await runTurn(env.llm, env.repo.root);
+    env.llm.push({ text: 'b', usage: { style: 'deepseek', ...SAME_NUMBERS } });
+    const deepseek = await runTurn(env.llm, env.repo.root);
 
     const [u1] = ofType(openai.events, 'usage');
     const [u2] = ofType(deepseek.events, 'usage');
@@ -37,18 +26,18 @@ describe('usage normalization', () => {
   });
 
   it('emits usage per step and sums it in the turn result', async () => {
-    llm.push(
+    env.llm.push(
       { toolCalls: [{ name: 'list_dir', arguments: {} }], usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 0 } },
       { text: 'done', usage: { style: 'deepseek', prompt_tokens: 150, completion_tokens: 5, cached_tokens: 100 } },
     );
-    const { result, events } = await runTurn(llm, repo.root);
+    const { result, events } = await runTurn(env.llm, env.repo.root);
     expect(ofType(events, 'usage').map((e) => e.usage.input_total)).toEqual([100, 150]);
     expect(result.usage).toEqual({ input_total: 250, no_cache: 150, cache_read: 100, cache_write: 0, output: 15, reasoning: 0 });
   });
 
   it('reports zero usage when the provider sends none', async () => {
-    llm.push({ text: 'no usage' });
-    const { result, events } = await runTurn(llm, repo.root);
+    env.llm.push({ text: 'no usage' });
+    const { result, events } = await runTurn(env.llm, env.repo.root);
     expect(ofType(events, 'usage')).toHaveLength(1);
     expect(result.usage).toEqual({ input_total: 0, no_cache: 0, cache_read: 0, cache_write: 0, output: 0, reasoning: 0 });
   });

@@ -27,7 +27,7 @@ function colourPatch(patch: string, paint: Paint): string {
     .join('\n');
 }
 
-async function sessionOf(api: ApiClient, text: string): Promise<Session> {
+export async function sessionOf(api: ApiClient, text: string): Promise<Session> {
   return api.call('getSession', { params: { id: await resolve(api, text, 'session') } });
 }
 
@@ -44,7 +44,7 @@ async function defaultTarget(api: ApiClient, session: Session): Promise<string> 
   throw usageError(`cannot tell which branch ${project.path} is on: give --into <branch>`);
 }
 
-const sessionArg = ['<session>', 'session id or a unique start of it'] as const;
+export const sessionArg = ['<session>', 'session id or a unique start of it'] as const;
 
 export function registerReview(program: Command): void {
   clientCommand(

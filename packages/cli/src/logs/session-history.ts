@@ -20,19 +20,28 @@ async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items
   }
 }
 
+/** Every message of a chat, oldest first (from the oldest page forward). */
+export function chatMessages(api: ApiClient, chatId: string): Promise<Message[]> {
+  return allPages(async (after) => {
+    const p = await api.call('listMessages', { params: { id: chatId }, query: after ? { after, limit: 200 } : { after: '0', limit: 200 } });
+    return { items: p.items, cursor: p.next_cursor };
+  });
+}
+
+/** What the user asked in the session, every chat, oldest first. */
+export async function sessionPrompts(api: ApiClient, sessionId: string): Promise<string[]> {
+  const { items: chats } = await api.call('listChats', { params: { id: sessionId } });
+  const messages = (await Promise.all(chats.map((c) => chatMessages(api, c.id)))).flat().filter((m) => m.role === 'user');
+  return messages.sort((a, b) => a.started_at.localeCompare(b.started_at)).map((m) => m.content);
+}
+
 /** The session's history; `since` leaves out the messages started before it (and their calls). */
 export async function fetchHistory(api: ApiClient, sessionId: string, since?: Date): Promise<SessionHistory> {
   const { items: chats } = await api.call('listChats', { params: { id: sessionId } });
   const messages: Message[] = [];
   const traces: ToolTrace[] = [];
   for (const chat of chats) {
-    // Oldest first: start at the oldest page and walk forward.
-    messages.push(
-      ...(await allPages(async (after) => {
-        const p = await api.call('listMessages', { params: { id: chat.id }, query: after ? { after, limit: 200 } : { after: '0', limit: 200 } });
-        return { items: p.items, cursor: p.next_cursor };
-      })),
-    );
+    messages.push(...(await chatMessages(api, chat.id)));
     traces.push(
       ...(await allPages(async (cursor) => {
         const p = await api.call('listTraces', { params: { id: chat.id }, query: cursor ? { cursor, limit: 200 } : { limit: 200 } });

@@ -241,7 +241,17 @@ export class Review {
       this.log.info({ session_id: session.id, remote, branch: own.branch, commit }, 'session branch pushed');
       let url: string | null = null;
       if (body.pull_request && gh) {
-        url = await openPullRequest({ gh, cwd: own.path, branch: own.branch!, baseBranch, title: body.pull_request.title, body: body.pull_request.body ?? '' });
+        try {
+          url = await openPullRequest({ gh, cwd: own.path, branch: own.branch!, baseBranch, title: body.pull_request.title, body: body.pull_request.body ?? '' });
+        } catch (err) {
+          if (!(err instanceof GitDomainError)) throw err;
+          this.log.warn({ session_id: session.id, branch: own.branch, base_branch: baseBranch, err: err.message }, 'pull request not opened');
+          // The push stands: the refusal says so, and what was pushed, so a retry knows only the pull request is missing.
+          throw new GitDomainError(err.code, `the branch ${own.branch!} was pushed to ${remote}, but ${err.message}`, {
+            ...err.details,
+            pushed: { remote, branch: own.branch!, commit },
+          });
+        }
         this.log.info({ session_id: session.id, branch: own.branch, base_branch: baseBranch, url }, 'pull request opened');
       }
       return { remote, branch: own.branch!, commit, uncommitted_files: await uncommitted(own.path), pull_request_url: url };

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { PushBody, PushResult, SessionBranchStatus, UpdateFromBaseResult } from '@boocode/contracts';
+import { pullRequestFrom, type PushBody, type PushResult, type SessionBranchStatus, type UpdateFromBaseResult } from '@boocode/contracts';
 import { describeBranchRefusal } from './refusals';
-import { mergeMessageFrom } from './mergeMessage';
 import { ReviewOutcome, type Outcome } from './ReviewOutcome';
 
 export interface BranchActions {
@@ -12,13 +11,6 @@ export interface BranchActions {
 
 
 const commits = (n: number) => `${n} commit${n === 1 ? '' : 's'}`;
-
-/** Title and description of a pull request from what the user asked: the first request, then all of them. */
-function pullRequestFrom(prompts: readonly string[]): { title: string; body: string } {
-  const message = mergeMessageFrom(prompts);
-  const [title = '', ...rest] = message.split('\n');
-  return { title, body: rest.join('\n').trim() };
-}
 
 /**
  * Where the session branch stands against the branch it started from ("Behind main by 2 commits")
@@ -115,6 +107,7 @@ export function BranchBar({
           remote={status.remote ?? 'the remote'}
           base={base}
           offerPullRequest={status.pull_request.available}
+          noPullRequestReason={status.pull_request.reason}
           suggested={pullRequestFrom(prompts)}
           busy={locked}
           onCancel={() => setPushing(false)}
@@ -139,6 +132,7 @@ function PushForm({
   remote,
   base,
   offerPullRequest,
+  noPullRequestReason,
   suggested,
   busy,
   onSubmit,
@@ -147,17 +141,20 @@ function PushForm({
   remote: string;
   base: string;
   offerPullRequest: boolean;
+  /** Why no pull request can be opened, said in the form so its absence is not a mystery. */
+  noPullRequestReason: string | null;
   suggested: { title: string; body: string };
   busy: boolean;
   onSubmit: (body: PushBody) => void;
   onCancel: () => void;
 }) {
-  const [title, setTitle] = useState(suggested.title || 'Changes from a BooCode session');
+  const [title, setTitle] = useState(suggested.title);
   const [body, setBody] = useState(suggested.body);
   const [pullRequest, setPullRequest] = useState(offerPullRequest);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const subject = title.trim() || 'Changes from a BooCode session';
+    // The submit button is disabled while the title is blank.
+    const subject = title.trim();
     onSubmit({
       // Uncommitted work is committed with the same words, so what is pushed is what is proposed.
       commit_pending: true,
@@ -180,6 +177,8 @@ function PushForm({
           <input type="checkbox" checked={pullRequest} onChange={(e) => setPullRequest(e.target.checked)} />
           Open a pull request into {base}
         </label>
+      ) : noPullRequestReason ? (
+        <p className="merge-form__note">No pull request can be opened from here: {noPullRequestReason}.</p>
       ) : null}
       <p className="merge-form__note">Uncommitted changes are committed with this title first, then the branch is pushed to {remote}.</p>
       <div className="merge-form__actions">

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { MergeBody, MergeResult, PendingChange } from '@boocode/contracts';
+import { mergeMessageFrom, type MergeBody, type MergeResult, type PendingChange } from '@boocode/contracts';
 import type { Collision } from '../stream/sessionState';
 import { EmptyState } from '../ui/EmptyState';
 import { CollisionList } from './CollisionList';
@@ -9,7 +9,6 @@ import { MergeForm } from './MergeForm';
 import { parseUnifiedDiff, type PatchLine } from './parseDiff';
 import { CommentDraft, CommentList } from './CommentBox';
 import { commentsMessage, type LineComment } from './lineComments';
-import { mergeMessageFrom } from './mergeMessage';
 import { describeRefusal } from './refusals';
 import { ReviewOutcome, type Outcome } from './ReviewOutcome';
 

@@ -1,3 +1,4 @@
+import { REVIEW_COMMENTS_HEADING } from '@boocode/contracts';
 import type { PatchLine } from './parseDiff';
 
 /** A reader's note on one line of the diff, to be sent to the agent with the others. */
@@ -21,5 +22,5 @@ export function lineLabel(l: PatchLine): string {
  */
 export function commentsMessage(comments: readonly LineComment[]): string {
   const parts = comments.map((c) => `${c.path}, ${lineLabel(c.line)}:\n> ${c.line.text}\n${c.text.trim()}`);
-  return `Review comments on your changes:\n\n${parts.join('\n\n')}`;
+  return `${REVIEW_COMMENTS_HEADING}\n\n${parts.join('\n\n')}`;
 }

@@ -88,9 +88,16 @@ export function describeBranchRefusal(action: 'update' | 'push', base: string, e
       };
     case 'turn_running':
       return { text: `${verb}: a turn of this session is running. Wait for it to finish, or stop it.`, files: [] };
-    default: {
-      const said = err.message.charAt(0).toUpperCase() + err.message.slice(1);
-      return { text: `${verb}. ${said}${SENTENCE_END.test(said) ? '' : '.'}`, files };
-    }
+    // The push went through and only gh failed: the server's sentence says both, so no "Not pushed".
+    case 'pull_request_failed':
+      return { text: sentence(err.message), files: [] };
+    default:
+      return { text: `${verb}. ${sentence(err.message)}`, files };
   }
+}
+
+/** The server's refusal as a sentence of its own: capitalised, ending in a full stop. */
+function sentence(said: string): string {
+  const s = said.charAt(0).toUpperCase() + said.slice(1);
+  return SENTENCE_END.test(s) ? s : `${s}.`;
 }
