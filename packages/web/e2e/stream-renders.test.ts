@@ -60,15 +60,19 @@ describe('a streaming reply in Chromium', () => {
 
   it('renders its message with each delta, not the input box, the header or the chat tabs', async () => {
     const { page } = opened.browser;
-    const words = Array.from({ length: 30 }, (_, i) => `word${String(i).padStart(2, '0')} `);
-    opened.llm.push({ match: { lastUserIncludes: 'count to thirty' }, text: words, chunkDelayMs: 80 });
-    await send(page, 'Please count to thirty');
+    // A long reply, counted over a stretch well inside it: the frames that start and end a turn
+    // rightly change the input box (Stop, Queue), and a busy machine may be slow to look.
+    const words = Array.from({ length: 120 }, (_, i) => `word${String(i).padStart(3, '0')} `);
+    opened.llm.push({ match: { lastUserIncludes: 'count to 120' }, text: words, chunkDelayMs: 40 });
+    await send(page, 'Please count to 120');
     const reply = lastReply(page);
-    // Counted from the first delta on: starting the turn rightly changes the input box (Stop, Queue).
-    await expect.poll(async () => (await reply.textContent()) ?? '', { timeout: 20_000 }).toContain('word01');
+    const shown = async () => (await reply.textContent()) ?? '';
+    await expect.poll(shown, { timeout: 20_000 }).toContain('word005');
     await page.evaluate(() => ((window as unknown as { __countRenders: boolean }).__countRenders = true));
-    await expect.poll(async () => (await reply.textContent()) ?? '', { timeout: 20_000 }).toContain('word25');
+    await expect.poll(shown, { timeout: 20_000 }).toContain('word030');
     await page.evaluate(() => ((window as unknown as { __countRenders: boolean }).__countRenders = false));
+    // Counted while the reply was still streaming (else the turn's end was counted too).
+    expect(await shown()).not.toContain('word119');
     const counted = await renders(page);
     // The probe sees the message list render as the text grows...
     expect(counted.messages ?? 0).toBeGreaterThan(0);
