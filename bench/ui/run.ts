@@ -193,7 +193,12 @@ function sideBySide<T>(runs: T[][], figures: (runs: T[]) => Record<string, numbe
       return Object.fromEntries(Object.keys(x).map((k) => [k, x[k]! / y[k]!]));
     });
     const keys = Object.keys(ratios[0] ?? {});
-    rows.push({ build: 'ratio current/baseline', ...Object.fromEntries(keys.map((k) => [k, median(ratios.map((r) => r[k]!).filter(Number.isFinite))])) });
+    // 0/0 (no slow frame on either build) has no ratio.
+    const ratioOf = (k: string) => {
+      const finite = ratios.map((r) => r[k]!).filter(Number.isFinite);
+      return finite.length > 0 ? median(finite) : '';
+    };
+    rows.push({ build: 'ratio current/baseline', ...Object.fromEntries(keys.map((k) => [k, ratioOf(k)])) });
   }
   return rows;
 }
