@@ -14,8 +14,10 @@ import { QueueStrip } from './QueueStrip';
 import type { Recovery } from './RecoverActions';
 import { TurnStatus } from './TurnStatus';
 import { useMessagesWithTraces } from './useMessagesWithTraces';
+import { useSameItems } from './useSameItems';
 
 const EMPTY: UiMessage[] = [];
+const NO_PLACED: { permissionsByMessage: ReadonlyMap<string, PermissionView[]>; unplaced: PermissionView[] } = { permissionsByMessage: new Map(), unplaced: [] };
 /** How many older pages a `#pin=` link may walk back to find its message. */
 const PIN_SEARCH_PAGES = 20;
 
@@ -42,18 +44,22 @@ export function ChatPane({
   const { messages, needTraces } = useMessagesWithTraces(chatId, log?.messages ?? EMPTY, state.traces, state.usage[chatId], inFlightIds);
   const tasks = state.tasks;
 
-  // Requests show in their message when it is loaded, else above the input box.
-  const { permissionsByMessage, unplaced } = useMemo(() => {
+  // Requests show in their message when it is loaded, else above the input box. Most chats have
+  // none: then nothing is rebuilt when a delta changes the messages.
+  const chatPermissions = useMemo(() => state.permissions.filter((p) => p.chatId === chatId), [state.permissions, chatId]);
+  const placed = useMemo(() => {
+    if (chatPermissions.length === 0) return NO_PLACED;
     const loaded = new Set(messages.map((m) => m.id));
     const byMessage = new Map<string, PermissionView[]>();
     const rest: PermissionView[] = [];
-    for (const p of state.permissions) {
-      if (p.chatId !== chatId) continue;
+    for (const p of chatPermissions) {
       if (p.messageId && loaded.has(p.messageId)) byMessage.set(p.messageId, [...(byMessage.get(p.messageId) ?? []), p]);
       else if (!p.resolved) rest.push(p);
     }
     return { permissionsByMessage: byMessage, unplaced: rest };
-  }, [state.permissions, chatId, messages]);
+  }, [chatPermissions, messages]);
+  const { permissionsByMessage } = placed;
+  const unplaced = useSameItems(placed.unplaced);
 
   const answerPermission = useCallback(
     (permissionId: string, option: PermissionOption) => store.answerPermission(permissionId, decisionFor(option.kind)),
@@ -64,10 +70,11 @@ export function ChatPane({
   const inFlight = state.inFlight.find((t) => t.chat_id === chatId);
   const runningTask = Object.entries(tasks).find(([, t]) => t.chatId === chatId && t.status === 'running')?.[0];
   const running = inFlight !== undefined || runningTask !== undefined;
-  const queued = useMemo(
+  const pending = useMemo(
     () => messages.filter((m) => m.role === 'user' && m.task_id && tasks[m.task_id]?.status === 'pending'),
     [messages, tasks],
   );
+  const queued = useSameItems(pending);
 
   const loadOlder = useCallback(() => void store.loadOlder(chatId), [store, chatId]);
 

@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Chat } from '@boocode/contracts';
 import { errorText } from '@boocode/client';
 import { api } from '../api';
@@ -6,9 +6,10 @@ import { IconButton } from '../ui/IconButton';
 
 /**
  * Tabs of the session's chats (WAI-ARIA tabs: arrow keys move between them, F2 or a double
- * click renames), and a button for a new chat.
+ * click renames), and a button for a new chat. Memoized: streamed deltas change the session's
+ * state many times a second, its chats rarely.
  */
-export function ChatTabs({
+export const ChatTabs = memo(function ChatTabs({
   sessionId,
   chats,
   currentId,
@@ -115,4 +116,4 @@ export function ChatTabs({
       ) : null}
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import type { MessageImage, PostMessageResponse, Session } from '@boocode/contracts';
 import type { ChatAgentView } from '../stream/sessionState';
 import { api } from '../api';
@@ -21,8 +21,9 @@ export interface Draft {
 /**
  * The input box. While a turn runs a new message is still accepted: the server queues it
  * behind the running turn (one turn at a time per session), so the button says "Queue".
+ * Memoized, as are the strips around it: the chat renders again with every streamed delta.
  */
-export function Composer({
+export const Composer = memo(function Composer({
   session,
   chatId,
   running,
@@ -192,4 +193,4 @@ export function Composer({
       </div>
     </form>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { PermissionOption } from '@boocode/contracts';
 import { PermissionCard } from '../permissions/PermissionCard';
 import type { PermissionView } from '../stream/sessionState';
@@ -6,7 +7,7 @@ import type { PermissionView } from '../stream/sessionState';
  * Requests that cannot be shown in their message (it is not loaded, or there is none yet):
  * kept above the input box so a waiting agent is never stuck behind an unloaded page.
  */
-export function PendingPermissions({
+export const PendingPermissions = memo(function PendingPermissions({
   permissions,
   onAnswer,
 }: {
@@ -21,4 +22,4 @@ export function PendingPermissions({
       ))}
     </div>
   );
-}
+});

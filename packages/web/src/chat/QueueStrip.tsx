@@ -1,7 +1,8 @@
+import { memo } from 'react';
 import type { UiMessage } from '../stream/sessionState';
 
 /** Messages waiting behind the running turn, each cancellable. */
-export function QueueStrip({ queued, onCancel }: { queued: UiMessage[]; onCancel: (taskId: string) => void }) {
+export const QueueStrip = memo(function QueueStrip({ queued, onCancel }: { queued: UiMessage[]; onCancel: (taskId: string) => void }) {
   if (queued.length === 0) return null;
   return (
     <div className="queue-strip" aria-label="Queued messages">
@@ -18,4 +19,4 @@ export function QueueStrip({ queued, onCancel }: { queued: UiMessage[]; onCancel
       </ul>
     </div>
   );
-}
+});

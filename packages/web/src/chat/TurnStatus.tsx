@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { InFlightTurn } from '@boocode/contracts';
 import { formatElapsed } from '../traces/latency';
 
@@ -6,7 +6,7 @@ import { formatElapsed } from '../traces/latency';
  * "Working · 12 s" while a turn runs in this chat; "Starting…" while its task runs but no
  * reply has begun (worktree set-up, agent start). Fixed height so nothing below moves.
  */
-export function TurnStatus({ turn, starting }: { turn: InFlightTurn | undefined; starting: boolean }) {
+export const TurnStatus = memo(function TurnStatus({ turn, starting }: { turn: InFlightTurn | undefined; starting: boolean }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!turn) return;
@@ -31,4 +31,4 @@ export function TurnStatus({ turn, starting }: { turn: InFlightTurn | undefined;
       ) : null}
     </div>
   );
-}
+});

@@ -1,17 +1,42 @@
 import { useMemo, useState } from 'react';
+import type { Token } from './highlighter';
 import { HighlightedLine } from './HighlightedLine';
-import { useHighlighter } from './useHighlighter';
+import { useHighlighter, type Highlighter } from './useHighlighter';
 import { IconButton } from '../ui/IconButton';
 
 /** Longer blocks are shown plain: colouring them on every streamed delta would cost frames. */
 const MAX_HIGHLIGHT_CHARS = 60_000;
+
+/**
+ * Coloured blocks by grammar and text, most recent last: a virtualized chat mounts a row again
+ * each time it scrolls back into view, and colouring is much of what mounting a code block costs.
+ * Only short blocks are kept, so the cache stays small whatever streams through it.
+ */
+const coloured = new Map<string, Token[][]>();
+const COLOURED_MAX = 200;
+const COLOURED_MAX_CHARS = 4000;
+
+function colour(h: Highlighter, code: string, grammar: string): Token[][] {
+  if (code.length > COLOURED_MAX_CHARS) return h.highlightLines(code, grammar);
+  const key = `${grammar}\n${code}`;
+  const hit = coloured.get(key);
+  if (hit) {
+    coloured.delete(key);
+    coloured.set(key, hit);
+    return hit;
+  }
+  const lines = h.highlightLines(code, grammar);
+  coloured.set(key, lines);
+  if (coloured.size > COLOURED_MAX) coloured.delete(coloured.keys().next().value!);
+  return lines;
+}
 
 export function CodeBlock({ code, lang }: { code: string; lang: string }) {
   const h = useHighlighter();
   const lines = useMemo(() => {
     if (!h || code.length > MAX_HIGHLIGHT_CHARS) return null;
     const grammar = h.grammarFor(lang);
-    return grammar ? h.highlightLines(code, grammar) : null;
+    return grammar ? colour(h, code, grammar) : null;
   }, [h, code, lang]);
   const [copied, setCopied] = useState(false);
   const copy = () => {

@@ -1,19 +1,22 @@
-import { useState, type ReactNode } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import type { Session } from '@boocode/contracts';
+import type { SocketStatus } from '@boocode/client';
 import { api } from '../api';
 import { RenameForm } from '../sidebar/RenameForm';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { ConnectionBadge } from '../shell/ConnectionBadge';
-import type { SessionView } from '../stream/SessionStore';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { IconButton } from '../ui/IconButton';
 import { PANEL_TITLE, type PanelKind } from './SidePanel';
 
 const ICON = { timeline: 'timeline', traces: 'traces', changes: 'diff', terminal: 'terminal', workflows: 'workflow', agents: 'agents' } as const;
 
-export function SessionHeader({
+/** Memoized: the session's store changes with every streamed delta, the header rarely does. */
+export const SessionHeader = memo(function SessionHeader({
   session,
-  view,
+  status,
+  syncing,
+  invalidFrames,
   panel,
   onPanel,
   onReconnect,
@@ -21,7 +24,11 @@ export function SessionHeader({
   badge,
 }: {
   session: Session;
-  view: SessionView;
+  status: SocketStatus;
+  /** A refetch after a snapshot is in progress. */
+  syncing: boolean;
+  /** Frames the contracts refused (dropped). */
+  invalidFrames: number;
   panel: PanelKind | null;
   onPanel: (k: PanelKind | null) => void;
   onReconnect: () => void;
@@ -58,13 +65,13 @@ export function SessionHeader({
         </span>
       </div>
       <div className="session-header__tools">
-        {view.syncing ? <span className="session-header__sync">Syncing…</span> : null}
-        {view.invalidFrames > 0 ? (
+        {syncing ? <span className="session-header__sync">Syncing…</span> : null}
+        {invalidFrames > 0 ? (
           <span className="session-header__warn" title="frames the contracts refused were dropped">
-            {view.invalidFrames} bad frame{view.invalidFrames === 1 ? '' : 's'}
+            {invalidFrames} bad frame{invalidFrames === 1 ? '' : 's'}
           </span>
         ) : null}
-        <ConnectionBadge status={view.status} onReconnect={onReconnect} />
+        <ConnectionBadge status={status} onReconnect={onReconnect} />
         {(Object.keys(PANEL_TITLE) as PanelKind[]).map((k) => (
           <IconButton
             key={k}
@@ -88,4 +95,4 @@ export function SessionHeader({
       {error ? <ErrorNotice error={error} compact /> : null}
     </div>
   );
-}
+});

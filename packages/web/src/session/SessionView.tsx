@@ -122,6 +122,27 @@ export function SessionView({
     [sessionId, loadChange, currentChatId],
   );
 
+  // The header and tabs are memoized and the store changes with every streamed delta: their
+  // handlers and badge must keep their identity, or each delta renders them again.
+  const reconnect = useCallback(() => liveStore?.reconnectNow(), [liveStore]);
+  const archive = useCallback(
+    () =>
+      void api.call('archiveSession', { params: { id: sessionId } }).then(
+        (s) => liveStore?.update((st) => ({ ...st, session: s })),
+        (err: unknown) => setActionError(err),
+      ),
+    [sessionId, liveStore],
+  );
+  const activeSubagents = subagents.items.filter(isActive).length;
+  const badge = useMemo(() => <SubagentsBadge active={activeSubagents} onOpen={() => setPanel('agents')} />, [activeSubagents, setPanel]);
+  const chatCreated = useCallback(
+    (c: Chat) => {
+      liveStore?.update((s) => (s.chats.some((x) => x.id === c.id) ? s : { ...s, chats: [...s.chats, c] }));
+      onSelectChat(c.id);
+    },
+    [liveStore, onSelectChat],
+  );
+
   if (!live) return <Spinner label="Opening session" />;
   const { store, view } = live;
   const session = view.state.session;
@@ -145,17 +166,14 @@ export function SessionView({
     >
       <SessionHeader
         session={session}
-        view={view}
+        status={view.status}
+        syncing={view.syncing}
+        invalidFrames={view.invalidFrames}
         panel={panel}
         onPanel={setPanel}
-        onReconnect={() => store.reconnectNow()}
-        badge={<SubagentsBadge active={subagents.items.filter(isActive).length} onOpen={() => setPanel('agents')} />}
-        onArchive={() =>
-          void api.call('archiveSession', { params: { id: session.id } }).then(
-            (s) => store.update((st) => ({ ...st, session: s })),
-            (err: unknown) => setActionError(err),
-          )
-        }
+        onReconnect={reconnect}
+        badge={badge}
+        onArchive={archive}
       />
       {actionError ? <ErrorNotice error={actionError} compact /> : null}
       {view.state.lastError ? (
@@ -172,10 +190,7 @@ export function SessionView({
             runningChatIds={runningChatIds}
             agentTitles={agentTitles}
             onSelect={onSelectChat}
-            onCreated={(c) => {
-              store.update((s) => (s.chats.some((x) => x.id === c.id) ? s : { ...s, chats: [...s.chats, c] }));
-              onSelectChat(c.id);
-            }}
+            onCreated={chatCreated}
           />
           {current ? (
             <ChatPane
