@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { afterAll, beforeAll } from 'vitest';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { DEFAULT_AGENTS } from '@boocode/agents';
 import { openCodeTestHome, scratchDir, startFakeLlm, type FakeLlm, type FakeLlmOptions, type OpenCodeTestHome } from '@boocode/testkit';
 
 /** Shared by the server-level tests: sessions, messages and waiting for tasks through the API. */
@@ -38,6 +39,42 @@ export function useNativeServer(llmOpts: FakeLlmOptions = {}): { llm: FakeLlm; s
   afterAll(async () => {
     await env.server?.close();
     await env.llm?.close();
+  });
+  return env;
+}
+
+/** How long opencode may take to answer: starting it takes tens of seconds on a busy machine. */
+export const OPENCODE_MS = 90_000;
+
+export interface OpenCodeServerOptions {
+  /** More of config.json's `opencode` section (titles, say). */
+  opencode?: Record<string, unknown>;
+  /** Also point the native agent at the fake LLM. */
+  native?: boolean;
+}
+
+/**
+ * The fake LLM, an isolated offline opencode home on it, a server whose only discovered agent is
+ * the real opencode, and a project, for the whole test file.
+ */
+export function useOpenCodeServer(opts: OpenCodeServerOptions = {}): { llm: FakeLlm; oc: OpenCodeHome; server: TestServer; project: Project } {
+  const env = {} as { llm: FakeLlm; oc: OpenCodeHome; server: TestServer; project: Project };
+  beforeAll(async () => {
+    env.llm = await startFakeLlm();
+    env.oc = openCodeHome(env.llm.url);
+    const home = homeWithConfig({ opencode: { config: env.oc.config, defaultProvider: 'fake', offline: true, env: env.oc.env, ...opts.opencode } });
+    env.server = await startTestServer({
+      home,
+      ...(opts.native ? { env: nativeEnv(env.llm) } : {}),
+      writeIntervalMs: 50,
+      agents: { discovery: { agents: DEFAULT_AGENTS.filter((a) => a.name === 'opencode'), env: env.oc.env, timeoutMs: OPENCODE_MS } },
+    });
+    env.project = (await env.server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'hello.txt': 'hi there\n' }) })).body;
+  });
+  afterAll(async () => {
+    await env.server?.close();
+    await env.llm?.close();
+    env.oc?.cleanup();
   });
   return env;
 }

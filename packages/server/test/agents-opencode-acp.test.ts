@@ -3,10 +3,7 @@ import { AcpBackend, resolveOpenCodeBinary } from '@boocode/agents';
 import type { AgentInfo, ChatAgentSessionsResponse, MessagePage, Permission, Project, Task, TracePage, UsageSummary } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
-import { homeWithConfig, joined, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
-
-/** How long opencode may take to answer: starting it takes tens of seconds on a busy machine. */
-const OPENCODE_MS = 90_000;
+import { homeWithConfig, joined, newSession, openCodeHome, post, waitTask, OPENCODE_MS, type OpenCodeHome } from './agents-env.js';
 
 /**
  * A real ACP agent, `opencode acp`, through BooCode's HTTP API and session WebSocket: configured

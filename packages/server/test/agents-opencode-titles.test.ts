@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_AGENTS } from '@boocode/agents';
-import type { Project, Session } from '@boocode/contracts';
-import { isTitleRequest, startFakeLlm, type FakeLlm } from '@boocode/testkit';
-import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
-import { homeWithConfig, newSession, openCodeHome, post, waitTask, type OpenCodeHome } from './agents-env.js';
-
-/** How long opencode may take to answer: starting it takes tens of seconds on a busy machine. */
-const OPENCODE_MS = 90_000;
+import { describe, expect, it } from 'vitest';
+import type { Session } from '@boocode/contracts';
+import { isTitleRequest } from '@boocode/testkit';
+import { openStream } from '@boocode/testkit/server';
+import { newSession, post, waitTask, OPENCODE_MS, useOpenCodeServer } from './agents-env.js';
 
 /**
  * opencode's own session titles, opted into with config.json `opencode.titles: "opencode"`: the
@@ -14,44 +10,23 @@ const OPENCODE_MS = 90_000;
  * takes it as its name, unless the user named the session.
  */
 
-let llm: FakeLlm;
-let oc: OpenCodeHome;
-let server: TestServer;
-let project: Project;
+const ctx = useOpenCodeServer({ opencode: { titles: 'opencode' } });
 
-beforeAll(async () => {
-  llm = await startFakeLlm();
-  oc = openCodeHome(llm.url);
-  const home = homeWithConfig({ opencode: { config: oc.config, defaultProvider: 'fake', offline: true, env: oc.env, titles: 'opencode' } });
-  server = await startTestServer({
-    home,
-    writeIntervalMs: 50,
-    agents: { discovery: { agents: DEFAULT_AGENTS.filter((a) => a.name === 'opencode'), env: oc.env, timeoutMs: OPENCODE_MS } },
-  });
-  project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'hello.txt': 'hi there\n' }) })).body;
-});
-
-afterAll(async () => {
-  await server?.close();
-  await llm?.close();
-  oc?.cleanup();
-});
-
-const titleRequests = (about: string) => llm.requests.filter((r) => isTitleRequest(r.messages) && r.lastUserText.includes(about));
-const getSession = async (id: string) => (await server.api<Session>('GET', `/api/sessions/${id}`)).body;
+const titleRequests = (about: string) => ctx.llm.requests.filter((r) => isTitleRequest(r.messages) && r.lastUserText.includes(about));
+const getSession = async (id: string) => (await ctx.server.api<Session>('GET', `/api/sessions/${id}`)).body;
 
 describe("opencode's own session titles", { timeout: 3 * OPENCODE_MS }, () => {
   it("names the session with the title opencode's model invented, once", async () => {
-    const { session, chat } = await newSession(server, project, { agent: 'opencode' });
-    llm.push(
+    const { session, chat } = await newSession(ctx.server, ctx.project, { agent: 'opencode' });
+    ctx.llm.push(
       { match: { titleRequest: true, lastUserIncludes: 'connect postgres' }, text: 'Postgres API connection' },
       { match: { titleRequest: false, lastUserIncludes: 'connect postgres' }, text: 'Use a connection pool.' },
       { match: { titleRequest: false, lastUserIncludes: 'and mysql' }, text: 'Same idea.' },
     );
-    const stream = await openStream(server.url, session.id, { token: server.token });
+    const stream = await openStream(ctx.server.url, session.id, { token: ctx.server.token });
     await stream.waitFor((f) => f.type === 'agent_snapshot');
 
-    const first = await waitTask(server, (await post(server, chat.id, 'how do I connect postgres to my API')).id);
+    const first = await waitTask(ctx.server, (await post(ctx.server, chat.id, 'how do I connect postgres to my API')).id);
     expect(first.status).toBe('completed');
     expect(first.output_summary).toBe('Use a connection pool.');
     const updated = await stream.waitFor(
@@ -63,7 +38,7 @@ describe("opencode's own session titles", { timeout: 3 * OPENCODE_MS }, () => {
     expect(titleRequests('connect postgres')).toHaveLength(1);
 
     // A second turn: opencode asks for no new title, and the one it has is not reported again.
-    expect((await waitTask(server, (await post(server, chat.id, 'and mysql?')).id)).output_summary).toBe('Same idea.');
+    expect((await waitTask(ctx.server, (await post(ctx.server, chat.id, 'and mysql?')).id)).output_summary).toBe('Same idea.');
     stream.close();
     expect(titleRequests('and mysql')).toEqual([]);
     expect(stream.frames.filter((f) => f.type === 'agent_title').map((f) => f.title)).toEqual(['Postgres API connection']);
@@ -71,16 +46,16 @@ describe("opencode's own session titles", { timeout: 3 * OPENCODE_MS }, () => {
   });
 
   it('takes a title that landed after the first turn with the next turn', async () => {
-    const { session, chat } = await newSession(server, project, { agent: 'opencode' });
-    llm.push(
+    const { session, chat } = await newSession(ctx.server, ctx.project, { agent: 'opencode' });
+    ctx.llm.push(
       // Three chunks, 6 s apart: the title lands well after the first turn (and its short wait) ended.
       { match: { titleRequest: true, lastUserIncludes: 'late title' }, text: 'Late title', chunkDelayMs: 6_000 },
       { match: { titleRequest: false, lastUserIncludes: 'late title' }, text: 'Quick answer.' },
       { match: { titleRequest: false, lastUserIncludes: 'next one' }, text: 'Next answer.' },
     );
-    const stream = await openStream(server.url, session.id, { token: server.token });
+    const stream = await openStream(ctx.server.url, session.id, { token: ctx.server.token });
     await stream.waitFor((f) => f.type === 'agent_snapshot');
-    expect((await waitTask(server, (await post(server, chat.id, 'a late title please')).id)).output_summary).toBe('Quick answer.');
+    expect((await waitTask(ctx.server, (await post(ctx.server, chat.id, 'a late title please')).id)).output_summary).toBe('Quick answer.');
     expect((await getSession(session.id)).name).toBe('a late title please');
     // Once the fake LLM has sent the whole title, opencode has it (no turn runs to hear it)...
     const deadline = Date.now() + OPENCODE_MS;
@@ -89,22 +64,22 @@ describe("opencode's own session titles", { timeout: 3 * OPENCODE_MS }, () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     // ...and the next turn reports it.
-    expect((await waitTask(server, (await post(server, chat.id, 'next one')).id)).output_summary).toBe('Next answer.');
+    expect((await waitTask(ctx.server, (await post(ctx.server, chat.id, 'next one')).id)).output_summary).toBe('Next answer.');
     await stream.waitFor((f) => f.type === 'session_updated' && (f.session as Session).name === 'Late title', OPENCODE_MS);
     stream.close();
     expect(stream.frames.filter((f) => f.type === 'agent_title').map((f) => f.title)).toEqual(['Late title']);
   });
 
   it('keeps a name the user gave: the title opencode reports does not replace it', async () => {
-    const { session, chat } = await newSession(server, project, { agent: 'opencode' });
-    expect((await server.api<Session>('PATCH', `/api/sessions/${session.id}`, { name: 'My own name' })).status).toBe(200);
-    llm.push(
+    const { session, chat } = await newSession(ctx.server, ctx.project, { agent: 'opencode' });
+    expect((await ctx.server.api<Session>('PATCH', `/api/sessions/${session.id}`, { name: 'My own name' })).status).toBe(200);
+    ctx.llm.push(
       { match: { titleRequest: true, lastUserIncludes: 'rename the helper' }, text: 'Helper renaming' },
       { match: { titleRequest: false, lastUserIncludes: 'rename the helper' }, text: 'Renamed.' },
     );
-    const stream = await openStream(server.url, session.id, { token: server.token });
+    const stream = await openStream(ctx.server.url, session.id, { token: ctx.server.token });
     await stream.waitFor((f) => f.type === 'agent_snapshot');
-    expect((await waitTask(server, (await post(server, chat.id, 'rename the helper')).id)).status).toBe('completed');
+    expect((await waitTask(ctx.server, (await post(ctx.server, chat.id, 'rename the helper')).id)).status).toBe('completed');
     // opencode did title its own session, and said so...
     await stream.waitFor((f) => f.type === 'agent_title' && f.title === 'Helper renaming', OPENCODE_MS);
     stream.close();
