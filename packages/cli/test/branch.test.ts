@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliTurn, Project, PushResult, SessionBranchStatus, UpdateFromBaseResult } from '@boocode/contracts';
-import { fakeGh, scratchDir, startFakeLlm, type FakeGh, type FakeLlm, type ScriptedToolCall } from '@boocode/testkit';
-import { git, makeGitRepo, runCli, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { fakeGh, startFakeLlm, type FakeGh, type FakeLlm, type ScriptedToolCall } from '@boocode/testkit';
+import { addBareRemote, git, makeGitRepo, runCli, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { jsonOf, lines } from './helpers.js';
 
 // branch, update and push against a real server, real repositories (a bare one as the remote) and a
@@ -92,10 +92,7 @@ describe('branch, update and push', () => {
   });
 
   it('counts the commits behind, brings them in with update, and pushes with a pull request written from the prompts', async () => {
-    const remote = path.join(scratchDir('boocode-remote-'), 'origin.git');
-    mkdirSync(remote);
-    await git(remote, 'init', '-q', '--bare');
-    await git(repo, 'remote', 'add', 'origin', remote);
+    const remote = await addBareRemote(repo);
     await mainCommits('c.txt', 'charlie\n');
     const st = await branchOf(first);
     expect(st).toMatchObject({ base_branch: 'main', behind: 1, ahead: 0, remote: 'origin', update: { available: true }, push: { available: true }, pull_request: { available: true } });

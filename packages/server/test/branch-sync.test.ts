@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Chat, PendingChange, Project, PushResult, Session, SessionBranchStatus, SessionDiff, Task, UpdateFromBaseResult } from '@boocode/contracts';
-import { fakeGh, scratchDir, startFakeLlm, type FakeGh, type FakeLlm, type ScriptedToolCall } from '@boocode/testkit';
-import { openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { fakeGh, startFakeLlm, type FakeGh, type FakeLlm, type ScriptedToolCall } from '@boocode/testkit';
+import { addBareRemote, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { commitAll, makeProject, read, sh, write } from './git/helpers.js';
 
 // Behind-base, update from base, push and pull request, through the HTTP API on real repositories:
@@ -167,9 +167,7 @@ describe('push and pull request', () => {
 
   it('pushes the branch to a bare remote and opens a pull request with gh, by argv', async () => {
     const { dir, session } = await setup({ 'a.txt': 'alpha\n' });
-    const remote = path.join(scratchDir('boocode-remote-'), 'origin.git');
-    sh(path.dirname(remote), ['init', '-q', '--bare', remote]);
-    sh(dir, ['remote', 'add', 'origin', remote]);
+    const remote = await addBareRemote(dir);
     expect(await branchOf(session.id)).toMatchObject({ remote: 'origin', push: { available: true }, pull_request: { available: true } });
 
     expect((await post(`/api/sessions/${session.id}/push`, { commit_pending: true })).body).toMatchObject({
@@ -199,9 +197,7 @@ describe('push and pull request', () => {
   /** A session with one edit, its project on a fresh bare remote. */
   async function withRemote(): Promise<{ session: Session; remote: string }> {
     const { dir, session } = await setup({ 'a.txt': 'alpha\n' });
-    const remote = path.join(scratchDir('boocode-remote-'), 'origin.git');
-    sh(path.dirname(remote), ['init', '-q', '--bare', remote]);
-    sh(dir, ['remote', 'add', 'origin', remote]);
+    const remote = await addBareRemote(dir);
     return { session, remote };
   }
 

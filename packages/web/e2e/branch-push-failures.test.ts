@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeGh, scratchDir, type FakeGh, type FakeLlm } from '@boocode/testkit';
-import { git } from '@boocode/testkit/server';
+import { fakeGh, type FakeGh, type FakeLlm } from '@boocode/testkit';
+import { addBareRemote, git } from '@boocode/testkit/server';
 import type { Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
 import { openNativeSession, type NativeSession } from './helpers/native-session';
@@ -27,10 +25,7 @@ describe('push without a pull request in Chromium', () => {
     gh.setInstalled(false);
     opened = await openNativeSession({ 'src/main.ts': 'export const a = 1;\n' }, 'pushfail', { env: { PATH: gh.path } });
     ({ llm, browser, repo } = opened);
-    remote = path.join(scratchDir('boocode-remote-'), 'origin.git');
-    mkdirSync(remote);
-    await git(remote, 'init', '-q', '--bare');
-    await git(repo, 'remote', 'add', 'origin', remote);
+    remote = await addBareRemote(repo);
   });
   afterAll(() => opened?.close());
 

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeGh, scratchDir, type FakeGh, type FakeLlm } from '@boocode/testkit';
-import { git } from '@boocode/testkit/server';
+import { fakeGh, type FakeGh, type FakeLlm } from '@boocode/testkit';
+import { addBareRemote, git } from '@boocode/testkit/server';
 import type { Browser } from './helpers/browser';
 import { screenshotBothThemes, screenshotDialogBothThemes } from './helpers/screenshots';
 import { openNativeSession, type NativeSession } from './helpers/native-session';
@@ -31,10 +30,7 @@ describe('branch review in Chromium', () => {
       { env: { PATH: gh.path } },
     );
     ({ llm, browser, repo } = opened);
-    remote = path.join(scratchDir('boocode-remote-'), 'origin.git');
-    mkdirSync(remote);
-    await git(remote, 'init', '-q', '--bare');
-    await git(repo, 'remote', 'add', 'origin', remote);
+    remote = await addBareRemote(repo);
   });
   afterAll(() => opened?.close());
 

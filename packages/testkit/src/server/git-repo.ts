@@ -26,3 +26,11 @@ export async function makeGitRepo(files: Record<string, string> = { 'README.md':
   await git(dir, 'commit', '-q', '-m', 'initial');
   return dir;
 }
+
+/** A fresh bare repository added to `repo` as its remote `origin`; returns the remote's path. */
+export async function addBareRemote(repo: string): Promise<string> {
+  const remote = path.join(scratchDir('boocode-remote-'), 'origin.git');
+  await git(path.dirname(remote), 'init', '-q', '--bare', remote);
+  await git(repo, 'remote', 'add', 'origin', remote);
+  return remote;
+}
