@@ -3,6 +3,7 @@
 // stand-in for the DevTools hook that React calls in production builds too (nothing is added to
 // the app).
 import type { BrowserContext, Page } from 'playwright-core';
+import { reactCommitHook } from '../../packages/web/e2e/helpers/react-hook.js';
 
 export interface CpuWork {
   /** All main-thread tasks, ms. */
@@ -21,20 +22,7 @@ const METRICS = { taskMs: 'TaskDuration', scriptMs: 'ScriptDuration', layoutMs: 
  * loads. `window.__benchCommits` counts `onCommitFiberRoot` calls.
  */
 export async function countReactCommits(context: BrowserContext): Promise<void> {
-  await context.addInitScript(`(() => {
-    window.__benchCommits = 0;
-    window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
-      supportsFiber: true,
-      isDisabled: false,
-      renderers: new Map(),
-      inject() { return 1; },
-      checkDCE() {},
-      onScheduleFiberRoot() {},
-      onCommitFiberRoot() { window.__benchCommits++; },
-      onPostCommitFiberRoot() {},
-      onCommitFiberUnmount() {},
-    };
-  })()`);
+  await context.addInitScript(reactCommitHook('window.__benchCommits = 0;', 'window.__benchCommits++;'));
 }
 
 /**

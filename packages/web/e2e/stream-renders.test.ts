@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openNativeSession, type NativeSession } from './helpers/native-session';
+import { reactCommitHook } from './helpers/react-hook';
 import { lastReply, send } from './helpers/ui';
 
 /**
@@ -9,8 +10,8 @@ import { lastReply, send } from './helpers/ui';
  * that rendered is placed by the first element it draws. Deltas arrive many times a second, so a
  * part that renders with each of them costs frames.
  */
-const RENDER_PROBE = `(() => {
-  window.__renders = {};
+const RENDER_PROBE = reactCommitHook(
+  `window.__renders = {};
   window.__countRenders = false;
   const REGIONS = { composer: 'form.composer', header: '.session-header', tabs: '[role="tablist"]', messages: '[data-testid="message-list"]' };
   const firstElement = (f) => {
@@ -31,19 +32,9 @@ const RENDER_PROBE = `(() => {
       // A subtree React skipped keeps its children: nothing in it rendered.
       if (f.child && (!f.alternate || f.child !== f.alternate.child)) walk(f.child);
     }
-  };
-  window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
-    supportsFiber: true,
-    isDisabled: false,
-    renderers: new Map(),
-    inject() { return 1; },
-    checkDCE() {},
-    onScheduleFiberRoot() {},
-    onCommitFiberRoot(_id, root) { if (window.__countRenders) walk(root.current.child); },
-    onPostCommitFiberRoot() {},
-    onCommitFiberUnmount() {},
-  };
-})()`;
+  };`,
+  'if (window.__countRenders) walk(root.current.child);',
+);
 
 const renders = (page: Page) => page.evaluate(() => (window as unknown as { __renders: Record<string, number> }).__renders);
 
