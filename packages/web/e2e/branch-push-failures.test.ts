@@ -4,7 +4,7 @@ import { addBareRemote, git } from '@boocode/testkit/server';
 import type { Browser } from './helpers/browser';
 import { screenshotBothThemes } from './helpers/screenshots';
 import { openNativeSession, type NativeSession } from './helpers/native-session';
-import { lastReply, send } from './helpers/ui';
+import { changesPanel, lastReply, send, reopenChanges } from './helpers/ui';
 
 /**
  * Push when a pull request cannot be had, in Chromium against a real server: `gh` missing from the
@@ -29,13 +29,8 @@ describe('push without a pull request in Chromium', () => {
   });
   afterAll(() => opened?.close());
 
-  const panel = () => browser.page.getByRole('complementary', { name: 'Changes' });
+  const panel = () => changesPanel(browser.page);
   const bar = () => panel().getByRole('region', { name: 'Session branch' });
-  /** The branch status is read when the panel opens: close and open it after gh comes or goes. */
-  const reopen = async () => {
-    await panel().getByRole('button', { name: 'Close changes' }).click();
-    await browser.page.getByRole('button', { name: 'Show changes' }).click();
-  };
 
   it('offers a plain push, says why there is no pull request, and pushes', async () => {
     const { page } = browser;
@@ -64,7 +59,7 @@ describe('push without a pull request in Chromium', () => {
     const { page } = browser;
     gh.setInstalled(true);
     gh.failWith(ghRefusal);
-    await reopen();
+    await reopenChanges(browser.page);
     await bar().getByRole('button', { name: 'Push / pull request…' }).click();
     const form = page.getByRole('form', { name: 'Push the session branch' });
     expect(await form.getByRole('checkbox', { name: 'Open a pull request into main' }).isChecked()).toBe(true);

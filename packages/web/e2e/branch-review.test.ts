@@ -6,7 +6,7 @@ import { addBareRemote, git } from '@boocode/testkit/server';
 import type { Browser } from './helpers/browser';
 import { screenshotBothThemes, screenshotDialogBothThemes } from './helpers/screenshots';
 import { openNativeSession, type NativeSession } from './helpers/native-session';
-import { lastReply, send } from './helpers/ui';
+import { changesPanel, lastReply, send, reopenChanges } from './helpers/ui';
 
 /**
  * The Changes panel as a review tool, in Chromium against a real server and real repositories:
@@ -34,12 +34,7 @@ describe('branch review in Chromium', () => {
   });
   afterAll(() => opened?.close());
 
-  const panel = () => browser.page.getByRole('complementary', { name: 'Changes' });
-  /** The branch status is read when the panel opens: close and open it after the project moves. */
-  const reopen = async () => {
-    await panel().getByRole('button', { name: 'Close changes' }).click();
-    await browser.page.getByRole('button', { name: 'Show changes' }).click();
-  };
+  const panel = () => changesPanel(browser.page);
 
   it('lists the changed files as a folder tree with their lines, folding folders away', async () => {
     const { page } = browser;
@@ -109,7 +104,7 @@ describe('branch review in Chromium', () => {
     const { page } = browser;
     await writeFile(path.join(repo, 'README.md'), '# Demo\n\nMain moved on.\n');
     await git(repo, 'commit', '-q', '-am', 'readme on main');
-    await reopen();
+    await reopenChanges(browser.page);
     const bar = panel().getByRole('region', { name: 'Session branch' });
     await bar.getByText('Behind main by 1 commit').waitFor();
     await screenshotBothThemes(page, 'branch-behind');
@@ -144,7 +139,7 @@ describe('branch review in Chromium', () => {
     const { page } = browser;
     await writeFile(path.join(repo, 'src/app/main.ts'), 'export const a = 100;\n');
     await git(repo, 'commit', '-q', '-am', 'main edits main.ts');
-    await reopen();
+    await reopenChanges(browser.page);
     const bar = panel().getByRole('region', { name: 'Session branch' });
     await bar.getByText('Behind main by 1 commit').waitFor();
     await bar.getByRole('button', { name: 'Update from main' }).click();

@@ -44,3 +44,12 @@ export async function pastePng(page: Page, name: string): Promise<void> {
     box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   }, name);
 }
+
+/** The session's changes panel. */
+export const changesPanel = (page: Page) => page.getByRole('complementary', { name: 'Changes' });
+
+/** Closes and opens the changes panel: it reads the branch status (remote, gh, base) when it opens. */
+export async function reopenChanges(page: Page): Promise<void> {
+  await changesPanel(page).getByRole('button', { name: 'Close changes' }).click();
+  await page.getByRole('button', { name: 'Show changes' }).click();
+}
