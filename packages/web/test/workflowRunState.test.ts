@@ -93,6 +93,20 @@ describe('run view state', () => {
     expect(m.loaded).toBe(true);
   });
 
+  it('places a detail with a gap (a later step stored first) by position: no agent shown twice', () => {
+    // Steps started side by side are stored in any order: the detail may hold 0 and 2 but not yet 1.
+    const v = mergeDetail(undefined, { ...run(), agents: [apiAgent(0), apiAgent(2, { label: 'worker 2' })] });
+    expect(v.agents.map((a) => a.position)).toEqual([0, 1, 2]);
+    const w = apply(v, agentFrame(1));
+    expect(w.agents.map((a) => [a.position, a.label])).toEqual([
+      [0, 'worker 0'],
+      [1, 'worker 1'],
+      [2, 'worker 2'],
+    ]);
+    const m = mergeDetail(w, { ...run(), agents: [apiAgent(0), apiAgent(1), apiAgent(2)] });
+    expect(groupByPhase(m).flatMap((g) => g.agents.map((a) => a.label))).toEqual(['worker 0', 'worker 1', 'worker 2']);
+  });
+
   it('agents still going when the run ends read as stopped with it', () => {
     const v = apply(emptyRunView(run()), agentFrame(0), agentFrame(1), agentFrame(1, { status: 'completed' }), {
       type: 'workflow_run',

@@ -127,7 +127,10 @@ function phasesOf(agents: readonly AgentView[], announced: readonly string[]): s
  */
 export function mergeDetail(prev: RunView | undefined, detail: WorkflowRunDetail): RunView {
   const { agents: apiAgents, ...run } = detail;
-  const agents = apiAgents.map(agentFromApi);
+  // By position, not by index: steps started side by side are stored in any order, so the
+  // detail may hold a later position before an earlier one.
+  const agents: AgentView[] = [];
+  for (const a of apiAgents) agents[a.position] = agentFromApi(a);
   for (const old of prev?.agents ?? []) {
     if (!old) continue;
     const fresh = agents[old.position];
@@ -135,7 +138,8 @@ export function mergeDetail(prev: RunView | undefined, detail: WorkflowRunDetail
     else if (agentFinished(old) && !agentFinished(fresh)) agents[old.position] = { ...fresh, ...finishOf(old) };
   }
   const keepRun = prev && runFinished(prev.run) && !runFinished(run) ? prev.run : run;
-  return { run: keepRun, agents: runFinished(keepRun) ? settle(fill(agents), keepRun.finished_at) : fill(agents), phases: phasesOf(agents, prev?.phases ?? (run.phase ? [run.phase] : [])), logs: prev?.logs ?? [], logLine: prev?.logLine ?? 0, logsDropped: prev?.logsDropped ?? 0, loaded: true };
+  fill(agents);
+  return { run: keepRun, agents: runFinished(keepRun) ? settle(agents, keepRun.finished_at) : agents, phases: phasesOf(agents, prev?.phases ?? (run.phase ? [run.phase] : [])), logs: prev?.logs ?? [], logLine: prev?.logLine ?? 0, logsDropped: prev?.logsDropped ?? 0, loaded: true };
 }
 
 /**
