@@ -16,7 +16,7 @@ import { homeWithConfig, joined, newSession, post, waitTask } from './agents-env
 
 const AGENT = 'silent';
 /** Long enough that the fake's updates arrive well within it on a busy machine. */
-const SILENCE_MS = 1_500;
+const SILENCE_MS = 2_500;
 
 let dir: string;
 let server: TestServer;
@@ -29,7 +29,9 @@ beforeAll(async () => {
     turns: [
       { match: 'hang', steps: [{ text: 'Thinking. ' }, { hang: true }] },
       { match: 'wait', steps: [{ text: 'Waiting. ' }, { waitForCancel: true }] },
-      // 3.6 s in all, more than two silences, with a word every 0.9 s.
+      // A tool that runs silently for longer than two silences: a long build.
+      { match: 'build', steps: [{ tool: { id: 'b1', title: 'npm run build', kind: 'execute', runMs: 6_000, output: 'built' } }, { text: 'Built.' }] },
+      // 3.6 s in all, more than one silence, with a word every 0.9 s.
       { match: 'talk', steps: [{ text: 'a' }, talk, { text: 'b' }, talk, { text: 'c' }, talk, { text: 'd' }, talk, { text: 'e' }] },
     ],
     fallback: { steps: [{ text: 'Back again.' }] },
@@ -64,14 +66,14 @@ describe('an ACP agent that goes silent', { timeout: 60_000 }, () => {
     const notice = await stream.waitFor((f) => f.type === 'notice', 30_000);
     expect(notice).toMatchObject({
       severity: 'warning',
-      title: 'No word from silent for 1.5 seconds',
-      description: 'It is still running but has sent nothing since. If it stays silent for another 1.5 seconds, BooCode cancels the turn.',
+      title: 'No word from silent for 2.5 seconds',
+      description: 'It is still running but has sent nothing since. If it stays silent for another 2.5 seconds, BooCode cancels the turn.',
     });
     const done = await waitTask(server, task.id, undefined, 30_000);
     stream.close();
     expect(done).toMatchObject({
       status: 'timed_out',
-      error: 'No word from silent for 3 seconds, so BooCode cancelled the turn; it did not answer that either, so it was stopped.',
+      error: 'No word from silent for 5 seconds, so BooCode cancelled the turn; it did not answer that either, so it was stopped.',
     });
     expect(await lastReply(chat.id)).toMatchObject({ role: 'assistant', content: 'Thinking. ' });
     expect(await pidOf(chat.id)).toBeNull();
@@ -82,8 +84,22 @@ describe('an ACP agent that goes silent', { timeout: 60_000 }, () => {
   it('ends the turn with a sentence when the agent obeys the cancel, and keeps it running', async () => {
     const { chat } = await newSession(server, project, { agent: AGENT });
     const done = await waitTask(server, (await post(server, chat.id, 'wait')).id, undefined, 30_000);
-    expect(done).toMatchObject({ status: 'timed_out', error: 'No word from silent for 3 seconds, so BooCode cancelled the turn.' });
+    expect(done).toMatchObject({ status: 'timed_out', error: 'No word from silent for 5 seconds, so BooCode cancelled the turn.' });
     expect(await pidOf(chat.id)).not.toBeNull();
+  });
+
+  it('waits for a tool that runs silently: the notice says so, and the turn is not cancelled', async () => {
+    const { session, chat } = await newSession(server, project, { agent: AGENT });
+    const stream = await openStream(server.url, session.id, { token: server.token });
+    const done = await waitTask(server, (await post(server, chat.id, 'build')).id, undefined, 30_000);
+    stream.close();
+    expect(done).toMatchObject({ status: 'completed', error: null, output_summary: 'Built.' });
+    const notices = stream.frames.filter((f) => f.type === 'notice');
+    expect(notices.length).toBeGreaterThan(0);
+    expect(notices[0]).toMatchObject({
+      title: 'No word from silent for 2.5 seconds',
+      description: 'One of its tools is still running. BooCode waits for it: stop the turn if it is stuck.',
+    });
   });
 
   it('starts the clock over on every update: a slow agent that keeps talking finishes without a notice', async () => {

@@ -343,9 +343,12 @@ export class AcpBackend implements AgentBackend {
           type: 'notice',
           severity: 'warning',
           title: `No word from ${this.name} for ${quiet}`,
-          description: `It is still running but has sent nothing since. If it stays silent for another ${quiet}, BooCode cancels the turn.`,
+          description: turn.translator.toolRunning
+            ? `One of its tools is still running. BooCode waits for it: stop the turn if it is stuck.`
+            : `It is still running but has sent nothing since. If it stays silent for another ${quiet}, BooCode cancels the turn.`,
         });
       },
+      busy: () => turn.translator.toolRunning,
       stillQuiet: () => {
         this.logger.warn({ agent: this.name, silenceMs: this.silenceMs }, 'acp: agent silent too long; cancelling the turn');
         turn.silenced = true;

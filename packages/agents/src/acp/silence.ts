@@ -5,7 +5,9 @@ export const DEFAULT_SILENCE_MS = 10 * 60_000;
  * Watches a turn for silence from its agent: after `silenceMs` without any message from it,
  * `quiet` (tell the user); after as long again, `stillQuiet` (cancel the turn). Any message starts
  * the clock over. While a permission question waits on the user the clock stands still: then the
- * agent is waiting on BooCode, not the other way round.
+ * agent is waiting on BooCode, not the other way round. While `busy` (one of its tools has started
+ * and not ended: a long build says nothing until it is done) the user is told but the turn is not
+ * cancelled; the turn's own time limit still bounds it.
  */
 export class SilenceWatchdog {
   private timer: NodeJS.Timeout | null = null;
@@ -15,7 +17,7 @@ export class SilenceWatchdog {
 
   constructor(
     private readonly silenceMs: number,
-    private readonly on: { quiet(): void; stillQuiet(): void },
+    private readonly on: { quiet(): void; stillQuiet(): void; busy?(): boolean },
   ) {
     this.arm();
   }
@@ -56,6 +58,10 @@ export class SilenceWatchdog {
     if (!this.told) {
       this.told = true;
       this.on.quiet();
+      this.arm();
+      return;
+    }
+    if (this.on.busy?.()) {
       this.arm();
       return;
     }

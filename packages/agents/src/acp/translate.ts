@@ -127,6 +127,12 @@ export class AcpTranslator {
 
   constructor(private readonly emit: (event: AgentEvent) => void) {}
 
+  /** Whether one of this turn's tools has started and not ended yet. */
+  get toolRunning(): boolean {
+    for (const t of this.tools.values()) if (t.status === 'pending' || t.status === 'in_progress') return true;
+    return false;
+  }
+
   /** Makes sure the call is announced (used before a permission request refers to it). */
   announce(call: acp.ToolCallUpdate): void {
     if (this.tools.has(call.toolCallId)) return;

@@ -55,6 +55,16 @@ describe('SilenceWatchdog', () => {
     expect(said).toEqual(['quiet']);
   });
 
+  it('tells but does not give up while busy (a tool runs), and gives up a period after it is not', () => {
+    let busy = true;
+    new SilenceWatchdog(1000, { quiet: () => said.push('quiet'), stillQuiet: () => said.push('still quiet'), busy: () => busy });
+    vi.advanceTimersByTime(10_000);
+    expect(said).toEqual(['quiet']);
+    busy = false;
+    vi.advanceTimersByTime(1000);
+    expect(said).toEqual(['quiet', 'still quiet']);
+  });
+
   it('says nothing once stopped', () => {
     const w = watch(1000);
     w.stop();

@@ -352,6 +352,7 @@ async function runTool(ctx: TurnCtx, t: ToolSpec): Promise<void> {
       output ||= `wrote ${t.writeFile.path}`;
     }
     if (t.mcpTool) output = await callMcpTool(ctx.mcpServers, t.mcpTool.name, t.mcpTool.arguments);
+    if (t.runMs) await wait(t.runMs, ctx.cancel);
     if (t.fail) throw new Error(t.fail);
   } catch (err) {
     if (err instanceof Cancelled) throw err;

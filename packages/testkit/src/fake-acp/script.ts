@@ -51,6 +51,8 @@ export const FakeAcpStep = z.union([
       /** Call this tool of the first MCP server the client gave the session; its text becomes the output. */
       mcpTool: z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()).default({}) }).optional(),
       output: z.string().optional(),
+      /** Runs this long once started, saying nothing meanwhile (a long build); a cancel ends it early. */
+      runMs: z.number().int().nonnegative().optional(),
       /** Fail the tool with this message. */
       fail: z.string().optional(),
     }),
