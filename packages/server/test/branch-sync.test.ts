@@ -277,7 +277,7 @@ describe('push and pull request', () => {
     try {
       expect(await branchOf(session.id)).toMatchObject({
         push: { available: true, reason: null },
-        pull_request: { available: false, reason: 'gh on the server is not logged in to GitHub (gh auth status fails): run gh auth login there' },
+        pull_request: { available: false, reason: 'gh on the server is not logged in to GitHub (gh auth status fails); run gh auth login there' },
         open_pull_request: null,
       });
     } finally {

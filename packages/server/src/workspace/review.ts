@@ -202,7 +202,7 @@ export class Review {
         : !gh
           ? off("the gh command is not installed on the server's PATH")
           : !loggedIn
-            ? off('gh on the server is not logged in to GitHub (gh auth status fails): run gh auth login there')
+            ? off('gh on the server is not logged in to GitHub (gh auth status fails); run gh auth login there')
             : { available: true, reason: null };
     // Only a branch that reached the remote can have a pull request: asking GitHub about others is a wasted round trip.
     if (gh && loggedIn && baseBranch && remote && (await tryResolveCommit(wt.path, `refs/remotes/${remote}/${wt.branch}`))) {
