@@ -114,13 +114,13 @@ describe('branch, update and push', () => {
     expect((await git(remote, 'rev-parse', `refs/heads/${st.branch}`)).trim()).toBe(pushed.commit);
     expect(await git(remote, 'show', `${pushed.commit}:a.txt`)).toBe('ALPHA\n');
     // The title is the session's request; gh gets it as one argument, never through a shell.
-    expect(gh.calls().at(-1)).toEqual(['pr', 'create', '--head', st.branch, '--base', 'main', '--title', 'Make alpha loud', '--body', '']);
+    expect(gh.calls('pr', 'create').at(-1)).toEqual(['pr', 'create', '--head', st.branch, '--base', 'main', '--title', 'Make alpha loud', '--body', '']);
 
     const title = 'Loud "alpha"; $(touch /tmp/boocode-pwned) `x`';
     const human = await runCli(['push', first, '--pr', '--title', title, '--body', 'Asked:\n- loud'], env);
     expect(human.code).toBe(0);
     expect(human.stdout).toBe(`pushed ${st.branch} to origin (${pushed.commit.slice(0, 12)})\npull request: https://github.com/example/project/pull/7\n`);
-    expect(gh.calls().at(-1)).toEqual(['pr', 'create', '--head', st.branch, '--base', 'main', '--title', title, '--body', 'Asked:\n- loud']);
+    expect(gh.calls('pr', 'create').at(-1)).toEqual(['pr', 'create', '--head', st.branch, '--base', 'main', '--title', title, '--body', 'Asked:\n- loud']);
     expect(lines((await runCli(['push', first, '--pr', '-q'], env)).stdout)).toEqual(['https://github.com/example/project/pull/7']);
     expect(lines((await runCli(['push', first, '-q'], env)).stdout)).toEqual([pushed.commit]);
   });
@@ -178,5 +178,26 @@ describe('branch, update and push', () => {
     } finally {
       gh.failWith(null);
     }
+  });
+
+  it('when a pull request is already open, push prints its link (the url in --json and -q) and branch shows it', async () => {
+    const id = (await sessionThatEdits('Loud bravo', [edit('b.txt', 'bravo', 'BRAVO')])).session.id;
+    const { branch } = await branchOf(id);
+    const url = gh.openPullRequest({ number: 3, title: 'Loud bravo', head: branch!, base: 'main' });
+
+    const human = await runCli(['push', id, '-m', 'Loud bravo', '--pr'], env);
+    expect(human.code).toBe(0);
+    const head = (await worktreeState(branch!)).head;
+    expect(human.stdout).toBe(`pushed ${branch} to origin (${head.slice(0, 12)})\nPull request #3 is already open for this branch: ${url}\n`);
+    expect((await git(repo, 'ls-remote', 'origin', `refs/heads/${branch}`)).split('\t')[0]).toBe(head);
+
+    const json = jsonOf(PushResult, await runCli(['push', id, '--pr', '--json'], env));
+    expect(json).toMatchObject({ branch, commit: head, pull_request_url: url, existing_pull_request: { number: 3, url, title: 'Loud bravo' } });
+    expect(lines((await runCli(['push', id, '--pr', '-q'], env)).stdout)).toEqual([url]);
+
+    const shown = await runCli(['branch', id], env);
+    expect(shown.stdout).toMatch(/^pull request +yes$/m);
+    expect(shown.stdout).toContain(`open pull request  #3 ${url}\n`);
+    expect(jsonOf(SessionBranchStatus, await runCli(['branch', id, '--json'], env)).open_pull_request).toEqual({ number: 3, url, title: 'Loud bravo' });
   });
 });

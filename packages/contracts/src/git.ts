@@ -163,6 +163,10 @@ export type MergeResult = z.infer<typeof MergeResult>;
 export const ActionAvailability = z.object({ available: z.boolean(), reason: z.string().nullable() });
 export type ActionAvailability = z.infer<typeof ActionAvailability>;
 
+/** A pull request as gh reports it: GitHub's number, its address and its title. */
+export const PullRequestRef = z.object({ number: z.number().int().positive(), url: z.string().url(), title: z.string() });
+export type PullRequestRef = z.infer<typeof PullRequestRef>;
+
 /** Where the session branch stands: commits its base gained since the worktree was cut, and where it can be pushed. */
 export const SessionBranchStatus = z.object({
   /** The session branch; null for a session working in the project directory. */
@@ -177,8 +181,13 @@ export const SessionBranchStatus = z.object({
   /** The remote the branch is pushed to: the base branch's upstream remote, else `origin`, else the only one. */
   remote: z.string().nullable(),
   push: ActionAvailability,
-  /** Opening a pull request needs a remote and the `gh` command on the server's PATH. */
+  /** Opening a pull request needs a remote and the `gh` command on the server's PATH, logged in (`gh auth status`). */
   pull_request: ActionAvailability,
+  /**
+   * The pull request gh reports open from the session branch into its base; null when there is none,
+   * the branch is not on the remote yet, or gh cannot tell (missing, logged out, unreachable).
+   */
+  open_pull_request: PullRequestRef.nullable(),
 });
 export type SessionBranchStatus = z.infer<typeof SessionBranchStatus>;
 
@@ -215,8 +224,10 @@ export const PushResult = z.object({
   commit: CommitSha,
   /** Worktree files left uncommitted, hence not pushed. */
   uncommitted_files: z.array(z.string()),
-  /** The pull request's address as `gh` printed it; null when none was asked for. */
+  /** The pull request's address as `gh` printed it (or the one already open); null when none was asked for. */
   pull_request_url: z.string().nullable(),
+  /** Set instead of opening a second one: the pull request from this branch into the base that was already open. */
+  existing_pull_request: PullRequestRef.nullable(),
 });
 export type PushResult = z.infer<typeof PushResult>;
 

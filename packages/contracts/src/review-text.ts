@@ -26,3 +26,8 @@ export function pullRequestFrom(prompts: readonly string[]): { title: string; bo
   const [title, ...rest] = mergeMessageFrom(prompts).split('\n');
   return { title: title || 'Changes from a BooCode session', body: rest.join('\n').trim() };
 }
+
+/** The words for a pull request that was open before a push asked for one: the CLI prints them, the web links them. */
+export function alreadyOpenPullRequest(pr: { number: number }): string {
+  return `Pull request #${pr.number} is already open for this branch`;
+}

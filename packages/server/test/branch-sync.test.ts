@@ -184,7 +184,7 @@ describe('push and pull request', () => {
     expect(r.body).toMatchObject({ remote: 'origin', branch: st.branch, uncommitted_files: [], pull_request_url: 'https://github.com/example/project/pull/7' });
     expect(sh(remote, ['rev-parse', `refs/heads/${st.branch!}`]).trim()).toBe(r.body.commit);
     expect(sh(remote, ['show', `${r.body.commit}:a.txt`])).toBe('ALPHA\n');
-    expect(gh.calls().at(-1)).toEqual(['pr', 'create', '--head', st.branch, '--base', 'main', '--title', title, '--body', body]);
+    expect(gh.calls('pr', 'create').at(-1)).toEqual(['pr', 'create', '--head', st.branch, '--base', 'main', '--title', title, '--body', body]);
 
     // A remote that refuses: git's reason, in words.
     sh(dir, ['remote', 'set-url', 'origin', path.join(path.dirname(remote), 'missing.git')]);
@@ -244,9 +244,44 @@ describe('push and pull request', () => {
       // The push stands, with the committed work.
       expect(sh(remote, ['rev-parse', `refs/heads/${branch}`]).trim()).toBe(commit);
       expect(sh(remote, ['show', `${commit}:a.txt`])).toBe('ALPHA\n');
-      expect(gh.calls().at(-1)).toEqual(['pr', 'create', '--head', branch, '--base', 'main', '--title', 'Loud alpha', '--body', 'Asked: loud alpha']);
+      expect(gh.calls('pr', 'create').at(-1)).toEqual(['pr', 'create', '--head', branch, '--base', 'main', '--title', 'Loud alpha', '--body', 'Asked: loud alpha']);
     } finally {
       gh.failWith(null);
+    }
+  });
+
+  it('when a pull request is already open for the branch, pushes and answers with it rather than gh\'s refusal', async () => {
+    const { session, remote } = await withRemote();
+    const before = await branchOf(session.id);
+    // Not on the remote yet: GitHub is not asked.
+    expect(before).toMatchObject({ pull_request: { available: true }, open_pull_request: null });
+    const branch = before.branch!;
+    expect(gh.calls('pr', 'list', '--head', branch)).toEqual([]);
+    const url = gh.openPullRequest({ number: 3, title: 'Loud alpha', head: branch, base: 'main' });
+
+    const r = await post<PushResult>(`/api/sessions/${session.id}/push`, { commit_pending: true, message: 'alpha loud', pull_request: { title: 'Loud alpha again' } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ remote: 'origin', branch, pull_request_url: url, existing_pull_request: { number: 3, url, title: 'Loud alpha' } });
+    expect(sh(remote, ['rev-parse', `refs/heads/${branch}`]).trim()).toBe(r.body.commit);
+    expect(gh.calls('pr', 'create').at(-1)!.slice(0, 6)).toEqual(['pr', 'create', '--head', branch, '--base', 'main']);
+    expect(gh.calls('pr', 'list').at(-1)).toEqual(['pr', 'list', '--head', branch, '--base', 'main', '--state', 'open', '--json', 'number,title,url', '--limit', '1']);
+
+    // Now on the remote, the branch status links it.
+    expect((await branchOf(session.id)).open_pull_request).toEqual({ number: 3, url, title: 'Loud alpha' });
+  });
+
+  it('with gh logged out offers no pull request, saying so, and links none', async () => {
+    const { session } = await withRemote();
+    expect((await post<PushResult>(`/api/sessions/${session.id}/push`, { commit_pending: true, message: 'alpha loud' })).status).toBe(200);
+    gh.setLoggedIn(false);
+    try {
+      expect(await branchOf(session.id)).toMatchObject({
+        push: { available: true, reason: null },
+        pull_request: { available: false, reason: 'gh on the server is not logged in to GitHub (gh auth status fails); run gh auth login there' },
+        open_pull_request: null,
+      });
+    } finally {
+      gh.setLoggedIn(true);
     }
   });
 });

@@ -129,7 +129,7 @@ describe('branch review in Chromium', () => {
     const done = bar.getByRole('status');
     await done.getByText(/^Pushed boocode\/.* to origin and opened a pull request\./).waitFor({ timeout: 30_000 });
     expect(await done.getByRole('link', { name: 'Open the pull request' }).getAttribute('href')).toBe('https://github.com/example/project/pull/7');
-    const call = gh.calls().at(-1)!;
+    const call = gh.calls('pr', 'create').at(-1)!;
     const branch = call[call.indexOf('--head') + 1]!;
     expect(call).toEqual(['pr', 'create', '--head', branch, '--base', 'main', '--title', 'Please touch the app', '--body', 'Touches the app.\nSecond line; $(not a shell)']);
     expect((await git(remote, 'show', `refs/heads/${branch}:src/app/main.ts`)).trim()).toBe('export const a = 2;');

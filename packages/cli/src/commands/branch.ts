@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { pullRequestFrom, type ActionAvailability, type PushBody } from '@boocode/contracts';
+import { alreadyOpenPullRequest, pullRequestFrom, type ActionAvailability, type PushBody, type PushResult } from '@boocode/contracts';
 import { clientCommand, type ClientOptions } from '../command.js';
 import { connect } from '../connection.js';
 import { usageError } from '../exit-codes.js';
@@ -15,6 +15,12 @@ const commits = (n: number) => `${n} commit${n === 1 ? '' : 's'}`;
 
 /** "yes", or "no: <the server's reason>". */
 const offered = (a: ActionAvailability, paint: Paint) => (a.available ? paint.green('yes') : `${paint.dim('no:')} ${a.reason ?? 'not offered'}`);
+
+/** The pull request a push opened, or the one it found already open (not an error: the push went through). */
+function pullRequestLine(r: PushResult): string {
+  if (r.existing_pull_request) return `${alreadyOpenPullRequest(r.existing_pull_request)}: ${r.existing_pull_request.url}\n`;
+  return r.pull_request_url ? `pull request: ${r.pull_request_url}\n` : '';
+}
 
 export function registerBranch(program: Command): void {
   clientCommand(
@@ -41,6 +47,7 @@ export function registerBranch(program: Command): void {
             ['update', offered(st.update, paint)],
             ['push', offered(st.push, paint)],
             ['pull request', offered(st.pull_request, paint)],
+            ...(st.open_pull_request ? [['open pull request', `#${st.open_pull_request.number} ${st.open_pull_request.url}`] as [string, string]] : []),
           ],
           paint,
         ),
@@ -107,7 +114,7 @@ export function registerBranch(program: Command): void {
     }
     await printResult(mode, {
       data: r,
-      human: () => `pushed ${r.branch} to ${r.remote} (${r.commit.slice(0, 12)})\n${r.pull_request_url ? `pull request: ${r.pull_request_url}\n` : ''}`,
+      human: () => `pushed ${r.branch} to ${r.remote} (${r.commit.slice(0, 12)})\n${pullRequestLine(r)}`,
       ids: () => [r.pull_request_url ?? r.commit],
     });
   });

@@ -20,7 +20,8 @@ export { rejectWorktree } from './reject.js';
 export { commitWorktree } from './commit.js';
 export { mergeSessionBranch, uncommitted, type MergeOptions } from './merge.js';
 export { updateFromBase, countCommits, type UpdateFromBaseOptions } from './branch-sync.js';
-export { pushRemote, pushBranch, openPullRequest, findGh, type PullRequestOptions } from './push.js';
+export { pushRemote, pushBranch } from './push.js';
+export { openPullRequest, findOpenPullRequest, ghLoggedIn, findGh, type PullRequestOptions } from './gh.js';
 export { archiveSessionWorktree, type ArchiveOptions, type ArchiveOutcome } from './archive.js';
 export {
   touchesFromPatch,

@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
 import { GitCommandError, GitDomainError } from './errors.js';
-import { which } from '@boocode/agents';
-import { gitBaseEnv } from './base-env.js';
-import { gitEnv, git, runGit } from './exec.js';
+import { git, runGit } from './exec.js';
 import { resolveBranch } from './branch-sync.js';
 
 /**
@@ -34,45 +31,4 @@ export async function pushBranch(opts: { cwd: string; remote: string; branch: st
     });
   }
   return commit;
-}
-
-export interface PullRequestOptions {
-  /** The `gh` executable, found on the server's PATH. */
-  gh: string;
-  cwd: string;
-  branch: string;
-  baseBranch: string;
-  title: string;
-  body: string;
-}
-
-/** Opens a pull request with `gh pr create` (an argument array, never a shell); returns the address gh prints. */
-export function openPullRequest(opts: PullRequestOptions): Promise<string> {
-  const args = ['pr', 'create', '--head', opts.branch, '--base', opts.baseBranch, '--title', opts.title, '--body', opts.body];
-  return new Promise((resolve, reject) => {
-    // gh must not stop to ask anything: it has no terminal here.
-    const child = spawn(opts.gh, args, { cwd: opts.cwd, env: gitEnv({ GH_PROMPT_DISABLED: '1', NO_COLOR: '1' }), stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => reject(new GitDomainError('pull_request_failed', `gh could not be started: ${e.message}`)));
-    child.on('close', (code) => {
-      const stdout = Buffer.concat(out).toString('utf8');
-      const stderr = Buffer.concat(err).toString('utf8').trim();
-      const url = stdout.split('\n').map((l) => l.trim()).reverse().find((l) => /^https?:\/\//.test(l));
-      if (code === 0 && url) return resolve(url);
-      reject(
-        new GitDomainError('pull_request_failed', `gh could not open the pull request: ${stderr.split('\n').slice(-2).join(' ') || `exit ${code ?? 'signal'}`}`, {
-          output: stderr,
-          exit_code: code,
-        }),
-      );
-    });
-  });
-}
-
-/** The `gh` command on the server's PATH, or null. */
-export function findGh(): Promise<string | null> {
-  return which('gh', { path: gitBaseEnv().PATH ?? '' });
 }

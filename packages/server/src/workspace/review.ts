@@ -27,6 +27,8 @@ import {
   commitWorktree,
   countCommits,
   findGh,
+  findOpenPullRequest,
+  ghLoggedIn,
   GitDomainError,
   inspectRepository,
   mergeSessionBranch,
@@ -171,6 +173,7 @@ export class Review {
       remote,
       push: off('the session has no worktree yet'),
       pull_request: off('the session has no worktree yet'),
+      open_pull_request: null,
     };
     if (!wt) return status;
     if (!wt.isolated || !wt.branch) {
@@ -190,13 +193,21 @@ export class Review {
           ? off(`the session branch already has every commit of ${baseBranch}`)
           : { available: true, reason: null };
     status.push = remote ? { available: true, reason: null } : off('the project has no git remote to push to');
+    const gh = remote && baseBranch ? await findGh() : null;
+    const loggedIn = gh ? await ghLoggedIn(gh, wt.path) : false;
     status.pull_request = !remote
       ? off('the project has no git remote to open a pull request on')
       : !baseBranch
         ? off('the session has no base branch to propose its changes to')
-        : !(await findGh())
+        : !gh
           ? off("the gh command is not installed on the server's PATH")
-          : { available: true, reason: null };
+          : !loggedIn
+            ? off('gh on the server is not logged in to GitHub (gh auth status fails); run gh auth login there')
+            : { available: true, reason: null };
+    // Only a branch that reached the remote can have a pull request: asking GitHub about others is a wasted round trip.
+    if (gh && loggedIn && baseBranch && remote && (await tryResolveCommit(wt.path, `refs/remotes/${remote}/${wt.branch}`))) {
+      status.open_pull_request = await findOpenPullRequest({ gh, cwd: wt.path, branch: wt.branch, baseBranch });
+    }
     return status;
   }
 
@@ -239,10 +250,10 @@ export class Review {
       }
       const commit = await pushBranch({ cwd: own.path, remote, branch: own.branch! });
       this.log.info({ session_id: session.id, remote, branch: own.branch, commit }, 'session branch pushed');
-      let url: string | null = null;
+      let opened: Awaited<ReturnType<typeof openPullRequest>> | null = null;
       if (body.pull_request && gh) {
         try {
-          url = await openPullRequest({ gh, cwd: own.path, branch: own.branch!, baseBranch, title: body.pull_request.title, body: body.pull_request.body ?? '' });
+          opened = await openPullRequest({ gh, cwd: own.path, branch: own.branch!, baseBranch, title: body.pull_request.title, body: body.pull_request.body ?? '' });
         } catch (err) {
           if (!(err instanceof GitDomainError)) throw err;
           this.log.warn({ session_id: session.id, branch: own.branch, base_branch: baseBranch, err: err.message }, 'pull request not opened');
@@ -252,9 +263,16 @@ export class Review {
             pushed: { remote, branch: own.branch!, commit },
           });
         }
-        this.log.info({ session_id: session.id, branch: own.branch, base_branch: baseBranch, url }, 'pull request opened');
+        this.log.info({ session_id: session.id, branch: own.branch, base_branch: baseBranch, url: opened.url }, opened.existing ? 'pull request already open' : 'pull request opened');
       }
-      return { remote, branch: own.branch!, commit, uncommitted_files: await uncommitted(own.path), pull_request_url: url };
+      return {
+        remote,
+        branch: own.branch!,
+        commit,
+        uncommitted_files: await uncommitted(own.path),
+        pull_request_url: opened?.url ?? null,
+        existing_pull_request: opened?.existing ?? null,
+      };
     });
   }
 

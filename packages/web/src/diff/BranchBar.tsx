@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { pullRequestFrom, type PushBody, type PushResult, type SessionBranchStatus, type UpdateFromBaseResult } from '@boocode/contracts';
+import { alreadyOpenPullRequest, pullRequestFrom, type PushBody, type PushResult, type SessionBranchStatus, type UpdateFromBaseResult } from '@boocode/contracts';
 import { describeBranchRefusal } from './refusals';
 import { ReviewOutcome, type Outcome } from './ReviewOutcome';
 
@@ -76,6 +76,14 @@ export function BranchBar({
             <span>Up to date with {base}</span>
           )}
           {status.ahead > 0 ? <span className="branch-bar__ahead"> · {commits(status.ahead)} ahead</span> : null}
+          {status.open_pull_request ? (
+            <>
+              {' · '}
+              <a href={status.open_pull_request.url} target="_blank" rel="noreferrer noopener" title={status.open_pull_request.title}>
+                Pull request #{status.open_pull_request.number} is open
+              </a>
+            </>
+          ) : null}
         </span>
         {status.behind > 0 ? (
           <button
@@ -116,6 +124,9 @@ export function BranchBar({
               const r = await actions.push(body);
               setPushing(false);
               const left = r.uncommitted_files.length ? ` ${r.uncommitted_files.length} uncommitted files were left out.` : '';
+              if (r.existing_pull_request) {
+                return { kind: 'ok', text: `Pushed ${r.branch} to ${r.remote}.${left}`, url: r.existing_pull_request.url, link: alreadyOpenPullRequest(r.existing_pull_request) };
+              }
               return r.pull_request_url
                 ? { kind: 'ok', text: `Pushed ${r.branch} to ${r.remote} and opened a pull request.${left}`, url: r.pull_request_url }
                 : { kind: 'ok', text: `Pushed ${r.branch} to ${r.remote}.${left}` };

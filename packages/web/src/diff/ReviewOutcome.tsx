@@ -1,5 +1,5 @@
-/** How a review action ended: a sentence, the files it names when refused, a link when it made one. */
-export type Outcome = { kind: 'ok'; text: string; url?: string } | { kind: 'warn'; text: string; files: string[] };
+/** How a review action ended: a sentence, the files it names when refused, a link (and its words) when it made or found one. */
+export type Outcome = { kind: 'ok'; text: string; url?: string; link?: string } | { kind: 'warn'; text: string; files: string[] };
 
 export function ReviewOutcome({ outcome }: { outcome: Outcome }) {
   return (
@@ -9,7 +9,7 @@ export function ReviewOutcome({ outcome }: { outcome: Outcome }) {
         <>
           {' '}
           <a href={outcome.url} target="_blank" rel="noreferrer noopener">
-            Open the pull request
+            {outcome.link ?? 'Open the pull request'}
           </a>
         </>
       ) : null}
