@@ -46,6 +46,7 @@ function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] =
     }),
     messagesPage: async (chatId, opts) => {
       calls.push(`page ${chatId} ${opts.before ?? 'latest'}`);
+      if (![...chats, ...elsewhere].some((c) => c.id === chatId)) throw new ApiClientError(404, 'not_found', 'chat not found');
       const p = pages.shift();
       if (!p) throw new Error('no more pages scripted');
       return p;
@@ -150,7 +151,7 @@ describe('SessionStore', () => {
     const empty: MessagePage = { items: [], prev_cursor: null, next_cursor: null };
     const open = async (elsewhere: Chat[]) => {
       // The linked chat's page is asked for before the list says it is not this session's.
-      const { store, sockets, calls } = setup([empty, pageOf('First chat', 'complete')], [chat], undefined, elsewhere);
+      const { store, sockets, calls } = setup(elsewhere.length ? [empty] : [pageOf('First chat', 'complete')], [chat], undefined, elsewhere);
       stores.push(store);
       store.openLinked(STRAY);
       store.start();
@@ -165,7 +166,7 @@ describe('SessionStore', () => {
       const view = store.getSnapshot();
       expect(view.strayLink).toEqual({ chatId: STRAY, sessionId: null });
       expect(view.state.logs[CHAT]!.messages.map((m) => m.content)).toEqual(['message 1', 'First chat']);
-      expect(calls).toEqual([`page ${STRAY} latest`, `page ${CHAT} latest`, `chat ${STRAY}`]);
+      expect(calls).toEqual([`page ${STRAY} latest`, `page ${CHAT} latest`]);
       // The view shows the first chat: nothing more to fetch.
       store.watchChat(CHAT);
       await tick();
@@ -176,8 +177,10 @@ describe('SessionStore', () => {
 
     it("names the session the linked chat is in", async () => {
       const OTHER = uuid(71);
-      const { store } = await open([{ ...chat, id: STRAY, session_id: OTHER }]);
+      const { store, calls } = await open([{ ...chat, id: STRAY, session_id: OTHER }]);
       expect(store.getSnapshot().strayLink).toEqual({ chatId: STRAY, sessionId: OTHER });
+      // The view leaves for that session: this one's first chat is not fetched.
+      expect(calls).toEqual([`page ${STRAY} latest`, `chat ${STRAY}`]);
     });
   });
 

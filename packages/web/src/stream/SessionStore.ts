@@ -376,18 +376,16 @@ export class SessionStore {
       const known = new Set(chats.items.map((c) => c.id));
       const first = watched.length === 0 ? chats.first : undefined;
       const ids = first ? [first.chat_id] : watched.filter((id) => known.has(id));
-      // A linked chat that is not this session's: the view shows the first chat instead (asked for
-      // now, beside where the linked one is), or moves to the linked chat's own session.
+      // A linked chat that is not this session's. Its early page says whether it exists: then the
+      // view moves to its own session (asked for now); else it shows the first chat (fetched now).
       const stray = this.linked !== null && !known.has(this.linked) ? this.linked : null;
-      const instead = stray !== null && ids.length === 0 ? chats.items[0]?.id : undefined;
+      const strayExists = stray !== null && (await early[watched.indexOf(stray)]!.then(() => true, () => false));
+      const instead = stray !== null && !strayExists && ids.length === 0 ? chats.items[0]?.id : undefined;
       const [fetched, strayChat] = await Promise.all([
         first
           ? [[first.messages, first.usage, first.agent_sessions] as const]
-          : Promise.all([
-              ...ids.map((id) => early[watched.indexOf(id)]!),
-              ...(instead ? [this.fetchNewest(instead)] : []),
-            ]),
-        stray ? api.getChat(stray).catch((err: unknown) => (err instanceof ApiClientError && err.status === 404 ? null : Promise.reject(err))) : null,
+          : Promise.all([...ids.map((id) => early[watched.indexOf(id)]!), ...(instead ? [this.fetchNewest(instead)] : [])]),
+        strayExists ? api.getChat(stray).catch((err: unknown) => (err instanceof ApiClientError && err.status === 404 ? null : Promise.reject(err))) : null,
       ]);
       if (instead) ids.push(instead);
       const pages = fetched.map(([page]) => page);
