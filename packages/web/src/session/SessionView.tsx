@@ -76,7 +76,8 @@ export function SessionView({
 
   const stray = live?.view.strayLink ?? null;
   const elsewhere = stray?.sessionId && stray.sessionId !== sessionId ? stray.sessionId : null;
-  // Show the chat in the address bar once it is known, so a reload comes back to it.
+  // Show the chat in the address bar once it is known, so a reload comes back to it; a linked
+  // chat of another session opens there instead.
   useEffect(() => {
     if (elsewhere && stray) onOpenElsewhere(elsewhere, stray.chatId);
     else if (current && current.id !== chatId) onSelectChat(current.id, { replace: true });
@@ -188,7 +189,7 @@ export function SessionView({
         <ErrorNotice error={new ApiClientError(500, view.state.lastError.code, view.state.lastError.message)} compact />
       ) : null}
       {view.state.setupOutput ? <SetupOutput text={view.state.setupOutput} /> : null}
-      {stray ? <StrayLinkNotice onDismiss={() => store.dismissStrayLink()} /> : null}
+      {stray && !stray.sessionId ? <StrayLinkNotice onDismiss={() => store.dismissStrayLink()} /> : null}
       {view.loadError && messages.length > 0 ? <ErrorNotice error={new Error(view.loadError)} onRetry={() => store.retry()} compact /> : null}
       <div className="session-view__body">
         <section className="session-view__chat" aria-label="Chat">

@@ -166,7 +166,11 @@ function Workspace() {
       </div>
       <main className="app__main" id="main" tabIndex={-1}>
         {route.sessionId ? (
-          <SessionView key={route.sessionId} sessionId={route.sessionId} chatId={route.chatId} onSelectChat={selectChat}
+          <SessionView
+            key={route.sessionId}
+            sessionId={route.sessionId}
+            chatId={route.chatId}
+            onSelectChat={selectChat}
             onOpenElsewhere={openElsewhere}
             request={panelRequest}
           />
