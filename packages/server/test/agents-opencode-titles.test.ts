@@ -45,6 +45,27 @@ describe("opencode's own session titles", { timeout: 3 * OPENCODE_MS }, () => {
     expect((await getSession(session.id)).name).toBe('Postgres API connection');
   });
 
+  it('does not report the title again when the chat is released and reopened', async () => {
+    const { session, chat } = await newSession(ctx.server, ctx.project, { agent: 'opencode', permission_policy: 'ask' });
+    ctx.llm.push(
+      { match: { titleRequest: true, lastUserIncludes: 'cache the tokens' }, text: 'Token cache' },
+      { match: { titleRequest: false, lastUserIncludes: 'cache the tokens' }, text: 'Cached.' },
+      { match: { titleRequest: false, lastUserIncludes: 'after reopening' }, text: 'Still here.' },
+    );
+    const stream = await openStream(ctx.server.url, session.id, { token: ctx.server.token });
+    await stream.waitFor((f) => f.type === 'agent_snapshot');
+    expect((await waitTask(ctx.server, (await post(ctx.server, chat.id, 'cache the tokens')).id)).status).toBe('completed');
+    await stream.waitFor((f) => f.type === 'agent_title' && f.title === 'Token cache', OPENCODE_MS);
+    const token = async () => (await ctx.server.api<{ items: { resume_token: string | null }[] }>('GET', `/api/chats/${chat.id}/agent-sessions`)).body.items[0]?.resume_token;
+    const before = await token();
+    // Another policy releases the warm session; the next turn reopens the same opencode session.
+    expect((await ctx.server.api('PATCH', `/api/sessions/${session.id}`, { permission_policy: 'allow_all' })).status).toBe(200);
+    expect((await waitTask(ctx.server, (await post(ctx.server, chat.id, 'after reopening')).id)).output_summary).toBe('Still here.');
+    stream.close();
+    expect(await token()).toBe(before);
+    expect(stream.frames.filter((f) => f.type === 'agent_title').map((f) => f.title)).toEqual(['Token cache']);
+  });
+
   it('takes a title that landed after the first turn with the next turn', async () => {
     const { session, chat } = await newSession(ctx.server, ctx.project, { agent: 'opencode' });
     ctx.llm.push(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '@boocode/contracts';
+import type { ChatList, Session } from '@boocode/contracts';
 import { openNativeSession, type NativeSession } from './helpers/native-session';
 import { screenshotBothThemes } from './helpers/screenshots';
 import { lastReply, send } from './helpers/ui';
@@ -27,10 +27,17 @@ describe('page load and header in Chromium', () => {
   afterAll(() => opened?.close());
 
   /**
-   * The API requests (but the sockets) a load of `url` makes, from a blank page until it is idle,
-   * and `events`: each request and each answer as it happened ("request GET /api/x", "response ...").
+   * The API requests (but the sockets) a load of `url` makes, from a blank page until `loaded` and
+   * then idle, and `events`: each request and each answer as it happened ("request GET /api/x",
+   * "response ..."). By default the page has loaded once the session's last answer shows.
    */
-  async function requestsOnLoad(url: string): Promise<{ requests: string[]; events: string[] }> {
+  async function requestsOnLoad(
+    url: string,
+    loaded = async () => {
+      await opened.browser.page.getByRole('textbox', { name: 'Message' }).waitFor();
+      await lastReply(opened.browser.page).getByText('Answer number 3.').waitFor();
+    },
+  ): Promise<{ requests: string[]; events: string[] }> {
     const { page } = opened.browser;
     const requests: string[] = [];
     const events: string[] = [];
@@ -54,8 +61,7 @@ describe('page load and header in Chromium', () => {
     page.on('response', onResponse);
     try {
       await page.goto(url);
-      await page.getByRole('textbox', { name: 'Message' }).waitFor();
-      await lastReply(page).getByText('Answer number 3.').waitFor();
+      await loaded();
       // Requests started by the load may still be on their way: wait until the page is idle.
       await page.waitForLoadState('networkidle');
     } finally {
@@ -96,6 +102,65 @@ describe('page load and header in Chromium', () => {
     expect(requests.filter((r, i) => requests.indexOf(r) !== i), all).toEqual([]);
     // The address names the chat opened, so a reload comes back to it.
     expect(new URL(page.url()).searchParams.get('chat')).toBe(chatId);
+  });
+
+  it('shows the first chat and says so when the chat in the address does not exist', async () => {
+    const { page } = opened.browser;
+    const origin = new URL(page.url()).origin;
+    const firstChat = (await opened.server.api<ChatList>('GET', `/api/sessions/${sessionId}/chats`)).items[0]!.id;
+    const missing = crypto.randomUUID();
+    const { requests, events } = await requestsOnLoad(`${origin}/?session=${sessionId}&chat=${missing}`);
+    const all = `${events.join(', ')}`;
+    const notice = page.getByRole('status').filter({ hasText: 'The chat in this link could not be found' });
+    await notice.waitFor();
+    expect(new URL(page.url()).searchParams.get('chat')).toBe(firstChat);
+    expect(requests.filter((r, i) => requests.indexOf(r) !== i), all).toEqual([]);
+    // Two round trips: the linked chat's page is refused beside the chat list, then the first chat
+    // is asked for, once, with nothing else in between (no getChat: the refusal says it is gone).
+    const refused = events.indexOf(`response GET /api/chats/${missing}/messages?limit=100`);
+    const listed = events.indexOf(`response GET /api/sessions/${sessionId}/chats`);
+    const asked = events.indexOf(`request GET /api/chats/${firstChat}/messages?limit=100`);
+    expect(refused, all).toBeGreaterThanOrEqual(0);
+    expect(asked, all).toBeGreaterThan(Math.max(refused, listed));
+    expect(requests, all).not.toContain(`GET /api/chats/${missing}`);
+    await screenshotBothThemes(page, 'stray-link-notice');
+    await page.setViewportSize({ width: 390, height: 780 });
+    try {
+      await notice.waitFor();
+      await screenshotBothThemes(page, 'stray-link-notice-390');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
+  });
+
+  it("opens the linked chat's own session when the address names another session", async () => {
+    const { page } = opened.browser;
+    const origin = new URL(page.url()).origin;
+    const { project_id } = await opened.server.api<Session>('GET', `/api/sessions/${sessionId}`);
+    const other = await opened.server.api<Session>('POST', '/api/sessions', { project_id, name: 'The other session' });
+    const otherChat = (await opened.server.api<ChatList>('GET', `/api/sessions/${other.id}/chats`)).items[0]!.id;
+    const { requests, events } = await requestsOnLoad(`${origin}/?session=${sessionId}&chat=${otherChat}`, async () => {
+      await page.getByRole('heading', { name: 'The other session', level: 1 }).waitFor();
+      await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    });
+    const all = `${events.join(', ')}`;
+    const address = new URL(page.url()).searchParams;
+    expect([address.get('session'), address.get('chat')]).toEqual([other.id, otherChat]);
+    // Where the chat is was asked for once its page came back though the list did not hold it...
+    const found = events.indexOf(`response GET /api/chats/${otherChat}/messages?limit=100`);
+    const listed = events.indexOf(`response GET /api/sessions/${sessionId}/chats`);
+    const where = events.indexOf(`request GET /api/chats/${otherChat}`);
+    expect(where, all).toBeGreaterThan(Math.max(found, listed));
+    expect(requests.filter((r) => r === `GET /api/chats/${otherChat}`), all).toHaveLength(1);
+    // ...and the session in the address did not load its own first chat for nothing.
+    const firstChat = (await opened.server.api<ChatList>('GET', `/api/sessions/${sessionId}/chats`)).items[0]!.id;
+    expect(requests.filter((r) => r.startsWith(`GET /api/chats/${firstChat}/`)), all).toEqual([]);
+    expect(await page.getByRole('status').filter({ hasText: 'could not be found' }).count()).toBe(0);
+    // Back to the session the other tests use.
+    await page.goto(`${origin}/?session=${sessionId}`);
+    await lastReply(page).getByText('Answer number 3.').waitFor();
   });
 
   it('shows the whole session title on a 390 px screen', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyUsage, type Chat, type MessagePage, type Session, type Task } from '@boocode/contracts';
+import { ApiClientError } from '@boocode/client';
 import { SessionStore, type SessionApi } from '../src/stream/SessionStore';
 import { deferred, FakeSocket, ManualTimers, tick } from '@boocode/testkit/fake-socket';
 import { CHAT, message, SESSION, TASK, uuid } from './fixtures';
@@ -26,8 +27,11 @@ const MSG = uuid(50);
 const wire = (seq: number, payload: Record<string, unknown>) => ({ seq, session_id: SESSION, ts: '2026-01-01T00:00:00Z', ...payload });
 const delta = (seq: number, text: string) => wire(seq, { type: 'message_delta', chat_id: CHAT, message_id: MSG, text });
 
-/** `first`: the first chat's page, in the chat list's answer when the store asks for it there. */
-function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] = [chat], first?: MessagePage) {
+/**
+ * `first`: the first chat's page, in the chat list's answer when the store asks for it there;
+ * `elsewhere`: chats of other sessions.
+ */
+function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] = [chat], first?: MessagePage, elsewhere: Chat[] = []) {
   const sockets: FakeSocket[] = [];
   /** Batches waiting for the next animation frame. */
   const frames: Array<() => void> = [];
@@ -42,9 +46,16 @@ function setup(pages: Array<MessagePage | Promise<MessagePage>>, chats: Chat[] =
     }),
     messagesPage: async (chatId, opts) => {
       calls.push(`page ${chatId} ${opts.before ?? 'latest'}`);
+      if (![...chats, ...elsewhere].some((c) => c.id === chatId)) throw new ApiClientError(404, 'not_found', 'chat not found');
       const p = pages.shift();
       if (!p) throw new Error('no more pages scripted');
       return p;
+    },
+    getChat: async (id) => {
+      calls.push(`chat ${id}`);
+      const found = [...chats, ...elsewhere].find((c) => c.id === id);
+      if (!found) throw new ApiClientError(404, 'not_found', 'chat not found');
+      return found;
     },
     getTask: async (id): Promise<Task> => {
       calls.push(`task ${id}`);
@@ -133,6 +144,44 @@ describe('SessionStore', () => {
     store.watchChat(CHAT);
     await tick();
     expect(calls.filter((c) => c.startsWith('page'))).toEqual([]);
+  });
+
+  describe('a linked chat that is not in the session', () => {
+    const STRAY = uuid(70);
+    const empty: MessagePage = { items: [], prev_cursor: null, next_cursor: null };
+    const open = async (elsewhere: Chat[]) => {
+      // The linked chat's page is asked for before the list says it is not this session's.
+      const { store, sockets, calls } = setup(elsewhere.length ? [empty] : [pageOf('First chat', 'complete')], [chat], undefined, elsewhere);
+      stores.push(store);
+      store.openLinked(STRAY);
+      store.start();
+      sockets[0]!.open();
+      sockets[0]!.send(wire(5, { type: 'snapshot', reason: 'connect' }));
+      for (let i = 0; i < 4; i++) await tick();
+      return { store, calls };
+    };
+
+    it('loads the first chat in the same refetch and says the linked one was not found', async () => {
+      const { store, calls } = await open([]);
+      const view = store.getSnapshot();
+      expect(view.strayLink).toEqual({ chatId: STRAY, sessionId: null });
+      expect(view.state.logs[CHAT]!.messages.map((m) => m.content)).toEqual(['message 1', 'First chat']);
+      expect(calls).toEqual([`page ${STRAY} latest`, `page ${CHAT} latest`]);
+      // The view shows the first chat: nothing more to fetch.
+      store.watchChat(CHAT);
+      await tick();
+      expect(calls.filter((c) => c.startsWith('page'))).toHaveLength(2);
+      store.dismissStrayLink();
+      expect(store.getSnapshot().strayLink).toBeNull();
+    });
+
+    it("names the session the linked chat is in", async () => {
+      const OTHER = uuid(71);
+      const { store, calls } = await open([{ ...chat, id: STRAY, session_id: OTHER }]);
+      expect(store.getSnapshot().strayLink).toEqual({ chatId: STRAY, sessionId: OTHER });
+      // The view leaves for that session: this one's first chat is not fetched.
+      expect(calls).toEqual([`page ${STRAY} latest`, `chat ${STRAY}`]);
+    });
   });
 
   it('does not repeat a notice held during a refetch that the stored metadata already has', async () => {

@@ -23,7 +23,7 @@ import { parseModel, policyRules, serverEnv, type ServerEnvOptions } from './con
 import { DirectoryEventStream } from './events.js';
 import { OpenCodeServer, type OpenCodeEndpoint } from './server.js';
 import { OpenCodeTurn, type PermissionReply } from './turn.js';
-import { OpenCodeSessionTitle, type TitleSource } from './titles.js';
+import { OwnTitles, type OpenCodeSessionTitle, type TitleSource } from './titles.js';
 import { MessageList, SessionInfo, SessionStatusMap } from './wire.js';
 import { errorResult } from '../external/turn-result.js';
 
@@ -99,6 +99,11 @@ export class OpenCodeBackend implements AgentBackend {
   private serverInit: Promise<OpenCodeServer> | null = null;
   private readonly streams = new Map<string, DirectoryEventStream>();
   private readonly sessions = new Map<string, SessionRecord>();
+  /**
+   * opencode's own titles by opencode session id, kept when a chat's session is released: reopened,
+   * it must not report the title it already reported (opencode repeats it in its events).
+   */
+  private readonly ownTitles = new OwnTitles();
   private disposed = false;
 
   constructor(private readonly opts: OpenCodeBackendOptions) {
@@ -137,13 +142,12 @@ export class OpenCodeBackend implements AgentBackend {
     id ??= await this.createSession(endpoint, directory, title, policy);
     const handle: AgentSessionHandle = { key, backend: this.kind, root: directory, model: opts.model, resumeToken: id };
     const prev = this.sessions.get(keyOf(key));
-    const sameSession = prev?.handle.resumeToken === id;
     if (prev && prev.handle.root !== directory) this.releaseStream(prev.handle.root, keyOf(key));
     this.sessions.set(keyOf(key), {
       handle,
       agent: cfg.agent,
       title,
-      ownTitle: ownTitles ? ((sameSession ? prev.ownTitle : null) ?? new OpenCodeSessionTitle(fresh)) : null,
+      ownTitle: ownTitles ? this.ownTitles.of(id, fresh) : null,
       generation: endpoint.generation,
       turn: prev?.turn ?? null,
       reconciling: false,
@@ -396,7 +400,7 @@ export class OpenCodeBackend implements AgentBackend {
     }
     const fresh = await this.createSession(endpoint, rec.handle.root, rec.title, rec.policy);
     this.logger.warn({ old: id, fresh }, 'opencode: session was lost; continuing in a new one');
-    if (rec.ownTitle) rec.ownTitle = new OpenCodeSessionTitle(true);
+    if (rec.ownTitle) rec.ownTitle = this.ownTitles.of(fresh, true);
     rec.handle.resumeToken = fresh;
     rec.generation = endpoint.generation;
     return fresh;

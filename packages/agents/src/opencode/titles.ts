@@ -54,3 +54,26 @@ export class OpenCodeSessionTitle {
     }
   }
 }
+
+/** How many opencode sessions' titles a backend remembers; the oldest is forgotten first. */
+const REMEMBERED = 5_000;
+
+/**
+ * The title trackers of a backend's opencode sessions, by opencode session id. They outlive the
+ * warm session (released when idle or when its settings change): reopened, a session keeps the
+ * title it reported, so opencode repeating it in its events is no new title.
+ */
+export class OwnTitles {
+  private readonly byId = new Map<string, OpenCodeSessionTitle>();
+
+  /** The tracker of opencode session `id`; `fresh`: it was just created untitled. */
+  of(id: string, fresh: boolean): OpenCodeSessionTitle {
+    let t = this.byId.get(id);
+    if (t) this.byId.delete(id);
+    else t = new OpenCodeSessionTitle(fresh);
+    // Re-inserted: the map's order is the order of last use.
+    this.byId.set(id, t);
+    if (this.byId.size > REMEMBERED) this.byId.delete(this.byId.keys().next().value!);
+    return t;
+  }
+}

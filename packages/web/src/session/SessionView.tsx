@@ -18,6 +18,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { Spinner } from '../ui/Spinner';
 import { SessionHeader } from './SessionHeader';
 import { SetupOutput } from './SetupOutput';
+import { StrayLinkNotice } from './StrayLinkNotice';
 import { SidePanel } from './SidePanel';
 import { usePanel } from './usePanel';
 import type { PanelRequest } from '../palette/sessionCommands';
@@ -36,11 +37,14 @@ export function SessionView({
   sessionId,
   chatId,
   onSelectChat,
+  onOpenElsewhere,
   request,
 }: {
   sessionId: string;
   chatId: string | null;
   onSelectChat: (chatId: string, opts?: { replace?: boolean }) => void;
+  /** Opens a chat of another session in place of this address (a link naming the wrong session). */
+  onOpenElsewhere: (sessionId: string, chatId: string) => void;
   /** A panel (and maybe a workflow to launch) asked for from the command palette. */
   request: PanelRequest | null;
 }) {
@@ -70,10 +74,14 @@ export function SessionView({
   const current: Chat | undefined = chats.find((c) => c.id === chatId) ?? chats[0];
   const messages = (current && state?.logs[current.id]?.messages) || [];
 
-  // Show the chat in the address bar once it is known, so a reload comes back to it.
+  const stray = live?.view.strayLink ?? null;
+  const elsewhere = stray?.sessionId && stray.sessionId !== sessionId ? stray.sessionId : null;
+  // Show the chat in the address bar once it is known, so a reload comes back to it; a linked
+  // chat of another session opens there instead.
   useEffect(() => {
-    if (current && current.id !== chatId) onSelectChat(current.id, { replace: true });
-  }, [current, chatId, onSelectChat]);
+    if (elsewhere && stray) onOpenElsewhere(elsewhere, stray.chatId);
+    else if (current && current.id !== chatId) onSelectChat(current.id, { replace: true });
+  }, [current, chatId, onSelectChat, elsewhere, stray, onOpenElsewhere]);
 
   const agentTitles = useMemo(
     () => Object.fromEntries(Object.entries(state?.chatAgents ?? {}).map(([id, a]) => [id, a.title])),
@@ -146,6 +154,7 @@ export function SessionView({
   if (!live) return <Spinner label="Opening session" />;
   const { store, view } = live;
   const session = view.state.session;
+  if (elsewhere) return <Spinner label="Opening the linked chat" />;
   if (!session) {
     return view.loadError ? (
       <div className="session-view__error">
@@ -180,6 +189,7 @@ export function SessionView({
         <ErrorNotice error={new ApiClientError(500, view.state.lastError.code, view.state.lastError.message)} compact />
       ) : null}
       {view.state.setupOutput ? <SetupOutput text={view.state.setupOutput} /> : null}
+      {stray && !stray.sessionId ? <StrayLinkNotice onDismiss={() => store.dismissStrayLink()} /> : null}
       {view.loadError && messages.length > 0 ? <ErrorNotice error={new Error(view.loadError)} onRetry={() => store.retry()} compact /> : null}
       <div className="session-view__body">
         <section className="session-view__chat" aria-label="Chat">

@@ -128,6 +128,11 @@ function Workspace() {
       openSession(ordered[next]!.id);
     },
   });
+  // A link naming a chat of another session: that session, in place of the wrong address.
+  const openElsewhere = useCallback(
+    (sessionId: string, chatId: string) => navigate({ sessionId, chatId }, { replace: true }),
+    [navigate],
+  );
   const selectChat = useCallback(
     (chatId: string, opts?: { replace?: boolean }) => navigate({ sessionId: route.sessionId, chatId }, opts),
     [navigate, route.sessionId],
@@ -161,7 +166,14 @@ function Workspace() {
       </div>
       <main className="app__main" id="main" tabIndex={-1}>
         {route.sessionId ? (
-          <SessionView key={route.sessionId} sessionId={route.sessionId} chatId={route.chatId} onSelectChat={selectChat} request={panelRequest} />
+          <SessionView
+            key={route.sessionId}
+            sessionId={route.sessionId}
+            chatId={route.chatId}
+            onSelectChat={selectChat}
+            onOpenElsewhere={openElsewhere}
+            request={panelRequest}
+          />
         ) : route.board ? (
           <Board onOpenSession={openSession} />
         ) : (

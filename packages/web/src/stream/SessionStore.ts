@@ -1,6 +1,7 @@
 import {
   type SessionFrame,
   type ChatAgentSessionsResponse,
+  type Chat,
   type ChatList,
   type MessagePage,
   type PendingChange,
@@ -13,6 +14,7 @@ import {
   type UsageSummary,
 } from '@boocode/contracts';
 import {
+  ApiClientError,
   backoffDelay,
   errorText,
   FrameSocket,
@@ -34,6 +36,7 @@ export interface SessionApi {
   /** `firstMessages`: the answer also holds the first chat's newest page (see `ChatList.first`). */
   listChats(sessionId: string, firstMessages?: number): Promise<ChatList>;
   messagesPage(chatId: string, opts: { before?: string; limit?: number }): Promise<MessagePage>;
+  getChat(id: string): Promise<Chat>;
   getTask(id: string): Promise<Task>;
   listPermissions(sessionId: string): Promise<{ items: Permission[] }>;
   answerPermission(id: string, decision: PermissionDecision): Promise<Permission>;
@@ -65,6 +68,18 @@ export interface SessionView {
   invalidFrames: number;
   /** Chats whose older history is being fetched. */
   loadingOlder: ReadonlySet<string>;
+  /** The chat the address named, when it is not one of this session's chats (see `StrayLink`). */
+  strayLink: StrayLink | null;
+}
+
+/**
+ * A chat named in the address that is not in the address's session (an old or edited link):
+ * `sessionId` is the session it is in, null when no chat has that id. The session's first chat
+ * is loaded in its place.
+ */
+export interface StrayLink {
+  chatId: string;
+  sessionId: string | null;
 }
 
 const PAGE = 100;
@@ -131,6 +146,8 @@ export class SessionStore {
   private generation = 0;
   private resyncAttempt = 0;
   private watched = new Set<string>();
+  /** The chat the address named, until the first refetch has checked that it is this session's. */
+  private linked: string | null = null;
   /** Page fetches in flight per chat. */
   private loadingChats = new Map<string, number>();
   /**
@@ -159,6 +176,7 @@ export class SessionStore {
       loadError: null,
       invalidFrames: 0,
       loadingOlder: new Set(),
+      strayLink: null,
     };
     const url = deps.url ?? ((id, after) => streamUrl(location.origin, sessionStreamPath(id), after));
     this.socket = new FrameSocket({
@@ -217,6 +235,17 @@ export class SessionStore {
   /** Refetches everything now (the Retry button of a failed load). */
   retry(): void {
     void this.resync();
+  }
+
+  /** The chat named in the address: loaded with the first refetch, its place checked there. */
+  openLinked(chatId: string): void {
+    this.linked = chatId;
+    this.watchChat(chatId);
+  }
+
+  /** The user has read the stray link's notice. */
+  dismissStrayLink(): void {
+    this.set({ strayLink: null });
   }
 
   /** The UI shows this chat: make sure its newest history is loaded. */
@@ -337,14 +366,7 @@ export class SessionStore {
       // With no chat shown yet (none in the address), the list brings the first chat's page: the
       // chat the view opens.
       const watched = [...this.watched];
-      const early = watched.map((id) =>
-        Promise.all([
-          api.messagesPage(id, { limit: PAGE }),
-          // Usage and agent sessions are optional extras: an older server without them still syncs.
-          api.chatUsage(id).catch(() => null),
-          api.chatAgentSessions(id).catch(() => null),
-        ]),
-      );
+      const early = watched.map((id) => this.fetchNewest(id));
       for (const p of early) p.catch(() => {}); // a dropped chat's refusal is no failure
       const [session, chats, permissions] = await Promise.all([
         api.getSession(this.sessionId),
@@ -354,9 +376,18 @@ export class SessionStore {
       const known = new Set(chats.items.map((c) => c.id));
       const first = watched.length === 0 ? chats.first : undefined;
       const ids = first ? [first.chat_id] : watched.filter((id) => known.has(id));
-      const fetched = first
-        ? [[first.messages, first.usage, first.agent_sessions] as const]
-        : await Promise.all(ids.map((id) => early[watched.indexOf(id)]!));
+      // A linked chat that is not this session's. Its early page says whether it exists: then the
+      // view moves to its own session (asked for now); else it shows the first chat (fetched now).
+      const stray = this.linked !== null && !known.has(this.linked) ? this.linked : null;
+      const strayExists = stray !== null && (await early[watched.indexOf(stray)]!.then(() => true, () => false));
+      const instead = stray !== null && !strayExists && ids.length === 0 ? chats.items[0]?.id : undefined;
+      const [fetched, strayChat] = await Promise.all([
+        first
+          ? [[first.messages, first.usage, first.agent_sessions] as const]
+          : Promise.all([...ids.map((id) => early[watched.indexOf(id)]!), ...(instead ? [this.fetchNewest(instead)] : [])]),
+        strayExists ? api.getChat(stray).catch((err: unknown) => (err instanceof ApiClientError && err.status === 404 ? null : Promise.reject(err))) : null,
+      ]);
+      if (instead) ids.push(instead);
       const pages = fetched.map(([page]) => page);
       const usages = fetched.map(([, usage]) => usage);
       const agents = fetched.map(([, , agent]) => agent);
@@ -390,9 +421,16 @@ export class SessionStore {
       pending.push(...(this.held ?? []));
       this.held = null;
       this.resyncAttempt = 0;
+      if (stray) this.watched.delete(stray);
+      this.linked = null;
       const ready: SessionFrame[] = [];
       for (const f of pending) this.route(refetched, f, ready);
-      this.set({ state: applyFrames(refetched, dropSeamOverlap(refetched, ready)), syncing: false, loadError: null });
+      this.set({
+        state: applyFrames(refetched, dropSeamOverlap(refetched, ready)),
+        syncing: false,
+        loadError: null,
+        ...(stray ? { strayLink: { chatId: stray, sessionId: strayChat?.session_id ?? null } } : {}),
+      });
       for (const fn of this.frameListeners) {
         fn(null);
         fn(ready);
@@ -411,15 +449,22 @@ export class SessionStore {
     }
   }
 
+  /** A chat's newest page, with its usage and agent sessions. */
+  private fetchNewest(chatId: string): Promise<[MessagePage, UsageSummary | null, ChatAgentSessionsResponse | null]> {
+    const { api } = this.deps;
+    return Promise.all([
+      api.messagesPage(chatId, { limit: PAGE }),
+      // Usage and agent sessions are optional extras: an older server without them still syncs.
+      api.chatUsage(chatId).catch(() => null),
+      api.chatAgentSessions(chatId).catch(() => null),
+    ]);
+  }
+
   private async loadChat(chatId: string): Promise<void> {
     this.loadingChats.set(chatId, (this.loadingChats.get(chatId) ?? 0) + 1);
     let fetched = false;
     try {
-      const [page, usage, agents] = await Promise.all([
-        this.deps.api.messagesPage(chatId, { limit: PAGE }),
-        this.deps.api.chatUsage(chatId).catch(() => null),
-        this.deps.api.chatAgentSessions(chatId).catch(() => null),
-      ]);
+      const [page, usage, agents] = await this.fetchNewest(chatId);
       if (this.stopped) return;
       // Frames queued before the fetch belong under the page; the chat's deltas and notices since wait.
       this.flush();

@@ -6,6 +6,7 @@ const restApi: SessionApi = {
   getSession: (id) => api.call('getSession', { params: { id } }),
   listChats: (id, firstMessages) => api.call('listChats', { params: { id }, query: firstMessages ? { first_messages: firstMessages } : {} }),
   messagesPage: (id, query) => api.call('listMessages', { params: { id }, query }),
+  getChat: (id) => api.call('getChat', { params: { id } }),
   getTask: (id) => api.call('getTask', { params: { id } }),
   listPermissions: (id) => api.call('listPermissions', { params: { id } }),
   answerPermission: (id, decision) => api.call('answerPermission', { params: { id }, body: { decision } }),
@@ -29,7 +30,7 @@ export function useSessionStore(sessionId: string, chatId: string | null): { sto
   const [openedChat] = useState(chatId);
   useEffect(() => {
     const s = new SessionStore(sessionId, { api: restApi });
-    if (openedChat) s.watchChat(openedChat);
+    if (openedChat) s.openLinked(openedChat);
     s.start();
     setStore(s);
     // Coming back online should not wait out a long backoff delay.
