@@ -42,16 +42,20 @@ describe('compaction within a turn in Chromium', () => {
       { match: { lastUserIncludes: prompt }, text: 'First the one file.', toolCalls: [{ name: 'read_file', arguments: { path: 'one.txt' } }] },
       { match: { lastUserIncludes: prompt }, text: 'Now the second.', toolCalls: [{ name: 'read_file', arguments: { path: 'two.txt' } }] },
       { match: { lastUserIncludes: 'about to be replaced by your summary' }, text: 'The user asked to read both files; one.txt is read.' },
-      { match: { lastUserIncludes: 'The user asked to read both files' }, text: 'Both files are read.' },
+      // Slow, so that the reply is read while it streams.
+      { match: { lastUserIncludes: 'The user asked to read both files' }, text: ['Both files ', 'are ', 'read.'], chunkDelayMs: 1000 },
     );
     await send(page, prompt);
     const reply = lastReply(page);
-    await reply.getByText('Both files are read.').waitFor({ timeout: 60_000 });
     const notice = reply.locator('.notice').filter({ hasText: 'Context compacted' });
-    await notice.waitFor();
-    expect(await notice.textContent()).toMatch(/the conversation before its newest step \([\d,]+ tokens\) is now a summary of [\d,]+ tokens, and the turn goes on/);
+    await notice.waitFor({ timeout: 60_000 });
     // The compaction came after the second read, before the answer: not at the top of the reply.
     const expected = ['text: First the one file.', 'tool: one.txt', 'text: Now the second.', 'tool: two.txt', 'notice: Context compacted', 'text: Both files are read.'];
+    const live = await bodyOrder(reply);
+    expect(await reply.getAttribute('aria-busy')).toBe('true');
+    expect(live.slice(0, 5)).toEqual(expected.slice(0, 5));
+    await reply.getByText('Both files are read.').waitFor({ timeout: 60_000 });
+    expect(await notice.textContent()).toMatch(/the conversation before its newest step \([\d,]+ tokens\) is now a summary of [\d,]+ tokens, and the turn goes on/);
     expect(await bodyOrder(reply)).toEqual(expected);
     await screenshotBothThemes(page, 'compaction-within-turn');
     await page.setViewportSize({ width: 390, height: 844 });
