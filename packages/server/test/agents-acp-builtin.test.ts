@@ -10,9 +10,8 @@ import { homeWithConfig, newSession, post, waitTask } from './agents-env.js';
 
 /**
  * The built-in `gemini` agent, found by discovery and started as its definition says
- * (`gemini --acp`), played by the fake ACP agent as a `gemini` on PATH. Discovery looks in the
- * node_modules/.bin folders above its working directory before PATH, and this repository has the
- * real gemini-cli there: run from here, the fake would never be started.
+ * (`gemini --acp`), played by the fake ACP agent as a `gemini` on PATH (this repository's own
+ * gemini-cli in node_modules/.bin is not searched).
  */
 
 let dir: string;

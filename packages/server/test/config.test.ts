@@ -99,7 +99,7 @@ describe('loadServerConfig', () => {
       pg_password: 'p'.repeat(16),
       opencode: { config: { model: 'mine/m1' }, defaultProvider: 'mine', offline: true, env: { KEY: 'k' }, inactivityTimeoutMs: 60_000 },
       paseo: { provider: 'claude' },
-      acp: { cancelGraceMs: 3_000 },
+      acp: { cancelGraceMs: 3_000, silenceMs: 120_000 },
     };
     const fromFile = await loadServerConfig({ env: {}, flags: { home: tempHome(JSON.stringify(file)) } });
     expect(fromFile.backends).toMatchObject({ opencode_server: file.opencode, paseo: file.paseo, acp: file.acp });
@@ -144,6 +144,8 @@ describe('loadServerConfig', () => {
   it('stops at a config.json value of the wrong type, naming the key', async () => {
     const home = tempHome(JSON.stringify({ token: 't'.repeat(32), pg_password: 'p'.repeat(16), acp: { cancelGraceMs: 'soon' } }));
     await expect(loadServerConfig({ env: {}, flags: { home } })).rejects.toThrow(/config\.json: acp\.cancelGraceMs: /);
+    const silence = tempHome(JSON.stringify({ token: 't'.repeat(32), pg_password: 'p'.repeat(16), acp: { silenceMs: 50 } }));
+    await expect(loadServerConfig({ env: {}, flags: { home: silence } })).rejects.toThrow(/config\.json: acp\.silenceMs: must be 0 \(off\) or at least 1000 \(ms\)/);
     const titles = tempHome(JSON.stringify({ token: 't'.repeat(32), pg_password: 'p'.repeat(16), opencode: { titles: true } }));
     await expect(loadServerConfig({ env: {}, flags: { home: titles } })).rejects.toThrow(
       /config\.json: opencode\.titles: must be "boocode" \(BooCode titles the session, no extra model call\) or "opencode"/,

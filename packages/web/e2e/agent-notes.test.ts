@@ -15,9 +15,8 @@ const FAKE_ACP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
  * A built-in agent with notes (Gemini CLI): the new-session dialog lists its notes. The turn runs
  * on the fake ACP agent configured under a name of its own: it reports no usage, so its reply says
  * so; and it has no mode for the session's policy, so the composer says it cannot follow it.
- * Discovery looks in node_modules/.bin above the server's directory before PATH, so run from this
- * repository the built-in `gemini` is the real gemini-cli (a devDependency, with no key here), not
- * the fake `gemini` put on PATH below, which stands in only where gemini-cli is not installed.
+ * The built-in `gemini` is the fake `gemini` put on PATH below (discovery does not search this
+ * repository's node_modules/.bin, where the real gemini-cli is a devDependency with no key here).
  */
 describe('agent notes, unreported usage and an unfollowed policy in Chromium', { timeout: 240_000 }, () => {
   let server: RunningBoocode;
@@ -67,7 +66,7 @@ describe('agent notes, unreported usage and an unfollowed policy in Chromium', {
     expect(await notes.textContent()).toContain('cannot create a new file through BooCode');
     await screenshotDialogBothThemes(page, 'new-session-notes');
 
-    // The built-in gemini is the real gemini-cli (see above): the turn runs on the fake one.
+    // The turn runs on the fake under its own name, which the notes below name.
     await dialog.getByRole('combobox', { name: 'Agent' }).selectOption('fakeacp');
     await dialog.getByRole('button', { name: 'Start session' }).click();
     await page.getByRole('tab', { name: 'Chat 1' }).waitFor();

@@ -28,6 +28,7 @@ import { matchModel, modelOption, selectValues } from './settings.js';
 import { modeForPolicy, unsupportedPolicyNotice } from './modes.js';
 import { AcpTranslator, quotaUsage, configOptions } from './translate.js';
 import { errorResult } from '../external/turn-result.js';
+import { DEFAULT_SILENCE_MS, SilenceWatchdog, spokenDuration } from './silence.js';
 
 export interface AcpBackendOptions {
   /** The agent's name, for logs (e.g. `opencode-acp`, `gemini`). */
@@ -40,6 +41,8 @@ export interface AcpBackendOptions {
   initTimeoutMs?: number;
   /** After `session/cancel`, how long the agent gets to end the turn before it is killed. Default 10 s. */
   cancelGraceMs?: number;
+  /** A turn with no word from the agent this long shows a notice, after twice as long it is cancelled. 0: never. Default 10 minutes. */
+  silenceMs?: number;
   /** Starts each chat's agent process inside the sandbox when the policy names this agent. */
   sandbox?: SandboxPolicy;
 }
@@ -56,6 +59,10 @@ interface ActiveTurn {
   /** Answers every permission request still waiting, with `cancelled`. */
   pending: Set<() => void>;
   cancelled: boolean;
+  /** Null until the prompt is sent, and when the silence limit is off. */
+  watchdog: SilenceWatchdog | null;
+  /** Cancelled by the watchdog, not by the user. */
+  silenced: boolean;
 }
 
 interface ChatState {
@@ -198,6 +205,8 @@ export class AcpBackend implements AgentBackend {
       emit: (e) => ctx.onEvent(e),
       pending: new Set(),
       cancelled: false,
+      watchdog: null,
+      silenced: false,
     };
     st.turn = turn;
     for (const e of st.between.values()) ctx.onEvent(e);
@@ -213,6 +222,7 @@ export class AcpBackend implements AgentBackend {
         // Cancelled before it was sent (also from an event handler above): the agent never sees it.
         result = { ok: false, stop_reason: 'cancelled', usage: emptyUsage(), resume_token: sessionId };
       } else {
+        turn.watchdog = this.watchSilence(turn, handle);
         const res = await proc.prompt(sessionId, blocks);
         // Updates sent just before the response may still be in the SDK's dispatch chain.
         await new Promise((r) => setImmediate(r));
@@ -227,10 +237,15 @@ export class AcpBackend implements AgentBackend {
         const usage = reported?.usage ?? emptyUsage();
         if (reported) ctx.onEvent({ type: 'usage', usage, raw: reported.raw, ...(st.model ? { model: st.model } : {}) });
         const stop = turn.cancelled ? 'cancelled' : STOP[res.stopReason];
-        result = { ok: stop === 'end_turn', stop_reason: stop, usage, resume_token: sessionId };
+        result = turn.silenced
+          ? { ...errorResult('timeout', `${this.silencedSentence()}.`), usage, resume_token: sessionId }
+          : { ok: stop === 'end_turn', stop_reason: stop, usage, resume_token: sessionId };
       }
     } catch (err) {
-      if (turn.cancelled) {
+      if (turn.silenced) {
+        const how = err instanceof AgentCrashedError ? '; it did not answer that either, so it was stopped' : `: ${errorMessage(err)}`;
+        result = { ...errorResult('timeout', `${this.silencedSentence()}${how}.`), resume_token: sessionId };
+      } else if (turn.cancelled) {
         result = { ok: false, stop_reason: 'cancelled', usage: emptyUsage(), resume_token: sessionId };
       } else if (err instanceof AgentCrashedError) {
         result = { ...errorResult('agent_crashed', `${this.name}: ${err.message}`), resume_token: sessionId };
@@ -238,6 +253,7 @@ export class AcpBackend implements AgentBackend {
         result = { ...errorResult('agent_error', `${this.name}: ${errorMessage(err)}`), resume_token: sessionId };
       }
     } finally {
+      turn.watchdog?.stop();
       ctx.signal.removeEventListener('abort', onAbort);
       for (const settle of turn.pending) settle();
       st.turn = null;
@@ -250,6 +266,8 @@ export class AcpBackend implements AgentBackend {
     const turn = st?.turn;
     if (!st || !turn || turn.cancelled || !st.proc || !st.sessionId) return;
     turn.cancelled = true;
+    // From here the cancel grace decides; silence no longer does.
+    turn.watchdog?.stop();
     const proc = st.proc;
     // Armed first: sending the cancel can itself wait on an agent that stopped reading its input.
     const grace = this.opts.cancelGraceMs ?? 10_000;
@@ -305,6 +323,39 @@ export class AcpBackend implements AgentBackend {
 
   private get name(): string {
     return this.opts.name ?? this.opts.command.command;
+  }
+
+  private get silenceMs(): number {
+    return this.opts.silenceMs ?? DEFAULT_SILENCE_MS;
+  }
+
+  /**
+   * An agent that stays connected but says nothing would hold the turn until BOOCODE_TURN_TIMEOUT_MS
+   * (hours): the user is told after a while, and after as long again the turn is cancelled.
+   */
+  private watchSilence(turn: ActiveTurn, handle: AgentSessionHandle): SilenceWatchdog | null {
+    if (this.silenceMs === 0) return null;
+    const quiet = spokenDuration(this.silenceMs);
+    return new SilenceWatchdog(this.silenceMs, {
+      quiet: () => {
+        this.logger.warn({ agent: this.name, silenceMs: this.silenceMs }, 'acp: no word from the agent');
+        turn.emit({
+          type: 'notice',
+          severity: 'warning',
+          title: `No word from ${this.name} for ${quiet}`,
+          description: `It is still running but has sent nothing since. If it stays silent for another ${quiet}, BooCode cancels the turn.`,
+        });
+      },
+      stillQuiet: () => {
+        this.logger.warn({ agent: this.name, silenceMs: this.silenceMs }, 'acp: agent silent too long; cancelling the turn');
+        turn.silenced = true;
+        void this.cancel(handle);
+      },
+    });
+  }
+
+  private silencedSentence(): string {
+    return `No word from ${this.name} for ${spokenDuration(2 * this.silenceMs)}, so BooCode cancelled the turn`;
   }
 
   /** Starts the process and opens, resumes or loads the session, then applies model and mode. */
@@ -473,6 +524,9 @@ export class AcpBackend implements AgentBackend {
       },
       onPermission: (params, signal) => this.permission(st, params, signal),
       rootFor: (sessionId) => (sessionId === st.sessionId ? st.root : null),
+      onActivity: (sessionId) => {
+        if (sessionId === st.sessionId) st.turn?.watchdog?.heard();
+      },
     };
   }
 
@@ -486,9 +540,11 @@ export class AcpBackend implements AgentBackend {
       return Promise.resolve({ outcome: { outcome: 'cancelled' } });
     }
     turn.translator.announce(params.toolCall);
+    const answered = turn.watchdog?.waitOnUser();
     return new Promise((resolve) => {
       const finish = (outcome: acp.RequestPermissionOutcome): void => {
         if (!turn.pending.delete(cancel)) return;
+        answered?.();
         resolve({ outcome });
       };
       const cancel = (): void => finish({ outcome: 'cancelled' });

@@ -22,6 +22,8 @@ export interface AcpProcessHooks {
   onPermission(params: acp.RequestPermissionRequest, signal: AbortSignal): Promise<acp.RequestPermissionResponse>;
   /** The worktree a session's file access is confined to; null for sessions this client does not know. */
   rootFor(sessionId: string): string | null;
+  /** Called first for every message the agent sends about a session (update, question, file access): it is alive. */
+  onActivity?(sessionId: string): void;
 }
 
 export interface ProcessExit {
@@ -103,14 +105,20 @@ export class AcpAgentProcess {
     const app = acp
       .client({ name: opts.clientName ?? 'boocode' })
       .onNotification(acp.methods.client.session.update, ({ params }) => {
+        hooks.onActivity?.(params.sessionId);
         hooks.onUpdate(params.sessionId, params.update);
       })
-      .onRequest(acp.methods.client.session.requestPermission, ({ params, signal }) => hooks.onPermission(params, signal))
+      .onRequest(acp.methods.client.session.requestPermission, ({ params, signal }) => {
+        hooks.onActivity?.(params.sessionId);
+        return hooks.onPermission(params, signal);
+      })
       .onRequest(acp.methods.client.fs.readTextFile, async ({ params }) => {
+        hooks.onActivity?.(params.sessionId);
         const root = rootOrThrow(hooks, params.sessionId);
         return { content: await fsCall(() => readConfined(root, params.path, params.line, params.limit)) };
       })
       .onRequest(acp.methods.client.fs.writeTextFile, async ({ params }) => {
+        hooks.onActivity?.(params.sessionId);
         const root = rootOrThrow(hooks, params.sessionId);
         await fsCall(() => writeConfined(root, params.path, params.content));
         return {};

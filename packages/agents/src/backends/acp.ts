@@ -16,6 +16,11 @@ export const AcpSettings = z.strictObject({
   initTimeoutMs: z.number().int().min(1000).optional(),
   /** After `session/cancel`, how long the agent gets to end the turn before it is killed. Default 10000. */
   cancelGraceMs: z.number().int().min(0).optional(),
+  /**
+   * A turn with no word from the agent for this long shows a notice; after as long again it is
+   * cancelled (session/cancel, then stopped after cancelGraceMs). Default 600000; 0 turns it off.
+   */
+  silenceMs: z.number().int().refine((ms) => ms === 0 || ms >= 1000, 'must be 0 (off) or at least 1000 (ms)').optional(),
 });
 export type AcpSettings = z.output<typeof AcpSettings>;
 

@@ -9,7 +9,7 @@ export interface KnownAgent {
   name: string;
   label: string;
   kind: AgentBackendKind;
-  /** Executable to look up (PATH, node_modules/.bin); `opencode` also checks BooCode's own dependency. */
+  /** Executable to look up: a path as is, else BooCode's own dependency (`opencode`), else PATH (see `locateCommand`). */
   command: string;
   args: string[];
   env?: Record<string, string>;

@@ -6,12 +6,12 @@ import type { Env } from '../external/env.js';
 import { errorMessage, silentLogger, type AgentLogger } from '../external/logger.js';
 import { NoAnswerError } from '../external/no-answer.js';
 import { sandboxState, type SandboxPolicy } from '../sandbox/index.js';
-import { nodeModulesBins, packageBin, which } from './which.js';
+import { locateCommand } from './which.js';
 
 export interface DiscoveryOptions {
   /** The server's environment, which every probe starts from. */
   baseEnv: Env;
-  /** Project directory: its node_modules/.bin is searched before PATH. Default: process.cwd(). */
+  /** Where probes run. Default: process.cwd(). Never searched for commands (see `locateCommand`). */
   cwd?: string;
   /** PATH to search; default `baseEnv.PATH`. */
   path?: string;
@@ -34,7 +34,7 @@ export interface DiscoveryOptions {
 
 /**
  * Finds the usable external agents: every discovered backend's built-in list (opencode from
- * BooCode's own dependency, the project's node_modules or PATH; ACP agents; paseo) plus custom ones
+ * BooCode's own dependency or PATH; ACP agents; paseo) plus custom ones
  * from the user's config. Each is located, then asked for its version in its own protocol by its
  * backend's probe, a few at a time. An agent that does not answer in time is listed as slow to
  * start, not as unusable.
@@ -53,14 +53,11 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
     // Settings of a built-in agent: it stays itself, with the env and label given.
     else if (builtin) byName.set(name, { ...builtin, label: c.label ?? builtin.label, env: { ...builtin.env, ...c.env } });
   }
-  const extraDirs = nodeModulesBins(cwd);
 
   return mapLimited([...byName.values()], opts.concurrency ?? Math.max(2, availableParallelism()), async (agent): Promise<AgentInfo> => {
     const def = backendDefinition(agent.kind);
     const checkedAt = new Date().toISOString();
-    const path =
-      (agent.command === 'opencode' && !agent.custom ? await packageBin('opencode-ai', 'opencode') : null) ??
-      (await which(agent.command, { extraDirs, path: searchPath }));
+    const path = await locateCommand(agent.command, { path: searchPath, custom: agent.custom });
     const base = {
       name: agent.name,
       label: agent.label,
@@ -73,7 +70,7 @@ export async function discoverAgents(opts: DiscoveryOptions): Promise<AgentInfo[
       checked_at: checkedAt,
     };
     if (!path) {
-      return { ...base, available: false, version: null, models: [], error: `${agent.command} not found (node_modules/.bin or PATH)` };
+      return { ...base, available: false, version: null, models: [], error: agent.command.includes('/') ? `${agent.command} not found or not executable` : `${agent.command} not found in PATH` };
     }
     if (!def.discover) return { ...base, available: false, version: null, models: [], error: `a ${agent.kind} agent is not started by command` };
     try {

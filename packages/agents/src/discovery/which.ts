@@ -16,40 +16,28 @@ async function isExecutable(path: string): Promise<boolean> {
 }
 
 /**
- * Finds `command` the way a shell would: a path containing a slash is taken as is, anything else
- * is looked up in `extraDirs` first (e.g. node_modules/.bin) and then in PATH. Returns the real
- * path of the executable, or null.
+ * Finds `command`: a path containing a slash is taken as is, a bare name is looked up in PATH.
+ * Only absolute PATH entries count: an empty or relative one (`.`, `node_modules/.bin`) means
+ * whatever directory BooCode happens to run in, which may be a repository an agent works on.
+ * Returns the real path of the executable, or null.
  */
-export async function which(
-  command: string,
-  opts: { extraDirs?: string[]; path: string },
-): Promise<string | null> {
+export async function which(command: string, opts: { path: string }): Promise<string | null> {
   if (command.includes('/')) {
     const abs = isAbsolute(command) ? command : resolve(command);
     return (await isExecutable(abs)) ? realpath(abs) : null;
   }
-  const dirs = [...(opts.extraDirs ?? []), ...opts.path.split(delimiter)];
-  for (const dir of dirs) {
-    if (!dir) continue;
+  for (const dir of opts.path.split(delimiter)) {
+    if (!isAbsolute(dir)) continue;
     const candidate = join(dir, command);
     if (await isExecutable(candidate)) return realpath(candidate);
   }
   return null;
 }
 
-/** `node_modules/.bin` directories from `start` up to the file system root. */
-export function nodeModulesBins(start: string): string[] {
-  const out: string[] = [];
-  let dir = resolve(start);
-  for (;;) {
-    out.push(join(dir, 'node_modules', '.bin'));
-    const parent = dirname(dir);
-    if (parent === dir) return out;
-    dir = parent;
-  }
-}
-
-/** The executable `bin` entry `name` of an npm package resolvable from here, or null. */
+/**
+ * The executable `bin` entry `name` of an npm package BooCode itself depends on, resolved from
+ * BooCode's own install (never from a working directory), or null.
+ */
 export async function packageBin(pkg: string, name: string): Promise<string | null> {
   let pkgJson: string;
   try {
@@ -65,10 +53,22 @@ export async function packageBin(pkg: string, name: string): Promise<string | nu
   return (await isExecutable(bin)) ? bin : null;
 }
 
+/** Commands BooCode ships itself, as a dependency: found there first, so even with an empty PATH. */
+const BUNDLED: Readonly<Record<string, { pkg: string; bin: string }>> = {
+  opencode: { pkg: 'opencode-ai', bin: 'opencode' },
+};
+
 /**
- * The opencode binary: BooCode's own `opencode-ai` dependency when installed (its postinstall
- * puts the native binary behind the package's `bin`), else node_modules/.bin above `cwd`, else `path` (a PATH value).
+ * Where an agent's command runs from, in the order of docs/decisions.md ("Where agents are
+ * found"): a path named in config.json as is; else BooCode's own dependency of that name (not
+ * for a custom agent, which the user named); else PATH. No node_modules/.bin is searched.
  */
-export async function resolveOpenCodeBinary(path: string, cwd = process.cwd()): Promise<string | null> {
-  return (await packageBin('opencode-ai', 'opencode')) ?? which('opencode', { extraDirs: nodeModulesBins(cwd), path });
+export async function locateCommand(command: string, opts: { path: string; custom?: boolean }): Promise<string | null> {
+  const bundled = command.includes('/') || opts.custom ? undefined : BUNDLED[command];
+  return (bundled ? await packageBin(bundled.pkg, bundled.bin) : null) ?? which(command, opts);
+}
+
+/** The opencode binary: BooCode's own `opencode-ai` dependency when installed, else `opencode` on `path` (a PATH value). */
+export function resolveOpenCodeBinary(path: string): Promise<string | null> {
+  return locateCommand('opencode', { path });
 }

@@ -368,7 +368,7 @@ export class OpenCodeBackend implements AgentBackend {
   }
 
   private async createServer(): Promise<OpenCodeServer> {
-    const binary = this.opts.binary ?? (await resolveOpenCodeBinary(this.opts.baseEnv.PATH ?? '', this.opts.cwd));
+    const binary = this.opts.binary ?? (await resolveOpenCodeBinary(this.opts.baseEnv.PATH ?? ''));
     if (!binary) throw new Error('opencode is not installed (no opencode-ai dependency, not in PATH)');
     const server = new OpenCodeServer({
       binary,

@@ -51,7 +51,7 @@ export function registerServe(program: Command): void {
     });
 }
 
-/** What the banner says of the agents: which can run turns, and why the others cannot. */
+/** What the banner says of the agents: which can run turns and from where, and why the others cannot. */
 export function agentLines(agents: readonly AgentInfo[]): string[] {
   if (agents.length === 0) return ['  agents:                  none found'];
   const width = Math.max(...agents.map((a) => a.name.length));
@@ -65,7 +65,11 @@ export function agentLines(agents: readonly AgentInfo[]): string[] {
 
 function agentState(a: AgentInfo): string {
   if (!a.available) return `not usable: ${a.error ?? 'no reason given'}`;
-  if (a.kind !== 'native') return a.version ? `ready (${a.version})` : 'ready';
+  if (a.kind !== 'native') {
+    const ready = a.version ? `ready (${a.version})` : 'ready';
+    // Which copy runs matters when several are installed (BooCode's own, PATH, config.json).
+    return a.install_path ? `${ready}, ${a.install_path}` : ready;
+  }
   // The native agent has no model of its own: without a default each session must name one.
   const model = a.models[0]?.id;
   return model ? `ready, model ${model}` : 'ready, but no model: set BOOCODE_NATIVE_MODEL or choose one per session';

@@ -17,6 +17,8 @@ export interface FakeAcpOptions {
   agent?: string;
   /** Added to the server's environment. */
   env?: Record<string, string>;
+  /** config.json `acp` settings. */
+  acp?: Record<string, unknown>;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function startWithFakeAcp(name: string, script: object | ((dir: str
   const [server, browser] = await Promise.all([
     startBoocode({
       ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.acp ? { acp: opts.acp } : {}),
       agents: { [opts.agent ?? 'fakeacp']: { command: process.execPath, args: [fakeAcpBin, '--script', file], kind: 'acp' } },
     }),
     openBrowser(),

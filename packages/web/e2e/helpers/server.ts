@@ -35,18 +35,20 @@ export interface BoocodeOptions {
   agents?: Record<string, { command: string; args: string[]; env?: Record<string, string>; kind?: 'acp' }>;
   /** Native agent settings for config.json (a small `contextWindow`, say). */
   native?: Record<string, unknown>;
+  /** ACP settings for config.json (a short `silenceMs`, say). */
+  acp?: Record<string, unknown>;
 }
 
 /**
  * A real `boocode serve` child process on a temporary BOOCODE_HOME and a throwaway database,
  * serving the built web UI.
  */
-export async function startBoocode({ env = {}, agents, native }: BoocodeOptions = {}): Promise<RunningBoocode> {
+export async function startBoocode({ env = {}, agents, native, acp }: BoocodeOptions = {}): Promise<RunningBoocode> {
   ensureWebBuilt();
   const home = scratchDir('boocode-e2e-');
-  if (agents || native) {
+  if (agents || native || acp) {
     // The server creates config.json on first start; written here first, it carries the agents and settings.
-    const config = { token: randomBytes(32).toString('base64url'), pg_password: randomBytes(24).toString('base64url'), ...(agents ? { agents } : {}), native: native ?? {} };
+    const config = { token: randomBytes(32).toString('base64url'), pg_password: randomBytes(24).toString('base64url'), ...(agents ? { agents } : {}), ...(acp ? { acp } : {}), native: native ?? {} };
     await writeFile(path.join(home, 'config.json'), JSON.stringify(config), { mode: 0o600 });
   }
   const databaseUrl = await createTestDatabase();
