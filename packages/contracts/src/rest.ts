@@ -142,6 +142,21 @@ export type Message = z.infer<typeof Message>;
 export const ToolOffsets = z.record(z.string(), z.number().int().nonnegative());
 export type ToolOffsets = z.infer<typeof ToolOffsets>;
 
+/**
+ * One of `metadata.notices` of an assistant message: something the agent told the user outside its
+ * answer (a compaction, a warning), with where in the turn it came: `at` is the length of the
+ * message text then and `tools` how many tool calls the turn had started, so a client draws it
+ * between the steps it came between. Without them (older turns) it goes first.
+ */
+export const MessageNotice = z.object({
+  severity: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  at: z.number().int().nonnegative().optional(),
+  tools: z.number().int().nonnegative().optional(),
+});
+export type MessageNotice = z.infer<typeof MessageNotice>;
+
 export const ListMessagesQuery = z
   .object({
     before: cursor.optional(),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Chat, Message, MessagePage, ModelCallList, Project, Task } from '@boocode/contracts';
+import type { Chat, Message, MessagePage, ModelCallList, PostMessageResponse, Project, Task } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm, type RecordedRequest } from '@boocode/testkit';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
 import { homeWithConfig, newSession, post, waitTask } from './agents-env.js';
@@ -104,6 +104,72 @@ describe('compaction within a turn', () => {
     const nextCall = (await server.api<ModelCallList>('GET', `/api/chats/${chat.id}/model-calls`)).body.items.at(-1)!;
     console.log(`next turn: ${nextCall.usage.cache_read} of ${nextCall.usage.input_total} cached (${((nextCall.usage.cache_read / nextCall.usage.input_total) * 100).toFixed(1)} %)`);
     expect(nextCall.usage.cache_read / nextCall.usage.input_total).toBeGreaterThan(0.9);
+  });
+
+  /** A turn that compacts after reading both files, then fails on the request after the summary. */
+  async function failAfterCompacting(chat: Chat, prompt: string, summary: string): Promise<Task> {
+    llm.push(
+      { match: { lastUserIncludes: prompt }, toolCalls: [read('r_one', 'one.txt')] },
+      { match: { lastUserIncludes: prompt }, text: 'Now the second. ', toolCalls: [read('r_two', 'two.txt')] },
+      { match: { lastUserIncludes: SUMMARY_ASK }, text: summary },
+      // 400: not retried, the turn fails at once.
+      { match: { lastUserIncludes: summary }, error: { status: 400 } },
+    );
+    const task = await say(chat, prompt);
+    expect(task.status).toBe('failed');
+    return task;
+  }
+  /** How many of the request's messages are exactly `text`, and how many hold it. */
+  const occurrences = (r: RecordedRequest, text: string) => ({
+    exact: r.messages.filter((m) => m.content === text).length,
+    holding: r.messages.filter((m) => typeof m.content === 'string' && m.content.includes(text)).length,
+  });
+  const recover = async (task: Task, action: 'retry' | 'continue'): Promise<Task> =>
+    waitTask(server, (await server.api<PostMessageResponse>('POST', `/api/tasks/${task.id}/recover`, { action })).body.task.id);
+
+  it('a turn that failed after compacting: the next turn has its prompt once, in the summary, not again after it', async () => {
+    const chat = await newChat();
+    const prompt = 'failing compaction: read both files';
+    const summary = 'SUMMARY OF THE FAILED TURN: the user asked to read both files; one.txt is read.';
+    await failAfterCompacting(chat, prompt, summary);
+
+    llm.push({ match: { lastUserIncludes: 'what went wrong?' }, text: 'The provider failed.' });
+    expect((await say(chat, 'what went wrong?')).status).toBe('completed');
+    const next = llm.requests.at(-1)!;
+    // System prompt, the summary (which stands for the prompt and the first steps), the failed turn's text, the new message.
+    expect(next.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(occurrences(next, summary).holding).toBe(1);
+    expect(occurrences(next, prompt).exact).toBe(0);
+    expect(next.messages[2]!.content).toBe('Now the second. ');
+  });
+
+  it('Retry and Continue after a turn that failed after compacting: the earlier prompt is not replayed beside its summary', async () => {
+    const chat = await newChat();
+    const prompt = 'retried compaction: read both files';
+    const summary = 'SUMMARY BEFORE THE RETRY: the user asked to read both files; one.txt is read.';
+    const failed = await failAfterCompacting(chat, prompt, summary);
+
+    // Retry sends the prompt again as a new message: it is there once, after the summary.
+    llm.push({ match: { lastUserIncludes: prompt }, text: 'Retried.' });
+    expect((await recover(failed, 'retry')).status).toBe('completed');
+    const retried = llm.requests.at(-1)!;
+    expect(retried.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(occurrences(retried, prompt).exact).toBe(1);
+    expect(retried.messages.at(-1)!.content).toBe(prompt);
+    expect(occurrences(retried, summary).holding).toBe(1);
+
+    // Continue after a second such failure (its compaction is now the newest).
+    const chat2 = await newChat();
+    const prompt2 = 'continued compaction: read both files';
+    const summary2 = 'SUMMARY BEFORE CONTINUE: the user asked to read both files; one.txt is read.';
+    const failed2 = await failAfterCompacting(chat2, prompt2, summary2);
+    llm.push({ match: { lastUserIncludes: 'Your previous answer stopped' }, text: 'Continued.' });
+    expect((await recover(failed2, 'continue')).status).toBe('completed');
+    const continued = llm.requests.at(-1)!;
+    expect(continued.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(occurrences(continued, prompt2).exact).toBe(0);
+    expect(occurrences(continued, summary2).holding).toBe(1);
+    expect(String(continued.messages.at(-1)!.content)).toContain('Your previous answer stopped');
   });
 
   it('fails readably when one step alone does not fit the window, without asking for a summary', async () => {

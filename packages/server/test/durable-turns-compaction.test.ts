@@ -102,6 +102,7 @@ describe('a native turn compacted in its middle outlives its server', () => {
       expect(wire(continued!)).toEqual(wire(cutOff!));
       expect(continued!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
       expect(JSON.stringify(continued!.messages)).not.toContain(prompt);
+      expect(continued!.messages.filter((m) => String(m.content).includes(SUMMARY))).toHaveLength(1);
 
       const messages = (await second.api<MessagePage>('GET', `/api/chats/${chat.id}/messages`)).body.items.filter((m: Message) => m.role === 'assistant');
       expect(messages).toHaveLength(1);
@@ -110,6 +111,15 @@ describe('a native turn compacted in its middle outlives its server', () => {
       // The compaction is kept for later turns, made within this turn; the journal is gone.
       expect(await sql`SELECT through_turn, within_turn FROM chat_compactions WHERE chat_id = ${chat.id}`).toEqual([{ through_turn: 1, within_turn: true }]);
       expect(await sql`SELECT 1 FROM turn_journals WHERE task_id = ${posted.task.id}`).toHaveLength(0);
+
+      // The next turn: the summary once, then the continued turn's steps; the first prompt is only in the summary.
+      llm.push({ match: { lastUserIncludes: 'and after the restart?' }, text: 'All good.' });
+      const next = (await second.api<PostMessageResponse>('POST', `/api/chats/${chat.id}/messages`, { content: 'and after the restart?' })).body;
+      await until(async () => (await second.api<Task>('GET', `/api/tasks/${next.task.id}`)).body.status === 'completed', 'next turn', 60_000);
+      const nextRequest = llm.requests.at(-1)!;
+      expect(nextRequest.lastUserText).toBe('and after the restart?');
+      expect(nextRequest.messages.filter((m) => String(m.content).includes(SUMMARY))).toHaveLength(1);
+      expect(JSON.stringify(nextRequest.messages)).not.toContain(prompt);
       await second.proc.stop();
     } finally {
       await sql.end();

@@ -160,11 +160,33 @@ describe('TurnFrames', () => {
     valid(tf.apply({ type: 'notice', severity: 'info', title: 'one' }));
     const second = valid(tf.apply({ type: 'notice', severity: 'warning', title: 'two', description: 'd' }));
     expect(second.writes).toEqual([
-      { type: 'message_metadata', messageId: id.messageId, patch: { notices: [{ severity: 'info', title: 'one' }, { severity: 'warning', title: 'two', description: 'd' }] } },
+      {
+        type: 'message_metadata',
+        messageId: id.messageId,
+        patch: { notices: [{ severity: 'info', title: 'one', at: 0, tools: 0 }, { severity: 'warning', title: 'two', description: 'd', at: 0, tools: 0 }] },
+      },
     ]);
     const ctx = valid(tf.apply({ type: 'context_usage', used: 10, size: 100 }));
     expect(ctx.frames).toEqual([{ type: 'context_usage', ...ref, used: 10, size: 100 }]);
     expect(tf.agentState.context_usage).toEqual({ used: 10, size: 100 });
+  });
+
+  it('keeps where each notice came: the text said and the tool calls started before it', () => {
+    const { tf } = frames();
+    tf.apply({ type: 'text', text: 'Reading.' });
+    tf.apply({ type: 'tool_call', id: 'c1', name: 'read_file', input: {}, started_at: new Date(0).toISOString() });
+    tf.apply({ type: 'tool_call', id: 'c2', name: 'read_file', input: {}, started_at: new Date(0).toISOString() });
+    const notice = valid(tf.apply({ type: 'notice', severity: 'info', title: 'Context compacted' }));
+    // The frame is as before: a client reading the stream is at that place.
+    expect(notice.frames).toEqual([{ type: 'notice', ...ref, severity: 'info', title: 'Context compacted' }]);
+    expect(notice.writes).toEqual([{ type: 'message_metadata', messageId: id.messageId, patch: { notices: [{ severity: 'info', title: 'Context compacted', at: 8, tools: 2 }] } }]);
+  });
+
+  it('a continued turn keeps the notices from before the restart, and counts the calls made then', () => {
+    const earlier = { severity: 'info', title: 'Context compacted', at: 3, tools: 1 };
+    const tf = new TurnFrames(id, { textLength: () => 12, toolOffsets: { t1: 0 }, notices: [earlier] });
+    const notice = valid(tf.apply({ type: 'notice', severity: 'warning', title: 'later' }));
+    expect(notice.writes).toEqual([{ type: 'message_metadata', messageId: id.messageId, patch: { notices: [earlier, { severity: 'warning', title: 'later', at: 12, tools: 1 }] } }]);
   });
 
   it("keeps the agent's state (commands, mode, settings, title); only the title is written, as the session's name", () => {

@@ -98,6 +98,30 @@ describe('applyFrames', () => {
     expect(s.inFlight.map((t) => t.message_id)).toEqual([MSG]);
   });
 
+  it('places a streamed notice where it came: after the text and the calls so far', () => {
+    const callStart = (n: number) =>
+      frame({
+        type: 'tool_trace_start',
+        chat_id: CHAT,
+        message_id: MSG,
+        trace_id: uuid(80 + n),
+        tool_call_id: `call_${n}`,
+        tool_name: 'read_file',
+        tool_input: { path: 'a.ts' },
+        turn: 1,
+        started_at: '2026-01-01T00:00:00.500Z',
+      });
+    const s = applyFrames(emptySessionState(), [
+      started(1),
+      delta('Reading.'),
+      callStart(1),
+      callStart(2),
+      frame({ type: 'notice', chat_id: CHAT, message_id: MSG, severity: 'info', title: 'Context compacted' }),
+      delta(' Done.'),
+    ]);
+    expect(s.logs[CHAT]!.messages[0]!.notices).toEqual([{ severity: 'info', title: 'Context compacted', description: null, place: { at: 8, tools: 2 } }]);
+  });
+
   it('tracks a tool call from start to failure', () => {
     const trace = uuid(70);
     let s = applyFrames(emptySessionState(), [

@@ -140,11 +140,11 @@ describe('notices at the seam', () => {
   });
 
   it('takes the REST notices when they are at least as many as the streamed ones', () => {
-    const local = { ...toUiMessage(message(1, { status: 'streaming' })), notices: [{ severity: 'warning', title: 'Context compacted', description: null }] };
+    const local = { ...toUiMessage(message(1, { status: 'streaming' })), notices: [{ severity: 'warning', title: 'Context compacted', description: null, place: null }] };
     const rest = message(1, { status: 'streaming', metadata: { notices: [compacted, retried] } });
     expect(toUiMessage(rest, local).notices.map((n) => n.title)).toEqual(['Context compacted', 'Retrying']);
     // The stored copy lags the stream: keep what the stream showed.
-    const ahead = { ...local, notices: [...local.notices, { severity: 'info', title: 'Retrying', description: null }] };
+    const ahead = { ...local, notices: [...local.notices, { severity: 'info', title: 'Retrying', description: null, place: null }] };
     expect(toUiMessage(message(1, { status: 'streaming', metadata: { notices: [compacted] } }), ahead).notices).toHaveLength(2);
   });
 });
@@ -156,13 +156,16 @@ describe('message metadata', () => {
         role: 'assistant',
         metadata: {
           plan: [{ content: 'read', status: 'completed' }],
-          notices: [{ severity: 'warning', title: 'Context compacted' }, { bogus: true }],
+          notices: [{ severity: 'warning', title: 'Context compacted' }, { bogus: true }, { title: 'placed', at: 4, tools: 1 }],
           error: 'rate limited',
         },
       }),
     );
     expect(m.plan).toEqual([{ content: 'read', status: 'completed' }]);
-    expect(m.notices).toEqual([{ severity: 'warning', title: 'Context compacted', description: null }]);
+    expect(m.notices).toEqual([
+      { severity: 'warning', title: 'Context compacted', description: null, place: null },
+      { severity: 'info', title: 'placed', description: null, place: { at: 4, tools: 1 } },
+    ]);
     expect(m.error).toBe('rate limited');
   });
 

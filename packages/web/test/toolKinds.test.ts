@@ -103,12 +103,28 @@ describe('segmentTurn', () => {
   it("cuts the text at each call's offset: steps are blocks with the calls between them", () => {
     const text = 'Let me look first.\n\nNow I will edit.\n\n## Done';
     const segs = segmentTurn(text, [t('a'), t('b'), t('c')], { a: 18, b: 36, c: 36 });
-    expect(segs.map((s) => (s.type === 'text' ? s.text : s.tools.map((x) => x.traceId).join('+')))).toEqual([
+    expect(segs.map((s) => (s.type === 'text' ? s.text : s.type === 'tools' ? s.tools.map((x) => x.traceId).join('+') : 'notices'))).toEqual([
       'Let me look first.',
       'a',
       '\n\nNow I will edit.',
       'b+c',
       '\n\n## Done',
+    ]);
+  });
+  it('puts a notice where it came: after the calls started before it, before the text and calls after it', () => {
+    const notice = (title: string, place: { at: number; tools: number } | null) => ({ severity: 'info', title, description: null, place });
+    const text = 'Reading.\n\nNow the second.\n\nBoth read.';
+    // Calls a and b came after 'Reading.' and after 'Now the second.'; the compaction came after b, with no text between.
+    const segs = segmentTurn(text, [t('a'), t('b'), t('c')], { a: 8, b: 25, c: 25 }, [notice('old', null), notice('Context compacted', { at: 25, tools: 2 })]);
+    expect(segs.map((s) => (s.type === 'text' ? s.text : s.type === 'tools' ? s.tools.map((x) => x.traceId).join('+') : s.notices.map((n) => n.title).join('+')))).toEqual([
+      'old',
+      'Reading.',
+      'a',
+      '\n\nNow the second.',
+      'b',
+      'Context compacted',
+      'c',
+      '\n\nBoth read.',
     ]);
   });
   it('puts calls without an offset first and offsets past the text at the end', () => {

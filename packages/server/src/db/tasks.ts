@@ -111,6 +111,10 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
            WHERE m.chat_id = c.chat_id AND m.role IN ('user', 'assistant') AND (m.content <> '' OR tt.messages IS NOT NULL)
              -- A turn with a transcript is replayed from it, its user message included.
              AND NOT (m.role = 'user' AND EXISTS (SELECT 1 FROM turn_transcripts x WHERE x.chat_id = m.chat_id AND x.turn = m.turn))
+             -- A compaction made within its turn summarised that turn's message: a turn that then
+             -- failed (no transcript) must not replay it again after the summary.
+             AND NOT (m.role = 'user' AND m.turn = (SELECT k.through_turn FROM chat_compactions k
+                                                    WHERE k.chat_id = c.chat_id ORDER BY k.through_turn DESC, k.created_at DESC LIMIT 1))
              -- The turn this task answers (1 when its input does not say; such input fails the turn anyway).
              AND m.turn < COALESCE(CASE WHEN jsonb_typeof(c.input -> 'turn') = 'number' THEN (c.input ->> 'turn')::numeric END, 1)
              -- A compaction made within its turn leaves that turn's transcript (its steps after the summary) in.

@@ -70,7 +70,7 @@ export const MessageRow = memo(function MessageRow({
   const queued = m.role === 'user' && task?.status === 'pending';
   const duration = m.finished_at ? Date.parse(m.finished_at) - Date.parse(m.started_at) : null;
   const hit = cacheHitPct(m.usage);
-  const segments = useMemo(() => segmentTurn(m.content, m.tools, toolOffsets(m)), [m]);
+  const segments = useMemo(() => segmentTurn(m.content, m.tools, toolOffsets(m), m.notices), [m]);
   const note = isResultsNote(m);
   return (
     <article
@@ -100,7 +100,6 @@ export const MessageRow = memo(function MessageRow({
       {m.role === 'user' ? <MessageImages images={m.metadata.images} /> : null}
       {m.reasoning ? <ReasoningBlock text={m.reasoning} streaming={streaming && m.content === ''} /> : null}
       {m.plan && m.plan.length > 0 ? <PlanList entries={m.plan} /> : null}
-      {m.notices.length > 0 ? <NoticeList notices={m.notices} /> : null}
       <div className={`message__body${streaming ? ' message__body--streaming' : ''}`}>
         {note ? <SubagentResultsNote content={m.content} /> : null}
         {(note ? [] : segments).map((seg) =>
@@ -108,6 +107,8 @@ export const MessageRow = memo(function MessageRow({
             <div key={`t${seg.start}`} className="message__step">
               <Markdown source={seg.text} streaming={streaming} />
             </div>
+          ) : seg.type === 'notices' ? (
+            <NoticeList key={`n${seg.key}`} notices={seg.notices} />
           ) : (
             <div key={`c${seg.tools[0]!.traceId}`} className="message__tools">
               {seg.tools.map((t) => (

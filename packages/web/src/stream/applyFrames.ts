@@ -315,7 +315,8 @@ function applyOne(d: Draft, f: SessionFrame): void {
     case 'notice':
       d.update(f.chat_id, f.message_id, (m) => ({
         ...m,
-        notices: [...m.notices, { severity: f.severity, title: f.title, description: f.description ?? null }],
+        // Drawn where it came, as the server notes in the message's metadata (see withToolOffset).
+        notices: [...m.notices, { severity: f.severity, title: f.title, description: f.description ?? null, place: { at: m.content.length, tools: m.tools.length } }],
       }));
       return;
     case 'agent_snapshot':

@@ -1,4 +1,4 @@
-import { PlanEntry as PlanEntrySchema, ToolOffsets } from '@boocode/contracts';
+import { MessageNotice, PlanEntry as PlanEntrySchema, ToolOffsets } from '@boocode/contracts';
 import type {
   AgentCommand,
   AgentConfigOption,
@@ -50,6 +50,8 @@ export interface NoticeView {
   severity: string;
   title: string;
   description: string | null;
+  /** Where in the turn it came (see `MessageNotice`): drawn between those steps; null (older turns): first. */
+  place: { at: number; tools: number } | null;
 }
 
 /** What the agent behind a chat last reported about its own session. */
@@ -161,9 +163,10 @@ export function fromMetadata(meta: Record<string, unknown>): { plan: PlanEntry[]
   const plan = PlanList.safeParse(meta.plan);
   const notices = Array.isArray(meta.notices)
     ? meta.notices.flatMap((n: unknown): NoticeView[] => {
-        const o = n as { severity?: unknown; title?: unknown; description?: unknown } | null;
-        if (typeof o?.title !== 'string') return [];
-        return [{ severity: typeof o.severity === 'string' ? o.severity : 'info', title: o.title, description: typeof o.description === 'string' ? o.description : null }];
+        const parsed = MessageNotice.safeParse(typeof n === 'object' && n !== null ? { severity: 'info', ...n } : n);
+        if (!parsed.success) return [];
+        const { severity, title, description, at, tools } = parsed.data;
+        return [{ severity, title, description: description ?? null, place: at !== undefined && tools !== undefined ? { at, tools } : null }];
       })
     : [];
   return { plan: plan.success ? plan.data : null, notices, error: typeof meta.error === 'string' ? meta.error : null };

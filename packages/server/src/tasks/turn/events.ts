@@ -1,4 +1,4 @@
-import type { AgentEvent, PermissionPolicy, ToolOffsets } from '@boocode/contracts';
+import type { AgentEvent, MessageNotice, PermissionPolicy, ToolOffsets } from '@boocode/contracts';
 import type { Sql } from '../../db/connection.js';
 import { saveJournal } from '../../db/transcripts.js';
 import { mergeMessageMetadata } from '../../db/messages.js';
@@ -77,11 +77,16 @@ export class TurnEvents {
     private readonly permissions: PermissionCenter,
     private readonly id: TurnIdentity & { policy: PermissionPolicy },
     private readonly log: Logger,
-    o: { prices: PriceBook; span: TurnSpan | null; toolOffsets?: ToolOffsets },
+    o: { prices: PriceBook; span: TurnSpan | null; toolOffsets?: ToolOffsets; notices?: MessageNotice[] },
     /** Rows written here reference the message, so they wait for its INSERT. */
     after: Promise<unknown> = Promise.resolve(),
   ) {
-    this.frames = new TurnFrames(id, { textLength: () => this.writer.content.length, prices: o.prices, ...(o.toolOffsets ? { toolOffsets: o.toolOffsets } : {}) });
+    this.frames = new TurnFrames(id, {
+      textLength: () => this.writer.content.length,
+      prices: o.prices,
+      ...(o.toolOffsets ? { toolOffsets: o.toolOffsets } : {}),
+      ...(o.notices ? { notices: o.notices } : {}),
+    });
     this.span = o.span;
     this.chain = after.then(
       () => undefined,

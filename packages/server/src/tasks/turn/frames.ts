@@ -5,6 +5,7 @@ import {
   type AgentEvent,
   type AgentSessionState,
   type Message,
+  type MessageNotice,
   type PolicySupport,
   type SessionFramePayload,
   type ToolOffsets,
@@ -105,6 +106,8 @@ export interface TurnFramesOptions {
   prices?: PriceBook;
   /** The places of the message's earlier tool cards (a turn continued after a restart keeps them). */
   toolOffsets?: ToolOffsets;
+  /** The message's earlier notices (a turn continued after a restart keeps them too). */
+  notices?: readonly MessageNotice[];
 }
 
 /**
@@ -135,8 +138,8 @@ export class TurnFrames {
   provider: string | null = null;
   /** The agent's latest settings, commands, title and context; stored on its agent session when the turn ends. */
   readonly agentState: AgentSessionState = {};
-  /** Notices of this turn, kept in the message's metadata. */
-  private readonly notices: { severity: string; title: string; description?: string }[] = [];
+  /** Notices of this turn, kept in the message's metadata with where they came. */
+  private readonly notices: MessageNotice[];
   private readonly traces = new Map<string, OpenTrace>();
   /** Traces started since the last usage event: that step's usage is theirs. */
   private stepTraceIds: string[] = [];
@@ -157,6 +160,7 @@ export class TurnFrames {
     this.textLength = opts.textLength ?? (() => this.ownText);
     this.prices = opts.prices ?? new PriceBook();
     this.toolOffsets = { ...opts.toolOffsets };
+    this.notices = [...(opts.notices ?? [])];
     this.startedAt = this.now();
   }
 
@@ -310,7 +314,9 @@ export class TurnFrames {
       }
       case 'notice': {
         const { type: _, ...notice } = e;
-        this.notices.push(notice);
+        // Where it came: clients draw it between the steps (its frame needs no place: a client
+        // reading the stream is at that place, as for a tool call's card).
+        this.notices.push({ ...notice, at: this.textLength(), tools: Object.keys(this.toolOffsets).length });
         out.frames.push({ type: 'notice', ...ref, ...notice });
         out.writes.push({ type: 'message_metadata', messageId, patch: { notices: [...this.notices] } });
         break;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ToolOffsets } from '@boocode/contracts';
+import { MessageNotice, ToolOffsets } from '@boocode/contracts';
 import { insertChat } from '../../db/chats.js';
 import { insertAssistantMessage, mergeMessageMetadata } from '../../db/messages.js';
 import { readResumePoint, setTaskChat, type ClaimedTurn } from '../../db/tasks.js';
@@ -114,8 +114,13 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
     deps.permissions,
     { sessionId: session.id, projectId: project.id, chatId, messageId, taskId: task.id, turn, agent: task.agent, policy: session.permission_policy },
     log,
-    // A continued message keeps the places of the tool cards from before the restart.
-    { prices: deps.prices, span, toolOffsets: ToolOffsets.catch({}).parse(resume?.metadata.tool_offsets ?? {}) },
+    // A continued message keeps its tool cards' places and its notices from before the restart.
+    {
+      prices: deps.prices,
+      span,
+      toolOffsets: ToolOffsets.catch({}).parse(resume?.metadata.tool_offsets ?? {}),
+      notices: MessageNotice.array().catch([]).parse(resume?.metadata.notices ?? []),
+    },
     inserted,
   );
   return { deps, task, log, session, project, chatId, turn, parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events, span };
