@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Logger } from '../logger.js';
 
 /**
  * Keys of config.json that no setting reads. zod objects drop unknown keys silently, so a typo
@@ -26,6 +27,11 @@ export function unknownKeys(schema: Schema, value: unknown): UnknownKey[] {
 export function unknownKeySentence(key: UnknownKey): string {
   const hint = key.suggestion ? ` (did you mean ${key.suggestion}?)` : '';
   return `config.json: ${key.path} is not a setting${hint}; it is ignored`;
+}
+
+/** One warning per key in the structured log, for whoever reads the log rather than the banner. */
+export function logUnknownKeys(log: Logger, keys: readonly UnknownKey[]): void {
+  for (const key of keys) log.warn({ setting: key.path, suggestion: key.suggestion }, unknownKeySentence(key));
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
