@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Chat, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
+import type { Chat, Message, MessagePage, PostMessageResponse, Project, Session, Task } from '@boocode/contracts';
 import { afterAll, beforeAll } from 'vitest';
 import { makeGitRepo, startTestServer, type TestServer } from '@boocode/testkit/server';
-import { DEFAULT_AGENTS } from '@boocode/agents';
-import { openCodeTestHome, scratchDir, startFakeLlm, type FakeLlm, type FakeLlmOptions, type OpenCodeTestHome } from '@boocode/testkit';
+import { AcpBackend, DEFAULT_AGENTS } from '@boocode/agents';
+import { fakeAcpBin, openCodeTestHome, scratchDir, startFakeLlm, type FakeAcpScript, type FakeLlm, type FakeLlmOptions, type OpenCodeTestHome } from '@boocode/testkit';
 
 /** Shared by the server-level tests: sessions, messages and waiting for tasks through the API. */
 
@@ -108,3 +108,43 @@ export async function post(server: TestServer, chatId: string, content: string):
 /** Text of the frames of one type for one message, joined. */
 export const joined = (frames: Record<string, unknown>[], type: string, messageId: string): string =>
   frames.filter((f) => f.type === type && f.message_id === messageId).map((f) => String(f.text)).join('');
+
+export interface FakeAcpServerOptions {
+  /** config.json's `acp` section (cancelGraceMs, silenceMs). */
+  acp?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
+/**
+ * The fake ACP agent `agent` playing `script` (its files in `env.dir`), a server whose only agent it
+ * is, and a project, for the whole test file.
+ */
+export function useFakeAcpServer(agent: string, script: FakeAcpScript, opts: FakeAcpServerOptions = {}): { dir: string; server: TestServer; project: Project } {
+  const env = {} as { dir: string; server: TestServer; project: Project };
+  beforeAll(async () => {
+    env.dir = scratchDir(`boocode-srv-acp-${agent}-`);
+    writeFileSync(join(env.dir, 'script.json'), JSON.stringify({ ...script, stateFile: join(env.dir, 'state.json') }));
+    const home = homeWithConfig({ agents: { [agent]: { command: fakeAcpBin, args: ['--script', join(env.dir, 'script.json')], kind: 'acp' } }, acp: opts.acp ?? {} });
+    env.server = await startTestServer({ home, env: opts.env ?? {}, writeIntervalMs: 50, agents: { discovery: { agents: [] } } });
+    env.project = (await env.server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'a.txt': 'a\n' }) })).body;
+  });
+  afterAll(async () => {
+    await env.server?.close();
+  });
+  return env;
+}
+
+/** The ACP backend serving `agent`. */
+export async function acpBackend(server: TestServer, agent: string): Promise<AcpBackend> {
+  const b = await server.ctx.registry.backendFor(agent);
+  if (!(b instanceof AcpBackend)) throw new Error(`${agent} is not served by the ACP backend`);
+  return b;
+}
+
+/** The pid of the ACP agent process serving a chat, or null when none runs. */
+export const acpPid = async (server: TestServer, agent: string, chatId: string): Promise<number | null> =>
+  (await acpBackend(server, agent)).processInfo({ chatId, agent })?.pid ?? null;
+
+/** A chat's newest message. */
+export const lastMessage = async (server: TestServer, chatId: string): Promise<Message> =>
+  (await server.api<MessagePage>('GET', `/api/chats/${chatId}/messages`)).body.items.at(-1)!;

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AcpBackend } from '@boocode/agents';
+import type { AcpBackend } from '@boocode/agents';
 import type { ChatAgentSessionsResponse, MessagePage, Permission, Project, Session, Task, TracePage, UsageSummary, UsageTotals } from '@boocode/contracts';
 import { fakeAcpBin, type FakeAcpScript } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, until, type TestServer } from '@boocode/testkit/server';
-import { homeWithConfig, joined, newSession, post, waitTask } from './agents-env.js';
+import { acpBackend, acpPid, homeWithConfig, joined, newSession, post, waitTask } from './agents-env.js';
 
 /**
  * The ACP backend through the server against the fake ACP agent (testkit), configured as a custom
@@ -93,12 +93,8 @@ const agentLog = (): { method: string; params: Record<string, unknown> }[] =>
 const agentSession = async (chatId: string) =>
   (await server.api<ChatAgentSessionsResponse>('GET', `/api/chats/${chatId}/agent-sessions`)).body.items[0]!;
 
-const acp = async (): Promise<AcpBackend> => {
-  const b = await server.ctx.registry.backendFor(AGENT);
-  if (!(b instanceof AcpBackend)) throw new Error('the fake agent is not served by the ACP backend');
-  return b;
-};
-const pidOf = async (chatId: string) => (await acp()).processInfo({ chatId, agent: AGENT })?.pid ?? null;
+const acp = (): Promise<AcpBackend> => acpBackend(server, AGENT);
+const pidOf = (chatId: string) => acpPid(server, AGENT, chatId);
 
 describe('ACP through the server (fake agent)', () => {
   it('streams plans, notices, title, context use and settings as frames, and keeps them', async () => {

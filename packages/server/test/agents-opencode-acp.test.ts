@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AcpBackend, resolveOpenCodeBinary } from '@boocode/agents';
+import { resolveOpenCodeBinary } from '@boocode/agents';
 import type { AgentInfo, ChatAgentSessionsResponse, MessagePage, Permission, Project, Task, TracePage, UsageSummary } from '@boocode/contracts';
 import { startFakeLlm, type FakeLlm } from '@boocode/testkit';
 import { makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
-import { homeWithConfig, joined, newSession, openCodeHome, post, waitTask, OPENCODE_MS, type OpenCodeHome } from './agents-env.js';
+import { acpPid, homeWithConfig, joined, newSession, openCodeHome, post, waitTask, OPENCODE_MS, type OpenCodeHome } from './agents-env.js';
 
 /**
  * A real ACP agent, `opencode acp`, through BooCode's HTTP API and session WebSocket: configured
@@ -38,11 +38,7 @@ afterAll(async () => {
 const agentSession = async (chatId: string) =>
   (await server.api<ChatAgentSessionsResponse>('GET', `/api/chats/${chatId}/agent-sessions`)).body.items[0]!;
 
-const pidOf = async (chatId: string) => {
-  const b = await server.ctx.registry.backendFor(AGENT);
-  if (!(b instanceof AcpBackend)) throw new Error('not the ACP backend');
-  return b.processInfo({ chatId, agent: AGENT })?.pid ?? null;
-};
+const pidOf = (chatId: string) => acpPid(server, AGENT, chatId);
 
 /** `opencode acp` asks the model for a title of every new session; those requests offer no tools. */
 const titles = (n: number) => llm.push(...Array.from({ length: n }, () => ({ match: { hasTools: false }, text: 'Title' })));
