@@ -113,7 +113,8 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
              AND NOT (m.role = 'user' AND EXISTS (SELECT 1 FROM turn_transcripts x WHERE x.chat_id = m.chat_id AND x.turn = m.turn))
              -- A compaction made within its turn summarised that turn's message: a turn that then
              -- failed (no transcript) must not replay it again after the summary.
-             AND NOT (m.role = 'user' AND m.turn = (SELECT k.through_turn FROM chat_compactions k
+             -- (IS NOT DISTINCT FROM: a chat without any compaction keeps every message.)
+             AND NOT (m.role = 'user' AND m.turn IS NOT DISTINCT FROM (SELECT k.through_turn FROM chat_compactions k
                                                     WHERE k.chat_id = c.chat_id ORDER BY k.through_turn DESC, k.created_at DESC LIMIT 1))
              -- The turn this task answers (1 when its input does not say; such input fails the turn anyway).
              AND m.turn < COALESCE(CASE WHEN jsonb_typeof(c.input -> 'turn') = 'number' THEN (c.input ->> 'turn')::numeric END, 1)
