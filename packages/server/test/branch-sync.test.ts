@@ -20,7 +20,7 @@ beforeAll(async () => {
       BOOCODE_NATIVE_BASE_URL: llm.url,
       BOOCODE_NATIVE_MODEL: 'fake-model',
       BOOCODE_NATIVE_API_KEY: 'k',
-      PATH: gh.path,
+      ...gh.env,
     },
     writeIntervalMs: 50,
   });
