@@ -270,6 +270,46 @@ describe('push and pull request', () => {
     expect((await branchOf(session.id)).open_pull_request).toEqual({ number: 3, url, title: 'Loud alpha' });
   });
 
+  it('asks gh side by side, remembers its login a while, and sees a logout or a login at once', async () => {
+    const { session } = await withRemote();
+    expect((await post<PushResult>(`/api/sessions/${session.id}/push`, { commit_pending: true, message: 'alpha loud' })).status).toBe(200);
+    const offered = { available: true, reason: null };
+    const timed = async () => {
+      const start = performance.now();
+      const status = await branchOf(session.id);
+      return { status, ms: performance.now() - start };
+    };
+    const asked = () => gh.calls('auth', 'status').length;
+    // A new login (gh rewrites its hosts.yml) voids the one remembered: gh is asked again.
+    gh.setLoggedIn(true);
+    const DELAY_MS = 1_500;
+    gh.setDelay(DELAY_MS);
+    const before = asked();
+    try {
+      const first = await timed();
+      expect(first.status.pull_request).toEqual(offered);
+      expect(asked()).toBe(before + 1);
+      // Asked one after the other, `auth status` and `pr list` (the branch is pushed) would take two round trips.
+      expect(first.ms).toBeLessThan(2 * DELAY_MS);
+      const second = await timed();
+      expect(second.status.pull_request).toEqual(offered);
+      expect(asked()).toBe(before + 1);
+      expect(second.ms).toBeLessThan(2 * DELAY_MS);
+    } finally {
+      gh.setDelay(0);
+    }
+    gh.setLoggedIn(false);
+    try {
+      // A failure is not remembered: each load asks again.
+      expect((await branchOf(session.id)).pull_request.available).toBe(false);
+      expect((await branchOf(session.id)).pull_request.available).toBe(false);
+      expect(asked()).toBe(before + 3);
+    } finally {
+      gh.setLoggedIn(true);
+    }
+    expect((await branchOf(session.id)).pull_request).toEqual(offered);
+  });
+
   it('with gh logged out offers no pull request, saying so, and links none', async () => {
     const { session } = await withRemote();
     expect((await post<PushResult>(`/api/sessions/${session.id}/push`, { commit_pending: true, message: 'alpha loud' })).status).toBe(200);

@@ -11,11 +11,6 @@ export interface FakePullRequest {
   base: string;
 }
 
-export interface FakeGhOptions {
-  /** How long every `gh` call takes before it answers (GitHub's round trip), in ms. Default 0. */
-  delayMs?: number;
-}
-
 export interface FakeGh {
   /** The directory holding the fake `gh`. */
   dir: string;
@@ -28,6 +23,8 @@ export interface FakeGh {
   calls(...prefix: string[]): string[][];
   /** From now on `gh pr create` exits 1 with this text on stderr, as gh does when GitHub refuses; null: it answers again. */
   failWith(stderr: string | null): void;
+  /** From now on every `gh` call takes `ms` before it answers, as GitHub's round trip does (0 at first). */
+  setDelay(ms: number): void;
   /** Takes `gh` off the PATH (false) or puts it back (true), as if it were uninstalled or installed. */
   setInstalled(installed: boolean): void;
   /**
@@ -67,7 +64,7 @@ function pathWithout(command: string, searchPath: string): string {
  * exit codes, wording and JSON shapes (gh's own format strings; JSON compact, as gh prints it to a pipe).
  * It starts logged in.
  */
-export function fakeGh(opts: FakeGhOptions = {}): FakeGh {
+export function fakeGh(): FakeGh {
   const dir = scratchDir('boocode-fake-gh-');
   const configDir = path.join(dir, 'config');
   const hosts = path.join(configDir, 'hosts.yml');
@@ -77,7 +74,8 @@ const fs = require('node:fs');
 const argv = process.argv.slice(2);
 fs.appendFileSync(${file('calls.jsonl')}, JSON.stringify(argv) + '\\n');
 // GitHub's round trip: the process answers only after it.
-Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${Math.max(0, opts.delayMs ?? 0)});
+const delay = fs.existsSync(${file('delay.txt')}) ? Number(fs.readFileSync(${file('delay.txt')}, 'utf8')) : 0;
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
 const flag = (name) => { const i = argv.indexOf(name); return i < 0 ? undefined : argv[i + 1]; };
 const fail = (text, code) => { process.stderr.write(text); process.exit(code); };
 if (!fs.existsSync(require('node:path').join(process.env.GH_CONFIG_DIR ?? ${JSON.stringify(configDir)}, 'hosts.yml'))) {
@@ -123,6 +121,7 @@ if (argv[0] === 'auth' && argv[1] === 'status') {
       (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : []).filter((argv) =>
         prefix.every((p, i) => argv[i] === p),
       ),
+    setDelay: (ms) => writeFileSync(path.join(dir, 'delay.txt'), String(ms)),
     failWith: (stderr) => (stderr === null ? rmSync(failure, { force: true }) : writeFileSync(failure, `${stderr}\n`)),
     setInstalled: (installed) => (installed ? install() : rmSync(bin, { force: true })),
     setLoggedIn: (loggedIn) => (loggedIn ? logIn() : rmSync(hosts, { force: true })),
