@@ -6,6 +6,7 @@ export type { WorkerProcessOptions, RunningWorker } from './worker-process.js';
 export type { BusKind } from './turn-runtime.js';
 export { loadServerConfig, type ServerConfig, type ConfigSources } from './config/server-config.js';
 export { ConfigError } from './config/error.js';
+export { unknownKeySentence, type UnknownKey } from './config/unknown-keys.js';
 export { embeddedDatabaseUrl } from './db/embedded-postgres.js';
 export { isAlive } from './process/alive.js';
 export { createLogger } from './logger.js';

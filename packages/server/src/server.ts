@@ -10,6 +10,7 @@ import { connect, type Sql } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import { storeHomeToken } from './config/home.js';
+import { logUnknownKeys } from './config/unknown-keys.js';
 import { Auth } from './http/auth.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
@@ -83,6 +84,7 @@ export function isLoopback(host: string): boolean {
 export async function startServer(config: ServerConfig, opts: ServerOptions = {}): Promise<RunningServer> {
   const { home, host } = config;
   const log = opts.logger ?? createLogger({ level: config.logLevel });
+  logUnknownKeys(log, config.unknownKeys);
   setGitBaseEnv(config.env);
   const lock: HomeLock = await acquireHomeLock(home);
   let pg: EmbeddedPostgres | null = null;

@@ -3,6 +3,7 @@ import { setGitBaseEnv } from './git/base-env.js';
 import { connect } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
+import { logUnknownKeys } from './config/unknown-keys.js';
 import type { AgentRegistryOptions } from './agents/registry.js';
 import type { McpCommand } from './mcp/endpoint.js';
 import type { WorkerOptions } from './tasks/worker.js';
@@ -43,6 +44,7 @@ export interface RunningWorker {
  */
 export async function startWorker(config: ServerConfig, databaseUrl: string, opts: WorkerProcessOptions = {}): Promise<RunningWorker> {
   const log = opts.logger ?? createLogger({ level: config.logLevel });
+  logUnknownKeys(log, config.unknownKeys);
   setGitBaseEnv(config.env);
   const sql = connect(databaseUrl);
   let runtime: TurnRuntime | null = null;

@@ -11,7 +11,7 @@ import { withTimeout } from '../discovery/probe.js';
 import { defineBackend } from './definition.js';
 
 /** config.json `acp`: limits that apply to every ACP agent. */
-export const AcpSettings = z.strictObject({
+export const AcpSettings = z.object({
   /** How long `initialize` may take (agents started through npx can be slow). Default 60000. */
   initTimeoutMs: z.number().int().min(1000).optional(),
   /** After `session/cancel`, how long the agent gets to end the turn before it is killed. Default 10000. */

@@ -13,6 +13,8 @@ export const NativeSettings = z.object({
   apiKey: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
   maxSteps: z.number().int().min(1).max(500).optional(),
+  /** Retries of a failed model request (429, 5xx) before the turn fails; default 2. */
+  maxRetries: z.number().int().min(0).max(10).optional(),
   /** The model's context window in tokens, when the built-in table does not know the model. */
   contextWindow: z.number().int().min(1024).optional(),
   /** Share of the context window (0.1 to 0.99) at which earlier turns are summarised; default 0.8. */

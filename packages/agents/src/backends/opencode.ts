@@ -8,7 +8,7 @@ import { parseVersion, runProbe } from '../discovery/probe.js';
 import { defineBackend, definedOnly } from './definition.js';
 
 /** config.json `opencode`: how BooCode runs `opencode serve` for the `opencode` agent. */
-export const OpenCodeSettings = z.strictObject({
+export const OpenCodeSettings = z.object({
   /** opencode.json content, passed as OPENCODE_CONFIG_CONTENT: providers (e.g. your own OpenAI-compatible endpoint), models, permissions. */
   config: z.record(z.string(), z.unknown()).optional(),
   /** Provider for model ids given without a `provider/` prefix. */

@@ -6,7 +6,7 @@ import { parseVersion, runProbe } from '../discovery/probe.js';
 import { defineBackend, definedOnly } from './definition.js';
 
 /** config.json `paseo`: how BooCode calls the Paseo daemon. */
-export const PaseoSettings = z.strictObject({
+export const PaseoSettings = z.object({
   /** Provider Paseo runs the agents it creates with (`paseo run --provider`); default `opencode`. */
   provider: z.string().min(1).optional(),
   /** Daemon address (`host:port`) for every call and the event stream; default: the one the CLI itself picks. */

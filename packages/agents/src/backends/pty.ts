@@ -3,7 +3,7 @@ import { DEFAULT_PTY_TIMEOUT_SECONDS, PtyBackend } from '../pty/backend.js';
 import { defineBackend } from './definition.js';
 
 /** Terminal agents have no settings of their own kind: each one's are in its config.json `agents` entry. */
-export const PtySettings = z.strictObject({});
+export const PtySettings = z.object({});
 
 export const ptyBackend = defineBackend({
   kind: 'pty',

@@ -15,7 +15,7 @@ export function registerServe(program: Command): void {
     .option('--no-worker', 'serve only: turns run in `boocode worker` processes on the same database')
     .action(async ({ worker, ...flags }: { port?: string; host?: string; home?: string; worker: boolean }) => {
       // Loaded here, so that the client commands start without the server and its dependencies.
-      const { createLogger, isLoopback, loadServerConfig, startServer } = await import('@boocode/server');
+      const { createLogger, isLoopback, loadServerConfig, startServer, unknownKeySentence } = await import('@boocode/server');
       const config = await loadServerConfig({ flags });
       // A person at a terminal reads lines; anything else (a service manager, a pipe) gets JSON.
       const log = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
@@ -44,6 +44,8 @@ export function registerServe(program: Command): void {
         `  database:                ${server.database === 'embedded' ? `embedded PostgreSQL (${server.dataDir})` : 'external (DATABASE_URL)'}`,
         `  turns:                   ${server.worker ? 'run here' : 'run by `boocode worker` processes (--no-worker)'}`,
         `  API token:               in ${path.join(server.home, 'config.json')}`,
+        // A mistyped key would otherwise look like it took effect.
+        ...config.unknownKeys.map((key) => `  ${unknownKeySentence(key)}`),
       ];
       process.stdout.write(lines.join('\n') + '\n');
       // Discovery probes each agent, which can take seconds: the login line must not wait for it.

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ApiToken, PriceOverrides } from '@boocode/contracts';
 import { BACKENDS, CustomAgentsConfig, SandboxSettings, type BackendDefinition } from '@boocode/agents';
 import { ConfigError } from './error.js';
+import { unknownKeys, type UnknownKey } from './unknown-keys.js';
 
 /** Each backend's config.json section (`native`, `opencode`, `acp`, `paseo`), from the backend registry. */
 const BACKEND_SECTIONS = Object.fromEntries(
@@ -28,11 +29,17 @@ export type HomeConfig = z.output<typeof HomeConfig>;
 
 const secret = () => randomBytes(32).toString('base64url');
 
+export interface HomeConfigFile {
+  config: HomeConfig;
+  /** Keys no setting reads (typos, settings that do not exist): ignored, and reported at start-up. */
+  unknownKeys: UnknownKey[];
+}
+
 /**
  * Loads BOOCODE_HOME/config.json, creating it (mode 0600) with a fresh token on first start.
  * A config that exists but is malformed is an error naming the key, never silently replaced.
  */
-export async function loadHomeConfig(home: string): Promise<HomeConfig> {
+export async function loadHomeConfig(home: string): Promise<HomeConfigFile> {
   await mkdir(home, { recursive: true, mode: 0o700 });
   const file = path.join(home, 'config.json');
   let raw: string | null = null;
@@ -46,7 +53,7 @@ export async function loadHomeConfig(home: string): Promise<HomeConfig> {
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(fresh, null, 2) + '\n', { mode: 0o600 });
     await rename(tmp, file);
-    return fresh;
+    return { config: fresh, unknownKeys: [] };
   }
   let json: unknown;
   try {
@@ -63,7 +70,7 @@ export async function loadHomeConfig(home: string): Promise<HomeConfig> {
   }
   // Keep the secret unreadable by others even if someone loosened it.
   await chmod(file, 0o600);
-  return parsed.data;
+  return { config: parsed.data, unknownKeys: unknownKeys(HomeConfig, json) };
 }
 
 /**

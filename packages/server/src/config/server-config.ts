@@ -5,6 +5,7 @@ import { homeDirectory, type PriceOverrides } from '@boocode/contracts';
 import { BACKENDS, type BackendDefinition, type BackendSettings, type CustomAgentsConfig, type Env, type SandboxSettings } from '@boocode/agents';
 import { ConfigError } from './error.js';
 import { loadHomeConfig, type HomeConfig } from './home.js';
+import type { UnknownKey } from './unknown-keys.js';
 import { ServerEnv, ServerFlags, type LogLevel, type ServerFlagsInput } from './settings.js';
 import { TerminalSettings } from '../terminals/settings.js';
 import type { SubagentLimits } from '../subagents/limits.js';
@@ -53,6 +54,8 @@ export interface ServerConfig {
   prices: PriceOverrides;
   /** Where OpenTelemetry spans are sent (OTLP/HTTP base URL); null: telemetry off. */
   otlpEndpoint: string | null;
+  /** Keys of config.json that no setting reads: the server starts without them and says so. */
+  unknownKeys: UnknownKey[];
 }
 
 export interface ConfigSources {
@@ -139,7 +142,7 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
   const vars = parseLayer(ServerEnv, env, (k) => k);
   const fromEnv = backendEnv(env);
   const home = resolveHome(flags.home, vars.BOOCODE_HOME);
-  const file = await loadHomeConfig(home);
+  const { config: file, unknownKeys } = await loadHomeConfig(home);
   return {
     home,
     userHome: env.HOME ?? homedir(),
@@ -175,5 +178,6 @@ export async function loadServerConfig(sources: ConfigSources = {}): Promise<Ser
     },
     prices: file.prices,
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+    unknownKeys,
   };
 }
