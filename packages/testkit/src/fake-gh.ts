@@ -23,8 +23,8 @@ export interface FakeGh {
   calls(...prefix: string[]): string[][];
   /** From now on `gh pr create` exits 1 with this text on stderr, as gh does when GitHub refuses; null: it answers again. */
   failWith(stderr: string | null): void;
-  /** From now on every `gh` call takes `ms` before it answers, as GitHub's round trip does (0 at first). */
-  setDelay(ms: number): void;
+  /** Holds every `gh` call after it is recorded, unanswered (true), until released (false): a slow GitHub, without guessing times. */
+  hold(held: boolean): void;
   /** Takes `gh` off the PATH (false) or puts it back (true), as if it were uninstalled or installed. */
   setInstalled(installed: boolean): void;
   /**
@@ -73,9 +73,8 @@ export function fakeGh(): FakeGh {
 const fs = require('node:fs');
 const argv = process.argv.slice(2);
 fs.appendFileSync(${file('calls.jsonl')}, JSON.stringify(argv) + '\\n');
-// GitHub's round trip: the process answers only after it.
-const delay = fs.existsSync(${file('delay.txt')}) ? Number(fs.readFileSync(${file('delay.txt')}, 'utf8')) : 0;
-Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
+// A held call (GitHub still answering) waits for its release.
+while (fs.existsSync(${file('hold')})) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
 const flag = (name) => { const i = argv.indexOf(name); return i < 0 ? undefined : argv[i + 1]; };
 const fail = (text, code) => { process.stderr.write(text); process.exit(code); };
 if (!fs.existsSync(require('node:path').join(process.env.GH_CONFIG_DIR ?? ${JSON.stringify(configDir)}, 'hosts.yml'))) {
@@ -121,7 +120,7 @@ if (argv[0] === 'auth' && argv[1] === 'status') {
       (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : []).filter((argv) =>
         prefix.every((p, i) => argv[i] === p),
       ),
-    setDelay: (ms) => writeFileSync(path.join(dir, 'delay.txt'), String(ms)),
+    hold: (held) => (held ? writeFileSync(path.join(dir, 'hold'), '') : rmSync(path.join(dir, 'hold'), { force: true })),
     failWith: (stderr) => (stderr === null ? rmSync(failure, { force: true }) : writeFileSync(failure, `${stderr}\n`)),
     setInstalled: (installed) => (installed ? install() : rmSync(bin, { force: true })),
     setLoggedIn: (loggedIn) => (loggedIn ? logIn() : rmSync(hosts, { force: true })),
