@@ -49,7 +49,7 @@ beforeAll(async () => {
   llm = await startFakeLlm({ fallback: { text: 'ok' } });
   gh = fakeGh();
   server = await startTestServer({
-    env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k', PATH: gh.path },
+    env: { BOOCODE_NATIVE_BASE_URL: llm.url, BOOCODE_NATIVE_MODEL: 'fake-model', BOOCODE_NATIVE_API_KEY: 'k', ...gh.env },
     writeIntervalMs: 50,
   });
   repo = await makeGitRepo({ 'a.txt': 'alpha\n', 'b.txt': 'bravo\n' });

@@ -278,6 +278,11 @@ export interface EnsureSessionOpts {
   model: string | null;
   /** The agent's own session id from an earlier run, when known. */
   resumeToken: string | null;
+  /**
+   * The title the agent last reported for that session (BooCode stores it), for agents that title
+   * their own sessions: one they repeat after a BooCode restart is then no new title.
+   */
+  knownTitle?: string | null;
   /** Backend-specific settings (provider, mode, env, ...). */
   config?: Record<string, unknown>;
   /** The session's permission policy, for agents that decide about permissions themselves (their mode). */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Session } from '@boocode/contracts';
+import type { Project, Session } from '@boocode/contracts';
+import { DEFAULT_AGENTS } from '@boocode/agents';
 import { isTitleRequest } from '@boocode/testkit';
-import { openStream } from '@boocode/testkit/server';
-import { newSession, post, waitTask, OPENCODE_MS, useOpenCodeServer } from './agents-env.js';
+import { createTestDatabase, makeGitRepo, openStream, startTestServer, type TestServer } from '@boocode/testkit/server';
+import { homeWithConfig, newSession, post, waitTask, OPENCODE_MS, useOpenCodeServer } from './agents-env.js';
 
 /**
  * opencode's own session titles, opted into with config.json `opencode.titles: "opencode"`: the
@@ -64,6 +65,49 @@ describe("opencode's own session titles", { timeout: 3 * OPENCODE_MS }, () => {
     stream.close();
     expect(await token()).toBe(before);
     expect(stream.frames.filter((f) => f.type === 'agent_title').map((f) => f.title)).toEqual(['Token cache']);
+  });
+
+  it('does not report the title again when the chat is reopened after a BooCode restart', async () => {
+    // Its own servers on one database and home, so the second one starts with no memory but the stored one.
+    const databaseUrl = await createTestDatabase();
+    const home = homeWithConfig({ opencode: { config: ctx.oc.config, defaultProvider: 'fake', offline: true, env: ctx.oc.env, titles: 'opencode' } });
+    const start = () =>
+      startTestServer({
+        home,
+        databaseUrl,
+        writeIntervalMs: 50,
+        agents: { discovery: { agents: DEFAULT_AGENTS.filter((a) => a.name === 'opencode'), env: ctx.oc.env, timeoutMs: OPENCODE_MS } },
+      });
+    let server: TestServer = await start();
+    try {
+      const project = (await server.api<Project>('POST', '/api/projects', { path: await makeGitRepo({ 'hello.txt': 'hi there\n' }) })).body;
+      const { session, chat } = await newSession(server, project, { agent: 'opencode' });
+      ctx.llm.push(
+        { match: { titleRequest: true, lastUserIncludes: 'index the logs' }, text: 'Log indexing' },
+        { match: { titleRequest: false, lastUserIncludes: 'index the logs' }, text: 'Indexed.' },
+        { match: { titleRequest: false, lastUserIncludes: 'after the restart' }, text: 'Back again.' },
+      );
+      const first = await openStream(server.url, session.id, { token: server.token });
+      await first.waitFor((f) => f.type === 'agent_snapshot');
+      expect((await waitTask(server, (await post(server, chat.id, 'index the logs')).id)).status).toBe('completed');
+      await first.waitFor((f) => f.type === 'agent_title' && f.title === 'Log indexing', OPENCODE_MS);
+      first.close();
+      const token = async () => (await server.api<{ items: { resume_token: string | null }[] }>('GET', `/api/chats/${chat.id}/agent-sessions`)).body.items[0]?.resume_token;
+      const before = await token();
+
+      await server.close();
+      server = await start();
+      const second = await openStream(server.url, session.id, { token: server.token });
+      await second.waitFor((f) => f.type === 'agent_snapshot');
+      expect((await waitTask(server, (await post(server, chat.id, 'after the restart')).id)).output_summary).toBe('Back again.');
+      second.close();
+      // The same opencode session, whose events repeat its title: not news after the restart either.
+      expect(await token()).toBe(before);
+      expect(second.frames.filter((f) => f.type === 'agent_title')).toEqual([]);
+      expect((await server.api<Session>('GET', `/api/sessions/${session.id}`)).body.name).toBe('Log indexing');
+    } finally {
+      await server.close();
+    }
   });
 
   it('takes a title that landed after the first turn with the next turn', async () => {

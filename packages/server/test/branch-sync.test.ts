@@ -20,7 +20,7 @@ beforeAll(async () => {
       BOOCODE_NATIVE_BASE_URL: llm.url,
       BOOCODE_NATIVE_MODEL: 'fake-model',
       BOOCODE_NATIVE_API_KEY: 'k',
-      PATH: gh.path,
+      ...gh.env,
     },
     writeIntervalMs: 50,
   });
@@ -268,6 +268,39 @@ describe('push and pull request', () => {
 
     // Now on the remote, the branch status links it.
     expect((await branchOf(session.id)).open_pull_request).toEqual({ number: 3, url, title: 'Loud alpha' });
+  });
+
+  it('asks gh side by side, remembers its login a while, and sees a logout or a login at once', async () => {
+    const { session } = await withRemote();
+    expect((await post<PushResult>(`/api/sessions/${session.id}/push`, { commit_pending: true, message: 'alpha loud' })).status).toBe(200);
+    const offered = { available: true, reason: null };
+    const asked = () => gh.calls('auth', 'status').length;
+    const listed = () => gh.calls('pr', 'list').length;
+    // A new login (gh rewrites its hosts.yml) voids the one remembered: gh is asked again.
+    gh.setLoggedIn(true);
+    const before = { asked: asked(), listed: listed() };
+    gh.hold(true);
+    const first = branchOf(session.id);
+    try {
+      // Both questions are out while neither is answered: asked side by side, not one after the other.
+      await expect.poll(() => [asked(), listed()], { timeout: 30_000 }).toEqual([before.asked + 1, before.listed + 1]);
+    } finally {
+      gh.hold(false);
+    }
+    expect((await first).pull_request).toEqual(offered);
+    // The login is remembered: the next load asks only for the pull request.
+    expect((await branchOf(session.id)).pull_request).toEqual(offered);
+    expect([asked(), listed()]).toEqual([before.asked + 1, before.listed + 2]);
+    gh.setLoggedIn(false);
+    try {
+      // A failure is not remembered: each load asks again.
+      expect((await branchOf(session.id)).pull_request.available).toBe(false);
+      expect((await branchOf(session.id)).pull_request.available).toBe(false);
+      expect(asked()).toBe(before.asked + 3);
+    } finally {
+      gh.setLoggedIn(true);
+    }
+    expect((await branchOf(session.id)).pull_request).toEqual(offered);
   });
 
   it('with gh logged out offers no pull request, saying so, and links none', async () => {

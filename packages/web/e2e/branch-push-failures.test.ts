@@ -26,7 +26,7 @@ describe('push without a new pull request in Chromium', () => {
   beforeAll(async () => {
     gh = fakeGh();
     gh.setInstalled(false);
-    opened = await openNativeSession({ 'src/main.ts': 'export const a = 1;\n' }, 'pushfail', { env: { PATH: gh.path } });
+    opened = await openNativeSession({ 'src/main.ts': 'export const a = 1;\n' }, 'pushfail', { env: gh.env });
     ({ llm, browser, repo } = opened);
     remote = await addBareRemote(repo);
   });

@@ -27,7 +27,7 @@ describe('branch review in Chromium', () => {
     opened = await openNativeSession(
       { 'README.md': '# Demo\n', 'src/app/main.ts': 'export const a = 1;\n', 'src/app/util.ts': 'export const u = 1;\n' },
       'branches',
-      { env: { PATH: gh.path } },
+      { env: gh.env },
     );
     ({ llm, browser, repo } = opened);
     remote = await addBareRemote(repo);

@@ -147,7 +147,8 @@ export class OpenCodeBackend implements AgentBackend {
       handle,
       agent: cfg.agent,
       title,
-      ownTitle: ownTitles ? this.ownTitles.of(id, fresh) : null,
+      // The stored title belongs to the resumed session, not to one made in its place.
+      ownTitle: ownTitles ? this.ownTitles.of(id, fresh, fresh ? null : (opts.knownTitle ?? null)) : null,
       generation: endpoint.generation,
       turn: prev?.turn ?? null,
       reconciling: false,

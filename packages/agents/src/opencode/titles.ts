@@ -19,14 +19,18 @@ export type TitleSource = z.infer<typeof TitleSource>;
  * reported with the next turn, whose `session.updated` events carry the session's title again.
  */
 export class OpenCodeSessionTitle {
-  private reported: string | null = null;
+  private reported: string | null;
   /** Whether the first prompt, whose turn opencode titles the session in, is still to end. */
   private awaited: boolean;
   private readonly arrived = deferred<void>();
 
-  /** `fresh`: the opencode session was just created untitled, so its first prompt will name it. */
-  constructor(fresh: boolean) {
+  /**
+   * `fresh`: the opencode session was just created untitled, so its first prompt will name it.
+   * `known`: the title already reported for it (before a BooCode restart), so it is no news.
+   */
+  constructor(fresh: boolean, known: string | null = null) {
     this.awaited = fresh;
+    this.reported = known?.trim() || null;
   }
 
   /** Reports a real title (not opencode's placeholder) that differs from the last one reported. */
@@ -66,11 +70,14 @@ const REMEMBERED = 5_000;
 export class OwnTitles {
   private readonly byId = new Map<string, OpenCodeSessionTitle>();
 
-  /** The tracker of opencode session `id`; `fresh`: it was just created untitled. */
-  of(id: string, fresh: boolean): OpenCodeSessionTitle {
+  /**
+   * The tracker of opencode session `id`; `fresh`: it was just created untitled. `known`: the
+   * title BooCode stored for it, which a tracker this backend does not have yet starts from.
+   */
+  of(id: string, fresh: boolean, known: string | null = null): OpenCodeSessionTitle {
     let t = this.byId.get(id);
     if (t) this.byId.delete(id);
-    else t = new OpenCodeSessionTitle(fresh);
+    else t = new OpenCodeSessionTitle(fresh, known);
     // Re-inserted: the map's order is the order of last use.
     this.byId.set(id, t);
     if (this.byId.size > REMEMBERED) this.byId.delete(this.byId.keys().next().value!);

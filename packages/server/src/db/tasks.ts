@@ -35,6 +35,8 @@ export interface ClaimedTurn {
   project: Project | null;
   worktree: WorktreeRow | null;
   resumeToken: string | null;
+  /** The title the agent last reported in its session (the one `resumeToken` names). */
+  agentTitle: string | null;
   /** Earlier turns of the chat, for stateless backends. */
   history: HistoryMessage[];
 }
@@ -47,6 +49,7 @@ interface ClaimedRow extends TaskRow {
   claimed_project: ProjectRow | null;
   claimed_worktree: WorktreeRow | null;
   claimed_resume_token: string | null;
+  claimed_agent_title: string | null;
   /** A transcript arrives as its stored text (see turn_transcripts). */
   claimed_history: { role: HistoryMessage['role']; content: string; transcript?: string; turn: number; summary?: boolean }[];
 }
@@ -98,6 +101,7 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
         (SELECT to_jsonb(p) FROM projects p WHERE p.id = c.project_id) AS claimed_project,
         (SELECT to_jsonb(w) FROM session_worktrees w WHERE w.session_id = c.session_id) AS claimed_worktree,
         (SELECT a.resume_token FROM agent_sessions a WHERE a.chat_id = c.chat_id AND a.agent = c.agent) AS claimed_resume_token,
+        (SELECT a.state ->> 'title' FROM agent_sessions a WHERE a.chat_id = c.chat_id AND a.agent = c.agent) AS claimed_agent_title,
         (SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('role', h.role, 'content', h.content, 'transcript', h.transcript,
                                                                         'turn', h.turn, 'summary', h.summary))
                                    ORDER BY h.turn, h.role DESC, h.pos), '[]'::jsonb)
@@ -130,13 +134,14 @@ export async function claimTurn(sql: Sql, workerId: string, leaseMs: number): Pr
   }
   const row = rows[0];
   if (!row) return null;
-  const { claimed_session, claimed_project, claimed_worktree, claimed_resume_token, claimed_history, ...task } = row;
+  const { claimed_session, claimed_project, claimed_worktree, claimed_resume_token, claimed_agent_title, claimed_history, ...task } = row;
   return {
     task,
     session: claimed_session && toSession(claimed_session),
     project: claimed_project && toProject(claimed_project),
     worktree: claimed_worktree,
     resumeToken: claimed_resume_token,
+    agentTitle: claimed_agent_title,
     history: claimed_history.map(historyMessage),
   };
 }

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { PullRequestRef } from '@boocode/contracts';
 import { which } from '@boocode/agents';
@@ -81,9 +83,47 @@ export async function findOpenPullRequest(opts: { gh: string; cwd: string; branc
   return list.success ? (list.data[0] ?? null) : null;
 }
 
-/** Whether gh has a GitHub login to act with (`gh auth status` exits 0). */
+/** How long a successful `gh auth status` is believed while gh and its logins file stay as they were. */
+const LOGIN_REMEMBERED_MS = 60_000;
+
+/** The last successful `gh auth status` per gh path: when, and the state of gh it held for. */
+const loginsSeen = new Map<string, { state: string; at: number }>();
+
+/** Where gh keeps its logins: `hosts.yml` in its config directory, found as gh finds it. */
+function ghHostsFile(env: NodeJS.ProcessEnv): string | null {
+  const dir =
+    env.GH_CONFIG_DIR ||
+    (env.XDG_CONFIG_HOME && path.join(env.XDG_CONFIG_HOME, 'gh')) ||
+    (process.platform === 'win32' && env.AppData && path.join(env.AppData, 'GitHub CLI')) ||
+    (env.HOME && path.join(env.HOME, '.config', 'gh'));
+  return dir ? path.join(dir, 'hosts.yml') : null;
+}
+
+/**
+ * What a login depends on here: the gh executable and its logins file (`gh auth login` and
+ * `logout` rewrite it), so any of them changing makes a remembered success void.
+ */
+async function loginState(gh: string): Promise<string> {
+  const hosts = ghHostsFile(gitEnv());
+  const mark = async (file: string | null) => {
+    const st = file ? await stat(file, { bigint: true }).catch(() => null) : null;
+    return st ? `${st.mtimeNs}:${st.size}` : null;
+  };
+  return JSON.stringify(await Promise.all([mark(gh), mark(hosts)]));
+}
+
+/**
+ * Whether gh has a GitHub login to act with (`gh auth status` exits 0). A success is remembered
+ * for a minute while gh and its logins stay unchanged; a failure never is, so `gh auth login`
+ * takes effect at once.
+ */
 export async function ghLoggedIn(gh: string, cwd: string): Promise<boolean> {
+  const state = await loginState(gh);
+  const seen = loginsSeen.get(gh);
+  if (seen && seen.state === state && Date.now() - seen.at < LOGIN_REMEMBERED_MS) return true;
   const r = await runGh(gh, ['auth', 'status'], cwd, AbortSignal.timeout(QUESTION_TIMEOUT_MS)).catch(() => null);
+  if (r?.code === 0) loginsSeen.set(gh, { state, at: Date.now() });
+  else loginsSeen.delete(gh);
   return r?.code === 0;
 }
 

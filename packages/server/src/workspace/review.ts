@@ -8,6 +8,7 @@ import type {
   MergeBody,
   MergeResult,
   PendingChange,
+  PullRequestRef,
   Project,
   PushBody,
   PushResult,
@@ -180,11 +181,19 @@ export class Review {
       const own = off('the session works in the project directory itself: it has no branch of its own');
       return { ...status, update: own, push: own, pull_request: own };
     }
-    const base = baseBranch ? await tryResolveCommit(wt.path, `refs/heads/${baseBranch}`) : null;
-    if (base) {
-      status.behind = await countCommits(wt.path, `refs/heads/${wt.branch}`, base);
-      status.ahead = await countCommits(wt.path, base, `refs/heads/${wt.branch}`);
-    }
+    const branch = wt.branch;
+    const countAgainstBase = async () => {
+      const base = baseBranch ? await tryResolveCommit(wt.path, `refs/heads/${baseBranch}`) : null;
+      if (base) {
+        [status.behind, status.ahead] = await Promise.all([
+          countCommits(wt.path, `refs/heads/${branch}`, base),
+          countCommits(wt.path, base, `refs/heads/${branch}`),
+        ]);
+      }
+      return base;
+    };
+    // GitHub's answers take a round trip each: asked side by side with each other and with git's counts.
+    const [base, { gh, loggedIn, openPullRequest }] = await Promise.all([countAgainstBase(), this.askGitHub(wt.path, branch, baseBranch, remote)]);
     status.update = !baseBranch
       ? off("the project's HEAD is detached, so the session has no base branch to update from")
       : !base
@@ -193,8 +202,6 @@ export class Review {
           ? off(`the session branch already has every commit of ${baseBranch}`)
           : { available: true, reason: null };
     status.push = remote ? { available: true, reason: null } : off('the project has no git remote to push to');
-    const gh = remote && baseBranch ? await findGh() : null;
-    const loggedIn = gh ? await ghLoggedIn(gh, wt.path) : false;
     status.pull_request = !remote
       ? off('the project has no git remote to open a pull request on')
       : !baseBranch
@@ -204,11 +211,31 @@ export class Review {
           : !loggedIn
             ? off('gh on the server is not logged in to GitHub (gh auth status fails); run gh auth login there')
             : { available: true, reason: null };
-    // Only a branch that reached the remote can have a pull request: asking GitHub about others is a wasted round trip.
-    if (gh && loggedIn && baseBranch && remote && (await tryResolveCommit(wt.path, `refs/remotes/${remote}/${wt.branch}`))) {
-      status.open_pull_request = await findOpenPullRequest({ gh, cwd: wt.path, branch: wt.branch, baseBranch });
-    }
+    // A pull request gh listed counts only with a login gh confirmed.
+    status.open_pull_request = loggedIn ? openPullRequest : null;
     return status;
+  }
+
+  /**
+   * What gh says about the session branch: whether gh is there and logged in and, for a branch that
+   * reached the remote, its open pull request. Both questions go out at once; a pull request found
+   * while gh turns out logged out is dropped by the caller (gh's `pr list` fails then anyway).
+   */
+  private async askGitHub(
+    cwd: string,
+    branch: string,
+    baseBranch: string | null,
+    remote: string | null,
+  ): Promise<{ gh: string | null; loggedIn: boolean; openPullRequest: PullRequestRef | null }> {
+    const gh = remote && baseBranch ? await findGh() : null;
+    if (!gh || !remote || !baseBranch) return { gh, loggedIn: false, openPullRequest: null };
+    // Only a branch that reached the remote can have a pull request: asking GitHub about others is a wasted round trip.
+    const pushed = async () => (await tryResolveCommit(cwd, `refs/remotes/${remote}/${branch}`)) !== null;
+    const [loggedIn, openPullRequest] = await Promise.all([
+      ghLoggedIn(gh, cwd),
+      pushed().then((yes) => (yes ? findOpenPullRequest({ gh, cwd, branch, baseBranch }) : null)),
+    ]);
+    return { gh, loggedIn, openPullRequest };
   }
 
   updateFromBase(sessionId: string): Promise<UpdateFromBaseResult> {

@@ -67,6 +67,8 @@ export interface Turn {
   /** The session's worktree row as read at claim time (null: none yet). */
   worktree: WorktreeRow | null;
   resumeToken: string | null;
+  /** The title the agent last reported in the session `resumeToken` names (stored agent state). */
+  agentTitle: string | null;
   history: HistoryMessage[];
   /** A turn interrupted by a restart, continuing in its message: where it had got to, and since when. */
   resume: (ResumePoint & { at: string }) | null;

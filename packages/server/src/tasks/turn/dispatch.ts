@@ -73,6 +73,8 @@ async function startAgent(t: Turn, key: SessionKey, root: string, signal: AbortS
       root,
       model: task.model,
       resumeToken: t.resumeToken,
+      // An agent naming its own sessions must not report this title again after a restart.
+      knownTitle: t.agentTitle,
       permissionPolicy: session.permission_policy,
       // Chosen only among the modes the agent reported, so only agents with modes get one.
       ...(session.mode ? { config: { mode: session.mode } } : {}),

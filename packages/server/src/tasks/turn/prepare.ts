@@ -21,7 +21,7 @@ const TaskInput = z.object({ parts: z.array(TaskPart).min(1), turn: z.number().i
  * assistant message. Null when the task was ended here.
  */
 export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promise<Turn | null> {
-  const { task, session, project, worktree, resumeToken, history } = claimed;
+  const { task, session, project, worktree, resumeToken, agentTitle, history } = claimed;
   let log = deps.log.child({ task_id: task.id, session_id: task.session_id, agent: task.agent });
   const input = TaskInput.safeParse(task.input);
   const turn = input.success ? (input.data.turn ?? 1) : 1;
@@ -123,5 +123,5 @@ export async function prepareTurn(deps: RunnerDeps, claimed: ClaimedTurn): Promi
     },
     inserted,
   );
-  return { deps, task, log, session, project, chatId, turn, parts, cwd: input.data.cwd ?? null, worktree, resumeToken, history, resume, messageId, writer, events, span };
+  return { deps, task, log, session, project, chatId, turn, parts, cwd: input.data.cwd ?? null, worktree, resumeToken, agentTitle, history, resume, messageId, writer, events, span };
 }
